@@ -1,0 +1,51 @@
+from redress.complaints.models.choices import (
+    Channel,
+    Classification,
+    Level,
+    Outcome,
+    PauseReason,
+    Priority,
+    Reaction,
+    RemedyType,
+    Severity,
+    Status,
+    VulnerableGroup,
+)
+from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
+from redress.complaints.models.records import (
+    Attachment,
+    ComplaintEvent,
+    Decision,
+    ExternalReferral,
+    Message,
+    Remedy,
+    SatisfactionResponse,
+)
+from redress.complaints.models.register import Category, Complainant, Product
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Attachment",
+    "Category",
+    "Channel",
+    "Classification",
+    "Complainant",
+    "Complaint",
+    "ComplaintEvent",
+    "Decision",
+    "ExternalReferral",
+    "Level",
+    "Message",
+    "Outcome",
+    "PauseReason",
+    "Priority",
+    "Product",
+    "Reaction",
+    "ReferenceCounter",
+    "Remedy",
+    "RemedyType",
+    "SatisfactionResponse",
+    "Severity",
+    "Status",
+    "VulnerableGroup",
+]

@@ -1,0 +1,164 @@
+"""The complaint register (ISO 10002 7.2 receipt, 7.3 tracking; ISO10002.md §3.1)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.models.choices import (
+    Channel,
+    Classification,
+    Level,
+    PauseReason,
+    Priority,
+    Severity,
+    Status,
+)
+from redress.complaints.models.register import Category, Complainant, Product
+
+OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+
+
+class Complaint(models.Model):
+    """One complaint from receipt to closure. Only the services in ``complaints.services`` write it."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    tracking_code_hash = models.CharField(max_length=128, editable=False)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.RECEIVED)
+
+    # Receipt (7.2)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    source_system = models.CharField(_("source system"), max_length=64, blank=True)
+
+    # Who
+    complainant = models.ForeignKey(
+        Complainant, verbose_name=_("complainant"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    representative_name = models.CharField(_("representative"), max_length=200, blank=True)
+    representative_relation = models.CharField(_("relation to the complainant"), max_length=100, blank=True)
+    representative_contact = models.CharField(_("representative's contact"), max_length=200, blank=True)
+
+    # What
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("what happened"))
+    occurred_on = models.DateField(_("date of the problem"), null=True, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product or service"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    order_ref = models.CharField(_("order or contract reference"), max_length=100, blank=True)
+    remedy_requested = models.TextField(_("remedy requested"), blank=True)
+    amount_claimed = models.DecimalField(
+        _("amount claimed"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="VND")
+    is_negotiation_request = models.BooleanField(
+        _("negotiation request (Law 19/2023 Art. 57)"), default=False
+    )
+    subject_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member complained about"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_about",
+    )
+
+    # Assessment (7.5)
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification.choices, blank=True
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    impact = models.CharField(_("impact"), max_length=10, choices=Level.choices, blank=True)
+    complexity = models.CharField(_("complexity"), max_length=10, choices=Level.choices, blank=True)
+    health_safety = models.BooleanField(_("health or safety risk"), default=False)
+    public_interest = models.BooleanField(_("affects public or many consumers' interest"), default=False)
+    immediate_action = models.TextField(_("immediate action taken"), blank=True)
+    is_significant = models.BooleanField(_("significant"), default=False, db_index=True)
+
+    # Responsibility
+    unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_complaints",
+    )
+
+    # Clock
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    pause_reason = models.CharField(_("pause reason"), max_length=20, choices=PauseReason.choices, blank=True)
+    acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    assess_due_at = models.DateTimeField(_("assess by"), null=True, blank=True)
+    decision_due_at = models.DateTimeField(_("decision by"), null=True, blank=True)
+    close_due_at = models.DateTimeField(_("close by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    decision_communicated_at = models.DateTimeField(_("decision communicated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_note = models.TextField(_("closure note"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    # Unaccented, lower-case text of reference, names, contacts, subject and description;
+    # search matches against it so that "hoa don" finds "hóa đơn" on every database.
+    search_text = models.TextField(editable=False, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["priority", "status"]),
+            models.Index(fields=["decision_due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.CLOSED
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    @property
+    def amount_or_zero(self) -> Decimal:
+        return self.amount_claimed or Decimal(0)
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number used in a year. Locked while a complaint is received, so
+    numbers are unique and gap-free (a rolled-back intake rolls the counter back too)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")

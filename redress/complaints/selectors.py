@@ -1,0 +1,89 @@
+"""Reads of the register. ``complaints_visible_to`` is the one visibility gate: every list,
+detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from redress.complaints.models import Complaint
+from redress.core.errors import NotFound
+from redress.core.models import User
+from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
+from redress.core.selectors import unit_descendant_ids, user_roles
+
+
+def _unit_scope(user: User) -> tuple[bool, set[int]]:
+    """(sees the whole organisation, ids of units whose complaints the user sees)."""
+    roles = user_roles(user)
+    if any(role in ORGANISATION_WIDE_ROLES for role in roles):
+        return True, set()
+    units: set[int] = set()
+    for role in (Role.FRONTLINE, Role.HANDLER):
+        units |= roles.get(role, set())
+    if Role.COMPLAINTS_MANAGER in roles:
+        units |= unit_descendant_ids(roles[Role.COMPLAINTS_MANAGER])
+    return False, units
+
+
+def complaints_visible_to(user: User) -> QuerySet[Complaint]:
+    """Complaints the user may see.
+
+    - top management and auditors: all;
+    - complaints managers: their units and every unit below;
+    - handlers and frontline staff: their units' complaints, and any complaint they own;
+    - nobody sees a complaint about themselves, except auditors (objectivity, confidentiality);
+    - admins without another role, and inactive users: none.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Complaint.objects.none()
+    roles = user_roles(user)
+    everything, units = _unit_scope(user)
+    queryset = Complaint.objects.all()
+    if not everything:
+        handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
+        condition = Q(unit_id__in=units)
+        if handles:
+            condition |= Q(owner=user)
+        if not units and not handles:
+            return Complaint.objects.none()
+        queryset = queryset.filter(condition)
+    if Role.AUDITOR not in roles:
+        queryset = queryset.exclude(subject_staff=user)
+    return queryset
+
+
+def complaint_roles(user: User, complaint: Complaint) -> set[Role]:
+    """The roles the user holds *for this complaint* (a handler in unit A is only a reader in
+    the units a manager role of theirs covers elsewhere, and so on)."""
+    roles = user_roles(user)
+    held: set[Role] = {role for role in roles if role in ORGANISATION_WIDE_ROLES}
+    for role in (Role.FRONTLINE, Role.HANDLER):
+        if complaint.unit_id in roles.get(role, set()):
+            held.add(role)
+    if complaint.owner_id == user.pk and Role.HANDLER in roles:
+        held.add(Role.HANDLER)
+    if Role.COMPLAINTS_MANAGER in roles and complaint.unit_id in unit_descendant_ids(roles[Role.COMPLAINTS_MANAGER]):
+        held.add(Role.COMPLAINTS_MANAGER)
+    if complaint.subject_staff_id == user.pk:
+        held &= {Role.AUDITOR}
+    return held
+
+
+def complaint_get_for_user(user: User, reference: str) -> Complaint:
+    """One complaint by reference, through the gate. Unknown and invisible look the same."""
+    complaint = complaints_visible_to(user).filter(reference=reference).select_related(
+        "complainant", "unit", "owner", "category", "product"
+    ).first()
+    if complaint is None:
+        raise NotFound(reference)
+    return complaint
+
+
+def complaint_find_by_tracking(reference: str, tracking_code: str) -> Complaint | None:
+    """The portal's only way in: reference plus the secret tracking code, never an id."""
+    from redress.complaints.references import tracking_code_matches
+
+    complaint = Complaint.objects.filter(reference=reference.strip().upper()).select_related("complainant").first()
+    if complaint is None or not tracking_code_matches(complaint, tracking_code):
+        return None
+    return complaint

@@ -1,0 +1,41 @@
+"""The one error type services raise. Interfaces turn it into a message, a 4xx or a CLI exit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A refused or invalid request. ``message`` is already translated for the user."""
+
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: Any, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class ValidationFailed(ApplicationError):
+    code = "invalid"
+    http_status = 422
+
+
+class NotPermitted(ApplicationError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(ApplicationError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(ApplicationError):
+    """The request is well formed but not allowed now (state, guard, duplicate)."""
+
+    code = "conflict"
+    http_status = 409

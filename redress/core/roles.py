@@ -1,0 +1,19 @@
+"""Roles a person holds in an organisation unit (ISO 10002 clause 5)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FRONTLINE = "frontline", _("Frontline staff")
+    HANDLER = "handler", _("Handler")
+    COMPLAINTS_MANAGER = "complaints_manager", _("Complaints manager")
+    TOP_MANAGEMENT = "top_management", _("Top management")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that see every complaint of the organisation, whatever their unit.
+ORGANISATION_WIDE_ROLES = frozenset({Role.TOP_MANAGEMENT, Role.AUDITOR})
+# Roles that may never change a complaint (read-only access).
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})

@@ -1,0 +1,78 @@
+"""Reads about the organisation, its units and who holds which role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from redress.core.models import Membership, Organisation, OrgUnit, User
+from redress.core.roles import Role
+
+
+def organisation_get() -> Organisation:
+    """The organisation's settings; the row is created with defaults on first use."""
+    organisation, _created = Organisation.objects.get_or_create(pk=1)
+    return organisation
+
+
+def memberships_current(user: User, *, on: date | None = None) -> list[Membership]:
+    day = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )
+
+
+def user_roles(user: User) -> dict[Role, set[int]]:
+    """Each current role of the user with the ids of the units where it is held."""
+    roles: dict[Role, set[int]] = {}
+    if not user.is_authenticated or not user.is_active:
+        return roles
+    cache = getattr(user, "_redress_roles", None)
+    if cache is not None:
+        return cache
+    for membership in memberships_current(user):
+        roles.setdefault(Role(membership.role), set()).add(membership.unit_id)
+    user._redress_roles = roles  # type: ignore[attr-defined]  # per-request cache
+    return roles
+
+
+def unit_descendant_ids(unit_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit below them (units are few; one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in OrgUnit.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = list(unit_ids)
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def unit_ancestor_ids(unit_id: int) -> list[int]:
+    """The unit and its parents, nearest first."""
+    parents = dict(OrgUnit.objects.values_list("pk", "parent_id"))
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def users_with_role(role: Role, *, unit_ids: Iterable[int] | None = None) -> list[User]:
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(role=role, user__is_active=True).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today), Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    if unit_ids is not None:
+        memberships = memberships.filter(unit_id__in=list(unit_ids))
+    return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("pk"))
