@@ -41,6 +41,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.references import reference_next, tracking_code_hash, tracking_code_new
+from redress.complaints.effects import after_action
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import SAME, VISIBLE_TO_COMPLAINANT, Action, transition_check
 from redress.core.actors import Actor
@@ -164,6 +165,7 @@ def _record(
         after={**audit_after, "event": event.pk, **({"data": data} if data else {})},
         at=at,
     )
+    after_action(complaint, event)
     return event
 
 

@@ -1,0 +1,20 @@
+"""Admin for the register's vocabularies. Complaints themselves are handled in the back office,
+through the services; the admin never edits a complaint or its record."""
+
+from django.contrib import admin
+
+from redress.complaints.models import Category, Product
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "parent", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "category", "is_active"]
+    list_filter = ["is_active", "category"]
+    search_fields = ["code", "name_vi", "name_en"]
