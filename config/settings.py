@@ -179,3 +179,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("REDRESS_LOG_LEVEL", "WARNING")},
 }
+
+# Where complainants reach the portal (links in emails) and the domain of our Message-IDs.
+REDRESS_PUBLIC_URL = env("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
+REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")

@@ -16,6 +16,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.ACKNOWLEDGE: frozenset({F, H, M}),
     Action.ASSESS: frozenset({H, M}),
     Action.ASSIGN: frozenset({H, M}),
+    Action.PRIORITISE: frozenset({H, M}),
     Action.PAUSE: frozenset({H, M}),
     Action.RESUME: frozenset({H, M}),
     Action.START_INVESTIGATION: frozenset({H, M}),
@@ -31,5 +32,6 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.SETTLE_REMEDY: frozenset({H, M}),
     Action.CLOSE: frozenset({H, M}),
     Action.REOPEN: frozenset({M}),
+    Action.RATE: frozenset({F, H, M}),
     Action.WITHDRAW: frozenset({F, H, M}),
 }

@@ -34,6 +34,7 @@ from redress.complaints.models import (
     Product,
     Reaction,
     Remedy,
+    SatisfactionResponse,
     RemedyType,
     Severity,
     Status,
@@ -41,6 +42,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.references import reference_next, tracking_code_hash, tracking_code_new
+from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
 from redress.complaints.effects import after_action
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import SAME, VISIBLE_TO_COMPLAINANT, Action, transition_check
@@ -51,11 +53,19 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles, users_with_role
 from redress.core.text import fold
 from redress.notifications.models import Notification
-from redress.notifications.services import notify_users
+from redress.notifications.services import notify_users, receipt_notify
 
 # Channels and system jobs act without a person; these are the actions they may take.
 CHANNEL_ACTIONS = frozenset(
-    {Action.RECEIVE, Action.ACKNOWLEDGE, Action.ADD_MESSAGE, Action.RESUME, Action.RECORD_REACTION, Action.WITHDRAW}
+    {
+        Action.RECEIVE,
+        Action.ACKNOWLEDGE,
+        Action.ADD_MESSAGE,
+        Action.RESUME,
+        Action.RECORD_REACTION,
+        Action.WITHDRAW,
+        Action.RATE,
+    }
 )
 
 _AUDITED_FIELDS = (
@@ -335,6 +345,7 @@ def complaint_receive(
     representative_contact: str = "",
     subject_staff: User | None = None,
     source_system: str = "",
+    attachments: Sequence[IncomingFile] = (),
 ) -> Received:
     """Register a complaint (7.2): a gap-free reference, a tracking code, the follow-up record.
 
@@ -344,6 +355,7 @@ def complaint_receive(
     _require({"subject": subject, "description": description})
     _check_choice("channel", channel, Channel)
     amount = _parse_amount(amount_claimed, "amount_claimed")
+    files = attachments_check(attachments)
     if occurred_on and occurred_on > timezone.localdate():
         raise ValidationFailed(
             _("The date of the problem cannot be in the future."), fields={"occurred_on": [_("Date in the future.")]}
@@ -395,10 +407,12 @@ def complaint_receive(
         action=Action.RECEIVE,
         from_status="",
         before={},
-        data={"channel": channel, "negotiation_request": is_negotiation_request},
+        data={"channel": channel, "negotiation_request": is_negotiation_request, "attachments": len(files)},
         method=channel,
         at=at,
     )
+    attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
+    receipt_notify(complaint=complaint, tracking_code=code)
     if became_significant:
         _notify_significant(complaint)
     return Received(complaint=complaint, tracking_code=code)
@@ -519,6 +533,19 @@ def complaint_assign(
 
 
 @transaction.atomic
+def complaint_prioritise(*, complaint: Complaint, actor: Actor, priority: str, reason: str = "") -> Complaint:
+    """Change the priority (deadlines are recomputed by the SLA engine)."""
+    _check_choice("priority", priority, Priority)
+
+    def change(c: Complaint) -> dict[str, Any]:
+        previous = c.priority
+        c.priority = priority
+        return {"from": previous, "to": priority, **({"reason": reason.strip()} if reason.strip() else {})}
+
+    return _act(complaint, actor, Action.PRIORITISE, change)
+
+
+@transaction.atomic
 def complaint_pause(*, complaint: Complaint, actor: Actor, reason: str, note: str = "") -> Complaint:
     """Stop the clock while waiting for the complainant or a third party (reason recorded)."""
     _check_choice("reason", reason, PauseReason)
@@ -565,16 +592,20 @@ def complaint_start_investigation(*, complaint: Complaint, actor: Actor, plan: s
 
 
 @transaction.atomic
-def complaint_add_note(*, complaint: Complaint, actor: Actor, body: str) -> Message:
-    """An internal note among staff; never shown to the complainant."""
+def complaint_add_note(
+    *, complaint: Complaint, actor: Actor, body: str, attachments: Sequence[IncomingFile] = ()
+) -> Message:
+    """An internal note among staff (with evidence files); never shown to the complainant."""
     _require({"body": body})
+    files = attachments_check(attachments)
     holder: dict[str, Message] = {}
 
     def change(c: Complaint) -> dict[str, Any]:
         holder["message"] = Message.objects.create(
             complaint=c, direction=Message.Direction.INTERNAL, author=actor.user, body=body.strip(), created_at=timezone.now()
         )
-        return {"message": holder["message"].pk}
+        attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
+        return {"message": holder["message"].pk, "attachments": len(files)}
 
     _act(complaint, actor, Action.ADD_NOTE, change)
     return holder["message"]
@@ -590,12 +621,14 @@ def complaint_add_message(
     subject: str = "",
     channel: str = "",
     email_message_id: str = "",
+    attachments: Sequence[IncomingFile] = (),
 ) -> Message:
     """A message from the complainant (portal, email) or to the complainant (back office).
 
     A message from the complainant resumes a complaint paused while waiting for them.
     """
     _require({"body": body})
+    files = attachments_check(attachments)
     if direction not in (Message.Direction.INBOUND, Message.Direction.OUTBOUND):
         raise ValidationFailed(_("Unknown message direction."), fields={"direction": [_("Not a valid choice.")]})
     holder: dict[str, Message] = {}
@@ -611,7 +644,8 @@ def complaint_add_message(
             created_at=timezone.now(),
             email_message_id=email_message_id,
         )
-        return {"message": holder["message"].pk, "direction": direction}
+        attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
+        return {"message": holder["message"].pk, "direction": direction, "attachments": len(files)}
 
     updated = _act(complaint, actor, Action.ADD_MESSAGE, change, method=channel)
     if direction == Message.Direction.INBOUND:
@@ -920,6 +954,41 @@ def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Comp
         return {"reason": reason.strip()}
 
     return _act(complaint, actor, Action.REOPEN, change)
+
+
+@transaction.atomic
+def complaint_rate(
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    overall: int,
+    fairness: int | None = None,
+    clarity: int | None = None,
+    speed: int | None = None,
+    courtesy: int | None = None,
+    comment: str = "",
+) -> SatisfactionResponse:
+    """The complainant's satisfaction with the handling (8.3): after closure, once per complaint."""
+    scores = {"overall": overall, "fairness": fairness, "clarity": clarity, "speed": speed, "courtesy": courtesy}
+    bad = {
+        name: [_("Choose a score from 1 to 5.")]
+        for name, value in scores.items()
+        if (value is None and name == "overall") or (value is not None and value not in range(1, 6))
+    }
+    if bad:
+        raise ValidationFailed(_("Scores go from 1 to 5."), fields=bad)
+    holder: dict[str, SatisfactionResponse] = {}
+
+    def change(c: Complaint) -> dict[str, Any]:
+        if SatisfactionResponse.objects.filter(complaint=c).exists():
+            raise Conflict(_("The survey for this complaint has already been answered."), code="already_rated")
+        holder["response"] = SatisfactionResponse.objects.create(
+            complaint=c, comment=comment.strip(), submitted_at=timezone.now(), **scores  # type: ignore[arg-type]
+        )
+        return {"overall": overall}
+
+    _act(complaint, actor, Action.RATE, change)
+    return holder["response"]
 
 
 @transaction.atomic

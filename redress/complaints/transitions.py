@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Acknowledge")
     ASSESS = "assess", _("Assess")
     ASSIGN = "assign", _("Assign")
+    PRIORITISE = "prioritise", _("Change priority")
     PAUSE = "pause", _("Pause")
     RESUME = "resume", _("Resume")
     START_INVESTIGATION = "start_investigation", _("Start investigation")
@@ -35,6 +36,7 @@ class Action(models.TextChoices):
     SETTLE_REMEDY = "settle_remedy", _("Settle remedy")
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
+    RATE = "rate", _("Record satisfaction")
     WITHDRAW = "withdraw", _("Withdraw")
 
 
@@ -43,7 +45,7 @@ S = Status
 A = Action
 
 # Actions allowed in every open state that do not move the complaint to another stage.
-_ANYTIME = {A.ASSIGN: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
+_ANYTIME = {A.ASSIGN: (SAME,), A.PRIORITISE: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
 _WITHDRAWABLE = {A.WITHDRAW: (S.WITHDRAWN,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -74,7 +76,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     S.REFERRED_EXTERNAL: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE},
     S.NOT_ACCEPTED: {A.CLOSE: (S.CLOSED,), **_ANYTIME},
     S.WITHDRAWN: {A.CLOSE: (S.CLOSED,), **_ANYTIME},
-    S.CLOSED: {A.REOPEN: (S.INVESTIGATING,)},
+    S.CLOSED: {A.REOPEN: (S.INVESTIGATING,), A.RATE: (SAME,)},
 }
 
 # Events of these actions are shown to the complainant on the portal timeline.

@@ -34,3 +34,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind}"
+
+
+class MessageTemplate(models.Model):
+    """A message to the complainant in one language (ISO 10002 7.1), edited in the admin.
+
+    ``system`` templates are sent by Redress at lifecycle steps; ``reply`` templates are starting
+    points for a handler's reply. Bodies use placeholders such as ``{{ reference }}``,
+    ``{{ name }}``, ``{{ deadline }}`` and ``{{ tracking_url }}``.
+    """
+
+    class Purpose(models.TextChoices):
+        SYSTEM = "system", _("Sent automatically")
+        REPLY = "reply", _("Reply for handlers")
+
+    code = models.SlugField(_("code"), max_length=60)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.REPLY)
+    name = models.CharField(_("name"), max_length=120)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["purpose", "code", "language"]
+        constraints = [models.UniqueConstraint(fields=["code", "language"], name="template_code_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+
+class OutboundEmail(models.Model):
+    """The outbox: every email leaves through here, with retries and its delivery state."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Failed")
+
+    complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey("complaints.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    email_message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,11 +1,30 @@
-"""Sending notices to staff. Called by domain services inside their transaction."""
+"""Notices to staff, and every message to the complainant (ISO 10002 7.1, 7.4, 7.8).
+
+Mail to the complainant is rendered from a template in their language, recorded as an outbound
+message on the complaint, and put in the outbox; it is sent after the transaction commits,
+with retries (``notifications.tasks``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Iterable
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Engine
+from django.utils import formats, timezone, translation
 
 from redress.core.models import User
-from redress.notifications.models import Notification
+from redress.core.selectors import organisation_get
+from redress.notifications.models import MessageTemplate, Notification, OutboundEmail
+
+# Admin-edited templates are rendered by an engine with no custom tags and no autoescape:
+# the output is plain-text email, and the context holds only the values below.
+_ENGINE = Engine(autoescape=False)
 
 
 def notify_users(*, users: Iterable[User], kind: str, complaint: object | None = None, dedupe_key: str = "") -> int:
@@ -27,3 +46,109 @@ def notify_users(*, users: Iterable[User], kind: str, complaint: object | None =
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def public_url(path: str) -> str:
+    return settings.REDRESS_PUBLIC_URL.rstrip("/") + path
+
+
+def tracking_url(reference: str, code: str, language: str) -> str:
+    """The secret link to the complaint's public page (the portal serves this path)."""
+    return public_url(f"/{language}/track/{reference}/{code}/")
+
+
+def format_local(value: dt.datetime | None, language: str) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(zoneinfo.ZoneInfo(organisation_get().time_zone))
+    with translation.override(language):
+        return formats.date_format(local, "DATETIME_FORMAT")
+
+
+def template_render(code: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) of a template in the language, falling back to Vietnamese."""
+    template = (
+        MessageTemplate.objects.filter(code=code, language=language, is_active=True).first()
+        or MessageTemplate.objects.filter(code=code, language="vi", is_active=True).first()
+    )
+    if template is None:
+        raise LookupError(f"no active message template {code!r}")
+    ctx = Context(context)
+    subject = _ENGINE.from_string(template.subject).render(ctx)
+    body = _ENGINE.from_string(template.body).render(ctx)
+    return " ".join(subject.split()), body
+
+
+def base_context(complaint: Any) -> dict[str, Any]:
+    organisation = organisation_get()
+    language = complaint.complainant.preferred_language
+    return {
+        "reference": complaint.reference,
+        "name": complaint.complainant.full_name,
+        "subject": complaint.subject,
+        "organisation": organisation.name_en if language == "en" and organisation.name_en else organisation.name,
+        "deadline": format_local(complaint.decision_due_at or complaint.close_due_at, language),
+        "tracking_url": public_url(f"/{language}/track/"),
+        "support_email": organisation.support_email,
+        "support_phone": organisation.support_phone,
+    }
+
+
+def complainant_email(
+    *, complaint: Any, code: str, extra: dict[str, Any] | None = None, in_reply_to: str = ""
+) -> OutboundEmail | None:
+    """Render template ``code`` for the complainant, record it on the complaint and queue it.
+
+    Does nothing when the complainant gave no email address. Call inside the service's
+    transaction: the message and the outbox row commit with the action, and sending starts
+    only after the commit.
+    """
+    from redress.complaints.models import Channel, Message
+
+    person = complaint.complainant
+    if not person.email:
+        return None
+    language = person.preferred_language
+    subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    message = Message.objects.create(
+        complaint=complaint,
+        direction=Message.Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        subject=tagged[:300],
+        body=body,
+        created_at=timezone.now(),
+        delivery_state=OutboundEmail.State.QUEUED,
+    )
+    email = OutboundEmail.objects.create(
+        complaint=complaint,
+        message=message,
+        to=person.email,
+        subject=tagged[:300],
+        body=body,
+        email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
+        in_reply_to=in_reply_to,
+    )
+    message.email_message_id = email.email_message_id
+    message.save(update_fields=["email_message_id"])
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int) -> None:
+    from redress.notifications.tasks import deliver_email
+
+    deliver_email.enqueue(email_id)
+
+
+def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | None:
+    """The receipt, sent at once: reference, tracking code and link, what happens next."""
+    language = complaint.complainant.preferred_language
+    return complainant_email(
+        complaint=complaint,
+        code="receipt",
+        extra={
+            "tracking_code": tracking_code,
+            "tracking_url": tracking_url(complaint.reference, tracking_code, language),
+        },
+    )

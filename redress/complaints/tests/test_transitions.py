@@ -53,6 +53,8 @@ def _perform(complaint, action, team):
             services.complaint_assess(complaint=complaint, actor=manager)
         case Action.ASSIGN:
             services.complaint_assign(complaint=complaint, actor=manager, owner=team.handler)
+        case Action.PRIORITISE:
+            services.complaint_prioritise(complaint=complaint, actor=manager, priority="urgent", reason="Khách cao tuổi")
         case Action.PAUSE:
             services.complaint_pause(complaint=complaint, actor=manager, reason=PauseReason.THIRD_PARTY)
         case Action.RESUME:
@@ -90,6 +92,8 @@ def _perform(complaint, action, team):
             )
         case Action.REOPEN:
             services.complaint_reopen(complaint=complaint, actor=manager, reason="Có thông tin mới")
+        case Action.RATE:
+            services.complaint_rate(complaint=complaint, actor=Actor.channel("web"), overall=4, comment="Tốt")
         case Action.WITHDRAW:
             services.complaint_withdraw(complaint=complaint, actor=manager)
         case _:
