@@ -53,7 +53,7 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles, users_with_role
 from redress.core.text import fold
 from redress.notifications.models import Notification
-from redress.notifications.services import notify_users, receipt_notify
+from redress.notifications.services import message_email, notify_users, receipt_notify
 
 # Channels and system jobs act without a person; these are the actions they may take.
 CHANNEL_ACTIONS = frozenset(
@@ -645,6 +645,8 @@ def complaint_add_message(
             email_message_id=email_message_id,
         )
         attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
+        if direction == Message.Direction.OUTBOUND and holder["message"].channel in ("", Channel.EMAIL):
+            message_email(message=holder["message"])
         return {"message": holder["message"].pk, "direction": direction, "attachments": len(files)}
 
     updated = _act(complaint, actor, Action.ADD_MESSAGE, change, method=channel)

@@ -135,6 +135,28 @@ def complainant_email(
     return email
 
 
+def message_email(*, message: Any) -> OutboundEmail | None:
+    """Send a message a handler wrote to the complainant (already recorded on the complaint)."""
+    complaint = message.complaint
+    if not complaint.complainant.email:
+        return None
+    subject = message.subject or complaint.subject
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    email = OutboundEmail.objects.create(
+        complaint=complaint,
+        message=message,
+        to=complaint.complainant.email,
+        subject=tagged[:300],
+        body=message.body,
+        email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
+    )
+    message.email_message_id = email.email_message_id
+    message.delivery_state = OutboundEmail.State.QUEUED
+    message.save(update_fields=["email_message_id", "delivery_state"])
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
 def _enqueue(email_id: int) -> None:
     from redress.notifications.tasks import deliver_email
 
