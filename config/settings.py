@@ -7,6 +7,7 @@ Everything that differs between machines is read from the environment here, in o
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "redress.complaints",
     "redress.notifications",
     "redress.intake",
+    "redress.transparency",
     "redress.portal",
     "redress.backoffice",
     "redress.api",
@@ -105,7 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("REDRESS_TEST_SQLITE", "")} if env("REDRESS_TEST_SQLITE") else {}
+    # Tests use a file, like production, not an in-memory database: concurrent-intake tests then
+    # see SQLite's real locking. One file per test process, so parallel runs never collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("REDRESS_TEST_SQLITE", str(Path(tempfile.gettempdir()) / f"redress-test-{os.getpid()}.sqlite3"))
+    }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -183,3 +189,26 @@ LOGGING = {
 # Where complainants reach the portal (links in emails) and the domain of our Message-IDs.
 REDRESS_PUBLIC_URL = env("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
 REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
+
+# Cache: the portal's rate limits count here, so every web worker must see the same counts.
+# Default: files under var/ (shared by the gunicorn workers of one machine, nothing to set up);
+# REDRESS_CACHE_URL=redis://host:6379/1 for several machines, locmem:// for a single process.
+REDRESS_CACHE_URL = env("REDRESS_CACHE_URL", "")
+if REDRESS_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDRESS_CACHE_URL}}
+elif REDRESS_CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "redress"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": REDRESS_CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
+        }
+    }
+
+# Public portal: per-IP limits against spam and guessing of tracking codes, as
+# "count/seconds". REDRESS_PROXY_COUNT is the number of trusted reverse proxies in front of
+# the app (their X-Forwarded-For entries are skipped to find the client's address).
+REDRESS_PORTAL_SUBMIT_RATE = env("REDRESS_PORTAL_SUBMIT_RATE", "20/3600")
+REDRESS_PORTAL_TRACK_RATE = env("REDRESS_PORTAL_TRACK_RATE", "10/900")
+REDRESS_PROXY_COUNT = env_int("REDRESS_PROXY_COUNT", 0)

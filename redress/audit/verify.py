@@ -44,12 +44,14 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
                     checked, prev_hash, ChainProblem(expected_seq, "removed", f"entry #{expected_seq} is missing")
                 )
             return ChainReport(checked, prev_hash, ChainProblem(entry.seq, "inserted", "number out of order"))
-        if entry_hash(entry) != entry.hash:
-            return ChainReport(checked, prev_hash, ChainProblem(entry.seq, "altered", "content does not match its hash"))
+        # The link is checked before the content: an entry whose predecessor was swapped for a
+        # forged one (numbers shifted to make room) is reported as an insertion, not an edit.
         if entry.prev_hash != prev_hash:
             return ChainReport(
                 checked, prev_hash, ChainProblem(entry.seq, "inserted", "does not link to the entry before it")
             )
+        if entry_hash(entry) != entry.hash:
+            return ChainReport(checked, prev_hash, ChainProblem(entry.seq, "altered", "content does not match its hash"))
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
