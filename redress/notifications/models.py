@@ -13,6 +13,8 @@ class Notification(models.Model):
         NEAR_DUE = "near_due", _("Deadline near")
         BREACHED = "breached", _("Deadline missed")
         MESSAGE = "message", _("New message from the complainant")
+        EMAIL_FAILED = "email_failed", _("Email to the complainant could not be delivered")
+        MAILBOX_FAILING = "mailbox_failing", _("A mailbox cannot be read")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
@@ -68,13 +70,18 @@ class MessageTemplate(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """The outbox: every email leaves through here, with retries and its delivery state."""
+    """The outbox: every email leaves through here, with retries and its delivery state.
+
+    ``next_attempt_at`` is also a lease: a sender sets it a few minutes ahead before it talks
+    to the mail server, so no other worker sends the same email meanwhile.
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         RETRYING = "retrying", _("Retrying")
         FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
 
     complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey("complaints.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -83,6 +90,7 @@ class OutboundEmail(models.Model):
     body = models.TextField(_("body"))
     email_message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
+    template_code = models.SlugField(_("template"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

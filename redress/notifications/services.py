@@ -127,7 +127,8 @@ def complainant_email(
         subject=tagged[:300],
         body=body,
         email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
-        in_reply_to=in_reply_to,
+        in_reply_to=in_reply_to or thread_parent(complaint, exclude=message.pk),
+        template_code=code,
     )
     message.email_message_id = email.email_message_id
     message.save(update_fields=["email_message_id"])
@@ -149,12 +150,29 @@ def message_email(*, message: Any) -> OutboundEmail | None:
         subject=tagged[:300],
         body=message.body,
         email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
+        in_reply_to=thread_parent(complaint, exclude=message.pk),
     )
     message.email_message_id = email.email_message_id
     message.delivery_state = OutboundEmail.State.QUEUED
     message.save(update_fields=["email_message_id", "delivery_state"])
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
+
+
+def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
+    """The Message-ID our next email to the complainant answers, so that their mail program
+    shows the whole exchange as one thread: the latest email on the complaint, in or out."""
+    from redress.complaints.models import Message
+
+    latest = (
+        Message.objects.filter(complaint=complaint)
+        .exclude(email_message_id="")
+        .exclude(pk=exclude)
+        .order_by("-created_at", "-pk")
+        .values_list("email_message_id", flat=True)
+        .first()
+    )
+    return latest or ""
 
 
 def _enqueue(email_id: int) -> None:
@@ -174,3 +192,23 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
             "tracking_url": tracking_url(complaint.reference, tracking_code, language),
         },
     )
+
+
+@transaction.atomic
+def email_retry(*, email: OutboundEmail) -> bool:
+    """Put a failed or waiting email back in the queue for an attempt now (from the admin).
+    A failed email gets a fresh set of attempts. Sent emails are never sent again."""
+    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    if locked.state in (OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED):
+        return False
+    if locked.state == OutboundEmail.State.FAILED:
+        locked.attempts = 0
+    locked.state = OutboundEmail.State.RETRYING if locked.attempts else OutboundEmail.State.QUEUED
+    locked.next_attempt_at = None
+    locked.save(update_fields=["state", "attempts", "next_attempt_at"])
+    if locked.message_id:
+        from redress.complaints.models import Message
+
+        Message.objects.filter(pk=locked.message_id).update(delivery_state=locked.state)
+    transaction.on_commit(lambda: _enqueue(locked.pk))
+    return True

@@ -1,0 +1,86 @@
+"""How the delivery state of an email reaches the complaint's record.
+
+Each attempt updates the outbound message on the complaint (``Message.delivery_state``: queued,
+retrying, sent, failed, bounced), which the back office and the follow-up record show beside
+the message. A final outcome (sent, failed after the last retry, bounced) is also written to
+the audit trail, and a failure tells the complaint's owner (or the unit's complaints managers)
+that the complainant did not get the email, so that someone reaches them another way.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from redress.audit.services import audit_record
+from redress.core.actors import Actor
+from redress.notifications.models import Notification, OutboundEmail
+
+OUTBOX = Actor.system("outbox")
+_FINAL = {OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.BOUNCED}
+
+
+def delivery_logged(email: OutboundEmail) -> None:
+    """Record the email's current state on its message, and a final state in the audit trail.
+    Call inside the transaction that saved the state."""
+    from redress.complaints.models import Message
+
+    if email.message_id:
+        Message.objects.filter(pk=email.message_id).update(delivery_state=email.state)
+    if email.state not in _FINAL:
+        return
+    reference = ""
+    if email.complaint_id:
+        from redress.complaints.models import Complaint
+
+        reference = Complaint.objects.filter(pk=email.complaint_id).values_list("reference", flat=True).first() or ""
+    audit_record(
+        actor=OUTBOX,
+        action=f"email.{email.state}",
+        target=email,
+        target_label=reference or email.to,
+        after={
+            "complaint": email.complaint_id,
+            "message": email.message_id,
+            "to": email.to,
+            "message_id": email.email_message_id,
+            "template": email.template_code,
+            "attempts": email.attempts,
+            **({"error": email.last_error[:500]} if email.last_error else {}),
+        },
+    )
+    if email.state != OutboundEmail.State.SENT and email.complaint_id:
+        _tell_staff(email)
+
+
+def _tell_staff(email: OutboundEmail) -> None:
+    from redress.complaints.models import Complaint
+    from redress.core.roles import Role
+    from redress.core.selectors import unit_ancestor_ids, users_with_role
+    from redress.notifications.services import notify_users
+
+    complaint = Complaint.objects.select_related("owner").get(pk=email.complaint_id)
+    if complaint.owner is not None and complaint.owner.is_active:
+        users = [complaint.owner]
+    else:
+        users = users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(complaint.unit_id))
+    notify_users(
+        users=users,
+        kind=Notification.Kind.EMAIL_FAILED,
+        complaint=complaint,
+        dedupe_key=f"email:{email.pk}",
+    )
+
+
+@transaction.atomic
+def email_bounced(*, message_id: str, detail: str) -> OutboundEmail | None:
+    """A bounce (delivery status notification) came back for one of our emails: mark it bounced.
+    Returns the email, or None when the Message-ID is not one of ours."""
+    email = OutboundEmail.objects.select_for_update().filter(email_message_id=message_id).first()
+    if email is None or email.state == OutboundEmail.State.BOUNCED:
+        return email
+    email.state = OutboundEmail.State.BOUNCED
+    email.next_attempt_at = None
+    email.last_error = detail[:2000]
+    email.save(update_fields=["state", "next_attempt_at", "last_error"])
+    delivery_logged(email)
+    return email
