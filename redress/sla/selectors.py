@@ -1,0 +1,186 @@
+"""Reads of the deadline engine: which calendar and policy apply, what is due next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from redress.sla.calendar import PublicDays, WorkCalendar
+from redress.sla.models import BusinessCalendar, SlaPolicy, StageClock
+from redress.sla.rules import DUE_FIELDS, Stage
+
+if TYPE_CHECKING:
+    from redress.complaints.models import Complaint
+
+_public_days: dict[str, PublicDays] = {}
+_public_days_lock = threading.Lock()
+
+
+def public_days(country: str) -> PublicDays:
+    """One ``PublicDays`` per country per process: the package's dates never change at run time."""
+    with _public_days_lock:
+        if country not in _public_days:
+            _public_days[country] = PublicDays(country)
+        return _public_days[country]
+
+
+def calendar_default() -> BusinessCalendar | None:
+    return BusinessCalendar.objects.filter(is_default=True).first()
+
+
+def calendar_row_for_unit(unit_id: int | None) -> BusinessCalendar | None:
+    """The unit's own calendar, else the organisation's default (None if there is none)."""
+    if unit_id is not None:
+        row = BusinessCalendar.objects.filter(orgunit__pk=unit_id).first()
+        if row is not None:
+            return row
+    return calendar_default()
+
+
+def work_calendar(row: BusinessCalendar | None) -> WorkCalendar:
+    """The pure calendar of a row, with its overrides and its country's public days.
+
+    Without a row (nothing configured) the Vietnamese default applies: Mon–Fri 08:00–17:00 with
+    lunch 12:00–13:00 and Vietnamese public holidays.
+    """
+    if row is None:
+        vn = public_days("VN")
+        return WorkCalendar(public_holidays=vn.holidays, public_working_days=vn.working_days)
+    periods: list[tuple[dt.time, dt.time]]
+    if (
+        row.lunch_start
+        and row.lunch_end
+        and row.day_start < row.lunch_start < row.lunch_end < row.day_end
+    ):
+        periods = [(row.day_start, row.lunch_start), (row.lunch_end, row.day_end)]
+    else:
+        periods = [(row.day_start, row.day_end)]
+    days = public_days(row.country.upper()) if row.country else None
+    weekdays = frozenset(
+        int(part) for part in row.working_weekdays.split(",") if part.strip().isdigit()
+    )
+    return WorkCalendar(
+        time_zone=row.time_zone,
+        weekdays=weekdays,
+        periods=tuple(periods),
+        public_holidays=days.holidays if days else frozenset(),
+        public_working_days=days.working_days if days else frozenset(),
+        overrides={o.date: o.kind == o.Kind.WORKING_DAY for o in row.overrides.all()},
+        always_open=row.is_24_7,
+    )
+
+
+def calendar_for_unit(unit_id: int | None) -> WorkCalendar:
+    return work_calendar(calendar_row_for_unit(unit_id))
+
+
+def _ancestors(model: type, pk: int | None) -> set[int]:
+    if pk is None:
+        return set()
+    parents = dict(model.objects.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
+    found: set[int] = set()
+    current: int | None = pk
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def policy_matches(
+    policy: SlaPolicy, complaint: Complaint, *, categories: set[int], units: set[int]
+) -> bool:
+    """Whether every condition the policy sets holds for the complaint (an empty one: any).
+    ``categories`` and ``units`` are the complaint's category and unit with their parents."""
+    if policy.priorities and complaint.priority not in policy.priorities:
+        return False
+    if policy.channels and complaint.channel not in policy.channels:
+        return False
+    if (
+        policy.vulnerable is not None
+        and bool(complaint.complainant.vulnerable_group) != policy.vulnerable
+    ):
+        return False
+    if (
+        policy.negotiation_request is not None
+        and complaint.is_negotiation_request != policy.negotiation_request
+    ):
+        return False
+    if policy.health_safety is not None and complaint.health_safety != policy.health_safety:
+        return False
+    wanted_categories = {c.pk for c in policy.categories.all()}
+    if wanted_categories and not wanted_categories & categories:
+        return False
+    wanted_units = {u.pk for u in policy.units.all()}
+    return not (wanted_units and not wanted_units & units)
+
+
+def policy_for(complaint: Complaint) -> SlaPolicy | None:
+    """The first active policy, in rank order, that matches the complaint."""
+    from redress.complaints.models import Category
+    from redress.core.models import OrgUnit
+
+    categories = _ancestors(Category, complaint.category_id)
+    units = _ancestors(OrgUnit, complaint.unit_id)
+    policies = SlaPolicy.objects.filter(is_active=True).prefetch_related("categories", "units")
+    for policy in policies.order_by("rank", "code"):
+        if policy_matches(policy, complaint, categories=categories, units=units):
+            return policy
+    return None
+
+
+def clocks_of(complaint: Complaint) -> list[StageClock]:
+    return list(
+        StageClock.objects.filter(complaint=complaint)
+        .select_related("policy")
+        .order_by("round", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    """What the complainant is told: the next step we owe them and when (portal, emails)."""
+
+    stage: str
+    due_at: dt.datetime
+    paused: bool
+
+    @property
+    def label(self) -> str:
+        return str(Stage(self.stage).label)
+
+
+def next_deadline(complaint: Complaint) -> NextDeadline | None:
+    """The earliest deadline still running (None when nothing is due). While the complaint is
+    paused the deadline shown is the one it had when paused, flagged ``paused``: it will move
+    later by the time the clock stays stopped."""
+    clock = (
+        StageClock.objects.filter(
+            complaint=complaint, outcome=StageClock.Outcome.RUNNING, due_at__isnull=False
+        )
+        .order_by("due_at")
+        .first()
+    )
+    if clock is None or clock.due_at is None:
+        return None
+    return NextDeadline(
+        stage=clock.stage, due_at=clock.due_at, paused=complaint.paused_at is not None
+    )
+
+
+def overdue_q(now: dt.datetime, *, prefix: str = "") -> Q:
+    """A filter for complaints with a stage deadline passed and the stage not done, not paused
+    (a stopped clock cannot be late). Use on ``Complaint`` querysets (``prefix`` for joins)."""
+    done = {
+        Stage.ACKNOWLEDGE: "acknowledged_at",
+        Stage.ASSESS: "assessed_at",
+        Stage.DECISION: "decision_communicated_at",
+        Stage.CLOSE: "closed_at",
+    }
+    late = Q()
+    for stage, due_field in DUE_FIELDS.items():
+        late |= Q(**{f"{prefix}{due_field}__lt": now, f"{prefix}{done[stage]}__isnull": True})
+    return late & Q(**{f"{prefix}paused_at__isnull": True})

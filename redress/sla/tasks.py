@@ -1,0 +1,136 @@
+"""Background work of the deadline engine (Django Tasks: database or RQ backend).
+
+Tasks take ids, are idempotent, and retry a bounded number of times with growing delays; the
+sweep (``redress sla sweep``, run by the worker every minute) catches whatever a lost or failed
+task missed, so a breach is never silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from redress.sla import services
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def _backoff(attempt: int) -> dt.timedelta:
+    # 1, 2, 4, 8 minutes: a database or mail server that is briefly away loses nothing.
+    return dt.timedelta(minutes=2 ** (attempt - 1))
+
+
+def _retry_later(task_obj: object, attempt: int, *args: object) -> None:
+    if attempt >= MAX_ATTEMPTS:
+        logger.error("%s%r failed %s times; the sweep will pick it up", task_obj, args, attempt)
+        return
+    task_obj.using(run_after=timezone.now() + _backoff(attempt)).enqueue(*args, attempt=attempt + 1)  # type: ignore[attr-defined]
+
+
+def enqueue_check(clock_id: int, when: dt.datetime) -> None:
+    """Queue ``check_clock`` to run at ``when``. Never raises: if the queue is unreachable the
+    next check time is already stored on the clock and the sweep will find it."""
+    try:
+        run = check_clock if when <= timezone.now() else check_clock.using(run_after=when)
+        run.enqueue(clock_id)
+    except Exception:
+        logger.exception(
+            "Could not queue the SLA check of clock %s; the sweep will do it", clock_id
+        )
+
+
+@task()
+def check_clock(clock_id: int, attempt: int = 1) -> int:
+    """Send what one clock owes now (see ``services.sla_clock_check``); returns notices sent."""
+    try:
+        return len(services.sla_clock_check(clock_id=clock_id))
+    except Exception:
+        _retry_later(check_clock, attempt, clock_id)
+        raise
+
+
+@task()
+def sweep() -> int:
+    return services.sla_sweep()
+
+
+@task()
+def recompute_complaints(complaint_ids: list[int], attempt: int = 1) -> int:
+    """Recompute deadlines after a policy or calendar was edited."""
+    try:
+        return services.sla_recompute_complaints(complaint_ids=complaint_ids)
+    except Exception:
+        _retry_later(recompute_complaints, attempt, complaint_ids)
+        raise
+
+
+@task()
+def email_notice(notice_id: int, attempt: int = 1) -> int:
+    """Email a deadline notice to its recipients, each in their language; once only."""
+    from redress.core.models import User
+    from redress.sla.models import DeadlineNotice
+
+    try:
+        with transaction.atomic():
+            notice = (
+                DeadlineNotice.objects.select_for_update()
+                .select_related("clock__complaint")
+                .filter(pk=notice_id, emailed_at__isnull=True)
+                .first()
+            )
+            if notice is None:
+                return 0
+            sent = 0
+            for user in User.objects.filter(pk__in=notice.recipients, is_active=True).exclude(
+                email=""
+            ):
+                subject, body = notice_text(notice, user.language)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                sent += 1
+            notice.emailed_at = timezone.now()
+            notice.save(update_fields=["emailed_at"])
+            return sent
+    except Exception:
+        _retry_later(email_notice, attempt, notice_id)
+        raise
+
+
+def notice_text(notice: object, language: str) -> tuple[str, str]:
+    """Subject and body of a deadline notice email in ``language``."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import formats
+
+    from redress.core.selectors import organisation_get
+    from redress.sla.models import DeadlineNotice, StageClock
+
+    assert isinstance(notice, DeadlineNotice)
+    clock: StageClock = notice.clock
+    complaint = clock.complaint
+    zone = ZoneInfo(organisation_get().time_zone)
+    with translation.override(language):
+        due = (
+            formats.date_format(clock.due_at.astimezone(zone), "DATETIME_FORMAT")
+            if clock.due_at
+            else ""
+        )
+        values = {"reference": complaint.reference, "stage": clock.get_stage_display(), "due": due}
+        if notice.kind == DeadlineNotice.Kind.NEAR_DUE:
+            subject = _("[%(reference)s] Deadline near: %(stage)s") % values
+            body = _("The deadline for “%(stage)s” of complaint %(reference)s is %(due)s.") % values
+        else:
+            subject = _("[%(reference)s] Deadline missed: %(stage)s") % values
+            body = (
+                _("The deadline for “%(stage)s” of complaint %(reference)s passed at %(due)s.")
+                % values
+            )
+    return subject, body
