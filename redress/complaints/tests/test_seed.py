@@ -1,0 +1,62 @@
+"""Demo and volume data are consistent with the lifecycle."""
+
+import pytest
+from django.db.models import Count, Max
+
+from redress.audit.verify import audit_verify
+from redress.complaints.models import Complaint, ComplaintEvent, Decision, ReferenceCounter, Status
+from redress.complaints.seed import DEMO_USERS, demo_organisation, seed_complaints
+from redress.complaints.transitions import TRANSITIONS
+from redress.core.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_spreads_over_states_and_follows_the_lifecycle():
+    result = seed_complaints(600, batch=250)
+    assert result.complaints == Complaint.objects.count() == 600
+    statuses = set(Complaint.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    channels = set(Complaint.objects.values_list("channel", flat=True))
+    assert {"web", "email", "phone"} <= channels
+    assert Complaint.objects.filter(language="en").exists() and Complaint.objects.filter(language="vi").exists()
+    # Each complaint's events form a path through the transition table ending in its status.
+    events = {}
+    for event in ComplaintEvent.objects.order_by("complaint_id", "at", "pk"):
+        events.setdefault(event.complaint_id, []).append(event)
+    for complaint in Complaint.objects.all():
+        path = events[complaint.pk]
+        assert path[0].action == "receive"
+        for event in path[1:]:
+            assert event.action in TRANSITIONS[event.from_status], (complaint.reference, event.action)
+        assert path[-1].to_status == complaint.status
+        if complaint.status == Status.CLOSED:
+            assert complaint.closed_at is not None
+
+
+def test_seed_references_are_gap_free_per_year_and_continue_the_counter():
+    seed_complaints(300, batch=100)
+    seed_complaints(200, batch=100, seed=7)
+    for counter in ReferenceCounter.objects.all():
+        numbers = sorted(
+            int(ref[-6:]) for ref in Complaint.objects.filter(reference__contains=f"-{counter.year}-").values_list("reference", flat=True)
+        )
+        assert numbers == list(range(1, counter.last + 1))
+
+
+def test_seed_decisions_match_states_and_audit_chain_verifies():
+    seed_complaints(300, batch=300)
+    communicated = Complaint.objects.filter(status=Status.DECISION_COMMUNICATED)
+    assert all(c.decisions.filter(state=Decision.State.COMMUNICATED).exists() for c in communicated)
+    assert not Decision.objects.filter(complaint__status=Status.RECEIVED).exists()
+    assert audit_verify().ok
+
+
+def test_demo_organisation_has_one_login_per_role_and_is_idempotent():
+    demo_organisation()
+    demo_organisation()
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert {username for username, *_ in DEMO_USERS} <= usernames
+    roles = set(User.objects.filter(username__in=usernames).values_list("memberships__role", flat=True))
+    assert roles == {role for _, _, role, _ in DEMO_USERS}
+    assert User.objects.annotate(n=Count("memberships")).aggregate(Max("n"))["n__max"] == 1
