@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "redress.complaints",
     "redress.notifications",
     "redress.intake",
-    "redress.transparency",
     "redress.portal",
     "redress.backoffice",
     "redress.api",
