@@ -39,6 +39,7 @@ ALLOWED_HOSTS = [h for h in env("REDRESS_ALLOWED_HOSTS", "127.0.0.1,localhost,te
 CSRF_TRUSTED_ORIGINS = [o for o in env("REDRESS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 VAR_DIR = Path(env("REDRESS_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database and uploaded files live here
 
 INSTALLED_APPS = [
     "django.contrib.admin",
