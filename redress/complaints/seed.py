@@ -563,7 +563,7 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
             }
             rows.decisions.append(decision)
             if outcome != Outcome.NOT_UPHELD:
-                value = amount if outcome == Outcome.UPHELD else (amount / 2).quantize(Decimal(1))  # type: ignore[operator]
+                value = amount if outcome == Outcome.UPHELD else (Decimal(amount) / 2).quantize(Decimal(1))  # type: ignore[arg-type]
                 remedy = {"decision": decision, "type": RemedyType.REFUND if value else RemedyType.APOLOGY, "amount": value, "currency": complaint["currency"]}
                 rows.remedies.append(remedy)
                 decision_remedies.append(remedy)

@@ -489,7 +489,7 @@ def _can_own(user: User, unit_id: int) -> bool:
     if unit_id in roles.get(Role.HANDLER, set()):
         return True
     managed = roles.get(Role.COMPLAINTS_MANAGER)
-    return bool(managed) and unit_id in unit_descendant_ids(managed)
+    return managed is not None and unit_id in unit_descendant_ids(managed)
 
 
 @transaction.atomic
@@ -707,7 +707,8 @@ def complaint_propose_decision(
     for index, remedy in enumerate(remedies):
         _check_choice(f"remedies.{index}.type", remedy.type, RemedyType)
         parsed.append((remedy, _parse_amount(remedy.amount, f"remedies.{index}.amount") or Decimal(0)))
-    if actor.user is None:
+    proposer = actor.user
+    if proposer is None:
         raise NotPermitted(_("A decision is proposed by a person."))
     holder = _Holder()
 
@@ -720,7 +721,7 @@ def complaint_propose_decision(
             summary=summary.strip(),
             reasons=reasons.strip(),
             is_review=c.status == Status.UNDER_REVIEW,
-            proposed_by=actor.user,
+            proposed_by=proposer,
             proposed_at=timezone.now(),
         )
         Remedy.objects.bulk_create(

@@ -30,7 +30,8 @@ class Team:
 
 
 def make_team(unit: OrgUnit | None = None) -> Team:
-    unit = unit or UnitFactory()
+    unit = unit or UnitFactory.create()
+    assert unit is not None
     return Team(
         unit=unit,
         frontline=staff(Role.FRONTLINE, unit),

@@ -45,8 +45,8 @@ S = Status
 A = Action
 
 # Actions allowed in every open state that do not move the complaint to another stage.
-_ANYTIME = {A.ASSIGN: (SAME,), A.PRIORITISE: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
-_WITHDRAWABLE = {A.WITHDRAW: (S.WITHDRAWN,)}
+_ANYTIME: dict[str, tuple[str, ...]] = {A.ASSIGN: (SAME,), A.PRIORITISE: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
+_WITHDRAWABLE: dict[str, tuple[str, ...]] = {A.WITHDRAW: (S.WITHDRAWN,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     S.RECEIVED: {A.ACKNOWLEDGE: (S.ACKNOWLEDGED,), **_ANYTIME, **_WITHDRAWABLE},

@@ -59,7 +59,7 @@ class ProductFactory(DjangoModelFactory):
 
 
 def staff(role: Role, unit: OrgUnit, **kwargs: object) -> User:
-    user = UserFactory(**kwargs)
+    user: User = UserFactory.create(**kwargs)
     Membership.objects.create(user=user, unit=unit, role=role)
     return user
 
