@@ -189,6 +189,16 @@ LOGGING = {
 REDRESS_PUBLIC_URL = env("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
 REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
 
+# Email intake (redress.intake; docs/email.md). The inbound webhook /intake/mail/ is off until
+# REDRESS_MAIL_WEBHOOK_SECRET is set. A mailbox raises an alert after this many failed polls
+# in a row; a sender with more new complaints than the limit in an hour is held as a mail loop.
+EMAIL_TIMEOUT = env_int("REDRESS_EMAIL_TIMEOUT", 30)
+REDRESS_MAIL_WEBHOOK_SECRET = env("REDRESS_MAIL_WEBHOOK_SECRET")
+REDRESS_MAIL_MAX_BYTES = env_int("REDRESS_MAIL_MAX_BYTES", 50 * 1024 * 1024)
+REDRESS_MAIL_POLL_SECONDS = env_int("REDRESS_MAIL_POLL_SECONDS", 60)
+REDRESS_MAILBOX_ALERT_AFTER = env_int("REDRESS_MAILBOX_ALERT_AFTER", 3)
+REDRESS_MAIL_SENDER_LIMIT = env_int("REDRESS_MAIL_SENDER_LIMIT", 20)
+
 # Cache: the portal's rate limits count here, so every web worker must see the same counts.
 # Default: files under var/ (shared by the gunicorn workers of one machine, nothing to set up);
 # REDRESS_CACHE_URL=redis://host:6379/1 for several machines, locmem:// for a single process.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("redress.backoffice.urls")),
+    path("intake/mail/", include("redress.intake.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("redress.portal.urls")),

@@ -21,3 +21,111 @@ class IntakeKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Mailbox(models.Model):
+    """A mailbox that complainants write to, read over IMAP (ISO 10002 4.5: every published
+    channel is taken in). Polled by the worker and by ``redress mail poll``."""
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS (port 993)")
+        STARTTLS = "starttls", _("STARTTLS (port 143)")
+        NONE = "none", _("None (only for a server on this machine)")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    host = models.CharField(_("IMAP server"), max_length=200)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    username = models.CharField(_("user name"), max_length=200)
+    password = models.CharField(_("password"), max_length=200, blank=True)
+    folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("receiving unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("New complaints from this mailbox go to this unit (empty: the top unit)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    uid_validity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(_("last message taken"), default=0, editable=False)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("last read successfully"), null=True, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    alert_raised_at = models.DateTimeField(_("failing since alert"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_failing(self) -> bool:
+        return self.alert_raised_at is not None
+
+
+def _raw_path(instance: "InboundEmail", filename: str) -> str:
+    return f"mail/{instance.sha256[:2]}/{instance.sha256}.eml"
+
+
+class InboundEmail(models.Model):
+    """Every email that reached Redress, kept as it came (DESIGN.md rule 4: nothing is lost),
+    with what became of it. ``dedupe_key`` (the Message-ID, or the content hash when there is
+    none) makes the same email, fetched twice, taken once."""
+
+    class Source(models.TextChoices):
+        IMAP = "imap", _("Mailbox (IMAP)")
+        WEBHOOK = "webhook", _("Inbound webhook")
+        FILE = "file", _("File")
+
+    class Outcome(models.TextChoices):
+        COMPLAINT = "complaint", _("New complaint")
+        REPLY = "reply", _("Reply to a complaint")
+        AUTO_REPLY = "auto_reply", _("Automatic reply (ignored)")
+        BOUNCE = "bounce", _("Bounce (ignored)")
+        LOOP = "loop", _("Mail loop (ignored)")
+        QUARANTINED = "quarantined", _("Quarantined")
+        DISMISSED = "dismissed", _("Dismissed from quarantine")
+
+    dedupe_key = models.CharField(_("key"), max_length=255, unique=True)
+    email_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    from_address = models.CharField(_("from"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    raw = models.FileField(_("original email"), upload_to=_raw_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.ForeignKey(
+        "complaints.Message", verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("incoming email")
+        verbose_name_plural = _("incoming emails")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["from_address", "outcome", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_address or '?'}: {self.subject or self.email_message_id}"

@@ -1,0 +1,173 @@
+"""Reading mailboxes over IMAP.
+
+Each poll takes the messages with a UID above the last one taken (``last_uid``, reset when the
+server's UIDVALIDITY changes), in order, one at a time: each is stored and processed before
+``last_uid`` moves past it, so a crash part-way loses nothing and a message fetched again is
+recognised by its Message-ID. Messages are fetched with ``BODY.PEEK`` and then flagged
+``\\Seen``; nothing is deleted from the server.
+
+A mailbox that cannot be read (connection, login, folder) counts a failure; after
+``REDRESS_MAILBOX_ALERT_AFTER`` failures in a row the administrators get an in-app notice and
+the mailbox is flagged in the admin, until a poll succeeds again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import imaplib
+import logging
+import re
+import ssl
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from redress.intake.mail import mail_ingest
+from redress.intake.models import InboundEmail, Mailbox
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+class MailboxError(Exception):
+    pass
+
+
+@dataclass
+class PollResult:
+    mailbox: Mailbox
+    ok: bool
+    fetched: int = 0
+    new: int = 0
+    error: str = ""
+
+
+def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    timeout = settings.EMAIL_TIMEOUT or 30
+    if mailbox.security == Mailbox.Security.SSL:
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+            mailbox.host, mailbox.port, ssl_context=ssl.create_default_context(), timeout=timeout
+        )
+    else:
+        client = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
+        if mailbox.security == Mailbox.Security.STARTTLS:
+            client.starttls(ssl_context=ssl.create_default_context())
+    return client
+
+
+def _check(status: str, data: list, what: str) -> list:  # type: ignore[type-arg]
+    if status != "OK":
+        detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+        raise MailboxError(f"{what}: {status} {detail}".strip())
+    return data
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
+    """Take the mailbox's new messages in. Returns what happened; never raises for a mailbox
+    that cannot be read (that is counted, and alerted on)."""
+    result = PollResult(mailbox=mailbox, ok=False)
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now())
+    try:
+        client = _connect(mailbox)
+        try:
+            _check(*client.login(mailbox.username, mailbox.password), what="LOGIN")
+            _check(*client.select(_quote(mailbox.folder)), what=f"SELECT {mailbox.folder}")
+            validity = int((client.untagged_responses.get("UIDVALIDITY") or [b"0"])[0])
+            last_uid = mailbox.last_uid if mailbox.uid_validity == validity else 0
+            data = _check(*client.uid("SEARCH", None, f"UID {last_uid + 1}:*"), what="SEARCH")
+            uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)[:limit]
+            for uid in uids:
+                raw = _fetch(client, uid)
+                taken = mail_ingest(raw=raw, source=InboundEmail.Source.IMAP, mailbox=mailbox)
+                result.fetched += 1
+                result.new += int(taken.created)
+                client.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
+                Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid, uid_validity=validity)
+                mailbox.last_uid, mailbox.uid_validity = uid, validity
+            if not uids and mailbox.uid_validity != validity:
+                Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=last_uid, uid_validity=validity)
+        finally:
+            try:
+                client.logout()
+            except (OSError, imaplib.IMAP4.error):
+                pass
+    except (OSError, imaplib.IMAP4.error, MailboxError, ssl.SSLError, ValueError) as exc:
+        result.error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("mailbox %s could not be read: %s", mailbox.name, result.error)
+        mailbox_failed(mailbox, result.error)
+        return result
+    result.ok = True
+    mailbox_succeeded(mailbox)
+    return result
+
+
+def _fetch(client: imaplib.IMAP4, uid: int) -> bytes:
+    data = _check(*client.uid("FETCH", str(uid), "(BODY.PEEK[])"), what=f"FETCH {uid}")
+    for item in data:
+        if isinstance(item, tuple) and re.search(rb"BODY\[\]", item[0]):
+            return bytes(item[1])
+    raise MailboxError(f"FETCH {uid}: no message body in the answer")
+
+
+def mailbox_failed(mailbox: Mailbox, error: str) -> None:
+    """Count a failure; at the threshold, alert the administrators once."""
+    from redress.core.models import User
+    from redress.core.roles import Role
+    from redress.core.selectors import users_with_role
+    from redress.notifications.models import Notification
+    from redress.notifications.services import notify_users
+
+    with transaction.atomic():
+        locked = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
+        locked.consecutive_failures += 1
+        locked.last_error = error
+        alert = locked.consecutive_failures >= settings.REDRESS_MAILBOX_ALERT_AFTER and locked.alert_raised_at is None
+        if alert:
+            locked.alert_raised_at = timezone.now()
+        locked.save(update_fields=["consecutive_failures", "last_error", "alert_raised_at"])
+        if alert:
+            admins = {u.pk: u for u in users_with_role(Role.ADMIN)}
+            admins.update({u.pk: u for u in User.objects.filter(is_superuser=True, is_active=True)})
+            notify_users(
+                users=admins.values(),
+                kind=Notification.Kind.MAILBOX_FAILING,
+                dedupe_key=f"mailbox:{locked.pk}:{locked.alert_raised_at:%Y%m%dT%H%M%S}",
+            )
+    mailbox.consecutive_failures, mailbox.last_error, mailbox.alert_raised_at = (
+        locked.consecutive_failures,
+        locked.last_error,
+        locked.alert_raised_at,
+    )
+
+
+def mailbox_succeeded(mailbox: Mailbox) -> None:
+    now = timezone.now()
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        consecutive_failures=0, last_error="", alert_raised_at=None, last_success_at=now
+    )
+    mailbox.consecutive_failures, mailbox.last_error, mailbox.alert_raised_at = 0, "", None
+    mailbox.last_success_at = now
+
+
+def mailboxes_due(now: dt.datetime | None = None) -> list[Mailbox]:
+    now = now or timezone.now()
+    since = now - dt.timedelta(seconds=settings.REDRESS_MAIL_POLL_SECONDS)
+    return list(
+        Mailbox.objects.filter(is_active=True)
+        .filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lte=since))
+        .order_by(F("last_polled_at").asc(nulls_first=True))
+    )
+
+
+def mailboxes_poll(*, only_due: bool = True) -> list[PollResult]:
+    """Poll the active mailboxes (those due, or all)."""
+    boxes = mailboxes_due() if only_due else list(Mailbox.objects.filter(is_active=True))
+    return [mailbox_poll(box) for box in boxes]

@@ -1,0 +1,331 @@
+"""Email intake: every email that reaches Redress ends as a complaint, a message on one, or a
+kept record of why not (ISO 10002 4.5, 7.2; DESIGN.md rule 4).
+
+Order of decisions for one email:
+
+1. The same email again (Message-ID, or content hash without one): taken once, nothing new.
+2. Cannot be read: quarantined, kept whole, shown in the admin for a person to look at.
+3. Our own email coming back (Message-ID of our domain, or sent from our address): a loop.
+4. A delivery failure report: a bounce; the returned email is marked bounced on its complaint.
+5. An automatic reply (RFC 3834 Auto-Submitted, X-Autoreply, Precedence, holiday subjects).
+6. A reply: threaded by In-Reply-To/References to our emails or the complainant's earlier ones,
+   else by the reference in the subject when the sender is the complainant. It becomes a
+   message on the complaint (a reply to a closed complaint opens a new, linked complaint).
+7. Otherwise a new complaint from the sender, with the attachments Redress accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from email.utils import parseaddr
+
+from redress.complaints.attachments import MAX_FILES, IncomingFile, attachments_check
+from redress.complaints.models import Channel, Complaint, Message, Status
+from redress.complaints.services import complainant_get_or_create, complaint_add_message, complaint_receive
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError
+from redress.core.selectors import organisation_get
+from redress.intake.mailparse import ParsedMail, Unparseable, message_id_guess, parse
+from redress.intake.models import InboundEmail, Mailbox
+
+logger = logging.getLogger(__name__)
+
+EMAIL = Actor.channel(Channel.EMAIL)
+Outcome = InboundEmail.Outcome
+
+
+@dataclass
+class IngestResult:
+    email: InboundEmail
+    created: bool  # False when the same email had been taken before
+
+    @property
+    def reference(self) -> str:
+        return self.email.complaint.reference if self.email.complaint_id else ""  # type: ignore[union-attr]
+
+
+def mail_ingest(*, raw: bytes, source: str, mailbox: Mailbox | None = None) -> IngestResult:
+    """Take one raw email (RFC 5322 bytes) in, once. Never raises for a bad email: it is kept
+    in the quarantine with the reason instead."""
+    sha256 = hashlib.sha256(raw).hexdigest()
+    parsed: ParsedMail | None = None
+    problem = ""
+    try:
+        parsed = parse(raw)
+    except Unparseable as exc:
+        problem = exc.reason
+    message_id = parsed.message_id if parsed else message_id_guess(raw)
+    key = (message_id or f"sha256:{sha256}")[:255]
+    existing = InboundEmail.objects.filter(dedupe_key=key).select_related("complaint").first()
+    if existing is not None:
+        return IngestResult(existing, False)
+    path = f"mail/{sha256[:2]}/{sha256}.eml"
+    if not default_storage.exists(path):
+        # Content-addressed: kept even if the transaction below rolls back, harmlessly.
+        path = default_storage.save(path, ContentFile(raw))
+    inbound = InboundEmail(
+        dedupe_key=key,
+        email_message_id=message_id[:255],
+        source=source,
+        mailbox=mailbox,
+        from_address=(parsed.from_address if parsed else _guess_sender(raw))[:254],
+        subject=(parsed.subject if parsed else "")[:300],
+        sha256=sha256,
+        size=len(raw),
+        outcome=Outcome.QUARANTINED,
+        reason=problem,
+    )
+    inbound.raw.name = path
+    try:
+        with transaction.atomic():
+            inbound.save(force_insert=True)
+            if parsed is not None:
+                _process(inbound, parsed)
+            inbound.save()
+    except IntegrityError:
+        # The same email, taken at this moment by another worker.
+        existing = InboundEmail.objects.filter(dedupe_key=key).first()
+        if existing is None:
+            raise
+        return IngestResult(existing, False)
+    return IngestResult(inbound, True)
+
+
+def mail_reprocess(*, inbound: InboundEmail, actor_label: str) -> InboundEmail:
+    """Run a quarantined email through intake again (after a fix, or a setting changed)."""
+    with default_storage.open(inbound.raw.name, "rb") as handle:
+        raw = handle.read()
+    with transaction.atomic():
+        locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+        if locked.outcome != Outcome.QUARANTINED:
+            return locked
+        try:
+            parsed = parse(raw)
+        except Unparseable as exc:
+            locked.reason = exc.reason
+        else:
+            locked.from_address = parsed.from_address[:254]
+            locked.subject = parsed.subject[:300]
+            _process(locked, parsed)
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = actor_label[:150]
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def mail_dismiss(*, inbound: InboundEmail, actor_label: str, note: str = "") -> InboundEmail:
+    """A person looked at a quarantined email and decided it needs nothing (it stays kept)."""
+    locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if locked.outcome == Outcome.QUARANTINED:
+        locked.outcome = Outcome.DISMISSED
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = actor_label[:150]
+        if note:
+            locked.reason = f"{locked.reason}\n{note}".strip()
+        locked.save(update_fields=["outcome", "reviewed_at", "reviewed_by", "reason"])
+    return locked
+
+
+def _guess_sender(raw: bytes) -> str:
+    head = raw[:65536].split(b"\n\n", 1)[0]
+    match = re.search(rb"^from:\s*(.+)$", head, re.IGNORECASE | re.MULTILINE)
+    if not match:
+        return ""
+    return parseaddr(match.group(1).decode("utf-8", "replace"))[1]
+
+
+def _process(inbound: InboundEmail, parsed: ParsedMail) -> None:
+    """Decide what the email is and act; a refusal by the services sends it to quarantine."""
+    try:
+        with transaction.atomic():
+            _route(inbound, parsed)
+    except ApplicationError as exc:
+        inbound.outcome = Outcome.QUARANTINED
+        inbound.reason = exc.message + "".join(f"\n{name}: {' '.join(errs)}" for name, errs in exc.fields.items())
+        inbound.complaint = None
+        inbound.message = None
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not lose the email
+        logger.exception("email %s could not be taken in", inbound.dedupe_key)
+        inbound.outcome = Outcome.QUARANTINED
+        inbound.reason = _("Redress could not process this email: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        inbound.complaint = None
+        inbound.message = None
+
+
+def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
+    loop = _loop_reason(parsed)
+    if loop:
+        inbound.outcome, inbound.reason = Outcome.LOOP, loop
+        return
+    if parsed.bounce:
+        from redress.notifications.delivery import email_bounced
+
+        inbound.outcome, inbound.reason = Outcome.BOUNCE, parsed.bounce_detail
+        for message_id in parsed.bounced_ids:
+            bounced = email_bounced(message_id=message_id, detail=parsed.bounce_detail or inbound.subject)
+            if bounced is not None and bounced.complaint_id:
+                inbound.complaint_id = bounced.complaint_id
+        return
+    complaint = _thread_by_headers(parsed)
+    if parsed.auto_reply:
+        inbound.outcome, inbound.reason, inbound.complaint = Outcome.AUTO_REPLY, parsed.auto_reply, complaint
+        return
+    if complaint is None:
+        complaint = _thread_by_subject(parsed)
+    files, refused = _acceptable(parsed.attachments)
+    if complaint is not None and complaint.status != Status.CLOSED:
+        body = parsed.reply_text or parsed.clean_subject or _("(Email without text; see the attachments.)")
+        inbound.message = complaint_add_message(
+            complaint=complaint,
+            actor=EMAIL,
+            direction=Message.Direction.INBOUND,
+            body=body + _refused_note(refused),
+            subject=parsed.subject,
+            channel=Channel.EMAIL,
+            email_message_id=parsed.message_id,
+            attachments=files,
+        )
+        inbound.outcome, inbound.complaint = Outcome.REPLY, complaint
+        inbound.reason = _refused_note(refused).strip()
+        return
+    limit = settings.REDRESS_MAIL_SENDER_LIMIT
+    recent = InboundEmail.objects.filter(
+        from_address=parsed.from_address,
+        outcome=Outcome.COMPLAINT,
+        received_at__gte=timezone.now() - dt.timedelta(hours=1),
+    ).count()
+    if limit and recent >= limit:
+        inbound.outcome = Outcome.LOOP
+        inbound.reason = _("More than %(count)s new complaints from this sender in an hour: held as a possible mail loop.") % {
+            "count": limit
+        }
+        return
+    inbound.complaint = _new_complaint(inbound, parsed, files, refused, follows=complaint)
+    inbound.outcome = Outcome.COMPLAINT
+    inbound.reason = _refused_note(refused).strip()
+
+
+def _loop_reason(parsed: ParsedMail) -> str:
+    domain = settings.REDRESS_MAIL_DOMAIN.lower()
+    if parsed.message_id.lower().endswith(f"@{domain}>"):
+        return _("The Message-ID is one of ours (%(domain)s): our own email came back.") % {"domain": domain}
+    ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    if ours and parsed.from_address == ours:
+        return _("The email was sent from our own address (%(address)s).") % {"address": ours}
+    return ""
+
+
+def _thread_by_headers(parsed: ParsedMail) -> Complaint | None:
+    """The complaint whose email this answers: our outbound Message-IDs, then the Message-IDs of
+    the complainant's earlier emails (In-Reply-To first, then References, newest first)."""
+    from redress.notifications.models import OutboundEmail
+
+    ids = [i for i in parsed.thread_ids if i != parsed.message_id][:50]
+    if not ids:
+        return None
+    found: dict[str, int] = {}
+    for message_id, complaint_id in OutboundEmail.objects.filter(email_message_id__in=ids, complaint__isnull=False).values_list(
+        "email_message_id", "complaint_id"
+    ):
+        found.setdefault(message_id, complaint_id)
+    for message_id, complaint_id in Message.objects.filter(email_message_id__in=ids).values_list("email_message_id", "complaint_id"):
+        found.setdefault(message_id, complaint_id)
+    for message_id, complaint_id in InboundEmail.objects.filter(email_message_id__in=ids, complaint__isnull=False).values_list(
+        "email_message_id", "complaint_id"
+    ):
+        found.setdefault(message_id, complaint_id)  # type: ignore[arg-type]
+    for message_id in ids:
+        if message_id in found:
+            return Complaint.objects.select_related("complainant").get(pk=found[message_id])
+    return None
+
+
+def reference_pattern() -> re.Pattern[str]:
+    prefix = re.escape(organisation_get().reference_prefix)
+    return re.compile(rf"(?<![\w-])({prefix}-\d{{4}}-\d{{6}})(?![\w-])", re.IGNORECASE)
+
+
+def _thread_by_subject(parsed: ParsedMail) -> Complaint | None:
+    """The complaint named in the subject, when the sender is its complainant (anyone can type a
+    reference; only the complainant's own address may add to their complaint this way)."""
+    match = reference_pattern().search(parsed.subject)
+    if not match:
+        return None
+    complaint = Complaint.objects.select_related("complainant").filter(reference__iexact=match.group(1)).first()
+    if complaint is None or complaint.complainant.email.lower() != parsed.from_address:
+        return None
+    return complaint
+
+
+def _acceptable(files: list[IncomingFile]) -> tuple[list[IncomingFile], list[str]]:
+    """The attachments Redress keeps on the complaint, and why the others were not taken (they
+    stay in the original email, which is kept)."""
+    accepted: list[IncomingFile] = []
+    refused: list[str] = []
+    for incoming in files:
+        if len(accepted) >= MAX_FILES:
+            refused.append(_("%(name)s: more than %(count)s files") % {"name": incoming.name, "count": MAX_FILES})
+            continue
+        try:
+            attachments_check([incoming])
+        except ApplicationError as exc:
+            refused.append(exc.message)
+            continue
+        accepted.append(incoming)
+    return accepted, refused
+
+
+def _refused_note(refused: list[str]) -> str:
+    if not refused:
+        return ""
+    return "\n\n" + _("Attachments not taken (kept with the original email): %(files)s") % {"files": "; ".join(refused)}
+
+
+def _new_complaint(
+    inbound: InboundEmail, parsed: ParsedMail, files: list[IncomingFile], refused: list[str], *, follows: Complaint | None
+) -> Complaint:
+    from redress.notifications.models import OutboundEmail
+
+    name = parsed.from_name or parsed.from_address.split("@", 1)[0]
+    complainant = complainant_get_or_create(
+        full_name=name[:200],
+        email=parsed.from_address,
+        preferred_language=parsed.language,
+        preferred_channel=Channel.EMAIL,
+    )
+    subject = parsed.clean_subject or " ".join(parsed.text.split()[:12])[:120] or _("Email without a subject")
+    description = parsed.text or parsed.clean_subject or _("(Email without text; see the attachments.)")
+    if follows is not None:
+        description = (
+            _("This email answers complaint %(reference)s, which is closed.") % {"reference": follows.reference}
+            + "\n\n"
+            + (parsed.reply_text or description)
+        )
+    received = complaint_receive(
+        actor=EMAIL,
+        complainant=complainant,
+        channel=Channel.EMAIL,
+        subject=subject,
+        description=description + _refused_note(refused),
+        unit=inbound.mailbox.unit if inbound.mailbox and inbound.mailbox.unit_id else None,
+        language=parsed.language,
+        attachments=files,
+    )
+    if parsed.message_id:
+        # The receipt answers the complainant's email, so their mail program threads it.
+        OutboundEmail.objects.filter(complaint=received.complaint, template_code="receipt").update(
+            in_reply_to=parsed.message_id
+        )
+    return received.complaint

@@ -1,0 +1,304 @@
+"""Reading an email: sender, subject, text, attachments, threading headers, and whether it is
+an automatic reply, a bounce or a message we sent ourselves.
+
+Vietnamese mail comes in every encoding (UTF-8 8-bit, quoted-printable, base64, RFC 2047
+encoded words in headers, RFC 2231 file names, and older Windows-1258 text); the standard
+library decodes all of these under ``email.policy.default``. What it cannot decode becomes an
+``Unparseable`` with the reason, and the email goes to the quarantine.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.policy
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parsedate_to_datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from redress.complaints.attachments import IncomingFile
+
+_ID = re.compile(r"<[^<>\s]+>")
+_STRUCTURE_DEFECTS = (
+    email.errors.NoBoundaryInMultipartDefect,
+    email.errors.StartBoundaryNotFoundDefect,
+    email.errors.MultipartInvariantViolationDefect,
+)
+# Subjects that begin like this are automatic replies (checked at the start only: a complaint
+# about a holiday booking may well say "vacation").
+_AUTO_SUBJECTS = re.compile(
+    r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|auto:|out of (the )?office|vacation (reply|notice)"
+    r"|away from (the )?office|absence|abwesenheit|réponse automatique|trả lời tự động"
+    r"|thư trả lời tự động|phản hồi tự động)",
+    re.IGNORECASE,
+)
+_BOUNCE_SUBJECTS = re.compile(
+    r"^\s*(undeliver(ed|able)|delivery status notification|mail delivery (failed|failure|system)"
+    r"|returned mail|failure notice|delivery failure|non[- ]?delivery)",
+    re.IGNORECASE,
+)
+_BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|tl|tr|sv|vs|trả lời|chuyển tiếp)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# Where quoted history starts in a reply (Gmail, Outlook, Apple Mail, Vietnamese clients).
+_QUOTE_STARTS = [
+    re.compile(r"^\s*On\b.{0,300}\bwrote:\s*$", re.IGNORECASE | re.DOTALL),
+    re.compile(r"^\s*Vào\b.{0,300}\bđã viết:\s*$", re.IGNORECASE | re.DOTALL),
+    re.compile(r"^\s*-{2,}\s*(Original Message|Thư gốc|Forwarded message)\s*-{2,}", re.IGNORECASE),
+    re.compile(r"^\s*(From|Từ)\s*:.+\n\s*(Sent|Date|Gửi|Ngày|Đã gửi)\s*:", re.IGNORECASE),
+]
+_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+_ENGLISH = re.compile(r"\b(the|my|and|is|was|please|order|you|have|not|with|for)\b", re.IGNORECASE)
+
+
+class Unparseable(Exception):
+    """The email cannot be read well enough to act on; ``reason`` says why (translated)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class ParsedMail:
+    message_id: str
+    from_address: str
+    from_name: str
+    subject: str
+    text: str
+    sent_at: object = None
+    thread_ids: list[str] = field(default_factory=list)  # In-Reply-To first, then References
+    attachments: list[IncomingFile] = field(default_factory=list)
+    auto_reply: str = ""  # why it is an automatic reply, or ""
+    bounce: bool = False
+    bounced_ids: list[str] = field(default_factory=list)  # Message-IDs of the returned emails
+    bounce_detail: str = ""
+    language: str = "vi"
+
+    @property
+    def clean_subject(self) -> str:
+        """The subject without Re:/Fwd:/TL: prefixes."""
+        return _REPLY_PREFIX.sub("", self.subject).strip()
+
+    @property
+    def reply_text(self) -> str:
+        """The new text of a reply, without the quoted history (all of it if nothing is left)."""
+        return strip_quoted(self.text) or self.text
+
+
+def message_id_guess(raw: bytes) -> str:
+    """The Message-ID of a message that may not parse (for taking a broken email once)."""
+    head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    match = re.search(rb"^message-id:\s*(<[^<>\s]+>)", head, re.IGNORECASE | re.MULTILINE)
+    return match.group(1).decode("ascii", "replace") if match else ""
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Read ``raw`` (RFC 5322 bytes). Raises ``Unparseable`` with the reason."""
+    if not raw.strip():
+        raise Unparseable(_("The email is empty."))
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        return _read(msg)  # type: ignore[arg-type]
+    except Unparseable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to decode sends the email to quarantine
+        raise Unparseable(_("The email could not be decoded: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}) from exc
+
+
+def _nfc(text: str) -> str:
+    # One form for Vietnamese letters (Windows-1258 and some Mac mail send tone marks as
+    # separate characters), so that search and comparisons see the same text.
+    return unicodedata.normalize("NFC", text)
+
+
+def _header(msg: Message, name: str) -> str:
+    value = msg.get(name)
+    return _nfc(" ".join(str(value).split())) if value is not None else ""
+
+
+def _ids(value: str) -> list[str]:
+    return _ID.findall(value or "")
+
+
+def _read(msg: EmailMessage) -> ParsedMail:
+    no_separator = any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects)
+    if not msg.keys() or (no_separator and not msg.get("From")):
+        raise Unparseable(_("This is not an email: it has no headers."))
+    defects = [d for part in msg.walk() for d in part.defects]
+    broken = [d for d in defects if isinstance(d, _STRUCTURE_DEFECTS)]
+    if broken:
+        raise Unparseable(
+            _("The structure of the email is broken (%(defect)s); its parts cannot be separated.")
+            % {"defect": type(broken[0]).__name__}
+        )
+    from_address, from_name = _sender(msg)
+    message_ids = _ids(_header(msg, "Message-ID"))
+    thread_ids = _ids(_header(msg, "In-Reply-To")) + [i for i in reversed(_ids(_header(msg, "References")))]
+    parsed = ParsedMail(
+        message_id=message_ids[0][:255] if message_ids else "",
+        from_address=from_address,
+        from_name=from_name,
+        subject=_header(msg, "Subject")[:300],
+        text=_body_text(msg),
+        thread_ids=list(dict.fromkeys(thread_ids)),
+    )
+    try:
+        parsed.sent_at = parsedate_to_datetime(_header(msg, "Date")) if msg.get("Date") else None
+    except (TypeError, ValueError):
+        parsed.sent_at = None
+    parsed.bounce, parsed.bounced_ids, parsed.bounce_detail = _bounce(msg, from_address, parsed.subject)
+    parsed.auto_reply = "" if parsed.bounce else _auto_reply(msg, parsed.subject)
+    parsed.attachments = _attachments(msg)
+    parsed.language = _language(msg, f"{parsed.subject}\n{parsed.text}")
+    if not from_address and not parsed.bounce:
+        raise Unparseable(_("The email has no valid sender address."))
+    return parsed
+
+
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    for header in ("From", "Reply-To", "Sender"):
+        if msg.get(header) is None:
+            continue
+        for name, address in getaddresses([str(msg.get(header))]):
+            address = address.strip()
+            try:
+                validate_email(address)
+            except ValidationError:
+                continue
+            return address.lower(), _nfc(" ".join(name.split()))
+        if header == "From":
+            # A From that is not an address: do not fall back to other headers silently.
+            break
+    return "", ""
+
+
+def _decode_text(part: Message) -> str:
+    try:
+        return str(part.get_content())  # type: ignore[attr-defined]
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        assert isinstance(payload, bytes)
+        for charset in (part.get_content_charset() or "", "utf-8", "cp1258"):
+            try:
+                return payload.decode(charset) if charset else payload.decode("utf-8")
+            except (LookupError, UnicodeError):
+                continue
+        return payload.decode("utf-8", errors="replace")
+
+
+def html_to_text(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", markup)
+    markup = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6])>", "\n", markup)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", markup))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _body_text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = _decode_text(part)
+    if part.get_content_subtype() == "html":
+        text = html_to_text(text)
+    return _nfc(text.replace("\r\n", "\n")).strip()
+
+
+def _attachments(msg: EmailMessage) -> list[IncomingFile]:
+    files: list[IncomingFile] = []
+    if not msg.is_multipart():
+        return files
+    body = msg.get_body(preferencelist=("plain", "html"))
+    for part in msg.walk():
+        if part.is_multipart() or part is body or part.get_content_type() in ("message/rfc822", "message/delivery-status"):
+            continue
+        filename = part.get_filename()
+        disposition = part.get_content_disposition()
+        if disposition != "attachment" and not filename:
+            continue
+        if part.get_content_maintype() == "text" and not filename:
+            continue
+        content = part.get_payload(decode=True) or b""
+        files.append(IncomingFile(name=(filename or "attachment").strip(), content=content))
+    return files
+
+
+def _auto_reply(msg: Message, subject: str) -> str:
+    auto_submitted = _header(msg, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return f"Auto-Submitted: {auto_submitted}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder"):
+        if msg.get(name) is not None:
+            return f"{name}: {_header(msg, name)}"
+    for name in ("Precedence", "X-Precedence"):
+        value = _header(msg, name).lower()
+        if value in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
+            return f"{name}: {value}"
+    suppress = _header(msg, "X-Auto-Response-Suppress").lower()
+    if suppress and any(v in suppress for v in ("oof", "autoreply")) and _AUTO_SUBJECTS.match(subject):
+        return f"X-Auto-Response-Suppress: {suppress}"
+    if _AUTO_SUBJECTS.match(subject):
+        return f"Subject: {subject[:80]}"
+    return ""
+
+
+def _bounce(msg: EmailMessage, from_address: str, subject: str) -> tuple[bool, list[str], str]:
+    """Whether the email is a delivery failure report, which of our emails it returns, and
+    the server's diagnostic."""
+    content_type = msg.get_content_type()
+    is_report = content_type == "multipart/report" and (msg.get_param("report-type") or "").lower() == "delivery-status"
+    local = from_address.split("@", 1)[0].lower()
+    by_sender = local in _BOUNCE_SENDERS or (not from_address and msg.get("From") is None)
+    is_bounce = is_report or (by_sender and bool(_BOUNCE_SUBJECTS.match(subject))) or (
+        local in _BOUNCE_SENDERS and content_type.startswith("multipart/")
+    )
+    if not is_bounce:
+        return False, [], ""
+    returned: list[str] = []
+    detail = ""
+    for part in msg.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            for block in part.get_payload() if isinstance(part.get_payload(), list) else []:
+                for name in ("Diagnostic-Code", "Status", "Action"):
+                    if block.get(name) and not detail:
+                        detail = f"{name}: {' '.join(str(block.get(name)).split())}"
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            inner = inner[0] if isinstance(inner, list) and inner else inner
+            if isinstance(inner, Message):
+                returned += _ids(_header(inner, "Message-ID"))
+        elif kind == "text/rfc822-headers":
+            headers = email.message_from_string(_decode_text(part), policy=email.policy.default)
+            returned += _ids(_header(headers, "Message-ID"))
+    returned += _ids(_header(msg, "In-Reply-To")) + _ids(_header(msg, "References"))
+    return True, list(dict.fromkeys(returned)), detail or subject[:200]
+
+
+def _language(msg: Message, text: str) -> str:
+    declared = _header(msg, "Content-Language").lower()
+    if declared.startswith(("vi", "en")):
+        return declared[:2]
+    if _VIETNAMESE.search(text):
+        return "vi"
+    return "en" if len(_ENGLISH.findall(text)) >= 3 else "vi"
+
+
+def strip_quoted(text: str) -> str:
+    """The text before the quoted history of a reply."""
+    lines = text.splitlines()
+    for index in range(len(lines)):
+        window = "\n".join(lines[index : index + 2])
+        if any(pattern.match(lines[index]) or pattern.match(window) for pattern in _QUOTE_STARTS):
+            lines = lines[:index]
+            break
+    while lines and (lines[-1].startswith(">") or not lines[-1].strip()):
+        lines.pop()
+    return "\n".join(lines).strip()
