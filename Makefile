@@ -48,9 +48,14 @@ lint: sync
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy redress config
 
+# Each app keeps its own Vietnamese catalogue (redress/<app>/locale/vi); translate, then compile.
 messages: sync
-	@$(UV) run python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=.tools --ignore=var
-	@$(UV) run python manage.py compilemessages -l vi --ignore=.venv --ignore=.tools
+	@for app in redress/*/apps.py; do dir=$$(dirname $$app); mkdir -p $$dir/locale; \
+		(cd $$dir && DJANGO_SETTINGS_MODULE=config.settings PYTHONPATH=$(CURDIR) $(CURDIR)/.venv/bin/django-admin \
+			makemessages -l vi --no-obsolete --ignore=tests --ignore=migrations -v0); done
+	@for app in redress/*/apps.py; do dir=$$(dirname $$app); \
+		(cd $$dir && DJANGO_SETTINGS_MODULE=config.settings PYTHONPATH=$(CURDIR) $(CURDIR)/.venv/bin/django-admin \
+			compilemessages -l vi -v0); done
 
 bench-seed: migrate
 	@$(UV) run python bench/seed_bench.py
