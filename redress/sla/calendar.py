@@ -22,8 +22,10 @@ Rules (docs/sla.md explains them for managers):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
@@ -48,11 +50,14 @@ class PublicDays:
         import holidays
 
         self.country = country
-        self._days = holidays.country_holidays(country, language=language) if country else {}
+        # The worker's sweep thread and its task loop may fill in a year at the same time.
+        self._lock = threading.Lock()
+        self._days: Any = holidays.country_holidays(country, language=language) if country else {}
 
     def _year(self, day: dt.date) -> None:
-        if self.country:
-            self._days.get(day)  # fills in the year on first use
+        if self.country and day.year not in self._days.years:
+            with self._lock:
+                self._days.get(day)  # fills in the year on first use
 
     def holiday_name(self, day: dt.date) -> str:
         self._year(day)
@@ -276,6 +281,13 @@ class WorkCalendar:
 
     # ---------------------------------------------------------------------------------------
     # For people
+
+    def working_days_in_year(self, year: int) -> int:
+        day, total = dt.date(year, 1, 1), 0
+        while day.year == year:
+            total += self.is_working_day(day)
+            day += dt.timedelta(days=1)
+        return total
 
     def special_days(self, year: int) -> list[tuple[dt.date, bool]]:
         """The days of ``year`` that differ from the plain weekly pattern, or are public

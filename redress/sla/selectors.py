@@ -16,16 +16,29 @@ from redress.sla.rules import DUE_FIELDS, Stage
 if TYPE_CHECKING:
     from redress.complaints.models import Complaint
 
-_public_days: dict[str, PublicDays] = {}
+_public_days: dict[tuple[str, str | None], PublicDays] = {}
 _public_days_lock = threading.Lock()
 
 
-def public_days(country: str) -> PublicDays:
-    """One ``PublicDays`` per country per process: the package's dates never change at run time."""
+def public_days(country: str, language: str | None = None) -> PublicDays:
+    """One ``PublicDays`` per country (and language of the names) per process: the package's
+    dates never change at run time."""
     with _public_days_lock:
-        if country not in _public_days:
-            _public_days[country] = PublicDays(country)
-        return _public_days[country]
+        key = (country, language)
+        if key not in _public_days:
+            _public_days[key] = PublicDays(country, language=language)
+        return _public_days[key]
+
+
+def holiday_names(country: str, language: str) -> PublicDays:
+    """Public days whose names are in ``language`` when the package has it (else its own)."""
+    if not country:
+        return public_days("")
+    supported = public_days(country)._days.supported_languages  # type: ignore[union-attr]
+    wanted = next(
+        (code for code in supported if code.split("_")[0] == language.split("-")[0]), None
+    )
+    return public_days(country, wanted)
 
 
 def calendar_default() -> BusinessCalendar | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from redress.core.roles import Role
@@ -365,6 +366,49 @@ def sla_recompute_complaints(*, complaint_ids: Iterable[int]) -> int:
     return done
 
 
+RECOMPUTE_BATCH = 200
+
+
+def sla_recompute_schedule(*, unit_ids: Iterable[int] | None = None) -> int:
+    """After a policy or calendar was edited: queue the recomputation of the open complaints
+    (of ``unit_ids``, or all), in batches, once the edit has committed. Returns how many."""
+    from redress.complaints.models import Complaint, Status
+
+    open_complaints = Complaint.objects.exclude(status=Status.CLOSED)
+    if unit_ids is not None:
+        open_complaints = open_complaints.filter(unit_id__in=list(unit_ids))
+    ids = list(open_complaints.order_by("pk").values_list("pk", flat=True))
+    batches = [ids[i : i + RECOMPUTE_BATCH] for i in range(0, len(ids), RECOMPUTE_BATCH)]
+
+    def enqueue() -> None:
+        from redress.sla.tasks import recompute_complaints
+
+        for batch in batches:
+            try:
+                recompute_complaints.enqueue(batch)
+            except Exception:
+                # The deadlines stay as they were until the next change; say so loudly.
+                logger.exception("Could not queue the recomputation of %s complaints", len(batch))
+
+    transaction.on_commit(enqueue)
+    return len(ids)
+
+
+def sla_calendar_changed(*, calendar_id: int) -> int:
+    """Recompute the open complaints of every unit that uses the calendar (directly, or as
+    the organisation's default)."""
+    from redress.core.models import OrgUnit
+    from redress.sla.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.filter(pk=calendar_id).first()
+    if calendar is None:
+        return 0
+    units = OrgUnit.objects.filter(calendar=calendar)
+    if calendar.is_default:
+        units = OrgUnit.objects.filter(Q(calendar=calendar) | Q(calendar__isnull=True))
+    return sla_recompute_schedule(unit_ids=units.values_list("pk", flat=True))
+
+
 # ------------------------------------------------------------------------------------------
 # Escalation
 
@@ -391,6 +435,12 @@ def _audience(complaint: Complaint, audience: str) -> list[User]:
     if audience == EscalationLevel.Audience.TOP_MANAGEMENT:
         return users_with_role(Role.TOP_MANAGEMENT)
     return []
+
+
+def _complaint(complaint_id: int) -> Complaint:
+    from redress.complaints.models import Complaint
+
+    return Complaint.objects.select_related("owner", "complainant").get(pk=complaint_id)
 
 
 @dataclass(frozen=True)
@@ -435,15 +485,11 @@ def sla_clock_check(*, clock_id: int, now: dt.datetime | None = None) -> list[De
     """
     now = now or timezone.now()
     with transaction.atomic():
-        clock = (
-            StageClock.objects.select_for_update()
-            .select_related("complaint", "complaint__owner", "complaint__complainant")
-            .filter(pk=clock_id)
-            .first()
-        )
+        # Lock the clock row only: PostgreSQL refuses FOR UPDATE across the owner outer join.
+        clock = StageClock.objects.select_for_update().filter(pk=clock_id).first()
         if clock is None:
             return []
-        complaint = clock.complaint
+        complaint = _complaint(clock.complaint_id)
         if clock.outcome != RUNNING or complaint.paused_at is not None:
             if clock.next_check_at is not None:
                 StageClock.objects.filter(pk=clock.pk).update(next_check_at=None)

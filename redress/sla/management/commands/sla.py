@@ -1,0 +1,55 @@
+"""``redress sla sweep``: check every deadline whose time has come (what the per-deadline tasks
+would have done while no worker ran). ``redress sla calendar``: print a calendar's days off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone, translation
+
+from redress.sla.models import BusinessCalendar
+from redress.sla.selectors import calendar_default, holiday_names, work_calendar
+from redress.sla.services import sla_sweep
+
+
+class Command(BaseCommand):
+    help = "Deadline engine: sweep for due checks, or show a calendar's days off."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        sweep = sub.add_parser(
+            "sweep", help="Send every near-due and breach notice that is owed now."
+        )
+        sweep.add_argument("--limit", type=int, default=1000)
+        calendar = sub.add_parser(
+            "calendar", help="List the days off and swapped working days of a year."
+        )
+        calendar.add_argument("--year", type=int, default=None)
+        calendar.add_argument(
+            "--name", default="", help="Calendar name (default: the organisation's)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "sweep":
+            checked = sla_sweep(now=timezone.now(), limit=options["limit"])
+            if options["verbosity"] > 1:
+                self.stdout.write(f"checked {checked} clocks")
+            return
+        row = (
+            BusinessCalendar.objects.filter(name=options["name"]).first()
+            if options["name"]
+            else calendar_default()
+        )
+        if options["name"] and row is None:
+            raise CommandError(f"No calendar named {options['name']!r}.")
+        year = options["year"] or timezone.localdate().year
+        calendar = work_calendar(row)
+        names = dict((o.date, o.name) for o in row.overrides.all()) if row else {}
+        country = (row.country if row else "VN") or ""
+        holidays = holiday_names(country.upper(), translation.get_language() or "vi")
+        for day, working in calendar.special_days(year):
+            label = names.get(day) or holidays.holiday_name(day)
+            state = "working" if working else "off"
+            self.stdout.write(f"{day.isoformat()} {day:%a} {state:7} {label}")
+        self.stdout.write(f"{calendar.working_days_in_year(year)} working days in {year}")
