@@ -146,7 +146,8 @@ STORAGES = {
 # database; REDRESS_TASKS=rq moves the queue to Redis for several machines.
 REDRESS_TASKS = env("REDRESS_TASKS", "db")
 if REDRESS_TASKS == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq holds the queue configuration and its `rqworker` command (the RQ backend needs it).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 elif REDRESS_TASKS == "immediate":
