@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "redress.complaints",
     "redress.notifications",
     "redress.intake",
+    "redress.transparency",
     "redress.portal",
     "redress.backoffice",
     "redress.api",

@@ -1,4 +1,26 @@
-from django.urls import path
+from django.urls import path, re_path
+
+from redress.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+
+# References look like KN-2026-000123 and codes like ABCD-EFGH-JKMN (the prefix is configurable).
+REFERENCE = r"(?P<reference>[A-Za-z0-9][A-Za-z0-9-]{2,31})"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("complain/", views.complaint_new, name="complain"),
+    path("complain/received/", views.complaint_receipt, name="receipt"),
+    path("track/", views.track, name="track"),
+    re_path(rf"^track/{REFERENCE}/$", views.complaint_page, name="complaint"),
+    re_path(rf"^track/{REFERENCE}/reply/$", views.complaint_reply, name="reply"),
+    re_path(rf"^track/{REFERENCE}/answer/$", views.complaint_answer, name="answer"),
+    re_path(rf"^track/{REFERENCE}/survey/$", views.complaint_survey, name="survey"),
+    re_path(rf"^track/{REFERENCE}/leave/$", views.complaint_leave, name="leave"),
+    # The secret link of the receipt email (notifications.services.tracking_url).
+    re_path(
+        rf"^track/{REFERENCE}/(?P<code>[A-Za-z0-9-]{{12,20}})/$",
+        views.track_link,
+        name="track_link",
+    ),
+]

@@ -1,0 +1,1 @@
+from redress.portal.testing import portal_settings  # noqa: F401

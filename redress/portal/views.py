@@ -1,0 +1,514 @@
+"""The public complainant portal. Views are thin: forms check input, services write, and the
+complaint is only ever found by reference plus tracking code (``access``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from redress.complaints.models import (
+    Channel,
+    Complaint,
+    Decision,
+    Message,
+    SatisfactionResponse,
+    Status,
+)
+from redress.complaints.selectors import complaint_find_by_tracking
+from redress.complaints.services import (
+    complainant_get_or_create,
+    complaint_add_message,
+    complaint_rate,
+    complaint_receive,
+    complaint_record_reaction,
+)
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError, Conflict
+from redress.core.selectors import organisation_get
+from redress.intake.services import IntakeResult, fingerprint, intake_once
+from redress.portal import access, present
+from redress.portal.forms import (
+    ComplaintForm,
+    ReactionForm,
+    ReplyForm,
+    SurveyForm,
+    TrackForm,
+    incoming_files,
+)
+from redress.portal.ratelimit import hit, is_limited, retry_minutes
+from redress.transparency.models import Notice
+from redress.transparency.selectors import external_bodies_active, notice_current
+from redress.transparency.services import consent_record
+
+SUBMIT_RATE = "REDRESS_PORTAL_SUBMIT_RATE"
+TRACK_RATE = "REDRESS_PORTAL_TRACK_RATE"
+RECEIPT_KEY = "portal_receipt"
+WEB = Actor.channel("web")
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """Render with what every page shows: the organisation, its contacts and the public text."""
+    language = get_language()
+    organisation = organisation_get()
+    notice = context.pop("notice", None) or notice_current()
+    name = organisation.name_en if language == "en" and organisation.name_en else organisation.name
+    base = {
+        "organisation": organisation,
+        "organisation_name": name,
+        "time_zone": organisation.time_zone,
+        "notice": notice,
+        "privacy": notice.text("privacy", language) if notice else "",
+        "review": notice.text("review", language) if notice else "",
+    }
+    return render(request, template, {**base, **context}, status=status)
+
+
+def _steps(notice: Notice | None, language: str) -> list[dict[str, str]]:
+    if notice is None:
+        return []
+    return [
+        {
+            "stage": s.stage,
+            "title": s.text("title", language),
+            "body": s.text("body", language),
+            "target": s.text("target", language),
+        }
+        for s in notice.steps.all()
+    ]
+
+
+def _bodies(language: str) -> list[dict[str, str]]:
+    return [
+        {
+            "name": b.text("name", language),
+            "description": b.text("description", language),
+            "website": b.website,
+            "phone": b.phone,
+            "address": b.address,
+        }
+        for b in external_bodies_active()
+    ]
+
+
+def _put_errors(form: Any, error: ApplicationError) -> None:
+    """A service's refusal goes next to the fields it names (the rest above the form)."""
+    placed = False
+    for name, field_messages in error.fields.items():
+        if name in form.fields:
+            for message in field_messages:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+    form.describe()
+
+
+# --------------------------------------------------------------------------------------------
+# Home
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    notice = notice_current()
+    context = {
+        "nav": "home",
+        "notice": notice,
+        "intro": notice.text("intro", language) if notice else "",
+        "how": notice.text("how", language) if notice else "",
+        "charges": notice.text("charges", language) if notice else "",
+        "steps": _steps(notice, language),
+        "bodies": _bodies(language),
+    }
+    return _page(request, "portal/home.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Complaint form and receipt (ISO 10002 7.2, 7.4)
+
+
+def _receive(form: ComplaintForm, language: str, notice: Notice | None) -> IntakeResult:
+    data = form.cleaned_data
+    for_other = data["on_behalf"] == "other"
+
+    def receive() -> Any:
+        complainant = complainant_get_or_create(
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            address=data["address"],
+            organisation=data["organisation"],
+            preferred_language=data["preferred_language"],
+            preferred_channel=data["preferred_channel"],
+            vulnerable_group=data["vulnerable_group"],
+        )
+        received = complaint_receive(
+            actor=WEB,
+            complainant=complainant,
+            channel=Channel.WEB,
+            subject=data["subject"],
+            description=data["description"],
+            occurred_on=data["occurred_on"],
+            product=data.get("product"),
+            category=data.get("category"),
+            order_ref=data["order_ref"],
+            remedy_requested=data["remedy_requested"],
+            amount_claimed=data["amount_claimed"],
+            is_negotiation_request=data["is_negotiation_request"],
+            language=language,
+            representative_name=data["representative_name"] if for_other else "",
+            representative_relation=data["representative_relation"] if for_other else "",
+            representative_contact=data["representative_contact"] if for_other else "",
+            attachments=incoming_files(data["attachments"]),
+        )
+        if notice is not None:
+            consent_record(
+                complaint=received.complaint, notice=notice, language=language, channel=Channel.WEB
+            )
+        return received
+
+    return intake_once(
+        scope="portal",
+        key=data["form_token"],
+        fingerprint=fingerprint(form.fingerprint_payload()),
+        receive=receive,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    notice = notice_current()
+    context: dict[str, Any] = {"nav": "complain", "notice": notice}
+    status = 200
+    if request.method != "POST":
+        form = ComplaintForm(language=language)
+    else:
+        form = ComplaintForm(request.POST, request.FILES, language=language)
+        if is_limited(request, "submit", SUBMIT_RATE):
+            form.is_valid()  # show the answers as typed, with their own errors if any
+            context.update(limited=True, retry_minutes=retry_minutes(SUBMIT_RATE))
+            status = 429
+        elif request.POST.get("hp_contact"):
+            # A person never sees this field. Tell the truth (nothing was received) but no more.
+            hit(request, "submit", SUBMIT_RATE)
+            form.is_valid()
+            context["rejected"] = True
+            status = 400
+        elif form.is_valid():
+            try:
+                result = _receive(form, language, notice)
+            except Conflict as error:
+                if error.code != "idempotency_conflict":
+                    raise
+                # The same form page was sent again with other answers (back button, edit):
+                # let the person decide, with a fresh token so a new send is a new complaint.
+                previous = _previous_reference(form.cleaned_data["form_token"])
+                form = ComplaintForm(request.POST, request.FILES, language=language, new_token=True)
+                form.is_valid()
+                context["previous"] = previous
+            except ApplicationError as error:
+                _put_errors(form, error)
+            else:
+                return _after_receipt(request, result)
+    context["form"] = form
+    return _page(request, "portal/complaint_form.html", context, status=status)
+
+
+def _previous_reference(token: str) -> str:
+    from redress.intake.models import IntakeKey
+
+    key = IntakeKey.objects.filter(scope="portal", key=token).select_related("complaint").first()
+    return key.complaint.reference if key else ""
+
+
+def _after_receipt(request: HttpRequest, result: IntakeResult) -> HttpResponse:
+    reference = result.complaint.reference
+    if result.created:
+        hit(request, "submit", SUBMIT_RATE)
+        assert result.tracking_code is not None
+        access.grant(request, reference, result.tracking_code)
+        request.session[RECEIPT_KEY] = reference
+    # A repeat (double click, reload) lands on the same receipt; the first request has put
+    # the code in this browser's session.
+    return redirect("portal:receipt")
+
+
+@never_cache
+def complaint_receipt(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(RECEIPT_KEY)
+    complaint = access.complaint_for(request, reference) if reference else None
+    if complaint is None:
+        return redirect("portal:complain")
+    language = get_language()
+    notice = notice_current()
+    steps = _steps(notice, language)
+    code = request.session[access.SESSION_KEY][reference]["code"]
+    context = {
+        "complaint": complaint,
+        "code": code,
+        "notice": notice,
+        "steps": steps,
+        "commitments": {s["stage"]: s["target"] for s in steps if s["target"]},
+    }
+    return _page(request, "portal/complaint_receipt.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Tracking (ISO 10002 7.3)
+
+
+def _track_refused(request: HttpRequest, form: TrackForm, status: int) -> HttpResponse:
+    # One message for an unknown reference and for a wrong code: the page reveals nothing.
+    form.add_error(
+        None,
+        _(
+            "We could not find a complaint with this reference and tracking code. Check both and try again."
+        ),
+    )
+    form.describe()
+    return _page(request, "portal/track_form.html", {"nav": "track", "form": form}, status=status)
+
+
+def _track_limited(request: HttpRequest, form: TrackForm) -> HttpResponse:
+    context = {
+        "nav": "track",
+        "form": form,
+        "limited": True,
+        "retry_minutes": retry_minutes(TRACK_RATE),
+    }
+    return _page(request, "portal/track_form.html", context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = TrackForm(initial={"reference": request.GET.get("reference", "")[:32]})
+        return _page(request, "portal/track_form.html", {"nav": "track", "form": form})
+    form = TrackForm(request.POST)
+    if is_limited(request, "track", TRACK_RATE):
+        return _track_limited(request, form)
+    if not form.is_valid():
+        return _page(request, "portal/track_form.html", {"nav": "track", "form": form})
+    reference, code = form.cleaned_data["reference"], form.cleaned_data["code"]
+    complaint = complaint_find_by_tracking(reference, code)
+    if complaint is None:
+        hit(request, "track", TRACK_RATE)
+        return _track_refused(request, form, 200)
+    access.grant(request, complaint.reference, code)
+    return redirect("portal:complaint", reference=complaint.reference)
+
+
+def track_link(request: HttpRequest, reference: str, code: str) -> HttpResponse:
+    """The secret link of the receipt email. It lets this browser in, then moves to the
+    complaint's page so that the code does not stay in the address bar or in history."""
+    form = TrackForm(initial={"reference": reference.upper()})
+    if is_limited(request, "track", TRACK_RATE):
+        return _track_limited(request, form)
+    complaint = complaint_find_by_tracking(reference, code)
+    if complaint is None:
+        hit(request, "track", TRACK_RATE)
+        return _track_refused(request, TrackForm(data={"reference": reference, "code": ""}), 404)
+    access.grant(request, complaint.reference, code)
+    return redirect("portal:complaint", reference=complaint.reference)
+
+
+def _granted(request: HttpRequest, reference: str) -> Complaint | None:
+    return access.complaint_for(request, reference.upper())
+
+
+def _not_granted(reference: str) -> HttpResponse:
+    response = redirect("portal:track")
+    response["Location"] += "?reference=" + reference.upper()
+    return response
+
+
+def _render_complaint(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    reply_form: ReplyForm | None = None,
+    reaction_form: ReactionForm | None = None,
+    survey_form: SurveyForm | None = None,
+) -> HttpResponse:
+    language = get_language()
+    notice = notice_current()
+    steps = _steps(notice, language)
+    decision = (
+        complaint.decisions.filter(state=Decision.State.COMMUNICATED)
+        .prefetch_related("remedies")
+        .order_by("-communicated_at", "-pk")
+        .first()
+    )
+    awaiting_answer = (
+        complaint.status == Status.DECISION_COMMUNICATED
+        and decision is not None
+        and not decision.reaction
+    )
+    rated = SatisfactionResponse.objects.filter(complaint=complaint).exists()
+    title, text = present.status_words(complaint)
+    events = complaint.events.filter(visible_to_complainant=True).order_by("at", "pk")
+    rejected = decision is not None and decision.reaction == "rejected"
+    context = {
+        "nav": "track",
+        "notice": notice,
+        "complaint": complaint,
+        "status_title": title,
+        "status_text": text,
+        "next": present.next_step(
+            complaint, {s["stage"]: s["target"] for s in steps if s["target"]}
+        ),
+        "timeline": [{"at": e.at, "text": present.event_words(e)} for e in events],
+        "conversation": complaint.messages.exclude(direction=Message.Direction.INTERNAL)
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk"),
+        "files": complaint.attachments.filter(message__isnull=True),
+        "decision": decision,
+        "outcome": present.OUTCOME_WORDS.get(decision.outcome, "") if decision else "",
+        "remedies": [
+            {
+                "label": present.REMEDY_WORDS.get(r.type, r.type),
+                "description": r.description,
+                "amount": f"{r.amount:,.0f}".replace(",", ".") if r.amount else "",
+                "currency": r.currency,
+                "due_at": r.due_at,
+                "done": r.is_settled,
+            }
+            for r in (decision.remedies.all() if decision else [])
+        ],
+        "reaction_form": (reaction_form or ReactionForm()) if awaiting_answer else None,
+        "survey_form": (survey_form or SurveyForm())
+        if complaint.status == Status.CLOSED and not rated
+        else None,
+        "rated": rated,
+        "reply_form": (reply_form or ReplyForm()) if complaint.status != Status.CLOSED else None,
+        "show_external": rejected
+        or complaint.status in (Status.UNDER_REVIEW, Status.REFERRED_EXTERNAL, Status.NOT_ACCEPTED),
+        "bodies": _bodies(language),
+        "form_errors": any(
+            f is not None and f.errors for f in (reply_form, reaction_form, survey_form)
+        ),
+    }
+    return _page(request, "portal/complaint_track.html", context)
+
+
+@never_cache
+def complaint_page(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    return _render_complaint(request, complaint)
+
+
+# --------------------------------------------------------------------------------------------
+# What the complainant can do on their complaint (ISO 10002 7.3, 7.9, 8.3)
+
+
+@require_POST
+@never_cache
+def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            complaint_add_message(
+                complaint=complaint,
+                actor=WEB,
+                direction=Message.Direction.INBOUND,
+                body=form.cleaned_data["body"],
+                attachments=incoming_files(form.cleaned_data["attachments"]),
+            )
+        except ApplicationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. We have your message and the person handling your complaint can see it now."
+                ),
+            )
+            return redirect("portal:complaint", reference=complaint.reference)
+    return _render_complaint(request, complaint, reply_form=form)
+
+
+@require_POST
+@never_cache
+def complaint_answer(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    form = ReactionForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_record_reaction(
+                complaint=complaint,
+                actor=WEB,
+                reaction=form.cleaned_data["reaction"],
+                note=form.cleaned_data["note"],
+            )
+        except Conflict:
+            # Already answered (another tab, a double click): show where things stand.
+            messages.info(request, _("We already have your answer to this decision."))
+            return redirect("portal:complaint", reference=complaint.reference)
+        except ApplicationError as error:
+            _put_errors(form, error)
+        else:
+            if form.cleaned_data["reaction"] == "accepted":
+                messages.success(
+                    request,
+                    _("Thank you. You accepted our decision; we will now do what we promised."),
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Thank you. A more senior person will review your complaint. You can also go to the bodies listed below."
+                    ),
+                )
+            return redirect("portal:complaint", reference=complaint.reference)
+    return _render_complaint(request, complaint, reaction_form=form)
+
+
+@require_POST
+@never_cache
+def complaint_survey(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_rate(complaint=complaint, actor=WEB, **form.cleaned_data)
+        except Conflict:
+            messages.info(request, _("We already have your opinion on this complaint. Thank you."))
+            return redirect("portal:complaint", reference=complaint.reference)
+        except ApplicationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for your opinion."))
+            return redirect("portal:complaint", reference=complaint.reference)
+    return _render_complaint(request, complaint, survey_form=form)
+
+
+@require_POST
+def complaint_leave(request: HttpRequest, reference: str) -> HttpResponse:
+    access.forget(request, reference.upper())
+    if request.session.get(RECEIPT_KEY) == reference.upper():
+        del request.session[RECEIPT_KEY]
+    messages.info(
+        request,
+        _(
+            "The complaint is hidden on this device. Open it again with your reference and tracking code."
+        ),
+    )
+    return redirect("portal:track")

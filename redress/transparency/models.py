@@ -1,0 +1,169 @@
+"""What the organisation tells the public about complaining (ISO 10002 4.4 transparency).
+
+The public page is a ``Notice``: how to complain, the steps and their target times, charges,
+how personal data is used and where else to go. Each version is a row; a published version is
+never changed or deleted, so anyone can later see what the public was told on a given day.
+The external bodies a complainant may turn to (ISO 10003; Law 19/2023 ch. 5) are a list the
+organisation keeps up to date.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Notice(models.Model):
+    """One version of the public information about complaining."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    intro_vi = models.TextField(_("introduction (Vietnamese)"))
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    how_vi = models.TextField(_("how to complain (Vietnamese)"))
+    how_en = models.TextField(_("how to complain (English)"), blank=True)
+    charges_vi = models.TextField(_("charges (Vietnamese)"))
+    charges_en = models.TextField(_("charges (English)"), blank=True)
+    privacy_vi = models.TextField(_("personal data notice (Vietnamese)"))
+    privacy_en = models.TextField(_("personal data notice (English)"), blank=True)
+    review_vi = models.TextField(_("internal review (Vietnamese)"))
+    review_en = models.TextField(_("internal review (English)"), blank=True)
+    change_note = models.CharField(
+        _("what changed"),
+        max_length=300,
+        blank=True,
+        help_text=_("For the record; not shown to the public."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("public information version")
+        verbose_name_plural = _("public information versions")
+        ordering = ["-version"]
+        permissions = [("publish_notice", _("Can publish the public information"))]
+        indexes = [models.Index(fields=["state", "published_at"])]
+
+    def __str__(self) -> str:
+        return _("Version %(version)s") % {"version": self.version}
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    def text(self, part: str, language: str) -> str:
+        """The part in the language; Vietnamese when the English text is missing."""
+        english = getattr(self, f"{part}_en") if language == "en" else ""
+        return english or getattr(self, f"{part}_vi")
+
+
+class NoticeStep(models.Model):
+    """A step of the handling, with the organisation's commitment for it (ISO 10002 7.2–7.9).
+
+    ``stage`` ties the step to the lifecycle, so that the portal can show a complainant the
+    commitment for the stage their complaint is in when no deadline has been computed for it.
+    """
+
+    class Stage(models.TextChoices):
+        RECEIVE = "receive", _("Receipt")
+        ACKNOWLEDGE = "acknowledge", _("Acknowledgement")
+        ASSESS = "assess", _("Assessment and investigation")
+        DECIDE = "decide", _("Decision")
+        CLOSE = "close", _("Closing")
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sort", "order"), default=0)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
+    title_vi = models.CharField(_("step (Vietnamese)"), max_length=200)
+    title_en = models.CharField(_("step (English)"), max_length=200, blank=True)
+    body_vi = models.TextField(_("what happens (Vietnamese)"), blank=True)
+    body_en = models.TextField(_("what happens (English)"), blank=True)
+    target_vi = models.CharField(_("target time (Vietnamese)"), max_length=200, blank=True)
+    target_en = models.CharField(_("target time (English)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_vi
+
+    def text(self, part: str, language: str) -> str:
+        english = getattr(self, f"{part}_en") if language == "en" else ""
+        return english or getattr(self, f"{part}_vi")
+
+
+class ExternalBody(models.Model):
+    """A body outside the organisation a complainant may turn to (ISO 10003; Law 19/2023 ch. 5)."""
+
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sort", "order"), default=0)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_vi = models.TextField(_("what it does (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("what it does (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("shown to complainants"), default=True)
+
+    class Meta:
+        verbose_name = _("external body")
+        verbose_name_plural = _("external bodies")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+    def text(self, part: str, language: str) -> str:
+        english = getattr(self, f"{part}_en") if language == "en" else ""
+        return english or getattr(self, f"{part}_vi")
+
+
+class NoticeConsent(models.Model):
+    """Evidence that a complainant agreed to the personal-data notice of a given version
+    (Decree 356/2025: consent must be verifiable; silence is not consent)."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("version"), on_delete=models.PROTECT, related_name="consents"
+    )
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="notice_consent",
+    )
+    language = models.CharField(_("language"), max_length=8)
+    channel = models.CharField(_("channel"), max_length=16)
+    given_at = models.DateTimeField(_("given"))
+
+    class Meta:
+        verbose_name = _("consent to the personal-data notice")
+        verbose_name_plural = _("consents to the personal-data notice")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} v{self.notice.version}"
