@@ -1,6 +1,7 @@
 """Business calendars, time-limit policies, escalation levels, and the clocks of each complaint."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -170,7 +171,7 @@ class SlaPolicy(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         for stage in Stage.values:
             amount = getattr(self, f"{stage}_amount")
             if amount is not None and amount < 1:

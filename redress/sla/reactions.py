@@ -15,12 +15,7 @@ if TYPE_CHECKING:
     from redress.complaints.models import Complaint, ComplaintEvent
 
 # The action whose event marks a stage as done.
-COMPLETES = {
-    "acknowledge": Stage.ACKNOWLEDGE,
-    "assess": Stage.ASSESS,
-    "communicate_decision": Stage.DECISION,
-    "close": Stage.CLOSE,
-}
+COMPLETES = services.STAGE_DONE_BY
 # Actions that may change which policy applies (priority, category, unit, health/safety).
 RECOMPUTES = frozenset({"assess", "prioritise", "assign"})
 

@@ -366,6 +366,69 @@ def sla_recompute_complaints(*, complaint_ids: Iterable[int]) -> int:
     return done
 
 
+def sla_clocks_rebuild(*, complaint: Complaint) -> list[StageClock]:
+    """Build the clocks of a complaint that has none by replaying its recorded events
+    (complaints written without the services: bulk imports, demo data). Idempotent: a
+    complaint that already has clocks is left alone."""
+    from redress.complaints.models import ComplaintEvent
+
+    if StageClock.objects.filter(complaint=complaint).exists():
+        return []
+    ClockPause.objects.filter(complaint=complaint).delete()
+    sla_clocks_start(complaint=complaint)
+    for event in ComplaintEvent.objects.filter(complaint=complaint).order_by("at", "pk"):
+        action = event.action
+        if action == "pause":
+            ClockPause.objects.create(
+                complaint=complaint, started_at=event.at, reason=str(event.data.get("reason", ""))
+            )
+        elif action in ("resume", "close"):
+            sla_pause_end_quietly(complaint=complaint, at=event.at)
+        if action in STAGE_DONE_BY:
+            sla_stage_complete(complaint=complaint, stage=STAGE_DONE_BY[action], at=event.at)
+        if action == "assess" and event.to_status == "not_accepted":
+            sla_stages_cancel(complaint=complaint, stages=[Stage.DECISION], at=event.at)
+        if action == "withdraw":
+            sla_stages_cancel(
+                complaint=complaint,
+                stages=[Stage.ACKNOWLEDGE, Stage.ASSESS, Stage.DECISION],
+                at=event.at,
+            )
+        if action == "reopen":
+            sla_round_start(complaint=complaint, at=event.at, stages=[Stage.DECISION, Stage.CLOSE])
+    return sla_clocks_recompute(complaint=complaint)
+
+
+STAGE_DONE_BY = {
+    "acknowledge": Stage.ACKNOWLEDGE,
+    "assess": Stage.ASSESS,
+    "communicate_decision": Stage.DECISION,
+    "close": Stage.CLOSE,
+}
+
+
+def sla_clocks_rebuild_missing(*, limit: int | None = None) -> int:
+    """Rebuild the clocks of every complaint that has none; returns how many."""
+    from redress.complaints.models import Complaint
+
+    ids = (
+        Complaint.objects.filter(sla_clocks__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for complaint_id in list(ids[:limit] if limit else ids):
+        with transaction.atomic():
+            complaint = (
+                Complaint.objects.select_for_update()
+                .select_related("complainant")
+                .get(pk=complaint_id)
+            )
+            if sla_clocks_rebuild(complaint=complaint):
+                done += 1
+    return done
+
+
 RECOMPUTE_BATCH = 200
 
 
@@ -515,8 +578,8 @@ def sla_clock_check(*, clock_id: int, now: dt.datetime | None = None) -> list[De
         created: list[DeadlineNotice] = []
         if owed_now:
             if complaint.health_safety or calendar.always_open or calendar.is_working_instant(now):
-                created = [_send(clock, complaint, due, now) for due in owed_now]
-                created = [notice for notice in created if notice is not None]
+                sent_now = [_send(clock, complaint, due, now) for due in owed_now]
+                created = [notice for notice in sent_now if notice is not None]
             else:
                 later.append(calendar.next_working_instant(now))
         next_check = min(later) if later else None

@@ -50,7 +50,7 @@ def frozen_clock(start: str = "2026-03-09 09:00") -> Iterator[Clock]:
 
 
 def uses_rq() -> bool:
-    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq")
+    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq")
 
 
 def queued_checks() -> list[tuple[list[Any], dt.datetime | None]]:
@@ -106,7 +106,7 @@ def _rq_jobs() -> list[tuple[Any, dt.datetime | None]]:
 
     queue = _rq_queue()
     registry = ScheduledJobRegistry(queue=queue)
-    jobs = [(job, None) for job in queue.get_jobs()]
+    jobs: list[tuple[Any, dt.datetime | None]] = [(job, None) for job in queue.get_jobs()]
     for job_id in registry.get_job_ids():
         job = queue.fetch_job(job_id)
         if job is not None:

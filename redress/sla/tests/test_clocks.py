@@ -339,3 +339,34 @@ def test_the_complainant_sees_the_next_deadline(clock):
     clock.set("2026-03-09 10:00")
     advance(complaint, team, "acknowledge")
     assert next_deadline(complaint).stage == Stage.ASSESS
+
+
+def test_clocks_are_rebuilt_from_the_events_of_a_complaint_written_without_them(clock):
+    team = make_team()
+    clock.set("2026-03-09 09:00")
+    complaint = receive(team, received_at=clock.now).complaint
+    clock.set("2026-03-09 10:00")
+    services.complaint_pause(
+        complaint=complaint, actor=Actor.for_user(team.handler), reason=PauseReason.COMPLAINANT
+    )
+    clock.set("2026-03-11 10:00")
+    services.complaint_resume(complaint=complaint, actor=Actor.for_user(team.handler))
+    clock.set("2026-03-11 11:00")
+    advance(complaint, team, "acknowledge")
+    expected = {
+        c.stage: (c.due_at, c.outcome, c.working_seconds)
+        for c in StageClock.objects.filter(complaint=complaint)
+    }
+    # as a bulk import would leave it: events, but no clocks
+    StageClock.objects.filter(complaint=complaint).delete()
+    ClockPause.objects.filter(complaint=complaint).delete()
+
+    from redress.sla.services import sla_clocks_rebuild_missing
+
+    assert sla_clocks_rebuild_missing() == 1
+    rebuilt = {
+        c.stage: (c.due_at, c.outcome, c.working_seconds)
+        for c in StageClock.objects.filter(complaint=complaint)
+    }
+    assert rebuilt == expected
+    assert sla_clocks_rebuild_missing() == 0

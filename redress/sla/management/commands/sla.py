@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from redress.sla.models import BusinessCalendar
 from redress.sla.selectors import calendar_default, holiday_names, work_calendar
-from redress.sla.services import sla_sweep
+from redress.sla.services import sla_clocks_rebuild_missing, sla_sweep
 
 
 class Command(BaseCommand):
@@ -22,6 +22,9 @@ class Command(BaseCommand):
             "sweep", help="Send every near-due and breach notice that is owed now."
         )
         sweep.add_argument("--limit", type=int, default=1000)
+        sub.add_parser(
+            "rebuild", help="Build the clocks of complaints that have none (imported or seeded)."
+        )
         calendar = sub.add_parser(
             "calendar", help="List the days off and swapped working days of a year."
         )
@@ -35,6 +38,9 @@ class Command(BaseCommand):
             checked = sla_sweep(now=timezone.now(), limit=options["limit"])
             if options["verbosity"] > 1:
                 self.stdout.write(f"checked {checked} clocks")
+            return
+        if options["subcommand"] == "rebuild":
+            self.stdout.write(f"rebuilt the clocks of {sla_clocks_rebuild_missing()} complaints")
             return
         row = (
             BusinessCalendar.objects.filter(name=options["name"]).first()

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        backend = settings.TASKS["default"]["BACKEND"]
+        backend = str(settings.TASKS["default"]["BACKEND"])
         is_rq = backend.startswith("django_tasks_rq")
         if options["once"]:
             run_periodic_once()
