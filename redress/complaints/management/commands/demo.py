@@ -15,6 +15,9 @@ class Command(BaseCommand):
         demo_organisation()
         if not Complaint.objects.exists():
             call_command("seed", complaints=options["complaints"], verbosity=0)
+            # Generated complaints bypass the services, so their clocks are rebuilt from their
+            # events: the demo queues then show real deadlines, near-due and overdue work.
+            call_command("sla", "rebuild", verbosity=0)
         self.stdout.write("")
         self.stdout.write("Redress demo — http://127.0.0.1:8000/  (staff: /staff/, admin: /admin/)")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
