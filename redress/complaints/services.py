@@ -953,6 +953,9 @@ def complaint_reopen(*, complaint: Complaint, actor: Actor, reason: str) -> Comp
 
     def change(c: Complaint) -> dict[str, Any]:
         c.closed_at = None
+        # A reopened complaint needs a new decision: the first one stays in its decision row
+        # and the event record, and the deadline engine sees the new round as pending.
+        c.decision_communicated_at = None
         c.reopen_count += 1
         return {"reason": reason.strip()}
 
