@@ -375,11 +375,8 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("Fill this in when you complain for someone else."))
         email, phone, address = (data.get(k, "") for k in ("email", "phone", "address"))
-        if (
-            not (email or phone or (address or "").strip())
-            and "email" not in self.errors
-            and "phone" not in self.errors
-        ):
+        no_contact = not (email or phone or (address or "").strip())
+        if no_contact and "email" not in self.errors and "phone" not in self.errors:
             message = _("Give at least one way to reach you: email, phone or postal address.")
             self.add_error("email", message)
             self.add_error("phone", message)
@@ -398,7 +395,8 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
                 _("You chose letter: enter your postal address, or choose another way."),
             ),
         }
-        if channel in needs:
+        # With no contact at all the message above says it all: one message is enough.
+        if channel in needs and not no_contact:
             field, message = needs[channel]
             if not (data.get(field) or "").strip() and field not in self.errors:
                 self.add_error("preferred_channel", message)

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from redress.complaints.models import (
     Complaint,
@@ -16,6 +17,8 @@ from redress.complaints.models import (
     RemedyType,
     Status,
 )
+from redress.sla.rules import Target
+from redress.sla.selectors import next_deadline
 
 STATUS_WORDS = {
     Status.RECEIVED: (
@@ -153,16 +156,48 @@ def event_words(event: ComplaintEvent) -> str:
     return str(_("Your complaint was updated."))
 
 
+def target_words(target: Target) -> str:
+    """“Within 3 working days”, in the page's language."""
+    n = target.amount
+    match target.unit:
+        case "working_hours":
+            text = ngettext("Within %(n)s working hour", "Within %(n)s working hours", n)
+        case "calendar_days":
+            text = ngettext("Within %(n)s day", "Within %(n)s days", n)
+        case "hours":
+            text = ngettext("Within %(n)s hour", "Within %(n)s hours", n)
+        case _:
+            text = ngettext("Within %(n)s working day", "Within %(n)s working days", n)
+    return text % {"n": n}
+
+
+# What the complainant is owed at the end of each stage the deadline engine times.
+DEADLINE_WORDS = {
+    "acknowledge": _("We confirm your complaint and give it to a person who handles it"),
+    "assess": _("We finish the first look at your complaint"),
+    "decision": _("We send you our decision"),
+    "close": _("We close your complaint"),
+}
+
+
 @dataclass
 class NextStep:
     """When the complainant will next hear from us: a computed deadline, or the commitment."""
 
     due_at: dt.datetime | None
     commitment: str
+    what: str = ""
+    paused: bool = False
 
 
 def next_step(complaint: Complaint, steps: dict[str, str]) -> NextStep | None:
-    """``steps`` maps a stage to the commitment text of the public page."""
+    """The deadline engine's next running deadline; without one, the commitment of the public
+    page (``steps`` maps a stage to its target text) for the stage the complaint is in."""
+    running = next_deadline(complaint)
+    if running is not None:
+        return NextStep(
+            running.due_at, "", str(DEADLINE_WORDS.get(running.stage, "")), running.paused
+        )
     if complaint.paused_at is not None:
         return None
     stage = STAGE_OF_STATUS.get(Status(complaint.status))

@@ -78,7 +78,7 @@ def write_png(folder: Any, name: str = "hoa-don.png") -> str:
 
 @pytest.fixture
 def portal_content(db):
-    """The public information and message templates that migrations install.
+    """The public information, message templates and time-limit policies that migrations install.
 
     Browser tests run in transactions that end with a flush, which empties every table, data
     from migrations included; this puts back what the portal's pages and mails need.
@@ -90,5 +90,6 @@ def portal_content(db):
     for module in (
         "redress.transparency.migrations.0002_default_content",
         "redress.notifications.migrations.0002_default_templates",
+        "redress.sla.migrations.0003_presets",
     ):
         importlib.import_module(module).create(apps, None)

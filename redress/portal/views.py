@@ -44,7 +44,12 @@ from redress.portal.forms import (
 )
 from redress.portal.ratelimit import hit, is_limited, retry_minutes
 from redress.transparency.models import Notice
-from redress.transparency.selectors import external_bodies_active, notice_current
+from redress.transparency.selectors import (
+    external_bodies_active,
+    notice_current,
+    targets_for_groups,
+    targets_general,
+)
 from redress.transparency.services import consent_record
 
 SUBMIT_RATE = "REDRESS_PORTAL_SUBMIT_RATE"
@@ -73,14 +78,20 @@ def _page(
 
 
 def _steps(notice: Notice | None, language: str) -> list[dict[str, str]]:
+    """The steps of the public page, each with its target time: the time-limit policy's
+    when it sets one for the step (the same limit the deadline engine applies), else the
+    commitment the organisation wrote."""
     if notice is None:
         return []
+    targets = targets_general()
     return [
         {
             "stage": s.stage,
             "title": s.text("title", language),
             "body": s.text("body", language),
-            "target": s.text("target", language),
+            "target": present.target_words(targets[s.stage])
+            if s.stage in targets
+            else s.text("target", language),
         }
         for s in notice.steps.all()
     ]
@@ -126,6 +137,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "how": notice.text("how", language) if notice else "",
         "charges": notice.text("charges", language) if notice else "",
         "steps": _steps(notice, language),
+        "faster": {g.group: present.target_words(g.decision) for g in targets_for_groups()},
         "bodies": _bodies(language),
     }
     return _page(request, "portal/home.html", context)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from redress.transparency.models import ExternalBody, Notice
+from redress.sla.models import SlaPolicy
+from redress.sla.rules import Target
+from redress.transparency.models import ExternalBody, Notice, NoticeStep
+
+# The steps of the public page that the deadline engine also times (step stage → SLA stage).
+SLA_STAGE = {
+    NoticeStep.Stage.ACKNOWLEDGE: "acknowledge",
+    NoticeStep.Stage.ASSESS: "assess",
+    NoticeStep.Stage.DECIDE: "decision",
+    NoticeStep.Stage.CLOSE: "close",
+}
 
 
 def notice_current() -> Notice | None:
@@ -19,3 +31,54 @@ def notice_current() -> Notice | None:
 
 def external_bodies_active() -> QuerySet[ExternalBody]:
     return ExternalBody.objects.filter(is_active=True).order_by("order", "pk")
+
+
+def _unconditional(policy: SlaPolicy) -> bool:
+    return not (
+        policy.priorities
+        or policy.channels
+        or policy.vulnerable is not None
+        or policy.negotiation_request is not None
+        or policy.health_safety is not None
+        or policy.categories.all()
+        or policy.units.all()
+    )
+
+
+def policy_general() -> SlaPolicy | None:
+    """The time-limit policy every complaint gets unless a more specific one matches: the
+    first active policy, in rank order, that sets no condition."""
+    policies = SlaPolicy.objects.filter(is_active=True).prefetch_related("categories", "units")
+    return next((p for p in policies.order_by("rank", "code") if _unconditional(p)), None)
+
+
+@dataclass(frozen=True)
+class GroupTarget:
+    """A shorter time limit the public should know about (vulnerable consumers, negotiation)."""
+
+    group: str  # "vulnerable" or "negotiation"
+    decision: Target
+
+
+def targets_general() -> dict[str, Target]:
+    """Target per step stage of the public page, from the general time-limit policy."""
+    policy = policy_general()
+    if policy is None:
+        return {}
+    targets = {step: policy.target(stage) for step, stage in SLA_STAGE.items()}
+    return {step: target for step, target in targets.items() if target is not None}
+
+
+def targets_for_groups() -> list[GroupTarget]:
+    """The decision time limit of active policies for vulnerable consumers and for negotiation
+    requests (Law 19/2023 Art. 8 and 57), when they set one."""
+    found: list[GroupTarget] = []
+    for policy in SlaPolicy.objects.filter(is_active=True).order_by("rank", "code"):
+        target = policy.target("decision")
+        if target is None:
+            continue
+        if policy.vulnerable and not any(g.group == "vulnerable" for g in found):
+            found.append(GroupTarget("vulnerable", target))
+        if policy.negotiation_request and not any(g.group == "negotiation" for g in found):
+            found.append(GroupTarget("negotiation", target))
+    return found

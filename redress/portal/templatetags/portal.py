@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -43,3 +44,14 @@ def day(value: Any) -> str:
     if not value:
         return ""
     return dateformat.format(value, _FORMATS.get(get_language(), _FORMATS["vi"])[0])
+
+
+@register.filter(expects_localtime=True)
+def deadline(value: Any) -> str:
+    """A deadline. One that falls at midnight is the end of the day before (Civil Code Art.
+    148: a period ends at 24:00), and is shown as that day: “by 15/12/2026”."""
+    if not value:
+        return ""
+    if (value.hour, value.minute, value.second) == (0, 0, 0):
+        return day(value - dt.timedelta(minutes=1))
+    return when(value)

@@ -234,7 +234,8 @@ def test_the_secret_link_of_the_email_opens_the_complaint_and_leaves_the_address
 
 def test_hiding_the_complaint_on_a_shared_device_removes_access(client, team):
     received = receive(team)
-    open_complaint(client, received.complaint.reference, received.tracking_code)
+    page = open_complaint(client, received.complaint.reference, received.tracking_code)
+    assert "no-store" in page["Cache-Control"]  # not kept by the browser for the next user
     client.post(f"/en/track/{received.complaint.reference}/leave/")
     assert client.get(f"/en/track/{received.complaint.reference}/").status_code == 302
 
@@ -370,3 +371,34 @@ def test_dates_are_shown_in_vietnam_time(client, team):
         f"/vi/track/{received.complaint.reference}/{received.tracking_code}/", follow=True
     )
     assert "03:30, 01/01/2026" in response.content.decode()
+
+
+def test_the_steps_show_the_time_limits_the_deadline_engine_applies(client):
+    from redress.sla.models import SlaPolicy
+
+    page = client.get("/en/").content.decode()
+    general = SlaPolicy.objects.get(code="iso-default")
+    assert f"Within {general.decision_amount} working days" in page
+    assert "Within 7 working days" in page  # negotiation requests, set by law
+    # Without a general policy the organisation's own commitment is shown.
+    SlaPolicy.objects.filter(code="iso-default").update(is_active=False)
+    page = client.get("/en/").content.decode()
+    assert "Within 15 working days" in page and "Within 1 working day" in page  # the notice's text
+
+
+def test_the_complaint_page_says_what_comes_next_and_by_when(client, team):
+    received = receive(team)
+    complaint = received.complaint
+    assert complaint.acknowledge_due_at is not None  # set by the deadline engine on receipt
+    page = client.get(
+        f"/en/track/{complaint.reference}/{received.tracking_code}/", follow=True
+    ).content.decode()
+    assert "Next step:" in page
+    assert "We confirm your complaint and give it to a person who handles it" in page
+
+
+def test_the_chosen_way_of_contact_must_be_filled_in(client, team):
+    response = submit(client, language="en", preferred_channel="phone", phone="")
+    page = response.content.decode()
+    assert "You chose phone: enter your phone number, or choose another way." in page
+    assert Complaint.objects.count() == 0
