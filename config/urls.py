@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("redress.backoffice.urls")),
     path("intake/mail/", include("redress.intake.urls")),
+    path("api/v1/", include("redress.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("redress.portal.urls")),

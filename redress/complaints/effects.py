@@ -20,7 +20,8 @@ def after_action(complaint: Complaint, event: ComplaintEvent) -> None:
 
 def _reactors() -> list:  # type: ignore[type-arg]
     # Imported late: these apps import complaints' models.
+    from redress.integrations.reactions import on_complaint_event as webhooks_reaction
     from redress.notifications.reactions import on_complaint_event as notifications_reaction
     from redress.sla.reactions import on_complaint_event as sla_reaction
 
-    return [sla_reaction, notifications_reaction]
+    return [sla_reaction, notifications_reaction, webhooks_reaction]

@@ -1,0 +1,263 @@
+"""Turning register rows into the API's JSON (plain dicts, validated by the response schemas)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from redress.complaints.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    Decision,
+    Message,
+)
+from redress.complaints.permissions import ACTION_ROLES
+from redress.complaints.selectors import complaint_roles
+from redress.complaints.transitions import allowed_actions
+from redress.core.errors import ValidationFailed
+from redress.core.models import User
+from redress.integrations.models import ApiToken, Scope
+
+# Each stage's deadline and the time that meets it.
+_MILESTONES = (
+    ("acknowledge_due_at", "acknowledged_at"),
+    ("assess_due_at", "assessed_at"),
+    ("decision_due_at", "decision_communicated_at"),
+    ("close_due_at", "closed_at"),
+)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open complaints with a deadline passed and its milestone not yet reached."""
+    missed = Q()
+    for due, done in _MILESTONES:
+        missed |= Q(**{f"{done}__isnull": True, f"{due}__lt": now})
+    return Q(status__in=OPEN_STATUSES) & missed
+
+
+def is_overdue(complaint: Complaint, now: dt.datetime) -> bool:
+    if complaint.status not in OPEN_STATUSES:
+        return False
+    for due, done in _MILESTONES:
+        deadline = getattr(complaint, due)
+        if deadline is not None and deadline < now and getattr(complaint, done) is None:
+            return True
+    return False
+
+
+def deadlines(complaint: Complaint) -> dict[str, dt.datetime | None]:
+    return {due: getattr(complaint, due) for due, _done in _MILESTONES}
+
+
+def complaint_summary(complaint: Complaint, now: dt.datetime) -> dict[str, Any]:
+    """Needs ``unit``, ``category`` and ``owner`` loaded (select_related)."""
+    return {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "channel": complaint.channel,
+        "subject": complaint.subject,
+        "received_at": complaint.received_at,
+        "unit": {"code": complaint.unit.code, "name": complaint.unit.name},
+        "category": complaint.category.code if complaint.category_id else None,  # type: ignore[union-attr]
+        "owner": complaint.owner.get_username() if complaint.owner_id else None,  # type: ignore[union-attr]
+        "priority": complaint.priority,
+        "severity": complaint.severity,
+        "is_significant": complaint.is_significant,
+        "is_paused": complaint.paused_at is not None,
+        "overdue": is_overdue(complaint, now),
+        "deadlines": deadlines(complaint),
+    }
+
+
+def actions_for(user: User, token: ApiToken, complaint: Complaint) -> list[str]:
+    """The actions the token may take on the complaint now: allowed in its state, by the user's
+    roles for it, and within the token's scopes."""
+    if not token.has_scope(Scope.ACTIONS):
+        return []
+    roles = complaint_roles(user, complaint)
+    return [
+        action
+        for action in allowed_actions(complaint.status)
+        if roles & ACTION_ROLES.get(action, frozenset())
+    ]
+
+
+def event_out(event: ComplaintEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "at": event.at,
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor": event.actor_label,
+        "actor_kind": event.actor_kind,
+        "method": event.method,
+        "visible_to_complainant": event.visible_to_complainant,
+        "data": event.data or {},
+    }
+
+
+def decision_out(decision: Decision) -> dict[str, Any]:
+    return {
+        "id": decision.pk,
+        "state": decision.state,
+        "outcome": decision.outcome,
+        "summary": decision.summary,
+        "reasons": decision.reasons,
+        "is_review": decision.is_review,
+        "proposed_by": decision.proposed_by.get_username(),
+        "proposed_at": decision.proposed_at,
+        "approved_at": decision.approved_at,
+        "communicated_at": decision.communicated_at,
+        "reaction": decision.reaction,
+        "remedies": [
+            {
+                "id": r.pk,
+                "type": r.type,
+                "description": r.description,
+                "amount": int(r.amount),
+                "currency": r.currency,
+                "due_at": r.due_at,
+                "fulfilled_at": r.fulfilled_at,
+                "waived_reason": r.waived_reason,
+            }
+            for r in decision.remedies.all()
+        ],
+    }
+
+
+def complaint_detail(
+    complaint: Complaint, *, user: User, token: ApiToken, now: dt.datetime
+) -> dict[str, Any]:
+    """Needs ``complainant``, ``unit``, ``category``, ``owner`` and ``product`` loaded; reads the
+    events and decisions (3 queries)."""
+    person = complaint.complainant
+    events = list(complaint.events.order_by("at", "pk"))
+    decisions = list(
+        complaint.decisions.select_related("proposed_by")
+        .prefetch_related("remedies")
+        .order_by("proposed_at", "pk")
+    )
+    return {
+        **complaint_summary(complaint, now),
+        "description": complaint.description,
+        "language": complaint.language,
+        "source_system": complaint.source_system,
+        "complainant": {
+            "full_name": person.full_name,
+            "organisation": person.organisation,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address,
+            "preferred_language": person.preferred_language,
+            "preferred_channel": person.preferred_channel,
+            "vulnerable_group": person.vulnerable_group,
+        },
+        "representative_name": complaint.representative_name,
+        "occurred_on": complaint.occurred_on,
+        "product": complaint.product.code if complaint.product_id else None,  # type: ignore[union-attr]
+        "order_ref": complaint.order_ref,
+        "remedy_requested": complaint.remedy_requested,
+        "amount_claimed": int(complaint.amount_claimed)
+        if complaint.amount_claimed is not None
+        else None,
+        "currency": complaint.currency,
+        "is_negotiation_request": complaint.is_negotiation_request,
+        "classification": complaint.classification,
+        "impact": complaint.impact,
+        "complexity": complaint.complexity,
+        "health_safety": complaint.health_safety,
+        "paused_at": complaint.paused_at,
+        "pause_reason": complaint.pause_reason,
+        "acknowledged_at": complaint.acknowledged_at,
+        "assessed_at": complaint.assessed_at,
+        "decision_communicated_at": complaint.decision_communicated_at,
+        "closed_at": complaint.closed_at,
+        "closure_note": complaint.closure_note,
+        "reopen_count": complaint.reopen_count,
+        "allowed_actions": actions_for(user, token, complaint),
+        "events": [event_out(e) for e in events],
+        "decisions": [decision_out(d) for d in decisions],
+    }
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
+        "uploaded_by": attachment.uploaded_by_label,
+        "message": attachment.message_id,
+    }
+
+
+def message_out(message: Message) -> dict[str, Any]:
+    """Needs ``author`` loaded and ``attachments`` prefetched."""
+    return {
+        "id": message.pk,
+        "direction": message.direction,
+        "channel": message.channel,
+        "author": message.author.get_username() if message.author_id else None,  # type: ignore[union-attr]
+        "subject": message.subject,
+        "body": message.body,
+        "created_at": message.created_at,
+        "delivery_state": message.delivery_state,
+        "attachments": [attachment_out(a) for a in message.attachments.all()],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Cursors: opaque to clients, keyset underneath (no OFFSET, no COUNT).
+
+
+def cursor_encode(*parts: object) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode().rstrip("=")
+
+
+def _cursor_parts(cursor: str, count: int) -> list[str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        text = ""
+    parts = text.split("|")
+    if len(parts) != count:
+        raise _bad_cursor()
+    return parts
+
+
+def _bad_cursor() -> ValidationFailed:
+    message = _("This cursor is not valid; start again without one.")
+    return ValidationFailed(message, fields={"cursor": [message]})
+
+
+def cursor_time_pk(cursor: str) -> tuple[dt.datetime, int]:
+    at, pk = _cursor_parts(cursor, 2)
+    try:
+        moment = dt.datetime.fromisoformat(at)
+        number = int(pk)
+    except ValueError:
+        raise _bad_cursor() from None
+    if moment.tzinfo is None or not 0 < number < 2**62:
+        raise _bad_cursor()
+    return moment, number
+
+
+def cursor_pk(cursor: str) -> int:
+    (pk,) = _cursor_parts(cursor, 1)
+    try:
+        number = int(pk)
+    except ValueError:
+        raise _bad_cursor() from None
+    if not 0 <= number < 2**62:
+        raise _bad_cursor()
+    return number

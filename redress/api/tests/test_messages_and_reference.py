@@ -1,0 +1,202 @@
+"""Messages, attachments, categories and units, the OpenAPI document, the docs page, languages."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from redress.api.tests.conftest import error_of
+from redress.complaints.models import Message
+from redress.complaints.testing import make_team, receive
+from redress.core.testing import CategoryFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def test_messages_in_every_direction_then_listed_in_pages(team, api_as):
+    complaint = receive(team).complaint
+    api = api_as(team.handler)
+    base = f"/complaints/{complaint.reference}/messages"
+
+    inbound = api.post(
+        base,
+        {
+            "direction": "inbound",
+            "body": "Tôi gửi thêm ảnh",
+            "channel": "chat",
+            "attachments": [{"name": "anh.png", "content_base64": base64.b64encode(PNG).decode()}],
+        },
+    )
+    outbound = api.post(
+        base, {"direction": "outbound", "body": "Cảm ơn anh/chị", "subject": "Phản hồi"}
+    )
+    internal = api.post(base, {"direction": "internal", "body": "Ghi chú nội bộ"})
+
+    assert [r.status_code for r in (inbound, outbound, internal)] == [201, 201, 201]
+    assert inbound.json()["channel"] == "chat"
+    assert inbound.json()["attachments"][0]["name"] == "anh.png"
+    assert outbound.json()["delivery_state"] == "queued"  # emailed through the outbox
+    assert internal.json()["direction"] == "internal"
+
+    first = api.get(base, {"limit": 2}).json()
+    rest = api.get(base, {"limit": 2, "cursor": first["next_cursor"]}).json()
+    ids = [m["id"] for m in first["items"] + rest["items"]]
+    expected = list(
+        Message.objects.filter(complaint=complaint).order_by("pk").values_list("pk", flat=True)
+    )
+    assert ids == expected
+    assert rest["next_cursor"] is None
+
+
+def test_message_errors(team, api_as):
+    complaint = receive(team).complaint
+    base = f"/complaints/{complaint.reference}/messages"
+
+    assert (
+        api_as(team.handler).post(base, {"direction": "sideways", "body": "x"}).status_code == 422
+    )
+    assert api_as(team.handler).post(base, {"direction": "inbound", "body": ""}).status_code == 422
+    assert (
+        api_as(team.auditor).post(base, {"direction": "internal", "body": "x"}).status_code == 403
+    )
+    assert (
+        api_as(make_team().handler).post(base, {"direction": "internal", "body": "x"}).status_code
+        == 404
+    )
+    assert (
+        api_as(team.handler, scopes=["read"])
+        .post(base, {"direction": "internal", "body": "x"})
+        .status_code
+        == 403
+    )
+    assert api_as(team.handler).get(base, {"cursor": "@@"}).status_code == 422
+
+
+def test_attachments_upload_list_and_download(team, api_as):
+    complaint = receive(team).complaint
+    api = api_as(team.handler)
+    base = f"/complaints/{complaint.reference}/attachments"
+
+    response = api.upload(
+        base,
+        {
+            "files": [SimpleUploadedFile("bien-ban.pdf", PDF), SimpleUploadedFile("anh.png", PNG)],
+            "note": "Biên bản và ảnh chụp",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    uploaded = response.json()
+    assert [(a["name"], a["content_type"]) for a in uploaded] == [
+        ("bien-ban.pdf", "application/pdf"),
+        ("anh.png", "image/png"),
+    ]
+    note = Message.objects.get(complaint=complaint, direction="internal")
+    assert note.body == "Biên bản và ảnh chụp"
+
+    listed = api.get(base).json()
+    assert [a["id"] for a in listed["items"]] == [a["id"] for a in uploaded]
+
+    download = api.get(f"{base}/{uploaded[1]['id']}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PNG
+    assert 'filename="anh.png"' in download["Content-Disposition"]
+
+    assert api.get(f"{base}/999999").status_code == 404
+    other = receive(team).complaint
+    assert (
+        api.get(f"/complaints/{other.reference}/attachments/{uploaded[0]['id']}").status_code == 404
+    )
+
+
+def test_attachment_errors(team, api_as, settings):
+    complaint = receive(team).complaint
+    api = api_as(team.handler)
+    base = f"/complaints/{complaint.reference}/attachments"
+
+    wrong_type = api.upload(
+        base, {"files": [SimpleUploadedFile("script.exe", b"MZ\x90\x00" + b"\x00" * 60)]}
+    )
+    assert wrong_type.status_code == 422
+    assert (
+        "files" in error_of(wrong_type)["fields"] or "attachments" in error_of(wrong_type)["fields"]
+    )
+
+    no_files = api.upload(base, {"note": "x"})
+    assert no_files.status_code == 422
+
+    settings.REDRESS_ATTACHMENT_MAX_BYTES = 10
+    too_big = api.upload(base, {"files": [SimpleUploadedFile("anh.png", PNG)]})
+    assert too_big.status_code == 413
+    assert error_of(too_big)["code"] == "payload_too_large"
+    assert not complaint.attachments.exists()
+
+
+def test_categories_and_units(team, api_as):
+    parent = CategoryFactory(code="billing")
+    CategoryFactory(code="billing-double", parent=parent)
+    CategoryFactory(code="retired", is_active=False)
+    api = api_as(team.frontline, scopes=["read"])
+
+    categories = api.get("/categories").json()
+    units = api.get("/units").json()
+
+    assert [(c["code"], c["parent"]) for c in categories] == [
+        ("billing", None),
+        ("billing-double", "billing"),
+    ]
+    assert {
+        "code": team.unit.code,
+        "name": team.unit.name,
+        "name_en": team.unit.name_en,
+        "parent": None,
+    } in units
+
+
+def test_openapi_document_and_offline_docs(db):
+    client = Client()
+
+    schema = client.get("/api/v1/openapi.json")
+    docs = client.get("/api/v1/docs")
+
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/complaints" in paths
+    assert "/api/v1/complaints/{reference}/actions/propose_decision" in paths
+    assert schema.json()["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert not re.search(r"(src|href)=\"https?://", html), (
+        "the docs page must not load assets from the internet"
+    )
+    for asset in re.findall(r"/static/(ninja/[^\"']+)", html):
+        assert finders.find(asset), asset
+
+
+def test_unknown_api_path_is_a_json_404(db):
+    response = Client().get("/api/v1/nothing/here")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_errors_speak_the_language_of_accept_language(team, api_as):
+    complaint = receive(team).complaint
+    english = api_as(team.handler, language="en")
+    vietnamese = api_as(team.handler, language="vi")
+
+    en = error_of(english.post(f"/complaints/{complaint.reference}/actions/close", {}))
+    vi = error_of(vietnamese.post(f"/complaints/{complaint.reference}/actions/close", {}))
+    vi_missing = error_of(vietnamese.post(f"/complaints/{complaint.reference}/actions/reopen", {}))
+    vi_auth = error_of(api_as(None, language="vi").get("/complaints"))
+
+    assert en["message"].startswith("The action")
+    assert vi["message"] != en["message"]
+    assert vi_missing["fields"]["reason"] == ["Trường này là bắt buộc."]
+    assert "Bearer" in vi_auth["message"] and "token" in vi_auth["message"]
+    assert vi_auth["message"] != "Send the API token as “Authorization: Bearer <token>”."

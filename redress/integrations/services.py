@@ -1,0 +1,457 @@
+"""Writes of the integrations domain: API tokens and webhooks (DESIGN.md rules 1 and 4).
+
+Tokens are random, shown once and stored as a SHA-256 hash (they carry ~240 bits, so a slow
+password hash adds nothing). Webhook events are written to the outbox inside the caller's
+transaction and handed to the task queue only after it commits, so an event is sent if and only
+if the change it describes happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from redress.audit.services import audit_record, jsonable
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError, ValidationFailed
+from redress.core.models import User
+from redress.integrations.models import (
+    ApiToken,
+    EventType,
+    Scope,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+if TYPE_CHECKING:
+    from redress.complaints.models import Complaint
+
+TOKEN_PREFIX = "rdr_"  # noqa: S105 - a visible marker, not a secret
+# Writing last_used_at on every call would turn each read into a write; once a minute is enough
+# to tell a live token from a forgotten one.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class NotAuthenticated(ApplicationError):
+    """No token, an unknown one, or one that is revoked or expired (HTTP 401)."""
+
+    code = "unauthenticated"
+    http_status = 401
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class TokenCreated:
+    """A new token and its secret value, which exists only here."""
+
+    token: ApiToken
+    raw: str
+
+
+def _check_scopes(scopes: Sequence[str]) -> list[str]:
+    chosen = [s for s in Scope.values if s in set(scopes)]
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown or not chosen:
+        message = _("Choose one or more of: %(scopes)s.") % {"scopes": ", ".join(Scope.values)}
+        raise ValidationFailed(message, fields={"scopes": [message]})
+    return chosen
+
+
+@transaction.atomic
+def token_create(
+    *,
+    actor: Actor,
+    user: User,
+    name: str,
+    scopes: Sequence[str] = (Scope.READ,),
+    kind: str = ApiToken.Kind.PERSONAL,
+    source_system: str = "",
+    expires_at: dt.datetime | None = None,
+    rate_limit_per_minute: int = 600,
+) -> TokenCreated:
+    """Create a token that acts as ``user`` within ``scopes``; the raw value is returned once.
+
+    An integration token records its ``source_system`` on the complaints it creates (the name
+    when none is given). Raises ``ValidationFailed`` for an empty name, unknown scopes, an
+    inactive user, a past expiry or a zero rate.
+    """
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    if kind not in ApiToken.Kind.values:
+        errors["kind"] = [_("Not a valid choice.")]
+    if not user.is_active:
+        errors["user"] = [_("This person's account is not active.")]
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = [_("The expiry must be in the future.")]
+    if rate_limit_per_minute < 1:
+        errors["rate_limit_per_minute"] = [_("Allow at least one request per minute.")]
+    if errors:
+        raise ValidationFailed(_("The token cannot be created."), fields=errors)
+    chosen = _check_scopes(scopes)
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(30)
+    if kind == ApiToken.Kind.INTEGRATION and not source_system.strip():
+        source_system = name
+    token = ApiToken.objects.create(
+        name=name[:100],
+        kind=kind,
+        user=user,
+        scopes=chosen,
+        source_system=source_system.strip()[:64],
+        prefix=raw[:12],
+        key_hash=token_hash(raw),
+        rate_limit_per_minute=rate_limit_per_minute,
+        created_by_label=actor.label[:150],
+        expires_at=expires_at,
+    )
+    audit_record(
+        actor=actor,
+        action="integrations.token_create",
+        target=token,
+        target_label=token.prefix,
+        after={
+            "name": token.name,
+            "user": user.pk,
+            "scopes": chosen,
+            "kind": kind,
+            "expires_at": expires_at,
+        },
+    )
+    return TokenCreated(token=token, raw=raw)
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
+    """Revoke the token at once; revoking twice changes nothing."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="integrations.token_revoke",
+            target=locked,
+            target_label=locked.prefix,
+        )
+    return locked
+
+
+def token_authenticate(raw: str) -> ApiToken:
+    """The live token with this value, its user loaded; marks it used (at most once a minute).
+
+    Raises ``NotAuthenticated`` for an unknown, revoked or expired token, or one whose person
+    is no longer active.
+    """
+    raw = (raw or "").strip()
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise NotAuthenticated(_("The API token is missing or not valid."))
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+    if token is None:
+        raise NotAuthenticated(_("The API token is missing or not valid."))
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise NotAuthenticated(_("This API token was revoked."))
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated(_("This API token has expired."))
+    if not token.user.is_active:
+        raise NotAuthenticated(_("The account this API token acts for is not active."))
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# --------------------------------------------------------------------------------------------
+# Webhook subscriptions
+
+
+def _check_events(events: Iterable[str]) -> list[str]:
+    wanted = set(events)
+    chosen = [e for e in EventType.values if e in wanted]
+    if not chosen or wanted - set(EventType.values):
+        message = _("Choose one or more of: %(events)s.") % {"events": ", ".join(EventType.values)}
+        raise ValidationFailed(message, fields={"events": [message]})
+    return chosen
+
+
+def webhook_url_check(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        message = _("Enter an http:// or https:// address.")
+        raise ValidationFailed(message, fields={"url": [message]})
+    return url
+
+
+def webhook_secret_new() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def webhook_subscription_create(
+    *,
+    actor: Actor,
+    name: str,
+    url: str,
+    events: Iterable[str],
+    secret: str = "",
+    max_attempts: int = 8,
+    disable_after: int = 5,
+) -> WebhookSubscription:
+    """Subscribe an endpoint to events. Without a secret one is generated (at least 16
+    characters otherwise). Raises ``ValidationFailed`` naming each bad field."""
+    if not name.strip():
+        raise ValidationFailed(
+            _("The subscription needs a name."), fields={"name": [_("This field is required.")]}
+        )
+    if secret and len(secret) < 16:
+        message = _("The secret must have at least 16 characters.")
+        raise ValidationFailed(message, fields={"secret": [message]})
+    if max_attempts < 1 or disable_after < 1:
+        message = _("Enter a number of at least 1.")
+        raise ValidationFailed(
+            message, fields={"max_attempts": [message], "disable_after": [message]}
+        )
+    subscription = WebhookSubscription.objects.create(
+        name=name.strip()[:100],
+        url=webhook_url_check(url),
+        events=_check_events(events),
+        secret=secret or webhook_secret_new(),
+        max_attempts=max_attempts,
+        disable_after=disable_after,
+    )
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_create",
+        target=subscription,
+        target_label=subscription.name,
+        after={"url": subscription.url, "events": subscription.events},
+    )
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_enable(
+    *, subscription: WebhookSubscription, actor: Actor
+) -> WebhookSubscription:
+    """Turn a subscription (back) on; the count of failures starts again from zero."""
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    before = {"is_active": locked.is_active, "failed_in_row": locked.failed_in_row}
+    locked.is_active = True
+    locked.failed_in_row = 0
+    locked.disabled_at = None
+    locked.disabled_reason = ""
+    locked.save(update_fields=["is_active", "failed_in_row", "disabled_at", "disabled_reason"])
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_enable",
+        target=locked,
+        target_label=locked.name,
+        before=before,
+        after={"is_active": True, "failed_in_row": 0},
+    )
+    return locked
+
+
+@transaction.atomic
+def webhook_subscription_disable(
+    *, subscription: WebhookSubscription, actor: Actor, reason: str
+) -> WebhookSubscription:
+    """Turn a subscription off with the reason, and tell the administrators.
+
+    Events still waiting for it are cancelled (they stay in the log)."""
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if not locked.is_active:
+        return locked
+    locked.is_active = False
+    locked.disabled_at = timezone.now()
+    locked.disabled_reason = reason
+    locked.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    locked.deliveries.filter(
+        state__in=[WebhookDelivery.State.PENDING, WebhookDelivery.State.RETRYING]
+    ).update(state=WebhookDelivery.State.CANCELLED, next_attempt_at=None)
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_disable",
+        target=locked,
+        target_label=locked.name,
+        before={"is_active": True},
+        after={"is_active": False, "reason": reason},
+    )
+    _alert_admins(locked)
+    return locked
+
+
+def _alert_admins(subscription: WebhookSubscription) -> None:
+    from redress.core.roles import Role
+    from redress.core.selectors import users_with_role
+    from redress.notifications.services import notify_users
+
+    admins = {u.pk: u for u in users_with_role(Role.ADMIN)}
+    admins.update({u.pk: u for u in User.objects.filter(is_superuser=True, is_active=True)})
+    stamp = int(subscription.disabled_at.timestamp()) if subscription.disabled_at else 0
+    notify_users(
+        users=admins.values(),
+        kind=WEBHOOK_DISABLED_NOTICE,
+        complaint=None,
+        dedupe_key=f"webhook-disabled:{subscription.pk}:{stamp}",
+    )
+
+
+# The notification kind of the alert (proposed for notifications.Notification.Kind).
+WEBHOOK_DISABLED_NOTICE = "webhook_disabled"
+
+
+@transaction.atomic
+def webhook_delivery_retry(*, delivery: WebhookDelivery, actor: Actor) -> WebhookDelivery:
+    """Send a failed or cancelled event again (its subscription must be on)."""
+    locked = (
+        WebhookDelivery.objects.select_for_update()
+        .select_related("subscription")
+        .get(pk=delivery.pk)
+    )
+    if not locked.subscription.is_active:
+        raise ValidationFailed(_("Turn the subscription on first."))
+    if locked.state in (WebhookDelivery.State.DELIVERED, WebhookDelivery.State.SENDING):
+        return locked
+    locked.state = WebhookDelivery.State.PENDING
+    locked.attempts = 0
+    locked.next_attempt_at = None
+    locked.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_retry",
+        target=locked,
+        target_label=locked.event_id,
+    )
+    transaction.on_commit(lambda: _enqueue([locked.pk]))
+    return locked
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing events
+
+
+def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
+    """What a webhook says about a complaint: its state, no personal data (receivers fetch
+    the rest through the API, with a token and the roles it carries)."""
+    return {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "channel": complaint.channel,
+        "unit": complaint.unit.code,
+        "category": complaint.category.code if complaint.category else None,
+        "priority": complaint.priority,
+        "severity": complaint.severity,
+        "is_significant": complaint.is_significant,
+        "owner": complaint.owner.get_username() if complaint.owner else None,
+        "received_at": complaint.received_at,
+        "deadlines": {
+            "acknowledge_due_at": complaint.acknowledge_due_at,
+            "assess_due_at": complaint.assess_due_at,
+            "decision_due_at": complaint.decision_due_at,
+            "close_due_at": complaint.close_due_at,
+        },
+        "api_url": f"/api/v1/complaints/{complaint.reference}",
+    }
+
+
+def events_publish(
+    complaint: Complaint | None, events: Sequence[tuple[str, dict[str, Any]]]
+) -> int:
+    """Put each (event type, data) in the outbox of every active subscription that wants it.
+
+    Call inside the transaction of the change: the rows commit with it, and delivery is queued
+    after the commit. Returns the number of deliveries queued.
+    """
+    if not events:
+        return 0
+    subscriptions = list(WebhookSubscription.objects.filter(is_active=True).only("pk", "events"))
+    if not subscriptions:
+        return 0
+    snapshot: dict[str, Any] | None = None
+    now = timezone.now()
+    rows: list[WebhookDelivery] = []
+    for event_type, data in events:
+        targets = [s for s in subscriptions if s.wants(event_type)]
+        if not targets:
+            continue
+        if snapshot is None and complaint is not None:
+            snapshot = complaint_snapshot(complaint)
+        event_id = "evt_" + uuid.uuid4().hex
+        payload = {
+            "id": event_id,
+            "type": event_type,
+            "created_at": now,
+            "data": {**({"complaint": snapshot} if snapshot is not None else {}), **data},
+        }
+        body = json.dumps(
+            jsonable(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        rows += [
+            WebhookDelivery(
+                subscription_id=s.pk,
+                event_id=event_id,
+                event_type=event_type,
+                complaint=complaint,
+                body=body,
+            )
+            for s in targets
+        ]
+    if not rows:
+        return 0
+    created = WebhookDelivery.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def webhooks_publish(
+    event_type: str, complaint: Complaint | None, data: dict[str, Any] | None = None
+) -> int:
+    """Publish one event to the subscribed endpoints (for other domains, e.g. the SLA sweep:
+    ``webhooks_publish("complaint.deadline_breached", complaint, {"deadline": "decision",
+    "due_at": ...})``). Raises ``ValueError`` for an unknown event type."""
+    if event_type not in EventType.values:
+        raise ValueError(f"unknown webhook event {event_type!r}")
+    return events_publish(complaint, [(event_type, data or {})])
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    from redress.integrations.tasks import deliver_webhook
+
+    for delivery_id in ids:
+        deliver_webhook.enqueue(delivery_id)
+
+
+def deliveries_due(now: dt.datetime | None = None, *, limit: int = 500) -> list[int]:
+    """Ids of deliveries that should be tried now (catch-up after the worker was down, and
+    attempts whose worker died mid-send)."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(minutes=10)
+    due = WebhookDelivery.objects.filter(
+        Q(state__in=[WebhookDelivery.State.PENDING, WebhookDelivery.State.RETRYING])
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(state=WebhookDelivery.State.SENDING, last_attempt_at__lt=stale)
+    )
+    return list(due.order_by("pk").values_list("pk", flat=True)[:limit])
