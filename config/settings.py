@@ -6,6 +6,7 @@ Everything that differs between machines is read from the environment here, in o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # its swagger/redoc assets are served from static files, no CDN
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the lockout into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +131,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
+
+# Lockout after repeated failed sign-ins (django-axes; staff site and admin alike): after
+# REDRESS_LOGIN_FAILURES failures for one username from one address, that pair is refused for
+# REDRESS_LOGIN_COOLOFF_MINUTES. Attempts are kept in the database (visible and resettable in the admin).
+AUTHENTICATION_BACKENDS = [
+    "redress.backoffice.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("REDRESS_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("REDRESS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
+AXES_VERBOSE = False
 
 # Language and time: Vietnamese first, times stored in UTC and shown in Asia/Ho_Chi_Minh.
 LANGUAGE_CODE = "vi"

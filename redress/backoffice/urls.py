@@ -1,4 +1,27 @@
 from django.urls import path
 
+from redress.backoffice.views import auth, intake, misc, queues, workspace
+
 app_name = "backoffice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", queues.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language/", auth.language, name="language"),
+    path("queue/<slug:queue>/", queues.queue, name="queue"),
+    path("queue/<slug:queue>/bulk/", queues.bulk, name="bulk"),
+    path("queue/<slug:queue>/export/", queues.export, name="export"),
+    path("search/", misc.search, name="search"),
+    path("notifications/", misc.notifications, name="notifications"),
+    path("intake/", intake.intake, name="intake"),
+    path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
+    path("intake/<str:reference>/done/", intake.intake_done, name="intake_done"),
+    path("c/<str:reference>/", workspace.complaint, name="complaint"),
+    path("c/<str:reference>/act/<slug:action>/", workspace.act, name="act"),
+    path("c/<str:reference>/reply-template/", workspace.reply_template, name="reply_template"),
+    path("files/<int:pk>/", workspace.attachment, name="attachment"),
+]

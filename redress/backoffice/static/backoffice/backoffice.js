@@ -1,0 +1,50 @@
+// Redress staff site: keyboard shortcuts and small helpers. Everything works without it.
+(function () {
+  "use strict";
+  // "/" focuses the search box (unless typing in a field); Escape leaves a field.
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    var typing = tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable;
+    if (event.key === "/" && !typing) {
+      var box = document.getElementById("q");
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    } else if (event.key === "Escape" && typing) {
+      event.target.blur();
+    }
+  });
+  // "Select all" on a queue page.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (all) {
+      document.querySelectorAll("input[name=ref]").forEach(function (box) { box.checked = all.checked; });
+    }
+    var picker = event.target.closest("[data-reply-template]");
+    if (picker && picker.value) {
+      var url = picker.getAttribute("data-reply-template") + "?template=" + encodeURIComponent(picker.value);
+      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data) { return; }
+        var form = picker.form;
+        form.querySelector("[name=subject]").value = data.subject;
+        var body = form.querySelector("[name=body]");
+        body.value = data.body;
+        body.focus();
+      });
+    }
+  });
+  // After an action form is loaded, focus its first field so the keyboard can go on at once.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "action-panel") {
+      var field = target.querySelector("input:not([type=hidden]), select, textarea, button");
+      if (field) { field.focus(); }
+    }
+  });
+  // Cancel closes an action form without leaving the page.
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest("[data-cancel]");
+    if (cancel && window.htmx) {
+      var panel = document.getElementById("action-panel");
+      if (panel) { event.preventDefault(); panel.innerHTML = ""; }
+    }
+  });
+})();

@@ -1,0 +1,111 @@
+"""Template helpers of the staff site: labels of stored codes and how much time is left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.models import (
+    Channel,
+    Classification,
+    Outcome,
+    PauseReason,
+    Priority,
+    Reaction,
+    Severity,
+    Status,
+)
+from redress.complaints.transitions import Action
+
+register = template.Library()
+
+_VOCABULARIES: dict[str, Any] = {
+    "status": Status,
+    "action": Action,
+    "channel": Channel,
+    "priority": Priority,
+    "severity": Severity,
+    "classification": Classification,
+    "outcome": Outcome,
+    "reaction": Reaction,
+    "pause_reason": PauseReason,
+}
+
+# Keys of event data shown in the timeline, with their labels and vocabularies.
+_EVENT_FIELDS: list[tuple[str, Any, str]] = [
+    ("classification", _("Classification"), "classification"),
+    ("severity", _("Severity"), "severity"),
+    ("priority", _("Priority"), "priority"),
+    ("health_safety", _("Health or safety risk"), ""),
+    ("outcome", _("Outcome"), "outcome"),
+    ("remedy_total", _("Remedies in total"), ""),
+    ("reaction", _("Reaction"), "reaction"),
+    ("via", _("Via"), "channel"),
+    ("channel", _("Channel"), "channel"),
+    ("provider", _("External body"), ""),
+    ("plan", _("Plan"), ""),
+    ("reason", _("Reason"), ""),
+    ("note", _("Note"), ""),
+]
+
+
+@register.filter
+def label(value: str, vocabulary: str) -> str:
+    """The translated label of a stored code: ``{{ event.action|label:"action" }}``."""
+    choices = _VOCABULARIES.get(vocabulary)
+    if not value or choices is None:
+        return value or ""
+    if vocabulary == "pause_reason" and value not in choices.values:
+        return value
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def event_details(event: Any) -> list[tuple[str, str]]:
+    data = event.data if isinstance(event.data, dict) else {}
+    rows = []
+    for key, title, vocabulary in _EVENT_FIELDS:
+        if key not in data or data[key] in ("", None):
+            continue
+        value = data[key]
+        if key == "reason" and event.action == Action.PAUSE:
+            value = label(value, "pause_reason")
+        elif vocabulary:
+            value = label(value, vocabulary)
+        elif isinstance(value, bool):
+            value = gettext("yes") if value else gettext("no")
+        elif key == "remedy_total":
+            value = f"{int(float(value)):,}".replace(",", ".") + " ₫"
+        rows.append((str(title), str(value)))
+    return rows
+
+
+@register.simple_tag
+def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
+    """"2 days left" or "3 hours overdue" (the largest unit only)."""
+    if due is None:
+        return ""
+    if due >= now:
+        return gettext("%(time)s left") % {"time": timeuntil(due, now, depth=1)}
+    return gettext("%(time)s overdue") % {"time": timesince(due, now, depth=1)}
+
+
+@register.filter
+def money(value: Any) -> str:
+    try:
+        return f"{int(value):,}".replace(",", ".") + " ₫"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def get(mapping: dict[str, Any] | None, key: str) -> Any:
+    return (mapping or {}).get(key, "")

@@ -1,0 +1,101 @@
+"""Sign-in, lockout after repeated failures, password reset by email, language per person."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from redress.core.models import User
+from redress.core.roles import Role
+from redress.core.testing import UnitFactory, UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pass-1234-word"
+
+
+@pytest.fixture
+def handler():
+    user = staff(Role.HANDLER, UnitFactory(), username="xuly", email="xuly@example.test")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(client, username, password):
+    return client.post(reverse("backoffice:login"), {"username": username, "password": password})
+
+
+def test_staff_pages_need_sign_in(client):
+    response = client.get(reverse("backoffice:queue", args=["mine"]))
+    assert response.status_code == 302 and response.url.startswith(reverse("backoffice:login"))
+
+
+def test_sign_in_and_out(client, handler):
+    response = sign_in(client, "xuly", PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("backoffice:home")
+    assert client.get(reverse("backoffice:home")).url == reverse("backoffice:queue", args=["mine"])
+    client.post(reverse("backoffice:logout"))
+    assert client.get(reverse("backoffice:home")).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, handler):
+    response = sign_in(client, "xuly", "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors and b'role="alert"' in response.content
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(client, handler, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "xuly", "wrong").status_code == 200
+    assert sign_in(client, "xuly", "wrong").status_code == 429
+    response = sign_in(client, "xuly", PASSWORD)
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_username_is_not_locked(client, handler):
+    other = UserFactory(username="khac")
+    other.set_password(PASSWORD)
+    other.save()
+    for _ in range(5):
+        sign_in(client, "xuly", "wrong")
+    assert sign_in(client, "khac", PASSWORD).status_code == 302
+
+
+def test_success_resets_the_failure_count(client, handler):
+    for _ in range(4):
+        sign_in(client, "xuly", "wrong")
+    assert sign_in(client, "xuly", PASSWORD).status_code == 302
+    client.post(reverse("backoffice:logout"))
+    for _ in range(4):
+        sign_in(client, "xuly", "wrong")
+    assert sign_in(client, "xuly", PASSWORD).status_code == 302
+
+
+def test_password_reset_by_email(client, handler):
+    response = client.post(reverse("backoffice:password_reset"), {"email": "xuly@example.test"})
+    assert response.status_code == 302 and response.url == reverse("backoffice:password_reset_done")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["xuly@example.test"]
+    link = re.search(r"http://testserver(/staff/password-reset/\S+/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session marker
+    response = client.post(form_url, {"new_password1": "Mật-khẩu-mới-2026", "new_password2": "Mật-khẩu-mới-2026"})
+    assert response.status_code == 302 and response.url == reverse("backoffice:password_reset_complete")
+    assert User.objects.get(pk=handler.pk).check_password("Mật-khẩu-mới-2026")
+
+
+def test_language_switch_is_remembered_on_the_person(client, handler):
+    sign_in(client, "xuly", PASSWORD)
+    page = reverse("backoffice:queue", args=["mine"])
+    assert "Khiếu nại của tôi" in client.get(page).content.decode()
+    response = client.post(reverse("backoffice:language"), {"language": "en", "next": page})
+    assert response.status_code == 302 and response.url == page
+    assert User.objects.get(pk=handler.pk).language == "en"
+    assert "My complaints" in client.get(page).content.decode()
+
+
+def test_language_switch_never_redirects_elsewhere(client, handler):
+    sign_in(client, "xuly", PASSWORD)
+    response = client.post(reverse("backoffice:language"), {"language": "vi", "next": "https://evil.example/"})
+    assert response.url == reverse("backoffice:home")

@@ -1,0 +1,145 @@
+"""List pages: a fixed number of SQL queries whatever their length; bulk actions; exports."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from redress.complaints.models import Complaint, Priority, Status
+from redress.complaints.queues import Queue
+from redress.complaints.testing import complaint_in_state, receive
+from redress.core.testing import ComplainantFactory
+
+pytestmark = pytest.mark.django_db
+
+# session, user, the person's roles, organisation (time zone), counts, rows, categories, units,
+# owners, unread notices
+QUEUE_PAGE_QUERIES = 10
+SEARCH_PAGE_QUERIES = 6  # session, user, roles, organisation, rows, unread notices
+NOTICES_PAGE_QUERIES = 6  # session, user, organisation, notices, roles, unread notices
+
+
+def many(team, count):
+    for index in range(count):
+        receive(team, complainant=ComplainantFactory(), subject=f"Hóa đơn sai lần {index}")
+    Complaint.objects.update(owner=team.handler)
+
+
+@pytest.mark.parametrize("queue", Queue.values)
+def test_queue_page_makes_the_same_queries_for_one_row_or_a_full_page(team, signed_in, queue, django_assert_num_queries):
+    client = signed_in(team.handler)
+    url = reverse("backoffice:queue", args=[queue])
+    many(team, 1)
+    with django_assert_num_queries(QUEUE_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    many(team, 60)
+    with django_assert_num_queries(QUEUE_PAGE_QUERIES):
+        response = client.get(url + "?sort=priority&status=received&page=2")
+    assert response.status_code == 200
+
+
+def test_queue_page_shows_rows_counts_and_pages(team, signed_in):
+    many(team, 55)
+    client = signed_in(team.handler)
+    body = client.get(reverse("backoffice:queue", args=["mine"])).content.decode()
+    assert body.count('name="ref"') == 50
+    assert 'rel="next"' in body
+    body = client.get(reverse("backoffice:queue", args=["mine"]) + "?page=2").content.decode()
+    assert body.count('name="ref"') == 5 and 'rel="next"' not in body
+
+
+def test_htmx_filter_returns_only_the_results(team, signed_in):
+    many(team, 2)
+    client = signed_in(team.handler)
+    response = client.get(reverse("backoffice:queue", args=["all"]) + "?priority=urgent",
+                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-results")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="queue-results">') and "<html" not in body
+    assert 'name="ref"' not in body
+
+
+def test_search_page_query_count_is_fixed(team, signed_in, django_assert_num_queries):
+    client = signed_in(team.handler)
+    many(team, 1)
+    with django_assert_num_queries(SEARCH_PAGE_QUERIES):
+        client.get(reverse("backoffice:search") + "?q=hoa+don")
+    many(team, 60)
+    with django_assert_num_queries(SEARCH_PAGE_QUERIES):
+        body = client.get(reverse("backoffice:search") + "?q=hoa+don").content.decode()
+    assert body.count('class="ref"') == 50
+
+
+def test_notices_page_query_count_is_fixed(team, signed_in, django_assert_num_queries):
+    client = signed_in(team.manager)
+    receive(team, health_safety=True)
+    with django_assert_num_queries(NOTICES_PAGE_QUERIES):
+        client.get(reverse("backoffice:notifications"))
+    for _ in range(5):
+        receive(team, health_safety=True)
+    with django_assert_num_queries(NOTICES_PAGE_QUERIES):
+        assert client.get(reverse("backoffice:notifications")).status_code == 200
+
+
+def test_search_by_reference_opens_the_complaint(team, signed_in):
+    complaint = receive(team).complaint
+    response = signed_in(team.handler).get(reverse("backoffice:search") + f"?q={complaint.reference}")
+    assert response.status_code == 302 and response.url == reverse("backoffice:complaint", args=[complaint.reference])
+
+
+def test_bulk_assign_and_priority(team, signed_in):
+    first, second = receive(team).complaint, receive(team).complaint
+    client = signed_in(team.manager)
+    url = reverse("backoffice:bulk", args=["unassigned"])
+    response = client.post(url, {"operation": "assign", "owner": team.handler.pk, "ref": [first.reference, second.reference]})
+    assert response.status_code == 302
+    assert set(Complaint.objects.values_list("owner_id", flat=True)) == {team.handler.pk}
+    client.post(url, {"operation": "priority", "priority": Priority.URGENT, "ref": [first.reference]})
+    assert Complaint.objects.get(pk=first.pk).priority == Priority.URGENT
+
+
+def test_bulk_assign_is_all_or_nothing(team, signed_in):
+    """A handler may only take complaints for themselves: assigning to a colleague fails on the
+    first complaint, and no complaint changes."""
+    from redress.core.roles import Role
+    from redress.core.testing import staff
+
+    colleague = staff(Role.HANDLER, team.unit)
+    first, second = receive(team).complaint, receive(team).complaint
+    client = signed_in(team.handler)
+    response = client.post(reverse("backoffice:bulk", args=["unassigned"]),
+                           {"operation": "assign", "owner": colleague.pk, "ref": [first.reference, second.reference]},
+                           follow=True)
+    assert "Không có gì thay đổi" in response.content.decode()
+    assert list(Complaint.objects.values_list("owner_id", flat=True)) == [None, None]
+
+
+def test_bulk_refuses_invisible_complaints(team, signed_in):
+    from redress.complaints.testing import make_team
+
+    hidden = receive(make_team()).complaint
+    mine = receive(team).complaint
+    client = signed_in(team.manager)
+    client.post(reverse("backoffice:bulk", args=["all"]),
+                {"operation": "priority", "priority": Priority.LOW, "ref": [hidden.reference, mine.reference]})
+    assert set(Complaint.objects.values_list("priority", flat=True)) == {Priority.NORMAL}
+
+
+def test_export_of_selection_is_masked_for_the_auditor(team, signed_in):
+    complaint = receive(team, complainant=ComplainantFactory(full_name="Lê Văn Tám", email="tam@example.vn")).complaint
+    receive(team)
+    response = signed_in(team.auditor).post(reverse("backoffice:bulk", args=["all"]),
+                                            {"operation": "export_csv", "ref": [complaint.reference]})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][0] == complaint.reference and rows[1][10] == "L. V. T."
+
+
+def test_export_link_exports_the_filtered_queue(team, signed_in):
+    complaint_in_state(Status.DECISION_PROPOSED, team)
+    receive(team)
+    response = signed_in(team.manager).get(reverse("backoffice:export", args=["all"]) + "?status=decision_proposed&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    from openpyxl import load_workbook
+
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.values)) == 2

@@ -1,0 +1,58 @@
+"""Signing in and out, password reset by email, and the language switch."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from redress.backoffice.forms import LanguageForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "backoffice/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "backoffice/password_reset.html"
+    email_template_name = "backoffice/email/password_reset.txt"
+    subject_template_name = "backoffice/email/password_reset_subject.txt"
+    success_url = reverse_lazy("backoffice:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "backoffice/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "backoffice/password_reset_confirm.html"
+    success_url = reverse_lazy("backoffice:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "backoffice/password_reset_complete.html"
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the staff site's language; it is remembered on the person (core.User.language)."""
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("backoffice:home")
+    if form.is_valid():
+        user = request.user
+        user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
+        user.save(update_fields=["language"])  # type: ignore[union-attr]
+        translation.activate(user.language)  # type: ignore[union-attr]
+    return HttpResponseRedirect(target or reverse("backoffice:home"))

@@ -1,0 +1,124 @@
+"""Frontline intake: a complaint taken by phone, in person or by letter, logged in under a
+minute, with a warning when the same complainant raised something similar in the last 30 days."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+
+from redress.backoffice.forms import IntakeForm
+from redress.backoffice.views.common import can_receive, page, staff_view
+from redress.complaints import services
+from redress.complaints.duplicates import complaint_duplicates
+from redress.complaints.masking import PersonalDataScope, complainant_view
+from redress.complaints.queues import user_unit_ids
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError
+from redress.core.models import OrgUnit, User
+from redress.core.roles import Role
+
+_SESSION_KEY = "backoffice_intake_codes"
+
+
+def _choices(user: User) -> tuple[Any, Any]:
+    units = OrgUnit.objects.filter(pk__in=user_unit_ids(user), is_active=True).order_by("name")
+    takers = (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=[Role.FRONTLINE, Role.HANDLER, Role.COMPLAINTS_MANAGER],
+            memberships__unit_id__in=user_unit_ids(user),
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+    return units, takers
+
+
+def _duplicates(user: User, data: dict[str, Any]) -> list[Any]:
+    found = complaint_duplicates(user, email=data.get("email") or "", phone=data.get("phone") or "",
+                                 subject=data.get("subject") or "")
+    scope = PersonalDataScope.for_user(user)
+    return [(c, complainant_view(c, scope)) for c in found]
+
+
+@staff_view
+def intake(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not can_receive(user):
+        raise PermissionDenied(gettext("Your role does not allow logging complaints."))
+    units, takers = _choices(user)
+    initial = {"received_by": user.pk, "unit": units.first().pk if units.exists() else None, "channel": "phone"}
+    if request.method != "POST":
+        form = IntakeForm(initial=initial, units=units, takers=takers)
+        return page(request, "backoffice/intake.html", {"form": form, "duplicates": []})
+    form = IntakeForm(request.POST, units=units, takers=takers)
+    if not form.is_valid():
+        return page(request, "backoffice/intake.html", {"form": form, "duplicates": []}, status=422)
+    data = form.cleaned_data
+    duplicates = _duplicates(user, data)
+    if duplicates and not data["not_duplicate"]:
+        form.add_error("not_duplicate", gettext("Check the possible duplicates above, then confirm."))
+        return page(request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=409)
+    try:
+        with transaction.atomic():
+            person = services.complainant_get_or_create(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                address=data["address"],
+                preferred_language=data["preferred_language"],
+                preferred_channel=data["channel"] if data["channel"] != "in_person" else "phone",
+                vulnerable_group=data["vulnerable_group"],
+            )
+            received = services.complaint_receive(
+                actor=Actor.for_user(user),
+                complainant=person,
+                channel=data["channel"],
+                subject=data["subject"],
+                description=data["description"],
+                unit=data["unit"],
+                received_at=data["received_at"],
+                received_by=data["received_by"],
+                category=data["category"],
+                product=data["product"],
+                order_ref=data["order_ref"],
+                remedy_requested=data["remedy_requested"],
+                amount_claimed=data["amount_claimed"],
+                is_negotiation_request=data["is_negotiation_request"],
+                health_safety=data["health_safety"],
+                language=data["preferred_language"],
+            )
+    except ApplicationError as error:
+        for name, problems in error.fields.items():
+            form.add_error(name if name in form.fields else None, problems)
+        if not error.fields:
+            form.add_error(None, error.message)
+        return page(request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=error.http_status)
+    # The tracking code exists only now (it is stored hashed): shown once, on the next page.
+    request.session[_SESSION_KEY] = {received.complaint.reference: received.tracking_code}
+    messages.success(request, gettext("Complaint %(reference)s registered.") % {"reference": received.complaint.reference})
+    return redirect("backoffice:intake_done", reference=received.complaint.reference)
+
+
+@staff_view
+def intake_done(request: HttpRequest, reference: str) -> HttpResponse:
+    codes = request.session.pop(_SESSION_KEY, {})
+    if reference not in codes:
+        return redirect("backoffice:complaint", reference=reference)
+    return page(request, "backoffice/intake_done.html", {"reference": reference, "tracking_code": codes[reference]})
+
+
+@staff_view
+def intake_duplicates(request: HttpRequest) -> HttpResponse:
+    """HTMX: the possible duplicates for what has been typed so far."""
+    user: User = request.user  # type: ignore[assignment]
+    if not can_receive(user):
+        raise Http404("intake")
+    data = {key: request.GET.get(key, "") for key in ("email", "phone", "subject")}
+    return render(request, "backoffice/partials/duplicates.html", {"duplicates": _duplicates(user, data)})

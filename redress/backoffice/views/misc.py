@@ -1,0 +1,41 @@
+"""Search and the person's notices."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.views.queues import _page_number, rows_for
+from redress.complaints.queues import paginate
+from redress.complaints.search import complaint_search, looks_like_reference
+from redress.core.models import User
+
+
+@staff_view
+def search(request: HttpRequest) -> HttpResponse:
+    """One box: reference, name, phone, email or words, without diacritics or case mattering."""
+    user: User = request.user  # type: ignore[assignment]
+    query = request.GET.get("q", "").strip()
+    now = timezone.now()
+    result = paginate(complaint_search(user, query).select_related("complainant", "unit", "owner", "category"),
+                      _page_number(request)) if query else None
+    if result is not None and looks_like_reference(query) and len(result.rows) == 1:
+        return redirect("backoffice:complaint", reference=result.rows[0].reference)
+    return page(
+        request,
+        "backoffice/search.html",
+        {"q": query, "result": result, "rows": rows_for(user, result.rows, now=now) if result else [], "now": now},
+    )
+
+
+@staff_view
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The latest notices for the person (significant complaints, assignments, approvals, deadlines)."""
+    from redress.notifications.models import Notification
+
+    notices = list(
+        Notification.objects.filter(recipient=request.user).select_related("complaint").order_by("-created_at")[:100]
+    )
+    return page(request, "backoffice/notifications.html", {"notices": notices})

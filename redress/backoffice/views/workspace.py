@@ -1,0 +1,231 @@
+"""The complaint workspace: the complaint, its complainant (masked without need-to-know), the
+deadlines, the whole timeline, and the actions this person may take now, each a short form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import reswap, retarget
+
+from redress.backoffice import actions as registry
+from redress.backoffice.forms import RemedyFormSet
+from redress.backoffice.views.common import page, staff_view
+from redress.complaints.masking import PersonalDataScope, complainant_view
+from redress.complaints.models import Attachment, Complaint, Message
+from redress.complaints.queues import DUE_SOON
+from redress.complaints.selectors import (
+    complaint_get_for_user,
+    complaint_roles,
+    complaints_visible_to,
+)
+from redress.complaints.transitions import Action
+from redress.core.errors import ApplicationError, NotFound
+from redress.core.models import User
+
+# Events whose content is shown by the message or note they created.
+_MESSAGE_ACTIONS = {Action.ADD_NOTE, Action.ADD_MESSAGE}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: dt.datetime
+    kind: str  # event, note, inbound, outbound, file
+    item: Any
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: Any
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    state: str  # done, late, overdue, due_soon, on_track, none
+
+
+def _get(request: HttpRequest, reference: str) -> Complaint:
+    try:
+        return complaint_get_for_user(request.user, reference)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404(reference) from None
+
+
+def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
+    rows = [
+        (_("Acknowledge"), complaint.acknowledge_due_at, complaint.acknowledged_at),
+        (_("Assess"), complaint.assess_due_at, complaint.assessed_at),
+        (_("Decide and tell the complainant"), complaint.decision_due_at, complaint.decision_communicated_at),
+        (_("Close"), complaint.close_due_at, complaint.closed_at),
+    ]
+    result = []
+    for label, due, done in rows:
+        if done is not None:
+            state = "late" if due is not None and done > due else "done"
+        elif due is None:
+            state = "none"
+        elif due < now:
+            state = "overdue"
+        elif due < now + DUE_SOON:
+            state = "due_soon"
+        else:
+            state = "on_track"
+        result.append(Deadline(label=label, due_at=due, done_at=done, state=state))
+    return result
+
+
+def _timeline(complaint: Complaint) -> list[Entry]:
+    """Events, messages, notes and files, oldest first (four queries)."""
+    entries: list[Entry] = []
+    for event in complaint.events.all():
+        if event.action in _MESSAGE_ACTIONS and isinstance(event.data, dict) and event.data.get("message"):
+            continue
+        entries.append(Entry(event.at, "event", event))
+    for message in complaint.messages.select_related("author").prefetch_related("attachments"):
+        kind = {Message.Direction.INTERNAL: "note", Message.Direction.INBOUND: "inbound"}.get(message.direction, "outbound")
+        entries.append(Entry(message.created_at, kind, message))
+    for attachment in complaint.attachments.filter(message__isnull=True):
+        entries.append(Entry(attachment.uploaded_at, "file", attachment))
+    entries.sort(key=lambda e: (e.at, 0 if e.kind == "event" else 1))
+    return entries
+
+
+def workspace_context(request: HttpRequest, complaint: Complaint, *, open_action: str = "", form: Any = None,
+                      remedies: Any = None, error: str = "") -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    roles = complaint_roles(user, complaint)
+    ctx = registry.Context(user=user, complaint=complaint, roles=roles)
+    offered, not_yours = registry.offers(ctx)
+    now = timezone.now()
+    open_spec = registry.BY_ACTION.get(open_action)
+    if open_spec is not None and form is None and any(o.spec is open_spec and not o.blocked for o in offered):
+        form = open_spec.form(complaint=complaint, user=user, **open_spec.form_kwargs(ctx))
+        if open_spec.action == Action.PROPOSE_DECISION:
+            remedies = RemedyFormSet(prefix="remedies")
+    return {
+        "complaint": complaint,
+        "person": complainant_view(complaint, PersonalDataScope.for_user(user)),
+        "roles_here": sorted(str(r.label) for r in roles),
+        "offers": offered,
+        "not_yours": not_yours,
+        "decisions": ctx.decisions,
+        "deadlines": _deadlines(complaint, now),
+        "timeline": _timeline(complaint),
+        "now": now,
+        "open_spec": open_spec if form is not None else None,
+        "form": form,
+        "remedies": remedies,
+        "error": error,
+    }
+
+
+@staff_view
+def complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _get(request, reference)
+    context = workspace_context(request, found, open_action=request.GET.get("action", ""))
+    return page(request, "backoffice/complaint.html", context)
+
+
+@staff_view
+def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """GET: the action's form (an HTMX partial, or the page with the form open).
+    POST: perform it through its service; refusals answer 403/409/422 and change nothing."""
+    found = _get(request, reference)
+    spec = registry.BY_ACTION.get(action)
+    if spec is None:
+        raise Http404(action)
+    user: User = request.user  # type: ignore[assignment]
+    ctx = registry.Context(user=user, complaint=found, roles=complaint_roles(user, found))
+    status, reason = registry.refusal(ctx, spec)
+    if not status:
+        blocked = spec.blocked(ctx)
+        status, reason = (409, blocked) if blocked else (0, "")
+    if status:
+        return _refused(request, found, spec, reason, status)
+    kwargs = spec.form_kwargs(ctx)
+    if request.method != "POST":
+        form = spec.form(complaint=found, user=user, **kwargs)
+        remedies = RemedyFormSet(prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
+        if request.htmx:
+            return render(request, "backoffice/partials/action_form.html",
+                          {"complaint": found, "open_spec": spec, "form": form, "remedies": remedies})
+        return HttpResponseRedirect(reverse("backoffice:complaint", args=[found.reference]) + f"?action={spec.action}#action-panel")
+    form = spec.form(request.POST, request.FILES, complaint=found, user=user, **kwargs)
+    remedies = RemedyFormSet(request.POST, prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
+    if not form.is_valid() or (remedies is not None and not remedies.is_valid()):
+        return _form_error(request, found, spec, form, remedies, gettext("Please correct the fields marked below."), 422)
+    try:
+        spec.perform(ctx, form, remedies)
+    except ApplicationError as error:
+        for name, problems in error.fields.items():
+            form.add_error(name if name in form.fields else None, problems)
+        if not error.fields:
+            form.add_error(None, error.message)
+        return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
+    messages.success(request, spec.done)
+    target = reverse("backoffice:complaint", args=[found.reference])
+    if request.htmx:
+        refreshed = _get(request, reference)
+        return page(request, "backoffice/partials/workspace.html", workspace_context(request, refreshed))
+    return HttpResponseRedirect(target)
+
+
+def _form_error(request: HttpRequest, complaint: Complaint, spec: registry.Spec, form: Any, remedies: Any,
+                error: str, status: int) -> HttpResponse:
+    if request.htmx:
+        response = render(
+            request,
+            "backoffice/partials/action_form.html",
+            {"complaint": complaint, "open_spec": spec, "form": form, "remedies": remedies, "error": error},
+            status=status,
+        )
+        return reswap(retarget(response, "#action-panel"), "innerHTML")
+    context = workspace_context(request, complaint, open_action=spec.action, form=form, remedies=remedies, error=error)
+    return page(request, "backoffice/complaint.html", context, status=status)
+
+
+def _refused(request: HttpRequest, complaint: Complaint, spec: registry.Spec, reason: str, status: int) -> HttpResponse:
+    if request.htmx:
+        response = render(request, "backoffice/partials/refused.html", {"reason": reason, "spec": spec}, status=status)
+        return reswap(retarget(response, "#action-panel"), "innerHTML")
+    context = workspace_context(request, complaint, error=reason)
+    return page(request, "backoffice/complaint.html", context, status=status)
+
+
+@staff_view
+def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
+    """The chosen reply template filled in for this complaint, in the complainant's language."""
+    from redress.notifications.services import base_context, template_render
+
+    found = _get(request, reference)
+    code = request.GET.get("template", "")
+    language = found.complainant.preferred_language
+    try:
+        subject, body = template_render(code, language, base_context(found))
+    except LookupError:
+        raise Http404(code) from None
+    return JsonResponse({"subject": subject, "body": body})
+
+
+@staff_view
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file of a complaint the person can see (through the gate; unknown and hidden look alike)."""
+    found = Attachment.objects.filter(pk=pk, complaint__in=complaints_visible_to(request.user)).first()  # type: ignore[arg-type]
+    if found is None:
+        raise Http404(pk)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=found.content_type)
+

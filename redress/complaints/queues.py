@@ -1,0 +1,289 @@
+"""Work queues: which complaints need someone's attention next (ISO 10002 7.3, 4.12, 4.15).
+
+Every queue, filter, sort, page and count starts from ``complaints_visible_to``. A page is one
+bounded query (offset at most ``MAX_PAGE`` pages deep, one extra row tells whether a next page
+exists) and the counts of all queues are one aggregate query, whatever the number of complaints.
+
+The deadline that matters now (``next_due_at``) depends on the stage: acknowledgement while
+received, assessment while acknowledged, the decision until it is communicated, closure after
+that. A paused complaint has no running deadline (its clock is stopped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from redress.complaints.models import Complaint, PauseReason, Priority, Status
+from redress.complaints.selectors import complaints_visible_to
+from redress.core.models import User
+from redress.core.roles import Role
+from redress.core.selectors import unit_descendant_ids, user_roles
+
+DUE_SOON = dt.timedelta(hours=48)
+PAGE_SIZE = 50
+MAX_PAGE = 200
+
+OPEN = ~Q(status=Status.CLOSED)
+_DECIDING = [Status.ASSESSED, Status.INVESTIGATING, Status.DECISION_PROPOSED, Status.DECISION_APPROVED, Status.UNDER_REVIEW]
+_CLOSING = [
+    Status.DECISION_COMMUNICATED,
+    Status.RESOLVED,
+    Status.REFERRED_EXTERNAL,
+    Status.NOT_ACCEPTED,
+    Status.WITHDRAWN,
+]
+
+
+class Queue(models.TextChoices):
+    MINE = "mine", _("My complaints")
+    UNIT = "unit", _("My unit")
+    UNASSIGNED = "unassigned", _("Unassigned")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    AWAITING_COMPLAINANT = "awaiting_complainant", _("Awaiting complainant")
+    ALL = "all", _("All visible")
+
+
+class Sort(models.TextChoices):
+    RECEIVED_DESC = "-received", _("Newest first")
+    RECEIVED = "received", _("Oldest first")
+    DEADLINE = "deadline", _("Deadline")
+    PRIORITY = "priority", _("Priority")
+    REFERENCE = "reference", _("Reference")
+    STATUS = "status", _("Status")
+
+
+class DeadlineFilter(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    DUE_SOON = "due_soon", _("Due soon")
+    ON_TRACK = "on_track", _("On track")
+    NONE = "none", _("No deadline")
+
+
+def next_due_expression() -> Case:
+    """The deadline that is running now for the complaint's stage (None: none running)."""
+    return Case(
+        When(Q(status=Status.CLOSED) | Q(paused_at__isnull=False), then=Value(None)),
+        When(status=Status.RECEIVED, then=F("acknowledge_due_at")),
+        When(status=Status.ACKNOWLEDGED, then=F("assess_due_at")),
+        When(status__in=_DECIDING, then=F("decision_due_at")),
+        When(status__in=_CLOSING, then=F("close_due_at")),
+        default=Value(None),
+        output_field=models.DateTimeField(),
+    )
+
+
+def priority_rank_expression() -> Case:
+    return Case(
+        When(priority=Priority.URGENT, then=Value(0)),
+        When(priority=Priority.HIGH, then=Value(1)),
+        When(priority=Priority.NORMAL, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def user_unit_ids(user: User) -> set[int]:
+    """The units a person works in: frontline/handler units, and for managers every unit below."""
+    roles = user_roles(user)
+    units = set(roles.get(Role.FRONTLINE, set())) | set(roles.get(Role.HANDLER, set()))
+    if Role.COMPLAINTS_MANAGER in roles:
+        units |= unit_descendant_ids(roles[Role.COMPLAINTS_MANAGER])
+    return units
+
+
+def _queue_condition(queue: str, *, user: User, units: set[int], now: dt.datetime) -> Q:
+    match queue:
+        case Queue.MINE:
+            return OPEN & Q(owner_id=user.pk)
+        case Queue.UNIT:
+            return OPEN & Q(unit_id__in=units)
+        case Queue.UNASSIGNED:
+            return OPEN & Q(owner__isnull=True)
+        case Queue.DUE_SOON:
+            return Q(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
+        case Queue.OVERDUE:
+            return Q(next_due_at__lt=now)
+        case Queue.AWAITING_APPROVAL:
+            return Q(status=Status.DECISION_PROPOSED)
+        case Queue.AWAITING_COMPLAINANT:
+            return (OPEN & Q(paused_at__isnull=False, pause_reason=PauseReason.COMPLAINANT)) | Q(
+                status=Status.DECISION_COMMUNICATED, paused_at__isnull=True
+            )
+        case Queue.ALL:
+            return Q()
+    raise ValueError(queue)
+
+
+def _visible(user: User) -> QuerySet[Complaint]:
+    return complaints_visible_to(user).alias(next_due_at=next_due_expression())
+
+
+def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many complaints each queue holds for the user: one aggregate query."""
+    now = now or timezone.now()
+    units = user_unit_ids(user)
+    aggregates = {
+        key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now)) if key != Queue.ALL else Count("pk")
+        for key in Queue.values
+    }
+    return dict(_visible(user).aggregate(**aggregates))
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Already-validated filters of a queue page (ids, values of the vocabularies, local dates)."""
+
+    status: str = ""
+    priority: str = ""
+    category_id: int | None = None
+    unit_id: int | None = None
+    owner_id: int | None = None
+    unowned: bool = False
+    channel: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    deadline: str = ""
+    sort: str = Sort.RECEIVED_DESC
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def filter_complaints(queryset: QuerySet[Complaint], filters: ListFilters, *, now: dt.datetime) -> QuerySet[Complaint]:
+    """Apply the list filters to a queryset that has the ``next_due_at`` alias."""
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    if filters.category_id:
+        queryset = queryset.filter(category_id=filters.category_id)
+    if filters.unit_id:
+        queryset = queryset.filter(unit_id=filters.unit_id)
+    if filters.unowned:
+        queryset = queryset.filter(owner__isnull=True)
+    elif filters.owner_id:
+        queryset = queryset.filter(owner_id=filters.owner_id)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.received_from:
+        queryset = queryset.filter(received_at__gte=_local_midnight(filters.received_from))
+    if filters.received_to:
+        queryset = queryset.filter(received_at__lt=_local_midnight(filters.received_to + dt.timedelta(days=1)))
+    match filters.deadline:
+        case DeadlineFilter.OVERDUE:
+            queryset = queryset.filter(next_due_at__lt=now)
+        case DeadlineFilter.DUE_SOON:
+            queryset = queryset.filter(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
+        case DeadlineFilter.ON_TRACK:
+            queryset = queryset.filter(next_due_at__gte=now + DUE_SOON)
+        case DeadlineFilter.NONE:
+            queryset = queryset.filter(next_due_at__isnull=True)
+    return queryset
+
+
+def sort_complaints(queryset: QuerySet[Complaint], sort: str) -> QuerySet[Complaint]:
+    match sort:
+        case Sort.RECEIVED:
+            return queryset.order_by("received_at", "pk")
+        case Sort.DEADLINE:
+            return queryset.order_by(F("next_due_at").asc(nulls_last=True), "received_at", "pk")
+        case Sort.PRIORITY:
+            return queryset.alias(priority_rank=priority_rank_expression()).order_by("priority_rank", "received_at", "pk")
+        case Sort.REFERENCE:
+            return queryset.order_by("reference")
+        case Sort.STATUS:
+            return queryset.order_by("status", "-received_at", "-pk")
+    return queryset.order_by("-received_at", "-pk")
+
+
+@dataclass
+class Page:
+    rows: list[Complaint]
+    number: int
+    has_next: bool
+    size: int = PAGE_SIZE
+    capped: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+
+def paginate(queryset: QuerySet[Complaint], page: int, *, size: int = PAGE_SIZE) -> Page:
+    """One bounded query: ``size + 1`` rows at an offset of at most ``MAX_PAGE`` pages."""
+    number = max(1, min(page, MAX_PAGE))
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    has_next = len(rows) > size
+    return Page(rows=rows[:size], number=number, has_next=has_next and number < MAX_PAGE, size=size,
+                capped=has_next and number >= MAX_PAGE)
+
+
+def queue_queryset(user: User, queue: str, filters: ListFilters | None = None, *, now: dt.datetime | None = None) -> QuerySet[Complaint]:
+    """The complaints of one queue, filtered and sorted, with what a list row shows."""
+    now = now or timezone.now()
+    filters = filters or ListFilters()
+    queryset = _visible(user).filter(_queue_condition(queue, user=user, units=user_unit_ids(user), now=now))
+    queryset = filter_complaints(queryset, filters, now=now)
+    queryset = sort_complaints(queryset, filters.sort)
+    return queryset.annotate(due_at=F("next_due_at")).select_related("complainant", "unit", "owner", "category")
+
+
+def queue_page(
+    user: User, queue: str, filters: ListFilters | None = None, *, page: int = 1, now: dt.datetime | None = None
+) -> Page:
+    return paginate(queue_queryset(user, queue, filters, now=now), page)
+
+
+def deadline_state(due_at: dt.datetime | None, *, now: dt.datetime) -> str:
+    """"overdue", "due_soon", "on_track" or "" (no deadline running)."""
+    if due_at is None:
+        return ""
+    if due_at < now:
+        return DeadlineFilter.OVERDUE
+    if due_at < now + DUE_SOON:
+        return DeadlineFilter.DUE_SOON
+    return DeadlineFilter.ON_TRACK
+
+
+@dataclass(frozen=True)
+class Workload:
+    open: int
+    overdue: int
+
+
+def owner_workload(user: User, owner_ids: Iterable[int], *, now: dt.datetime | None = None) -> dict[int, Workload]:
+    """Open and overdue complaints of each possible owner, as far as the user can see (one query)."""
+    now = now or timezone.now()
+    ids = list(owner_ids)
+    if not ids:
+        return {}
+    rows = (
+        _visible(user)
+        .filter(OPEN, owner_id__in=ids)
+        .values("owner_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(next_due_at__lt=now)))
+        .order_by()
+    )
+    found = {row["owner_id"]: Workload(open=row["open"], overdue=row["overdue"]) for row in rows}
+    return {pk: found.get(pk, Workload(0, 0)) for pk in ids}
