@@ -322,8 +322,9 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.language = language
         if new_token and self.is_bound:
-            self.data = self.data.copy()
-            self.data["form_token"] = uuid.uuid4().hex
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data["form_token"] = uuid.uuid4().hex
+            self.data = data
         self.fields["preferred_language"].initial = language
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files: %(types)s, at most %(size)s each. If the form shows an error, choose the files again."
@@ -334,10 +335,13 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         }
         products = Product.objects.filter(is_active=True).order_by("code")
         categories = Category.objects.filter(is_active=True, parent__isnull=True).order_by("code")
-        self.fields["product"].queryset = products
-        self.fields["product"].label_from_instance = lambda p: p.display_name(language)  # type: ignore[attr-defined]
-        self.fields["category"].queryset = categories
-        self.fields["category"].label_from_instance = lambda c: c.display_name(language)  # type: ignore[attr-defined]
+        product_field, category_field = self.fields["product"], self.fields["category"]
+        assert isinstance(product_field, forms.ModelChoiceField)
+        assert isinstance(category_field, forms.ModelChoiceField)
+        product_field.queryset = products
+        product_field.label_from_instance = lambda p: p.display_name(language)  # type: ignore[method-assign,assignment]
+        category_field.queryset = categories
+        category_field.label_from_instance = lambda c: c.display_name(language)  # type: ignore[method-assign,assignment]
         if not products.exists():
             del self.fields["product"]
         if not categories.exists():
@@ -369,7 +373,7 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         return _clean_amount(self.cleaned_data.get("amount_claimed", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("on_behalf") == "other":
             for name in ("representative_name", "representative_relation"):
                 if not (data.get(name) or "").strip():
@@ -446,6 +450,8 @@ class TrackForm(AccessibleFormMixin, forms.Form):
 
 
 class ReplyForm(AccessibleFormMixin, forms.Form):
+    # One per page view: a double tap on "Send" sends the message once.
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(
         label=_("Your message"),
         max_length=10000,
@@ -463,7 +469,13 @@ class ReplyForm(AccessibleFormMixin, forms.Form):
             "types": allowed_types_label(),
             "size": filesizeformat(settings.REDRESS_ATTACHMENT_MAX_BYTES),
         }
+        if not self.is_bound:
+            self.fields["form_token"].initial = uuid.uuid4().hex
         self.describe()
+
+    def clean_form_token(self) -> str:
+        token = self.cleaned_data.get("form_token", "")
+        return token if TOKEN_RE.match(token) else uuid.uuid4().hex
 
 
 class ReactionForm(AccessibleFormMixin, forms.Form):
@@ -493,7 +505,7 @@ class ReactionForm(AccessibleFormMixin, forms.Form):
         self.describe()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("reaction") == "rejected" and not (data.get("note") or "").strip():
             self.add_error("note", _("Tell us why you do not accept the decision."))
         return data

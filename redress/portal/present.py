@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -57,13 +58,13 @@ STATUS_WORDS = {
     Status.CLOSED: (_("Closed"), _("Your complaint is closed.")),
 }
 
-OUTCOME_WORDS = {
+OUTCOME_WORDS: dict[str, Any] = {
     Outcome.UPHELD: _("We agree with your complaint"),
     Outcome.PARTLY_UPHELD: _("We agree with part of your complaint"),
     Outcome.NOT_UPHELD: _("We do not agree with your complaint"),
 }
 
-REMEDY_WORDS = {
+REMEDY_WORDS: dict[str, Any] = {
     RemedyType.EXPLANATION: _("An explanation"),
     RemedyType.APOLOGY: _("An apology"),
     RemedyType.REPAIR: _("A repair"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -432,6 +433,10 @@ def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
         return _not_granted(reference)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
+        # cache.add is atomic: of two sends of one form (double tap), only the first passes.
+        once = f"portal:reply:{complaint.reference}:{form.cleaned_data['form_token']}"
+        if not cache.add(once, True, timeout=24 * 3600):
+            return redirect("portal:complaint", reference=complaint.reference)
         try:
             complaint_add_message(
                 complaint=complaint,
@@ -441,6 +446,7 @@ def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
         except ApplicationError as error:
+            cache.delete(once)  # nothing was sent: the corrected form may use the token
             _put_errors(form, error)
         else:
             messages.success(

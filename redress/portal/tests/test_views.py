@@ -402,3 +402,18 @@ def test_the_chosen_way_of_contact_must_be_filled_in(client, team):
     page = response.content.decode()
     assert "You chose phone: enter your phone number, or choose another way." in page
     assert Complaint.objects.count() == 0
+
+
+def test_a_reply_sent_twice_from_one_form_is_kept_once(client, team):
+    received = receive(team)
+    page = open_complaint(
+        client, received.complaint.reference, received.tracking_code
+    ).content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+    for _ in range(2):
+        response = client.post(
+            f"/en/track/{received.complaint.reference}/reply/",
+            {"form_token": token, "body": "Thêm thông tin"},
+        )
+        assert response.status_code == 302
+    assert Message.objects.filter(complaint=received.complaint, direction="inbound").count() == 1
