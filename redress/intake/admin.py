@@ -13,9 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from redress.intake.admin_import import ImportBatchAdmin
 from redress.intake.imap import mailbox_poll
 from redress.intake.mail import mail_dismiss, mail_reprocess
-from redress.intake.models import InboundEmail, Mailbox
+from redress.intake.models import ImportBatch, InboundEmail, Mailbox
+
+admin.site.register(ImportBatch, ImportBatchAdmin)
 
 
 class MailboxForm(forms.ModelForm):
@@ -28,7 +31,17 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = ["name", "host", "port", "security", "username", "password", "folder", "unit", "is_active"]
+        fields = [
+            "name",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password",
+            "folder",
+            "unit",
+            "is_active",
+        ]
 
     def clean_password(self) -> str:
         value = self.cleaned_data.get("password") or ""
@@ -38,7 +51,16 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ["name", "host", "username", "folder", "is_active", "status", "last_success_at", "consecutive_failures"]
+    list_display = [
+        "name",
+        "host",
+        "username",
+        "folder",
+        "is_active",
+        "status",
+        "last_success_at",
+        "consecutive_failures",
+    ]
     list_filter = ["is_active"]
     readonly_fields = [
         "last_polled_at",
@@ -73,7 +95,8 @@ class MailboxAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(mailbox)s: cannot be read: %(error)s") % {"mailbox": mailbox.name, "error": result.error},
+                    _("%(mailbox)s: cannot be read: %(error)s")
+                    % {"mailbox": mailbox.name, "error": result.error},
                     messages.ERROR,
                 )
 
@@ -96,7 +119,15 @@ class InboundEmailAdmin(admin.ModelAdmin):
     """Every email that came in, with what became of it. Quarantined emails are looked at
     here: download the original, process it again, or dismiss it."""
 
-    list_display = ["received_at", "from_address", "subject", "outcome", "complaint_link", "source", "mailbox"]
+    list_display = [
+        "received_at",
+        "from_address",
+        "subject",
+        "outcome",
+        "complaint_link",
+        "source",
+        "mailbox",
+    ]
     list_filter = [QuarantineFilter, "outcome", "source", "mailbox"]
     search_fields = ["from_address", "subject", "email_message_id", "complaint__reference"]
     date_hierarchy = "received_at"
@@ -140,38 +171,57 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         return [
-            path("<int:pk>/raw/", self.admin_site.admin_view(self.raw_view), name="intake_inboundemail_raw"),
+            path(
+                "<int:pk>/raw/",
+                self.admin_site.admin_view(self.raw_view),
+                name="intake_inboundemail_raw",
+            ),
             *super().get_urls(),
         ]
 
-    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
         email = get_object_or_404(InboundEmail, pk=pk)
         return FileResponse(
-            default_storage.open(email.raw.name, "rb"),
+            default_storage.open(str(email.raw.name), "rb"),
             as_attachment=True,
             filename=f"email-{email.pk}.eml",
             content_type="message/rfc822",
         )
 
-    @admin.action(description=_("Process the selected quarantined emails again"), permissions=["view"])
+    @admin.action(
+        description=_("Process the selected quarantined emails again"), permissions=["view"]
+    )
     def reprocess(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
         done = 0
         for email in queryset.filter(outcome=InboundEmail.Outcome.QUARANTINED):
-            if mail_reprocess(inbound=email, actor_label=request.user.get_username()).outcome != InboundEmail.Outcome.QUARANTINED:
+            if (
+                mail_reprocess(inbound=email, actor_label=request.user.get_username()).outcome
+                != InboundEmail.Outcome.QUARANTINED
+            ):
                 done += 1
         self.message_user(
             request,
-            ngettext("%(count)d email left the quarantine.", "%(count)d emails left the quarantine.", done) % {"count": done},
+            ngettext(
+                "%(count)d email left the quarantine.",
+                "%(count)d emails left the quarantine.",
+                done,
+            )
+            % {"count": done},
         )
 
-    @admin.action(description=_("Dismiss the selected quarantined emails (they stay kept)"), permissions=["view"])
+    @admin.action(
+        description=_("Dismiss the selected quarantined emails (they stay kept)"),
+        permissions=["view"],
+    )
     def dismiss(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
         count = 0
         for email in queryset.filter(outcome=InboundEmail.Outcome.QUARANTINED):
             mail_dismiss(inbound=email, actor_label=request.user.get_username())
             count += 1
         self.message_user(
-            request, ngettext("%(count)d email dismissed.", "%(count)d emails dismissed.", count) % {"count": count}
+            request,
+            ngettext("%(count)d email dismissed.", "%(count)d emails dismissed.", count)
+            % {"count": count},
         )

@@ -13,6 +13,7 @@ the mailbox is flagged in the admin, until a poll succeeds again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import imaplib
 import logging
@@ -80,9 +81,9 @@ def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
         try:
             _check(*client.login(mailbox.username, mailbox.password), what="LOGIN")
             _check(*client.select(_quote(mailbox.folder)), what=f"SELECT {mailbox.folder}")
-            validity = int((client.untagged_responses.get("UIDVALIDITY") or [b"0"])[0])
+            validity = int(bytes((client.untagged_responses.get("UIDVALIDITY") or [b"0"])[0]))  # type: ignore[arg-type]
             last_uid = mailbox.last_uid if mailbox.uid_validity == validity else 0
-            data = _check(*client.uid("SEARCH", None, f"UID {last_uid + 1}:*"), what="SEARCH")
+            data = _check(*client.uid("SEARCH", f"UID {last_uid + 1}:*"), what="SEARCH")
             uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)[:limit]
             for uid in uids:
                 raw = _fetch(client, uid)
@@ -93,12 +94,12 @@ def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
                 Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid, uid_validity=validity)
                 mailbox.last_uid, mailbox.uid_validity = uid, validity
             if not uids and mailbox.uid_validity != validity:
-                Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=last_uid, uid_validity=validity)
+                Mailbox.objects.filter(pk=mailbox.pk).update(
+                    last_uid=last_uid, uid_validity=validity
+                )
         finally:
-            try:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
                 client.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass
     except (OSError, imaplib.IMAP4.error, MailboxError, ssl.SSLError, ValueError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("mailbox %s could not be read: %s", mailbox.name, result.error)
@@ -129,7 +130,10 @@ def mailbox_failed(mailbox: Mailbox, error: str) -> None:
         locked = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
         locked.consecutive_failures += 1
         locked.last_error = error
-        alert = locked.consecutive_failures >= settings.REDRESS_MAILBOX_ALERT_AFTER and locked.alert_raised_at is None
+        alert = (
+            locked.consecutive_failures >= settings.REDRESS_MAILBOX_ALERT_AFTER
+            and locked.alert_raised_at is None
+        )
         if alert:
             locked.alert_raised_at = timezone.now()
         locked.save(update_fields=["consecutive_failures", "last_error", "alert_raised_at"])

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -28,11 +29,14 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from email.utils import parseaddr
 
 from redress.complaints.attachments import MAX_FILES, IncomingFile, attachments_check
 from redress.complaints.models import Channel, Complaint, Message, Status
-from redress.complaints.services import complainant_get_or_create, complaint_add_message, complaint_receive
+from redress.complaints.services import (
+    complainant_get_or_create,
+    complaint_add_message,
+    complaint_receive,
+)
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
@@ -104,7 +108,7 @@ def mail_ingest(*, raw: bytes, source: str, mailbox: Mailbox | None = None) -> I
 
 def mail_reprocess(*, inbound: InboundEmail, actor_label: str) -> InboundEmail:
     """Run a quarantined email through intake again (after a fix, or a setting changed)."""
-    with default_storage.open(inbound.raw.name, "rb") as handle:
+    with default_storage.open(str(inbound.raw.name), "rb") as handle:
         raw = handle.read()
     with transaction.atomic():
         locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
@@ -153,13 +157,17 @@ def _process(inbound: InboundEmail, parsed: ParsedMail) -> None:
             _route(inbound, parsed)
     except ApplicationError as exc:
         inbound.outcome = Outcome.QUARANTINED
-        inbound.reason = exc.message + "".join(f"\n{name}: {' '.join(errs)}" for name, errs in exc.fields.items())
+        inbound.reason = exc.message + "".join(
+            f"\n{name}: {' '.join(errs)}" for name, errs in exc.fields.items()
+        )
         inbound.complaint = None
         inbound.message = None
     except Exception as exc:  # noqa: BLE001 - an unexpected failure must not lose the email
         logger.exception("email %s could not be taken in", inbound.dedupe_key)
         inbound.outcome = Outcome.QUARANTINED
-        inbound.reason = _("Redress could not process this email: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        inbound.reason = _("Redress could not process this email: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
         inbound.complaint = None
         inbound.message = None
 
@@ -174,19 +182,29 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
 
         inbound.outcome, inbound.reason = Outcome.BOUNCE, parsed.bounce_detail
         for message_id in parsed.bounced_ids:
-            bounced = email_bounced(message_id=message_id, detail=parsed.bounce_detail or inbound.subject)
+            bounced = email_bounced(
+                message_id=message_id, detail=parsed.bounce_detail or inbound.subject
+            )
             if bounced is not None and bounced.complaint_id:
                 inbound.complaint_id = bounced.complaint_id
         return
     complaint = _thread_by_headers(parsed)
     if parsed.auto_reply:
-        inbound.outcome, inbound.reason, inbound.complaint = Outcome.AUTO_REPLY, parsed.auto_reply, complaint
+        inbound.outcome, inbound.reason, inbound.complaint = (
+            Outcome.AUTO_REPLY,
+            parsed.auto_reply,
+            complaint,
+        )
         return
     if complaint is None:
         complaint = _thread_by_subject(parsed)
     files, refused = _acceptable(parsed.attachments)
     if complaint is not None and complaint.status != Status.CLOSED:
-        body = parsed.reply_text or parsed.clean_subject or _("(Email without text; see the attachments.)")
+        body = (
+            parsed.reply_text
+            or parsed.clean_subject
+            or _("(Email without text; see the attachments.)")
+        )
         inbound.message = complaint_add_message(
             complaint=complaint,
             actor=EMAIL,
@@ -208,9 +226,9 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
     ).count()
     if limit and recent >= limit:
         inbound.outcome = Outcome.LOOP
-        inbound.reason = _("More than %(count)s new complaints from this sender in an hour: held as a possible mail loop.") % {
-            "count": limit
-        }
+        inbound.reason = _(
+            "More than %(count)s new complaints from this sender in an hour: held as a possible mail loop."
+        ) % {"count": limit}
         return
     inbound.complaint = _new_complaint(inbound, parsed, files, refused, follows=complaint)
     inbound.outcome = Outcome.COMPLAINT
@@ -220,7 +238,9 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
 def _loop_reason(parsed: ParsedMail) -> str:
     domain = settings.REDRESS_MAIL_DOMAIN.lower()
     if parsed.message_id.lower().endswith(f"@{domain}>"):
-        return _("The Message-ID is one of ours (%(domain)s): our own email came back.") % {"domain": domain}
+        return _("The Message-ID is one of ours (%(domain)s): our own email came back.") % {
+            "domain": domain
+        }
     ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     if ours and parsed.from_address == ours:
         return _("The email was sent from our own address (%(address)s).") % {"address": ours}
@@ -236,15 +256,17 @@ def _thread_by_headers(parsed: ParsedMail) -> Complaint | None:
     if not ids:
         return None
     found: dict[str, int] = {}
-    for message_id, complaint_id in OutboundEmail.objects.filter(email_message_id__in=ids, complaint__isnull=False).values_list(
+    for message_id, complaint_id in OutboundEmail.objects.filter(
+        email_message_id__in=ids, complaint__isnull=False
+    ).values_list("email_message_id", "complaint_id"):
+        found.setdefault(message_id, complaint_id)
+    for message_id, complaint_id in Message.objects.filter(email_message_id__in=ids).values_list(
         "email_message_id", "complaint_id"
     ):
         found.setdefault(message_id, complaint_id)
-    for message_id, complaint_id in Message.objects.filter(email_message_id__in=ids).values_list("email_message_id", "complaint_id"):
-        found.setdefault(message_id, complaint_id)
-    for message_id, complaint_id in InboundEmail.objects.filter(email_message_id__in=ids, complaint__isnull=False).values_list(
-        "email_message_id", "complaint_id"
-    ):
+    for message_id, complaint_id in InboundEmail.objects.filter(
+        email_message_id__in=ids, complaint__isnull=False
+    ).values_list("email_message_id", "complaint_id"):
         found.setdefault(message_id, complaint_id)  # type: ignore[arg-type]
     for message_id in ids:
         if message_id in found:
@@ -263,7 +285,11 @@ def _thread_by_subject(parsed: ParsedMail) -> Complaint | None:
     match = reference_pattern().search(parsed.subject)
     if not match:
         return None
-    complaint = Complaint.objects.select_related("complainant").filter(reference__iexact=match.group(1)).first()
+    complaint = (
+        Complaint.objects.select_related("complainant")
+        .filter(reference__iexact=match.group(1))
+        .first()
+    )
     if complaint is None or complaint.complainant.email.lower() != parsed.from_address:
         return None
     return complaint
@@ -276,7 +302,10 @@ def _acceptable(files: list[IncomingFile]) -> tuple[list[IncomingFile], list[str
     refused: list[str] = []
     for incoming in files:
         if len(accepted) >= MAX_FILES:
-            refused.append(_("%(name)s: more than %(count)s files") % {"name": incoming.name, "count": MAX_FILES})
+            refused.append(
+                _("%(name)s: more than %(count)s files")
+                % {"name": incoming.name, "count": MAX_FILES}
+            )
             continue
         try:
             attachments_check([incoming])
@@ -290,11 +319,18 @@ def _acceptable(files: list[IncomingFile]) -> tuple[list[IncomingFile], list[str
 def _refused_note(refused: list[str]) -> str:
     if not refused:
         return ""
-    return "\n\n" + _("Attachments not taken (kept with the original email): %(files)s") % {"files": "; ".join(refused)}
+    return "\n\n" + _("Attachments not taken (kept with the original email): %(files)s") % {
+        "files": "; ".join(refused)
+    }
 
 
 def _new_complaint(
-    inbound: InboundEmail, parsed: ParsedMail, files: list[IncomingFile], refused: list[str], *, follows: Complaint | None
+    inbound: InboundEmail,
+    parsed: ParsedMail,
+    files: list[IncomingFile],
+    refused: list[str],
+    *,
+    follows: Complaint | None,
 ) -> Complaint:
     from redress.notifications.models import OutboundEmail
 
@@ -305,11 +341,18 @@ def _new_complaint(
         preferred_language=parsed.language,
         preferred_channel=Channel.EMAIL,
     )
-    subject = parsed.clean_subject or " ".join(parsed.text.split()[:12])[:120] or _("Email without a subject")
-    description = parsed.text or parsed.clean_subject or _("(Email without text; see the attachments.)")
+    subject = (
+        parsed.clean_subject
+        or " ".join(parsed.text.split()[:12])[:120]
+        or _("Email without a subject")
+    )
+    description = (
+        parsed.text or parsed.clean_subject or _("(Email without text; see the attachments.)")
+    )
     if follows is not None:
         description = (
-            _("This email answers complaint %(reference)s, which is closed.") % {"reference": follows.reference}
+            _("This email answers complaint %(reference)s, which is closed.")
+            % {"reference": follows.reference}
             + "\n\n"
             + (parsed.reply_text or description)
         )

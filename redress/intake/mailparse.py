@@ -45,7 +45,9 @@ _BOUNCE_SUBJECTS = re.compile(
     re.IGNORECASE,
 )
 _BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
-_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|tl|tr|sv|vs|trả lời|chuyển tiếp)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(
+    r"^\s*((re|fw|fwd|aw|tl|tr|sv|vs|trả lời|chuyển tiếp)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
+)
 # Where quoted history starts in a reply (Gmail, Outlook, Apple Mail, Vietnamese clients).
 _QUOTE_STARTS = [
     re.compile(r"^\s*On\b.{0,300}\bwrote:\s*$", re.IGNORECASE | re.DOTALL),
@@ -53,7 +55,9 @@ _QUOTE_STARTS = [
     re.compile(r"^\s*-{2,}\s*(Original Message|Thư gốc|Forwarded message)\s*-{2,}", re.IGNORECASE),
     re.compile(r"^\s*(From|Từ)\s*:.+\n\s*(Sent|Date|Gửi|Ngày|Đã gửi)\s*:", re.IGNORECASE),
 ]
-_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+_VIETNAMESE = re.compile(
+    r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
+)
 _ENGLISH = re.compile(r"\b(the|my|and|is|was|please|order|you|have|not|with|for)\b", re.IGNORECASE)
 
 
@@ -109,7 +113,10 @@ def parse(raw: bytes) -> ParsedMail:
     except Unparseable:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to decode sends the email to quarantine
-        raise Unparseable(_("The email could not be decoded: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}) from exc
+        raise Unparseable(
+            _("The email could not be decoded: %(error)s")
+            % {"error": f"{type(exc).__name__}: {exc}"}
+        ) from exc
 
 
 def _nfc(text: str) -> str:
@@ -128,7 +135,9 @@ def _ids(value: str) -> list[str]:
 
 
 def _read(msg: EmailMessage) -> ParsedMail:
-    no_separator = any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects)
+    no_separator = any(
+        isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects
+    )
     if not msg.keys() or (no_separator and not msg.get("From")):
         raise Unparseable(_("This is not an email: it has no headers."))
     defects = [d for part in msg.walk() for d in part.defects]
@@ -140,7 +149,9 @@ def _read(msg: EmailMessage) -> ParsedMail:
         )
     from_address, from_name = _sender(msg)
     message_ids = _ids(_header(msg, "Message-ID"))
-    thread_ids = _ids(_header(msg, "In-Reply-To")) + [i for i in reversed(_ids(_header(msg, "References")))]
+    thread_ids = _ids(_header(msg, "In-Reply-To")) + [
+        i for i in reversed(_ids(_header(msg, "References")))
+    ]
     parsed = ParsedMail(
         message_id=message_ids[0][:255] if message_ids else "",
         from_address=from_address,
@@ -153,7 +164,9 @@ def _read(msg: EmailMessage) -> ParsedMail:
         parsed.sent_at = parsedate_to_datetime(_header(msg, "Date")) if msg.get("Date") else None
     except (TypeError, ValueError):
         parsed.sent_at = None
-    parsed.bounce, parsed.bounced_ids, parsed.bounce_detail = _bounce(msg, from_address, parsed.subject)
+    parsed.bounce, parsed.bounced_ids, parsed.bounce_detail = _bounce(
+        msg, from_address, parsed.subject
+    )
     parsed.auto_reply = "" if parsed.bounce else _auto_reply(msg, parsed.subject)
     parsed.attachments = _attachments(msg)
     parsed.language = _language(msg, f"{parsed.subject}\n{parsed.text}")
@@ -217,7 +230,11 @@ def _attachments(msg: EmailMessage) -> list[IncomingFile]:
         return files
     body = msg.get_body(preferencelist=("plain", "html"))
     for part in msg.walk():
-        if part.is_multipart() or part is body or part.get_content_type() in ("message/rfc822", "message/delivery-status"):
+        if (
+            part.is_multipart()
+            or part is body
+            or part.get_content_type() in ("message/rfc822", "message/delivery-status")
+        ):
             continue
         filename = part.get_filename()
         disposition = part.get_content_disposition()
@@ -226,7 +243,8 @@ def _attachments(msg: EmailMessage) -> list[IncomingFile]:
         if part.get_content_maintype() == "text" and not filename:
             continue
         content = part.get_payload(decode=True) or b""
-        files.append(IncomingFile(name=(filename or "attachment").strip(), content=content))
+        if isinstance(content, bytes):
+            files.append(IncomingFile(name=(filename or "attachment").strip(), content=content))
     return files
 
 
@@ -242,7 +260,11 @@ def _auto_reply(msg: Message, subject: str) -> str:
         if value in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
             return f"{name}: {value}"
     suppress = _header(msg, "X-Auto-Response-Suppress").lower()
-    if suppress and any(v in suppress for v in ("oof", "autoreply")) and _AUTO_SUBJECTS.match(subject):
+    if (
+        suppress
+        and any(v in suppress for v in ("oof", "autoreply"))
+        and _AUTO_SUBJECTS.match(subject)
+    ):
         return f"X-Auto-Response-Suppress: {suppress}"
     if _AUTO_SUBJECTS.match(subject):
         return f"Subject: {subject[:80]}"
@@ -253,11 +275,16 @@ def _bounce(msg: EmailMessage, from_address: str, subject: str) -> tuple[bool, l
     """Whether the email is a delivery failure report, which of our emails it returns, and
     the server's diagnostic."""
     content_type = msg.get_content_type()
-    is_report = content_type == "multipart/report" and (msg.get_param("report-type") or "").lower() == "delivery-status"
+    is_report = (
+        content_type == "multipart/report"
+        and str(msg.get_param("report-type") or "").lower() == "delivery-status"
+    )
     local = from_address.split("@", 1)[0].lower()
     by_sender = local in _BOUNCE_SENDERS or (not from_address and msg.get("From") is None)
-    is_bounce = is_report or (by_sender and bool(_BOUNCE_SUBJECTS.match(subject))) or (
-        local in _BOUNCE_SENDERS and content_type.startswith("multipart/")
+    is_bounce = (
+        is_report
+        or (by_sender and bool(_BOUNCE_SUBJECTS.match(subject)))
+        or (local in _BOUNCE_SENDERS and content_type.startswith("multipart/"))
     )
     if not is_bounce:
         return False, [], ""
@@ -266,7 +293,10 @@ def _bounce(msg: EmailMessage, from_address: str, subject: str) -> tuple[bool, l
     for part in msg.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
-            for block in part.get_payload() if isinstance(part.get_payload(), list) else []:
+            blocks = part.get_payload()
+            for block in blocks if isinstance(blocks, list) else []:
+                if not isinstance(block, Message):
+                    continue
                 for name in ("Diagnostic-Code", "Status", "Action"):
                     if block.get(name) and not detail:
                         detail = f"{name}: {' '.join(str(block.get(name)).split())}"

@@ -11,7 +11,9 @@ class IntakeKey(models.Model):
     scope = models.CharField(_("scope"), max_length=32)
     key = models.CharField(_("key"), max_length=255)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -35,7 +37,9 @@ class Mailbox(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     host = models.CharField(_("IMAP server"), max_length=200)
     port = models.PositiveIntegerField(_("port"), default=993)
-    security = models.CharField(_("security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    security = models.CharField(
+        _("security"), max_length=10, choices=Security.choices, default=Security.SSL
+    )
     username = models.CharField(_("user name"), max_length=200)
     password = models.CharField(_("password"), max_length=200, blank=True)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
@@ -52,10 +56,16 @@ class Mailbox(models.Model):
     uid_validity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
     last_uid = models.BigIntegerField(_("last message taken"), default=0, editable=False)
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True, editable=False)
-    last_success_at = models.DateTimeField(_("last read successfully"), null=True, blank=True, editable=False)
-    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+    last_success_at = models.DateTimeField(
+        _("last read successfully"), null=True, blank=True, editable=False
+    )
+    consecutive_failures = models.PositiveIntegerField(
+        _("failures in a row"), default=0, editable=False
+    )
     last_error = models.TextField(_("last error"), blank=True, editable=False)
-    alert_raised_at = models.DateTimeField(_("failing since alert"), null=True, blank=True, editable=False)
+    alert_raised_at = models.DateTimeField(
+        _("failing since alert"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("mailbox")
@@ -97,7 +107,12 @@ class InboundEmail(models.Model):
     email_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     mailbox = models.ForeignKey(
-        Mailbox, verbose_name=_("mailbox"), null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+        Mailbox,
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
     )
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     from_address = models.CharField(_("from"), max_length=254, blank=True, db_index=True)
@@ -116,7 +131,12 @@ class InboundEmail(models.Model):
         related_name="+",
     )
     message = models.ForeignKey(
-        "complaints.Message", verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "complaints.Message",
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
@@ -129,3 +149,60 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address or '?'}: {self.subject or self.email_message_id}"
+
+
+def _import_path(instance: "ImportBatch", filename: str) -> str:
+    return f"imports/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ImportBatch(models.Model):
+    """One complaint import: the file, its column mapping, the problems found in it, and what
+    was imported (``intake.importing``)."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        INVALID = "invalid", _("Has errors")
+        CHECKED = "checked", _("Checked, ready to import")
+        QUEUED = "queued", _("Importing")
+        IMPORTED = "imported", _("Imported")
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(_("file"), upload_to=_import_path, max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.UPLOADED
+    )
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    default_channel = models.CharField(
+        _("channel of rows without one"), max_length=16, default="api"
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("complaints created"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows already imported or repeated"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    first_reference = models.CharField(_("first reference"), max_length=32, blank=True)
+    last_reference = models.CharField(_("last reference"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint import")
+        verbose_name_plural = _("complaint imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def hash(content: bytes) -> str:
+        import hashlib
+
+        return hashlib.sha256(content).hexdigest()

@@ -23,3 +23,20 @@ def mail_sweep_task() -> int:
 def mailbox_poll_task(mailbox_id: int) -> int:
     mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).first()
     return mailbox_poll(mailbox).fetched if mailbox else 0
+
+
+@task()
+def import_batch_task(batch_id: int, user_id: int | None) -> int:
+    """Import a checked file uploaded in the admin (large files run here, not in the request)."""
+    from redress.core.actors import Actor
+    from redress.core.models import User
+    from redress.intake.admin_import import batch_import
+    from redress.intake.importing import IMPORT_ACTOR
+    from redress.intake.models import ImportBatch
+
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.state == ImportBatch.State.IMPORTED:
+        return 0
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    result = batch_import(batch, actor=Actor.for_user(user) if user else IMPORT_ACTOR)
+    return result.created if result else 0

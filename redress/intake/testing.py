@@ -27,7 +27,13 @@ class Dovecot:
     """Start with ``start()``; ``append`` puts a raw message in a folder (as a mail server
     would deliver it); ``stop()`` ends the server (and ``start()`` brings it back)."""
 
-    def __init__(self, root: Path | None = None, *, user: str = "khieunai", password: str = "mat-khau-thu"):
+    def __init__(
+        self,
+        root: Path | None = None,
+        *,
+        user: str = "khieunai",
+        password: str = "mat-khau-thu",  # noqa: S107 - a throw-away test server
+    ):
         # Its own folder under the system's temporary directory: Dovecot's unprivileged
         # processes must be able to reach it (pytest's folders are private to their user).
         self.root = root or Path(tempfile.mkdtemp(prefix="redress-dovecot-"))
@@ -45,7 +51,7 @@ class Dovecot:
             me, login = "dovecot", "dovenull"
             mail_uid, mail_gid = pwd.getpwnam("dovecot").pw_uid, pwd.getpwnam("dovecot").pw_gid
             for path in (self.root, self.root / "home"):
-                os.chmod(path, 0o755)
+                os.chmod(path, 0o755)  # noqa: S103 - Dovecot's own users must reach its folder
             os.chown(self.root / "home", mail_uid, mail_gid)
         else:
             me = login = pwd.getpwuid(os.getuid()).pw_name
@@ -107,7 +113,9 @@ service stats {{
 
     def start(self) -> Dovecot:
         if not os.path.exists(DOVECOT):
-            raise RuntimeError("The IMAP tests need Dovecot: apt-get install dovecot-imapd (.ci/run installs it).")
+            raise RuntimeError(
+                "The IMAP tests need Dovecot: apt-get install dovecot-imapd (.ci/run installs it)."
+            )
         self._process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own config
             [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=subprocess.DEVNULL,
@@ -116,7 +124,9 @@ service stats {{
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"dovecot stopped: {self._process.stderr.read().decode() if self._process.stderr else ''}{self.log()}")
+                raise RuntimeError(
+                    f"dovecot stopped: {self._process.stderr.read().decode() if self._process.stderr else ''}{self.log()}"
+                )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
                     if sock.recv(64).startswith(b"* OK"):

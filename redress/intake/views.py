@@ -55,7 +55,7 @@ def mail_webhook(request: HttpRequest) -> JsonResponse:
         raw = b""
         for name in _FORM_FIELDS:
             if name in request.FILES:
-                raw = request.FILES[name].read(limit + 1)
+                raw = request.FILES[name].read(limit + 1)  # type: ignore[union-attr]
                 break
             if name in request.POST:
                 raw = request.POST[name].encode("utf-8")

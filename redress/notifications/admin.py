@@ -20,7 +20,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     """The outbox as a delivery log. Emails are written by Redress only; staff can only
     ask for another attempt."""
 
-    list_display = ["created_at", "to", "subject", "template_code", "state", "attempts", "next_attempt_at", "sent_at"]
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "template_code",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
     list_filter = ["state", "template_code"]
     search_fields = ["to", "subject", "email_message_id", "complaint__reference"]
     date_hierarchy = "created_at"
@@ -38,6 +47,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         count = sum(1 for email in queryset if email_retry(email=email))
         self.message_user(
             request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -32,7 +32,12 @@ def delivery_logged(email: OutboundEmail) -> None:
     if email.complaint_id:
         from redress.complaints.models import Complaint
 
-        reference = Complaint.objects.filter(pk=email.complaint_id).values_list("reference", flat=True).first() or ""
+        reference = (
+            Complaint.objects.filter(pk=email.complaint_id)
+            .values_list("reference", flat=True)
+            .first()
+            or ""
+        )
     audit_record(
         actor=OUTBOX,
         action=f"email.{email.state}",
@@ -58,11 +63,13 @@ def _tell_staff(email: OutboundEmail) -> None:
     from redress.core.selectors import unit_ancestor_ids, users_with_role
     from redress.notifications.services import notify_users
 
-    complaint = Complaint.objects.select_related("owner").get(pk=email.complaint_id)
+    complaint = Complaint.objects.select_related("owner").get(pk=email.complaint_id)  # type: ignore[misc]
     if complaint.owner is not None and complaint.owner.is_active:
         users = [complaint.owner]
     else:
-        users = users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(complaint.unit_id))
+        users = users_with_role(
+            Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(complaint.unit_id)
+        )
     notify_users(
         users=users,
         kind=Notification.Kind.EMAIL_FAILED,

@@ -16,9 +16,13 @@ class Notification(models.Model):
         EMAIL_FAILED = "email_failed", _("Email to the complainant could not be delivered")
         MAILBOX_FAILING = "mailbox_failing", _("A mailbox cannot be read")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True)
@@ -30,7 +34,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_once"
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once",
             )
         ]
 
@@ -52,7 +58,9 @@ class MessageTemplate(models.Model):
 
     code = models.SlugField(_("code"), max_length=60)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.REPLY)
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.REPLY
+    )
     name = models.CharField(_("name"), max_length=120)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
@@ -63,7 +71,9 @@ class MessageTemplate(models.Model):
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
         ordering = ["purpose", "code", "language"]
-        constraints = [models.UniqueConstraint(fields=["code", "language"], name="template_code_language")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "language"], name="template_code_language")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
@@ -83,8 +93,12 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")
 
-    complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey("complaints.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.ForeignKey(
+        "complaints.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))

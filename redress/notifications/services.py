@@ -27,7 +27,9 @@ from redress.notifications.models import MessageTemplate, Notification, Outbound
 _ENGINE = Engine(autoescape=False)
 
 
-def notify_users(*, users: Iterable[User], kind: str, complaint: object | None = None, dedupe_key: str = "") -> int:
+def notify_users(
+    *, users: Iterable[User], kind: str, complaint: object | None = None, dedupe_key: str = ""
+) -> int:
     """Create one notice per user. With a ``dedupe_key`` a user gets the notice only once."""
     recipients = {user.pk: user for user in users}
     if not recipients:
@@ -35,9 +37,9 @@ def notify_users(*, users: Iterable[User], kind: str, complaint: object | None =
     existing: set[int] = set()
     if dedupe_key:
         existing = set(
-            Notification.objects.filter(recipient_id__in=recipients, dedupe_key=dedupe_key).values_list(
-                "recipient_id", flat=True
-            )
+            Notification.objects.filter(
+                recipient_id__in=recipients, dedupe_key=dedupe_key
+            ).values_list("recipient_id", flat=True)
         )
     rows = [
         Notification(recipient=user, kind=kind, complaint=complaint, dedupe_key=dedupe_key)  # type: ignore[misc]
@@ -86,7 +88,9 @@ def base_context(complaint: Any) -> dict[str, Any]:
         "reference": complaint.reference,
         "name": complaint.complainant.full_name,
         "subject": complaint.subject,
-        "organisation": organisation.name_en if language == "en" and organisation.name_en else organisation.name,
+        "organisation": organisation.name_en
+        if language == "en" and organisation.name_en
+        else organisation.name,
         "deadline": format_local(complaint.decision_due_at or complaint.close_due_at, language),
         "tracking_url": public_url(f"/{language}/track/"),
         "support_email": organisation.support_email,
@@ -164,13 +168,11 @@ def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
     shows the whole exchange as one thread: the latest email on the complaint, in or out."""
     from redress.complaints.models import Message
 
+    messages = Message.objects.filter(complaint=complaint).exclude(email_message_id="")
+    if exclude is not None:
+        messages = messages.exclude(pk=exclude)
     latest = (
-        Message.objects.filter(complaint=complaint)
-        .exclude(email_message_id="")
-        .exclude(pk=exclude)
-        .order_by("-created_at", "-pk")
-        .values_list("email_message_id", flat=True)
-        .first()
+        messages.order_by("-created_at", "-pk").values_list("email_message_id", flat=True).first()
     )
     return latest or ""
 
@@ -198,7 +200,7 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
 def email_retry(*, email: OutboundEmail) -> bool:
     """Put a failed or waiting email back in the queue for an attempt now (from the admin).
     A failed email gets a fresh set of attempts. Sent emails are never sent again."""
-    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)  # type: ignore[misc]
     if locked.state in (OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED):
         return False
     if locked.state == OutboundEmail.State.FAILED:

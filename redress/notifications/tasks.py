@@ -58,7 +58,13 @@ def _build(email: OutboundEmail) -> EmailMessage:
         # do not answer it, which stops mail loops at their end.
         headers["Auto-Submitted"] = "auto-generated"
     connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30)
-    return EmailMessage(subject=email.subject, body=email.body, to=[email.to], headers=headers, connection=connection)
+    return EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        headers=headers,
+        connection=connection,
+    )
 
 
 def deliver_now(email_id: int) -> str:
@@ -72,7 +78,9 @@ def deliver_now(email_id: int) -> str:
         _build(email).send()
     except Exception as exc:  # noqa: BLE001 - any transport failure is retried
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("email %s to %s not sent (attempt %s): %s", email.pk, email.to, email.attempts, error)
+        logger.warning(
+            "email %s to %s not sent (attempt %s): %s", email.pk, email.to, email.attempts, error
+        )
     state = _record(email, error)
     if state == OutboundEmail.State.RETRYING:
         email.refresh_from_db(fields=["next_attempt_at"])

@@ -22,7 +22,9 @@ class _Collector:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        self.received.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+        )
         return "250 Message accepted for delivery"
 
 

@@ -50,7 +50,12 @@ def encoded_word(text: str, encoding: str) -> str:
     if encoding == "b":
         return f"=?UTF-8?B?{base64.b64encode(data).decode()}?="
     chars = "".join(
-        "_" if byte == 0x20 else chr(byte) if chr(byte).isascii() and chr(byte).isalnum() else f"={byte:02X}" for byte in data
+        "_"
+        if byte == 0x20
+        else chr(byte)
+        if chr(byte).isascii() and chr(byte).isalnum()
+        else f"={byte:02X}"
+        for byte in data
     )
     return f"=?utf-8?Q?{chars}?="
 
@@ -65,5 +70,7 @@ def cp1258(text: str) -> bytes:
     for char in unicodedata.normalize("NFC", text):
         parts = unicodedata.normalize("NFD", char)
         tones = "".join(c for c in parts if c in _TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones)
+        out.append(
+            unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones
+        )
     return "".join(out).encode("cp1258")

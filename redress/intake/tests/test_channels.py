@@ -41,7 +41,14 @@ def _mailbox(server, **kwargs):
 
 def test_polling_takes_new_mail_from_the_imap_server_once(team, imap):
     imap.append(mail(subject="Hóa đơn tính sai tiền", message_id="<p1@mail.example.vn>"))
-    imap.append(mail(subject="Giao hàng trễ hẹn", sender="binh@example.vn", name="Trần Bình", message_id="<p2@mail.example.vn>"))
+    imap.append(
+        mail(
+            subject="Giao hàng trễ hẹn",
+            sender="binh@example.vn",
+            name="Trần Bình",
+            message_id="<p2@mail.example.vn>",
+        )
+    )
     box = _mailbox(imap, unit=team.unit)
 
     result = mailbox_poll(box)
@@ -68,7 +75,9 @@ def test_a_message_fetched_again_is_not_taken_twice(team, imap):
     box = _mailbox(imap)
     mailbox_poll(box)
 
-    Mailbox.objects.filter(pk=box.pk).update(last_uid=0, uid_validity=None)  # e.g. the server was rebuilt
+    Mailbox.objects.filter(pk=box.pk).update(
+        last_uid=0, uid_validity=None
+    )  # e.g. the server was rebuilt
     box.refresh_from_db()
     result = mailbox_poll(box)
 
@@ -82,12 +91,21 @@ def test_a_reply_in_the_mailbox_is_threaded_to_its_complaint(team, imap):
     mailbox_poll(box)
     complaint = Complaint.objects.get()
     receipt = OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
-    imap.append(mail(subject="Re: đã nhận", body="Cảm ơn, tôi chờ kết quả.", headers={"In-Reply-To": receipt.email_message_id}))
+    imap.append(
+        mail(
+            subject="Re: đã nhận",
+            body="Cảm ơn, tôi chờ kết quả.",
+            headers={"In-Reply-To": receipt.email_message_id},
+        )
+    )
 
     mailbox_poll(box)
 
     assert Complaint.objects.count() == 1
-    assert Message.objects.get(complaint=complaint, direction="inbound").body == "Cảm ơn, tôi chờ kết quả."
+    assert (
+        Message.objects.get(complaint=complaint, direction="inbound").body
+        == "Cảm ơn, tôi chờ kết quả."
+    )
 
 
 def test_a_mailbox_that_keeps_failing_alerts_the_administrators_once(team, imap, settings):
@@ -104,7 +122,9 @@ def test_a_mailbox_that_keeps_failing_alerts_the_administrators_once(team, imap,
     assert box.consecutive_failures == 4
     assert box.is_failing
     notices = Notification.objects.filter(kind="mailbox_failing")
-    assert sorted(n.recipient_id for n in notices) == sorted([admin.pk, superuser.pk])  # once each, not per failure
+    assert sorted(n.recipient_id for n in notices) == sorted(
+        [admin.pk, superuser.pk]
+    )  # once each, not per failure
 
     box.password = imap.password
     box.save()
@@ -115,7 +135,12 @@ def test_a_mailbox_that_keeps_failing_alerts_the_administrators_once(team, imap,
 
 def test_an_unreachable_server_counts_as_a_failure(team):
     box = Mailbox.objects.create(
-        name="Tắt", host="127.0.0.1", port=free_port(), security=Mailbox.Security.NONE, username="x", password="y"
+        name="Tắt",
+        host="127.0.0.1",
+        port=free_port(),
+        security=Mailbox.Security.NONE,
+        username="x",
+        password="y",
     )
 
     result = mailbox_poll(box)
@@ -180,15 +205,31 @@ def secret(settings):
 
 
 def test_webhook_takes_a_raw_email(team, client, secret):
-    response = client.post(URL, mail(message_id="<w1@x.vn>"), content_type="message/rfc822", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post(
+        URL,
+        mail(message_id="<w1@x.vn>"),
+        content_type="message/rfc822",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
 
     assert response.status_code == 200
     body = response.json()
     complaint = Complaint.objects.get()
-    assert body == {"id": InboundEmail.objects.get().pk, "outcome": "complaint", "duplicate": False, "reference": complaint.reference, "reason": ""}
+    assert body == {
+        "id": InboundEmail.objects.get().pk,
+        "outcome": "complaint",
+        "duplicate": False,
+        "reference": complaint.reference,
+        "reason": "",
+    }
     assert InboundEmail.objects.get().source == "webhook"
     # The provider retries: nothing new.
-    again = client.post(URL, mail(message_id="<w1@x.vn>"), content_type="message/rfc822", HTTP_X_REDRESS_SECRET=secret)
+    again = client.post(
+        URL,
+        mail(message_id="<w1@x.vn>"),
+        content_type="message/rfc822",
+        HTTP_X_REDRESS_SECRET=secret,
+    )
     assert again.json()["duplicate"] is True
     assert Complaint.objects.count() == 1
 
@@ -200,7 +241,9 @@ def test_webhook_takes_a_form_field(team, client, secret):
     assert response.json()["outcome"] == "complaint"
 
 
-@pytest.mark.parametrize("headers", [{}, {"HTTP_AUTHORIZATION": "Bearer sai"}, {"HTTP_X_REDRESS_SECRET": "sai"}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"HTTP_AUTHORIZATION": "Bearer sai"}, {"HTTP_X_REDRESS_SECRET": "sai"}]
+)
 def test_webhook_refuses_a_wrong_secret(team, client, secret, headers):
     response = client.post(URL, mail(), content_type="message/rfc822", **headers)
 
@@ -212,7 +255,12 @@ def test_webhook_refuses_a_wrong_secret(team, client, secret, headers):
 def test_webhook_is_off_without_a_secret(team, client, settings):
     settings.REDRESS_MAIL_WEBHOOK_SECRET = ""
 
-    assert client.post(URL, mail(), content_type="message/rfc822", HTTP_AUTHORIZATION="Bearer ").status_code == 404
+    assert (
+        client.post(
+            URL, mail(), content_type="message/rfc822", HTTP_AUTHORIZATION="Bearer "
+        ).status_code
+        == 404
+    )
 
 
 def test_webhook_bad_requests(team, client, secret, settings):
@@ -225,7 +273,12 @@ def test_webhook_bad_requests(team, client, secret, settings):
 
 
 def test_webhook_keeps_an_unreadable_email_in_quarantine(team, client, secret):
-    response = client.post(URL, b"\x00\x01 garbage", content_type="message/rfc822", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post(
+        URL,
+        b"\x00\x01 garbage",
+        content_type="message/rfc822",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
 
     assert response.status_code == 200
     assert response.json()["outcome"] == "quarantined"
@@ -248,7 +301,9 @@ def test_the_quarantine_is_listed_in_the_admin_with_the_original(team, admin_cli
     quarantined = mail_ingest(raw=b"\x00\x01 broken mail", source="file").email
     mail_ingest(raw=mail(subject="Bình thường"), source="file")
 
-    page = admin_client.get(reverse("admin:intake_inboundemail_changelist") + "?attention=quarantine")
+    page = admin_client.get(
+        reverse("admin:intake_inboundemail_changelist") + "?attention=quarantine"
+    )
 
     assert page.status_code == 200
     rows = page.context["cl"].result_list
@@ -260,7 +315,15 @@ def test_the_quarantine_is_listed_in_the_admin_with_the_original(team, admin_cli
 
 
 def test_a_failing_mailbox_is_flagged_in_the_admin_list(team, admin_client):
-    Mailbox.objects.create(name="Hỏng", host="127.0.0.1", port=1, username="x", password="y", consecutive_failures=5, alert_raised_at="2026-11-24T00:00:00Z")
+    Mailbox.objects.create(
+        name="Hỏng",
+        host="127.0.0.1",
+        port=1,
+        username="x",
+        password="y",
+        consecutive_failures=5,
+        alert_raised_at="2026-11-24T00:00:00Z",
+    )
 
     page = admin_client.get(reverse("admin:intake_mailbox_changelist"))
 
@@ -274,7 +337,16 @@ def test_the_mailbox_form_keeps_the_password_when_left_empty(team, admin_client,
 
     response = admin_client.post(
         url,
-        {"name": box.name, "host": box.host, "port": box.port, "security": box.security, "username": box.username, "password": "", "folder": "INBOX", "is_active": "on"},
+        {
+            "name": box.name,
+            "host": box.host,
+            "port": box.port,
+            "security": box.security,
+            "username": box.username,
+            "password": "",
+            "folder": "INBOX",
+            "is_active": "on",
+        },
     )
 
     assert response.status_code == 302

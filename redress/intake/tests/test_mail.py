@@ -40,7 +40,10 @@ def test_a_new_email_becomes_a_complaint_from_its_sender(team):
     assert complaint.status == Status.RECEIVED
     assert complaint.subject == "Hóa đơn tính sai tiền"
     assert complaint.description == "Tôi bị tính tiền hai lần cho cùng một đơn hàng."
-    assert (complaint.complainant.full_name, complaint.complainant.email) == ("Nguyễn Văn An", "an@example.vn")
+    assert (complaint.complainant.full_name, complaint.complainant.email) == (
+        "Nguyễn Văn An",
+        "an@example.vn",
+    )
     assert complaint.complainant.preferred_language == "vi"
     assert complaint.events.get().actor_label == "email"
     receipt = OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
@@ -62,7 +65,9 @@ def test_the_same_email_twice_is_taken_once(team):
 
 
 def test_the_same_email_without_message_id_is_taken_once_by_its_content(team):
-    raw = handmade([("From", "an@example.vn"), ("Subject", "Giao hàng trễ")], b"Don hang tre 10 ngay.\r\n")
+    raw = handmade(
+        [("From", "an@example.vn"), ("Subject", "Giao hàng trễ")], b"Don hang tre 10 ngay.\r\n"
+    )
 
     ingest(raw)
     again = ingest(raw)
@@ -108,17 +113,27 @@ def test_a_reply_is_threaded_by_references_even_from_another_address(team):
 
 def test_a_reply_is_threaded_by_the_reference_in_the_subject_only(team):
     complaint = ingest(mail()).email.complaint
-    reply = mail(subject=f"TL: Về khiếu nại {complaint.reference}", body="Tôi vẫn chưa nhận được tiền hoàn.")
+    reply = mail(
+        subject=f"TL: Về khiếu nại {complaint.reference}", body="Tôi vẫn chưa nhận được tiền hoàn."
+    )
 
     result = ingest(reply)
 
     assert (result.email.outcome, result.email.complaint) == ("reply", complaint)
-    assert Message.objects.get(complaint=complaint, direction="inbound").body == "Tôi vẫn chưa nhận được tiền hoàn."
+    assert (
+        Message.objects.get(complaint=complaint, direction="inbound").body
+        == "Tôi vẫn chưa nhận được tiền hoàn."
+    )
 
 
 def test_a_reference_in_the_subject_from_a_stranger_does_not_reach_the_complaint(team):
     complaint = ingest(mail()).email.complaint
-    other = mail(sender="la@example.com", name="Người lạ", subject=f"Re: {complaint.reference}", body="Tôi cũng bị như vậy.")
+    other = mail(
+        sender="la@example.com",
+        name="Người lạ",
+        subject=f"Re: {complaint.reference}",
+        body="Tôi cũng bị như vậy.",
+    )
 
     result = ingest(other)
 
@@ -131,7 +146,9 @@ def test_a_reply_to_a_closed_complaint_opens_a_new_linked_complaint(team):
     person = ComplainantFactory(email="an@example.vn", full_name="Nguyễn Văn An")
     closed = complaint_in_state(Status.CLOSED, team, complainant=person)
 
-    result = ingest(mail(subject=f"Re: [{closed.reference}] Khiếu nại đã được đóng", body="Tôi chưa đồng ý."))
+    result = ingest(
+        mail(subject=f"Re: [{closed.reference}] Khiếu nại đã được đóng", body="Tôi chưa đồng ý.")
+    )
 
     assert result.email.outcome == "complaint"
     new = result.email.complaint
@@ -164,7 +181,12 @@ def test_an_auto_reply_to_our_email_is_linked_to_the_complaint_without_a_message
     complaint = ingest(mail()).email.complaint
     receipt = OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
 
-    result = ingest(mail(subject="Out of office", headers={"In-Reply-To": receipt.email_message_id, "Auto-Submitted": "auto-replied"}))
+    result = ingest(
+        mail(
+            subject="Out of office",
+            headers={"In-Reply-To": receipt.email_message_id, "Auto-Submitted": "auto-replied"},
+        )
+    )
 
     assert (result.email.outcome, result.email.complaint) == ("auto_reply", complaint)
     assert not Message.objects.filter(complaint=complaint, direction="inbound").exists()
@@ -237,7 +259,12 @@ def test_a_sender_flooding_new_complaints_is_held_as_a_loop(team, settings):
         (b"\x00\x01\x02 not an email \xff\xfe", "no headers"),
         (
             handmade(
-                [("From", "an@example.vn"), ("Subject", "x"), ("MIME-Version", "1.0"), ("Content-Type", "multipart/mixed")],
+                [
+                    ("From", "an@example.vn"),
+                    ("Subject", "x"),
+                    ("MIME-Version", "1.0"),
+                    ("Content-Type", "multipart/mixed"),
+                ],
                 b"--???\r\nbroken\r\n",
             ),
             "structure",
@@ -281,10 +308,18 @@ def test_a_quarantined_email_can_be_dismissed_or_processed_again(team, settings)
 
 
 VIETNAMESE_SUBJECT = "Khiếu nại: điện thoại hỏng sau một tuần"
-VIETNAMESE_BODY = "Tôi mua điện thoại ngày 10/11, sau một tuần máy không lên nguồn. Đề nghị đổi máy mới."
+VIETNAMESE_BODY = (
+    "Tôi mua điện thoại ngày 10/11, sau một tuần máy không lên nguồn. Đề nghị đổi máy mới."
+)
 
 
-def _single_part(subject_header: str, charset: str, encoding: str, body: bytes, name: str = "=?UTF-8?B?TmfDtCBUaOG7iyBIdeG7hw==?=") -> bytes:
+def _single_part(
+    subject_header: str,
+    charset: str,
+    encoding: str,
+    body: bytes,
+    name: str = "=?UTF-8?B?TmfDtCBUaOG7iyBIdeG7hw==?=",
+) -> bytes:
     return handmade(
         [
             ("From", f"{name} <hue@example.vn>"),
@@ -302,10 +337,27 @@ def _single_part(subject_header: str, charset: str, encoding: str, body: bytes, 
 @pytest.mark.parametrize(
     "raw",
     [
-        _single_part(encoded_word(VIETNAMESE_SUBJECT, "b"), "utf-8", "8bit", VIETNAMESE_BODY.encode("utf-8")),
-        _single_part(encoded_word(VIETNAMESE_SUBJECT, "q"), "utf-8", "quoted-printable", quopri.encodestring(VIETNAMESE_BODY.encode("utf-8"))),
-        _single_part(encoded_word(VIETNAMESE_SUBJECT, "b"), "UTF-8", "base64", base64.encodebytes(VIETNAMESE_BODY.encode("utf-8"))),
-        _single_part(encoded_word(VIETNAMESE_SUBJECT, "q"), "windows-1258", "quoted-printable", quopri.encodestring(cp1258(VIETNAMESE_BODY))),
+        _single_part(
+            encoded_word(VIETNAMESE_SUBJECT, "b"), "utf-8", "8bit", VIETNAMESE_BODY.encode("utf-8")
+        ),
+        _single_part(
+            encoded_word(VIETNAMESE_SUBJECT, "q"),
+            "utf-8",
+            "quoted-printable",
+            quopri.encodestring(VIETNAMESE_BODY.encode("utf-8")),
+        ),
+        _single_part(
+            encoded_word(VIETNAMESE_SUBJECT, "b"),
+            "UTF-8",
+            "base64",
+            base64.encodebytes(VIETNAMESE_BODY.encode("utf-8")),
+        ),
+        _single_part(
+            encoded_word(VIETNAMESE_SUBJECT, "q"),
+            "windows-1258",
+            "quoted-printable",
+            quopri.encodestring(cp1258(VIETNAMESE_BODY)),
+        ),
     ],
     ids=["utf8-8bit", "quoted-printable", "base64", "windows-1258"],
 )
@@ -319,7 +371,13 @@ def test_vietnamese_in_every_common_encoding(team, raw):
 
 def test_vietnamese_in_a_utf8_header_without_encoded_words(team):
     raw = handmade([("From", "an@example.vn"), ("Message-ID", "<raw8@x.vn>")], b"")
-    raw = raw.replace(b"\r\n\r\n", f"\r\nSubject: {VIETNAMESE_SUBJECT}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n".encode()) + VIETNAMESE_BODY.encode()
+    raw = (
+        raw.replace(
+            b"\r\n\r\n",
+            f"\r\nSubject: {VIETNAMESE_SUBJECT}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n".encode(),
+        )
+        + VIETNAMESE_BODY.encode()
+    )
 
     complaint = ingest(raw).email.complaint
 
@@ -335,7 +393,9 @@ def test_an_html_only_email_is_read_as_text(team):
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Transfer-Encoding", "base64"),
         ],
-        base64.encodebytes("<html><body><p>Thùng hàng bị <b>móp</b> &amp; trầy.</p><p>Xin đổi hàng.</p></body></html>".encode()),
+        base64.encodebytes(
+            "<html><body><p>Thùng hàng bị <b>móp</b> &amp; trầy.</p><p>Xin đổi hàng.</p></body></html>".encode()
+        ),
     )
 
     complaint = ingest(raw).email.complaint
@@ -344,7 +404,11 @@ def test_an_html_only_email_is_read_as_text(team):
 
 
 def test_an_english_email_makes_an_english_speaking_complainant(team):
-    raw = mail(subject="Charged twice", body="I was charged twice for my order and the refund has not arrived. Please help.", name="James Miller")
+    raw = mail(
+        subject="Charged twice",
+        body="I was charged twice for my order and the refund has not arrived. Please help.",
+        name="James Miller",
+    )
 
     complaint = ingest(raw).email.complaint
 
@@ -364,7 +428,9 @@ def test_attachments_are_kept_and_refused_files_are_named(team):
     email = ingest(raw).email
 
     complaint = email.complaint
-    names = sorted(Attachment.objects.filter(complaint=complaint).values_list("original_name", "content_type"))
+    names = sorted(
+        Attachment.objects.filter(complaint=complaint).values_list("original_name", "content_type")
+    )
     assert names == [("hóa đơn.png", "image/png"), ("hợp đồng.pdf", "application/pdf")]
     assert "macro.docm" in complaint.description
     assert "macro.docm" in email.reason
@@ -373,7 +439,14 @@ def test_attachments_are_kept_and_refused_files_are_named(team):
 def test_a_reply_with_an_attachment_adds_it_to_the_message(team):
     complaint = ingest(mail(message_id="<a1@mail.example.vn>")).email.complaint
 
-    ingest(mail(subject="Re: ảnh", body="Ảnh đây.", headers={"In-Reply-To": "<a1@mail.example.vn>"}, attachments=[("ảnh.png", PNG, "image/png")]))
+    ingest(
+        mail(
+            subject="Re: ảnh",
+            body="Ảnh đây.",
+            headers={"In-Reply-To": "<a1@mail.example.vn>"},
+            attachments=[("ảnh.png", PNG, "image/png")],
+        )
+    )
 
     message = Message.objects.get(complaint=complaint, direction="inbound")
     assert list(message.attachments.values_list("original_name", flat=True)) == ["ảnh.png"]

@@ -30,7 +30,9 @@ def _receipt(complaint):
     return OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
 
 
-def test_receipt_reaches_the_smtp_server_with_reference_and_our_message_id(smtp, settings, django_capture_on_commit_callbacks):
+def test_receipt_reaches_the_smtp_server_with_reference_and_our_message_id(
+    smtp, settings, django_capture_on_commit_callbacks
+):
     team = make_team()
     person = ComplainantFactory(full_name="Trần Thị Bích", email="bich@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +56,9 @@ def test_receipt_reaches_the_smtp_server_with_reference_and_our_message_id(smtp,
     assert message.email_message_id == mail["Message-ID"]
     email = _receipt(complaint)
     assert (email.state, email.attempts, email.last_error) == ("sent", 1, "")
-    assert AuditEntry.objects.filter(action="email.sent", target_id=str(email.pk), target_label=complaint.reference).exists()
+    assert AuditEntry.objects.filter(
+        action="email.sent", target_id=str(email.pk), target_label=complaint.reference
+    ).exists()
 
 
 def test_english_complainant_gets_the_english_template(smtp):
@@ -85,7 +89,11 @@ def test_lifecycle_mails_use_templates_and_thread_to_the_previous_mail(smtp):
 
     outbox_flush()
 
-    codes = list(OutboundEmail.objects.filter(complaint=complaint).order_by("pk").values_list("template_code", flat=True))
+    codes = list(
+        OutboundEmail.objects.filter(complaint=complaint)
+        .order_by("pk")
+        .values_list("template_code", flat=True)
+    )
     assert codes == ["receipt", "acknowledgement", "decision"]
     receipt, acknowledgement, decision = smtp.messages
     assert acknowledgement["In-Reply-To"] == receipt["Message-ID"]
@@ -100,7 +108,10 @@ def test_request_for_information_and_closure_are_mailed(smtp):
     team = make_team()
     complaint = complaint_in_state(Status.ACKNOWLEDGED, team)
     services.complaint_pause(
-        complaint=complaint, actor=Actor.for_user(team.handler), reason=PauseReason.COMPLAINANT, note="Xin gửi ảnh hóa đơn."
+        complaint=complaint,
+        actor=Actor.for_user(team.handler),
+        reason=PauseReason.COMPLAINANT,
+        note="Xin gửi ảnh hóa đơn.",
     )
     closed = complaint_in_state(Status.CLOSED, team)
 
@@ -111,7 +122,9 @@ def test_request_for_information_and_closure_are_mailed(smtp):
     assert f"Khiếu nại {closed.reference} đã được đóng" in subjects
     info = next(m for m in smtp.messages if "Cần thêm thông tin" in _subject(m))
     assert "Xin gửi ảnh hóa đơn." in info.get_content()
-    assert OutboundEmail.objects.filter(complaint=closed, template_code="closure", state="sent").exists()
+    assert OutboundEmail.objects.filter(
+        complaint=closed, template_code="closure", state="sent"
+    ).exists()
 
 
 def test_handler_message_is_mailed_in_reply_to_the_complainants_email(smtp):
@@ -126,7 +139,11 @@ def test_handler_message_is_mailed_in_reply_to_the_complainants_email(smtp):
         email_message_id="<reply-1@mail.example.vn>",
     )
     services.complaint_add_message(
-        complaint=complaint, actor=Actor.for_user(team.handler), direction="outbound", body="Chúng tôi đã nhận được.", subject="Trả lời"
+        complaint=complaint,
+        actor=Actor.for_user(team.handler),
+        direction="outbound",
+        body="Chúng tôi đã nhận được.",
+        subject="Trả lời",
     )
 
     outbox_flush()
@@ -150,16 +167,24 @@ def test_mail_server_down_then_back_retries_with_backoff():
         email.refresh_from_db()
         assert email.attempts == 1
         assert "ConnectionRefusedError" in email.last_error
-        assert timezone.now() + dt.timedelta(minutes=1) < email.next_attempt_at < timezone.now() + dt.timedelta(minutes=3)
+        assert (
+            timezone.now() + dt.timedelta(minutes=1)
+            < email.next_attempt_at
+            < timezone.now() + dt.timedelta(minutes=3)
+        )
         assert Message.objects.get(pk=email.message_id).delivery_state == "retrying"
-        retry = DBTaskResult.objects.get(task_path="redress.notifications.tasks.deliver_email", args_kwargs__args=[email.pk])
+        retry = DBTaskResult.objects.get(
+            task_path="redress.notifications.tasks.deliver_email", args_kwargs__args=[email.pk]
+        )
         assert retry.run_after == email.next_attempt_at
         # Not due yet: a sweep leaves it alone.
         assert outbox_flush() == 0
 
         sink.start()
         try:
-            OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+            )
             assert outbox_flush() == 1
         finally:
             sink.stop()
@@ -175,7 +200,9 @@ def test_after_the_last_attempt_the_email_fails_and_the_owner_is_told():
     team = make_team()
     with _pointed_at(sink):
         complaint = receive(team).complaint
-        services.complaint_assign(complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler)
+        services.complaint_assign(
+            complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler
+        )
         email = _receipt(complaint)
         for _attempt in range(MAX_ATTEMPTS):
             OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=None)
@@ -221,12 +248,16 @@ def test_an_email_claimed_by_one_worker_is_not_sent_by_another(smtp):
     assert outbox_flush() == 0
     assert smtp.messages == []
     # After the lease the sweep takes it over.
-    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert outbox_flush() == 1
     assert len(smtp.messages) == 1
 
 
-def test_sending_happens_after_commit_with_an_immediate_task_backend(smtp, settings, django_capture_on_commit_callbacks):
+def test_sending_happens_after_commit_with_an_immediate_task_backend(
+    smtp, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     team = make_team()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

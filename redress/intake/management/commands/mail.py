@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        ingest = sub.add_parser("ingest", help="Take in raw RFC 822 emails from files ('-' reads standard input).")
+        ingest = sub.add_parser(
+            "ingest", help="Take in raw RFC 822 emails from files ('-' reads standard input)."
+        )
         ingest.add_argument("files", nargs="+")
         poll = sub.add_parser("poll", help="Read the active mailboxes now.")
         poll.add_argument("--mailbox", help="Only the mailbox with this name.")
@@ -34,12 +36,18 @@ class Command(BaseCommand):
             try:
                 raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
             except OSError as exc:
-                raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": name, "error": exc}) from exc
+                raise CommandError(
+                    _("Cannot read %(file)s: %(error)s") % {"file": name, "error": exc}
+                ) from exc
             result = mail_ingest(raw=raw, source=InboundEmail.Source.FILE)
             email = result.email
             state = email.get_outcome_display() if result.created else _("already taken")
             reference = result.reference
-            self.stdout.write(f"{name}: {state}" + (f" {reference}" if reference else "") + (f" ({email.reason})" if email.reason else ""))
+            self.stdout.write(
+                f"{name}: {state}"
+                + (f" {reference}" if reference else "")
+                + (f" ({email.reason})" if email.reason else "")
+            )
 
     def _poll(self, name: str | None) -> None:
         boxes = Mailbox.objects.filter(is_active=True)
@@ -57,6 +65,9 @@ class Command(BaseCommand):
                 )
             else:
                 failed += 1
-                self.stderr.write(_("%(mailbox)s: cannot be read: %(error)s") % {"mailbox": mailbox.name, "error": result.error})
+                self.stderr.write(
+                    _("%(mailbox)s: cannot be read: %(error)s")
+                    % {"mailbox": mailbox.name, "error": result.error}
+                )
         if failed:
             raise CommandError(_("%(count)s mailboxes could not be read.") % {"count": failed})

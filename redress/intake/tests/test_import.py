@@ -1,0 +1,484 @@
+"""Importing complaints: mapping, every row checked first, all or nothing, nothing twice."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from redress.audit.models import AuditEntry
+from redress.audit.verify import audit_verify
+from redress.complaints.models import Complaint, ComplaintEvent, Status
+from redress.complaints.testing import make_team, receive
+from redress.core.testing import CategoryFactory, ComplainantFactory, UserFactory
+from redress.intake.importing import import_check, import_run, mapping_guess, table_read
+from redress.intake.models import ImportBatch, IntakeKey
+from redress.notifications.models import Notification, OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "Họ tên",
+    "Email",
+    "Điện thoại",
+    "Tiêu đề",
+    "Nội dung",
+    "Ngày nhận",
+    "Kênh",
+    "Danh mục",
+    "Số tiền",
+    "An toàn",
+]
+
+
+def csv_bytes(rows, headers=HEADERS, delimiter=","):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def good_rows():
+    return [
+        [
+            "Nguyễn Văn An",
+            "an@example.vn",
+            "0901234567",
+            "Hóa đơn tính sai",
+            "Tính tiền hai lần.",
+            "05/11/2026 09:30",
+            "email",
+            "billing",
+            "1.500.000",
+            "",
+        ],
+        [
+            "Trần Thị Bình",
+            "",
+            "0912345678",
+            "Giao hàng trễ",
+            "Trễ 10 ngày.",
+            "2026-11-06",
+            "điện thoại",
+            "",
+            "",
+            "không",
+        ],
+        [
+            "Lê Văn Cường",
+            "cuong@example.vn",
+            "",
+            "Ấm đun bị chập",
+            "Bị bỏng tay.",
+            "",
+            "",
+            "billing",
+            "",
+            "có",
+        ],
+    ]
+
+
+@pytest.fixture
+def team():
+    team = make_team()
+    CategoryFactory(code="billing", name_vi="Hóa đơn và thanh toán", name_en="Billing")
+    return team
+
+
+def plan_for(content, name="file.csv", **kwargs):
+    table = table_read(content, name)
+    return import_check(table, mapping_guess(table.headers), **kwargs)
+
+
+def test_columns_are_recognised_by_vietnamese_or_english_names():
+    mapping = mapping_guess(
+        ["Họ tên", "E-mail", "Số điện thoại", "Subject", "Nội dung", "Ngày nhận", "Ghi chú"]
+    )
+
+    assert mapping == {
+        "Họ tên": "full_name",
+        "E-mail": "email",
+        "Số điện thoại": "phone",
+        "Subject": "subject",
+        "Nội dung": "description",
+        "Ngày nhận": "received_at",
+    }
+
+
+def test_a_valid_file_is_imported_with_events_audit_and_rules_of_receipt(team):
+    plan = plan_for(csv_bytes(good_rows()))
+    assert plan.ok and len(plan.rows) == 3
+
+    result = import_run(plan)
+
+    assert result.created == 3
+    complaints = list(Complaint.objects.order_by("reference"))
+    assert [c.reference for c in complaints] == [
+        "KN-2026-000001",
+        "KN-2026-000002",
+        "KN-2026-000003",
+    ]
+    first, second, third = complaints
+    assert (first.subject, first.channel, first.category.code, first.amount_claimed) == (
+        "Hóa đơn tính sai",
+        "email",
+        "billing",
+        1500000,
+    )
+    assert first.received_at.isoformat() == "2026-11-05T02:30:00+00:00"  # 09:30 in Hà Nội
+    assert first.complainant.email == "an@example.vn"
+    assert (second.channel, second.complainant.phone, second.complainant.preferred_channel) == (
+        "phone",
+        "0912345678",
+        "phone",
+    )
+    assert (third.health_safety, third.priority, third.severity, third.is_significant) == (
+        True,
+        "urgent",
+        "high",
+        True,
+    )
+    assert third.channel == "api"  # the default for rows without a channel
+    assert all(c.status == Status.RECEIVED and c.unit == team.unit for c in complaints)
+    assert "le van cuong" in third.search_text
+    for complaint in complaints:
+        event = ComplaintEvent.objects.get(complaint=complaint)
+        assert (event.action, event.actor_label, event.to_status) == (
+            "receive",
+            "import",
+            "received",
+        )
+        entry = AuditEntry.objects.get(action="complaint.receive", target_id=str(complaint.pk))
+        assert entry.after["event"] == event.pk
+    assert audit_verify().problem is None
+    # Significant complaints reach the managers at once, as at any receipt.
+    assert Notification.objects.filter(
+        kind="significant", complaint=third, recipient=team.manager
+    ).exists()
+    # Records already held: no receipt emails.
+    assert not OutboundEmail.objects.exists()
+
+
+def test_imported_complaints_get_their_deadlines_from_the_sla_engine(
+    team, settings, django_capture_on_commit_callbacks
+):
+    from redress.sla.models import StageClock
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    plan = plan_for(csv_bytes(good_rows()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_run(plan)
+
+    for complaint in Complaint.objects.all():
+        assert StageClock.objects.filter(complaint=complaint).count() == 4
+        assert complaint.acknowledge_due_at is not None and complaint.decision_due_at is not None
+        assert complaint.acknowledge_due_at > complaint.received_at
+
+
+def test_references_continue_gap_free_after_complaints_received_by_the_services(team):
+    receive(team)
+
+    import_run(plan_for(csv_bytes(good_rows())))
+    receive(team)
+
+    references = sorted(Complaint.objects.values_list("reference", flat=True))
+    assert references == [f"KN-2026-{n:06d}" for n in range(1, 6)]
+
+
+def test_an_existing_complainant_is_found_not_duplicated(team):
+    person = ComplainantFactory(full_name="Nguyễn Văn An", email="AN@example.vn")
+
+    import_run(
+        plan_for(
+            csv_bytes(
+                good_rows()[:1]
+                + [
+                    [
+                        "Nguyễn Văn An",
+                        "an@example.vn",
+                        "",
+                        "Lần hai",
+                        "Lại sai.",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ]
+            )
+        )
+    )
+
+    assert set(Complaint.objects.values_list("complainant_id", flat=True)) == {person.pk}
+
+
+def test_every_bad_row_is_reported_and_nothing_is_imported(team):
+    rows = good_rows() + [
+        ["", "x@example.vn", "", "Thiếu tên", "Nội dung", "", "", "", "", ""],
+        [
+            "Phạm D",
+            "not-an-email",
+            "",
+            "Email sai",
+            "Nội dung",
+            "31/02/2026",
+            "fax",
+            "khong-co",
+            "-5",
+            "có lẽ",
+        ],
+        ["Võ E", "", "", "Không liên lạc", "", "01/01/2099", "", "", "", ""],
+    ]
+
+    plan = plan_for(csv_bytes(rows))
+
+    problems = {(e.row, e.column, e.code) for e in plan.errors}
+    assert problems == {
+        (5, "Họ tên", "required"),
+        (6, "Email", "email"),
+        (6, "Ngày nhận", "datetime"),
+        (6, "Kênh", "choice"),
+        (6, "Danh mục", "unknown"),
+        (6, "Số tiền", "amount"),
+        (6, "An toàn", "boolean"),
+        (7, "Nội dung", "required"),
+        (7, "Email", "contact"),
+        (7, "Ngày nhận", "future"),
+    }
+    with pytest.raises(ValueError):
+        import_run(plan)
+    assert Complaint.objects.count() == 0
+
+
+def test_error_messages_are_in_the_readers_language(team):
+    plan = plan_for(csv_bytes([["", "a@b.vn", "", "x", "y", "", "", "", "", ""]]))
+    [error] = plan.errors
+
+    with translation.override("vi"):
+        assert error.message == "Trường này là bắt buộc."
+    assert error.message == "This field is required."
+
+
+def test_a_required_field_without_a_column_is_reported():
+    plan = plan_for(csv_bytes([["An", "a@b.vn"]], headers=["Họ tên", "Email"]))
+
+    assert {e.code for e in plan.errors} == {"missing_column"}
+
+
+def test_importing_the_same_file_again_creates_nothing(team):
+    content = csv_bytes(good_rows())
+    import_run(plan_for(content))
+
+    again = plan_for(content)
+
+    assert again.ok
+    assert (len(again.rows), again.already) == (0, 3)
+    assert import_run(again).created == 0
+    assert Complaint.objects.count() == 3
+    assert IntakeKey.objects.filter(scope="import").count() == 3
+
+
+def test_a_row_repeated_in_the_file_is_imported_once(team):
+    rows = good_rows()
+    plan = plan_for(csv_bytes([*rows, rows[0]]))
+
+    assert (len(plan.rows), plan.repeated) == (3, 1)
+
+
+def test_semicolon_separated_csv_and_xlsx_files_are_read(team):
+    from openpyxl import Workbook
+
+    semicolons = plan_for(csv_bytes(good_rows(), delimiter=";"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in good_rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    xlsx = plan_for(out.getvalue(), "khieu-nai.xlsx")
+
+    assert semicolons.ok and len(semicolons.rows) == 3
+    assert xlsx.ok and [r.values for r in xlsx.rows] == [r.values for r in semicolons.rows]
+
+
+def test_the_import_command_checks_then_imports_all_or_nothing(team, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        csv_bytes(
+            [
+                *good_rows(),
+                ["", "", "", "", "", "", "", "", "", ""][:3] + ["x", "", "", "", "", "", ""],
+            ]
+        )
+    )
+    report = tmp_path / "report.csv"
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import",
+            "complaints",
+            str(bad),
+            "--errors",
+            str(report),
+            "--no-progress",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert Complaint.objects.count() == 0
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Row,Column,Reason"
+    assert lines[1].startswith("5,Họ tên,")
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes(good_rows()))
+    out = io.StringIO()
+    call_command("import", "complaints", str(good), "--no-progress", stdout=out)
+    call_command("import", "complaints", str(good), "--no-progress", stdout=out)
+    assert Complaint.objects.count() == 3
+    assert "3 complaints imported" in out.getvalue()
+    assert "0 complaints imported" in out.getvalue()
+    assert ImportBatch.objects.filter(state="imported").count() == 2
+    assert AuditEntry.objects.filter(action="complaints.import").count() == 2
+
+
+def test_the_import_command_takes_an_explicit_mapping(team, tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(
+        csv_bytes(
+            [["Khách A", "a@example.vn", "Vấn đề", "Chi tiết"]],
+            headers=["KH", "Mail", "Vấn đề", "Chi tiết"],
+        )
+    )
+
+    call_command(
+        "import",
+        "complaints",
+        str(path),
+        "--map",
+        "KH=full_name",
+        "--map",
+        "Mail=email",
+        "--map",
+        "Vấn đề=subject",
+        "--map",
+        "Chi tiết=description",
+        "--no-progress",
+        stdout=io.StringIO(),
+    )
+
+    assert Complaint.objects.get().complainant.full_name == "Khách A"
+
+
+# --- the admin upload ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    user = UserFactory(is_superuser=True, is_staff=True, language="en")
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def _upload(admin_client, content, name="khieu-nai.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        reverse("admin:intake_importbatch_add"),
+        {"file": SimpleUploadedFile(name, content), "channel": "letter"},
+    )
+    assert response.status_code == 302, response.content
+    return ImportBatch.objects.latest("pk"), response["Location"]
+
+
+def _mapping_post(admin_client, batch):
+    page = admin_client.get(reverse("admin:intake_importbatch_mapping", args=[batch.pk]))
+    form = page.context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    return admin_client.post(reverse("admin:intake_importbatch_mapping", args=[batch.pk]), data)
+
+
+def test_admin_upload_map_check_and_import(team, admin_client):
+    batch, location = _upload(admin_client, csv_bytes(good_rows()))
+    assert location == reverse("admin:intake_importbatch_mapping", args=[batch.pk])
+    page = admin_client.get(location)
+    assert page.status_code == 200
+    assert page.context["form"].fields["col_0"].initial == "full_name"
+
+    response = _mapping_post(admin_client, batch)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.state == "checked"
+    check = admin_client.get(reverse("admin:intake_importbatch_check", args=[batch.pk]))
+    assert "3 complaints will be created" in check.content.decode()
+
+    admin_client.post(reverse("admin:intake_importbatch_check", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.created_count, batch.first_reference) == (
+        "imported",
+        3,
+        "KN-2026-000001",
+    )
+    assert Complaint.objects.count() == 3
+    assert set(Complaint.objects.values_list("received_by__is_superuser", flat=True)) == {True}
+
+
+def test_admin_shows_problems_and_the_report_in_the_users_language(team, admin_client):
+    batch, _location = _upload(
+        admin_client, csv_bytes([*good_rows(), ["", "sai", "", "x", "y", "", "", "", "", ""]])
+    )
+    _mapping_post(admin_client, batch)
+    batch.refresh_from_db()
+    assert batch.state == "invalid"
+
+    page = admin_client.get(reverse("admin:intake_importbatch_check", args=[batch.pk]))
+    assert "nothing was imported" in page.content.decode()
+    assert "This field is required." in page.content.decode()
+    # Another reader, in Vietnamese.
+    user = UserFactory(is_superuser=True, is_staff=True, language="vi")
+    user.save()
+    admin_client.force_login(user)
+    report = admin_client.get(reverse("admin:intake_importbatch_errors", args=[batch.pk]))
+    text = report.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Dòng,Cột,Lý do"
+    assert "5,Họ tên,Trường này là bắt buộc." in text
+    # Importing is refused while there are problems.
+    admin_client.post(reverse("admin:intake_importbatch_check", args=[batch.pk]))
+    assert Complaint.objects.count() == 0
+
+
+def test_admin_large_files_are_imported_by_the_worker(team, admin_client, settings, monkeypatch):
+    from redress.intake import admin_import
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(admin_import, "INLINE_ROWS", 1)
+    batch, _location = _upload(admin_client, csv_bytes(good_rows()))
+    _mapping_post(admin_client, batch)
+
+    admin_client.post(reverse("admin:intake_importbatch_check", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.created_count) == ("imported", 3)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_the_import_folds_search_text_exactly_as_search_does(text):
+    from redress.core.text import fold
+    from redress.intake.importing import _Folder
+
+    folder = _Folder()
+    assert folder(text) == fold(text)
+    assert folder(text) == fold(text)  # and again, from its memory
