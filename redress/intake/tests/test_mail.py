@@ -292,7 +292,6 @@ def test_a_quarantined_email_can_be_dismissed_or_processed_again(team, settings)
     # Simulate a refusal by the services: no unit is configured to receive complaints yet.
     from redress.core.models import OrgUnit
 
-    team.unit.parent = None
     OrgUnit.objects.update(is_active=False)
     email = ingest(raw).email
     assert email.outcome == "quarantined"
