@@ -56,8 +56,10 @@ class LocalizedChoiceField(forms.ModelChoiceField):
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + Status.choices, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=BLANK + Priority.choices, required=False)
-    category = LocalizedChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    unit = LocalizedChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+    category = LocalizedChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label="—"
+    )
+    unit = LocalizedChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—")
     owner = forms.ChoiceField(label=_("Owner"), choices=BLANK, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices, required=False)
     received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
