@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint messages sync uv browser migrate demo clean bench-seed
+.PHONY: run test test-fast lint messages sync uv system-deps migrate demo clean bench-seed
 
 uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -26,18 +26,21 @@ run: demo
 	@$(UV) run python manage.py collectstatic --noinput -v 0
 	@$(UV) run redress serve --with-worker
 
-# Debian's Chromium drives the browser journeys (Playwright's own download does not work offline).
-browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+# Debian packages the tests drive for real: Chromium (browser journeys; Playwright's own download
+# does not work offline), gettext (catalogue checks) and Dovecot (IMAP intake).
+system-deps:
+	@need=""; [ -x "$(CHROMIUM)" ] || need="$$need chromium"; command -v msgfmt >/dev/null || need="$$need gettext"; \
+	[ -x /usr/sbin/dovecot ] || need="$$need dovecot-imapd"; \
+	if [ -n "$$need" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's chromium for the browser journeys ..."; \
-			(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+			echo "Installing Debian packages for the tests:$$need ..."; \
+			(apt-get install -y -qq $$need >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$need >/dev/null)); \
 		else \
-			echo "Chromium is needed at $(CHROMIUM) for tests/e2e (apt-get install chromium)"; exit 1; \
+			echo "The tests need these Debian packages:$$need (apt-get install$$need)"; exit 1; \
 		fi; \
 	fi
 
-test: sync browser
+test: sync system-deps
 	@$(UV) run pytest
 
 test-fast: sync

@@ -25,14 +25,10 @@ def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
     """What the worker runs every minute."""
     from redress.sla.services import sla_sweep
 
-    jobs: list[tuple[str, Callable[[], object]]] = [("sla sweep", sla_sweep)]
-    try:
-        from redress.notifications.tasks import outbox_flush
-    except ImportError:  # pragma: no cover - the outbox is optional
-        pass
-    else:
-        jobs.append(("outbox flush", outbox_flush))
-    return jobs
+    from redress.intake.tasks import mail_sweep
+    from redress.notifications.tasks import outbox_flush
+
+    return [("sla sweep", sla_sweep), ("outbox flush", outbox_flush), ("mail poll", mail_sweep)]
 
 
 def run_periodic_once() -> None:
