@@ -176,7 +176,7 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         initial="self",
     )
     full_name = forms.CharField(
-        label=_("Full name of the person the complaint is about"),
+        label=_("Full name of the person affected"),
         max_length=200,
         help_text=_("If you complain for yourself, this is your name."),
     )

@@ -208,7 +208,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         form = ComplaintForm(request.POST, request.FILES, language=language)
         if is_limited(request, "submit", SUBMIT_RATE):
             form.is_valid()  # show the answers as typed, with their own errors if any
-            context.update(limited=True, retry_minutes=retry_minutes(SUBMIT_RATE))
+            context.update(limited=True, retry_minutes=retry_minutes(request, "submit"))
             status = 429
         elif request.POST.get("hp_contact"):
             # A person never sees this field. Tell the truth (nothing was received) but no more.
@@ -296,7 +296,7 @@ def _track_limited(request: HttpRequest, form: TrackForm) -> HttpResponse:
         "nav": "track",
         "form": form,
         "limited": True,
-        "retry_minutes": retry_minutes(TRACK_RATE),
+        "retry_minutes": retry_minutes(request, "track"),
     }
     return _page(request, "portal/track_form.html", context, status=429)
 

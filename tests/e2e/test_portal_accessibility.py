@@ -65,7 +65,7 @@ def open_with_link(page, received):
     page.goto(f"{page.base_url}/vi/track/{received.complaint.reference}/{received.tracking_code}/")
 
 
-def test_every_portal_page_passes_axe_and_reflows_to_320px(page):
+def test_every_portal_page_passes_axe_and_reflows_to_320px(page, settings):
     problems = []
     team = make_team()
 
@@ -127,6 +127,14 @@ def test_every_portal_page_passes_axe_and_reflows_to_320px(page):
     page.get_by_role("button", name="Gửi đánh giá").click()
     page.get_by_text("Cảm ơn Quý khách đã đánh giá.").first.wait_for()
     check(page, "survey-thanks", problems)
+
+    settings.REDRESS_PORTAL_TRACK_RATE = "1/900"  # the wrong code above used it up
+    page.goto(page.base_url + "/en/track/")
+    page.get_by_label("Reference").fill(closed.complaint.reference)
+    page.get_by_label("Tracking code").fill(closed.tracking_code)
+    page.get_by_role("button", name="Show my complaint").click()
+    page.get_by_role("heading", name="Too many attempts").wait_for()
+    check(page, "track-limited", problems)
 
     assert problems == []
 

@@ -42,7 +42,7 @@ VI = {
     "send": "Gửi khiếu nại",
 }
 EN = {
-    "name": "Full name of the person the complaint is about",
+    "name": "Full name of the person affected",
     "name_value": "Mary Tran",
     "email": "Email (optional)",
     "subject": "In a few words, what is the problem?",
