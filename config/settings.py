@@ -149,7 +149,6 @@ AXES_VERBOSE = False
 # Language and time: Vietnamese first, times stored in UTC and shown in Asia/Ho_Chi_Minh.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "redress" / "locale"]
 TIME_ZONE = env("REDRESS_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

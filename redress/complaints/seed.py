@@ -296,9 +296,16 @@ class _Writer:
         defaults = self.defaults
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # COPY takes JSON columns as text.
+                json_names = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
                 with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                     for row in rows:
-                        copy.write_row([row.get(name, defaults[name]) for name in names])
+                        copy.write_row(
+                            [
+                                json.dumps(value, ensure_ascii=False) if name in json_names else value
+                                for name, value in ((n, row.get(n, defaults[n])) for n in names)
+                            ]
+                        )
                 return
             placeholders = ", ".join(["%s"] * len(fields))
             prepared = [
@@ -614,6 +621,6 @@ def _event_row(complaint_id, at, action, from_status, to_status, kind, label, us
         "actor_label": label,
         "actor_user_id": user_id,
         "method": method,
-        "data": json.dumps(data, ensure_ascii=False) if data else "{}",
+        "data": data,
         "visible_to_complainant": action in VISIBLE_TO_COMPLAINANT,
     }

@@ -234,7 +234,9 @@ def _unit_and_ancestors(unit_id: int) -> list[int]:
 
 def _search_text(complaint: Complaint) -> str:
     person = complaint.complainant
-    parts = [complaint.reference, person.full_name, person.organisation, person.email, person.phone]
+    digits = "".join(ch for ch in person.phone if ch.isdigit())
+    # The phone also as bare digits: "0912 345 678" is found by "0912345678" and the reverse.
+    parts = [complaint.reference, person.full_name, person.organisation, person.email, person.phone, digits]
     parts += [complaint.subject, complaint.description, complaint.order_ref]
     return fold(" ".join(p for p in parts if p))
 

@@ -25,6 +25,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family name first ("Phạm Minh Tuấn"), as staff write their names.
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 class OrgUnit(models.Model):
     """A department, branch or team; units form a tree (parent is empty at the top)."""

@@ -99,7 +99,12 @@ def base_context(complaint: Any) -> dict[str, Any]:
 
 
 def complainant_email(
-    *, complaint: Any, code: str, extra: dict[str, Any] | None = None, in_reply_to: str = ""
+    *,
+    complaint: Any,
+    code: str,
+    extra: dict[str, Any] | None = None,
+    in_reply_to: str = "",
+    secrets: tuple[str, ...] = (),
 ) -> OutboundEmail | None:
     """Render template ``code`` for the complainant, record it on the complaint and queue it.
 
@@ -115,12 +120,17 @@ def complainant_email(
     language = person.preferred_language
     subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
     tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    # Staff read the complaint's copy of the message; secrets (the tracking code) stay only in
+    # the email itself, so nobody can open the complainant's portal page from the timeline.
+    recorded = body
+    for secret in secrets:
+        recorded = recorded.replace(secret, "••••")
     message = Message.objects.create(
         complaint=complaint,
         direction=Message.Direction.OUTBOUND,
         channel=Channel.EMAIL,
         subject=tagged[:300],
-        body=body,
+        body=recorded,
         created_at=timezone.now(),
         delivery_state=OutboundEmail.State.QUEUED,
     )
@@ -193,6 +203,7 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
             "tracking_code": tracking_code,
             "tracking_url": tracking_url(complaint.reference, tracking_code, language),
         },
+        secrets=(tracking_code,),
     )
 
 
@@ -214,3 +225,12 @@ def email_retry(*, email: OutboundEmail) -> bool:
         Message.objects.filter(pk=locked.message_id).update(delivery_state=locked.state)
     transaction.on_commit(lambda: _enqueue(locked.pk))
     return True
+
+
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notices read (all of them when ``ids`` is None); returns how many.
+    Nobody can mark another person's notices."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

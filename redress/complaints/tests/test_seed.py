@@ -60,3 +60,10 @@ def test_demo_organisation_has_one_login_per_role_and_is_idempotent():
     roles = set(User.objects.filter(username__in=usernames).values_list("memberships__role", flat=True))
     assert roles == {role for _, _, role, _ in DEMO_USERS}
     assert User.objects.annotate(n=Count("memberships")).aggregate(Max("n"))["n__max"] == 1
+
+
+def test_seed_event_details_are_json_objects():
+    seed_complaints(50, batch=50)
+    details = list(ComplaintEvent.objects.values_list("data", flat=True))
+    assert all(isinstance(d, dict) for d in details)
+    assert any(d.get("classification") == "complaint" for d in details)
