@@ -133,14 +133,15 @@ class AccessibleFormMixin:
         self.describe()
 
     def error_links(self) -> list[tuple[str, str]]:
-        """(anchor of the input, message) for the error summary at the top of the page."""
+        """(anchor of the input, "Field: message") for the error summary at the top of the
+        page, in the order of the form, so each line says which field it is about."""
+        errors = self._errors or {}  # type: ignore[attr-defined]
         links: list[tuple[str, str]] = []
-        for name, messages in (self._errors or {}).items():  # type: ignore[attr-defined]
-            if name == "__all__":
-                continue
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
             suffix = "_0" if name in self.grouped else ""
-            for message in messages:
-                links.append((f"id_{name}{suffix}", message))
+            label = re.sub(r"\s*\([^)]*\)$", "", str(field.label or "")).rstrip("?")
+            for message in errors.get(name, []):
+                links.append((f"id_{name}{suffix}", f"{label}: {message}"))
         return links
 
 

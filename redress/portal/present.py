@@ -194,6 +194,8 @@ class NextStep:
 def next_step(complaint: Complaint, steps: dict[str, str]) -> NextStep | None:
     """The deadline engine's next running deadline; without one, the commitment of the public
     page (``steps`` maps a stage to its target text) for the stage the complaint is in."""
+    if complaint.status == Status.DECISION_COMMUNICATED:
+        return None  # the next step is the complainant's: answering the decision
     running = next_deadline(complaint)
     if running is not None:
         return NextStep(

@@ -3,6 +3,7 @@ complaint is only ever found by reference plus tracking code (``access``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -398,6 +399,10 @@ def _render_complaint(
             for r in (decision.remedies.all() if decision else [])
         ],
         "reaction_form": (reaction_form or ReactionForm()) if awaiting_answer else None,
+        # After this many days "no reply" may be recorded (complaint_record_reaction).
+        "answer_by": decision.communicated_at + dt.timedelta(days=organisation_get().no_reply_days)
+        if awaiting_answer and decision is not None and decision.communicated_at
+        else None,
         "survey_form": (survey_form or SurveyForm())
         if complaint.status == Status.CLOSED and not rated
         else None,

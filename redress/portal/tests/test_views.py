@@ -124,6 +124,10 @@ def test_errors_are_shown_in_vietnamese_next_to_the_field_and_nothing_typed_is_l
     page = response.content.decode()
     assert "<title>Lỗi:" in page
     assert 'id="full_name-error"' in page and 'aria-invalid="true"' in page
+    # The summary at the top names the field of each error and links to it.
+    assert (
+        '<a href="#id_full_name">Họ và tên người bị ảnh hưởng: Trường này là bắt buộc.</a>' in page
+    )
     assert "Để gửi khiếu nại trực tuyến, vui lòng đánh dấu ô này" in page
     assert "Máy giặt kêu rất to" in page
     assert Complaint.objects.count() == 0
@@ -296,6 +300,8 @@ def test_rejecting_the_decision_needs_a_reason_then_starts_the_review_and_shows_
         and "A refund" in page
         and "Tính tiền hai lần" in page
     )
+    assert "Please answer by <strong>" in page  # when "no reply" may be recorded
+    assert "Next step:" not in page  # the next step is the complainant's
 
     no_reason = client.post(
         f"/en/track/{complaint.reference}/answer/", {"reaction": "rejected", "note": ""}
