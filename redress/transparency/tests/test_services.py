@@ -73,3 +73,14 @@ def test_a_published_version_cannot_be_changed_or_deleted_in_the_admin(admin_cli
     )
     assert delete.status_code == 403
     assert Notice.objects.get(pk=notice.pk).intro_vi != "Đã sửa"
+
+
+def test_the_admin_copies_a_version_into_a_draft_and_publishes_it(admin_client):
+    first = notice_current()
+    changelist = reverse("admin:transparency_notice_changelist")
+    admin_client.post(changelist, {"action": "copy", "_selected_action": [first.pk]})
+    draft = Notice.objects.get(version=2)
+    assert not draft.is_published and draft.steps.count() == first.steps.count()
+    admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    assert notice_current() == draft
+    assert Notice.objects.get(version=1).is_published  # the old version stays on record
