@@ -175,39 +175,40 @@ def complaint_create(
     person = payload.complainant
 
     def receive() -> Any:
-        with transaction.atomic():
-            complainant = complainant_get_or_create(
-                full_name=person.full_name,
-                email=person.email,
-                phone=person.phone,
-                address=person.address,
-                organisation=person.organisation,
-                preferred_language=person.preferred_language,
-                preferred_channel=person.preferred_channel,
-                vulnerable_group=person.vulnerable_group,
-            )
-            return complaint_receive(
-                actor=actor,
-                complainant=complainant,
-                channel=payload.channel,
-                subject=payload.subject,
-                description=payload.description,
-                unit=unit,
-                category=category,
-                product=product,
-                occurred_on=payload.occurred_on,
-                order_ref=payload.order_ref,
-                remedy_requested=payload.remedy_requested,
-                amount_claimed=payload.amount_claimed,
-                is_negotiation_request=payload.is_negotiation_request,
-                health_safety=payload.health_safety,
-                language=payload.language,
-                representative_name=payload.representative_name,
-                representative_relation=payload.representative_relation,
-                representative_contact=payload.representative_contact,
-                source_system=token.source_system,
-                attachments=files,
-            )
+        # Called inside a transaction: intake_once's, or the one below without a key (no
+        # nested savepoint: each is a round trip while intakes are serialised).
+        complainant = complainant_get_or_create(
+            full_name=person.full_name,
+            email=person.email,
+            phone=person.phone,
+            address=person.address,
+            organisation=person.organisation,
+            preferred_language=person.preferred_language,
+            preferred_channel=person.preferred_channel,
+            vulnerable_group=person.vulnerable_group,
+        )
+        return complaint_receive(
+            actor=actor,
+            complainant=complainant,
+            channel=payload.channel,
+            subject=payload.subject,
+            description=payload.description,
+            unit=unit,
+            category=category,
+            product=product,
+            occurred_on=payload.occurred_on,
+            order_ref=payload.order_ref,
+            remedy_requested=payload.remedy_requested,
+            amount_claimed=payload.amount_claimed,
+            is_negotiation_request=payload.is_negotiation_request,
+            health_safety=payload.health_safety,
+            language=payload.language,
+            representative_name=payload.representative_name,
+            representative_relation=payload.representative_relation,
+            representative_contact=payload.representative_contact,
+            source_system=token.source_system,
+            attachments=files,
+        )
 
     if idempotency_key:
         result = intake_once(
@@ -219,18 +220,12 @@ def complaint_create(
         )
         complaint, code, created = result.complaint, result.tracking_code, result.created
     else:
-        received = receive()
+        with transaction.atomic():
+            received = receive()
         complaint, code, created = received.complaint, received.tracking_code, True
-    # Deadlines are set by the SLA engine inside the intake transaction: read what it stored.
-    stored = Complaint.objects.only(
-        "reference",
-        "status",
-        "received_at",
-        "acknowledge_due_at",
-        "assess_due_at",
-        "decision_due_at",
-        "close_due_at",
-    ).get(pk=complaint.pk)
+    # The deadlines were set by the SLA engine during intake, on the row and on this instance
+    # (a repeated key loads the complaint from the database).
+    stored = complaint
     if not created:
         response["Idempotent-Replayed"] = "true"
     body = {

@@ -45,6 +45,9 @@ def test_create_returns_reference_tracking_code_and_deadlines(team, api_as):
     }
     assert body["url"] == f"/api/v1/complaints/{body['reference']}"
     complaint = Complaint.objects.get(reference=body["reference"])
+    for name, value in body["deadlines"].items():  # what the deadline engine stored
+        stored = getattr(complaint, name)
+        assert (dt.datetime.fromisoformat(value) if value else None) == stored, name
     assert complaint.channel == "phone"
     assert complaint.source_system == "call-centre"
     assert complaint.received_by == team.frontline
