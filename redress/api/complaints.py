@@ -418,12 +418,12 @@ def complaint_attachments(request: HttpRequest, reference: str, page: Query[Page
 @router.get(
     "/complaints/{reference}/attachments/{attachment_id}",
     auth=READ,
-    response={200: None, **error_responses(401, 403, 404, 422, 429)},
+    response=error_responses(401, 403, 404, 422, 429),
     operation_id="complaint_attachment_download",
     summary="Download an attachment",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file, with its sniffed content type.",
                 "content": {
                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 from django.contrib.staticfiles import finders
@@ -165,6 +166,13 @@ def test_openapi_document_and_offline_docs(db):
     docs = client.get("/api/v1/docs")
 
     assert schema.status_code == 200
+
+    def no_duplicate_keys(pairs):  # a duplicated key breaks Swagger UI ("duplicated mapping key")
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(schema.content, object_pairs_hook=no_duplicate_keys)
     paths = schema.json()["paths"]
     assert "/api/v1/complaints" in paths
     assert "/api/v1/complaints/{reference}/actions/propose_decision" in paths
