@@ -15,6 +15,7 @@ class Notification(models.Model):
         MESSAGE = "message", _("New message from the complainant")
         EMAIL_FAILED = "email_failed", _("Email to the complainant could not be delivered")
         MAILBOX_FAILING = "mailbox_failing", _("A mailbox cannot be read")
+        WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off after repeated failures")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -609,6 +609,15 @@ def _send(
             )
     except IntegrityError:
         return None  # another worker sent it first
+    if due.kind == DeadlineNotice.Kind.BREACHED and not (
+        DeadlineNotice.objects.filter(clock=clock, kind=due.kind).exclude(pk=notice.pk).exists()
+    ):
+        # The first breach notice of a deadline tells subscribed integrations, once.
+        from redress.integrations.services import webhooks_publish
+
+        webhooks_publish(
+            "complaint.deadline_breached", complaint, {"stage": clock.stage, "due_at": clock.due_at}
+        )
     kind = (
         Notification.Kind.NEAR_DUE
         if due.kind == DeadlineNotice.Kind.NEAR_DUE

@@ -217,3 +217,22 @@ def test_notices_are_emailed_once_in_the_recipients_language(
     assert mail.outbox[0].to == [org.handler.email]
     assert complaint.reference in mail.outbox[0].subject
     assert "Sắp đến hạn" in mail.outbox[0].subject
+
+
+def test_a_breach_is_published_to_webhooks_once(org, clock, django_capture_on_commit_callbacks):
+    from redress.integrations.models import WebhookDelivery, WebhookSubscription
+
+    WebhookSubscription.objects.create(
+        name="CRM", url="http://127.0.0.1:9/hook", secret="s" * 32, events=["complaint.deadline_breached"]
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        complaint = received(org, clock)
+    clock.set("2026-03-11 17:00")  # past the acknowledgement deadline: every level is owed
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("sla", "sweep")
+        call_command("sla", "sweep")
+    published = WebhookDelivery.objects.filter(event_type="complaint.deadline_breached")
+    assert published.count() == 1
+    delivery = published.get()
+    assert delivery.complaint_id == complaint.pk
+    assert '"acknowledge"' in delivery.body and complaint.reference in delivery.body

@@ -26,9 +26,15 @@ def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
     from redress.sla.services import sla_sweep
 
     from redress.intake.tasks import mail_sweep
+    from redress.integrations.tasks import webhooks_flush
     from redress.notifications.tasks import outbox_flush
 
-    return [("sla sweep", sla_sweep), ("outbox flush", outbox_flush), ("mail poll", mail_sweep)]
+    return [
+        ("sla sweep", sla_sweep),
+        ("outbox flush", outbox_flush),
+        ("mail poll", mail_sweep),
+        ("webhooks flush", webhooks_flush),
+    ]
 
 
 def run_periodic_once() -> None:
