@@ -521,6 +521,13 @@ SCORE_CHOICES = [
 ]
 
 
+
+def _optional_score(label: str) -> forms.TypedChoiceField:
+    """A 1–5 score the complainant may leave blank."""
+    return forms.TypedChoiceField(
+        label=label, choices=SCORE_CHOICES, coerce=int, required=False, empty_value=None, widget=forms.RadioSelect
+    )
+
 class SurveyForm(AccessibleFormMixin, forms.Form):
     """Satisfaction with the handling (ISO 10002 8.3); only the overall score is required."""
 
@@ -533,38 +540,10 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a score from 1 to 5.")},
     )
-    fairness = forms.TypedChoiceField(
-        label=_("Were we fair? (optional)"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    clarity = forms.TypedChoiceField(
-        label=_("Did we explain things clearly? (optional)"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    speed = forms.TypedChoiceField(
-        label=_("Were we quick enough? (optional)"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    courtesy = forms.TypedChoiceField(
-        label=_("Were we polite and respectful? (optional)"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
+    fairness = _optional_score(_("Were we fair? (optional)"))
+    clarity = _optional_score(_("Did we explain things clearly? (optional)"))
+    speed = _optional_score(_("Were we quick enough? (optional)"))
+    courtesy = _optional_score(_("Were we polite and respectful? (optional)"))
     comment = forms.CharField(
         label=_("Anything else you want to tell us? (optional)"),
         max_length=5000,
