@@ -28,6 +28,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.queues import DeadlineFilter, Queue, Sort
 from redress.core.models import OrgUnit, User
+from redress.integrations.models import ApiToken, Scope, WebhookDelivery, WebhookSubscription
 
 BLANK = [("", "—")]
 STAFF_CHANNELS = [(c, Channel(c).label) for c in (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER)]
@@ -430,3 +431,82 @@ class LanguageForm(forms.Form):
 
 
 QUEUE_CHOICES = Queue
+
+
+# --------------------------------------------------------------------------------------------
+# Administration: API tokens, webhooks, the mail quarantine
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token; ``integrations.services.token_create`` decides."""
+
+    name = forms.CharField(
+        label=pgettext_lazy("name of a thing", "Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Call centre 1900”."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ApiToken.Kind.choices, initial=ApiToken.Kind.INTEGRATION
+    )
+    user = UserChoiceField(
+        label=_("Acts as"),
+        queryset=User.objects.none(),
+        help_text=_(
+            "The token has this person's roles; an integration acts through a service account."
+        ),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.READ],
+    )
+    source_system = forms.CharField(
+        label=_("Source system"),
+        max_length=64,
+        required=False,
+        help_text=_("Recorded on the complaints an integration creates (empty: the name)."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: the token works until it is revoked."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Only people who hold a role: a token acting for anyone else could do nothing.
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, memberships__isnull=False)
+            .distinct()
+            .order_by("username")
+        )
+
+    def clean_expires_at(self) -> Any:
+        value = self.cleaned_data.get("expires_at")
+        if value and value <= timezone.now():
+            raise forms.ValidationError(_("The expiry must be in the future."))
+        return value
+
+
+class DeliveryFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Status"), choices=[*BLANK, *WebhookDelivery.State.choices], required=False
+    )
+    subscription = forms.TypedChoiceField(
+        label=_("Subscription"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, subscriptions: list[WebhookSubscription], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # From the subscriptions already loaded for the page: no query of its own.
+        self.fields["subscription"].choices = BLANK + [(s.pk, s.name) for s in subscriptions]  # type: ignore[attr-defined]
+
+
+class SubscriptionDisableForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=500, required=False)
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

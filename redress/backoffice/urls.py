@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redress.backoffice.views import auth, intake, misc, queues, workspace
+from redress.backoffice.views import auth, inbound, intake, integrations, misc, queues, workspace
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,8 +9,16 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("language/", auth.language, name="language"),
     path("queue/<slug:queue>/", queues.queue, name="queue"),
     path("queue/<slug:queue>/bulk/", queues.bulk, name="bulk"),
@@ -24,4 +32,28 @@ urlpatterns = [
     path("c/<str:reference>/act/<slug:action>/", workspace.act, name="act"),
     path("c/<str:reference>/reply-template/", workspace.reply_template, name="reply_template"),
     path("files/<int:pk>/", workspace.attachment, name="attachment"),
+    # Administration (the administrator role only)
+    path("admin/tokens/", integrations.token_list, name="tokens"),
+    path("admin/tokens/new/", integrations.token_create, name="token_create"),
+    path("admin/tokens/<int:pk>/revoke/", integrations.token_revoke, name="token_revoke"),
+    path("admin/webhooks/", integrations.webhook_list, name="webhooks"),
+    path("admin/webhooks/<int:pk>/enable/", integrations.webhook_enable, name="webhook_enable"),
+    path("admin/webhooks/<int:pk>/disable/", integrations.webhook_disable, name="webhook_disable"),
+    path(
+        "admin/webhooks/deliveries/<int:pk>/retry/",
+        integrations.webhook_retry,
+        name="webhook_retry",
+    ),
+    path("admin/quarantine/", inbound.quarantine_list, name="quarantine"),
+    path("admin/quarantine/<int:pk>/", inbound.quarantine_detail, name="quarantine_detail"),
+    path("admin/quarantine/<int:pk>/original.eml", inbound.quarantine_raw, name="quarantine_raw"),
+    path(
+        "admin/quarantine/<int:pk>/dismiss/", inbound.quarantine_dismiss, name="quarantine_dismiss"
+    ),
+    path(
+        "admin/quarantine/<int:pk>/reprocess/",
+        inbound.quarantine_reprocess,
+        name="quarantine_reprocess",
+    ),
+    path("admin/mailboxes/", inbound.mailbox_list, name="mailboxes"),
 ]

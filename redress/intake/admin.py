@@ -13,10 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from redress.core.actors import Actor
+from redress.core.errors import Conflict
 from redress.intake.admin_import import ImportBatchAdmin
 from redress.intake.imap import mailbox_poll
-from redress.intake.mail import mail_dismiss, mail_reprocess
 from redress.intake.models import ImportBatch, InboundEmail, Mailbox
+from redress.intake.services import inbound_email_dismiss, inbound_email_reprocess
 
 admin.site.register(ImportBatch, ImportBatchAdmin)
 
@@ -195,11 +197,13 @@ class InboundEmailAdmin(admin.ModelAdmin):
     )
     def reprocess(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
         done = 0
+        actor = Actor.for_user(request.user)  # type: ignore[arg-type]
         for email in queryset.filter(outcome=InboundEmail.Outcome.QUARANTINED):
-            if (
-                mail_reprocess(inbound=email, actor_label=request.user.get_username()).outcome
-                != InboundEmail.Outcome.QUARANTINED
-            ):
+            try:
+                outcome = inbound_email_reprocess(inbound=email, actor=actor).outcome
+            except Conflict:
+                continue  # someone else took it out of the quarantine meanwhile
+            if outcome != InboundEmail.Outcome.QUARANTINED:
                 done += 1
         self.message_user(
             request,
@@ -217,8 +221,12 @@ class InboundEmailAdmin(admin.ModelAdmin):
     )
     def dismiss(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
         count = 0
+        actor = Actor.for_user(request.user)  # type: ignore[arg-type]
         for email in queryset.filter(outcome=InboundEmail.Outcome.QUARANTINED):
-            mail_dismiss(inbound=email, actor_label=request.user.get_username())
+            try:
+                inbound_email_dismiss(inbound=email, actor=actor)
+            except Conflict:
+                continue
             count += 1
         self.message_user(
             request,

@@ -20,6 +20,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.transitions import Action
+from redress.integrations.models import EventType, Scope
 
 register = template.Library()
 
@@ -33,6 +34,8 @@ _VOCABULARIES: dict[str, Any] = {
     "outcome": Outcome,
     "reaction": Reaction,
     "pause_reason": PauseReason,
+    "scope": Scope,
+    "webhook_event": EventType,
 }
 
 # Keys of event data shown in the timeline, with their labels and vocabularies.
@@ -101,7 +104,7 @@ def _duration(delta: dt.timedelta) -> str:
 
 @register.simple_tag
 def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
-    """"2 days left" or "3 hours overdue"."""
+    """ "2 days left" or "3 hours overdue"."""
     if due is None:
         return ""
     if due >= now:

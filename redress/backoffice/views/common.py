@@ -7,9 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.queues import Queue
@@ -17,7 +20,7 @@ from redress.complaints.transitions import Action
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_view(view: View) -> View:
@@ -25,12 +28,31 @@ def staff_view(view: View) -> View:
 
     @login_required
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         timezone.activate(organisation_get().time_zone)
         try:
             return view(request, *args, **kwargs)
         finally:
             timezone.deactivate()
+
+    return wrapper
+
+
+def is_administrator(user: Any) -> bool:
+    """The administrator role (or a superuser, who has the Django admin anyway): API tokens,
+    webhooks, the mail quarantine and the mailboxes."""
+    return Role.ADMIN in user_roles(user) or bool(getattr(user, "is_superuser", False))
+
+
+def admin_view(view: View) -> View:
+    """A staff page for administrators only; anyone else gets 403 and nothing changes."""
+
+    @staff_view
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_administrator(request.user):
+            raise PermissionDenied(gettext("Only administrators may open this page."))
+        return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -50,7 +72,9 @@ def home_queue(user: Any) -> str:
     return Queue.ALL
 
 
-def page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
     """Render a full page with the header's data (one query for the unread notices)."""
     from redress.notifications.models import Notification
 
@@ -60,6 +84,7 @@ def page(request: HttpRequest, template: str, context: dict[str, Any], *, status
         "queues": Queue,
         "roles": sorted(str(role.label) for role in roles),
         "may_receive": can_receive(user),
+        "may_administer": is_administrator(user),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }

@@ -1,0 +1,217 @@
+"""Administration of what other systems may do: API tokens, webhook subscriptions and their
+delivery log. Administrators only; every change goes through ``integrations.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from redress.backoffice.forms import ApiTokenForm, DeliveryFilterForm, SubscriptionDisableForm
+from redress.backoffice.views.common import admin_view, page
+from redress.backoffice.views.queues import _page_number
+from redress.complaints.queues import paginate
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError
+from redress.core.models import User
+from redress.integrations import services
+from redress.integrations.models import ApiToken, WebhookDelivery, WebhookSubscription
+
+SUBSCRIPTIONS_SHOWN = 100
+
+
+def _actor(request: HttpRequest) -> Actor:
+    user: User = request.user  # type: ignore[assignment]
+    return Actor.for_user(user)
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+
+
+@admin_view
+def token_list(request: HttpRequest) -> HttpResponse:
+    """Every token with whom it acts for and when it was last used; never its hash."""
+    tokens = (
+        ApiToken.objects.select_related("user").defer("key_hash").order_by("-created_at", "-pk")
+    )
+    result = paginate(tokens, _page_number(request))  # type: ignore[arg-type]
+    return page(
+        request,
+        "backoffice/token_list.html",
+        {"section": "tokens", "result": result, "tokens": result.rows},
+    )
+
+
+@admin_view
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A new token. Its value is in this one response only (it is stored hashed)."""
+    if request.method != "POST":
+        return page(
+            request, "backoffice/token_form.html", {"section": "tokens", "form": ApiTokenForm()}
+        )
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return page(
+            request, "backoffice/token_form.html", {"section": "tokens", "form": form}, status=422
+        )
+    data = form.cleaned_data
+    try:
+        created = services.token_create(
+            actor=_actor(request),
+            user=data["user"],
+            name=data["name"],
+            scopes=data["scopes"],
+            kind=data["kind"],
+            source_system=data["source_system"],
+            expires_at=data["expires_at"],
+        )
+    except ApplicationError as error:
+        for name, problems in error.fields.items():
+            form.add_error(name if name in form.fields else None, problems)
+        if not error.fields:
+            form.add_error(None, error.message)
+        return page(
+            request,
+            "backoffice/token_form.html",
+            {"section": "tokens", "form": form},
+            status=error.http_status,
+        )
+    response = page(
+        request,
+        "backoffice/token_created.html",
+        {"section": "tokens", "token": created.token, "raw": created.raw},
+    )
+    # Not kept by the browser or a proxy: the value must not be shown a second time.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin_view
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), then revoke (POST). Revoking a revoked token changes nothing."""
+    token = get_object_or_404(ApiToken.objects.select_related("user").defer("key_hash"), pk=pk)
+    if request.method != "POST":
+        return page(request, "backoffice/token_revoke.html", {"section": "tokens", "token": token})
+    services.token_revoke(token=token, actor=_actor(request))
+    messages.success(request, gettext("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("backoffice:tokens")
+
+
+# --------------------------------------------------------------------------------------------
+# Webhooks
+
+
+@admin_view
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """The subscriptions, with an alert for those switched off after failing, and the delivery
+    log (bounded, newest first), filtered by status and subscription."""
+    subscriptions = list(
+        WebhookSubscription.objects.defer("secret").order_by("name", "pk")[:SUBSCRIPTIONS_SHOWN]
+    )
+    form = DeliveryFilterForm(request.GET or None, subscriptions=subscriptions)
+    deliveries = (
+        WebhookDelivery.objects.select_related("subscription", "complaint")
+        .only(
+            "pk",
+            "event_id",
+            "event_type",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_attempt_at",
+            "last_status_code",
+            "last_error",
+            "created_at",
+            "delivered_at",
+            "subscription__name",
+            "subscription__is_active",
+            "subscription__max_attempts",
+            "complaint__reference",
+        )
+        # Newest first by id (the rows are numbered as they are written): the primary key's
+        # index serves the order on a log that only grows.
+        .order_by("-pk")
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["state"]:
+            deliveries = deliveries.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["subscription"]:
+            deliveries = deliveries.filter(subscription_id=form.cleaned_data["subscription"])
+    result = paginate(deliveries, _page_number(request))  # type: ignore[arg-type]
+    switched_off = [
+        s for s in subscriptions if not s.is_active and s.failed_in_row >= s.disable_after
+    ]
+    return page(
+        request,
+        "backoffice/webhook_list.html",
+        {
+            "section": "webhooks",
+            "subscriptions": subscriptions,
+            "switched_off": switched_off,
+            "capped": len(subscriptions) >= SUBSCRIPTIONS_SHOWN,
+            "form": form,
+            "result": result,
+            "deliveries": result.rows,
+            "retryable": {
+                WebhookDelivery.State.FAILED,
+                WebhookDelivery.State.CANCELLED,
+                WebhookDelivery.State.RETRYING,
+            },
+        },
+    )
+
+
+def _back_to_webhooks(request: HttpRequest) -> HttpResponse:
+    """Back to the list with the filters and page it was posted from (kept in the query)."""
+    query = request.GET.urlencode()
+    return redirect(reverse("backoffice:webhooks") + (f"?{query}" if query else ""))
+
+
+@admin_view
+@require_POST
+def webhook_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(WebhookDelivery, pk=pk)
+    try:
+        services.webhook_delivery_retry(delivery=delivery, actor=_actor(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("The event will be sent again."))
+    return _back_to_webhooks(request)
+
+
+@admin_view
+@require_POST
+def webhook_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    services.webhook_subscription_enable(subscription=subscription, actor=_actor(request))
+    messages.success(
+        request, gettext("Subscription “%(name)s” is on.") % {"name": subscription.name}
+    )
+    return _back_to_webhooks(request)
+
+
+@admin_view
+@require_POST
+def webhook_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    form = SubscriptionDisableForm(request.POST)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+        return _back_to_webhooks(request)
+    reason = form.cleaned_data["reason"].strip() or gettext(
+        "Turned off by %(person)s in the back office."
+    ) % {"person": request.user.get_username()}
+    services.webhook_subscription_disable(
+        subscription=subscription, actor=_actor(request), reason=reason
+    )
+    messages.success(
+        request, gettext("Subscription “%(name)s” is off.") % {"name": subscription.name}
+    )
+    return _back_to_webhooks(request)
