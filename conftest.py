@@ -3,9 +3,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_defaults(settings):
-    """Tests read messages in English unless they ask for Vietnamese, and hash passwords fast."""
+    """Tests read messages in English unless they ask for Vietnamese, hash passwords fast and
+    read settings rows afresh."""
     from django.utils import translation
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change settings rows directly and expect the next call to see them.
+    settings.REDRESS_SETTINGS_MEMO_SECONDS = 0
     with translation.override("en"):
         yield

@@ -207,6 +207,9 @@ LOGGING = {
 }
 
 # Where complainants reach the portal (links in emails) and the domain of our Message-IDs.
+# Organisation settings, calendars, deadline policies, templates and webhook subscriptions are
+# remembered per process for this many seconds (redress.core.memo); 0 reads them every time.
+REDRESS_SETTINGS_MEMO_SECONDS = env_int("REDRESS_SETTINGS_MEMO_SECONDS", 10)
 REDRESS_PUBLIC_URL = env("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
 REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
 

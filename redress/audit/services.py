@@ -62,7 +62,9 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
+# No savepoint of its own: it runs inside a service's transaction, and if it fails the
+# service fails with it.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: Actor,

@@ -4,10 +4,11 @@ through the services; the admin never edits a complaint or its record."""
 from django.contrib import admin
 
 from redress.complaints.models import Category, Product
+from redress.core.admin import SettingsAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SettingsAdmin):
     list_display = ["code", "name_vi", "name_en", "parent", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name_vi", "name_en"]

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redress.audit.services import audit_record, jsonable
+from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
+from redress.complaints.effects import after_action
 from redress.complaints.models import (
     Category,
     Channel,
@@ -34,23 +36,27 @@ from redress.complaints.models import (
     Product,
     Reaction,
     Remedy,
-    SatisfactionResponse,
     RemedyType,
+    SatisfactionResponse,
     Severity,
     Status,
     VulnerableGroup,
 )
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.references import reference_next, tracking_code_hash, tracking_code_new
-from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
-from redress.complaints.effects import after_action
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import SAME, VISIBLE_TO_COMPLAINANT, Action, transition_check
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
+from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
-from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles, users_with_role
+from redress.core.selectors import (
+    organisation_get,
+    unit_descendant_ids,
+    user_roles,
+    users_with_role,
+)
 from redress.core.text import fold
 from redress.notifications.models import Notification
 from redress.notifications.services import message_email, notify_users, receipt_notify
@@ -307,7 +313,9 @@ def complainant_get_or_create(
     )
 
 
+@memo
 def default_intake_unit() -> OrgUnit:
+    """The top unit, which receives what names no unit (remembered: ``redress.core.memo``)."""
     unit = OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
     if unit is None:
         raise ValidationFailed(_("No organisation unit is configured to receive complaints."))

@@ -8,12 +8,15 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
+from redress.core.memo import memo
 from redress.core.models import Membership, Organisation, OrgUnit, User
 from redress.core.roles import Role
 
 
+@memo
 def organisation_get() -> Organisation:
-    """The organisation's settings; the row is created with defaults on first use."""
+    """The organisation's settings; the row is created with defaults on first use. Remembered
+    for a few seconds (``redress.core.memo``): read-only for callers."""
     organisation, _created = Organisation.objects.get_or_create(pk=1)
     return organisation
 

@@ -4,12 +4,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from redress.core.admin import SettingsAdmin
 from redress.notifications.models import MessageTemplate, OutboundEmail
 from redress.notifications.services import email_retry
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(SettingsAdmin):
     list_display = ["code", "language", "purpose", "name", "is_active", "updated_at"]
     list_filter = ["purpose", "language", "is_active"]
     search_fields = ["code", "name", "subject", "body"]

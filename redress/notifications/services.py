@@ -15,11 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template import Context, Engine
+from django.template import Context, Engine, Template
 from django.utils import formats, timezone, translation
 
+from redress.core.memo import memo
 from redress.core.models import User
 from redress.core.selectors import organisation_get
+from redress.core.tasks import enqueue_on_commit
 from redress.notifications.models import MessageTemplate, Notification, OutboundEmail
 
 # Admin-edited templates are rendered by an engine with no custom tags and no autoescape:
@@ -67,17 +69,25 @@ def format_local(value: dt.datetime | None, language: str) -> str:
         return formats.date_format(local, "DATETIME_FORMAT")
 
 
-def template_render(code: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of a template in the language, falling back to Vietnamese."""
-    template = (
+@memo
+def _template(code: str, language: str) -> tuple[Template, Template] | None:
+    """The compiled subject and body of the active template, falling back to Vietnamese."""
+    found = (
         MessageTemplate.objects.filter(code=code, language=language, is_active=True).first()
         or MessageTemplate.objects.filter(code=code, language="vi", is_active=True).first()
     )
+    if found is None:
+        return None
+    return _ENGINE.from_string(found.subject), _ENGINE.from_string(found.body)
+
+
+def template_render(code: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) of a template in the language, falling back to Vietnamese."""
+    template = _template(code, language)
     if template is None:
         raise LookupError(f"no active message template {code!r}")
     ctx = Context(context)
-    subject = _ENGINE.from_string(template.subject).render(ctx)
-    body = _ENGINE.from_string(template.body).render(ctx)
+    subject, body = (part.render(ctx) for part in template)
     return " ".join(subject.split()), body
 
 
@@ -105,12 +115,13 @@ def complainant_email(
     extra: dict[str, Any] | None = None,
     in_reply_to: str = "",
     secrets: tuple[str, ...] = (),
+    first: bool = False,
 ) -> OutboundEmail | None:
     """Render template ``code`` for the complainant, record it on the complaint and queue it.
 
     Does nothing when the complainant gave no email address. Call inside the service's
     transaction: the message and the outbox row commit with the action, and sending starts
-    only after the commit.
+    only after the commit. ``first``: the complaint has no earlier message to answer.
     """
     from redress.complaints.models import Channel, Message
 
@@ -125,6 +136,10 @@ def complainant_email(
     recorded = body
     for secret in secrets:
         recorded = recorded.replace(secret, "••••")
+    # The thread is looked up before this message exists, and the Message-ID is chosen first:
+    # one INSERT per row, nothing to update afterwards.
+    parent = in_reply_to or ("" if first else thread_parent(complaint))
+    message_id = make_msgid(domain=settings.REDRESS_MAIL_DOMAIN)
     message = Message.objects.create(
         complaint=complaint,
         direction=Message.Direction.OUTBOUND,
@@ -132,6 +147,7 @@ def complainant_email(
         subject=tagged[:300],
         body=recorded,
         created_at=timezone.now(),
+        email_message_id=message_id,
         delivery_state=OutboundEmail.State.QUEUED,
     )
     email = OutboundEmail.objects.create(
@@ -140,13 +156,11 @@ def complainant_email(
         to=person.email,
         subject=tagged[:300],
         body=body,
-        email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
-        in_reply_to=in_reply_to or thread_parent(complaint, exclude=message.pk),
+        email_message_id=message_id,
+        in_reply_to=parent,
         template_code=code,
     )
-    message.email_message_id = email.email_message_id
-    message.save(update_fields=["email_message_id"])
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    _enqueue(email.pk)
     return email
 
 
@@ -169,7 +183,7 @@ def message_email(*, message: Any) -> OutboundEmail | None:
     message.email_message_id = email.email_message_id
     message.delivery_state = OutboundEmail.State.QUEUED
     message.save(update_fields=["email_message_id", "delivery_state"])
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    _enqueue(email.pk)
     return email
 
 
@@ -190,7 +204,7 @@ def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
 def _enqueue(email_id: int) -> None:
     from redress.notifications.tasks import deliver_email
 
-    deliver_email.enqueue(email_id)
+    enqueue_on_commit(deliver_email, email_id)
 
 
 def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | None:
@@ -204,6 +218,7 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
             "tracking_url": tracking_url(complaint.reference, tracking_code, language),
         },
         secrets=(tracking_code,),
+        first=True,
     )
 
 
@@ -223,7 +238,7 @@ def email_retry(*, email: OutboundEmail) -> bool:
         from redress.complaints.models import Message
 
         Message.objects.filter(pk=locked.message_id).update(delivery_state=locked.state)
-    transaction.on_commit(lambda: _enqueue(locked.pk))
+    _enqueue(locked.pk)
     return True
 
 

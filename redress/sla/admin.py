@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import Channel, Priority
+from redress.core.admin import SettingsAdmin
 from redress.sla.models import (
     BusinessCalendar,
     CalendarOverride,
@@ -63,7 +64,7 @@ def year_overview(row: BusinessCalendar, year: int) -> SafeString:
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(SettingsAdmin):
     list_display = ["name", "time_zone", "country", "is_24_7", "is_default", "days_off_this_year"]
     inlines = [CalendarOverrideInline]
     readonly_fields = ["this_year", "next_year"]
@@ -129,7 +130,7 @@ STATUTORY_LOCKED = ["negotiation_request", "decision_amount", "decision_unit", "
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(SettingsAdmin):
     form = SlaPolicyForm
     list_display = ["name", "rank", "is_active", "is_statutory", "targets"]
     list_filter = ["is_active"]

@@ -108,6 +108,11 @@ class WorkCalendar:
     public_working_days: Container[dt.date] = field(default_factory=frozenset)
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)
     always_open: bool = False
+    # Working periods per day, filled as days are asked for: deadline arithmetic walks the same
+    # few weeks for every complaint, and a calendar is kept per process (redress.core.memo).
+    _periods: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         previous_end: dt.time | None = None
@@ -162,7 +167,14 @@ class WorkCalendar:
     # Working periods
 
     def periods_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-        """The working periods of ``day`` as UTC instants (none on a day off)."""
+        """The working periods of ``day`` as UTC instants (none on a day off). Callers must
+        not change the list."""
+        known = self._periods.get(day)
+        if known is None:
+            known = self._periods[day] = self._compute_periods(day)
+        return known
+
+    def _compute_periods(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         if not self.is_working_day(day):
             return []
         if self.always_open:

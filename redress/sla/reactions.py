@@ -25,7 +25,8 @@ def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
     stop and restart the clocks on pause and resume; record each stage's outcome when done."""
     action = event.action
     if action == "receive":
-        services.sla_clocks_start(complaint=complaint)
+        # A complaint is received once, with no clocks and no pauses yet.
+        services.sla_clocks_open(complaint=complaint)
         return
     if action == "pause":
         services.sla_pause_start(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from redress.core.memo import memo
 from redress.sla.calendar import PublicDays, WorkCalendar
 from redress.sla.models import BusinessCalendar, SlaPolicy, StageClock
 from redress.sla.rules import DUE_FIELDS, Stage
@@ -87,14 +88,27 @@ def work_calendar(row: BusinessCalendar | None) -> WorkCalendar:
     )
 
 
+@memo
 def calendar_for_unit(unit_id: int | None) -> WorkCalendar:
+    """The unit's working calendar (remembered for a few seconds: ``redress.core.memo``)."""
     return work_calendar(calendar_row_for_unit(unit_id))
+
+
+@memo
+def _parents(model: type) -> dict[int, int | None]:
+    return dict(model.objects.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
+
+
+@memo
+def _active_policies() -> list[SlaPolicy]:
+    policies = SlaPolicy.objects.filter(is_active=True).prefetch_related("categories", "units")
+    return list(policies.order_by("rank", "code"))
 
 
 def _ancestors(model: type, pk: int | None) -> set[int]:
     if pk is None:
         return set()
-    parents = dict(model.objects.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
+    parents = _parents(model)
     found: set[int] = set()
     current: int | None = pk
     while current is not None and current not in found:
@@ -138,8 +152,7 @@ def policy_for(complaint: Complaint) -> SlaPolicy | None:
 
     categories = _ancestors(Category, complaint.category_id)
     units = _ancestors(OrgUnit, complaint.unit_id)
-    policies = SlaPolicy.objects.filter(is_active=True).prefetch_related("categories", "units")
-    for policy in policies.order_by("rank", "code"):
+    for policy in _active_policies():
         if policy_matches(policy, complaint, categories=categories, units=units):
             return policy
     return None

@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from redress.core.memo import memo_clear, memo_wait
 from redress.core.roles import Role
+from redress.core.tasks import enqueue_on_commit
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import ClockPause, DeadlineNotice, EscalationLevel, SlaPolicy, StageClock
 from redress.sla.rules import (
@@ -132,35 +134,29 @@ def _next_check(clock: StageClock) -> dt.datetime | None:
 
 
 def _schedule(clock: StageClock) -> None:
-    """Queue the clock's own check task for its next instant, after the commit."""
-    when = clock.next_check_at
-    if when is None:
-        return
-    clock_id = clock.pk
+    """Queue the clock's own check task for its next instant, with the transaction."""
+    from redress.sla.tasks import enqueue_check
 
-    def enqueue() -> None:
-        from redress.sla.tasks import enqueue_check
-
-        enqueue_check(clock_id, when)
-
-    transaction.on_commit(enqueue)
+    if clock.next_check_at is not None:
+        enqueue_check(clock.pk, clock.next_check_at)
 
 
-def _apply_plan(clock: StageClock, plan: Plan) -> None:
+def _set_plan(clock: StageClock, plan: Plan) -> None:
     clock.policy = plan.policy
     clock.target_amount = plan.target.amount if plan.target else None
     clock.target_unit = plan.target.unit if plan.target else ""
     clock.statutory = plan.statutory
     clock.due_at = plan.due_at
     clock.near_due_at = plan.near_due_at
-    previous = clock.next_check_at
     clock.next_check_at = _next_check(clock)
-    if clock.pk is None:
-        clock.save()
-        _schedule(clock)
-        return
+
+
+def _apply_plan(clock: StageClock, plan: Plan) -> None:
+    previous = clock.next_check_at
+    new = clock.pk is None
+    _set_plan(clock, plan)
     clock.save()
-    if clock.next_check_at != previous:
+    if new or clock.next_check_at != previous:
         _schedule(clock)
 
 
@@ -173,9 +169,14 @@ def sla_clocks_start(*, complaint: Complaint) -> list[StageClock]:
     """Start the four stage clocks at receipt. Idempotent: clocks that exist are recomputed."""
     if StageClock.objects.filter(complaint=complaint).exists():
         return sla_clocks_recompute(complaint=complaint)
+    return sla_clocks_open(complaint=complaint, pauses=_pauses(complaint))
+
+
+def sla_clocks_open(*, complaint: Complaint, pauses: Sequence[Pause] = ()) -> list[StageClock]:
+    """Start the four stage clocks of a complaint that has none (on receipt: no pauses yet),
+    in one INSERT, and copy the deadlines onto the complaint."""
     calendar = calendar_for_unit(complaint.unit_id)
     policy = policy_for(complaint)
-    pauses = _pauses(complaint)
     clocks = []
     for stage in Stage:
         plan = plan_stage(
@@ -190,8 +191,12 @@ def sla_clocks_start(*, complaint: Complaint) -> list[StageClock]:
         clock = StageClock(
             complaint=complaint, stage=stage, round=1, started_at=complaint.received_at
         )
-        _apply_plan(clock, plan)
+        _set_plan(clock, plan)
         clocks.append(clock)
+    StageClock.objects.bulk_create(clocks)
+    from redress.sla.tasks import enqueue_checks
+
+    enqueue_checks([(c.pk, c.next_check_at) for c in clocks if c.next_check_at is not None])
     _sync_complaint(complaint, clocks)
     return clocks
 
@@ -434,26 +439,49 @@ RECOMPUTE_BATCH = 200
 
 def sla_recompute_schedule(*, unit_ids: Iterable[int] | None = None) -> int:
     """After a policy or calendar was edited: queue the recomputation of the open complaints
-    (of ``unit_ids``, or all), in batches, once the edit has committed. Returns how many."""
+    (of ``unit_ids``, or all), in batches, once the edit has committed. Returns how many.
+
+    Other processes remember settings for a few seconds (``redress.core.memo``), so a complaint
+    received meanwhile may get the old deadlines: the recomputation runs once every process
+    has forgotten them, and covers the complaints received until then as well."""
     from redress.complaints.models import Complaint, Status
 
+    memo_clear()
+    now = timezone.now()
+    units = None if unit_ids is None else list(unit_ids)
     open_complaints = Complaint.objects.exclude(status=Status.CLOSED)
-    if unit_ids is not None:
-        open_complaints = open_complaints.filter(unit_id__in=list(unit_ids))
+    if units is not None:
+        open_complaints = open_complaints.filter(unit_id__in=units)
     ids = list(open_complaints.order_by("pk").values_list("pk", flat=True))
     batches = [ids[i : i + RECOMPUTE_BATCH] for i in range(0, len(ids), RECOMPUTE_BATCH)]
+    later = now + dt.timedelta(seconds=memo_wait())
 
     def enqueue() -> None:
-        from redress.sla.tasks import recompute_complaints
+        from redress.sla.tasks import recompute_complaints, recompute_received_since
 
-        for batch in batches:
-            try:
-                recompute_complaints.enqueue(batch)
-            except Exception:
-                # The deadlines stay as they were until the next change; say so loudly.
-                logger.exception("Could not queue the recomputation of %s complaints", len(batch))
+        try:
+            for batch in batches:
+                recompute_complaints.using(run_after=later).enqueue(batch)
+            if memo_wait():
+                recompute_received_since.using(run_after=later).enqueue(now.isoformat(), units)
+        except Exception:
+            # The deadlines stay as they were until the next change; say so loudly.
+            logger.exception("Could not queue the recomputation of %s complaints", len(ids))
 
     transaction.on_commit(enqueue)
+    return len(ids)
+
+
+def sla_recompute_received_since(*, since: dt.datetime, unit_ids: list[int] | None) -> int:
+    """Recompute the open complaints received since ``since`` (of ``unit_ids``, or all)."""
+    from redress.complaints.models import Complaint, Status
+
+    received = Complaint.objects.filter(received_at__gte=since).exclude(status=Status.CLOSED)
+    if unit_ids is not None:
+        received = received.filter(unit_id__in=unit_ids)
+    ids = list(received.values_list("pk", flat=True))
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        sla_recompute_complaints(complaint_ids=ids[start : start + RECOMPUTE_BATCH])
     return len(ids)
 
 
@@ -630,14 +658,9 @@ def _send(
         dedupe_key=f"sla:{clock.pk}:{due.kind}:{due.level.level}",
     )
     if any(user.email for user in recipients):
-        notice_id = notice.pk
+        from redress.sla.tasks import email_notice
 
-        def enqueue() -> None:
-            from redress.sla.tasks import email_notice
-
-            email_notice.enqueue(notice_id)
-
-        transaction.on_commit(enqueue)
+        enqueue_on_commit(email_notice, notice.pk)
     return notice
 
 

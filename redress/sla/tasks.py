@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.exceptions import InvalidTaskError
 
+from redress.core.tasks import enqueue_all_on_commit
 from redress.sla import services
 
 logger = logging.getLogger(__name__)
@@ -37,15 +40,25 @@ def _retry_later(task_obj: object, attempt: int, *args: object) -> None:
 
 
 def enqueue_check(clock_id: int, when: dt.datetime) -> None:
-    """Queue ``check_clock`` to run at ``when``. Never raises: if the queue is unreachable the
-    next check time is already stored on the clock and the sweep will find it."""
-    try:
-        run = check_clock if when <= timezone.now() else check_clock.using(run_after=when)
-        run.enqueue(clock_id)
-    except Exception:
-        logger.exception(
-            "Could not queue the SLA check of clock %s; the sweep will do it", clock_id
-        )
+    """Queue ``check_clock`` to run at ``when``, with the current transaction."""
+    enqueue_checks([(clock_id, when)])
+
+
+def enqueue_checks(checks: Sequence[tuple[int, dt.datetime]]) -> None:
+    """Queue ``check_clock`` for each (clock id, instant), with the current transaction.
+    Should the queue be unreachable, each next check time is already stored on its clock and
+    the sweep finds it."""
+    now = timezone.now()
+    calls = []
+    for clock_id, when in checks:
+        try:
+            run = check_clock if when <= now else check_clock.using(run_after=when)
+        except InvalidTaskError:
+            # A backend that cannot wait (the immediate one, in development): the sweep checks.
+            continue
+        calls.append((run, (clock_id,)))
+    if calls:
+        enqueue_all_on_commit(calls)
 
 
 @task()
@@ -70,6 +83,18 @@ def recompute_complaints(complaint_ids: list[int], attempt: int = 1) -> int:
         return services.sla_recompute_complaints(complaint_ids=complaint_ids)
     except Exception:
         _retry_later(recompute_complaints, attempt, complaint_ids)
+        raise
+
+
+@task()
+def recompute_received_since(since: str, unit_ids: list[int] | None, attempt: int = 1) -> int:
+    """Recompute the complaints received while other processes still had the old settings."""
+    try:
+        return services.sla_recompute_received_since(
+            since=dt.datetime.fromisoformat(since), unit_ids=unit_ids
+        )
+    except Exception:
+        _retry_later(recompute_received_since, attempt, since, unit_ids)
         raise
 
 

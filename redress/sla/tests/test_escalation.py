@@ -213,10 +213,11 @@ def test_notices_are_emailed_once_in_the_recipients_language(
     with django_capture_on_commit_callbacks(execute=True):
         run_queued_tasks()
         run_queued_tasks()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [org.handler.email]
-    assert complaint.reference in mail.outbox[0].subject
-    assert "Sắp đến hạn" in mail.outbox[0].subject
+    # (The complainant's receipt leaves through the same queue.)
+    to_handler = [m for m in mail.outbox if org.handler.email in m.to]
+    assert len(to_handler) == 1
+    assert complaint.reference in to_handler[0].subject
+    assert "Sắp đến hạn" in to_handler[0].subject
 
 
 def test_a_breach_is_published_to_webhooks_once(org, clock, django_capture_on_commit_callbacks):

@@ -23,11 +23,10 @@ logger = logging.getLogger(__name__)
 
 def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
     """What the worker runs every minute."""
-    from redress.sla.services import sla_sweep
-
     from redress.intake.tasks import mail_sweep
     from redress.integrations.tasks import webhooks_flush
     from redress.notifications.tasks import outbox_flush
+    from redress.sla.services import sla_sweep
 
     return [
         ("sla sweep", sla_sweep),
