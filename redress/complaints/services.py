@@ -171,6 +171,8 @@ def _record(
         data=data,
         visible_to_complainant=action in VISIBLE_TO_COMPLAINANT,
     )
+    after_action(complaint, event)
+    # Last: the audit chain's head stays locked until commit, and every writer waits for it.
     audit_before, audit_after = _diff(before, _snapshot(complaint))
     audit_record(
         actor=actor,
@@ -181,7 +183,6 @@ def _record(
         after={**audit_after, "event": event.pk, **({"data": data} if data else {})},
         at=at,
     )
-    after_action(complaint, event)
     return event
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.core.actors import Actor
+from redress.core.admin import SettingsAdmin
 from redress.core.errors import ApplicationError
 from redress.core.models import User
 from redress.integrations import services
@@ -148,7 +149,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(SettingsAdmin):
     form = WebhookSubscriptionForm
     list_display = ["name", "url", "state", "failed_in_row", "last_success_at", "disabled_at"]
     list_filter = ["is_active"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from redress.audit.services import audit_record, jsonable
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, ValidationFailed
+from redress.core.memo import memo, memo_clear
 from redress.core.models import User
 from redress.integrations.models import (
     ApiToken,
@@ -247,6 +248,7 @@ def webhook_subscription_create(
         target_label=subscription.name,
         after={"url": subscription.url, "events": subscription.events},
     )
+    memo_clear()  # events published from now on see the change in this process
     return subscription
 
 
@@ -270,6 +272,7 @@ def webhook_subscription_enable(
         before=before,
         after={"is_active": True, "failed_in_row": 0},
     )
+    memo_clear()  # events published from now on see the change in this process
     return locked
 
 
@@ -299,6 +302,7 @@ def webhook_subscription_disable(
         after={"is_active": False, "reason": reason},
     )
     _alert_admins(locked)
+    memo_clear()  # events published from now on see the change in this process
     return locked
 
 
@@ -376,6 +380,13 @@ def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+@memo
+def _active_subscriptions() -> list[WebhookSubscription]:
+    """Who listens, read for every lifecycle event: remembered a few seconds per process. A
+    delivery queued for a subscription switched off meanwhile is not sent (see the task)."""
+    return list(WebhookSubscription.objects.filter(is_active=True).only("pk", "events"))
+
+
 def events_publish(
     complaint: Complaint | None, events: Sequence[tuple[str, dict[str, Any]]]
 ) -> int:
@@ -386,7 +397,7 @@ def events_publish(
     """
     if not events:
         return 0
-    subscriptions = list(WebhookSubscription.objects.filter(is_active=True).only("pk", "events"))
+    subscriptions = _active_subscriptions()
     if not subscriptions:
         return 0
     snapshot: dict[str, Any] | None = None
