@@ -7,21 +7,33 @@ entry here; what it does lives in its own app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from redress.complaints.models import Complaint, ComplaintEvent
 
-
-def after_action(complaint: Complaint, event: ComplaintEvent) -> None:
-    for reactor in _reactors():
-        reactor(complaint, event)
+Reactor = Callable[["Complaint", "ComplaintEvent"], None]
 
 
-def _reactors() -> list:  # type: ignore[type-arg]
+def after_action(
+    complaint: Complaint, event: ComplaintEvent, *, before_publishing: Callable[[], None] | None = None
+) -> None:
+    """Deadlines first: they need only the complaint's identity. Then ``before_publishing``
+    (receipt uses it to take the gap-free reference as late as possible), then mail to the
+    complainant and webhooks, which show the reference."""
+    deadlines, mail, webhooks = _reactors()
+    deadlines(complaint, event)
+    if before_publishing is not None:
+        before_publishing()
+    mail(complaint, event)
+    webhooks(complaint, event)
+
+
+def _reactors() -> tuple[Reactor, Reactor, Reactor]:
     # Imported late: these apps import complaints' models.
     from redress.integrations.reactions import on_complaint_event as webhooks_reaction
     from redress.notifications.reactions import on_complaint_event as notifications_reaction
     from redress.sla.reactions import on_complaint_event as sla_reaction
 
-    return [sla_reaction, notifications_reaction, webhooks_reaction]
+    return sla_reaction, notifications_reaction, webhooks_reaction

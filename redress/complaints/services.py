@@ -8,6 +8,7 @@ in the same transaction. A refused action raises an ``ApplicationError`` and cha
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -154,8 +155,10 @@ def _record(
     data: dict[str, Any] | None = None,
     method: str = "",
     at: dt.datetime | None = None,
+    before_publishing: Callable[[], None] | None = None,
 ) -> ComplaintEvent:
-    """Write the follow-up event and the audit entry of one action."""
+    """Write the follow-up event and the audit entry of one action (``before_publishing``: see
+    ``effects.after_action``)."""
     at = at or timezone.now()
     data = jsonable(data or {})
     event = ComplaintEvent.objects.create(
@@ -171,7 +174,7 @@ def _record(
         data=data,
         visible_to_complainant=action in VISIBLE_TO_COMPLAINANT,
     )
-    after_action(complaint, event)
+    after_action(complaint, event, before_publishing=before_publishing)
     # Last: the audit chain's head stays locked until commit, and every writer waits for it.
     audit_before, audit_after = _diff(before, _snapshot(complaint))
     audit_record(
@@ -375,11 +378,10 @@ def complaint_receive(
     _check_permission(actor, None, Action.RECEIVE, unit=unit)
     organisation = organisation_get()
     at = received_at or timezone.now()
-    reference = reference_next(prefix=organisation.reference_prefix, received_at=at, time_zone=organisation.time_zone)
     code = tracking_code_new()
     complaint = Complaint(
-        reference=reference,
-        tracking_code_hash=tracking_code_hash(reference, code),
+        # Provisional and unique; the gap-free reference replaces it before anything shows it.
+        reference=f"~{uuid.uuid4().hex[:30]}",
         status=Status.RECEIVED,
         channel=channel,
         received_at=at,
@@ -410,8 +412,23 @@ def complaint_receive(
         complaint.priority = Priority.URGENT
         complaint.severity = Severity.HIGH
     became_significant = _flag_significance(complaint)
-    complaint.search_text = _search_text(complaint)
     complaint.save(force_insert=True)
+
+    def reference_assign() -> None:
+        # The year's counter stays locked until commit (references are gap-free), so every other
+        # intake waits from here on: it is taken after the deadlines are set, leaving under the
+        # lock only the work that shows the reference (mail, webhooks, audit).
+        complaint.reference = reference_next(
+            prefix=organisation.reference_prefix, received_at=at, time_zone=organisation.time_zone
+        )
+        complaint.tracking_code_hash = tracking_code_hash(complaint.reference, code)
+        complaint.search_text = _search_text(complaint)
+        Complaint.objects.filter(pk=complaint.pk).update(
+            reference=complaint.reference,
+            tracking_code_hash=complaint.tracking_code_hash,
+            search_text=complaint.search_text,
+        )
+
     _record(
         complaint=complaint,
         actor=actor,
@@ -421,6 +438,7 @@ def complaint_receive(
         data={"channel": channel, "negotiation_request": is_negotiation_request, "attachments": len(files)},
         method=channel,
         at=at,
+        before_publishing=reference_assign,
     )
     attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
     receipt_notify(complaint=complaint, tracking_code=code)
@@ -525,9 +543,12 @@ def complaint_assign(
                     _("%(name)s does not handle complaints of this unit.") % {"name": owner},
                     fields={"owner": [_("Not a handler of this unit.")]},
                 )
-            if actor.user is not None and owner.pk != actor.user.pk:
-                if Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c):
-                    raise NotPermitted(_("Only a complaints manager can assign a complaint to someone else."))
+            if (
+                actor.user is not None
+                and owner.pk != actor.user.pk
+                and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c)
+            ):
+                raise NotPermitted(_("Only a complaints manager can assign a complaint to someone else."))
         if unit is not None and actor.user is not None and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c):
             raise NotPermitted(_("Only a complaints manager can move a complaint to another unit."))
         c.unit = new_unit
