@@ -385,7 +385,7 @@ PARTS = [
     ("    complaint_receive", "redress/complaints/services.py", "complaint_receive"),
     ("      reference_next (counter lock)", "redress/complaints/references.py", "reference_next"),
     ("      audit_record", "redress/audit/services.py", "audit_record"),
-    ("      SLA: sla_clocks_start", "redress/sla/services.py", "sla_clocks_start"),
+    ("      SLA: sla_clocks_open (clocks, check tasks)", "redress/sla/services.py", "sla_clocks_open"),
     (
         "      receipt_notify (template, message, outbox)",
         "redress/notifications/services.py",
@@ -393,7 +393,8 @@ PARTS = [
     ),
     ("      webhooks: events_publish", "redress/integrations/services.py", "events_publish"),
     ("      organisation_get (all calls)", "redress/core/selectors.py", "organisation_get"),
-    ("  tasks enqueued after commit (django-tasks-db)", "django_tasks/base.py", "enqueue"),
+    ("      check tasks, one INSERT", "redress/core/tasks.py", "enqueue_all_on_commit"),
+    ("      email task", "redress/core/tasks.py", "enqueue_on_commit"),
     ("token_authenticate", "redress/integrations/services.py", "token_authenticate"),
     ("rate_limit_check", "redress/api/auth.py", "rate_limit_check"),
     ("ninja: parse and validate the body", "ninja/operation.py", "_get_values"),
