@@ -1,6 +1,7 @@
 """Who complains, and about what: complainants, categories, products and services."""
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models.choices import Channel, VulnerableGroup
@@ -29,6 +30,8 @@ class Complainant(models.Model):
     class Meta:
         verbose_name = _("complainant")
         verbose_name_plural = _("complainants")
+        # Intake finds a returning complainant by email regardless of case (email__iexact).
+        indexes = [models.Index(Upper("email"), name="complainant_email_ci")]
 
     def __str__(self) -> str:
         return self.full_name

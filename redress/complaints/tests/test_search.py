@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from redress.complaints.models import Complainant
 from redress.complaints.search import complaint_search, search_terms
 from redress.complaints.testing import make_team, receive
 from redress.core.testing import ComplainantFactory
@@ -81,3 +82,21 @@ def test_postgres_serves_the_search_from_the_trigram_index(team, bill):
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = queryset.explain()
     assert "complaint_search_trgm" in plan
+
+
+def test_a_returning_complainant_is_found_by_email_through_its_index():
+    from redress.complaints.services import complainant_get_or_create
+
+    first = complainant_get_or_create(full_name="Lê Văn Bình", email="Binh.Le@Example.vn")
+    again = complainant_get_or_create(full_name="Lê Văn Bình", email="binh.le@example.VN")
+    assert again.pk == first.pk
+
+    if not settings.IS_POSTGRES:
+        return  # SQLite matches iexact with LIKE, which no expression index serves
+    # A million complainants: the look-up must not scan them all. (Tiny tables make a scan
+    # cheaper than any index, so the planner is told to avoid scans.)
+    queryset = Complainant.objects.filter(email__iexact="binh.le@example.vn")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "complainant_email_ci" in plan
