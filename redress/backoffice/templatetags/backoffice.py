@@ -21,6 +21,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.transitions import Action
 from redress.integrations.models import EventType, Scope
+from redress.notifications.models import OutboundEmail
 
 register = template.Library()
 
@@ -36,6 +37,7 @@ _VOCABULARIES: dict[str, Any] = {
     "pause_reason": PauseReason,
     "scope": Scope,
     "webhook_event": EventType,
+    "delivery": OutboundEmail.State,
 }
 
 # Keys of event data shown in the timeline, with their labels and vocabularies.

@@ -91,6 +91,24 @@ def test_reply_by_email_goes_to_the_outbox(team, signed_in):
     assert OutboundEmail.objects.filter(message=message).exists()
 
 
+def test_each_email_shows_its_delivery_state_in_the_readers_language(team, signed_in):
+    from redress.notifications.models import OutboundEmail
+
+    team.handler.language = "vi"
+    team.handler.save()
+    complaint = receive(team).complaint
+    receipt = OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
+    url = reverse("backoffice:complaint", args=[complaint.reference])
+
+    page = signed_in(team.handler).get(url).content.decode()
+    assert '<span class="delivery delivery-queued">Đang chờ gửi</span>' in page
+
+    OutboundEmail.objects.filter(pk=receipt.pk).update(state="failed")
+    Message.objects.filter(pk=receipt.message_id).update(delivery_state="failed")
+    page = signed_in(team.handler).get(url).content.decode()
+    assert '<span class="delivery delivery-failed">Gửi thất bại</span>' in page
+
+
 def test_note_with_a_file_and_the_file_is_behind_the_gate(team, signed_in, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
