@@ -25,6 +25,7 @@ urlpatterns = [
     path("queue/<slug:queue>/export/", queues.export, name="export"),
     path("search/", misc.search, name="search"),
     path("notifications/", misc.notifications, name="notifications"),
+    path("notifications/read/", misc.notifications_read, name="notifications_read"),
     path("intake/", intake.intake, name="intake"),
     path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
     path("intake/<str:reference>/done/", intake.intake_done, name="intake_done"),

@@ -81,6 +81,32 @@ def test_notices_page_query_count_is_fixed(team, signed_in, django_assert_num_qu
         assert client.get(reverse("backoffice:notifications")).status_code == 200
 
 
+def test_notices_are_marked_read_one_or_all_and_only_ones_own(team, signed_in):
+    from redress.notifications.models import Notification
+
+    for _ in range(3):
+        receive(team, health_safety=True)  # significant: managers and top management are told
+    mine = list(Notification.objects.filter(recipient=team.manager).order_by("pk"))
+    others = Notification.objects.filter(recipient=team.top, read_at__isnull=True).count()
+    assert len(mine) == 3 and others == 3
+    client = signed_in(team.manager)
+    url = reverse("backoffice:notifications_read")
+
+    page = client.get(reverse("backoffice:notifications")).content.decode()
+    assert f'name="id" value="{mine[0].pk}"' in page and 'name="all"' in page
+    # Someone else's notice id is ignored: nobody marks another person's notices.
+    theirs = Notification.objects.filter(recipient=team.top).first()
+    response = client.post(url, {"id": [str(mine[0].pk), str(theirs.pk)]}, follow=True)
+    assert "Đã đánh dấu 1 thông báo là đã đọc." in response.content.decode()  # their language
+    assert Notification.objects.filter(recipient=team.manager, read_at__isnull=True).count() == 2
+    assert Notification.objects.filter(recipient=team.top, read_at__isnull=True).count() == 3
+
+    client.post(url, {"all": "1"})
+    assert Notification.objects.filter(recipient=team.manager, read_at__isnull=True).count() == 0
+    assert Notification.objects.filter(recipient=team.top, read_at__isnull=True).count() == 3
+    assert client.get(url).status_code == 405
+
+
 def test_search_by_reference_opens_the_complaint(team, signed_in):
     complaint = receive(team).complaint
     response = signed_in(team.handler).get(reverse("backoffice:search") + f"?q={complaint.reference}")

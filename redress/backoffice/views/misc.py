@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from redress.backoffice.views.common import page, staff_view
 from redress.backoffice.views.queues import _page_number, rows_for
@@ -39,3 +42,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
         Notification.objects.filter(recipient=request.user).select_related("complaint").order_by("-created_at")[:100]
     )
     return page(request, "backoffice/notifications.html", {"notices": notices})
+
+
+@require_POST
+@staff_view
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark the person's notices read: the ones ticked (``id``), or all with ``all``."""
+    from redress.notifications.services import notification_mark_read
+
+    ids = None if request.POST.get("all") else [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    count = notification_mark_read(user=request.user, ids=ids)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        ngettext("%(count)s notice marked read.", "%(count)s notices marked read.", count) % {"count": count},
+    )
+    return redirect("backoffice:notifications")
