@@ -24,8 +24,9 @@ from redress.complaints.transitions import allowed_actions
 from redress.core.errors import ValidationFailed
 from redress.core.models import User
 from redress.integrations.models import ApiToken, Scope
+from redress.sla.selectors import overdue_q as sla_overdue_q
 
-# Each stage's deadline and the time that meets it.
+# Each stage's deadline and the time that meets it (as in redress.sla.selectors.overdue_q).
 _MILESTONES = (
     ("acknowledge_due_at", "acknowledged_at"),
     ("assess_due_at", "assessed_at"),
@@ -35,15 +36,13 @@ _MILESTONES = (
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open complaints with a deadline passed and its milestone not yet reached."""
-    missed = Q()
-    for due, done in _MILESTONES:
-        missed |= Q(**{f"{done}__isnull": True, f"{due}__lt": now})
-    return Q(status__in=OPEN_STATUSES) & missed
+    """Open complaints that are late, as the deadline engine (and the back office) define it."""
+    return Q(status__in=OPEN_STATUSES) & sla_overdue_q(now)
 
 
 def is_overdue(complaint: Complaint, now: dt.datetime) -> bool:
-    if complaint.status not in OPEN_STATUSES:
+    """``overdue_q`` for one complaint already read."""
+    if complaint.status not in OPEN_STATUSES or complaint.paused_at is not None:
         return False
     for due, done in _MILESTONES:
         deadline = getattr(complaint, due)

@@ -413,6 +413,12 @@ def test_list_filters(team, api_as):
     assert acknowledged.reference not in _references(api.get("/complaints", {"owner": "none"}))
     assert _references(api.get("/complaints", {"overdue": "true"})) == [plain.reference]
     assert plain.reference not in _references(api.get("/complaints", {"overdue": "false"}))
+    # A stopped clock cannot be late: the same rule as the back office's "overdue" queue.
+    from redress.complaints.services import complaint_pause
+
+    complaint_pause(complaint=plain, actor=Actor.for_user(team.manager), reason="third_party")
+    assert _references(api.get("/complaints", {"overdue": "true"})) == []
+    assert api.get(f"/complaints/{plain.reference}").json()["overdue"] is False
     assert _references(api.get("/complaints", {"q": "thai do khong tot"})) == [accents.reference]
     assert _references(api.get("/complaints", {"q": "le van duc"})) == [accents.reference]
     assert _references(api.get("/complaints", {"unit": team.unit.code, "q": plain.reference})) == [
