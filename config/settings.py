@@ -36,6 +36,8 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("REDRESS_DEBUG", False)
 # The demo key is only for a laptop; production sets REDRESS_SECRET_KEY.
 SECRET_KEY = env("REDRESS_SECRET_KEY", "redress-demo-insecure-key-change-me")  # noqa: S105
+# Seals stored secrets such as mailbox passwords (redress.core.sealing); SECRET_KEY when empty.
+REDRESS_SEALING_KEY = env("REDRESS_SEALING_KEY", "")
 ALLOWED_HOSTS = [h for h in env("REDRESS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("REDRESS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from redress.core.actors import Actor
 from redress.core.errors import Conflict
+from redress.core.sealing import seal
 from redress.intake.admin_import import ImportBatchAdmin
 from redress.intake.imap import mailbox_poll
 from redress.intake.models import ImportBatch, InboundEmail, Mailbox
@@ -46,8 +47,9 @@ class MailboxForm(forms.ModelForm):
         ]
 
     def clean_password(self) -> str:
+        # Stored sealed (redress.core.sealing); the form never shows it back.
         value = self.cleaned_data.get("password") or ""
-        return value or (self.instance.password if self.instance.pk else "")
+        return seal(value) if value else (self.instance.password if self.instance.pk else "")
 
 
 @admin.register(Mailbox)

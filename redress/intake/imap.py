@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from redress.core.sealing import Unsealable, unseal
 from redress.intake.mail import mail_ingest
 from redress.intake.models import InboundEmail, Mailbox
 
@@ -79,7 +80,13 @@ def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
     try:
         client = _connect(mailbox)
         try:
-            _check(*client.login(mailbox.username, mailbox.password), what="LOGIN")
+            try:
+                password = unseal(mailbox.password)
+            except Unsealable:
+                raise MailboxError(
+                    "the stored password was sealed with another key; enter it again"
+                ) from None
+            _check(*client.login(mailbox.username, password), what="LOGIN")
             _check(*client.select(_quote(mailbox.folder)), what=f"SELECT {mailbox.folder}")
             validity = int(bytes((client.untagged_responses.get("UIDVALIDITY") or [b"0"])[0]))  # type: ignore[arg-type]
             last_uid = mailbox.last_uid if mailbox.uid_validity == validity else 0

@@ -41,7 +41,8 @@ class Mailbox(models.Model):
         _("security"), max_length=10, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=200)
-    password = models.CharField(_("password"), max_length=200, blank=True)
+    # Sealed at rest (redress.core.sealing): write it with ``seal``, read it with ``unseal``.
+    password = models.CharField(_("password"), max_length=500, blank=True)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     unit = models.ForeignKey(
         "core.OrgUnit",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from redress.complaints.models import Complaint, Message
 from redress.complaints.testing import make_team
 from redress.core.roles import Role
+from redress.core.sealing import seal, unseal
 from redress.core.testing import UserFactory, staff
 from redress.intake.imap import mailbox_poll, mailboxes_due
 from redress.intake.models import InboundEmail, Mailbox
@@ -34,7 +35,7 @@ def _mailbox(server, **kwargs):
         "port": server.port,
         "security": Mailbox.Security.NONE,
         "username": server.user,
-        "password": server.password,
+        "password": seal(server.password),
     }
     return Mailbox.objects.create(**{**defaults, **kwargs})
 
@@ -126,7 +127,7 @@ def test_a_mailbox_that_keeps_failing_alerts_the_administrators_once(team, imap,
         [admin.pk, superuser.pk]
     )  # once each, not per failure
 
-    box.password = imap.password
+    box.password = seal(imap.password)
     box.save()
     assert mailbox_poll(box).ok
     box.refresh_from_db()
@@ -351,5 +352,31 @@ def test_the_mailbox_form_keeps_the_password_when_left_empty(team, admin_client,
 
     assert response.status_code == 302
     box.refresh_from_db()
-    assert box.password == imap.password
+    assert unseal(box.password) == imap.password
     assert imap.password not in admin_client.get(url).content.decode()
+
+
+def test_a_password_entered_in_the_admin_is_stored_sealed_and_still_logs_in(
+    team, admin_client, imap, settings
+):
+    box = _mailbox(imap, password="")
+    form = {
+        "name": box.name,
+        "host": box.host,
+        "port": box.port,
+        "security": box.security,
+        "username": box.username,
+        "password": imap.password,
+        "folder": "INBOX",
+        "is_active": "on",
+    }
+    assert admin_client.post(reverse("admin:intake_mailbox_change", args=[box.pk]), form).status_code == 302
+
+    box.refresh_from_db()
+    assert box.password.startswith("sealed:v1:") and imap.password not in box.password
+    assert mailbox_poll(box).ok  # against the real IMAP server
+
+    # Another key (the secret key was changed): the mailbox fails visibly, naming the cause.
+    settings.REDRESS_SEALING_KEY = "another-key"
+    result = mailbox_poll(box)
+    assert not result.ok and "enter it again" in result.error
