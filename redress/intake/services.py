@@ -45,7 +45,10 @@ def intake_once(
     different submission). Two concurrent submissions with one key make one complaint: the
     second waits on the unique key and then returns the first's complaint.
     """
-    existing = IntakeKey.objects.filter(scope=scope, key=key).select_related("complaint").first()
+    # Almost every key is new: look it up without loading a complaint (a repeat loads it after).
+    existing = (
+        IntakeKey.objects.filter(scope=scope, key=key).only("fingerprint", "complaint_id").first()
+    )
     if existing is not None:
         return _repeat(existing, fingerprint)
     try:
