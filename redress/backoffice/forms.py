@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -438,7 +439,12 @@ QUEUE_CHOICES = Queue
 
 
 class ApiTokenForm(forms.Form):
-    """A new API token; ``integrations.services.token_create`` decides."""
+    """A new API token; ``integrations.services.token_create`` decides. ``once`` identifies this
+    copy of the form, so that sending it again (reload, back) creates no second token."""
+
+    once = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: secrets.token_urlsafe(16)
+    )
 
     name = forms.CharField(
         label=pgettext_lazy("name of a thing", "Name"),

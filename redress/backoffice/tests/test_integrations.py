@@ -6,6 +6,7 @@ mailbox passwords, webhook signing secrets); the raw token is shown once."""
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -173,6 +174,7 @@ def test_a_new_token_is_shown_once_and_works(team, signed_in, admin):
     response = client.post(
         reverse("backoffice:token_create"),
         {
+            "once": uuid.uuid4().hex,
             "name": "Tổng đài 1900",
             "kind": "integration",
             "user": team.frontline.pk,
@@ -217,7 +219,8 @@ def test_a_new_token_is_shown_once_and_works(team, signed_in, admin):
 )
 def test_bad_token_input_names_the_field_and_creates_nothing(team, signed_in, admin, data, field):
     response = signed_in(admin).post(
-        reverse("backoffice:token_create"), {"user": team.handler.pk, **data}
+        reverse("backoffice:token_create"),
+        {"once": uuid.uuid4().hex, "user": team.handler.pk, **data},
     )
     assert response.status_code == 422
     assert field in response.context["form"].errors
@@ -225,12 +228,39 @@ def test_bad_token_input_names_the_field_and_creates_nothing(team, signed_in, ad
     assert 'id="token-value"' not in response.content.decode()
 
 
+def test_the_same_form_sent_twice_creates_one_token(team, signed_in, admin):
+    client = signed_in(admin)
+    form = client.get(reverse("backoffice:token_create")).content.decode()
+    once = form.split('name="once" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "once": once,
+        "name": "CRM",
+        "kind": "personal",
+        "user": team.handler.pk,
+        "scopes": ["read"],
+    }
+
+    first = client.post(reverse("backoffice:token_create"), data)
+    again = client.post(reverse("backoffice:token_create"), data, follow=True)
+
+    assert first.status_code == 200 and 'id="token-value"' in first.content.decode()
+    assert ApiToken.objects.count() == 1
+    assert 'id="token-value"' not in again.content.decode()
+    assert "Biểu mẫu này đã được gửi" in again.content.decode()
+
+
 def test_a_token_for_an_inactive_person_is_refused_by_the_form(team, signed_in, admin):
     team.handler.is_active = False
     team.handler.save(update_fields=["is_active"])
     response = signed_in(admin).post(
         reverse("backoffice:token_create"),
-        {"name": "CRM", "kind": "personal", "user": team.handler.pk, "scopes": ["read"]},
+        {
+            "once": uuid.uuid4().hex,
+            "name": "CRM",
+            "kind": "personal",
+            "user": team.handler.pk,
+            "scopes": ["read"],
+        },
     )
     assert response.status_code == 422 and "user" in response.context["form"].errors
     assert ApiToken.objects.count() == 0

@@ -4,6 +4,7 @@ delivery log. Administrators only; every change goes through ``integrations.serv
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -59,6 +60,15 @@ def token_create(request: HttpRequest) -> HttpResponse:
             request, "backoffice/token_form.html", {"section": "tokens", "form": form}, status=422
         )
     data = form.cleaned_data
+    if not cache.add(f"redress:token-form:{data['once']}", 1, timeout=24 * 3600):
+        messages.warning(
+            request,
+            gettext(
+                "This form was already sent: the token was created then, and its value cannot "
+                "be shown again. Revoke it if its value was not noted."
+            ),
+        )
+        return redirect("backoffice:tokens")
     try:
         created = services.token_create(
             actor=_actor(request),
