@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from redress.audit.models import AuditEntry
 from redress.core.actors import Actor
+from redress.core.errors import ValidationFailed
 from redress.core.models import OrgUnit
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
@@ -228,7 +229,7 @@ def test_bad_token_input_names_the_field_and_creates_nothing(team, signed_in, ad
     assert 'id="token-value"' not in response.content.decode()
 
 
-def test_the_same_form_sent_twice_creates_one_token(team, signed_in, admin):
+def test_the_same_form_sent_twice_creates_one_token(team, signed_in, admin, monkeypatch):
     client = signed_in(admin)
     form = client.get(reverse("backoffice:token_create")).content.decode()
     once = form.split('name="once" value="', 1)[1].split('"', 1)[0]
@@ -240,6 +241,16 @@ def test_the_same_form_sent_twice_creates_one_token(team, signed_in, admin):
         "scopes": ["read"],
     }
 
+    # The service refuses once (say, the person was switched off a moment ago): nothing was
+    # created, so the same form may be sent again once corrected.
+    real = integrations.token_create
+
+    def refuse(**_kwargs):
+        raise ValidationFailed("no", fields={"user": ["no"]})
+
+    monkeypatch.setattr(integrations, "token_create", refuse)
+    assert client.post(reverse("backoffice:token_create"), data).status_code == 422
+    monkeypatch.setattr(integrations, "token_create", real)
     first = client.post(reverse("backoffice:token_create"), data)
     again = client.post(reverse("backoffice:token_create"), data, follow=True)
 

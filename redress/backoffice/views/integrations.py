@@ -60,7 +60,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
             request, "backoffice/token_form.html", {"section": "tokens", "form": form}, status=422
         )
     data = form.cleaned_data
-    if not cache.add(f"redress:token-form:{data['once']}", 1, timeout=24 * 3600):
+    once_key = f"redress:token-form:{data['once']}"
+    if not cache.add(once_key, 1, timeout=24 * 3600):
         messages.warning(
             request,
             gettext(
@@ -80,6 +81,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
             expires_at=data["expires_at"],
         )
     except ApplicationError as error:
+        cache.delete(once_key)  # nothing was created: the corrected form may be sent
         for name, problems in error.fields.items():
             form.add_error(name if name in form.fields else None, problems)
         if not error.fields:
