@@ -48,6 +48,7 @@ from redress.api.schemas import (
     Text2000,
 )
 from redress.complaints.attachments import IncomingFile
+from redress.complaints.masking import PERSONAL_FILE_REFUSED, PersonalDataScope, holds_personal_data
 from redress.complaints.models import Category, Complaint, Message, Priority, Product
 from redress.complaints.models import Status as ComplaintStatus
 from redress.complaints.selectors import complaint_get_for_user, complaints_visible_to
@@ -58,7 +59,7 @@ from redress.complaints.services import (
     complaint_receive,
 )
 from redress.core.actors import Actor
-from redress.core.errors import NotFound, ValidationFailed
+from redress.core.errors import NotFound, NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit
 from redress.core.selectors import organisation_get
 from redress.intake.services import fingerprint, intake_once
@@ -94,6 +95,11 @@ def detail_response(request: HttpRequest, complaint: Complaint) -> dict[str, Any
     return complaint_detail(
         fresh, user=api_user(request), token=api_token(request), now=timezone.now()
     )
+
+
+def masked_for(request: HttpRequest, complaint: Complaint) -> bool:
+    """Whether the token's person sees this complainant masked (no need to know)."""
+    return not PersonalDataScope.for_user(api_user(request)).allows(complaint)
 
 
 def lookup(model: type, field: str, code: str | None) -> Any:
@@ -351,7 +357,7 @@ def complaint_messages(request: HttpRequest, reference: str, page: Query[PagePar
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     return {
-        "items": [message_out(m) for m in rows],
+        "items": [message_out(m, masked=masked_for(request, complaint)) for m in rows],
         "next_cursor": cursor_encode(rows[-1].pk) if more else None,
     }
 
@@ -403,14 +409,17 @@ def complaint_message_add(request: HttpRequest, reference: str, payload: Message
 )
 def complaint_attachments(request: HttpRequest, reference: str, page: Query[PageParams]) -> Any:
     complaint = complaint_for(request, reference)
-    queryset = complaint.attachments.all()
+    masked = masked_for(request, complaint)
+    queryset = complaint.attachments.select_related("message")
     if page.cursor:
         queryset = queryset.filter(pk__gt=cursor_pk(page.cursor))
     rows = list(queryset.order_by("pk")[: page.limit + 1])
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     return {
-        "items": [attachment_out(a) for a in rows],
+        "items": [
+            attachment_out(a, hidden=masked and holds_personal_data(a.message)) for a in rows
+        ],
         "next_cursor": cursor_encode(rows[-1].pk) if more else None,
     }
 
@@ -441,6 +450,8 @@ def complaint_attachment_download(request: HttpRequest, reference: str, attachme
     )
     if attachment is None:
         raise NotFound(_("This complaint has no such attachment."))
+    if masked_for(request, complaint) and holds_personal_data(attachment.message):
+        raise NotPermitted(PERSONAL_FILE_REFUSED)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

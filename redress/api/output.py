@@ -10,6 +10,12 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from redress.complaints.masking import (
+    PersonalDataScope,
+    complainant_view,
+    holds_personal_data,
+    mask_text,
+)
 from redress.complaints.models import (
     OPEN_STATUSES,
     Attachment,
@@ -138,6 +144,7 @@ def complaint_detail(
     """Needs ``complainant``, ``unit``, ``category``, ``owner`` and ``product`` loaded; reads the
     events and decisions (3 queries)."""
     person = complaint.complainant
+    shown = complainant_view(complaint, PersonalDataScope.for_user(user))
     events = list(complaint.events.order_by("at", "pk"))
     decisions = list(
         complaint.decisions.select_related("proposed_by")
@@ -150,16 +157,19 @@ def complaint_detail(
         "language": complaint.language,
         "source_system": complaint.source_system,
         "complainant": {
-            "full_name": person.full_name,
-            "organisation": person.organisation,
-            "email": person.email,
-            "phone": person.phone,
-            "address": person.address,
+            "masked": shown.masked,
+            "full_name": shown.full_name,
+            "organisation": shown.organisation,
+            "email": shown.email,
+            "phone": shown.phone,
+            "address": shown.address,
             "preferred_language": person.preferred_language,
             "preferred_channel": person.preferred_channel,
             "vulnerable_group": person.vulnerable_group,
         },
-        "representative_name": complaint.representative_name,
+        "representative_name": mask_text(complaint.representative_name)
+        if shown.masked
+        else complaint.representative_name,
         "occurred_on": complaint.occurred_on,
         "product": complaint.product.code if complaint.product_id else None,  # type: ignore[union-attr]
         "order_ref": complaint.order_ref,
@@ -187,10 +197,11 @@ def complaint_detail(
     }
 
 
-def attachment_out(attachment: Attachment) -> dict[str, Any]:
+def attachment_out(attachment: Attachment, *, hidden: bool = False) -> dict[str, Any]:
+    """``hidden``: the file holds personal data the reader has no need to know (its name too)."""
     return {
         "id": attachment.pk,
-        "name": attachment.original_name,
+        "name": mask_text(attachment.original_name) if hidden else attachment.original_name,
         "size": attachment.size,
         "content_type": attachment.content_type,
         "sha256": attachment.sha256,
@@ -200,18 +211,21 @@ def attachment_out(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def message_out(message: Message) -> dict[str, Any]:
-    """Needs ``author`` loaded and ``attachments`` prefetched."""
+def message_out(message: Message, *, masked: bool = False) -> dict[str, Any]:
+    """Needs ``author`` loaded and ``attachments`` prefetched. ``masked``: the reader sees the
+    complainant masked, so what passed between them and the organisation is hidden."""
+    hidden = masked and holds_personal_data(message)
     return {
         "id": message.pk,
         "direction": message.direction,
         "channel": message.channel,
         "author": message.author.get_username() if message.author_id else None,  # type: ignore[union-attr]
-        "subject": message.subject,
-        "body": message.body,
+        "subject": mask_text(message.subject) if hidden else message.subject,
+        "body": mask_text(message.body) if hidden else message.body,
         "created_at": message.created_at,
         "delivery_state": message.delivery_state,
-        "attachments": [attachment_out(a) for a in message.attachments.all()],
+        "content_hidden": hidden,
+        "attachments": [attachment_out(a, hidden=hidden) for a in message.attachments.all()],
     }
 
 

@@ -197,6 +197,10 @@ class ComplaintPage(Schema):
 
 
 class ComplainantOut(Schema):
+    masked: bool = Field(
+        description="True when the token's person has no need to know who complained "
+        "(top management, auditors): names and contacts are masked."
+    )
     full_name: str
     organisation: str
     email: str
@@ -310,6 +314,10 @@ class MessageOut(Schema):
     body: str
     created_at: dt.datetime
     delivery_state: str
+    content_hidden: bool = Field(
+        description="True when the subject, body and file names are hidden from the token's "
+        "person (personal data without need to know); internal notes are never hidden."
+    )
     attachments: list[AttachmentOut]
 
 

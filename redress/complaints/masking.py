@@ -14,14 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
 
 if TYPE_CHECKING:
-    from redress.complaints.models import Complaint
+    from redress.complaints.models import Complaint, Message
     from redress.core.models import User
 
 HIDDEN = "•••"
+# Said when a file is refused to a person who sees the complainant masked.
+PERSONAL_FILE_REFUSED = _(
+    "This file holds personal data of the complainant, which your role has no need to know."
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,13 @@ def mask_phone(phone: str) -> str:
 
 def mask_text(text: str) -> str:
     return HIDDEN if text else ""
+
+
+def holds_personal_data(message: Message | None) -> bool:
+    """Whether a message, or a file by its message (None: a file sent with the complaint),
+    holds what passed between the complainant and the organisation. Internal notes do not: a
+    person who sees the complainant masked still reads the staff's notes and their files."""
+    return message is None or message.direction != "internal"
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,41 @@ def test_errors_speak_the_language_of_accept_language(team, api_as):
     assert vi_missing["fields"]["reason"] == ["Trường này là bắt buộc."]
     assert "Bearer" in vi_auth["message"] and "token" in vi_auth["message"]
     assert vi_auth["message"] != "Send the API token as “Authorization: Bearer <token>”."
+
+
+def test_top_management_reads_the_complainant_masked_through_the_api(team, api_as):
+    from redress.complaints.attachments import IncomingFile
+    from redress.complaints.services import complaint_add_message, complaint_add_note
+    from redress.core.actors import Actor
+    from redress.core.testing import ComplainantFactory
+
+    complaint = receive(
+        team,
+        complainant=ComplainantFactory(full_name="Trần Thị Mai", email="mai@example.vn"),
+        attachments=[IncomingFile("cmnd.png", PNG)],
+    ).complaint
+    handler = Actor.for_user(team.handler)
+    complaint_add_message(
+        complaint=complaint, actor=handler, direction="inbound", body="Số tài khoản của tôi là 0123"
+    )
+    complaint_add_note(
+        complaint=complaint, actor=handler, body="Đã gọi lại", attachments=[IncomingFile("bb.png", PNG)]
+    )
+    top, own = api_as(team.top), api_as(team.handler)
+    base = f"/complaints/{complaint.reference}"
+
+    person = top.get(base).json()["complainant"]
+    assert person["masked"] is True and person["full_name"] == "T. T. M."
+    assert "mai@example.vn" not in top.get(base).content.decode()
+    assert own.get(base).json()["complainant"]["full_name"] == "Trần Thị Mai"
+
+    messages = {m["direction"]: m for m in top.get(f"{base}/messages").json()["items"]}
+    assert messages["inbound"]["content_hidden"] and "0123" not in messages["inbound"]["body"]
+    assert messages["internal"]["body"] == "Đã gọi lại" and not messages["internal"]["content_hidden"]
+
+    files = {a["message"] is None: a for a in top.get(f"{base}/attachments").json()["items"]}
+    assert files[True]["name"] != "cmnd.png" and files[False]["name"] == "bb.png"
+    refused = top.get(f"{base}/attachments/{files[True]['id']}")
+    assert refused.status_code == 403 and error_of(refused)["code"] == "forbidden"
+    assert top.get(f"{base}/attachments/{files[False]['id']}").status_code == 200
+    assert own.get(f"{base}/attachments/{files[True]['id']}").status_code == 200

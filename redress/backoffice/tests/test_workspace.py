@@ -148,3 +148,21 @@ def test_masked_for_top_management_in_the_workspace(team, signed_in):
     services.complaint_acknowledge(complaint=complaint, actor=Actor.for_user(team.handler))
     page = signed_in(team.handler).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
     assert "Trần Thị Mai" in page and "mai@example.vn" in page
+
+
+def test_top_management_cannot_open_the_complainants_files_but_can_the_staffs(team, signed_in, settings, tmp_path):
+    from redress.complaints.attachments import IncomingFile
+
+    settings.MEDIA_ROOT = tmp_path
+    complaint = receive(team, attachments=[IncomingFile("cmnd-tran-thi-mai.png", PNG)]).complaint
+    services.complaint_add_note(complaint=complaint, actor=Actor.for_user(team.handler), body="Biên bản",
+                                attachments=[IncomingFile("bien-ban.png", PNG)])
+    personal = complaint.attachments.get(message__isnull=True)
+    staff_file = complaint.attachments.get(message__isnull=False)
+    top = signed_in(team.top)
+
+    assert top.get(reverse("backoffice:attachment", args=[personal.pk])).status_code == 403
+    assert top.get(reverse("backoffice:attachment", args=[staff_file.pk])).status_code == 200
+    page = top.get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
+    assert "cmnd-tran-thi-mai.png" not in page and "bien-ban.png" in page
+    assert signed_in(team.handler).get(reverse("backoffice:attachment", args=[personal.pk])).status_code == 200

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -26,7 +27,12 @@ from django_htmx.http import reswap, retarget
 from redress.backoffice import actions as registry
 from redress.backoffice.forms import RemedyFormSet
 from redress.backoffice.views.common import page, staff_view
-from redress.complaints.masking import PersonalDataScope, complainant_view
+from redress.complaints.masking import (
+    PERSONAL_FILE_REFUSED,
+    PersonalDataScope,
+    complainant_view,
+    holds_personal_data,
+)
 from redress.complaints.models import Attachment, Complaint, Message
 from redress.complaints.queues import DUE_SOON
 from redress.complaints.selectors import (
@@ -223,9 +229,16 @@ def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """A file of a complaint the person can see (through the gate; unknown and hidden look alike)."""
-    found = Attachment.objects.filter(pk=pk, complaint__in=complaints_visible_to(request.user)).first()  # type: ignore[arg-type]
+    found = (
+        Attachment.objects.filter(pk=pk, complaint__in=complaints_visible_to(request.user))  # type: ignore[arg-type]
+        .select_related("complaint", "message")
+        .first()
+    )
     if found is None:
         raise Http404(pk)
+    scope = PersonalDataScope.for_user(request.user)  # type: ignore[arg-type]
+    if not scope.allows(found.complaint) and holds_personal_data(found.message):
+        raise PermissionDenied(PERSONAL_FILE_REFUSED)
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
                         content_type=found.content_type)
 
