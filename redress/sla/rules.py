@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from redress.sla.calendar import WorkCalendar
 
@@ -54,7 +55,20 @@ class Target:
     unit: str
 
     def __str__(self) -> str:
-        return f"{self.amount} {TimeUnit(self.unit).label}"
+        n = self.amount
+        counted = {
+            TimeUnit.WORKING_DAYS: ngettext("%(count)s working day", "%(count)s working days", n),
+            TimeUnit.WORKING_HOURS: ngettext(
+                "%(count)s working hour", "%(count)s working hours", n
+            ),
+            TimeUnit.CALENDAR_DAYS: ngettext(
+                "%(count)s calendar day", "%(count)s calendar days", n
+            ),
+            TimeUnit.HOURS: ngettext(
+                "%(count)s hour (clock time)", "%(count)s hours (clock time)", n
+            ),
+        }
+        return counted[TimeUnit(self.unit)] % {"count": n}
 
 
 def due_after(calendar: WorkCalendar, start: dt.datetime, target: Target) -> dt.datetime:

@@ -166,3 +166,14 @@ def test_top_management_cannot_open_the_complainants_files_but_can_the_staffs(te
     page = top.get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
     assert "cmnd-tran-thi-mai.png" not in page and "bien-ban.png" in page
     assert signed_in(team.handler).get(reverse("backoffice:attachment", args=[personal.pk])).status_code == 200
+
+
+def test_deadlines_show_their_targets_and_the_legal_limit(team, signed_in):
+    team.handler.language = "en"
+    team.handler.save()
+    complaint = receive(team, is_negotiation_request=True).complaint
+    page = signed_in(team.handler).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
+
+    assert "7 working days" in page and "legal limit" in page
+    assert "1 working day<" in page  # the acknowledgement target of the same policy
+    assert "Time limits of the policy" in page

@@ -19,7 +19,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, retarget
@@ -43,6 +43,8 @@ from redress.complaints.selectors import (
 from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.models import User
+from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
+from redress.sla.selectors import clocks_of
 
 # Events whose content is shown by the message or note they created.
 _MESSAGE_ACTIONS = {Action.ADD_NOTE, Action.ADD_MESSAGE}
@@ -61,6 +63,9 @@ class Deadline:
     due_at: dt.datetime | None
     done_at: dt.datetime | None
     state: str  # done, late, overdue, due_soon, on_track, none
+    target: str = ""  # "3 working days", as the policy (or the law) sets it
+    statutory: bool = False  # the legal limit decides this deadline
+    policy: str = ""
 
 
 def _get(request: HttpRequest, reference: str) -> Complaint:
@@ -77,8 +82,12 @@ def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
         (_("Decide and tell the complainant"), complaint.decision_due_at, complaint.decision_communicated_at),
         (_("Close"), complaint.close_due_at, complaint.closed_at),
     ]
+    # The latest round of each stage's clock: its target, and whether the law set the date.
+    clocks = {clock.stage: clock for clock in clocks_of(complaint)}
+    language = translation.get_language() or "vi"
     result = []
-    for label, due, done in rows:
+    for stage, (label, due, done) in zip(Stage, rows, strict=True):
+        clock = clocks.get(stage)
         if done is not None:
             state = "late" if due is not None and done > due else "done"
         elif due is None:
@@ -89,7 +98,22 @@ def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
             state = "due_soon"
         else:
             state = "on_track"
-        result.append(Deadline(label=label, due_at=due, done_at=done, state=state))
+        target = ""
+        if clock is not None and clock.target_amount:
+            target = str(Target(clock.target_amount, clock.target_unit))
+        if clock is not None and clock.statutory:
+            target = str(Target(VN_NEGOTIATION_WORKING_DAYS, TimeUnit.WORKING_DAYS))
+        result.append(
+            Deadline(
+                label=label,
+                due_at=due,
+                done_at=done,
+                state=state,
+                target=target,
+                statutory=bool(clock and clock.statutory),
+                policy=clock.policy.display_name(language) if clock and clock.policy else "",
+            )
+        )
     return result
 
 
