@@ -554,3 +554,22 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.describe()
+
+
+class WithdrawForm(AccessibleFormMixin, forms.Form):
+    """The complainant withdraws the complaint: a reason if they wish, and a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, I withdraw my complaint. I understand that it will not be handled further."),
+        error_messages={"required": _("Tick the box to confirm that you withdraw the complaint.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe()

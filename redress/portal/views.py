@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +30,9 @@ from redress.complaints.services import (
     complaint_rate,
     complaint_receive,
     complaint_record_reaction,
+    complaint_withdraw,
 )
+from redress.complaints.transitions import Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.selectors import organisation_get
@@ -42,6 +44,7 @@ from redress.portal.forms import (
     ReplyForm,
     SurveyForm,
     TrackForm,
+    WithdrawForm,
     incoming_files,
 )
 from redress.portal.ratelimit import hit, is_limited, retry_minutes
@@ -352,6 +355,7 @@ def _render_complaint(
     reply_form: ReplyForm | None = None,
     reaction_form: ReactionForm | None = None,
     survey_form: SurveyForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
 ) -> HttpResponse:
     language = get_language()
     notice = notice_current()
@@ -408,11 +412,15 @@ def _render_complaint(
         else None,
         "rated": rated,
         "reply_form": (reply_form or ReplyForm()) if complaint.status != Status.CLOSED else None,
+        "withdraw_form": (withdraw_form or WithdrawForm())
+        if Action.WITHDRAW in allowed_actions(complaint.status)
+        else None,
         "show_external": rejected
         or complaint.status in (Status.UNDER_REVIEW, Status.REFERRED_EXTERNAL, Status.NOT_ACCEPTED),
         "bodies": _bodies(language),
         "form_errors": any(
-            f is not None and f.errors for f in (reply_form, reaction_form, survey_form)
+            f is not None and f.errors
+            for f in (reply_form, reaction_form, survey_form, withdraw_form)
         ),
     }
     return _page(request, "portal/complaint_track.html", context)
@@ -462,6 +470,48 @@ def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
             )
             return redirect("portal:complaint", reference=complaint.reference)
     return _render_complaint(request, complaint, reply_form=form)
+
+
+@require_POST
+@never_cache
+def complaint_withdrawal(request: HttpRequest, reference: str) -> HttpResponse:
+    """The complainant withdraws the complaint (ISO 10002: they may at any stage)."""
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_withdraw(complaint=complaint, actor=WEB, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your complaint is withdrawn. If you change your mind, you can make a new complaint at any time."
+                ),
+            )
+            return redirect("portal:complaint", reference=complaint.reference)
+    return _render_complaint(request, complaint, withdraw_form=form)
+
+
+@never_cache
+def complaint_file(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
+    """A file the complainant sent or was sent (never one of the staff's internal notes)."""
+    complaint = _granted(request, reference)
+    if complaint is None:
+        return _not_granted(reference)
+    found = (
+        complaint.attachments.filter(pk=int(pk))
+        .exclude(message__direction=Message.Direction.INTERNAL)
+        .first()
+    )
+    if found is None:
+        raise Http404(pk)
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name
+    )
 
 
 @require_POST

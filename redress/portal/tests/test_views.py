@@ -423,3 +423,54 @@ def test_a_reply_sent_twice_from_one_form_is_kept_once(client, team):
         )
         assert response.status_code == 302
     assert Message.objects.filter(complaint=received.complaint, direction="inbound").count() == 1
+
+
+# --- withdrawing, and the complainant's own files --------------------------------------------
+
+
+def test_withdrawing_needs_the_confirmation_then_ends_the_handling(client, team):
+    received = receive(team)
+    reference = received.complaint.reference
+    page = open_complaint(client, reference, received.tracking_code).content.decode()
+    assert 'id="withdraw"' in page
+
+    refused = client.post(f"/en/track/{reference}/withdraw/", {"reason": "Đã tự giải quyết"})
+    assert refused.status_code == 200 and 'id="confirm-error"' in refused.content.decode()
+    assert Complaint.objects.get(pk=received.complaint.pk).status == Status.RECEIVED
+
+    done = client.post(
+        f"/en/track/{reference}/withdraw/", {"reason": "Đã tự giải quyết", "confirm": "on"}
+    )
+    assert done.status_code == 302
+    complaint = Complaint.objects.get(pk=received.complaint.pk)
+    assert complaint.status == Status.WITHDRAWN
+    assert complaint.events.get(action="withdraw").data == {"reason": "Đã tự giải quyết"}
+    page = client.get(done["Location"]).content.decode()
+    assert "Your complaint is withdrawn" in page and 'id="withdraw"' not in page
+
+
+def test_the_complainant_downloads_their_files_but_never_the_staffs(client, team, settings, tmp_path):
+    from redress.complaints.attachments import IncomingFile
+
+    settings.MEDIA_ROOT = tmp_path
+    received = receive(team, attachments=[IncomingFile("hoa-don.png", PNG)])
+    complaint = received.complaint
+    complaint_add_note(
+        complaint=complaint,
+        actor=Actor.for_user(team.handler),
+        body="Nội bộ",
+        attachments=[IncomingFile("noi-bo.png", PNG)],
+    )
+    own = complaint.attachments.get(message__isnull=True)
+    internal = complaint.attachments.get(message__isnull=False)
+    url = f"/en/track/{complaint.reference}/files/"
+
+    assert client.get(f"{url}{own.pk}/").status_code == 302  # not opened on this device yet
+    page = open_complaint(client, complaint.reference, received.tracking_code).content.decode()
+    assert f'href="{url}{own.pk}/"' in page and "noi-bo.png" not in page
+
+    download = client.get(f"{url}{own.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert client.get(f"{url}{internal.pk}/").status_code == 404
+    other = receive(team, attachments=[IncomingFile("khac.png", PNG)]).complaint
+    assert client.get(f"{url}{other.attachments.get().pk}/").status_code == 404
