@@ -162,3 +162,6 @@ class ReferenceCounter(models.Model):
 
     class Meta:
         verbose_name = _("reference counter")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

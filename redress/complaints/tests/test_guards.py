@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from redress.audit.models import AuditEntry
 from redress.complaints import services
-from redress.complaints.models import Complaint, ComplaintEvent, Decision, Reaction, RemedyType, Status
+from redress.complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    Decision,
+    Reaction,
+    RemedyType,
+    Status,
+)
 from redress.complaints.testing import advance, complaint_in_state, make_team, receive
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed

@@ -4,7 +4,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from redress.complaints.models import Complaint
 from redress.complaints.references import tracking_code_matches
