@@ -4,6 +4,7 @@ complaint is only ever found by reference plus tracking code (``access``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -480,20 +481,20 @@ def complaint_withdrawal(request: HttpRequest, reference: str) -> HttpResponse:
     if complaint is None:
         return _not_granted(reference)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_withdraw(complaint=complaint, actor=WEB, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your complaint is withdrawn. If you change your mind, you can make a new complaint at any time."
-                ),
-            )
-            return redirect("portal:complaint", reference=complaint.reference)
-    return _render_complaint(request, complaint, withdraw_form=form)
+    return _complainant_step(
+        request,
+        complaint,
+        form,
+        "withdraw_form",
+        lambda data: complaint_withdraw(complaint=complaint, actor=WEB, reason=data["reason"]),
+        done=lambda _data: (
+            messages.SUCCESS,
+            _(
+                "Your complaint is withdrawn. If you change your mind, you can make a new complaint at any time."
+            ),
+        ),
+        already=_("This complaint can no longer be withdrawn."),
+    )
 
 
 @never_cache
@@ -520,36 +521,28 @@ def complaint_answer(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _granted(request, reference)
     if complaint is None:
         return _not_granted(reference)
-    form = ReactionForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_record_reaction(
-                complaint=complaint,
-                actor=WEB,
-                reaction=form.cleaned_data["reaction"],
-                note=form.cleaned_data["note"],
+
+    def done(data: dict[str, Any]) -> tuple[int, str]:
+        if data["reaction"] == "accepted":
+            return messages.SUCCESS, _(
+                "Thank you. You accepted our decision; we will now do what we promised."
             )
-        except Conflict:
-            # Already answered (another tab, a double click): show where things stand.
-            messages.info(request, _("We already have your answer to this decision."))
-            return redirect("portal:complaint", reference=complaint.reference)
-        except ApplicationError as error:
-            _put_errors(form, error)
-        else:
-            if form.cleaned_data["reaction"] == "accepted":
-                messages.success(
-                    request,
-                    _("Thank you. You accepted our decision; we will now do what we promised."),
-                )
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "Thank you. A more senior person will review your complaint. You can also go to the bodies listed below."
-                    ),
-                )
-            return redirect("portal:complaint", reference=complaint.reference)
-    return _render_complaint(request, complaint, reaction_form=form)
+        return messages.INFO, _(
+            "Thank you. A more senior person will review your complaint. You can also go to the bodies listed below."
+        )
+
+    return _complainant_step(
+        request,
+        complaint,
+        ReactionForm(request.POST),
+        "reaction_form",
+        lambda data: complaint_record_reaction(
+            complaint=complaint, actor=WEB, reaction=data["reaction"], note=data["note"]
+        ),
+        done=done,
+        # Already answered (another tab, a double click): show where things stand.
+        already=_("We already have your answer to this decision."),
+    )
 
 
 @require_POST
@@ -558,19 +551,43 @@ def complaint_survey(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _granted(request, reference)
     if complaint is None:
         return _not_granted(reference)
-    form = SurveyForm(request.POST)
+    return _complainant_step(
+        request,
+        complaint,
+        SurveyForm(request.POST),
+        "survey_form",
+        lambda data: complaint_rate(complaint=complaint, actor=WEB, **data),
+        done=lambda _data: (messages.SUCCESS, _("Thank you for your opinion.")),
+        already=_("We already have your opinion on this complaint. Thank you."),
+    )
+
+
+def _complainant_step(
+    request: HttpRequest,
+    complaint: Complaint,
+    form: Any,
+    form_name: str,
+    step: Callable[[dict[str, Any]], object],
+    *,
+    done: Callable[[dict[str, Any]], tuple[int, str]],
+    already: str,
+) -> HttpResponse:
+    """Take a step the complainant asked for on their complaint, then show the complaint with
+    what ``done`` says. A step no longer possible (another tab, a double tap) says ``already``;
+    any other refusal comes back next to the form's fields."""
     if form.is_valid():
         try:
-            complaint_rate(complaint=complaint, actor=WEB, **form.cleaned_data)
+            step(form.cleaned_data)
         except Conflict:
-            messages.info(request, _("We already have your opinion on this complaint. Thank you."))
+            messages.info(request, already)
             return redirect("portal:complaint", reference=complaint.reference)
         except ApplicationError as error:
             _put_errors(form, error)
         else:
-            messages.success(request, _("Thank you for your opinion."))
+            level, text = done(form.cleaned_data)
+            messages.add_message(request, level, text)
             return redirect("portal:complaint", reference=complaint.reference)
-    return _render_complaint(request, complaint, survey_form=form)
+    return _render_complaint(request, complaint, **{form_name: form})
 
 
 @require_POST

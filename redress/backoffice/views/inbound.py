@@ -45,6 +45,12 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One incoming email: what is known of it, its header fields as sent, and what can be done."""
     inbound = get_object_or_404(InboundEmail.objects.select_related("mailbox", "complaint"), pk=pk)
+    return _detail(request, inbound, DismissForm())
+
+
+def _detail(
+    request: HttpRequest, inbound: InboundEmail, form: DismissForm, *, status: int = 200
+) -> HttpResponse:
     return page(
         request,
         "backoffice/quarantine_detail.html",
@@ -53,8 +59,9 @@ def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "email": inbound,
             "raw_headers": selectors.inbound_email_headers(inbound),
             "in_quarantine": inbound.outcome == InboundEmail.Outcome.QUARANTINED,
-            "form": DismissForm(),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -80,18 +87,7 @@ def quarantine_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     inbound = get_object_or_404(InboundEmail, pk=pk)
     form = DismissForm(request.POST)
     if not form.is_valid():
-        return page(
-            request,
-            "backoffice/quarantine_detail.html",
-            {
-                "section": "quarantine",
-                "email": inbound,
-                "raw_headers": selectors.inbound_email_headers(inbound),
-                "in_quarantine": inbound.outcome == InboundEmail.Outcome.QUARANTINED,
-                "form": form,
-            },
-            status=422,
-        )
+        return _detail(request, inbound, form, status=422)
     try:
         inbound_email_dismiss(
             inbound=inbound, actor=_actor(request), note=form.cleaned_data["note"]

@@ -448,6 +448,10 @@ def test_withdrawing_needs_the_confirmation_then_ends_the_handling(client, team)
     page = client.get(done["Location"]).content.decode()
     assert "Your complaint is withdrawn" in page and 'id="withdraw"' not in page
 
+    again = client.post(f"/en/track/{reference}/withdraw/", {"confirm": "on"}, follow=True)
+    assert "This complaint can no longer be withdrawn." in again.content.decode()
+    assert complaint.events.filter(action="withdraw").count() == 1
+
 
 def test_the_complainant_downloads_their_files_but_never_the_staffs(client, team, settings, tmp_path):
     from redress.complaints.attachments import IncomingFile
