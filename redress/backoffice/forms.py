@@ -29,7 +29,13 @@ from redress.complaints.models import (
 )
 from redress.complaints.queues import DeadlineFilter, Queue, Sort
 from redress.core.models import OrgUnit, User
-from redress.integrations.models import ApiToken, Scope, WebhookDelivery, WebhookSubscription
+from redress.integrations.models import (
+    ApiToken,
+    EventType,
+    Scope,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 BLANK = [("", "—")]
 STAFF_CHANNELS = [(c, Channel(c).label) for c in (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER)]
@@ -494,6 +500,34 @@ class ApiTokenForm(forms.Form):
         if value and value <= timezone.now():
             raise forms.ValidationError(_("The expiry must be in the future."))
         return value
+
+
+class WebhookSubscriptionForm(forms.Form):
+    """A new webhook subscription; ``integrations.services.webhook_subscription_create``
+    decides. ``once``: as on the token form."""
+
+    once = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: secrets.token_urlsafe(16)
+    )
+    name = forms.CharField(
+        label=pgettext_lazy("name of a thing", "Name"),
+        max_length=100,
+        help_text=_("Which system receives the events, e.g. “CRM”."),
+    )
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_("The address the events are posted to (https, except on a test machine)."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    secret = forms.CharField(
+        label=_("Signing secret"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty and Redress makes one (shown once, after saving)."),
+    )
 
 
 class DeliveryFilterForm(forms.Form):

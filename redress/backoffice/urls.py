@@ -38,6 +38,7 @@ urlpatterns = [
     path("admin/tokens/new/", integrations.token_create, name="token_create"),
     path("admin/tokens/<int:pk>/revoke/", integrations.token_revoke, name="token_revoke"),
     path("admin/webhooks/", integrations.webhook_list, name="webhooks"),
+    path("admin/webhooks/new/", integrations.webhook_create, name="webhook_create"),
     path("admin/webhooks/<int:pk>/enable/", integrations.webhook_enable, name="webhook_enable"),
     path("admin/webhooks/<int:pk>/disable/", integrations.webhook_disable, name="webhook_disable"),
     path(

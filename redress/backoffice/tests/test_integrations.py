@@ -36,7 +36,7 @@ QUARANTINE_PAGE_QUERIES = 6
 # session, user, organisation, roles, rows, failing mailboxes (the alert), unread notices
 MAILBOX_PAGE_QUERIES = 7
 
-GET_PAGES = ["tokens", "token_create", "webhooks", "quarantine", "mailboxes"]
+GET_PAGES = ["tokens", "token_create", "webhooks", "webhook_create", "quarantine", "mailboxes"]
 
 
 @pytest.fixture(autouse=True)
@@ -160,10 +160,77 @@ def test_the_administrator_sees_the_links_and_the_pages(team, signed_in, admin):
     client = signed_in(admin)
     body = client.get(reverse("backoffice:queue", args=["all"])).content.decode()
     for name in GET_PAGES:
-        if name != "token_create":
+        if name not in ("token_create", "webhook_create"):
             assert f'href="{reverse(f"backoffice:{name}")}"' in body
         assert client.get(reverse(f"backoffice:{name}")).status_code == 200
     assert "Quản trị" in body and "Thư bị cách ly" in body
+
+
+# --------------------------------------------------------------------------------------------
+# Webhook subscriptions
+
+
+def test_a_new_subscription_shows_its_secret_once_and_receives_events(team, signed_in, admin):
+    from redress.integrations.services import webhooks_publish
+
+    client = signed_in(admin)
+    assert (
+        'href="/staff/admin/webhooks/new/"'
+        in client.get(reverse("backoffice:webhooks")).content.decode()
+    )
+    data = {
+        "once": uuid.uuid4().hex,
+        "name": "CRM",
+        "url": "https://crm.example.vn/hooks/redress",
+        "events": ["complaint.received", "complaint.closed"],
+    }
+    response = client.post(reverse("backoffice:webhook_create"), data)
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    created = WebhookSubscription.objects.get()
+    assert (
+        f'<p class="secret" id="webhook-secret">{created.secret}</p>' in response.content.decode()
+    )
+    assert created.events == ["complaint.received", "complaint.closed"] and created.is_active
+    assert AuditEntry.objects.filter(action="integrations.webhook_create").exists()
+    assert webhooks_publish("complaint.closed", None) == 1  # this process sees it at once
+    again = client.post(reverse("backoffice:webhook_create"), data, follow=True)
+    assert (
+        WebhookSubscription.objects.count() == 1
+        and 'id="webhook-secret"' not in again.content.decode()
+    )
+    assert created.secret not in client.get(reverse("backoffice:webhooks")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "CRM", "url": "ftp://crm.example.vn/", "events": ["complaint.closed"]}, "url"),
+        ({"name": "CRM", "url": "https://crm.example.vn/", "events": []}, "events"),
+        (
+            {"name": "CRM", "url": "https://crm.example.vn/", "events": ["complaint.eaten"]},
+            "events",
+        ),
+        (
+            {
+                "name": "CRM",
+                "url": "https://crm.example.vn/",
+                "events": ["complaint.closed"],
+                "secret": "short",
+            },
+            "secret",
+        ),
+    ],
+)
+def test_bad_subscription_input_names_the_field_and_creates_nothing(
+    team, signed_in, admin, data, field
+):
+    response = signed_in(admin).post(
+        reverse("backoffice:webhook_create"), {"once": uuid.uuid4().hex, **data}
+    )
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert WebhookSubscription.objects.count() == 0
 
 
 # --------------------------------------------------------------------------------------------

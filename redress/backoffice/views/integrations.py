@@ -3,6 +3,9 @@ delivery log. Administrators only; every change goes through ``integrations.serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import ApiTokenForm, DeliveryFilterForm, SubscriptionDisableForm
+from redress.backoffice.forms import (
+    ApiTokenForm,
+    DeliveryFilterForm,
+    SubscriptionDisableForm,
+    WebhookSubscriptionForm,
+)
 from redress.backoffice.views.common import admin_view, page
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
@@ -50,28 +58,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @admin_view
 def token_create(request: HttpRequest) -> HttpResponse:
     """A new token. Its value is in this one response only (it is stored hashed)."""
-    if request.method != "POST":
-        return page(
-            request, "backoffice/token_form.html", {"section": "tokens", "form": ApiTokenForm()}
-        )
-    form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        return page(
-            request, "backoffice/token_form.html", {"section": "tokens", "form": form}, status=422
-        )
-    data = form.cleaned_data
-    once_key = f"redress:token-form:{data['once']}"
-    if not cache.add(once_key, 1, timeout=24 * 3600):
-        messages.warning(
-            request,
-            gettext(
-                "This form was already sent: the token was created then, and its value cannot "
-                "be shown again. Revoke it if its value was not noted."
-            ),
-        )
-        return redirect("backoffice:tokens")
-    try:
-        created = services.token_create(
+    return _create_once(
+        request,
+        ApiTokenForm(request.POST if request.method == "POST" else None),
+        section="tokens",
+        form_template="backoffice/token_form.html",
+        create=lambda data: services.token_create(
             actor=_actor(request),
             user=data["user"],
             name=data["name"],
@@ -79,7 +71,40 @@ def token_create(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
             source_system=data["source_system"],
             expires_at=data["expires_at"],
-        )
+        ),
+        created_template="backoffice/token_created.html",
+        shown=lambda created: {"token": created.token, "raw": created.raw},
+        already=gettext(
+            "This form was already sent: the token was created then, and its value cannot "
+            "be shown again. Revoke it if its value was not noted."
+        ),
+    )
+
+
+def _create_once(
+    request: HttpRequest,
+    form: Any,
+    *,
+    section: str,
+    form_template: str,
+    create: Callable[[dict[str, Any]], Any],
+    created_template: str,
+    shown: Callable[[Any], dict[str, Any]],
+    already: str,
+) -> HttpResponse:
+    """Create something whose secret is shown in this one response only (a token, a webhook's
+    signing secret). The form's ``once`` field makes a second send of the same form (reload,
+    back) create nothing; a refusal by the service leaves the form usable."""
+    if not form.is_bound:
+        return page(request, form_template, {"section": section, "form": form})
+    if not form.is_valid():
+        return page(request, form_template, {"section": section, "form": form}, status=422)
+    once_key = f"redress:{section}-form:{form.cleaned_data['once']}"
+    if not cache.add(once_key, 1, timeout=24 * 3600):
+        messages.warning(request, already)
+        return redirect(f"backoffice:{section}")
+    try:
+        created = create(form.cleaned_data)
     except ApplicationError as error:
         cache.delete(once_key)  # nothing was created: the corrected form may be sent
         for name, problems in error.fields.items():
@@ -87,16 +112,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
         if not error.fields:
             form.add_error(None, error.message)
         return page(
-            request,
-            "backoffice/token_form.html",
-            {"section": "tokens", "form": form},
-            status=error.http_status,
+            request, form_template, {"section": section, "form": form}, status=error.http_status
         )
-    response = page(
-        request,
-        "backoffice/token_created.html",
-        {"section": "tokens", "token": created.token, "raw": created.raw},
-    )
+    response = page(request, created_template, {"section": section, **shown(created)})
     # Not kept by the browser or a proxy: the value must not be shown a second time.
     response["Cache-Control"] = "no-store"
     return response
@@ -174,6 +192,31 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
                 WebhookDelivery.State.RETRYING,
             },
         },
+    )
+
+
+@admin_view
+def webhook_create(request: HttpRequest) -> HttpResponse:
+    """A new subscription. Its signing secret is shown in this one response; the receiving
+    system needs it to check the signature of every event."""
+    return _create_once(
+        request,
+        WebhookSubscriptionForm(request.POST if request.method == "POST" else None),
+        section="webhooks",
+        form_template="backoffice/webhook_form.html",
+        create=lambda data: services.webhook_subscription_create(
+            actor=_actor(request),
+            name=data["name"],
+            url=data["url"],
+            events=data["events"],
+            secret=data["secret"],
+        ),
+        created_template="backoffice/webhook_created.html",
+        shown=lambda subscription: {"subscription": subscription},
+        already=gettext(
+            "This form was already sent: the subscription was created then. Its signing "
+            "secret is in the Django admin."
+        ),
     )
 
 
