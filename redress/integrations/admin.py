@@ -20,6 +20,7 @@ from redress.core.actors import Actor
 from redress.core.admin import SettingsAdmin
 from redress.core.errors import ApplicationError
 from redress.core.models import User
+from redress.core.sealing import Unsealable, seal
 from redress.integrations import services
 from redress.integrations.models import (
     ApiToken,
@@ -126,13 +127,18 @@ class WebhookSubscriptionForm(forms.ModelForm):
         label=_("signing secret"),
         required=False,
         help_text=_(
-            "Leave empty to generate one. Shared with the receiver, which checks the signature."
+            "Leave empty to generate one (or, when editing, to keep the current one). Shared "
+            "with the receiver, which checks the signature."
         ),
     )
 
     class Meta:
         model = WebhookSubscription
         fields = ["name", "url", "events", "secret", "max_attempts", "disable_after", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["secret"] = ""  # stored sealed; shown unsealed below the form
 
     def clean_secret(self) -> str:
         secret: str = self.cleaned_data.get("secret") or ""
@@ -155,6 +161,7 @@ class WebhookSubscriptionAdmin(SettingsAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "url"]
     readonly_fields = [
+        "current_secret",
         "failed_in_row",
         "last_success_at",
         "disabled_at",
@@ -162,6 +169,16 @@ class WebhookSubscriptionAdmin(SettingsAdmin):
         "created_at",
     ]
     actions = ["enable"]
+
+    @admin.display(description=_("current signing secret"))
+    def current_secret(self, obj: WebhookSubscription) -> str:
+        # For the administrator to hand to the receiving system; stored sealed.
+        if not obj.pk:
+            return "—"
+        try:
+            return services.webhook_secret(obj)
+        except Unsealable:
+            return gettext("Sealed with another key: enter a new secret.")
 
     @admin.display(description=_("state"))
     def state(self, obj: WebhookSubscription) -> str:
@@ -185,8 +202,12 @@ class WebhookSubscriptionAdmin(SettingsAdmin):
             obj.pk = created.pk
             obj.secret = created.secret
             return
-        if not obj.secret:
-            obj.secret = services.webhook_secret_new()
+        entered = form.cleaned_data.get("secret") or ""
+        obj.secret = (
+            seal(entered)
+            if entered
+            else WebhookSubscription.objects.values_list("secret", flat=True).get(pk=obj.pk)
+        )
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Turn the selected subscriptions on again"))

@@ -83,9 +83,10 @@ class WebhookSubscription(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
+    # Sealed at rest (redress.core.sealing): write it with ``seal``, read it with ``unseal``.
     secret = models.CharField(
         _("signing secret"),
-        max_length=100,
+        max_length=500,
         help_text=_("Shared with the receiver, which checks the signature."),
     )
     events = models.JSONField(_("events"), default=list)

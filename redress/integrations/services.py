@@ -28,6 +28,7 @@ from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, ValidationFailed
 from redress.core.memo import memo, memo_clear
 from redress.core.models import User
+from redress.core.sealing import seal, unseal
 from redress.integrations.models import (
     ApiToken,
     EventType,
@@ -204,6 +205,11 @@ def webhook_url_check(url: str) -> str:
     return url
 
 
+def webhook_secret(subscription: WebhookSubscription) -> str:
+    """The subscription's signing secret, unsealed (raises ``Unsealable`` after a key change)."""
+    return unseal(subscription.secret)
+
+
 def webhook_secret_new() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
@@ -237,7 +243,7 @@ def webhook_subscription_create(
         name=name.strip()[:100],
         url=webhook_url_check(url),
         events=_check_events(events),
-        secret=secret or webhook_secret_new(),
+        secret=seal(secret or webhook_secret_new()),
         max_attempts=max_attempts,
         disable_after=disable_after,
     )

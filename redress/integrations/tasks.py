@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from redress.core.actors import Actor
+from redress.core.sealing import Unsealable, unseal
 from redress.integrations.models import WebhookDelivery, WebhookSubscription
 from redress.integrations.signing import signature_compute
 
@@ -140,7 +141,17 @@ def webhook_deliver_now(delivery_id: int) -> str:
         )
         return state or "missing"
     delivery, subscription = claimed
-    outcome = _post(subscription.url, subscription.secret, delivery)
+    try:
+        outcome = _post(subscription.url, unseal(subscription.secret), delivery)
+    except Unsealable:
+        # Counted as a failed attempt, so that the subscription is switched off and the
+        # administrators are told, like any other failure.
+        outcome = Outcome(
+            status=None,
+            error="the signing secret was sealed with another key; set it again",
+            response="",
+            duration_ms=0,
+        )
     now = timezone.now()
     disable_reason = ""
     with transaction.atomic():

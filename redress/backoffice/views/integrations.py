@@ -212,7 +212,10 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
             secret=data["secret"],
         ),
         created_template="backoffice/webhook_created.html",
-        shown=lambda subscription: {"subscription": subscription},
+        shown=lambda subscription: {
+            "subscription": subscription,
+            "secret": services.webhook_secret(subscription),
+        },
         already=gettext(
             "This form was already sent: the subscription was created then. Its signing "
             "secret is in the Django admin."

@@ -243,5 +243,31 @@ def test_admin_pages_of_webhooks_render(db):
     ):
         assert client.get(path).status_code == 200, path
     from redress.integrations.models import WebhookSubscription
+    from redress.integrations.services import webhook_secret
 
-    assert WebhookSubscription.objects.get(name="CRM").secret.startswith("whsec_")
+    assert webhook_secret(WebhookSubscription.objects.get(name="CRM")).startswith("whsec_")
+
+    # Editing: the secret is shown unsealed for the administrator, kept when left empty, and
+    # sealed when a new one is entered.
+    raw = webhook_secret(subscription)
+    change = f"/admin/integrations/webhooksubscription/{subscription.pk}/change/"
+    page = client.get(change).content.decode()
+    assert raw in page and subscription.secret not in page
+    form = {
+        "name": "Other",
+        "url": "https://x.example.test/h",
+        "events": ["complaint.closed"],
+        "secret": "",
+        "max_attempts": 8,
+        "disable_after": 5,
+        "is_active": "on",
+    }
+    assert client.post(change, form).status_code == 302
+    assert webhook_secret(WebhookSubscription.objects.get(pk=subscription.pk)) == raw
+    assert client.post(change, {**form, "secret": "whsec_a-new-secret-0123"}).status_code == 302
+    stored = WebhookSubscription.objects.get(pk=subscription.pk).secret
+    assert (
+        stored.startswith("sealed:v1:")
+        and webhook_secret(WebhookSubscription.objects.get(pk=subscription.pk))
+        == "whsec_a-new-secret-0123"
+    )

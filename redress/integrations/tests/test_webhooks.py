@@ -24,6 +24,7 @@ from redress.integrations.models import EventType, WebhookDelivery, WebhookSubsc
 from redress.integrations.services import (
     deliveries_due,
     webhook_delivery_retry,
+    webhook_secret,
     webhook_subscription_create,
     webhook_subscription_enable,
     webhooks_publish,
@@ -124,6 +125,20 @@ def test_receipt_queues_an_event_that_is_sent_after_commit(
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.last_status_code) == (1, 200)
     assert WebhookSubscription.objects.get().last_success_at is not None
+    # The secret signs, yet is stored sealed: a copy of the database does not give it away.
+    assert SECRET not in WebhookSubscription.objects.get().secret
+
+
+def test_a_secret_sealed_under_another_key_fails_the_attempt_visibly(db, receiver, settings):
+    subscribe(receiver.url)
+    webhooks_publish("complaint.closed", None)
+    (delivery,) = _deliveries()
+    settings.REDRESS_SEALING_KEY = "another-key"
+
+    assert webhook_deliver_now(delivery.pk) == "retrying"
+
+    delivery.refresh_from_db()
+    assert "sealed with another key" in delivery.last_error and receiver.requests == []
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(db, receiver):
@@ -363,4 +378,6 @@ def test_subscription_validation(db):
     generated = webhook_subscription_create(
         actor=Actor.system("t"), name="x", url="https://example.test/h", events=ALL_EVENTS
     )
-    assert generated.secret.startswith("whsec_") and len(generated.secret) > 30
+    # Stored sealed; the raw secret comes back for signing and for showing it once.
+    raw = webhook_secret(generated)
+    assert raw.startswith("whsec_") and len(raw) > 30 and raw not in generated.secret
