@@ -356,8 +356,9 @@ def complaint_messages(request: HttpRequest, reference: str, page: Query[PagePar
     )
     more = len(rows) > page.limit
     rows = rows[: page.limit]
+    masked = masked_for(request, complaint)
     return {
-        "items": [message_out(m, masked=masked_for(request, complaint)) for m in rows],
+        "items": [message_out(m, masked=masked) for m in rows],
         "next_cursor": cursor_encode(rows[-1].pk) if more else None,
     }
 

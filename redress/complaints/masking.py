@@ -85,7 +85,9 @@ def holds_personal_data(message: Message | None) -> bool:
     """Whether a message, or a file by its message (None: a file sent with the complaint),
     holds what passed between the complainant and the organisation. Internal notes do not: a
     person who sees the complainant masked still reads the staff's notes and their files."""
-    return message is None or message.direction != "internal"
+    from redress.complaints.models import Message
+
+    return message is None or message.direction != Message.Direction.INTERNAL
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,33 @@ def test_top_management_reads_the_complainant_masked_through_the_api(team, api_a
     assert refused.status_code == 403 and error_of(refused)["code"] == "forbidden"
     assert top.get(f"{base}/attachments/{files[False]['id']}").status_code == 200
     assert own.get(f"{base}/attachments/{files[True]['id']}").status_code == 200
+
+
+def test_the_message_list_runs_a_fixed_number_of_queries(
+    team, api_as, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from redress.complaints.services import complaint_add_message
+    from redress.core.actors import Actor
+
+    complaint = receive(team).complaint
+    api = api_as(team.manager)  # whose need to know is worked out from the unit tree
+    url = f"/complaints/{complaint.reference}/messages"
+
+    def add(count):
+        for n in range(count):
+            complaint_add_message(
+                complaint=complaint,
+                actor=Actor.for_user(team.handler),
+                direction="inbound",
+                body=f"Tin {n}",
+            )
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(url).status_code == 200
+    add(20)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get(url).json()["items"]) == 22  # with the receipt email
