@@ -457,13 +457,24 @@ def sla_recompute_schedule(*, unit_ids: Iterable[int] | None = None) -> int:
     later = now + dt.timedelta(seconds=memo_wait())
 
     def enqueue() -> None:
+        from django_tasks.exceptions import InvalidTaskError
+
         from redress.sla.tasks import recompute_complaints, recompute_received_since
 
         try:
+            try:
+                run, run_since = (
+                    recompute_complaints.using(run_after=later),
+                    recompute_received_since.using(run_after=later),
+                )
+            except InvalidTaskError:
+                # A backend that cannot wait runs tasks here and now, in the process that has
+                # just forgotten the old settings: nothing was received with them meanwhile.
+                run, run_since = recompute_complaints, None
             for batch in batches:
-                recompute_complaints.using(run_after=later).enqueue(batch)
-            if memo_wait():
-                recompute_received_since.using(run_after=later).enqueue(now.isoformat(), units)
+                run.enqueue(batch)
+            if memo_wait() and run_since is not None:
+                run_since.enqueue(now.isoformat(), units)
         except Exception:
             # The deadlines stay as they were until the next change; say so loudly.
             logger.exception("Could not queue the recomputation of %s complaints", len(ids))

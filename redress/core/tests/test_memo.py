@@ -104,3 +104,17 @@ def test_after_a_policy_edit_deadlines_are_recomputed_once_every_process_has_for
 
     sla_recompute_received_since(since=edited_at, unit_ids=None)
     assert Complaint.objects.get(pk=meanwhile.pk).acknowledge_due_at > meanwhile.acknowledge_due_at
+
+
+def test_with_a_queue_that_cannot_wait_the_recomputation_runs_at_once(
+    remembered, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    complaint = receive(make_team()).complaint
+    SlaPolicy.objects.filter(code="iso-default").update(acknowledge_amount=10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_recompute_schedule()
+
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    assert fresh.acknowledge_due_at > complaint.acknowledge_due_at
