@@ -34,4 +34,6 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.REOPEN: frozenset({M}),
     Action.RATE: frozenset({F, H, M}),
     Action.WITHDRAW: frozenset({F, H, M}),
+    # Recorded by the outbox (a system actor) only; no person reports an email's delivery.
+    Action.RECORD_DELIVERY: frozenset(),
 }

@@ -1033,3 +1033,24 @@ def complaint_rate(
 def complaint_withdraw(*, complaint: Complaint, actor: Actor, reason: str = "") -> Complaint:
     """The complainant withdraws the complaint."""
     return _act(complaint, actor, Action.WITHDRAW, lambda c: {"reason": reason.strip()} if reason.strip() else {})
+
+
+@transaction.atomic
+def complaint_record_delivery(
+    *, complaint_id: int, actor: Actor, state: str, message_id: int | None, template: str, attempts: int
+) -> ComplaintEvent:
+    """What became of an email to the complainant (sent, failed after the last retry, bounced),
+    as an event on the complaint's follow-up record (ISO 10002 7.8: the complainant was told, or
+    was not and someone must reach them another way). Called by the outbox; the stage is kept.
+
+    Neither the error text nor the subject is copied here: they may quote the address or the
+    complaint, which not everyone who reads the record may see. They stay on the outbound email.
+    """
+    locked = _lock(Complaint(pk=complaint_id))
+    _check_permission(actor, locked, Action.RECORD_DELIVERY)
+    transition_check(locked.status, Action.RECORD_DELIVERY)
+    data = {"delivery": state, "message": message_id, "template": template, "attempts": attempts}
+    return _record(
+        complaint=locked, actor=actor, action=Action.RECORD_DELIVERY, from_status=locked.status,
+        before=_snapshot(locked), data=data,
+    )

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopen")
     RATE = "rate", _("Record satisfaction")
     WITHDRAW = "withdraw", _("Withdraw")
+    RECORD_DELIVERY = "record_delivery", _("Record email delivery")
 
 
 SAME = "same"  # the action keeps the complaint in its stage
@@ -47,36 +48,42 @@ A = Action
 # Actions allowed in every open state that do not move the complaint to another stage.
 _ANYTIME: dict[str, tuple[str, ...]] = {A.ASSIGN: (SAME,), A.PRIORITISE: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
 _WITHDRAWABLE: dict[str, tuple[str, ...]] = {A.WITHDRAW: (S.WITHDRAWN,)}
+# The outbox reports what became of an email in every state, closed included: the closure email
+# is sent after the complaint is closed.
+_ALWAYS: dict[str, tuple[str, ...]] = {A.RECORD_DELIVERY: (SAME,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    S.RECEIVED: {A.ACKNOWLEDGE: (S.ACKNOWLEDGED,), **_ANYTIME, **_WITHDRAWABLE},
-    S.ACKNOWLEDGED: {A.ASSESS: (S.ASSESSED, S.NOT_ACCEPTED), **_ANYTIME, **_WITHDRAWABLE},
-    S.ASSESSED: {A.START_INVESTIGATION: (S.INVESTIGATING,), **_ANYTIME, **_WITHDRAWABLE},
-    S.INVESTIGATING: {A.PROPOSE_DECISION: (S.DECISION_PROPOSED,), **_ANYTIME, **_WITHDRAWABLE},
+    S.RECEIVED: {A.ACKNOWLEDGE: (S.ACKNOWLEDGED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.ACKNOWLEDGED: {A.ASSESS: (S.ASSESSED, S.NOT_ACCEPTED), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.ASSESSED: {A.START_INVESTIGATION: (S.INVESTIGATING,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.INVESTIGATING: {A.PROPOSE_DECISION: (S.DECISION_PROPOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
     S.DECISION_PROPOSED: {
         A.APPROVE_DECISION: (S.DECISION_APPROVED,),
         A.RETURN_DECISION: (S.INVESTIGATING, S.UNDER_REVIEW),
         **_ANYTIME,
         **_WITHDRAWABLE,
+        **_ALWAYS,
     },
-    S.DECISION_APPROVED: {A.COMMUNICATE_DECISION: (S.DECISION_COMMUNICATED,), **_ANYTIME, **_WITHDRAWABLE},
+    S.DECISION_APPROVED: {A.COMMUNICATE_DECISION: (S.DECISION_COMMUNICATED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
     S.DECISION_COMMUNICATED: {
         A.RECORD_REACTION: (S.RESOLVED, S.UNDER_REVIEW),
         A.ESCALATE: (S.UNDER_REVIEW,),
         **_ANYTIME,
         **_WITHDRAWABLE,
+        **_ALWAYS,
     },
-    S.RESOLVED: {A.SETTLE_REMEDY: (SAME,), A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE},
+    S.RESOLVED: {A.SETTLE_REMEDY: (SAME,), A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
     S.UNDER_REVIEW: {
         A.PROPOSE_DECISION: (S.DECISION_PROPOSED,),
         A.REFER_EXTERNAL: (S.REFERRED_EXTERNAL,),
         **_ANYTIME,
         **_WITHDRAWABLE,
+        **_ALWAYS,
     },
-    S.REFERRED_EXTERNAL: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE},
-    S.NOT_ACCEPTED: {A.CLOSE: (S.CLOSED,), **_ANYTIME},
-    S.WITHDRAWN: {A.CLOSE: (S.CLOSED,), **_ANYTIME},
-    S.CLOSED: {A.REOPEN: (S.INVESTIGATING,), A.RATE: (SAME,)},
+    S.REFERRED_EXTERNAL: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.NOT_ACCEPTED: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_ALWAYS},
+    S.WITHDRAWN: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_ALWAYS},
+    S.CLOSED: {A.REOPEN: (S.INVESTIGATING,), A.RATE: (SAME,), **_ALWAYS},
 }
 
 # Events of these actions are shown to the complainant on the portal timeline.

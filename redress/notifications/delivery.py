@@ -2,9 +2,10 @@
 
 Each attempt updates the outbound message on the complaint (``Message.delivery_state``: queued,
 retrying, sent, failed, bounced), which the back office and the follow-up record show beside
-the message. A final outcome (sent, failed after the last retry, bounced) is also written to
-the audit trail, and a failure tells the complaint's owner (or the unit's complaints managers)
-that the complainant did not get the email, so that someone reaches them another way.
+the message. A final outcome (sent, failed after the last retry, bounced) is also an event on
+the complaint (``record_delivery``, with its audit entry), and a failure tells the complaint's
+owner (or the unit's complaints managers) that the complainant did not get the email, so that
+someone reaches them another way.
 """
 
 from __future__ import annotations
@@ -20,39 +21,41 @@ _FINAL = {OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.St
 
 
 def delivery_logged(email: OutboundEmail) -> None:
-    """Record the email's current state on its message, and a final state in the audit trail.
-    Call inside the transaction that saved the state."""
+    """Record the email's current state on its message; a final state as an event on the
+    complaint (which writes its audit entry), or in the audit trail for an email that belongs to
+    no complaint. Call inside the transaction that saved the state."""
     from redress.complaints.models import Message
 
     if email.message_id:
         Message.objects.filter(pk=email.message_id).update(delivery_state=email.state)
     if email.state not in _FINAL:
         return
-    reference = ""
     if email.complaint_id:
-        from redress.complaints.models import Complaint
+        # Imported late: complaints imports notifications (receipt, lifecycle mail).
+        from redress.complaints.services import complaint_record_delivery
 
-        reference = (
-            Complaint.objects.filter(pk=email.complaint_id)
-            .values_list("reference", flat=True)
-            .first()
-            or ""
+        complaint_record_delivery(
+            complaint_id=email.complaint_id,
+            actor=OUTBOX,
+            state=email.state,
+            message_id=email.message_id,
+            template=email.template_code,
+            attempts=email.attempts,
         )
-    audit_record(
-        actor=OUTBOX,
-        action=f"email.{email.state}",
-        target=email,
-        target_label=reference or email.to,
-        after={
-            "complaint": email.complaint_id,
-            "message": email.message_id,
-            "to": email.to,
-            "message_id": email.email_message_id,
-            "template": email.template_code,
-            "attempts": email.attempts,
-            **({"error": email.last_error[:500]} if email.last_error else {}),
-        },
-    )
+    else:
+        audit_record(
+            actor=OUTBOX,
+            action=f"email.{email.state}",
+            target=email,
+            target_label=email.to,
+            after={
+                "to": email.to,
+                "message_id": email.email_message_id,
+                "template": email.template_code,
+                "attempts": email.attempts,
+                **({"error": email.last_error[:500]} if email.last_error else {}),
+            },
+        )
     if email.state != OutboundEmail.State.SENT and email.complaint_id:
         _tell_staff(email)
 

@@ -55,6 +55,8 @@ _EVENT_FIELDS: list[tuple[str, Any, str]] = [
     ("plan", _("Plan"), ""),
     ("reason", _("Reason"), ""),
     ("note", _("Note"), ""),
+    ("delivery", _("Delivery"), "delivery"),
+    ("attempts", _("Attempts"), ""),
 ]
 
 

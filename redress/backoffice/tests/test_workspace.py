@@ -109,6 +109,22 @@ def test_each_email_shows_its_delivery_state_in_the_readers_language(team, signe
     assert '<span class="delivery delivery-failed">Gửi thất bại</span>' in page
 
 
+def test_what_became_of_an_email_is_a_step_on_the_timeline(team, signed_in):
+    from redress.notifications.models import OutboundEmail
+    from redress.notifications.tasks import deliver_now
+
+    team.handler.language = "vi"
+    team.handler.save()
+    complaint = receive(team).complaint
+    receipt = OutboundEmail.objects.get(complaint=complaint, template_code="receipt")
+    assert deliver_now(receipt.pk) == "sent"
+
+    page = signed_in(team.handler).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
+    assert "<strong>Ghi nhận kết quả gửi email</strong>" in page
+    assert "<dt>Kết quả gửi</dt><dd>Đã gửi</dd>" in page
+    assert "<dt>Số lần thử</dt><dd>1</dd>" in page
+
+
 def test_note_with_a_file_and_the_file_is_behind_the_gate(team, signed_in, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -96,6 +96,11 @@ def _perform(complaint, action, team):
             services.complaint_rate(complaint=complaint, actor=Actor.channel("web"), overall=4, comment="Tốt")
         case Action.WITHDRAW:
             services.complaint_withdraw(complaint=complaint, actor=manager)
+        case Action.RECORD_DELIVERY:
+            services.complaint_record_delivery(
+                complaint_id=complaint.pk, actor=Actor.system("outbox"), state="sent", message_id=None,
+                template="closure", attempts=1,
+            )
         case _:
             raise AssertionError(action)
 
