@@ -51,6 +51,7 @@ from redress.complaints.attachments import IncomingFile
 from redress.complaints.masking import PERSONAL_FILE_REFUSED, PersonalDataScope, holds_personal_data
 from redress.complaints.models import Category, Complaint, Message, Priority, Product
 from redress.complaints.models import Status as ComplaintStatus
+from redress.complaints.search import search_condition
 from redress.complaints.selectors import complaint_get_for_user, complaints_visible_to
 from redress.complaints.services import (
     complainant_get_or_create,
@@ -271,10 +272,10 @@ def complaints_filtered(request: HttpRequest, filters: ComplaintFilters) -> Quer
         missed = overdue_q(timezone.now())
         queryset = queryset.filter(missed) if filters.overdue else queryset.exclude(missed)
     if filters.q.strip():
-        from redress.core.text import fold
-
-        for word in fold(filters.q).split()[:8]:
-            queryset = queryset.filter(search_text__contains=word)
+        # The same search as the back office: the complainant's name and contacts only where
+        # this user may see them unmasked.
+        found = search_condition(PersonalDataScope.for_user(api_user(request)), filters.q)
+        queryset = queryset.filter(found) if found is not None else queryset.none()
     if filters.received_from:
         queryset = queryset.filter(received_at__gte=_local_day_start(filters.received_from))
     if filters.received_to:

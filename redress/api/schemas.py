@@ -406,7 +406,10 @@ class ComplaintFilters(In):
     )
     q: Text200 = Field(
         "",
-        description="Words in the reference, names, contacts, subject or description; accents optional.",
+        description=(
+            "Words (two letters or more) in the reference, subject or description, or in the"
+            " complainant's name and contacts where you may see them unmasked; accents optional."
+        ),
     )
     received_from: Day | None = Field(
         None, description="First day (organisation's time zone), inclusive."

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from redress.core.roles import Role
@@ -54,6 +55,15 @@ class PersonalDataScope:
         if complaint.unit_id in self.unit_ids:
             return True
         return self.owner_sees and complaint.owner_id == self.user_id
+
+    def q(self) -> Q:
+        """``allows`` as a filter, for searching by what only this scope may see."""
+        if self.user_id is None:
+            return Q(pk__in=[])
+        allowed = Q(unit_id__in=self.unit_ids)
+        if self.owner_sees:
+            allowed |= Q(owner_id=self.user_id)
+        return allowed & ~Q(subject_staff_id=self.user_id)
 
 
 def mask_name(name: str) -> str:

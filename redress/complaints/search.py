@@ -1,9 +1,14 @@
 """One search box for staff: reference, complainant name, phone, email, or words of the subject
 and description, ignoring case and Vietnamese diacritics ("hoa don" finds "Hóa đơn").
 
-``Complaint.search_text`` holds that text already folded (``core.text.fold``), so the query is a
-plain ``LIKE '%word%'`` per word on every database; on PostgreSQL a trigram GIN index
-(migration ``complaints.0003_search_trigram``) serves it. Results start from the visibility gate.
+``Complaint.search_text`` (reference, subject, description, order reference) and
+``Complaint.search_personal`` (the complainant's name, organisation and contacts) hold that text
+already folded (``core.text.fold``), so the query is a plain ``LIKE '%word%'`` per word on every
+database; on PostgreSQL trigram GIN indexes serve it (migrations ``complaints.0003`` and
+``0005``). Results start from the visibility gate, and the complainant's part is searched only
+among the complaints whose complainant the person may see unmasked (``masking``): top
+management and auditors, who review the handling and not the person, cannot find complaints by
+who made them, and the person complained about cannot find them either.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from redress.complaints.masking import PersonalDataScope
 from redress.complaints.models import Complaint
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
@@ -21,6 +27,25 @@ MAX_TERMS = 8
 MIN_TERM = 2
 _REFERENCE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{1,9}$")
 _PHONE_CHARS = re.compile(r"[\s().+-]")
+
+
+# PostgreSQL trigram indexes of the two searched columns (the seed drops and rebuilds them).
+TRIGRAM_INDEXES = {"complaint_search_trgm": "search_text", "complaint_personal_trgm": "search_personal"}
+
+
+def personal_search_text(full_name: str, organisation: str, email: str, phone: str) -> str:
+    """The complainant's searchable text; the phone also as bare digits, so that "0912 345 678"
+    is found by "0912345678" and the reverse."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return fold(" ".join(p for p in (full_name, organisation, email, phone, digits) if p))
+
+
+def search_texts(complaint: Complaint) -> tuple[str, str]:
+    """``search_text`` and ``search_personal`` of a complaint, its complainant loaded."""
+    person = complaint.complainant
+    public = (complaint.reference, complaint.subject, complaint.description, complaint.order_ref)
+    personal = personal_search_text(person.full_name, person.organisation, person.email, person.phone)
+    return fold(" ".join(p for p in public if p)), personal
 
 
 def search_terms(query: str) -> list[str]:
@@ -43,13 +68,27 @@ def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
     visible = complaints_visible_to(user)
     if looks_like_reference(text):
         return visible.filter(reference=text.upper()).order_by("-received_at", "-pk")
-    terms = search_terms(text)
-    if not terms:
+    condition = search_condition(PersonalDataScope.for_user(user), text)
+    if condition is None:
         return visible.none()
+    return visible.filter(condition).order_by("-received_at", "-pk")
+
+
+def search_condition(scope: PersonalDataScope, query: str) -> Q | None:
+    """Every word found in the complaint's text, or in its complainant's where ``scope`` may see
+    them; None when the query has no word long enough to search for."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    personal = scope.q()
+
+    def found(term: str) -> Q:
+        return Q(search_text__contains=term) | (personal & Q(search_personal__contains=term))
+
     condition = Q()
     for term in terms:
-        condition &= Q(search_text__contains=term)
-    digits = _PHONE_CHARS.sub("", text)
+        condition &= found(term)
+    digits = _PHONE_CHARS.sub("", query.strip())
     if digits.isdigit() and len(digits) >= 6 and digits not in terms:
-        condition |= Q(search_text__contains=digits)
-    return visible.filter(condition).order_by("-received_at", "-pk")
+        condition |= personal & Q(search_personal__contains=digits)
+    return condition

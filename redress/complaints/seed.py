@@ -43,6 +43,7 @@ from redress.complaints.models import (
     VulnerableGroup,
 )
 from redress.complaints.references import tracking_code_hash
+from redress.complaints.search import TRIGRAM_INDEXES
 from redress.complaints.transitions import VISIBLE_TO_COMPLAINANT, Action
 from redress.core.actors import Actor
 from redress.core.models import OrgUnit, User
@@ -347,7 +348,8 @@ def seed_complaints(
     rebuild_search_index = postgres and count >= 20_000
     if rebuild_search_index:
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS complaint_search_trgm")
+            for index in TRIGRAM_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {index}")
     for size in _chunks(count, batch):
         with transaction.atomic():
             if postgres:
@@ -392,10 +394,10 @@ def seed_complaints(
             progress(size)
     if rebuild_search_index:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS complaint_search_trgm ON complaints_complaint "
-                "USING gin (search_text gin_trgm_ops)"
-            )
+            for index, column in TRIGRAM_INDEXES.items():
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index} ON complaints_complaint USING gin ({column} gin_trgm_ops)"
+                )
     audit_record(
         actor=Actor.system("seed"),
         action="complaints.seed",
@@ -519,9 +521,8 @@ def _generate_one(
         "is_significant": safety or severity in (Severity.HIGH, Severity.CRITICAL) or bool(vulnerable),
         "unit_id": rng.choice(ctx.unit_ids),
         "owner_id": owner,
-        "search_text": " ".join(
-            filter(None, [reference.lower(), _fold(name), email, phone, _fold(subject), _fold(description), order_ref.lower()])
-        ),
+        "search_text": " ".join(filter(None, [reference.lower(), _fold(subject), _fold(description), order_ref.lower()])),
+        "search_personal": " ".join(filter(None, [_fold(name), email, phone])),
         "updated_at": ctx.now,
     }
     rows.complaints.append(complaint)

@@ -45,6 +45,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.references import reference_next, tracking_code_hash, tracking_code_new
+from redress.complaints.search import search_texts
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import SAME, VISIBLE_TO_COMPLAINANT, Action, transition_check
 from redress.core.actors import Actor
@@ -58,7 +59,6 @@ from redress.core.selectors import (
     user_roles,
     users_with_role,
 )
-from redress.core.text import fold
 from redress.notifications.models import Notification
 from redress.notifications.services import message_email, notify_users, receipt_notify
 
@@ -242,15 +242,6 @@ def _unit_and_ancestors(unit_id: int) -> list[int]:
     return unit_ancestor_ids(unit_id)
 
 
-def _search_text(complaint: Complaint) -> str:
-    person = complaint.complainant
-    digits = "".join(ch for ch in person.phone if ch.isdigit())
-    # The phone also as bare digits: "0912 345 678" is found by "0912345678" and the reverse.
-    parts = [complaint.reference, person.full_name, person.organisation, person.email, person.phone, digits]
-    parts += [complaint.subject, complaint.description, complaint.order_ref]
-    return fold(" ".join(p for p in parts if p))
-
-
 def _parse_amount(value: object, field_name: str) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -422,11 +413,12 @@ def complaint_receive(
             prefix=organisation.reference_prefix, received_at=at, time_zone=organisation.time_zone
         )
         complaint.tracking_code_hash = tracking_code_hash(complaint.reference, code)
-        complaint.search_text = _search_text(complaint)
+        complaint.search_text, complaint.search_personal = search_texts(complaint)
         Complaint.objects.filter(pk=complaint.pk).update(
             reference=complaint.reference,
             tracking_code_hash=complaint.tracking_code_hash,
             search_text=complaint.search_text,
+            search_personal=complaint.search_personal,
         )
 
     _record(

@@ -772,18 +772,21 @@ def _write(
                         or person["vulnerable_group"]
                     ),
                     "unit_id": v["unit"] or default_unit,
+                    # As ``complaint_receive`` writes them (``complaints.search``).
                     "search_text": folder(
+                        " ".join(
+                            p for p in (reference, subject, v["description"], v["order_ref"]) if p
+                        )
+                    ),
+                    "search_personal": folder(
                         " ".join(
                             p
                             for p in (
-                                reference,
                                 person["full_name"],
                                 person["organisation"],
                                 person["email"],
                                 person["phone"],
-                                subject,
-                                v["description"],
-                                v["order_ref"],
+                                "".join(ch for ch in person["phone"] if ch.isdigit()),
                             )
                             if p
                         )

@@ -421,6 +421,11 @@ def test_list_filters(team, api_as):
     assert api.get(f"/complaints/{plain.reference}").json()["overdue"] is False
     assert _references(api.get("/complaints", {"q": "thai do khong tot"})) == [accents.reference]
     assert _references(api.get("/complaints", {"q": "le van duc"})) == [accents.reference]
+    # Top management reads complainants masked: it cannot find a complaint by its complainant's
+    # name either, only by what it may read.
+    top = api_as(team.top)
+    assert _references(top.get("/complaints", {"q": "le van duc"})) == []
+    assert _references(top.get("/complaints", {"q": "thai do khong tot"})) == [accents.reference]
     assert _references(api.get("/complaints", {"unit": team.unit.code, "q": plain.reference})) == [
         plain.reference
     ]
@@ -492,8 +497,9 @@ def test_list_runs_a_fixed_number_of_queries(team, api_as, django_assert_num_que
             complaint_assign(
                 complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler
             )
-        # token, roles, unit tree (manager), the page
-        with django_assert_num_queries(4):
+        # token, roles, unit tree (manager: what they see), unit tree again (whose complainant
+        # they may search by name: the masking scope), the page
+        with django_assert_num_queries(5):
             response = api.get("/complaints", {"limit": 50, "overdue": "false", "q": "hoa don"})
         assert response.status_code == 200
 

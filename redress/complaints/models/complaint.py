@@ -117,9 +117,12 @@ class Complaint(models.Model):
     closure_note = models.TextField(_("closure note"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
-    # Unaccented, lower-case text of reference, names, contacts, subject and description;
-    # search matches against it so that "hoa don" finds "hóa đơn" on every database.
+    # Unaccented, lower-case text, so that "hoa don" finds "hóa đơn" on every database: the
+    # reference, subject, description and order reference here; the complainant's name,
+    # organisation and contacts apart, so that people who see the complainant masked cannot
+    # find complaints by who made them (complaints.search).
     search_text = models.TextField(editable=False, blank=True)
+    search_personal = models.TextField(editable=False, blank=True)
 
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -100,3 +100,51 @@ def test_a_returning_complainant_is_found_by_email_through_its_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "complainant_email_ci" in plan
+
+
+@pytest.mark.parametrize("query", ["dang thi huong", "Đặng Hương", "huong.dang@example", "0912 345 678", "345678"])
+def test_people_who_see_the_complainant_masked_cannot_find_complaints_by_who_made_them(team, bill, query):
+    # Top management and auditors review the handling, not the person (masking): searching by
+    # the complainant's name or contacts must not tell them that such a complaint exists ...
+    assert found(team, query) == [bill.reference]
+    assert list(complaint_search(team.top, query)) == []
+    assert list(complaint_search(team.auditor, query)) == []
+    # ... while what they may read still finds it.
+    assert list(complaint_search(team.top, "hoa don dien")) == [bill]
+    assert list(complaint_search(team.auditor, bill.reference)) == [bill]
+
+
+def test_a_word_may_come_from_the_complaint_and_another_from_its_complainant(team, bill, other):
+    assert found(team, "huong hoa don") == [bill.reference]
+    assert list(complaint_search(team.top, "huong hoa don")) == []
+
+
+def test_the_migration_moves_the_complainant_out_of_the_shared_search_text(team, bill):
+    import importlib
+
+    from django.apps import apps
+
+    from redress.complaints.models import Complaint
+
+    migration = importlib.import_module("redress.complaints.migrations.0005_search_personal")
+    # A row as the earlier intake wrote it: everything in one column.
+    Complaint.objects.filter(pk=bill.pk).update(
+        search_text=f"{bill.reference.lower()} dang thi huong huong.dang@example.vn 0912345678 hoa don",
+        search_personal="",
+    )
+    migration.refold(apps)
+    bill.refresh_from_db()
+    assert "huong" not in bill.search_text and "hoa don tinh sai tien dien" in bill.search_text
+    assert bill.search_personal == "dang thi huong huong.dang@example.vn 0912345678 0912345678"
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the trigram index exists on PostgreSQL only")
+def test_postgres_serves_the_complainants_text_from_its_own_trigram_index(team, bill):
+    from redress.complaints.models import Complaint
+
+    queryset = Complaint.objects.filter(search_personal__contains="huong")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = queryset.explain()
+    assert "complaint_personal_trgm" in plan

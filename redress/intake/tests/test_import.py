@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.complaints.models import Complaint, ComplaintEvent, Status
+from redress.complaints.search import search_texts
 from redress.complaints.testing import make_team, receive
 from redress.core.testing import CategoryFactory, ComplainantFactory, UserFactory
 from redress.intake.importing import import_check, import_run, mapping_guess, table_read
@@ -156,7 +157,9 @@ def test_a_valid_file_is_imported_with_events_audit_and_rules_of_receipt(team):
     )
     assert third.channel == "api"  # the default for rows without a channel
     assert all(c.status == Status.RECEIVED and c.unit == team.unit for c in complaints)
-    assert "le van cuong" in third.search_text
+    assert "le van cuong" in third.search_personal
+    for complaint in complaints:  # as the intake service writes them, name apart from subject
+        assert (complaint.search_text, complaint.search_personal) == search_texts(complaint)
     for complaint in complaints:
         event = ComplaintEvent.objects.get(complaint=complaint)
         assert (event.action, event.actor_label, event.to_status) == (
