@@ -3,14 +3,18 @@
 Each attempt updates the outbound message on the complaint (``Message.delivery_state``: queued,
 retrying, sent, failed, bounced), which the back office and the follow-up record show beside
 the message. A final outcome (sent, failed after the last retry, bounced) is also an event on
-the complaint (``record_delivery``, with its audit entry), and a failure tells the complaint's
-owner (or the unit's complaints managers) that the complainant did not get the email, so that
-someone reaches them another way.
+the complaint (``record_delivery``, with its audit entry, written by the reactions settings
+name), and a failure tells the complaint's owner (or the unit's complaints managers) that the
+complainant did not get the email, so that someone reaches them another way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from redress.audit.services import audit_record
 from redress.core.actors import Actor
@@ -31,17 +35,8 @@ def delivery_logged(email: OutboundEmail) -> None:
     if email.state not in _FINAL:
         return
     if email.complaint_id:
-        # Imported late: complaints imports notifications (receipt, lifecycle mail).
-        from redress.complaints.services import complaint_record_delivery
-
-        complaint_record_delivery(
-            complaint_id=email.complaint_id,
-            actor=OUTBOX,
-            state=email.state,
-            message_id=email.message_id,
-            template=email.template_code,
-            attempts=email.attempts,
-        )
+        for reaction in _outcome_reactions():
+            reaction(email)
     else:
         audit_record(
             actor=OUTBOX,
@@ -58,6 +53,12 @@ def delivery_logged(email: OutboundEmail) -> None:
         )
     if email.state != OutboundEmail.State.SENT and email.complaint_id:
         _tell_staff(email)
+
+
+def _outcome_reactions() -> list[Callable[[OutboundEmail], None]]:
+    """What records a complaint email's final state: ``complaints.reactions.on_email_outcome``,
+    wired in by settings so that notifications does not import complaints' services."""
+    return [import_string(path) for path in settings.REDRESS_EMAIL_OUTCOME_REACTIONS]
 
 
 def _tell_staff(email: OutboundEmail) -> None:
