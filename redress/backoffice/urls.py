@@ -58,4 +58,7 @@ urlpatterns = [
         name="quarantine_reprocess",
     ),
     path("admin/mailboxes/", inbound.mailbox_list, name="mailboxes"),
+    path("admin/mailboxes/new/", inbound.mailbox_create, name="mailbox_create"),
+    path("admin/mailboxes/<int:pk>/edit/", inbound.mailbox_edit, name="mailbox_edit"),
+    path("admin/mailboxes/<int:pk>/test/", inbound.mailbox_test, name="mailbox_test"),
 ]

@@ -3,6 +3,8 @@ quarantine, and the complaint import (``intake.admin_import``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
@@ -15,41 +17,61 @@ from django.utils.translation import ngettext
 
 from redress.core.actors import Actor
 from redress.core.errors import Conflict
-from redress.core.sealing import seal
 from redress.intake.admin_import import ImportBatchAdmin
 from redress.intake.imap import mailbox_poll
+from redress.intake.mailboxes import mailbox_check, mailbox_create, mailbox_update
 from redress.intake.models import ImportBatch, InboundEmail, Mailbox
 from redress.intake.services import inbound_email_dismiss, inbound_email_reprocess
 
 admin.site.register(ImportBatch, ImportBatchAdmin)
 
 
+MAILBOX_FIELDS = [
+    "name",
+    "host",
+    "port",
+    "security",
+    "username",
+    "password",
+    "folder",
+    "unit",
+    "is_active",
+]
+
+
 class MailboxForm(forms.ModelForm):
+    """Checked and saved by ``intake.mailboxes``, as in the back office (audited, sealed)."""
+
     password = forms.CharField(
         label=_("password"),
         required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the current password."),
     )
 
     class Meta:
         model = Mailbox
-        fields = [
-            "name",
-            "host",
-            "port",
-            "security",
-            "username",
-            "password",
-            "folder",
-            "unit",
-            "is_active",
-        ]
+        fields = MAILBOX_FIELDS
 
-    def clean_password(self) -> str:
-        # Stored sealed (redress.core.sealing); the form never shows it back.
-        value = self.cleaned_data.get("password") or ""
-        return seal(value) if value else (self.instance.password if self.instance.pk else "")
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        defaults: dict[str, Any] = {"port": None, "unit": None}
+        problems = mailbox_check(
+            mailbox=self.instance if self.instance.pk else None,
+            **{
+                field: data.get(field, defaults.get(field, ""))
+                for field in MAILBOX_FIELDS
+                if field != "is_active"
+            },
+        )
+        for field, messages_ in problems.items():
+            if field not in self.errors:
+                self.add_error(field, messages_)
+        return data
+
+    def validate_unique(self) -> None:
+        """The services check the name (ignoring case), and say so on the name field."""
 
 
 @admin.register(Mailbox)
@@ -76,6 +98,21 @@ class MailboxAdmin(admin.ModelAdmin):
         "uid_validity",
     ]
     actions = ["poll_now"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Mailbox, form: MailboxForm, change: bool
+    ) -> None:
+        """Through ``intake.mailboxes``: the same checks, sealing and audit entry as in the
+        back office."""
+        fields = {field: form.cleaned_data[field] for field in MAILBOX_FIELDS}
+        actor = Actor.for_user(request.user)  # type: ignore[arg-type]
+        if change:
+            saved = mailbox_update(mailbox=obj, actor=actor, **fields)
+        else:
+            saved = mailbox_create(actor=actor, **fields)
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
 
     @admin.display(description=_("status"))
     def status(self, obj: Mailbox) -> str:

@@ -13,6 +13,7 @@ the mailbox is flagged in the admin, until a poll succeeds again.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import imaplib
@@ -48,8 +49,8 @@ class PollResult:
     error: str = ""
 
 
-def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
-    timeout = settings.EMAIL_TIMEOUT or 30
+def _connect(mailbox: Mailbox, *, timeout: float | None = None) -> imaplib.IMAP4:
+    timeout = timeout or settings.EMAIL_TIMEOUT or 30
     if mailbox.security == Mailbox.Security.SSL:
         client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
             mailbox.host, mailbox.port, ssl_context=ssl.create_default_context(), timeout=timeout
@@ -68,8 +69,32 @@ def _check(status: str, data: list, what: str) -> list:  # type: ignore[type-arg
     return data
 
 
+def folder_name(folder: str) -> str:
+    """A folder's name as IMAP writes it, in modified UTF-7 (RFC 3501 5.1.3): printable ASCII
+    as itself ("&" as "&-"), any other run of characters as base64 of UTF-16BE, with "," for
+    "/", between "&" and "-". "Khiếu nại" is "Khi&Hr8-u n&HqE-i"."""
+    parts: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            encoded = base64.b64encode("".join(run).encode("utf-16-be")).decode("ascii")
+            parts.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for char in folder:
+        if " " <= char <= "~":
+            close_run()
+            parts.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    close_run()
+    return "".join(parts)
+
+
 def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    name = folder_name(folder)
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
@@ -115,6 +140,58 @@ def mailbox_poll(mailbox: Mailbox, *, limit: int = BATCH) -> PollResult:
     result.ok = True
     mailbox_succeeded(mailbox)
     return result
+
+
+@dataclass
+class LoginCheck:
+    """How a connection test went. ``stage`` is where it stopped: ``connect`` (the server
+    cannot be reached or the secure connection fails), ``password`` (the stored password
+    cannot be unsealed), ``login`` (user name or password refused), ``folder`` (the folder
+    cannot be opened), or ``done``."""
+
+    ok: bool
+    stage: str
+    messages: int = 0  # in the folder, when it opened
+    detail: str = ""  # what the server or the system said, never the password
+
+
+def _detail(exc: BaseException) -> str:
+    if isinstance(exc, imaplib.IMAP4.error) and exc.args and isinstance(exc.args[0], bytes):
+        return exc.args[0].decode("utf-8", "replace")
+    text = str(exc)
+    return text if isinstance(exc, MailboxError) else f"{type(exc).__name__}: {text}"
+
+
+def mailbox_login_check(mailbox: Mailbox, *, timeout: float = 15) -> LoginCheck:
+    """Connect with the mailbox's stored settings, sign in and open its folder read-only, as a
+    poll would, and say how it went. Reads no message and changes nothing: not the mailbox's
+    failure count, its alert or its place in the folder. Never raises for a server that
+    cannot be used."""
+    try:
+        password = unseal(mailbox.password)
+    except Unsealable:
+        return LoginCheck(ok=False, stage="password")
+    stage = "connect"
+    try:
+        client = _connect(mailbox, timeout=timeout)
+        try:
+            stage = "login"
+            _check(*client.login(mailbox.username, password), what="LOGIN")
+            stage = "folder"
+            data = _check(*client.select(_quote(mailbox.folder), readonly=True), what="EXAMINE")
+        finally:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
+                client.logout()
+    except (OSError, imaplib.IMAP4.error, MailboxError, ssl.SSLError, ValueError) as exc:
+        detail = _detail(exc)[:1000]
+        if password:
+            detail = detail.replace(password, "***")
+        return LoginCheck(ok=False, stage=stage, detail=detail)
+    try:
+        count = int(data[0] or 0)
+    except (TypeError, ValueError):
+        count = 0
+    return LoginCheck(ok=True, stage="done", messages=count)
 
 
 def _fetch(client: imaplib.IMAP4, uid: int) -> bytes:

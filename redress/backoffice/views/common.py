@@ -6,17 +6,20 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.queues import Queue
 from redress.complaints.transitions import Action
+from redress.core.errors import ApplicationError
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
 
@@ -89,3 +92,45 @@ def page(
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def create_once(
+    request: HttpRequest,
+    form: Any,
+    *,
+    section: str,
+    form_template: str,
+    create: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], HttpResponse],
+    already: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Create something from a form once per copy of the form: its ``once`` field makes a
+    second send of the same form (reload, back) create nothing and go back to the section's
+    list with ``already``. Invalid input, or a refusal by the service, re-renders the form
+    with each field's problem (422) and leaves it usable; ``done`` answers a creation."""
+    context = {"section": section, "form": form, **(context or {})}
+    if not form.is_bound:
+        return page(request, form_template, context)
+    if not form.is_valid():
+        return page(request, form_template, context, status=422)
+    once_key = f"redress:{section}-form:{form.cleaned_data['once']}"
+    if not cache.add(once_key, 1, timeout=24 * 3600):
+        messages.warning(request, already)
+        return redirect(f"backoffice:{section}")
+    try:
+        created = create(form.cleaned_data)
+    except ApplicationError as error:
+        cache.delete(once_key)  # nothing was created: the corrected form may be sent
+        form_errors(form, error)
+        return page(request, form_template, context, status=error.http_status)
+    return done(created)
+
+
+def form_errors(form: Any, error: ApplicationError) -> None:
+    """Put a service's refusal on the form: each field's problems on the field (on the form
+    when it has no such field), the message on the form when no field is named."""
+    for name, problems in error.fields.items():
+        form.add_error(name if name in form.fields else None, problems)
+    if not error.fields:
+        form.add_error(None, error.message)

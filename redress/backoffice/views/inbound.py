@@ -1,26 +1,29 @@
 """Administration of email intake: the mail quarantine (emails Redress could not take in, kept
 whole) and the mailboxes it reads. Administrators only; changes go through
-``intake.services``."""
+``intake.services`` and ``intake.mailboxes``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import DismissForm
-from redress.backoffice.views.common import admin_view, page
+from redress.backoffice.forms import DismissForm, MailboxForm
+from redress.backoffice.views.common import admin_view, create_once, form_errors, page
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.models import User
-from redress.intake import selectors
-from redress.intake.models import InboundEmail
+from redress.intake import mailboxes, selectors
+from redress.intake.imap import LoginCheck, mailbox_login_check
+from redress.intake.models import InboundEmail, Mailbox
 from redress.intake.services import inbound_email_dismiss, inbound_email_reprocess
 
 
@@ -138,3 +141,117 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
             "alert_after": settings.REDRESS_MAILBOX_ALERT_AFTER,
         },
     )
+
+
+MAILBOX_FIELDS = (
+    "name",
+    "host",
+    "port",
+    "security",
+    "username",
+    "password",
+    "folder",
+    "unit",
+    "is_active",
+)
+
+
+def _mailbox_settings(data: dict[str, Any]) -> dict[str, Any]:
+    return {field: data[field] for field in MAILBOX_FIELDS}
+
+
+@admin_view
+def mailbox_create(request: HttpRequest) -> HttpResponse:
+    """A new mailbox, once per copy of the form; back to the list, where it is read from."""
+
+    def done(created: Mailbox) -> HttpResponse:
+        messages.success(request, gettext("Mailbox “%(name)s” added.") % {"name": created.name})
+        return redirect("backoffice:mailboxes")
+
+    return create_once(
+        request,
+        MailboxForm(request.POST if request.method == "POST" else None),
+        section="mailboxes",
+        form_template="backoffice/mailbox_form.html",
+        create=lambda data: mailboxes.mailbox_create(
+            actor=_actor(request), **_mailbox_settings(data)
+        ),
+        done=done,
+        already=gettext("This form was already sent: the mailbox was added then."),
+    )
+
+
+@admin_view
+def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a mailbox's settings; an empty password keeps the stored one."""
+    mailbox = get_object_or_404(Mailbox.objects.select_related("unit"), pk=pk)
+    form = MailboxForm(request.POST if request.method == "POST" else None, mailbox=mailbox)
+    if form.is_bound:
+        status = 422
+        if form.is_valid():
+            try:
+                mailboxes.mailbox_update(
+                    mailbox=mailbox, actor=_actor(request), **_mailbox_settings(form.cleaned_data)
+                )
+            except ApplicationError as error:
+                form_errors(form, error)
+                status = error.http_status
+            else:
+                messages.success(
+                    request,
+                    gettext("Mailbox “%(name)s” saved.")
+                    % {"name": form.cleaned_data["name"].strip()},
+                )
+                return redirect("backoffice:mailboxes")
+    else:
+        status = 200
+    return page(
+        request,
+        "backoffice/mailbox_form.html",
+        {"section": "mailboxes", "form": form, "mailbox": mailbox},
+        status=status,
+    )
+
+
+@admin_view
+@require_POST
+def mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign in to the mailbox's server with its saved settings and say how it went; the
+    mailbox's failure count and alert stay as they are."""
+    mailbox = get_object_or_404(Mailbox, pk=pk)
+    check = mailbox_login_check(mailbox)
+    if check.ok:
+        messages.success(
+            request,
+            ngettext(
+                "Connected: signed in to %(host)s and opened the folder %(folder)s "
+                "(%(count)d message).",
+                "Connected: signed in to %(host)s and opened the folder %(folder)s "
+                "(%(count)d messages).",
+                check.messages,
+            )
+            % {"host": mailbox.host, "folder": mailbox.folder, "count": check.messages},
+        )
+    else:
+        messages.error(request, _connection_problem(mailbox, check))
+    return redirect("backoffice:mailbox_edit", pk=mailbox.pk)
+
+
+def _connection_problem(mailbox: Mailbox, check: LoginCheck) -> str:
+    """Where the connection test stopped, in the person's language, with what the server said."""
+    where = {"host": mailbox.host, "port": mailbox.port, "folder": mailbox.folder}
+    if check.stage == "password":
+        return gettext(
+            "The stored password cannot be read (the sealing key was changed): enter the "
+            "password again and save."
+        )
+    if check.stage == "login":
+        reason = gettext("The server refused the user name or the password.")
+    elif check.stage == "folder":
+        reason = gettext("Signed in, but the folder %(folder)s cannot be opened.") % where
+    else:
+        reason = gettext("The server %(host)s cannot be reached on port %(port)s.") % where
+    return gettext("The connection failed. %(reason)s The server said: %(detail)s") % {
+        "reason": reason,
+        "detail": check.detail or "—",
+    }

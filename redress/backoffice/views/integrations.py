@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,7 +19,7 @@ from redress.backoffice.forms import (
     SubscriptionDisableForm,
     WebhookSubscriptionForm,
 )
-from redress.backoffice.views.common import admin_view, page
+from redress.backoffice.views.common import admin_view, create_once, page
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
@@ -93,31 +92,23 @@ def _create_once(
     already: str,
 ) -> HttpResponse:
     """Create something whose secret is shown in this one response only (a token, a webhook's
-    signing secret). The form's ``once`` field makes a second send of the same form (reload,
-    back) create nothing; a refusal by the service leaves the form usable."""
-    if not form.is_bound:
-        return page(request, form_template, {"section": section, "form": form})
-    if not form.is_valid():
-        return page(request, form_template, {"section": section, "form": form}, status=422)
-    once_key = f"redress:{section}-form:{form.cleaned_data['once']}"
-    if not cache.add(once_key, 1, timeout=24 * 3600):
-        messages.warning(request, already)
-        return redirect(f"backoffice:{section}")
-    try:
-        created = create(form.cleaned_data)
-    except ApplicationError as error:
-        cache.delete(once_key)  # nothing was created: the corrected form may be sent
-        for name, problems in error.fields.items():
-            form.add_error(name if name in form.fields else None, problems)
-        if not error.fields:
-            form.add_error(None, error.message)
-        return page(
-            request, form_template, {"section": section, "form": form}, status=error.http_status
-        )
-    response = page(request, created_template, {"section": section, **shown(created)})
-    # Not kept by the browser or a proxy: the value must not be shown a second time.
-    response["Cache-Control"] = "no-store"
-    return response
+    signing secret), once per copy of the form (``create_once``)."""
+
+    def done(created: Any) -> HttpResponse:
+        response = page(request, created_template, {"section": section, **shown(created)})
+        # Not kept by the browser or a proxy: the value must not be shown a second time.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return create_once(
+        request,
+        form,
+        section=section,
+        form_template=form_template,
+        create=create,
+        done=done,
+        already=already,
+    )
 
 
 @admin_view
