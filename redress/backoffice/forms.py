@@ -532,6 +532,27 @@ class WebhookSubscriptionForm(forms.Form):
     )
 
 
+class WebhookEditForm(forms.Form):
+    """A subscription's settings (not its secret, which is only ever replaced);
+    ``integrations.services.webhook_subscription_update`` decides."""
+
+    name = WebhookSubscriptionForm.base_fields["name"]
+    url = WebhookSubscriptionForm.base_fields["url"]
+    events = WebhookSubscriptionForm.base_fields["events"]
+    max_attempts = forms.IntegerField(
+        label=_("Attempts per event"),
+        min_value=1,
+        max_value=100,
+        help_text=_("How many times an event is sent before it counts as failed."),
+    )
+    disable_after = forms.IntegerField(
+        label=_("Turn off after"),
+        min_value=1,
+        max_value=100,
+        help_text=_("Failed events in a row after which the subscription is turned off."),
+    )
+
+
 class DeliveryFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Status"), choices=[*BLANK, *WebhookDelivery.State.choices], required=False

@@ -39,6 +39,12 @@ urlpatterns = [
     path("admin/tokens/<int:pk>/revoke/", integrations.token_revoke, name="token_revoke"),
     path("admin/webhooks/", integrations.webhook_list, name="webhooks"),
     path("admin/webhooks/new/", integrations.webhook_create, name="webhook_create"),
+    path("admin/webhooks/<int:pk>/edit/", integrations.webhook_edit, name="webhook_edit"),
+    path(
+        "admin/webhooks/<int:pk>/secret/",
+        integrations.webhook_secret_rotate,
+        name="webhook_secret_rotate",
+    ),
     path("admin/webhooks/<int:pk>/enable/", integrations.webhook_enable, name="webhook_enable"),
     path("admin/webhooks/<int:pk>/disable/", integrations.webhook_disable, name="webhook_disable"),
     path(

@@ -259,6 +259,80 @@ def webhook_subscription_create(
 
 
 @transaction.atomic
+def webhook_subscription_update(
+    *,
+    subscription: WebhookSubscription,
+    actor: Actor,
+    name: str,
+    url: str,
+    events: Iterable[str],
+    max_attempts: int,
+    disable_after: int,
+) -> WebhookSubscription:
+    """Change where a subscription posts, what it receives and how patient it is. Each attempt
+    posts to the subscription's current URL, events already queued included. Nothing changed,
+    nothing recorded. Raises ``ValidationFailed`` naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    required = _("This field is required.")
+    if not name.strip():
+        errors["name"] = [required]
+    for field, value in (("max_attempts", max_attempts), ("disable_after", disable_after)):
+        if not 1 <= value <= 100:
+            errors[field] = [_("Enter a number from 1 to 100.")]
+    checked: dict[str, Any] = {}
+    for field, check, value in (("url", webhook_url_check, url), ("events", _check_events, events)):
+        try:
+            checked[field] = check(value)  # type: ignore[operator]
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    if errors:
+        raise ValidationFailed(_("The subscription cannot be saved."), fields=errors)
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    wanted = {
+        "name": name.strip()[:100],
+        "url": checked["url"],
+        "events": checked["events"],
+        "max_attempts": max_attempts,
+        "disable_after": disable_after,
+    }
+    changed = [field for field, value in wanted.items() if getattr(locked, field) != value]
+    if not changed:
+        return locked
+    before = {field: getattr(locked, field) for field in changed}
+    for field in changed:
+        setattr(locked, field, wanted[field])
+    locked.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_update",
+        target=locked,
+        target_label=locked.name,
+        before=before,
+        after={field: wanted[field] for field in changed},
+    )
+    memo_clear()  # events published from now on see the change in this process
+    return locked
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, subscription: WebhookSubscription, actor: Actor) -> str:
+    """A new signing secret for the subscription, returned to be shown once; from now on every
+    attempt is signed with it (events already queued too). The secret is not audited."""
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    secret = webhook_secret_new()
+    locked.secret = seal(secret)
+    locked.save(update_fields=["secret"])
+    audit_record(
+        actor=actor,
+        action="integrations.webhook_secret_rotate",
+        target=locked,
+        target_label=locked.name,
+    )
+    memo_clear()
+    return secret
+
+
+@transaction.atomic
 def webhook_subscription_enable(
     *, subscription: WebhookSubscription, actor: Actor
 ) -> WebhookSubscription:

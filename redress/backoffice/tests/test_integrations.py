@@ -631,3 +631,102 @@ def test_mailbox_list_query_count_is_fixed(team, signed_in, admin, django_assert
         mailbox(f"m{index}", unit=team.unit, consecutive_failures=5, alert_raised_at=timezone.now())
     with django_assert_num_queries(MAILBOX_PAGE_QUERIES):
         assert client.get(reverse("backoffice:mailboxes")).status_code == 200
+
+
+# --------------------------------------------------------------------------------------------
+# Editing a subscription, and a new signing secret
+
+
+def _edit(client, sub, **changes):
+    data = {
+        "name": sub.name,
+        "url": sub.url,
+        "events": sub.events,
+        "max_attempts": sub.max_attempts,
+        "disable_after": sub.disable_after,
+        **changes,
+    }
+    return client.post(reverse("backoffice:webhook_edit", args=[sub.pk]), data)
+
+
+def test_editing_a_subscription_changes_where_and_what_it_posts(team, signed_in, admin):
+    from redress.integrations.services import webhooks_publish
+
+    sub = subscription()
+    client = signed_in(admin)
+    assert f'href="/staff/admin/webhooks/{sub.pk}/edit/"' in client.get(reverse("backoffice:webhooks")).content.decode()
+    form_page = client.get(reverse("backoffice:webhook_edit", args=[sub.pk])).content.decode()
+    assert 'value="http://127.0.0.1:9/hooks"' in form_page
+    assert "whsec_khong-bao-gio-hien-ra" not in form_page
+
+    response = _edit(
+        client, sub, url="https://crm.example.vn/redress", events=["complaint.status_changed"], max_attempts=3
+    )
+
+    assert response.status_code == 302 and response.url == reverse("backoffice:webhooks")
+    sub.refresh_from_db()
+    assert (sub.url, sub.events, sub.max_attempts) == ("https://crm.example.vn/redress", ["complaint.status_changed"], 3)
+    assert integrations.webhook_secret(sub) == "whsec_khong-bao-gio-hien-ra-1234"  # kept
+    entry = AuditEntry.objects.get(action="integrations.webhook_update")
+    assert entry.before == {
+        "url": "http://127.0.0.1:9/hooks", "events": ["complaint.received", "complaint.closed"], "max_attempts": 8
+    }
+    assert entry.after["url"] == "https://crm.example.vn/redress"
+    # Published events follow the change at once in this process.
+    assert webhooks_publish("complaint.closed", None) == 0
+    assert webhooks_publish("complaint.status_changed", None) == 1
+    # Saving again without a change records nothing.
+    assert _edit(client, sub).status_code == 302
+    assert AuditEntry.objects.filter(action="integrations.webhook_update").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"url": "ftp://crm.example.vn/"}, "url"),
+        ({"events": []}, "events"),
+        ({"events": ["complaint.eaten"]}, "events"),
+        ({"name": "  "}, "name"),
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"disable_after": "nhiều"}, "disable_after"),
+    ],
+)
+def test_bad_edits_name_the_field_and_change_nothing(team, signed_in, admin, changes, field):
+    sub = subscription()
+    before = WebhookSubscription.objects.filter(pk=sub.pk).values().get()
+    response = _edit(signed_in(admin), sub, **changes)
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert WebhookSubscription.objects.filter(pk=sub.pk).values().get() == before
+    assert not AuditEntry.objects.filter(action="integrations.webhook_update").exists()
+
+
+def test_a_new_signing_secret_is_asked_for_then_shown_once_and_used(team, signed_in, admin):
+    sub = subscription()
+    client = signed_in(admin)
+    url = reverse("backoffice:webhook_secret_rotate", args=[sub.pk])
+    ask = client.get(url)
+    assert ask.status_code == 200 and 'id="webhook-secret"' not in ask.content.decode()
+    assert integrations.webhook_secret(WebhookSubscription.objects.get(pk=sub.pk)) == "whsec_khong-bao-gio-hien-ra-1234"
+
+    response = client.post(url)
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    new = integrations.webhook_secret(WebhookSubscription.objects.get(pk=sub.pk))
+    assert new != "whsec_khong-bao-gio-hien-ra-1234" and new.startswith("whsec_")
+    assert f'<p class="secret" id="webhook-secret">{new}</p>' in response.content.decode()
+    entry = AuditEntry.objects.get(action="integrations.webhook_secret_rotate")
+    assert new not in str(entry.before) + str(entry.after)
+    assert new not in client.get(reverse("backoffice:webhook_edit", args=[sub.pk])).content.decode()
+
+
+@pytest.mark.parametrize("who", ["handler", "manager", "auditor"])
+def test_others_can_neither_edit_a_subscription_nor_replace_its_secret(team, signed_in, who):
+    sub = subscription()
+    before = WebhookSubscription.objects.filter(pk=sub.pk).values().get()
+    client = signed_in(getattr(team, who))
+    assert client.get(reverse("backoffice:webhook_edit", args=[sub.pk])).status_code == 403
+    assert client.get(reverse("backoffice:webhook_secret_rotate", args=[sub.pk])).status_code == 403
+    assert _edit(client, sub, url="https://evil.example/").status_code == 403
+    assert client.post(reverse("backoffice:webhook_secret_rotate", args=[sub.pk])).status_code == 403
+    assert WebhookSubscription.objects.filter(pk=sub.pk).values().get() == before

@@ -17,9 +17,10 @@ from redress.backoffice.forms import (
     ApiTokenForm,
     DeliveryFilterForm,
     SubscriptionDisableForm,
+    WebhookEditForm,
     WebhookSubscriptionForm,
 )
-from redress.backoffice.views.common import admin_view, create_once, page
+from redress.backoffice.views.common import admin_view, create_once, form_errors, page
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
@@ -208,10 +209,66 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
             "secret": services.webhook_secret(subscription),
         },
         already=gettext(
-            "This form was already sent: the subscription was created then. Its signing "
-            "secret is in the Django admin."
+            "This form was already sent: the subscription was created then. If its signing "
+            "secret was not kept, make a new one from the subscription's Edit page."
         ),
     )
+
+
+@admin_view
+def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a subscription's name, address, events and patience (never shows its secret)."""
+    subscription = get_object_or_404(WebhookSubscription.objects.defer("secret"), pk=pk)
+    initial = {
+        field: getattr(subscription, field)
+        for field in ("name", "url", "events", "max_attempts", "disable_after")
+    }
+    form = WebhookEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if form.is_bound:
+        status = 422
+        if form.is_valid():
+            try:
+                services.webhook_subscription_update(
+                    subscription=subscription, actor=_actor(request), **form.cleaned_data
+                )
+            except ApplicationError as error:
+                form_errors(form, error)
+                status = error.http_status
+            else:
+                messages.success(
+                    request,
+                    gettext("Subscription “%(name)s” saved.")
+                    % {"name": form.cleaned_data["name"].strip()},
+                )
+                return redirect("backoffice:webhooks")
+    return page(
+        request,
+        "backoffice/webhook_edit.html",
+        {"section": "webhooks", "form": form, "subscription": subscription},
+        status=status,
+    )
+
+
+@admin_view
+def webhook_secret_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), then replace the signing secret and show the new one in this one
+    response (POST)."""
+    subscription = get_object_or_404(WebhookSubscription.objects.defer("secret"), pk=pk)
+    if request.method != "POST":
+        return page(
+            request,
+            "backoffice/webhook_secret_rotate.html",
+            {"section": "webhooks", "subscription": subscription},
+        )
+    secret = services.webhook_secret_rotate(subscription=subscription, actor=_actor(request))
+    response = page(
+        request,
+        "backoffice/webhook_created.html",
+        {"section": "webhooks", "subscription": subscription, "secret": secret, "rotated": True},
+    )
+    response["Cache-Control"] = "no-store"  # the value must not be shown a second time
+    return response
 
 
 def _back_to_webhooks(request: HttpRequest) -> HttpResponse:
