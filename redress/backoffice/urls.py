@@ -67,4 +67,5 @@ urlpatterns = [
     path("admin/mailboxes/new/", inbound.mailbox_create, name="mailbox_create"),
     path("admin/mailboxes/<int:pk>/edit/", inbound.mailbox_edit, name="mailbox_edit"),
     path("admin/mailboxes/<int:pk>/test/", inbound.mailbox_test, name="mailbox_test"),
+    path("admin/mailboxes/<int:pk>/read/", inbound.mailbox_read, name="mailbox_read"),
 ]

@@ -513,3 +513,50 @@ def test_the_django_admin_shows_the_services_refusal_on_the_field(team, superuse
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"name", "password"}
     assert Mailbox.objects.count() == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a mailbox now (a real IMAP server)
+
+
+def test_read_now_takes_the_new_mail_in_once(team, signed_in, admin, dovecot_server):
+    from redress.complaints.models import Complaint
+
+    box = imap_box(team, dovecot_server, dovecot_server.password)
+    dovecot_server.append(mail(subject="Đọc ngay: nước sinh hoạt bị đục", message_id="<read-now-1@example.vn>"))
+    client = signed_in(admin)
+    listing = client.get(reverse("backoffice:mailboxes")).content.decode()
+    assert f'action="/staff/admin/mailboxes/{box.pk}/read/"' in listing
+
+    response = client.post(reverse("backoffice:mailbox_read", args=[box.pk]), follow=True)
+
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("backoffice:mailboxes")
+    assert Complaint.objects.filter(subject="Đọc ngay: nước sinh hoạt bị đục").count() == 1
+    assert "khiếu nại mới" in body
+    assert_no_password(body, dovecot_server.password)
+    # Read again: the same message is not taken twice.
+    client.post(reverse("backoffice:mailbox_read", args=[box.pk]))
+    assert Complaint.objects.filter(subject="Đọc ngay: nước sinh hoạt bị đục").count() == 1
+    assert Mailbox.objects.get(pk=box.pk).consecutive_failures == 0
+
+
+def test_read_now_says_why_a_mailbox_cannot_be_read(team, signed_in, admin, dovecot_server):
+    box = imap_box(team, dovecot_server, "sai-mat-khau-123")
+
+    response = signed_in(admin).post(reverse("backoffice:mailbox_read", args=[box.pk]), follow=True)
+
+    body = response.content.decode()
+    assert "Không đọc được hộp thư" in body and "AUTHENTICATIONFAILED" in body
+    assert_no_password(body, "sai-mat-khau-123")
+    assert Mailbox.objects.get(pk=box.pk).consecutive_failures == 1  # a poll like any other
+
+
+@pytest.mark.parametrize("who", ["handler", "manager", "auditor"])
+def test_only_administrators_read_a_mailbox_now(team, signed_in, admin, who):
+    box = existing(team)
+    before = Mailbox.objects.values().get(pk=box.pk)
+    client = signed_in(getattr(team, who))
+    assert client.post(reverse("backoffice:mailbox_read", args=[box.pk])).status_code == 403
+    assert signed_in(admin).get(reverse("backoffice:mailbox_read", args=[box.pk])).status_code == 405
+    assert Mailbox.objects.values().get(pk=box.pk) == before
