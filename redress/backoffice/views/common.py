@@ -127,6 +127,33 @@ def create_once(
     return done(created)
 
 
+def save_form(
+    request: HttpRequest,
+    form: Any,
+    *,
+    form_template: str,
+    context: dict[str, Any],
+    save: Callable[[dict[str, Any]], Any],
+    saved: str,
+    to: str,
+) -> HttpResponse:
+    """Change something from a form: GET shows it; POST saves through ``save`` (a service) and
+    goes to ``to`` with ``saved``. Invalid input, or a refusal by the service, re-renders the
+    form with each field's problem (422, or the refusal's status) and changes nothing."""
+    context = {"form": form, **context}
+    if not form.is_bound:
+        return page(request, form_template, context)
+    if not form.is_valid():
+        return page(request, form_template, context, status=422)
+    try:
+        save(form.cleaned_data)
+    except ApplicationError as error:
+        form_errors(form, error)
+        return page(request, form_template, context, status=error.http_status)
+    messages.success(request, saved)
+    return redirect(to)
+
+
 def form_errors(form: Any, error: ApplicationError) -> None:
     """Put a service's refusal on the form: each field's problems on the field (on the form
     when it has no such field), the message on the form when no field is named."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms import DismissForm, MailboxForm
-from redress.backoffice.views.common import admin_view, create_once, form_errors, page
+from redress.backoffice.views.common import admin_view, create_once, page, save_form
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
@@ -186,30 +186,16 @@ def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a mailbox's settings; an empty password keeps the stored one."""
     mailbox = get_object_or_404(Mailbox.objects.select_related("unit"), pk=pk)
     form = MailboxForm(request.POST if request.method == "POST" else None, mailbox=mailbox)
-    if form.is_bound:
-        status = 422
-        if form.is_valid():
-            try:
-                mailboxes.mailbox_update(
-                    mailbox=mailbox, actor=_actor(request), **_mailbox_settings(form.cleaned_data)
-                )
-            except ApplicationError as error:
-                form_errors(form, error)
-                status = error.http_status
-            else:
-                messages.success(
-                    request,
-                    gettext("Mailbox “%(name)s” saved.")
-                    % {"name": form.cleaned_data["name"].strip()},
-                )
-                return redirect("backoffice:mailboxes")
-    else:
-        status = 200
-    return page(
+    return save_form(
         request,
-        "backoffice/mailbox_form.html",
-        {"section": "mailboxes", "form": form, "mailbox": mailbox},
-        status=status,
+        form,
+        form_template="backoffice/mailbox_form.html",
+        context={"section": "mailboxes", "mailbox": mailbox},
+        save=lambda data: mailboxes.mailbox_update(
+            mailbox=mailbox, actor=_actor(request), **_mailbox_settings(data)
+        ),
+        saved=gettext("Mailbox “%(name)s” saved.") % {"name": form.data.get("name", "").strip()},
+        to="backoffice:mailboxes",
     )
 
 

@@ -20,7 +20,7 @@ from redress.backoffice.forms import (
     WebhookEditForm,
     WebhookSubscriptionForm,
 )
-from redress.backoffice.views.common import admin_view, create_once, form_errors, page
+from redress.backoffice.views.common import admin_view, create_once, page, save_form
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
@@ -224,29 +224,16 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for field in ("name", "url", "events", "max_attempts", "disable_after")
     }
     form = WebhookEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if form.is_bound:
-        status = 422
-        if form.is_valid():
-            try:
-                services.webhook_subscription_update(
-                    subscription=subscription, actor=_actor(request), **form.cleaned_data
-                )
-            except ApplicationError as error:
-                form_errors(form, error)
-                status = error.http_status
-            else:
-                messages.success(
-                    request,
-                    gettext("Subscription “%(name)s” saved.")
-                    % {"name": form.cleaned_data["name"].strip()},
-                )
-                return redirect("backoffice:webhooks")
-    return page(
+    return save_form(
         request,
-        "backoffice/webhook_edit.html",
-        {"section": "webhooks", "form": form, "subscription": subscription},
-        status=status,
+        form,
+        form_template="backoffice/webhook_edit.html",
+        context={"section": "webhooks", "subscription": subscription},
+        save=lambda data: services.webhook_subscription_update(
+            subscription=subscription, actor=_actor(request), **data
+        ),
+        saved=gettext("Subscription “%(name)s” saved.") % {"name": form.data.get("name", "").strip()},
+        to="backoffice:webhooks",
     )
 
 
