@@ -80,8 +80,9 @@ def audit_record(
     Call it at the end of a service's transaction: the chain head stays locked until commit,
     so the lock is held as briefly as possible.
     """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+    try:
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:
         head = AuditChainHead.objects.create(pk=1)
     entry = AuditEntry(
         seq=head.seq + 1,

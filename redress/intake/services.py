@@ -46,10 +46,11 @@ def intake_once(
     second waits on the unique key and then returns the first's complaint.
     """
     # Almost every key is new: look it up without loading a complaint (a repeat loads it after).
-    existing = (
-        IntakeKey.objects.filter(scope=scope, key=key).only("fingerprint", "complaint_id").first()
-    )
-    if existing is not None:
+    try:
+        existing = IntakeKey.objects.only("fingerprint", "complaint_id").get(scope=scope, key=key)
+    except IntakeKey.DoesNotExist:
+        pass
+    else:
         return _repeat(existing, fingerprint)
     try:
         with transaction.atomic():

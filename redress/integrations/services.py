@@ -167,9 +167,10 @@ def token_authenticate(raw: str) -> ApiToken:
     raw = (raw or "").strip()
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise NotAuthenticated(_("The API token is missing or not valid."))
-    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
-    if token is None:
-        raise NotAuthenticated(_("The API token is missing or not valid."))
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=token_hash(raw))
+    except ApiToken.DoesNotExist:
+        raise NotAuthenticated(_("The API token is missing or not valid.")) from None
     now = timezone.now()
     if token.revoked_at is not None:
         raise NotAuthenticated(_("This API token was revoked."))
