@@ -30,6 +30,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.queues import DeadlineFilter, Queue, Sort
 from redress.core.models import OrgUnit, User
+from redress.intake.mailboxes import mailbox_settings
 from redress.intake.models import Mailbox
 from redress.integrations.models import (
     ApiToken,
@@ -628,19 +629,7 @@ class MailboxForm(forms.Form):
 
     def __init__(self, *args: Any, mailbox: Mailbox | None = None, **kwargs: Any):
         if mailbox is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": mailbox.name,
-                    "host": mailbox.host,
-                    "port": mailbox.port,
-                    "security": mailbox.security,
-                    "username": mailbox.username,
-                    "folder": mailbox.folder,
-                    "unit": mailbox.unit_id,
-                    "is_active": mailbox.is_active,
-                },
-            )
+            kwargs.setdefault("initial", mailbox_settings(mailbox))
         super().__init__(*args, **kwargs)
         units = Q(is_active=True)
         if mailbox is not None:

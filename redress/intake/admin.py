@@ -19,24 +19,13 @@ from redress.core.actors import Actor
 from redress.core.errors import Conflict
 from redress.intake.admin_import import ImportBatchAdmin
 from redress.intake.imap import mailbox_poll
-from redress.intake.mailboxes import mailbox_check, mailbox_create, mailbox_update
+from redress.intake.mailboxes import SETTINGS_FIELDS, mailbox_check, mailbox_create, mailbox_update
 from redress.intake.models import ImportBatch, InboundEmail, Mailbox
 from redress.intake.services import inbound_email_dismiss, inbound_email_reprocess
 
 admin.site.register(ImportBatch, ImportBatchAdmin)
 
 
-MAILBOX_FIELDS = [
-    "name",
-    "host",
-    "port",
-    "security",
-    "username",
-    "password",
-    "folder",
-    "unit",
-    "is_active",
-]
 
 
 class MailboxForm(forms.ModelForm):
@@ -52,7 +41,7 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = MAILBOX_FIELDS
+        fields = list(SETTINGS_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -61,7 +50,7 @@ class MailboxForm(forms.ModelForm):
             mailbox=self.instance if self.instance.pk else None,
             **{
                 field: data.get(field, defaults.get(field, ""))
-                for field in MAILBOX_FIELDS
+                for field in SETTINGS_FIELDS
                 if field != "is_active"
             },
         )
@@ -104,7 +93,7 @@ class MailboxAdmin(admin.ModelAdmin):
     ) -> None:
         """Through ``intake.mailboxes``: the same checks, sealing and audit entry as in the
         back office."""
-        fields = {field: form.cleaned_data[field] for field in MAILBOX_FIELDS}
+        fields = {field: form.cleaned_data[field] for field in SETTINGS_FIELDS}
         actor = Actor.for_user(request.user)  # type: ignore[arg-type]
         if change:
             saved = mailbox_update(mailbox=obj, actor=actor, **fields)

@@ -103,8 +103,14 @@ def _host_ok(host: str) -> bool:
     return True
 
 
-def _settings(mailbox: Mailbox) -> dict[str, Any]:
-    """What the audit trail records of a mailbox: everything but the password."""
+# What an administrator sets on a mailbox: the arguments of ``mailbox_create`` and
+# ``mailbox_update``, and the fields of the forms that call them.
+SETTINGS_FIELDS = ("name", "host", "port", "security", "username", "password", "folder", "unit", "is_active")
+
+
+def mailbox_settings(mailbox: Mailbox) -> dict[str, Any]:
+    """A mailbox's settings but the password: what the audit trail records and what an edit
+    form starts from."""
     return {
         "name": mailbox.name,
         "host": mailbox.host,
@@ -173,7 +179,7 @@ def mailbox_create(
         action="intake.mailbox_create",
         target=mailbox,
         target_label=mailbox.name,
-        after={**_settings(mailbox), "password_set": bool(password)},
+        after={**mailbox_settings(mailbox), "password_set": bool(password)},
     )
     return mailbox
 
@@ -214,11 +220,11 @@ def mailbox_update(
     if errors:
         raise ValidationFailed(_("The mailbox cannot be saved."), fields=errors)
     assert port is not None  # checked above
-    before = _settings(locked)
+    before = mailbox_settings(locked)
     locked.name, locked.host, locked.port = name.strip(), host.strip(), port
     locked.security, locked.username, locked.folder = security, username.strip(), folder.strip()
     locked.unit, locked.is_active = unit, is_active
-    after = _settings(locked)
+    after = mailbox_settings(locked)
     changed = [field for field in after if after[field] != before[field]]
     if password:
         locked.password = seal(password)
@@ -233,7 +239,7 @@ def mailbox_update(
             locked.save(update_fields=changed)
     except IntegrityError:
         raise _name_taken() from None
-    shown = [field for field in _settings(locked) if field in changed]
+    shown = [field for field in mailbox_settings(locked) if field in changed]
     audit_record(
         actor=actor,
         action="intake.mailbox_update",

@@ -143,21 +143,10 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-MAILBOX_FIELDS = (
-    "name",
-    "host",
-    "port",
-    "security",
-    "username",
-    "password",
-    "folder",
-    "unit",
-    "is_active",
-)
 
 
 def _mailbox_settings(data: dict[str, Any]) -> dict[str, Any]:
-    return {field: data[field] for field in MAILBOX_FIELDS}
+    return {field: data[field] for field in mailboxes.SETTINGS_FIELDS}
 
 
 @admin_view
