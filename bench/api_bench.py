@@ -252,14 +252,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     try:
         wait_ready(port)
-        load(port, token, min(200, args.count), args.concurrency, args.floor)  # warm-up, not counted
+        load(
+            port, token, min(200, args.count), args.concurrency, args.floor
+        )  # warm-up, not counted
         workers, backends = server_pids(server.pid), postgres_pids()
         cpu_before = (cpu_seconds(workers), cpu_seconds(backends), time.process_time())
         with open("/proc/loadavg") as loadavg:
             load_before = loadavg.read().split()[0]
-        latencies, statuses, elapsed = load(
-            port, token, args.count, args.concurrency, args.floor
-        )
+        latencies, statuses, elapsed = load(port, token, args.count, args.concurrency, args.floor)
         backends_after = postgres_pids()
         new_backends = [pid for pid in backends_after if pid not in backends]
         cpu_after = (
@@ -388,7 +388,11 @@ PARTS = [
     ("    complaint_receive", "redress/complaints/services.py", "complaint_receive"),
     ("      reference_next (counter lock)", "redress/complaints/references.py", "reference_next"),
     ("      audit_record", "redress/audit/services.py", "audit_record"),
-    ("      SLA: sla_clocks_open (clocks, check tasks)", "redress/sla/services.py", "sla_clocks_open"),
+    (
+        "      SLA: sla_clocks_open (clocks, check tasks)",
+        "redress/sla/services.py",
+        "sla_clocks_open",
+    ),
     (
         "      receipt_notify (template, message, outbox)",
         "redress/notifications/services.py",

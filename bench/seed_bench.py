@@ -21,20 +21,35 @@ def run(*args: str, env: dict[str, str]) -> str:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
     for size in sizes:
-        subprocess.run(["psql", f"{BASE}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"], check=True)
+        subprocess.run(
+            ["psql", f"{BASE}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"], check=True
+        )
         subprocess.run(["psql", f"{BASE}/postgres", "-qc", f"CREATE DATABASE {DB}"], check=True)
         env = {**os.environ, "DATABASE_URL": f"{BASE}/{DB}"}
         run(sys.executable, "manage.py", "migrate", "-v0", env=env)
         started = time.monotonic()
-        out = run(sys.executable, "manage.py", "seed", "--complaints", str(size), "--verbosity", "1", env=env)
+        out = run(
+            sys.executable,
+            "manage.py",
+            "seed",
+            "--complaints",
+            str(size),
+            "--verbosity",
+            "1",
+            env=env,
+        )
         seconds = time.monotonic() - started
         counts = run(
-            "psql", f"{BASE}/{DB}", "-Atc",
+            "psql",
+            f"{BASE}/{DB}",
+            "-Atc",
             "select (select count(*) from complaints_complaint), (select count(*) from complaints_complaintevent),"
             " pg_size_pretty(pg_database_size(current_database()))",
             env=env,
         ).strip()
-        print(f"{size:>9} complaints: {seconds:6.1f} s wall ({size / seconds:,.0f}/s); complaints|events|db size: {counts}")
+        print(
+            f"{size:>9} complaints: {seconds:6.1f} s wall ({size / seconds:,.0f}/s); complaints|events|db size: {counts}"
+        )
         print("   ", out.strip().splitlines()[-1])
 
 

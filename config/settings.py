@@ -38,7 +38,9 @@ DEBUG = env_bool("REDRESS_DEBUG", False)
 SECRET_KEY = env("REDRESS_SECRET_KEY", "redress-demo-insecure-key-change-me")  # noqa: S105
 # Seals stored secrets such as mailbox passwords (redress.core.sealing); SECRET_KEY when empty.
 REDRESS_SEALING_KEY = env("REDRESS_SEALING_KEY", "")
-ALLOWED_HOSTS = [h for h in env("REDRESS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env("REDRESS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in env("REDRESS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 VAR_DIR = Path(env("REDRESS_VAR_DIR", str(BASE_DIR / "var")))
@@ -107,7 +109,11 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'redress.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("REDRESS_DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("REDRESS_DB_CONN_MAX_AGE", 0)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so concurrent intake
     # waits instead of failing with "database is locked" half-way through.
@@ -119,7 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, like production, not an in-memory database: concurrent-intake tests then
     # see SQLite's real locking. One file per test process, so parallel runs never collide.
     DATABASES["default"]["TEST"] = {
-        "NAME": env("REDRESS_TEST_SQLITE", str(Path(tempfile.gettempdir()) / f"redress-test-{os.getpid()}.sqlite3"))
+        "NAME": env(
+            "REDRESS_TEST_SQLITE",
+            str(Path(tempfile.gettempdir()) / f"redress-test-{os.getpid()}.sqlite3"),
+        )
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -234,9 +243,19 @@ REDRESS_MAIL_SENDER_LIMIT = env_int("REDRESS_MAIL_SENDER_LIMIT", 20)
 # REDRESS_CACHE_URL=redis://host:6379/1 for several machines, locmem:// for a single process.
 REDRESS_CACHE_URL = env("REDRESS_CACHE_URL", "")
 if REDRESS_CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDRESS_CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDRESS_CACHE_URL,
+        }
+    }
 elif REDRESS_CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "redress"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "redress",
+        }
+    }
 else:
     CACHES = {
         "default": {

@@ -33,7 +33,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal | float):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        return (
+            value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, models.Model):

@@ -41,17 +41,27 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
         if entry.seq != expected_seq:
             if entry.seq > expected_seq:
                 return ChainReport(
-                    checked, prev_hash, ChainProblem(expected_seq, "removed", f"entry #{expected_seq} is missing")
+                    checked,
+                    prev_hash,
+                    ChainProblem(expected_seq, "removed", f"entry #{expected_seq} is missing"),
                 )
-            return ChainReport(checked, prev_hash, ChainProblem(entry.seq, "inserted", "number out of order"))
+            return ChainReport(
+                checked, prev_hash, ChainProblem(entry.seq, "inserted", "number out of order")
+            )
         # The link is checked before the content: an entry whose predecessor was swapped for a
         # forged one (numbers shifted to make room) is reported as an insertion, not an edit.
         if entry.prev_hash != prev_hash:
             return ChainReport(
-                checked, prev_hash, ChainProblem(entry.seq, "inserted", "does not link to the entry before it")
+                checked,
+                prev_hash,
+                ChainProblem(entry.seq, "inserted", "does not link to the entry before it"),
             )
         if entry_hash(entry) != entry.hash:
-            return ChainReport(checked, prev_hash, ChainProblem(entry.seq, "altered", "content does not match its hash"))
+            return ChainReport(
+                checked,
+                prev_hash,
+                ChainProblem(entry.seq, "altered", "content does not match its hash"),
+            )
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
@@ -60,6 +70,10 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
         return ChainReport(
             checked,
             prev_hash,
-            ChainProblem(checked + 1, "truncated", f"the chain should end at #{head.seq}, it ends at #{checked}"),
+            ChainProblem(
+                checked + 1,
+                "truncated",
+                f"the chain should end at #{head.seq}, it ends at #{checked}",
+            ),
         )
     return ChainReport(checked, prev_hash, None)

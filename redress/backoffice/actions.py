@@ -45,7 +45,9 @@ class Context:
     def decisions(self) -> list[Decision]:
         if self._decisions is None:
             self._decisions = list(
-                self.complaint.decisions.select_related("proposed_by", "approved_by").prefetch_related("remedies")
+                self.complaint.decisions.select_related(
+                    "proposed_by", "approved_by"
+                ).prefetch_related("remedies")
             )
         return self._decisions
 
@@ -83,11 +85,15 @@ def assign_candidates(ctx: Context) -> list[tuple[User, Any]]:
         return ctx.cache["candidates"]
     if Role.COMPLAINTS_MANAGER in ctx.roles:
         people = {u.pk: u for u in users_with_role(Role.HANDLER, unit_ids=[ctx.complaint.unit_id])}
-        for manager in users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(ctx.complaint.unit_id)):
+        for manager in users_with_role(
+            Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(ctx.complaint.unit_id)
+        ):
             people.setdefault(manager.pk, manager)
         if ctx.complaint.subject_staff_id:
             people.pop(ctx.complaint.subject_staff_id, None)
-        users = sorted(people.values(), key=lambda u: (u.get_full_name() or u.get_username()).lower())
+        users = sorted(
+            people.values(), key=lambda u: (u.get_full_name() or u.get_username()).lower()
+        )
     else:
         users = [ctx.user]
     load = owner_workload(ctx.user, [u.pk for u in users])
@@ -99,7 +105,9 @@ def reply_templates(ctx: Context) -> list[tuple[str, str]]:
     from redress.notifications.models import MessageTemplate
 
     language = ctx.complaint.complainant.preferred_language
-    rows = MessageTemplate.objects.filter(purpose=MessageTemplate.Purpose.REPLY, is_active=True, language=language)
+    rows = MessageTemplate.objects.filter(
+        purpose=MessageTemplate.Purpose.REPLY, is_active=True, language=language
+    )
     return [(t.code, t.name) for t in rows.order_by("name")]
 
 
@@ -108,7 +116,9 @@ def reply_templates(ctx: Context) -> list[tuple[str, str]]:
 
 
 def _acknowledge(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_acknowledge(complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"])
+    return services.complaint_acknowledge(
+        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
+    )
 
 
 def _assess(ctx: Context, form: Any, _files: Any) -> Any:
@@ -130,25 +140,35 @@ def _assess(ctx: Context, form: Any, _files: Any) -> Any:
 
 def _assign(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.complaint_assign(complaint=ctx.complaint, actor=ctx.actor, owner=d.get("owner"), unit=d.get("unit"))
+    return services.complaint_assign(
+        complaint=ctx.complaint, actor=ctx.actor, owner=d.get("owner"), unit=d.get("unit")
+    )
 
 
 def _prioritise(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.complaint_prioritise(complaint=ctx.complaint, actor=ctx.actor, priority=d["priority"], reason=d["reason"])
+    return services.complaint_prioritise(
+        complaint=ctx.complaint, actor=ctx.actor, priority=d["priority"], reason=d["reason"]
+    )
 
 
 def _pause(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.complaint_pause(complaint=ctx.complaint, actor=ctx.actor, reason=d["reason"], note=d["note"])
+    return services.complaint_pause(
+        complaint=ctx.complaint, actor=ctx.actor, reason=d["reason"], note=d["note"]
+    )
 
 
 def _resume(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_resume(complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"])
+    return services.complaint_resume(
+        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
+    )
 
 
 def _investigate(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_start_investigation(complaint=ctx.complaint, actor=ctx.actor, plan=form.cleaned_data["plan"])
+    return services.complaint_start_investigation(
+        complaint=ctx.complaint, actor=ctx.actor, plan=form.cleaned_data["plan"]
+    )
 
 
 def _incoming(files: list[Any]) -> list[IncomingFile]:
@@ -158,7 +178,10 @@ def _incoming(files: list[Any]) -> list[IncomingFile]:
 def _note(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
     return services.complaint_add_note(
-        complaint=ctx.complaint, actor=ctx.actor, body=d["body"], attachments=_incoming(d["attachments"])
+        complaint=ctx.complaint,
+        actor=ctx.actor,
+        body=d["body"],
+        attachments=_incoming(d["attachments"]),
     )
 
 
@@ -178,7 +201,10 @@ def _propose(ctx: Context, form: Any, remedies: Any) -> Any:
     d = form.cleaned_data
     inputs = [
         services.RemedyInput(
-            type=r["type"], amount=r.get("amount") or 0, description=r.get("description") or "", due_at=r.get("due_at")
+            type=r["type"],
+            amount=r.get("amount") or 0,
+            description=r.get("description") or "",
+            due_at=r.get("due_at"),
         )
         for r in (remedies.cleaned_data if remedies is not None else [])
         if r and r.get("type")
@@ -194,37 +220,53 @@ def _propose(ctx: Context, form: Any, remedies: Any) -> Any:
 
 
 def _approve(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_approve_decision(complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"])
+    return services.complaint_approve_decision(
+        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
+    )
 
 
 def _return(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_return_decision(complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"])
+    return services.complaint_return_decision(
+        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
+    )
 
 
 def _communicate(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.complaint_communicate_decision(complaint=ctx.complaint, actor=ctx.actor, via=d["via"], note=d["note"])
+    return services.complaint_communicate_decision(
+        complaint=ctx.complaint, actor=ctx.actor, via=d["via"], note=d["note"]
+    )
 
 
 def _reaction(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.complaint_record_reaction(complaint=ctx.complaint, actor=ctx.actor, reaction=d["reaction"], note=d["note"])
+    return services.complaint_record_reaction(
+        complaint=ctx.complaint, actor=ctx.actor, reaction=d["reaction"], note=d["note"]
+    )
 
 
 def _escalate(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_escalate(complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"])
+    return services.complaint_escalate(
+        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
+    )
 
 
 def _refer(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
     return services.complaint_refer_external(
-        complaint=ctx.complaint, actor=ctx.actor, provider=d["provider"], consent=d["consent"], note=d["note"]
+        complaint=ctx.complaint,
+        actor=ctx.actor,
+        provider=d["provider"],
+        consent=d["consent"],
+        note=d["note"],
     )
 
 
 def _settle(ctx: Context, form: Any, _files: Any) -> Any:
     d = form.cleaned_data
-    return services.remedy_settle(remedy=d["remedy"], actor=ctx.actor, waived_reason=d["waived_reason"])
+    return services.remedy_settle(
+        remedy=d["remedy"], actor=ctx.actor, waived_reason=d["waived_reason"]
+    )
 
 
 def _close(ctx: Context, form: Any, _files: Any) -> Any:
@@ -238,11 +280,15 @@ def _close(ctx: Context, form: Any, _files: Any) -> Any:
 
 
 def _reopen(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_reopen(complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"])
+    return services.complaint_reopen(
+        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
+    )
 
 
 def _withdraw(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_withdraw(complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"])
+    return services.complaint_withdraw(
+        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,9 +311,9 @@ def _close_blocked(ctx: Context) -> str:
     if ctx.complaint.status == Status.RESOLVED:
         count = len(ctx.open_remedies())
         if count:
-            return gettext("%(count)s agreed remedies are not yet fulfilled or waived; settle them first.") % {
-                "count": count
-            }
+            return gettext(
+                "%(count)s agreed remedies are not yet fulfilled or waived; settle them first."
+            ) % {"count": count}
     return ""
 
 
@@ -278,53 +324,141 @@ def _assign_available(ctx: Context) -> bool:
 
 
 SPECS: list[Spec] = [
-    Spec(Action.ACKNOWLEDGE, _("Acknowledge"), f.AcknowledgeForm, _acknowledge, _("Receipt acknowledged."), primary=True),
-    Spec(Action.ASSESS, _("Assess"), f.AssessForm, _assess, _("Assessment recorded."), primary=True),
     Spec(
-        Action.START_INVESTIGATION, _("Start investigation"), f.StartInvestigationForm, _investigate,
-        _("Investigation started."), primary=True,
-    ),
-    Spec(
-        Action.PROPOSE_DECISION, _("Propose decision"), f.ProposeDecisionForm, _propose, _("Decision proposed."),
+        Action.ACKNOWLEDGE,
+        _("Acknowledge"),
+        f.AcknowledgeForm,
+        _acknowledge,
+        _("Receipt acknowledged."),
         primary=True,
     ),
     Spec(
-        Action.APPROVE_DECISION, _("Approve decision"), f.ApproveForm, _approve, _("Decision approved."), primary=True,
+        Action.ASSESS, _("Assess"), f.AssessForm, _assess, _("Assessment recorded."), primary=True
+    ),
+    Spec(
+        Action.START_INVESTIGATION,
+        _("Start investigation"),
+        f.StartInvestigationForm,
+        _investigate,
+        _("Investigation started."),
+        primary=True,
+    ),
+    Spec(
+        Action.PROPOSE_DECISION,
+        _("Propose decision"),
+        f.ProposeDecisionForm,
+        _propose,
+        _("Decision proposed."),
+        primary=True,
+    ),
+    Spec(
+        Action.APPROVE_DECISION,
+        _("Approve decision"),
+        f.ApproveForm,
+        _approve,
+        _("Decision approved."),
+        primary=True,
         blocked=_approve_blocked,
     ),
-    Spec(Action.RETURN_DECISION, _("Return decision"), f.ReturnDecisionForm, _return, _("Decision returned.")),
     Spec(
-        Action.COMMUNICATE_DECISION, _("Communicate decision"), f.CommunicateForm, _communicate,
-        _("Decision communicated."), primary=True,
+        Action.RETURN_DECISION,
+        _("Return decision"),
+        f.ReturnDecisionForm,
+        _return,
+        _("Decision returned."),
     ),
-    Spec(Action.RECORD_REACTION, _("Record reaction"), f.ReactionForm, _reaction, _("Reaction recorded."), primary=True),
     Spec(
-        Action.SETTLE_REMEDY, _("Settle remedy"), f.SettleRemedyForm, _settle, _("Remedy settled."), primary=True,
+        Action.COMMUNICATE_DECISION,
+        _("Communicate decision"),
+        f.CommunicateForm,
+        _communicate,
+        _("Decision communicated."),
+        primary=True,
+    ),
+    Spec(
+        Action.RECORD_REACTION,
+        _("Record reaction"),
+        f.ReactionForm,
+        _reaction,
+        _("Reaction recorded."),
+        primary=True,
+    ),
+    Spec(
+        Action.SETTLE_REMEDY,
+        _("Settle remedy"),
+        f.SettleRemedyForm,
+        _settle,
+        _("Remedy settled."),
+        primary=True,
         available=lambda ctx: bool(ctx.open_remedies()),
         form_kwargs=lambda ctx: {"remedies": ctx.open_remedies()},
     ),
-    Spec(Action.CLOSE, _("Close"), f.CloseForm, _close, _("Complaint closed."), primary=True, blocked=_close_blocked),
-    Spec(Action.ESCALATE, _("Escalate to internal review"), f.EscalateForm, _escalate, _("Escalated to internal review.")),
-    Spec(Action.REFER_EXTERNAL, _("Refer to an external body"), f.ReferExternalForm, _refer, _("Referred.")),
     Spec(
-        Action.ADD_MESSAGE, _("Reply to the complainant"), f.ReplyForm, _reply, _("Reply recorded."),
+        Action.CLOSE,
+        _("Close"),
+        f.CloseForm,
+        _close,
+        _("Complaint closed."),
+        primary=True,
+        blocked=_close_blocked,
+    ),
+    Spec(
+        Action.ESCALATE,
+        _("Escalate to internal review"),
+        f.EscalateForm,
+        _escalate,
+        _("Escalated to internal review."),
+    ),
+    Spec(
+        Action.REFER_EXTERNAL,
+        _("Refer to an external body"),
+        f.ReferExternalForm,
+        _refer,
+        _("Referred."),
+    ),
+    Spec(
+        Action.ADD_MESSAGE,
+        _("Reply to the complainant"),
+        f.ReplyForm,
+        _reply,
+        _("Reply recorded."),
         form_kwargs=lambda ctx: {"templates": reply_templates(ctx)},
     ),
     Spec(Action.ADD_NOTE, _("Add note"), f.NoteForm, _note, _("Note added.")),
     Spec(
-        Action.ASSIGN, _("Assign"), f.AssignForm, _assign, _("Assignment saved."), available=_assign_available,
+        Action.ASSIGN,
+        _("Assign"),
+        f.AssignForm,
+        _assign,
+        _("Assignment saved."),
+        available=_assign_available,
         form_kwargs=lambda ctx: {
             "candidates": assign_candidates(ctx),
             "may_move": Role.COMPLAINTS_MANAGER in ctx.roles,
         },
     ),
-    Spec(Action.PRIORITISE, _("Change priority"), f.PrioritiseForm, _prioritise, _("Priority changed.")),
     Spec(
-        Action.PAUSE, _("Pause the clock"), f.PauseForm, _pause, _("Clock paused."),
+        Action.PRIORITISE,
+        _("Change priority"),
+        f.PrioritiseForm,
+        _prioritise,
+        _("Priority changed."),
+    ),
+    Spec(
+        Action.PAUSE,
+        _("Pause the clock"),
+        f.PauseForm,
+        _pause,
+        _("Clock paused."),
         available=lambda ctx: ctx.complaint.paused_at is None,
     ),
     Spec(
-        Action.RESUME, _("Resume the clock"), f.ResumeForm, _resume, _("Clock restarted."), primary=True,
+        Action.RESUME,
+        _("Resume the clock"),
+        f.ResumeForm,
+        _resume,
+        _("Clock restarted."),
+        primary=True,
         available=lambda ctx: ctx.complaint.paused_at is not None,
     ),
     Spec(Action.REOPEN, _("Reopen"), f.ReopenForm, _reopen, _("Complaint reopened.")),
@@ -346,16 +480,20 @@ def role_allows(ctx: Context, action: str) -> bool:
 def refusal(ctx: Context, spec: Spec) -> tuple[int, str]:
     """(HTTP status, reason) when the action cannot be taken now; (0, "") when it can."""
     if spec.action not in allowed_actions(ctx.complaint.status):
-        return 409, gettext("The action “%(action)s” is not allowed while the complaint is “%(state)s”.") % {
+        return 409, gettext(
+            "The action “%(action)s” is not allowed while the complaint is “%(state)s”."
+        ) % {
             "action": spec.label,
             "state": ctx.complaint.get_status_display(),
         }
     if not role_allows(ctx, spec.action):
-        return 403, gettext("Your role does not allow the action “%(action)s” on this complaint.") % {
+        return 403, gettext(
+            "Your role does not allow the action “%(action)s” on this complaint."
+        ) % {"action": spec.label}
+    if not spec.available(ctx):
+        return 409, gettext("The action “%(action)s” has nothing to do now.") % {
             "action": spec.label
         }
-    if not spec.available(ctx):
-        return 409, gettext("The action “%(action)s” has nothing to do now.") % {"action": spec.label}
     return 0, ""
 
 

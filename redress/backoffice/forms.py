@@ -42,7 +42,9 @@ from redress.integrations.models import (
 
 BLANK = [("", "—")]
 STAFF_CHANNELS = [(c, Channel(c).label) for c in (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER)]
-REPLY_CHANNELS = [(c, Channel(c).label) for c in (Channel.EMAIL, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)]
+REPLY_CHANNELS = [
+    (c, Channel(c).label) for c in (Channel.EMAIL, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
+]
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 
 
@@ -66,19 +68,31 @@ class LocalizedChoiceField(forms.ModelChoiceField):
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + Status.choices, required=False)
-    priority = forms.ChoiceField(label=_("Priority"), choices=BLANK + Priority.choices, required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=BLANK + Priority.choices, required=False
+    )
     category = LocalizedChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False, empty_label="—"
     )
-    unit = LocalizedChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—")
+    unit = LocalizedChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+    )
     owner = forms.ChoiceField(label=_("Owner"), choices=BLANK, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices, required=False)
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.ChoiceField(label=_("Deadline"), choices=BLANK + DeadlineFilter.choices, required=False)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"), choices=BLANK + DeadlineFilter.choices, required=False
+    )
     sort = forms.ChoiceField(label=_("Sort"), choices=Sort.choices, required=False)
 
-    def __init__(self, *args: Any, categories: Any, units: Any, owners: list[User], me: User, **kwargs: Any):
+    def __init__(
+        self, *args: Any, categories: Any, units: Any, owners: list[User], me: User, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
@@ -139,7 +153,9 @@ class ActionForm(forms.Form):
 
 
 class NoteOptionalForm(ActionForm):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AcknowledgeForm(NoteOptionalForm):
@@ -147,20 +163,28 @@ class AcknowledgeForm(NoteOptionalForm):
 
 
 class AssessForm(ActionForm):
-    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices, initial=Classification.COMPLAINT)
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=Classification.choices, initial=Classification.COMPLAINT
+    )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     impact = forms.ChoiceField(label=_("Impact"), choices=BLANK + Level.choices, required=False)
-    complexity = forms.ChoiceField(label=_("Complexity"), choices=BLANK + Level.choices, required=False)
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=BLANK + Level.choices, required=False
+    )
     health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
     immediate_action = forms.CharField(
         label=_("Immediate action taken"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    category = LocalizedChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False)
+    category = LocalizedChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        help_text=_("Required when it is not a complaint or out of scope; the complainant is told."),
+        help_text=_(
+            "Required when it is not a complaint or out of scope; the complainant is told."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -174,9 +198,13 @@ class AssessForm(ActionForm):
 
 class AssignForm(ActionForm):
     owner = forms.ChoiceField(label=_("Owner"), required=False)
-    unit = LocalizedChoiceField(label=_("Move to unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False)
+    unit = LocalizedChoiceField(
+        label=_("Move to unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False
+    )
 
-    def __init__(self, *args: Any, candidates: list[tuple[User, Any]], may_move: bool, **kwargs: Any):
+    def __init__(
+        self, *args: Any, candidates: list[tuple[User, Any]], may_move: bool, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.candidates = {str(user.pk): user for user, _load in candidates}
         choices: list[tuple[str, str]] = [("", "—")]
@@ -227,7 +255,9 @@ class ResumeForm(NoteOptionalForm):
 
 
 class StartInvestigationForm(ActionForm):
-    plan = forms.CharField(label=_("Investigation plan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(
+        label=_("Investigation plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -266,13 +296,19 @@ class ReplyForm(ActionForm):
 
 class RemedyForm(forms.Form):
     type = forms.ChoiceField(label=_("Remedy"), choices=BLANK + RemedyType.choices, required=False)
-    amount = forms.DecimalField(label=_("Amount (VND)"), required=False, min_value=0, decimal_places=0, max_digits=16)
+    amount = forms.DecimalField(
+        label=_("Amount (VND)"), required=False, min_value=0, decimal_places=0, max_digits=16
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=300)
-    due_at = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_at = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (data.get("amount") or data.get("description") or data.get("due_at")) and not data.get("type"):
+        if (data.get("amount") or data.get("description") or data.get("due_at")) and not data.get(
+            "type"
+        ):
             self.add_error("type", _("Choose the type of remedy."))
         return data
 
@@ -308,7 +344,9 @@ class ReopenForm(ReasonForm):
 
 class CommunicateForm(ActionForm):
     via = forms.ChoiceField(label=_("Communicated by"), choices=REPLY_CHANNELS)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReactionForm(ActionForm):
@@ -332,11 +370,17 @@ EXTERNAL_BODIES = [
 
 class ReferExternalForm(ActionForm):
     provider = forms.CharField(
-        label=_("External body"), max_length=200, widget=forms.TextInput(attrs={"list": "external-bodies"})
+        label=_("External body"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "external-bodies"}),
     )
     suggestions = EXTERNAL_BODIES
-    consent = forms.BooleanField(label=_("The complainant consents to the referral"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    consent = forms.BooleanField(
+        label=_("The complainant consents to the referral"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SettleRemedyForm(ActionForm):
@@ -352,7 +396,11 @@ class SettleRemedyForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.remedies = {str(r.pk): r for r in remedies}
         self.fields["remedy"].choices = [  # type: ignore[attr-defined]
-            (str(r.pk), f"{r.get_type_display()} {r.amount:,.0f} {r.currency} {r.description}".strip()) for r in remedies
+            (
+                str(r.pk),
+                f"{r.get_type_display()} {r.amount:,.0f} {r.currency} {r.description}".strip(),
+            )
+            for r in remedies
         ]
 
     def clean_remedy(self) -> Any:
@@ -377,7 +425,9 @@ class CloseForm(ActionForm):
 
 
 class WithdrawForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +435,9 @@ class WithdrawForm(ActionForm):
 
 
 class IntakeForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Received by"), choices=STAFF_CHANNELS, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("Received by"), choices=STAFF_CHANNELS, widget=forms.RadioSelect
+    )
     received_by = UserChoiceField(label=_("Taken by"), queryset=User.objects.none())
     received_at = forms.DateTimeField(
         label=_("Received at"),
@@ -398,23 +450,43 @@ class IntakeForm(forms.Form):
     full_name = forms.CharField(label=_("Complainant's full name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="vi")
-    vulnerable_group = forms.ChoiceField(label=_("Vulnerable group"), choices=VulnerableGroup.choices, required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=300)
-    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
-    category = LocalizedChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False)
-    product = LocalizedChoiceField(
-        label=_("Product or service"), queryset=Product.objects.filter(is_active=True), required=False
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    order_ref = forms.CharField(label=_("Order or contract reference"), max_length=100, required=False)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="vi")
+    vulnerable_group = forms.ChoiceField(
+        label=_("Vulnerable group"), choices=VulnerableGroup.choices, required=False
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    category = LocalizedChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    product = LocalizedChoiceField(
+        label=_("Product or service"),
+        queryset=Product.objects.filter(is_active=True),
+        required=False,
+    )
+    order_ref = forms.CharField(
+        label=_("Order or contract reference"), max_length=100, required=False
+    )
     remedy_requested = forms.CharField(label=_("Remedy requested"), required=False)
     amount_claimed = forms.DecimalField(
-        label=_("Amount claimed (VND)"), required=False, min_value=0, decimal_places=0, max_digits=16
+        label=_("Amount claimed (VND)"),
+        required=False,
+        min_value=0,
+        decimal_places=0,
+        max_digits=16,
     )
-    is_negotiation_request = forms.BooleanField(label=_("Negotiation request (Law 19/2023 Art. 57)"), required=False)
+    is_negotiation_request = forms.BooleanField(
+        label=_("Negotiation request (Law 19/2023 Art. 57)"), required=False
+    )
     health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
-    not_duplicate = forms.BooleanField(label=_("This is a new complaint, not one of those above"), required=False)
+    not_duplicate = forms.BooleanField(
+        label=_("This is a new complaint, not one of those above"), required=False
+    )
 
     def __init__(self, *args: Any, units: Any, takers: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -573,7 +645,9 @@ class SubscriptionDisableForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MailboxForm(forms.Form):

@@ -42,7 +42,9 @@ def allowed_types_label() -> str:
     return "JPG, PNG, WEBP, GIF, HEIC, PDF"
 
 
-def attachments_check(files: Sequence[IncomingFile], *, field: str = "attachments") -> list[CheckedFile]:
+def attachments_check(
+    files: Sequence[IncomingFile], *, field: str = "attachments"
+) -> list[CheckedFile]:
     """Every file's size and sniffed type, or one error naming each bad file and why."""
     limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
     allowed = set(settings.REDRESS_ATTACHMENT_TYPES)
@@ -58,7 +60,11 @@ def attachments_check(files: Sequence[IncomingFile], *, field: str = "attachment
         if len(incoming.content) > limit:
             errors.append(
                 _("%(name)s is too large (%(size)s); the limit is %(limit)s.")
-                % {"name": name, "size": filesizeformat(len(incoming.content)), "limit": filesizeformat(limit)}
+                % {
+                    "name": name,
+                    "size": filesizeformat(len(incoming.content)),
+                    "limit": filesizeformat(limit),
+                }
             )
             continue
         kind = filetype.guess(incoming.content[:8192])
@@ -69,7 +75,9 @@ def attachments_check(files: Sequence[IncomingFile], *, field: str = "attachment
                 % {"name": name, "types": allowed_types_label()}
             )
             continue
-        checked.append(CheckedFile(name, incoming.content, hashlib.sha256(incoming.content).hexdigest(), mime))
+        checked.append(
+            CheckedFile(name, incoming.content, hashlib.sha256(incoming.content).hexdigest(), mime)
+        )
     if errors:
         raise ValidationFailed(errors[0], fields={field: errors})
     return checked

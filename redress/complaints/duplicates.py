@@ -35,7 +35,12 @@ def _digits(phone: str) -> str:
 
 
 def complaint_duplicates(
-    user: User, *, email: str = "", phone: str = "", subject: str = "", now: dt.datetime | None = None
+    user: User,
+    *,
+    email: str = "",
+    phone: str = "",
+    subject: str = "",
+    now: dt.datetime | None = None,
 ) -> list[Complaint]:
     """Complaints the user can see that may be the same as the one being logged, most similar first."""
     now = now or timezone.now()

@@ -17,7 +17,10 @@ Reactor = Callable[["Complaint", "ComplaintEvent"], None]
 
 
 def after_action(
-    complaint: Complaint, event: ComplaintEvent, *, before_publishing: Callable[[], None] | None = None
+    complaint: Complaint,
+    event: ComplaintEvent,
+    *,
+    before_publishing: Callable[[], None] | None = None,
 ) -> None:
     """Deadlines first: they need only the complaint's identity. Then ``before_publishing``
     (receipt uses it to take the gap-free reference as late as possible), then mail to the

@@ -51,37 +51,44 @@ def _local(value: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def export_rows(user: User, queryset: QuerySet[Complaint], *, language: str = "vi") -> Iterator[list[str]]:
+def export_rows(
+    user: User, queryset: QuerySet[Complaint], *, language: str = "vi"
+) -> Iterator[list[str]]:
     """The header, then one row per complaint (at most ``MAX_ROWS``), masked per complaint."""
     yield [str(label) for _key, label in COLUMNS]
     for cells, _masked in _rows(user, queryset, language):
         yield cells
 
 
-def _rows(user: User, queryset: QuerySet[Complaint], language: str) -> Iterator[tuple[list[str], bool]]:
+def _rows(
+    user: User, queryset: QuerySet[Complaint], language: str
+) -> Iterator[tuple[list[str], bool]]:
     scope = PersonalDataScope.for_user(user)
     tz = zoneinfo.ZoneInfo(organisation_get().time_zone)
     rows = queryset.select_related("complainant", "unit", "owner", "category")[:MAX_ROWS]
     for complaint in rows.iterator(chunk_size=CHUNK):
         person = complainant_view(complaint, scope)
         due_at = getattr(complaint, "due_at", None)
-        yield [
-            complaint.reference,
-            _local(complaint.received_at, tz),
-            str(complaint.get_channel_display()),
-            str(complaint.get_status_display()),
-            str(complaint.get_priority_display()),
-            str(complaint.get_severity_display()),
-            complaint.category.display_name(language) if complaint.category else "",
-            complaint.unit.display_name(language),
-            str(complaint.owner) if complaint.owner else "",
-            complaint.subject,
-            person.full_name,
-            person.email,
-            person.phone,
-            _local(due_at, tz),
-            _local(complaint.closed_at, tz),
-        ], person.masked
+        yield (
+            [
+                complaint.reference,
+                _local(complaint.received_at, tz),
+                str(complaint.get_channel_display()),
+                str(complaint.get_status_display()),
+                str(complaint.get_priority_display()),
+                str(complaint.get_severity_display()),
+                complaint.category.display_name(language) if complaint.category else "",
+                complaint.unit.display_name(language),
+                str(complaint.owner) if complaint.owner else "",
+                complaint.subject,
+                person.full_name,
+                person.email,
+                person.phone,
+                _local(due_at, tz),
+                _local(complaint.closed_at, tz),
+            ],
+            person.masked,
+        )
 
 
 def _safe_cell(value: str) -> str:
@@ -100,7 +107,9 @@ def export_record(user: User, *, rows: int, fmt: str, masked: bool, description:
     )
 
 
-def export_csv(user: User, queryset: QuerySet[Complaint], *, language: str = "vi", description: str = "") -> bytes:
+def export_csv(
+    user: User, queryset: QuerySet[Complaint], *, language: str = "vi", description: str = ""
+) -> bytes:
     """UTF-8 CSV with a byte-order mark, so that spreadsheet programs read Vietnamese correctly."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
@@ -110,7 +119,9 @@ def export_csv(user: User, queryset: QuerySet[Complaint], *, language: str = "vi
     return buffer.getvalue().encode("utf-8")
 
 
-def export_xlsx(user: User, queryset: QuerySet[Complaint], *, language: str = "vi", description: str = "") -> bytes:
+def export_xlsx(
+    user: User, queryset: QuerySet[Complaint], *, language: str = "vi", description: str = ""
+) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -122,7 +133,9 @@ def export_xlsx(user: User, queryset: QuerySet[Complaint], *, language: str = "v
     return buffer.getvalue()
 
 
-def _write(write: Any, user: User, queryset: QuerySet[Complaint], language: str) -> tuple[int, bool]:
+def _write(
+    write: Any, user: User, queryset: QuerySet[Complaint], language: str
+) -> tuple[int, bool]:
     """Write the header and the rows; (number of rows, whether any row was masked)."""
     write([str(label) for _key, label in COLUMNS])
     count = 0

@@ -117,7 +117,13 @@ def complainant_view(complaint: Complaint, scope: PersonalDataScope) -> Complain
     person = complaint.complainant
     if scope.allows(complaint):
         representative = " · ".join(
-            p for p in (complaint.representative_name, complaint.representative_relation, complaint.representative_contact) if p
+            p
+            for p in (
+                complaint.representative_name,
+                complaint.representative_relation,
+                complaint.representative_contact,
+            )
+            if p
         )
         return ComplainantView(
             full_name=person.full_name,

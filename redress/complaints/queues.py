@@ -32,7 +32,13 @@ PAGE_SIZE = 50
 MAX_PAGE = 200
 
 OPEN = ~Q(status=Status.CLOSED)
-_DECIDING = [Status.ASSESSED, Status.INVESTIGATING, Status.DECISION_PROPOSED, Status.DECISION_APPROVED, Status.UNDER_REVIEW]
+_DECIDING = [
+    Status.ASSESSED,
+    Status.INVESTIGATING,
+    Status.DECISION_PROPOSED,
+    Status.DECISION_APPROVED,
+    Status.UNDER_REVIEW,
+]
 _CLOSING = [
     Status.DECISION_COMMUNICATED,
     Status.RESOLVED,
@@ -133,7 +139,9 @@ def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int
     now = now or timezone.now()
     units = user_unit_ids(user)
     aggregates = {
-        key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now)) if key != Queue.ALL else Count("pk")
+        key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
+        if key != Queue.ALL
+        else Count("pk")
         for key in Queue.values
     }
     return dict(_visible(user).aggregate(**aggregates))
@@ -157,10 +165,14 @@ class ListFilters:
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone()
+    )
 
 
-def filter_complaints(queryset: QuerySet[Complaint], filters: ListFilters, *, now: dt.datetime) -> QuerySet[Complaint]:
+def filter_complaints(
+    queryset: QuerySet[Complaint], filters: ListFilters, *, now: dt.datetime
+) -> QuerySet[Complaint]:
     """Apply the list filters to a queryset that has the ``next_due_at`` alias."""
     if filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -179,7 +191,9 @@ def filter_complaints(queryset: QuerySet[Complaint], filters: ListFilters, *, no
     if filters.received_from:
         queryset = queryset.filter(received_at__gte=_local_midnight(filters.received_from))
     if filters.received_to:
-        queryset = queryset.filter(received_at__lt=_local_midnight(filters.received_to + dt.timedelta(days=1)))
+        queryset = queryset.filter(
+            received_at__lt=_local_midnight(filters.received_to + dt.timedelta(days=1))
+        )
     match filters.deadline:
         case DeadlineFilter.OVERDUE:
             queryset = queryset.filter(next_due_at__lt=now)
@@ -199,7 +213,9 @@ def sort_complaints(queryset: QuerySet[Complaint], sort: str) -> QuerySet[Compla
         case Sort.DEADLINE:
             return queryset.order_by(F("next_due_at").asc(nulls_last=True), "received_at", "pk")
         case Sort.PRIORITY:
-            return queryset.alias(priority_rank=priority_rank_expression()).order_by("priority_rank", "received_at", "pk")
+            return queryset.alias(priority_rank=priority_rank_expression()).order_by(
+                "priority_rank", "received_at", "pk"
+            )
         case Sort.REFERENCE:
             return queryset.order_by("reference")
         case Sort.STATUS:
@@ -235,28 +251,44 @@ def paginate(queryset: QuerySet[Complaint], page: int, *, size: int = PAGE_SIZE)
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     has_next = len(rows) > size
-    return Page(rows=rows[:size], number=number, has_next=has_next and number < MAX_PAGE, size=size,
-                capped=has_next and number >= MAX_PAGE)
+    return Page(
+        rows=rows[:size],
+        number=number,
+        has_next=has_next and number < MAX_PAGE,
+        size=size,
+        capped=has_next and number >= MAX_PAGE,
+    )
 
 
-def queue_queryset(user: User, queue: str, filters: ListFilters | None = None, *, now: dt.datetime | None = None) -> QuerySet[Complaint]:
+def queue_queryset(
+    user: User, queue: str, filters: ListFilters | None = None, *, now: dt.datetime | None = None
+) -> QuerySet[Complaint]:
     """The complaints of one queue, filtered and sorted, with what a list row shows."""
     now = now or timezone.now()
     filters = filters or ListFilters()
-    queryset = _visible(user).filter(_queue_condition(queue, user=user, units=user_unit_ids(user), now=now))
+    queryset = _visible(user).filter(
+        _queue_condition(queue, user=user, units=user_unit_ids(user), now=now)
+    )
     queryset = filter_complaints(queryset, filters, now=now)
     queryset = sort_complaints(queryset, filters.sort)
-    return queryset.annotate(due_at=F("next_due_at")).select_related("complainant", "unit", "owner", "category")
+    return queryset.annotate(due_at=F("next_due_at")).select_related(
+        "complainant", "unit", "owner", "category"
+    )
 
 
 def queue_page(
-    user: User, queue: str, filters: ListFilters | None = None, *, page: int = 1, now: dt.datetime | None = None
+    user: User,
+    queue: str,
+    filters: ListFilters | None = None,
+    *,
+    page: int = 1,
+    now: dt.datetime | None = None,
 ) -> Page:
     return paginate(queue_queryset(user, queue, filters, now=now), page)
 
 
 def deadline_state(due_at: dt.datetime | None, *, now: dt.datetime) -> str:
-    """"overdue", "due_soon", "on_track" or "" (no deadline running)."""
+    """ "overdue", "due_soon", "on_track" or "" (no deadline running)."""
     if due_at is None:
         return ""
     if due_at < now:
@@ -272,7 +304,9 @@ class Workload:
     overdue: int
 
 
-def owner_workload(user: User, owner_ids: Iterable[int], *, now: dt.datetime | None = None) -> dict[int, Workload]:
+def owner_workload(
+    user: User, owner_ids: Iterable[int], *, now: dt.datetime | None = None
+) -> dict[int, Workload]:
     """Open and overdue complaints of each possible owner, as far as the user can see (one query)."""
     now = now or timezone.now()
     ids = list(owner_ids)

@@ -47,4 +47,6 @@ def tracking_code_hash(reference: str, code: str) -> str:
 
 
 def tracking_code_matches(complaint: Complaint, code: str) -> bool:
-    return hmac.compare_digest(complaint.tracking_code_hash, tracking_code_hash(complaint.reference, code))
+    return hmac.compare_digest(
+        complaint.tracking_code_hash, tracking_code_hash(complaint.reference, code)
+    )

@@ -30,7 +30,10 @@ _PHONE_CHARS = re.compile(r"[\s().+-]")
 
 
 # PostgreSQL trigram indexes of the two searched columns (the seed drops and rebuilds them).
-TRIGRAM_INDEXES = {"complaint_search_trgm": "search_text", "complaint_personal_trgm": "search_personal"}
+TRIGRAM_INDEXES = {
+    "complaint_search_trgm": "search_text",
+    "complaint_personal_trgm": "search_personal",
+}
 
 
 def personal_search_text(full_name: str, organisation: str, email: str, phone: str) -> str:
@@ -44,7 +47,9 @@ def search_texts(complaint: Complaint) -> tuple[str, str]:
     """``search_text`` and ``search_personal`` of a complaint, its complainant loaded."""
     person = complaint.complainant
     public = (complaint.reference, complaint.subject, complaint.description, complaint.order_ref)
-    personal = personal_search_text(person.full_name, person.organisation, person.email, person.phone)
+    personal = personal_search_text(
+        person.full_name, person.organisation, person.email, person.phone
+    )
     return fold(" ".join(p for p in public if p)), personal
 
 

@@ -58,27 +58,61 @@ _STEPS: dict[str, list[str]] = {
     Status.ASSESSED: ["acknowledge", "assess"],
     Status.INVESTIGATING: ["acknowledge", "assess", "start_investigation"],
     Status.DECISION_PROPOSED: ["acknowledge", "assess", "start_investigation", "propose_decision"],
-    Status.DECISION_APPROVED: ["acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision"],
+    Status.DECISION_APPROVED: [
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+    ],
     Status.DECISION_COMMUNICATED: [
-        "acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision", "communicate_decision",
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+        "communicate_decision",
     ],
     Status.RESOLVED: [
-        "acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision", "communicate_decision",
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+        "communicate_decision",
         "accepted",
     ],
     Status.UNDER_REVIEW: [
-        "acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision", "communicate_decision",
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+        "communicate_decision",
         "rejected",
     ],
     Status.REFERRED_EXTERNAL: [
-        "acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision", "communicate_decision",
-        "rejected", "refer_external",
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+        "communicate_decision",
+        "rejected",
+        "refer_external",
     ],
     Status.NOT_ACCEPTED: ["acknowledge", "not_accepted"],
     Status.WITHDRAWN: ["withdraw"],
     Status.CLOSED: [
-        "acknowledge", "assess", "start_investigation", "propose_decision", "approve_decision", "communicate_decision",
-        "accepted", "settle_remedy", "close",
+        "acknowledge",
+        "assess",
+        "start_investigation",
+        "propose_decision",
+        "approve_decision",
+        "communicate_decision",
+        "accepted",
+        "settle_remedy",
+        "close",
     ],
 }
 
@@ -120,15 +154,83 @@ _STEP_ACTION = {
     "rejected": Action.RECORD_REACTION,
 }
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thu", "Hữu", "Đức", "Thanh", "Quốc", "Anh", "Hoài", "Gia"]
 GIVEN = [
-    "An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
-    "Linh", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phong", "Phương", "Quân", "Quỳnh", "Sơn", "Tâm", "Thảo",
-    "Thắng", "Trang", "Tuấn", "Việt", "Yến", "Đạt", "Nhung", "Lộc", "Trí",
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Ngọc",
+    "Phong",
+    "Phương",
+    "Quân",
+    "Quỳnh",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Tuấn",
+    "Việt",
+    "Yến",
+    "Đạt",
+    "Nhung",
+    "Lộc",
+    "Trí",
 ]
-EN_NAMES = ["James Miller", "Sarah Johnson", "David Kim", "Emma Wilson", "Lucas Martin", "Olivia Brown", "Kenji Sato", "Anna Müller"]
-STREETS = ["Lê Lợi", "Nguyễn Huệ", "Trần Hưng Đạo", "Hai Bà Trưng", "Lý Thường Kiệt", "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Phan Đình Phùng"]
+EN_NAMES = [
+    "James Miller",
+    "Sarah Johnson",
+    "David Kim",
+    "Emma Wilson",
+    "Lucas Martin",
+    "Olivia Brown",
+    "Kenji Sato",
+    "Anna Müller",
+]
+STREETS = [
+    "Lê Lợi",
+    "Nguyễn Huệ",
+    "Trần Hưng Đạo",
+    "Hai Bà Trưng",
+    "Lý Thường Kiệt",
+    "Điện Biên Phủ",
+    "Cách Mạng Tháng Tám",
+    "Phan Đình Phùng",
+]
 PLACES = [
     "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh",
     "Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội",
@@ -142,30 +244,90 @@ PLACES = [
 
 # (category code, Vietnamese subject and text, English subject and text)
 TOPICS: list[tuple[str, str, str, str, str]] = [
-    ("billing", "Hóa đơn tính sai tiền", "Hóa đơn tháng này tính phí gấp đôi so với hợp đồng, tôi đề nghị kiểm tra lại.",
-     "Wrong amount on my bill", "This month's bill charges twice the contract price; please check it."),
-    ("billing", "Bị trừ tiền hai lần", "Tài khoản của tôi bị trừ tiền hai lần cho cùng một giao dịch thanh toán.",
-     "Charged twice", "My account was debited twice for the same payment."),
-    ("delivery", "Giao hàng trễ hẹn", "Đơn hàng hẹn giao trong 2 ngày nhưng đã 10 ngày vẫn chưa nhận được.",
-     "Late delivery", "The order was promised within 2 days but has not arrived after 10 days."),
-    ("delivery", "Hàng giao bị móp méo", "Thùng hàng khi nhận bị móp, sản phẩm bên trong bị trầy xước.",
-     "Parcel arrived damaged", "The box was crushed and the product inside is scratched."),
-    ("quality", "Sản phẩm lỗi sau một tuần", "Máy hỏng sau một tuần sử dụng, không lên nguồn.",
-     "Product broke after a week", "The device stopped working after a week; it does not power on."),
-    ("quality", "Chất lượng không như quảng cáo", "Sản phẩm không đúng thông số kỹ thuật như quảng cáo trên website.",
-     "Not as advertised", "The product does not match the specifications on the website."),
-    ("service", "Nhân viên thái độ không tốt", "Nhân viên tổng đài trả lời cộc lốc và cúp máy giữa chừng.",
-     "Rude staff", "The call-centre agent was rude and hung up on me."),
-    ("warranty", "Từ chối bảo hành", "Cửa hàng từ chối bảo hành dù sản phẩm còn trong thời hạn bảo hành.",
-     "Warranty refused", "The shop refused the warranty although the product is still covered."),
-    ("contract", "Tự ý gia hạn hợp đồng", "Công ty tự gia hạn hợp đồng và thu phí khi tôi chưa đồng ý.",
-     "Contract renewed without consent", "The company renewed my contract and charged me without my consent."),
-    ("privacy", "Lộ thông tin cá nhân", "Tôi nhận cuộc gọi quảng cáo nhắc đúng thông tin hợp đồng của mình.",
-     "Personal data leaked", "Marketers called me quoting details of my contract."),
-    ("safety", "Sản phẩm gây bỏng", "Ấm đun nước bị chập điện gây bỏng tay con tôi.",
-     "Product caused a burn", "The kettle short-circuited and burned my child's hand."),
-    ("other", "Khó liên hệ tổng đài", "Gọi tổng đài nhiều lần trong giờ hành chính nhưng không ai nghe máy.",
-     "Cannot reach the hotline", "I called the hotline many times during office hours and nobody answered."),
+    (
+        "billing",
+        "Hóa đơn tính sai tiền",
+        "Hóa đơn tháng này tính phí gấp đôi so với hợp đồng, tôi đề nghị kiểm tra lại.",
+        "Wrong amount on my bill",
+        "This month's bill charges twice the contract price; please check it.",
+    ),
+    (
+        "billing",
+        "Bị trừ tiền hai lần",
+        "Tài khoản của tôi bị trừ tiền hai lần cho cùng một giao dịch thanh toán.",
+        "Charged twice",
+        "My account was debited twice for the same payment.",
+    ),
+    (
+        "delivery",
+        "Giao hàng trễ hẹn",
+        "Đơn hàng hẹn giao trong 2 ngày nhưng đã 10 ngày vẫn chưa nhận được.",
+        "Late delivery",
+        "The order was promised within 2 days but has not arrived after 10 days.",
+    ),
+    (
+        "delivery",
+        "Hàng giao bị móp méo",
+        "Thùng hàng khi nhận bị móp, sản phẩm bên trong bị trầy xước.",
+        "Parcel arrived damaged",
+        "The box was crushed and the product inside is scratched.",
+    ),
+    (
+        "quality",
+        "Sản phẩm lỗi sau một tuần",
+        "Máy hỏng sau một tuần sử dụng, không lên nguồn.",
+        "Product broke after a week",
+        "The device stopped working after a week; it does not power on.",
+    ),
+    (
+        "quality",
+        "Chất lượng không như quảng cáo",
+        "Sản phẩm không đúng thông số kỹ thuật như quảng cáo trên website.",
+        "Not as advertised",
+        "The product does not match the specifications on the website.",
+    ),
+    (
+        "service",
+        "Nhân viên thái độ không tốt",
+        "Nhân viên tổng đài trả lời cộc lốc và cúp máy giữa chừng.",
+        "Rude staff",
+        "The call-centre agent was rude and hung up on me.",
+    ),
+    (
+        "warranty",
+        "Từ chối bảo hành",
+        "Cửa hàng từ chối bảo hành dù sản phẩm còn trong thời hạn bảo hành.",
+        "Warranty refused",
+        "The shop refused the warranty although the product is still covered.",
+    ),
+    (
+        "contract",
+        "Tự ý gia hạn hợp đồng",
+        "Công ty tự gia hạn hợp đồng và thu phí khi tôi chưa đồng ý.",
+        "Contract renewed without consent",
+        "The company renewed my contract and charged me without my consent.",
+    ),
+    (
+        "privacy",
+        "Lộ thông tin cá nhân",
+        "Tôi nhận cuộc gọi quảng cáo nhắc đúng thông tin hợp đồng của mình.",
+        "Personal data leaked",
+        "Marketers called me quoting details of my contract.",
+    ),
+    (
+        "safety",
+        "Sản phẩm gây bỏng",
+        "Ấm đun nước bị chập điện gây bỏng tay con tôi.",
+        "Product caused a burn",
+        "The kettle short-circuited and burned my child's hand.",
+    ),
+    (
+        "other",
+        "Khó liên hệ tổng đài",
+        "Gọi tổng đài nhiều lần trong giờ hành chính nhưng không ai nghe máy.",
+        "Cannot reach the hotline",
+        "I called the hotline many times during office hours and nobody answered.",
+    ),
 ]
 
 CATEGORIES = [
@@ -207,7 +369,11 @@ DEMO_USERS = [
     ("kiemtoan", "Võ Quốc Anh", Role.AUDITOR, "hq"),
     ("quantri", "Bùi Gia Khánh", Role.ADMIN, "hq"),
 ]
-EXTERNAL_BODIES = ["Sở Công Thương TP. Hồ Chí Minh", "Hội Bảo vệ người tiêu dùng", "Trung tâm hòa giải thương mại"]
+EXTERNAL_BODIES = [
+    "Sở Công Thương TP. Hồ Chí Minh",
+    "Hội Bảo vệ người tiêu dùng",
+    "Trung tâm hòa giải thương mại",
+]
 
 
 @transaction.atomic
@@ -217,27 +383,44 @@ def demo_organisation() -> dict[str, User]:
     from redress.sla.models import BusinessCalendar
 
     organisation_get()
-    BusinessCalendar.objects.get_or_create(name="Giờ hành chính Việt Nam", defaults={"is_default": True})
+    BusinessCalendar.objects.get_or_create(
+        name="Giờ hành chính Việt Nam", defaults={"is_default": True}
+    )
     units: dict[str, OrgUnit] = {}
     for code, name, name_en, parent in UNITS:
         units[code], _ = OrgUnit.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "parent": units.get(parent) if parent else None}
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "parent": units.get(parent) if parent else None,
+            },
         )
     categories: dict[str, Category] = {}
     for code, name_vi, name_en, parent in CATEGORIES:
         categories[code], _ = Category.objects.get_or_create(
-            code=code, defaults={"name_vi": name_vi, "name_en": name_en, "parent": categories.get(parent) if parent else None}
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "parent": categories.get(parent) if parent else None,
+            },
         )
     for code, name_vi, name_en, category in PRODUCTS:
         Product.objects.get_or_create(
-            code=code, defaults={"name_vi": name_vi, "name_en": name_en, "category": categories[category]}
+            code=code,
+            defaults={"name_vi": name_vi, "name_en": name_en, "category": categories[category]},
         )
     users: dict[str, User] = {}
     for username, full_name, role, unit in DEMO_USERS:
         family, _, given = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": given, "last_name": family, "email": f"{username}@redress.local"},
+            defaults={
+                "first_name": given,
+                "last_name": family,
+                "email": f"{username}@redress.local",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -281,7 +464,8 @@ class _Writer:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [self.table, n]
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [self.table, n],
                 )
                 return [row[0] for row in cursor.fetchall()]
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")  # noqa: S608 - table name from the model
@@ -303,20 +487,31 @@ class _Writer:
                     for row in rows:
                         copy.write_row(
                             [
-                                json.dumps(value, ensure_ascii=False) if name in json_names else value
+                                json.dumps(value, ensure_ascii=False)
+                                if name in json_names
+                                else value
                                 for name, value in ((n, row.get(n, defaults[n])) for n in names)
                             ]
                         )
                 return
             placeholders = ", ".join(["%s"] * len(fields))
             prepared = [
-                [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields] for row in rows
+                [
+                    f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
+                    for f in fields
+                ]
+                for row in rows
             ]
-            cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})", prepared)  # noqa: S608
+            sql = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, prepared)
 
 
 def seed_complaints(
-    count: int, *, seed: int = 2026, batch: int = 5000, progress: Callable[[int], None] | None = None
+    count: int,
+    *,
+    seed: int = 2026,
+    batch: int = 5000,
+    progress: Callable[[int], None] | None = None,
 ) -> SeedResult:
     """Generate ``count`` complaints over the last 24 months in every state, category,
     channel and unit. Runs in batches, each in its own transaction."""
@@ -338,7 +533,18 @@ def seed_complaints(
         users=dict(User.objects.values_list("pk", "username")),
         now=timezone.now(),
     )
-    writers = {model: _Writer(model) for model in (Complainant, Complaint, ComplaintEvent, Decision, Remedy, Message, ExternalReferral)}
+    writers = {
+        model: _Writer(model)
+        for model in (
+            Complainant,
+            Complaint,
+            ComplaintEvent,
+            Decision,
+            Remedy,
+            Message,
+            ExternalReferral,
+        )
+    }
     span = dt.timedelta(days=730)
     events_total = 0
     created = 0
@@ -371,11 +577,22 @@ def seed_complaints(
             rows = _Rows()
             complainant_ids = writers[Complainant].reserve_ids(size)
             complaint_ids = writers[Complaint].reserve_ids(size)
-            for at, complainant_id, complaint_id in zip(received, complainant_ids, complaint_ids, strict=True):
+            for at, complainant_id, complaint_id in zip(
+                received, complainant_ids, complaint_ids, strict=True
+            ):
                 year = at.astimezone(tz).year
                 reference = f"{organisation.reference_prefix}-{year}-{next_number[year]:06d}"
                 next_number[year] += 1
-                _generate_one(context, rows, at, reference, complainant_id, complaint_id, organisation.currency, tz)
+                _generate_one(
+                    context,
+                    rows,
+                    at,
+                    reference,
+                    complainant_id,
+                    complaint_id,
+                    organisation.currency,
+                    tz,
+                )
             decision_ids = writers[Decision].reserve_ids(len(rows.decisions))
             for decision, decision_id in zip(rows.decisions, decision_ids, strict=True):
                 decision["id"] = decision_id
@@ -438,7 +655,15 @@ class _Rows:
 
 # Names and topics repeat: fold each once.
 _fold = functools.lru_cache(maxsize=8192)(fold)
-_CHANNELS = [Channel.WEB, Channel.EMAIL, Channel.PHONE, Channel.IN_PERSON, Channel.LETTER, Channel.SOCIAL, Channel.API]
+_CHANNELS = [
+    Channel.WEB,
+    Channel.EMAIL,
+    Channel.PHONE,
+    Channel.IN_PERSON,
+    Channel.LETTER,
+    Channel.SOCIAL,
+    Channel.API,
+]
 _CHANNEL_WEIGHTS = [35, 25, 20, 8, 4, 4, 4]
 _VULNERABLE = [v for v in VulnerableGroup.values if v]
 _STATES = list(_STATE_WEIGHTS)
@@ -458,9 +683,17 @@ def _generate_one(
     """One complainant, one complaint and its lifecycle rows."""
     rng = ctx.rng
     english = rng.random() < 0.15
-    name = rng.choice(EN_NAMES) if english else f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    name = (
+        rng.choice(EN_NAMES)
+        if english
+        else f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    )
     vulnerable = rng.choice(_VULNERABLE) if rng.random() < 0.08 else ""
-    email = f"{fold(name).replace(' ', '.')}{rng.randrange(1000)}@example.vn" if rng.random() < 0.8 else ""
+    email = (
+        f"{fold(name).replace(' ', '.')}{rng.randrange(1000)}@example.vn"
+        if rng.random() < 0.8
+        else ""
+    )
     phone = f"09{rng.randrange(10**8):08d}"
     rows.complainants.append(
         {
@@ -481,7 +714,11 @@ def _generate_one(
     state = rng.choices(_STATES, _WEIGHTS)[0] if age_days > 60 else rng.choice(_STATES[:10])
     channel = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS)[0]
     safety = topic[0] == "safety"
-    severity = Severity.HIGH if safety else rng.choice([Severity.LOW, Severity.MEDIUM, Severity.MEDIUM, Severity.HIGH])
+    severity = (
+        Severity.HIGH
+        if safety
+        else rng.choice([Severity.LOW, Severity.MEDIUM, Severity.MEDIUM, Severity.HIGH])
+    )
     if safety:
         priority = Priority.URGENT
     elif vulnerable:
@@ -491,7 +728,11 @@ def _generate_one(
     amount = Decimal(rng.randrange(1, 400) * 50_000) if rng.random() < 0.6 else None
     subject, description = (topic[3], topic[4]) if english else (topic[1], topic[2])
     order_ref = f"DH{rng.randrange(10**7):07d}" if rng.random() < 0.7 else ""
-    owner = rng.choice(ctx.handlers) if ctx.handlers and state != Status.RECEIVED and rng.random() < 0.9 else None
+    owner = (
+        rng.choice(ctx.handlers)
+        if ctx.handlers and state != Status.RECEIVED and rng.random() < 0.9
+        else None
+    )
     complaint: dict[str, object] = {
         "id": complaint_id,
         "reference": reference,
@@ -518,10 +759,14 @@ def _generate_one(
         "health_safety": safety,
         "severity": severity,
         "priority": priority,
-        "is_significant": safety or severity in (Severity.HIGH, Severity.CRITICAL) or bool(vulnerable),
+        "is_significant": safety
+        or severity in (Severity.HIGH, Severity.CRITICAL)
+        or bool(vulnerable),
         "unit_id": rng.choice(ctx.unit_ids),
         "owner_id": owner,
-        "search_text": " ".join(filter(None, [reference.lower(), _fold(subject), _fold(description), order_ref.lower()])),
+        "search_text": " ".join(
+            filter(None, [reference.lower(), _fold(subject), _fold(description), order_ref.lower()])
+        ),
         "search_personal": " ".join(filter(None, [_fold(name), email, phone])),
         "updated_at": ctx.now,
     }
@@ -529,7 +774,9 @@ def _generate_one(
     _lifecycle(ctx, rows, complaint, state, owner)
 
 
-def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], state: str, owner: int | None) -> None:
+def _lifecycle(
+    ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], state: str, owner: int | None
+) -> None:
     """The events (and decisions, remedies, notes, referrals) that lead to ``state``, in order."""
     rng = ctx.rng
     at: dt.datetime = complaint["received_at"]  # type: ignore[assignment]
@@ -539,7 +786,20 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
     room = min((ctx.now - at).total_seconds(), 40 * 86400)
     offsets = sorted(rng.random() * room for _ in steps)
     channel = complaint["channel"]
-    rows.events.append(_event_row(complaint_id, at, Action.RECEIVE, "", Status.RECEIVED, "channel", str(channel), None, str(channel), {}))
+    rows.events.append(
+        _event_row(
+            complaint_id,
+            at,
+            Action.RECEIVE,
+            "",
+            Status.RECEIVED,
+            "channel",
+            str(channel),
+            None,
+            str(channel),
+            {},
+        )
+    )
     status: str = Status.RECEIVED
     decision: dict[str, object] | None = None
     decision_remedies: list[dict[str, object]] = []
@@ -556,7 +816,9 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
             complaint["acknowledged_at"] = when
         elif step in ("assess", "not_accepted"):
             complaint["assessed_at"] = when
-            complaint["classification"] = Classification.COMPLAINT if step == "assess" else Classification.NOT_A_COMPLAINT
+            complaint["classification"] = (
+                Classification.COMPLAINT if step == "assess" else Classification.NOT_A_COMPLAINT
+            )
             data = {"classification": complaint["classification"]}
         elif step == "propose_decision":
             outcome = rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD])
@@ -564,29 +826,53 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
                 "complaint_id": complaint_id,
                 "state": Decision.State.PROPOSED,
                 "outcome": outcome,
-                "summary": "Hoàn tiền cho khách hàng" if outcome != Outcome.NOT_UPHELD else "Giữ nguyên",
+                "summary": "Hoàn tiền cho khách hàng"
+                if outcome != Outcome.NOT_UPHELD
+                else "Giữ nguyên",
                 "reasons": "Đã xác minh với bộ phận liên quan.",
                 "proposed_by_id": handler,
                 "proposed_at": when,
             }
             rows.decisions.append(decision)
             if outcome != Outcome.NOT_UPHELD:
-                value = amount if outcome == Outcome.UPHELD else (Decimal(amount) / 2).quantize(Decimal(1))  # type: ignore[arg-type]
-                remedy = {"decision": decision, "type": RemedyType.REFUND if value else RemedyType.APOLOGY, "amount": value, "currency": complaint["currency"]}
+                value = (
+                    amount
+                    if outcome == Outcome.UPHELD
+                    else (Decimal(amount) / 2).quantize(Decimal(1))
+                )  # type: ignore[arg-type]
+                remedy = {
+                    "decision": decision,
+                    "type": RemedyType.REFUND if value else RemedyType.APOLOGY,
+                    "amount": value,
+                    "currency": complaint["currency"],
+                }
                 rows.remedies.append(remedy)
                 decision_remedies.append(remedy)
             data = {"outcome": outcome}
         elif step == "approve_decision" and decision is not None:
             decision.update(state=Decision.State.APPROVED, approved_by_id=manager, approved_at=when)
         elif step == "communicate_decision" and decision is not None:
-            decision.update(state=Decision.State.COMMUNICATED, communicated_at=when, communicated_via=Channel.EMAIL)
+            decision.update(
+                state=Decision.State.COMMUNICATED,
+                communicated_at=when,
+                communicated_via=Channel.EMAIL,
+            )
             complaint["decision_communicated_at"] = when
         elif step in ("accepted", "rejected") and decision is not None:
-            decision.update(reaction=Reaction.ACCEPTED if step == "accepted" else Reaction.REJECTED, reaction_at=when)
+            decision.update(
+                reaction=Reaction.ACCEPTED if step == "accepted" else Reaction.REJECTED,
+                reaction_at=when,
+            )
             data = {"reaction": decision["reaction"]}
         elif step == "refer_external":
             rows.referrals.append(
-                {"complaint_id": complaint_id, "provider": rng.choice(EXTERNAL_BODIES), "consent_at": when, "referred_at": when, "referred_by_id": manager}
+                {
+                    "complaint_id": complaint_id,
+                    "provider": rng.choice(EXTERNAL_BODIES),
+                    "consent_at": when,
+                    "referred_at": when,
+                    "referred_by_id": manager,
+                }
             )
         elif step == "settle_remedy":
             settled = decision_remedies
@@ -597,7 +883,9 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
         elif step == "close":
             complaint["closed_at"] = when
         label = ctx.users.get(who, "system") if who else "system"
-        rows.events.append(_event_row(complaint_id, when, action, status, new_status, "user", label, who, "", data))
+        rows.events.append(
+            _event_row(complaint_id, when, action, status, new_status, "user", label, who, "", data)
+        )
         status = new_status
     if rng.random() < 0.3 and handler:
         rows.messages.append(
@@ -611,7 +899,9 @@ def _lifecycle(ctx: _SeedContext, rows: _Rows, complaint: dict[str, object], sta
         )
 
 
-def _event_row(complaint_id, at, action, from_status, to_status, kind, label, user_id, method, data):  # type: ignore[no-untyped-def]
+def _event_row(
+    complaint_id, at, action, from_status, to_status, kind, label, user_id, method, data
+):  # type: ignore[no-untyped-def]
     return {
         "complaint_id": complaint_id,
         "at": at,

@@ -62,7 +62,9 @@ def complaint_roles(user: User, complaint: Complaint) -> set[Role]:
             held.add(role)
     if complaint.owner_id == user.pk and Role.HANDLER in roles:
         held.add(Role.HANDLER)
-    if Role.COMPLAINTS_MANAGER in roles and complaint.unit_id in unit_descendant_ids(roles[Role.COMPLAINTS_MANAGER]):
+    if Role.COMPLAINTS_MANAGER in roles and complaint.unit_id in unit_descendant_ids(
+        roles[Role.COMPLAINTS_MANAGER]
+    ):
         held.add(Role.COMPLAINTS_MANAGER)
     if complaint.subject_staff_id == user.pk:
         held &= {Role.AUDITOR}
@@ -71,9 +73,12 @@ def complaint_roles(user: User, complaint: Complaint) -> set[Role]:
 
 def complaint_get_for_user(user: User, reference: str) -> Complaint:
     """One complaint by reference, through the gate. Unknown and invisible look the same."""
-    complaint = complaints_visible_to(user).filter(reference=reference).select_related(
-        "complainant", "unit", "owner", "category", "product"
-    ).first()
+    complaint = (
+        complaints_visible_to(user)
+        .filter(reference=reference)
+        .select_related("complainant", "unit", "owner", "category", "product")
+        .first()
+    )
     if complaint is None:
         raise NotFound(reference)
     return complaint
@@ -83,7 +88,11 @@ def complaint_find_by_tracking(reference: str, tracking_code: str) -> Complaint 
     """The portal's only way in: reference plus the secret tracking code, never an id."""
     from redress.complaints.references import tracking_code_matches
 
-    complaint = Complaint.objects.filter(reference=reference.strip().upper()).select_related("complainant").first()
+    complaint = (
+        Complaint.objects.filter(reference=reference.strip().upper())
+        .select_related("complainant")
+        .first()
+    )
     if complaint is None or not tracking_code_matches(complaint, tracking_code):
         return None
     return complaint

@@ -91,7 +91,11 @@ _AUDITED_FIELDS = (
 
 def _require(fields: dict[str, str]) -> None:
     """Raise one error naming every missing field (``fields`` maps name to value)."""
-    missing = {name: [_("This field is required.")] for name, value in fields.items() if not (value or "").strip()}
+    missing = {
+        name: [_("This field is required.")]
+        for name, value in fields.items()
+        if not (value or "").strip()
+    }
     if missing:
         raise ValidationFailed(_("Some required fields are empty."), fields=missing)
 
@@ -100,17 +104,23 @@ def _check_choice(name: str, value: str, choices: type, *, blank: bool = False) 
     if (blank and value == "") or value in choices.values:  # type: ignore[attr-defined]
         return
     raise ValidationFailed(
-        _("“%(value)s” is not a valid choice.") % {"value": value}, fields={name: [_("Not a valid choice.")]}
+        _("“%(value)s” is not a valid choice.") % {"value": value},
+        fields={name: [_("Not a valid choice.")]},
     )
 
 
-def _check_permission(actor: Actor, complaint: Complaint | None, action: str, *, unit: OrgUnit | None = None) -> None:
+def _check_permission(
+    actor: Actor, complaint: Complaint | None, action: str, *, unit: OrgUnit | None = None
+) -> None:
     if actor.kind == "system":
         return
     if actor.kind == "channel":
         if action in CHANNEL_ACTIONS:
             return
-        raise NotPermitted(_("This channel cannot take the action “%(action)s”.") % {"action": Action(action).label})
+        raise NotPermitted(
+            _("This channel cannot take the action “%(action)s”.")
+            % {"action": Action(action).label}
+        )
     assert actor.user is not None
     if complaint is None:
         # Receiving: the person needs an intake role in the unit (or above it, for managers).
@@ -126,7 +136,8 @@ def _check_permission(actor: Actor, complaint: Complaint | None, action: str, *,
         raise NotPermitted(_("You may not receive complaints for this unit."))
     if not complaint_roles(actor.user, complaint) & ACTION_ROLES[action]:
         raise NotPermitted(
-            _("Your role does not allow the action “%(action)s” on this complaint.") % {"action": Action(action).label}
+            _("Your role does not allow the action “%(action)s” on this complaint.")
+            % {"action": Action(action).label}
         )
 
 
@@ -211,14 +222,26 @@ def _act(
     data = change(locked) or {}
     locked.status = new_status
     locked.save()
-    _record(complaint=locked, actor=actor, action=action, from_status=from_status, before=before, data=data, method=method)
+    _record(
+        complaint=locked,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        before=before,
+        data=data,
+        method=method,
+    )
     return locked
 
 
 def _flag_significance(complaint: Complaint) -> bool:
     """Set ``is_significant``; True when the complaint has just become significant."""
     vulnerable = bool(complaint.complainant.vulnerable_group)
-    significant = complaint.health_safety or complaint.severity in (Severity.HIGH, Severity.CRITICAL) or vulnerable
+    significant = (
+        complaint.health_safety
+        or complaint.severity in (Severity.HIGH, Severity.CRITICAL)
+        or vulnerable
+    )
     became = significant and not complaint.is_significant
     complaint.is_significant = significant
     return became
@@ -226,7 +249,9 @@ def _flag_significance(complaint: Complaint) -> bool:
 
 def _notify_significant(complaint: Complaint) -> None:
     """Tell the complaints managers over the unit and top management at once (ISO 10002 5.3)."""
-    managers = users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=_unit_and_ancestors(complaint.unit_id))
+    managers = users_with_role(
+        Role.COMPLAINTS_MANAGER, unit_ids=_unit_and_ancestors(complaint.unit_id)
+    )
     top = users_with_role(Role.TOP_MANAGEMENT)
     notify_users(
         users=[*managers, *top],
@@ -249,11 +274,13 @@ def _parse_amount(value: object, field_name: str) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(
-            _("The amount must be a number."), fields={field_name: [_("Enter a whole number of đồng.")]}
+            _("The amount must be a number."),
+            fields={field_name: [_("Enter a whole number of đồng.")]},
         ) from None
     if amount < 0 or amount != amount.to_integral_value():
         raise ValidationFailed(
-            _("The amount must be a whole, positive number."), fields={field_name: [_("Enter a whole number of đồng.")]}
+            _("The amount must be a whole, positive number."),
+            fields={field_name: [_("Enter a whole number of đồng.")]},
         )
     return amount
 
@@ -284,12 +311,18 @@ def complainant_get_or_create(
     _check_choice("vulnerable_group", vulnerable_group, VulnerableGroup, blank=True)
     _check_choice("preferred_channel", preferred_channel, Channel)
     if preferred_language not in ("vi", "en"):
-        raise ValidationFailed(_("Unknown language."), fields={"preferred_language": [_("Not a valid choice.")]})
+        raise ValidationFailed(
+            _("Unknown language."), fields={"preferred_language": [_("Not a valid choice.")]}
+        )
     existing = None
     if email.strip():
-        existing = Complainant.objects.filter(email__iexact=email.strip(), full_name=full_name.strip()).first()
+        existing = Complainant.objects.filter(
+            email__iexact=email.strip(), full_name=full_name.strip()
+        ).first()
     elif phone.strip():
-        existing = Complainant.objects.filter(phone=phone.strip(), full_name=full_name.strip()).first()
+        existing = Complainant.objects.filter(
+            phone=phone.strip(), full_name=full_name.strip()
+        ).first()
     if existing is not None:
         existing.vulnerable_group = vulnerable_group
         existing.preferred_language = preferred_language
@@ -363,7 +396,8 @@ def complaint_receive(
     files = attachments_check(attachments)
     if occurred_on and occurred_on > timezone.localdate():
         raise ValidationFailed(
-            _("The date of the problem cannot be in the future."), fields={"occurred_on": [_("Date in the future.")]}
+            _("The date of the problem cannot be in the future."),
+            fields={"occurred_on": [_("Date in the future.")]},
         )
     unit = unit or default_intake_unit()
     _check_permission(actor, None, Action.RECEIVE, unit=unit)
@@ -427,7 +461,11 @@ def complaint_receive(
         action=Action.RECEIVE,
         from_status="",
         before={},
-        data={"channel": channel, "negotiation_request": is_negotiation_request, "attachments": len(files)},
+        data={
+            "channel": channel,
+            "negotiation_request": is_negotiation_request,
+            "attachments": len(files),
+        },
         method=channel,
         at=at,
         before_publishing=reference_assign,
@@ -523,13 +561,17 @@ def complaint_assign(
     A handler may only take a complaint for themselves; managers assign anyone.
     """
     if owner is None and unit is None:
-        raise ValidationFailed(_("Choose an owner or a unit."), fields={"owner": [_("This field is required.")]})
+        raise ValidationFailed(
+            _("Choose an owner or a unit."), fields={"owner": [_("This field is required.")]}
+        )
 
     def change(c: Complaint) -> dict[str, Any]:
         new_unit = unit or c.unit
         if owner is not None:
             if owner.pk == c.subject_staff_id:
-                raise Conflict(_("The person complained about cannot own the complaint."), code="subject_staff")
+                raise Conflict(
+                    _("The person complained about cannot own the complaint."), code="subject_staff"
+                )
             if not owner.is_active or not _can_own(owner, new_unit.pk):
                 raise ValidationFailed(
                     _("%(name)s does not handle complaints of this unit.") % {"name": owner},
@@ -540,8 +582,14 @@ def complaint_assign(
                 and owner.pk != actor.user.pk
                 and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c)
             ):
-                raise NotPermitted(_("Only a complaints manager can assign a complaint to someone else."))
-        if unit is not None and actor.user is not None and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c):
+                raise NotPermitted(
+                    _("Only a complaints manager can assign a complaint to someone else.")
+                )
+        if (
+            unit is not None
+            and actor.user is not None
+            and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c)
+        ):
             raise NotPermitted(_("Only a complaints manager can move a complaint to another unit."))
         c.unit = new_unit
         if owner is not None:
@@ -557,20 +605,28 @@ def complaint_assign(
 
 
 @transaction.atomic
-def complaint_prioritise(*, complaint: Complaint, actor: Actor, priority: str, reason: str = "") -> Complaint:
+def complaint_prioritise(
+    *, complaint: Complaint, actor: Actor, priority: str, reason: str = ""
+) -> Complaint:
     """Change the priority (deadlines are recomputed by the SLA engine)."""
     _check_choice("priority", priority, Priority)
 
     def change(c: Complaint) -> dict[str, Any]:
         previous = c.priority
         c.priority = priority
-        return {"from": previous, "to": priority, **({"reason": reason.strip()} if reason.strip() else {})}
+        return {
+            "from": previous,
+            "to": priority,
+            **({"reason": reason.strip()} if reason.strip() else {}),
+        }
 
     return _act(complaint, actor, Action.PRIORITISE, change)
 
 
 @transaction.atomic
-def complaint_pause(*, complaint: Complaint, actor: Actor, reason: str, note: str = "") -> Complaint:
+def complaint_pause(
+    *, complaint: Complaint, actor: Actor, reason: str, note: str = ""
+) -> Complaint:
     """Stop the clock while waiting for the complainant or a third party (reason recorded)."""
     _check_choice("reason", reason, PauseReason)
     if reason == PauseReason.OTHER:
@@ -591,7 +647,11 @@ def _resume_change(note: str) -> Callable[[Complaint], dict[str, Any]]:
         if c.paused_at is None:
             raise Conflict(_("The complaint is not paused."), code="not_paused")
         paused_for = timezone.now() - c.paused_at
-        data = {"reason": c.pause_reason, "paused_seconds": int(paused_for.total_seconds()), "note": note.strip()}
+        data = {
+            "reason": c.pause_reason,
+            "paused_seconds": int(paused_for.total_seconds()),
+            "note": note.strip(),
+        }
         c.paused_at = None
         c.pause_reason = ""
         return data
@@ -606,9 +666,16 @@ def complaint_resume(*, complaint: Complaint, actor: Actor, note: str = "") -> C
 
 
 @transaction.atomic
-def complaint_start_investigation(*, complaint: Complaint, actor: Actor, plan: str = "") -> Complaint:
+def complaint_start_investigation(
+    *, complaint: Complaint, actor: Actor, plan: str = ""
+) -> Complaint:
     """Begin the investigation (7.6)."""
-    return _act(complaint, actor, Action.START_INVESTIGATION, lambda c: {"plan": plan.strip()} if plan.strip() else {})
+    return _act(
+        complaint,
+        actor,
+        Action.START_INVESTIGATION,
+        lambda c: {"plan": plan.strip()} if plan.strip() else {},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -626,7 +693,11 @@ def complaint_add_note(
 
     def change(c: Complaint) -> dict[str, Any]:
         holder["message"] = Message.objects.create(
-            complaint=c, direction=Message.Direction.INTERNAL, author=actor.user, body=body.strip(), created_at=timezone.now()
+            complaint=c,
+            direction=Message.Direction.INTERNAL,
+            author=actor.user,
+            body=body.strip(),
+            created_at=timezone.now(),
         )
         attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
         return {"message": holder["message"].pk, "attachments": len(files)}
@@ -654,7 +725,9 @@ def complaint_add_message(
     _require({"body": body})
     files = attachments_check(attachments)
     if direction not in (Message.Direction.INBOUND, Message.Direction.OUTBOUND):
-        raise ValidationFailed(_("Unknown message direction."), fields={"direction": [_("Not a valid choice.")]})
+        raise ValidationFailed(
+            _("Unknown message direction."), fields={"direction": [_("Not a valid choice.")]}
+        )
     holder: dict[str, Message] = {}
 
     def change(c: Complaint) -> dict[str, Any]:
@@ -669,7 +742,10 @@ def complaint_add_message(
             email_message_id=email_message_id,
         )
         attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
-        if direction == Message.Direction.OUTBOUND and holder["message"].channel in ("", Channel.EMAIL):
+        if direction == Message.Direction.OUTBOUND and holder["message"].channel in (
+            "",
+            Channel.EMAIL,
+        ):
             message_email(message=holder["message"])
         return {"message": holder["message"].pk, "direction": direction, "attachments": len(files)}
 
@@ -730,7 +806,9 @@ def complaint_propose_decision(
     parsed: list[tuple[RemedyInput, Decimal]] = []
     for index, remedy in enumerate(remedies):
         _check_choice(f"remedies.{index}.type", remedy.type, RemedyType)
-        parsed.append((remedy, _parse_amount(remedy.amount, f"remedies.{index}.amount") or Decimal(0)))
+        parsed.append(
+            (remedy, _parse_amount(remedy.amount, f"remedies.{index}.amount") or Decimal(0))
+        )
     proposer = actor.user
     if proposer is None:
         raise NotPermitted(_("A decision is proposed by a person."))
@@ -738,7 +816,9 @@ def complaint_propose_decision(
 
     def change(c: Complaint) -> dict[str, Any]:
         if c.subject_staff_id == actor.user_id:
-            raise Conflict(_("The person complained about cannot decide the complaint."), code="subject_staff")
+            raise Conflict(
+                _("The person complained about cannot decide the complaint."), code="subject_staff"
+            )
         decision = Decision.objects.create(
             complaint=c,
             outcome=outcome,
@@ -760,10 +840,16 @@ def complaint_propose_decision(
             for r, amount in parsed
         )
         holder.decision = decision
-        return {"decision": decision.pk, "outcome": outcome, "remedy_total": sum((a for _r, a in parsed), Decimal(0))}
+        return {
+            "decision": decision.pk,
+            "outcome": outcome,
+            "remedy_total": sum((a for _r, a in parsed), Decimal(0)),
+        }
 
     result = _act(complaint, actor, Action.PROPOSE_DECISION, change)
-    approvers = users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=_unit_and_ancestors(result.unit_id))
+    approvers = users_with_role(
+        Role.COMPLAINTS_MANAGER, unit_ids=_unit_and_ancestors(result.unit_id)
+    )
     notify_users(
         users=[u for u in approvers if u.pk != actor.user_id],
         kind=Notification.Kind.APPROVAL_NEEDED,
@@ -775,7 +861,9 @@ def complaint_propose_decision(
 
 def four_eyes_required(decision: Decision) -> bool:
     organisation = organisation_get()
-    return organisation.four_eyes_always or _remedy_total(decision) > organisation.four_eyes_threshold
+    return (
+        organisation.four_eyes_always or _remedy_total(decision) > organisation.four_eyes_threshold
+    )
 
 
 @transaction.atomic
@@ -787,10 +875,14 @@ def complaint_approve_decision(*, complaint: Complaint, actor: Actor, note: str 
     def change(c: Complaint) -> dict[str, Any]:
         decision = _current_decision(c, Decision.State.PROPOSED)
         if c.subject_staff_id is not None and c.subject_staff_id == actor.user_id:
-            raise Conflict(_("The person complained about cannot decide the complaint."), code="subject_staff")
+            raise Conflict(
+                _("The person complained about cannot decide the complaint."), code="subject_staff"
+            )
         if four_eyes_required(decision) and decision.proposed_by_id == actor.user_id:
             raise Conflict(
-                _("Four-eyes rule: a decision with these remedies must be approved by someone other than its proposer."),
+                _(
+                    "Four-eyes rule: a decision with these remedies must be approved by someone other than its proposer."
+                ),
                 code="four_eyes",
             )
         decision.state = Decision.State.APPROVED
@@ -810,8 +902,14 @@ def complaint_return_decision(*, complaint: Complaint, actor: Actor, reason: str
     """Send the proposal back for more work, with the reason; back to the stage it came from."""
     _require({"reason": reason})
     locked = Complaint.objects.get(pk=complaint.pk)
-    decision = _current_decision(locked, Decision.State.PROPOSED) if locked.status == Status.DECISION_PROPOSED else None
-    target = Status.UNDER_REVIEW if decision is not None and decision.is_review else Status.INVESTIGATING
+    decision = (
+        _current_decision(locked, Decision.State.PROPOSED)
+        if locked.status == Status.DECISION_PROPOSED
+        else None
+    )
+    target = (
+        Status.UNDER_REVIEW if decision is not None and decision.is_review else Status.INVESTIGATING
+    )
 
     def change(c: Complaint) -> dict[str, Any]:
         assert decision is not None
@@ -850,7 +948,9 @@ def complaint_communicate_decision(
 
 
 @transaction.atomic
-def complaint_record_reaction(*, complaint: Complaint, actor: Actor, reaction: str, note: str = "") -> Complaint:
+def complaint_record_reaction(
+    *, complaint: Complaint, actor: Actor, reaction: str, note: str = ""
+) -> Complaint:
     """The complainant's reaction to the decision (7.9).
 
     Accepted, or no reply once the organisation's waiting period has passed: resolved.
@@ -868,7 +968,9 @@ def complaint_record_reaction(*, complaint: Complaint, actor: Actor, reaction: s
             wait = dt.timedelta(days=organisation_get().no_reply_days)
             if decision.communicated_at is None or now - decision.communicated_at < wait:
                 raise Conflict(
-                    _("“No reply” can be recorded only %(days)s days after the decision was communicated.")
+                    _(
+                        "“No reply” can be recorded only %(days)s days after the decision was communicated."
+                    )
                     % {"days": wait.days},
                     code="too_early",
                 )
@@ -876,7 +978,11 @@ def complaint_record_reaction(*, complaint: Complaint, actor: Actor, reaction: s
         decision.reaction_at = now
         decision.reaction_note = note.strip()
         decision.save(update_fields=["reaction", "reaction_at", "reaction_note"])
-        return {"decision": decision.pk, "reaction": reaction, **({"note": note.strip()} if note.strip() else {})}
+        return {
+            "decision": decision.pk,
+            "reaction": reaction,
+            **({"note": note.strip()} if note.strip() else {}),
+        }
 
     return _act(complaint, actor, Action.RECORD_REACTION, change, target=target)
 
@@ -902,7 +1008,12 @@ def complaint_refer_external(
     def change(c: Complaint) -> dict[str, Any]:
         now = timezone.now()
         holder["referral"] = ExternalReferral.objects.create(
-            complaint=c, provider=provider.strip(), consent_at=now, note=note.strip(), referred_at=now, referred_by=actor.user
+            complaint=c,
+            provider=provider.strip(),
+            consent_at=now,
+            note=note.strip(),
+            referred_at=now,
+            referred_by=actor.user,
         )
         return {"referral": holder["referral"].pk, "provider": provider.strip()}
 
@@ -952,7 +1063,8 @@ def complaint_close(
             open_remedies = [r for r in decision.remedies.all() if not r.is_settled]
             if open_remedies:
                 raise Conflict(
-                    _("%(count)s agreed remedies are not yet fulfilled or waived.") % {"count": len(open_remedies)},
+                    _("%(count)s agreed remedies are not yet fulfilled or waived.")
+                    % {"count": len(open_remedies)},
                     code="remedies_open",
                 )
         elif c.status == Status.REFERRED_EXTERNAL:
@@ -999,7 +1111,13 @@ def complaint_rate(
     comment: str = "",
 ) -> SatisfactionResponse:
     """The complainant's satisfaction with the handling (8.3): after closure, once per complaint."""
-    scores = {"overall": overall, "fairness": fairness, "clarity": clarity, "speed": speed, "courtesy": courtesy}
+    scores = {
+        "overall": overall,
+        "fairness": fairness,
+        "clarity": clarity,
+        "speed": speed,
+        "courtesy": courtesy,
+    }
     bad = {
         name: [_("Choose a score from 1 to 5.")]
         for name, value in scores.items()
@@ -1011,9 +1129,14 @@ def complaint_rate(
 
     def change(c: Complaint) -> dict[str, Any]:
         if SatisfactionResponse.objects.filter(complaint=c).exists():
-            raise Conflict(_("The survey for this complaint has already been answered."), code="already_rated")
+            raise Conflict(
+                _("The survey for this complaint has already been answered."), code="already_rated"
+            )
         holder["response"] = SatisfactionResponse.objects.create(
-            complaint=c, comment=comment.strip(), submitted_at=timezone.now(), **scores  # type: ignore[arg-type]
+            complaint=c,
+            comment=comment.strip(),
+            submitted_at=timezone.now(),
+            **scores,  # type: ignore[arg-type]
         )
         return {"overall": overall}
 
@@ -1024,12 +1147,23 @@ def complaint_rate(
 @transaction.atomic
 def complaint_withdraw(*, complaint: Complaint, actor: Actor, reason: str = "") -> Complaint:
     """The complainant withdraws the complaint."""
-    return _act(complaint, actor, Action.WITHDRAW, lambda c: {"reason": reason.strip()} if reason.strip() else {})
+    return _act(
+        complaint,
+        actor,
+        Action.WITHDRAW,
+        lambda c: {"reason": reason.strip()} if reason.strip() else {},
+    )
 
 
 @transaction.atomic
 def complaint_record_delivery(
-    *, complaint_id: int, actor: Actor, state: str, message_id: int | None, template: str, attempts: int
+    *,
+    complaint_id: int,
+    actor: Actor,
+    state: str,
+    message_id: int | None,
+    template: str,
+    attempts: int,
 ) -> ComplaintEvent:
     """What became of an email to the complainant (sent, failed after the last retry, bounced),
     as an event on the complaint's follow-up record (ISO 10002 7.8: the complainant was told, or
@@ -1043,6 +1177,10 @@ def complaint_record_delivery(
     transition_check(locked.status, Action.RECORD_DELIVERY)
     data = {"delivery": state, "message": message_id, "template": template, "attempts": attempts}
     return _record(
-        complaint=locked, actor=actor, action=Action.RECORD_DELIVERY, from_status=locked.status,
-        before=_snapshot(locked), data=data,
+        complaint=locked,
+        actor=actor,
+        action=Action.RECORD_DELIVERY,
+        from_status=locked.status,
+        before=_snapshot(locked),
+        data=data,
     )

@@ -46,7 +46,14 @@ S = Status
 A = Action
 
 # Actions allowed in every open state that do not move the complaint to another stage.
-_ANYTIME: dict[str, tuple[str, ...]] = {A.ASSIGN: (SAME,), A.PRIORITISE: (SAME,), A.PAUSE: (SAME,), A.RESUME: (SAME,), A.ADD_NOTE: (SAME,), A.ADD_MESSAGE: (SAME,)}
+_ANYTIME: dict[str, tuple[str, ...]] = {
+    A.ASSIGN: (SAME,),
+    A.PRIORITISE: (SAME,),
+    A.PAUSE: (SAME,),
+    A.RESUME: (SAME,),
+    A.ADD_NOTE: (SAME,),
+    A.ADD_MESSAGE: (SAME,),
+}
 _WITHDRAWABLE: dict[str, tuple[str, ...]] = {A.WITHDRAW: (S.WITHDRAWN,)}
 # The outbox reports what became of an email in every state, closed included: the closure email
 # is sent after the complaint is closed.
@@ -54,9 +61,19 @@ _ALWAYS: dict[str, tuple[str, ...]] = {A.RECORD_DELIVERY: (SAME,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     S.RECEIVED: {A.ACKNOWLEDGE: (S.ACKNOWLEDGED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
-    S.ACKNOWLEDGED: {A.ASSESS: (S.ASSESSED, S.NOT_ACCEPTED), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.ACKNOWLEDGED: {
+        A.ASSESS: (S.ASSESSED, S.NOT_ACCEPTED),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
     S.ASSESSED: {A.START_INVESTIGATION: (S.INVESTIGATING,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
-    S.INVESTIGATING: {A.PROPOSE_DECISION: (S.DECISION_PROPOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.INVESTIGATING: {
+        A.PROPOSE_DECISION: (S.DECISION_PROPOSED,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
     S.DECISION_PROPOSED: {
         A.APPROVE_DECISION: (S.DECISION_APPROVED,),
         A.RETURN_DECISION: (S.INVESTIGATING, S.UNDER_REVIEW),
@@ -64,7 +81,12 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.DECISION_APPROVED: {A.COMMUNICATE_DECISION: (S.DECISION_COMMUNICATED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.DECISION_APPROVED: {
+        A.COMMUNICATE_DECISION: (S.DECISION_COMMUNICATED,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
     S.DECISION_COMMUNICATED: {
         A.RECORD_REACTION: (S.RESOLVED, S.UNDER_REVIEW),
         A.ESCALATE: (S.UNDER_REVIEW,),
@@ -72,7 +94,13 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.RESOLVED: {A.SETTLE_REMEDY: (SAME,), A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
+    S.RESOLVED: {
+        A.SETTLE_REMEDY: (SAME,),
+        A.CLOSE: (S.CLOSED,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
     S.UNDER_REVIEW: {
         A.PROPOSE_DECISION: (S.DECISION_PROPOSED,),
         A.REFER_EXTERNAL: (S.REFERRED_EXTERNAL,),

@@ -39,7 +39,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Redress"), {"fields": ("language", "phone")}))
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (_("Redress"), {"fields": ("language", "phone")}),
+    )
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "language"]
 

@@ -1,10 +1,10 @@
 """The ``redress`` command: Django's management commands plus ``serve`` and ``worker``.
 
-    redress serve [--with-worker]   web server on http://127.0.0.1:8000 (gunicorn)
-    redress worker                  background tasks (Django Tasks, database backend)
-    redress seed --complaints N     realistic demo and volume data
-    redress audit verify            check the audit trail's hash chain
-    redress <any manage.py command>
+redress serve [--with-worker]   web server on http://127.0.0.1:8000 (gunicorn)
+redress worker                  background tasks (Django Tasks, database backend)
+redress seed --complaints N     realistic demo and volume data
+redress audit verify            check the audit trail's hash chain
+redress <any manage.py command>
 """
 
 from __future__ import annotations
@@ -28,8 +28,18 @@ def _serve(argv: list[str]) -> int:
     if "--with-worker" in argv:
         children.append(subprocess.Popen([sys.executable, "-m", "redress.core.cli", "worker"]))  # noqa: S603
     web = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", bind, "--workers", workers,
-         "--access-logfile", "-"]
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+        ]
     )
     children.append(web)
     print(f"Redress is running on http://{bind}/  (Ctrl-C stops it)", flush=True)

@@ -11,7 +11,9 @@ class ApplicationError(Exception):
     code = "invalid"
     http_status = 400
 
-    def __init__(self, message: Any, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
+    def __init__(
+        self, message: Any, *, fields: dict[str, list[str]] | None = None, code: str | None = None
+    ):
         super().__init__(str(message))
         self.message = str(message)
         self.fields = fields or {}

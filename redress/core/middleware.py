@@ -15,7 +15,11 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(("/vi/", "/en/")):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(("/vi/", "/en/"))
+        ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
         return self.get_response(request)

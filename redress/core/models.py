@@ -15,7 +15,9 @@ from redress.core.roles import Role
 class User(AbstractUser):
     """A member of staff. Complainants never have accounts."""
 
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="vi")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="vi"
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     class Meta:
@@ -37,7 +39,12 @@ class OrgUnit(models.Model):
     name = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     calendar = models.ForeignKey(
         "sla.BusinessCalendar",
@@ -64,8 +71,12 @@ class OrgUnit(models.Model):
 class Membership(models.Model):
     """A person's role in a unit, with the dates it holds (ISO 10002 5.3: responsibility)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -73,7 +84,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+        ]
         indexes = [models.Index(fields=["user", "role"])]
 
     def __str__(self) -> str:
@@ -84,9 +97,14 @@ class Organisation(models.Model):
     """The organisation's settings (one row). Redress serves one organisation per installation."""
 
     name = models.CharField(_("name"), max_length=200, default="Công ty Redress Demo")
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, default="Redress Demo Company")
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, default="Redress Demo Company"
+    )
     reference_prefix = models.CharField(
-        _("reference prefix"), max_length=8, default="KN", help_text=_("References look like KN-2026-000123.")
+        _("reference prefix"),
+        max_length=8,
+        default="KN",
+        help_text=_("References look like KN-2026-000123."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Ho_Chi_Minh")
     currency = models.CharField(_("currency"), max_length=3, default="VND")
@@ -98,15 +116,23 @@ class Organisation(models.Model):
         help_text=_("Remedies above this total need approval by someone other than the proposer."),
     )
     four_eyes_always = models.BooleanField(
-        _("four-eyes for every decision"), default=False, help_text=_("Require a second person for every decision.")
+        _("four-eyes for every decision"),
+        default=False,
+        help_text=_("Require a second person for every decision."),
     )
     no_reply_days = models.PositiveSmallIntegerField(
         _("days without reply before 'no reply'"),
         default=14,
-        help_text=_("After a decision is communicated, the reaction may be recorded as 'no reply' only after this many days."),
+        help_text=_(
+            "After a decision is communicated, the reaction may be recorded as 'no reply' only after this many days."
+        ),
     )
-    support_email = models.EmailField(_("complaints email"), blank=True, default="khieunai@redress.local")
-    support_phone = models.CharField(_("complaints phone"), max_length=40, blank=True, default="1900 0000")
+    support_email = models.EmailField(
+        _("complaints email"), blank=True, default="khieunai@redress.local"
+    )
+    support_phone = models.CharField(
+        _("complaints phone"), max_length=40, blank=True, default="1900 0000"
+    )
     postal_address = models.TextField(_("postal address"), blank=True, default="")
 
     class Meta:

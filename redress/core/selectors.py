@@ -74,7 +74,8 @@ def unit_ancestor_ids(unit_id: int) -> list[int]:
 def users_with_role(role: Role, *, unit_ids: Iterable[int] | None = None) -> list[User]:
     today = timezone.localdate()
     memberships = Membership.objects.filter(role=role, user__is_active=True).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today), Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
     )
     if unit_ids is not None:
         memberships = memberships.filter(unit_id__in=list(unit_ids))

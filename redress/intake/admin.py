@@ -26,8 +26,6 @@ from redress.intake.services import inbound_email_dismiss, inbound_email_reproce
 admin.site.register(ImportBatch, ImportBatchAdmin)
 
 
-
-
 class MailboxForm(forms.ModelForm):
     """Checked and saved by ``intake.mailboxes``, as in the back office (audited, sealed)."""
 

@@ -105,7 +105,17 @@ def _host_ok(host: str) -> bool:
 
 # What an administrator sets on a mailbox: the arguments of ``mailbox_create`` and
 # ``mailbox_update``, and the fields of the forms that call them.
-SETTINGS_FIELDS = ("name", "host", "port", "security", "username", "password", "folder", "unit", "is_active")
+SETTINGS_FIELDS = (
+    "name",
+    "host",
+    "port",
+    "security",
+    "username",
+    "password",
+    "folder",
+    "unit",
+    "is_active",
+)
 
 
 def mailbox_settings(mailbox: Mailbox) -> dict[str, Any]:

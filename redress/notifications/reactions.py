@@ -14,7 +14,10 @@ def _decision_context(complaint: Complaint) -> dict[str, Any]:
     decision = complaint.decisions.filter(state="communicated").order_by("-communicated_at").first()
     if decision is None:
         return {}
-    remedies = [f"- {r.get_type_display()}: {r.description or ''} {r.amount:,.0f} {r.currency}".rstrip() for r in decision.remedies.all()]
+    remedies = [
+        f"- {r.get_type_display()}: {r.description or ''} {r.amount:,.0f} {r.currency}".rstrip()
+        for r in decision.remedies.all()
+    ]
     return {
         "decision_summary": decision.summary,
         "decision_reasons": decision.reasons,
@@ -35,9 +38,15 @@ def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
         if action == "acknowledge":
             complainant_email(complaint=complaint, code="acknowledgement")
         elif action == "pause" and event.data.get("reason") == "complainant":
-            complainant_email(complaint=complaint, code="information_request", extra={"message": event.data.get("note", "")})
+            complainant_email(
+                complaint=complaint,
+                code="information_request",
+                extra={"message": event.data.get("note", "")},
+            )
         elif action == "communicate_decision":
-            complainant_email(complaint=complaint, code="decision", extra=_decision_context(complaint))
+            complainant_email(
+                complaint=complaint, code="decision", extra=_decision_context(complaint)
+            )
         elif action in ("escalate", "record_reaction") and complaint.status == "under_review":
             complainant_email(complaint=complaint, code="review")
         elif action == "close":

@@ -521,12 +521,17 @@ SCORE_CHOICES = [
 ]
 
 
-
 def _optional_score(label: str) -> forms.TypedChoiceField:
     """A 1–5 score the complainant may leave blank."""
     return forms.TypedChoiceField(
-        label=label, choices=SCORE_CHOICES, coerce=int, required=False, empty_value=None, widget=forms.RadioSelect
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
+
 
 class SurveyForm(AccessibleFormMixin, forms.Form):
     """Satisfaction with the handling (ISO 10002 8.3); only the overall score is required."""

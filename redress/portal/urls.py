@@ -18,7 +18,9 @@ urlpatterns = [
     re_path(rf"^track/{REFERENCE}/survey/$", views.complaint_survey, name="survey"),
     re_path(rf"^track/{REFERENCE}/leave/$", views.complaint_leave, name="leave"),
     re_path(rf"^track/{REFERENCE}/withdraw/$", views.complaint_withdrawal, name="withdraw"),
-    re_path(rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", views.complaint_file, name="file"),
+    re_path(
+        rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", views.complaint_file, name="file"
+    ),
     # The secret link of the receipt email (notifications.services.tracking_url).
     re_path(
         rf"^track/{REFERENCE}/(?P<code>[A-Za-z0-9-]{{12,20}})/$",

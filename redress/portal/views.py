@@ -510,9 +510,7 @@ def complaint_file(request: HttpRequest, reference: str, pk: str) -> HttpRespons
     )
     if found is None:
         raise Http404(pk)
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name
-    )
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
 
 
 @require_POST

@@ -34,9 +34,14 @@ def new_complaint(subject="Hóa đơn tính sai tiền điện", **kwargs):
     # and a complainant without email gets no mail.
     person = services.complainant_get_or_create(full_name="Nguyễn Thị Lan", phone="0912345678")
     return services.complaint_receive(
-        actor=Actor.channel("web"), complainant=person, channel="web", subject=subject,
-        description="Tháng này công ty tính phí gấp đôi so với hợp đồng.", unit=OrgUnit.objects.get(code="care"),
-        amount_claimed=6_000_000, **kwargs,
+        actor=Actor.channel("web"),
+        complainant=person,
+        channel="web",
+        subject=subject,
+        description="Tháng này công ty tính phí gấp đôi so với hợp đồng.",
+        unit=OrgUnit.objects.get(code="care"),
+        amount_claimed=6_000_000,
+        **kwargs,
     ).complaint
 
 
@@ -79,26 +84,44 @@ def test_handler_journey_with_four_eyes_approval(page):
     shot(page, "queue")
     page.click(f"a.ref:has-text('{complaint.reference}')")
     page.wait_for_selector(".case-head")
-    handler_pk = str(Complaint.objects.model._meta.get_field("owner").related_model.objects.get(username="xuly").pk)
+    handler_pk = str(
+        Complaint.objects.model._meta.get_field("owner")
+        .related_model.objects.get(username="xuly")
+        .pk
+    )
 
     act(page, "assign", lambda p: p.select_option("#action-form select[name=owner]", handler_pk))
     page.wait_for_selector(".meta strong:has-text('Tuấn')")
     act(page, "acknowledge", expect_status="acknowledged")
-    act(page, "assess", lambda p: (
-        p.select_option("#action-form select[name=severity]", "high"),
-        p.select_option("#action-form select[name=impact]", "medium"),
-        p.select_option("#action-form select[name=complexity]", "low"),
-        p.fill("#action-form textarea[name=immediate_action]", "Tạm ngừng thu phí tháng sau"),
-    ), expect_status="assessed")
-    act(page, "start_investigation", lambda p: p.fill("#action-form textarea[name=plan]", "Đối chiếu hóa đơn"),
-        expect_status="investigating")
-    act(page, "propose_decision", lambda p: (
-        p.select_option("#action-form select[name=outcome]", "upheld"),
-        p.fill("#action-form textarea[name=summary]", "Hoàn lại tiền thu thừa"),
-        p.fill("#action-form textarea[name=reasons]", "Hệ thống tính phí hai lần"),
-        p.select_option("#action-form select[name='remedies-0-type']", "refund"),
-        p.fill("#action-form input[name='remedies-0-amount']", str(limit + 1_000_000)),
-    ), expect_status="decision_proposed")
+    act(
+        page,
+        "assess",
+        lambda p: (
+            p.select_option("#action-form select[name=severity]", "high"),
+            p.select_option("#action-form select[name=impact]", "medium"),
+            p.select_option("#action-form select[name=complexity]", "low"),
+            p.fill("#action-form textarea[name=immediate_action]", "Tạm ngừng thu phí tháng sau"),
+        ),
+        expect_status="assessed",
+    )
+    act(
+        page,
+        "start_investigation",
+        lambda p: p.fill("#action-form textarea[name=plan]", "Đối chiếu hóa đơn"),
+        expect_status="investigating",
+    )
+    act(
+        page,
+        "propose_decision",
+        lambda p: (
+            p.select_option("#action-form select[name=outcome]", "upheld"),
+            p.fill("#action-form textarea[name=summary]", "Hoàn lại tiền thu thừa"),
+            p.fill("#action-form textarea[name=reasons]", "Hệ thống tính phí hai lần"),
+            p.select_option("#action-form select[name='remedies-0-type']", "refund"),
+            p.fill("#action-form input[name='remedies-0-amount']", str(limit + 1_000_000)),
+        ),
+        expect_status="decision_proposed",
+    )
     assert page.locator("a[data-action=approve_decision]").count() == 0  # a handler never approves
     page.goto(page.base_url + f"/staff/c/{complaint.reference}/?action=add_note")
     shot(page, "workspace")
@@ -113,8 +136,12 @@ def test_handler_journey_with_four_eyes_approval(page):
     sign_in(page, "xuly")
     page.goto(page.base_url + f"/staff/c/{complaint.reference}/")
     act(page, "communicate_decision", expect_status="decision_communicated")
-    act(page, "record_reaction", lambda p: p.select_option("#action-form select[name=reaction]", "accepted"),
-        expect_status="resolved")
+    act(
+        page,
+        "record_reaction",
+        lambda p: p.select_option("#action-form select[name=reaction]", "accepted"),
+        expect_status="resolved",
+    )
     assert page.locator("button[data-blocked=close]").count() == 1  # the refund is not paid yet
     act(page, "settle_remedy")
     act(page, "close", expect_status="closed")
@@ -135,12 +162,17 @@ def test_the_proposer_cannot_approve_their_own_decision(page):
     act(page, "acknowledge", expect_status="acknowledged")
     act(page, "assess", expect_status="assessed")
     act(page, "start_investigation", expect_status="investigating")
-    act(page, "propose_decision", lambda p: (
-        p.fill("#action-form textarea[name=summary]", "Hoàn tiền"),
-        p.fill("#action-form textarea[name=reasons]", "Tính sai"),
-        p.select_option("#action-form select[name='remedies-0-type']", "refund"),
-        p.fill("#action-form input[name='remedies-0-amount']", str(limit + 1)),
-    ), expect_status="decision_proposed")
+    act(
+        page,
+        "propose_decision",
+        lambda p: (
+            p.fill("#action-form textarea[name=summary]", "Hoàn tiền"),
+            p.fill("#action-form textarea[name=reasons]", "Tính sai"),
+            p.select_option("#action-form select[name='remedies-0-type']", "refund"),
+            p.fill("#action-form input[name='remedies-0-amount']", str(limit + 1)),
+        ),
+        expect_status="decision_proposed",
+    )
     approve = page.locator("button[data-blocked=approve_decision]")
     assert approve.count() == 1
     assert "Nguyên tắc bốn mắt" in page.locator("#why-approve_decision").inner_text()

@@ -226,7 +226,10 @@ def test_top_management_reads_the_complainant_masked_through_the_api(team, api_a
         complaint=complaint, actor=handler, direction="inbound", body="Số tài khoản của tôi là 0123"
     )
     complaint_add_note(
-        complaint=complaint, actor=handler, body="Đã gọi lại", attachments=[IncomingFile("bb.png", PNG)]
+        complaint=complaint,
+        actor=handler,
+        body="Đã gọi lại",
+        attachments=[IncomingFile("bb.png", PNG)],
     )
     top, own = api_as(team.top), api_as(team.handler)
     base = f"/complaints/{complaint.reference}"
@@ -238,7 +241,9 @@ def test_top_management_reads_the_complainant_masked_through_the_api(team, api_a
 
     messages = {m["direction"]: m for m in top.get(f"{base}/messages").json()["items"]}
     assert messages["inbound"]["content_hidden"] and "0123" not in messages["inbound"]["body"]
-    assert messages["internal"]["body"] == "Đã gọi lại" and not messages["internal"]["content_hidden"]
+    assert (
+        messages["internal"]["body"] == "Đã gọi lại" and not messages["internal"]["content_hidden"]
+    )
 
     files = {a["message"] is None: a for a in top.get(f"{base}/attachments").json()["items"]}
     assert files[True]["name"] != "cmnd.png" and files[False]["name"] == "bb.png"

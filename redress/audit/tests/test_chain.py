@@ -37,7 +37,9 @@ def test_untouched_chain_verifies(chain):
 
 def test_altered_entry_is_named(chain):
     target = chain[2]
-    _sql("UPDATE audit_auditentry SET actor_label = %s WHERE seq = %s", ["someone-else", target.seq])
+    _sql(
+        "UPDATE audit_auditentry SET actor_label = %s WHERE seq = %s", ["someone-else", target.seq]
+    )
     report = audit_verify()
     assert (report.problem.seq, report.problem.kind) == (target.seq, "altered")
     assert report.checked == 2
@@ -45,7 +47,10 @@ def test_altered_entry_is_named(chain):
 
 def test_altered_payload_is_named(chain):
     target = chain[3]
-    _sql("UPDATE audit_auditentry SET after = %s WHERE seq = %s", ['{"status": "closed"}', target.seq])
+    _sql(
+        "UPDATE audit_auditentry SET after = %s WHERE seq = %s",
+        ['{"status": "closed"}', target.seq],
+    )
     assert audit_verify().problem.seq == target.seq
 
 
@@ -70,15 +75,34 @@ def test_inserted_entry_is_named(chain):
     _sql("UPDATE audit_auditentry SET seq = seq + 1000 WHERE seq >= %s", [victim.seq])
     _sql("UPDATE audit_auditentry SET seq = seq - 999 WHERE seq >= %s", [victim.seq + 1000])
     forged = AuditEntry(
-        seq=victim.seq, at=victim.at, actor_kind="user", actor_label="intruder", action="complaint.close",
-        target_type=victim.target_type, target_id=victim.target_id, before={}, after={}, prev_hash=chain[2].hash,
+        seq=victim.seq,
+        at=victim.at,
+        actor_kind="user",
+        actor_label="intruder",
+        action="complaint.close",
+        target_type=victim.target_type,
+        target_id=victim.target_id,
+        before={},
+        after={},
+        prev_hash=chain[2].hash,
     )
     forged.hash = entry_hash(forged)
     _sql(
         "INSERT INTO audit_auditentry (seq, at, actor_kind, actor_label, actor_user_id, action, target_type, target_id,"
         " target_label, before, after, prev_hash, hash) VALUES (%s, %s, %s, %s, NULL, %s, %s, %s, '', %s, %s, %s, %s)",
-        [forged.seq, forged.at, "user", "intruder", "complaint.close", forged.target_type, forged.target_id, "{}", "{}",
-         forged.prev_hash, forged.hash],
+        [
+            forged.seq,
+            forged.at,
+            "user",
+            "intruder",
+            "complaint.close",
+            forged.target_type,
+            forged.target_id,
+            "{}",
+            "{}",
+            forged.prev_hash,
+            forged.hash,
+        ],
     )
     problem = audit_verify().problem
     # The forged row links to its predecessor, but the original row after it no longer links.
@@ -87,7 +111,9 @@ def test_inserted_entry_is_named(chain):
 
 def test_command_exits_non_zero_and_names_the_entry(chain):
     call_command("audit", "verify")  # intact: no error
-    _sql("UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["complaint.close", chain[1].seq])
+    _sql(
+        "UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["complaint.close", chain[1].seq]
+    )
     with pytest.raises(CommandError, match=f"#{chain[1].seq}: altered"):
         call_command("audit", "verify")
 
@@ -95,7 +121,11 @@ def test_command_exits_non_zero_and_names_the_entry(chain):
 def test_admin_offers_no_way_to_change_or_delete(chain):
     admin = site._registry[AuditEntry]
     request = RequestFactory().get("/")
-    request.user = type("Superuser", (), {"is_superuser": True, "is_active": True, "is_staff": True, "has_perm": lambda *a: True})()
+    request.user = type(
+        "Superuser",
+        (),
+        {"is_superuser": True, "is_active": True, "is_staff": True, "has_perm": lambda *a: True},
+    )()
     assert not admin.has_add_permission(request)
     assert not admin.has_change_permission(request, chain[0])
     assert not admin.has_delete_permission(request, chain[0])

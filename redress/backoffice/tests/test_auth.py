@@ -78,10 +78,16 @@ def test_password_reset_by_email(client, handler):
     response = client.post(reverse("backoffice:password_reset"), {"email": "xuly@example.test"})
     assert response.status_code == 302 and response.url == reverse("backoffice:password_reset_done")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["xuly@example.test"]
-    link = re.search(r"http://testserver(/staff/password-reset/\S+/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"http://testserver(/staff/password-reset/\S+/\S+/)", mail.outbox[0].body
+    ).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session marker
-    response = client.post(form_url, {"new_password1": "Mật-khẩu-mới-2026", "new_password2": "Mật-khẩu-mới-2026"})
-    assert response.status_code == 302 and response.url == reverse("backoffice:password_reset_complete")
+    response = client.post(
+        form_url, {"new_password1": "Mật-khẩu-mới-2026", "new_password2": "Mật-khẩu-mới-2026"}
+    )
+    assert response.status_code == 302 and response.url == reverse(
+        "backoffice:password_reset_complete"
+    )
     assert User.objects.get(pk=handler.pk).check_password("Mật-khẩu-mới-2026")
 
 
@@ -97,5 +103,7 @@ def test_language_switch_is_remembered_on_the_person(client, handler):
 
 def test_language_switch_never_redirects_elsewhere(client, handler):
     sign_in(client, "xuly", PASSWORD)
-    response = client.post(reverse("backoffice:language"), {"language": "vi", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("backoffice:language"), {"language": "vi", "next": "https://evil.example/"}
+    )
     assert response.url == reverse("backoffice:home")

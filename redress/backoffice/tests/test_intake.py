@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def data(team, **extra):
     return {
-        "channel": "phone", "received_by": team.frontline.pk, "unit": team.unit.pk,
-        "full_name": "Nguyễn Thị Lan", "phone": "0912345678", "email": "lan@example.vn",
-        "preferred_language": "vi", "subject": "Hóa đơn tính sai tiền",
-        "description": "Khách gọi tổng đài báo bị tính tiền hai lần.", **extra,
+        "channel": "phone",
+        "received_by": team.frontline.pk,
+        "unit": team.unit.pk,
+        "full_name": "Nguyễn Thị Lan",
+        "phone": "0912345678",
+        "email": "lan@example.vn",
+        "preferred_language": "vi",
+        "subject": "Hóa đơn tính sai tiền",
+        "description": "Khách gọi tổng đài báo bị tính tiền hai lần.",
+        **extra,
     }
 
 
@@ -25,23 +31,35 @@ def test_frontline_logs_a_phone_complaint_and_sees_the_tracking_code_once(team, 
     assert client.get(reverse("backoffice:intake")).status_code == 200
     response = client.post(reverse("backoffice:intake"), data(team))
     complaint = Complaint.objects.get()
-    assert response.status_code == 302 and response.url == reverse("backoffice:intake_done", args=[complaint.reference])
-    assert (complaint.channel, complaint.received_by, complaint.status) == ("phone", team.frontline, Status.RECEIVED)
+    assert response.status_code == 302 and response.url == reverse(
+        "backoffice:intake_done", args=[complaint.reference]
+    )
+    assert (complaint.channel, complaint.received_by, complaint.status) == (
+        "phone",
+        team.frontline,
+        Status.RECEIVED,
+    )
     assert complaint.events.get().actor_user == team.frontline
     page = client.get(response.url).content.decode()
     code = page.split('class="code">')[1].split("<")[0]
     assert tracking_code_matches(complaint, code)
     again = client.get(response.url)
-    assert again.status_code == 302 and again.url == reverse("backoffice:complaint", args=[complaint.reference])
+    assert again.status_code == 302 and again.url == reverse(
+        "backoffice:complaint", args=[complaint.reference]
+    )
 
 
 def test_duplicate_warning_needs_confirmation(team, signed_in):
-    earlier = receive(team, complainant=ComplainantFactory(email="lan@example.vn"), subject="Hóa đơn tính sai").complaint
+    earlier = receive(
+        team, complainant=ComplainantFactory(email="lan@example.vn"), subject="Hóa đơn tính sai"
+    ).complaint
     client = signed_in(team.frontline)
     response = client.post(reverse("backoffice:intake"), data(team))
     assert response.status_code == 409 and earlier.reference in response.content.decode()
     assert Complaint.objects.count() == 1
-    hint = client.get(reverse("backoffice:intake_duplicates") + "?email=lan@example.vn&subject=hoa+don+tinh+sai")
+    hint = client.get(
+        reverse("backoffice:intake_duplicates") + "?email=lan@example.vn&subject=hoa+don+tinh+sai"
+    )
     assert earlier.reference in hint.content.decode()
     response = client.post(reverse("backoffice:intake"), data(team, not_duplicate="on"))
     assert response.status_code == 302 and Complaint.objects.count() == 2
@@ -49,7 +67,9 @@ def test_duplicate_warning_needs_confirmation(team, signed_in):
 
 def test_missing_contact_and_future_time_are_refused(team, signed_in):
     client = signed_in(team.frontline)
-    response = client.post(reverse("backoffice:intake"), data(team, phone="", email="", received_at="2999-01-01T10:00"))
+    response = client.post(
+        reverse("backoffice:intake"), data(team, phone="", email="", received_at="2999-01-01T10:00")
+    )
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert set(errors) == {"phone", "received_at"}
@@ -57,7 +77,11 @@ def test_missing_contact_and_future_time_are_refused(team, signed_in):
 
 
 def test_letter_received_earlier_keeps_its_date(team, signed_in):
-    signed_in(team.frontline).post(reverse("backoffice:intake"), data(team, channel="letter", received_at="2026-01-05T09:30"))
+    signed_in(team.frontline).post(
+        reverse("backoffice:intake"), data(team, channel="letter", received_at="2026-01-05T09:30")
+    )
     complaint = Complaint.objects.get()
     assert complaint.channel == "letter"
-    assert complaint.received_at.isoformat().startswith("2026-01-05T02:30")  # 09:30 in Hanoi is 02:30 UTC
+    assert complaint.received_at.isoformat().startswith(
+        "2026-01-05T02:30"
+    )  # 09:30 in Hanoi is 02:30 UTC

@@ -654,22 +654,35 @@ def test_editing_a_subscription_changes_where_and_what_it_posts(team, signed_in,
 
     sub = subscription()
     client = signed_in(admin)
-    assert f'href="/staff/admin/webhooks/{sub.pk}/edit/"' in client.get(reverse("backoffice:webhooks")).content.decode()
+    assert (
+        f'href="/staff/admin/webhooks/{sub.pk}/edit/"'
+        in client.get(reverse("backoffice:webhooks")).content.decode()
+    )
     form_page = client.get(reverse("backoffice:webhook_edit", args=[sub.pk])).content.decode()
     assert 'value="http://127.0.0.1:9/hooks"' in form_page
     assert "whsec_khong-bao-gio-hien-ra" not in form_page
 
     response = _edit(
-        client, sub, url="https://crm.example.vn/redress", events=["complaint.status_changed"], max_attempts=3
+        client,
+        sub,
+        url="https://crm.example.vn/redress",
+        events=["complaint.status_changed"],
+        max_attempts=3,
     )
 
     assert response.status_code == 302 and response.url == reverse("backoffice:webhooks")
     sub.refresh_from_db()
-    assert (sub.url, sub.events, sub.max_attempts) == ("https://crm.example.vn/redress", ["complaint.status_changed"], 3)
+    assert (sub.url, sub.events, sub.max_attempts) == (
+        "https://crm.example.vn/redress",
+        ["complaint.status_changed"],
+        3,
+    )
     assert integrations.webhook_secret(sub) == "whsec_khong-bao-gio-hien-ra-1234"  # kept
     entry = AuditEntry.objects.get(action="integrations.webhook_update")
     assert entry.before == {
-        "url": "http://127.0.0.1:9/hooks", "events": ["complaint.received", "complaint.closed"], "max_attempts": 8
+        "url": "http://127.0.0.1:9/hooks",
+        "events": ["complaint.received", "complaint.closed"],
+        "max_attempts": 8,
     }
     assert entry.after["url"] == "https://crm.example.vn/redress"
     # Published events follow the change at once in this process.
@@ -707,7 +720,10 @@ def test_a_new_signing_secret_is_asked_for_then_shown_once_and_used(team, signed
     url = reverse("backoffice:webhook_secret_rotate", args=[sub.pk])
     ask = client.get(url)
     assert ask.status_code == 200 and 'id="webhook-secret"' not in ask.content.decode()
-    assert integrations.webhook_secret(WebhookSubscription.objects.get(pk=sub.pk)) == "whsec_khong-bao-gio-hien-ra-1234"
+    assert (
+        integrations.webhook_secret(WebhookSubscription.objects.get(pk=sub.pk))
+        == "whsec_khong-bao-gio-hien-ra-1234"
+    )
 
     response = client.post(url)
 
@@ -728,5 +744,7 @@ def test_others_can_neither_edit_a_subscription_nor_replace_its_secret(team, sig
     assert client.get(reverse("backoffice:webhook_edit", args=[sub.pk])).status_code == 403
     assert client.get(reverse("backoffice:webhook_secret_rotate", args=[sub.pk])).status_code == 403
     assert _edit(client, sub, url="https://evil.example/").status_code == 403
-    assert client.post(reverse("backoffice:webhook_secret_rotate", args=[sub.pk])).status_code == 403
+    assert (
+        client.post(reverse("backoffice:webhook_secret_rotate", args=[sub.pk])).status_code == 403
+    )
     assert WebhookSubscription.objects.filter(pk=sub.pk).values().get() == before

@@ -27,7 +27,9 @@ def many(team, count):
 
 
 @pytest.mark.parametrize("queue", Queue.values)
-def test_queue_page_makes_the_same_queries_for_one_row_or_a_full_page(team, signed_in, queue, django_assert_num_queries):
+def test_queue_page_makes_the_same_queries_for_one_row_or_a_full_page(
+    team, signed_in, queue, django_assert_num_queries
+):
     client = signed_in(team.handler)
     url = reverse("backoffice:queue", args=[queue])
     many(team, 1)
@@ -52,8 +54,11 @@ def test_queue_page_shows_rows_counts_and_pages(team, signed_in):
 def test_htmx_filter_returns_only_the_results(team, signed_in):
     many(team, 2)
     client = signed_in(team.handler)
-    response = client.get(reverse("backoffice:queue", args=["all"]) + "?priority=urgent",
-                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-results")
+    response = client.get(
+        reverse("backoffice:queue", args=["all"]) + "?priority=urgent",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="queue-results",
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="queue-results">') and "<html" not in body
     assert 'name="ref"' not in body
@@ -109,18 +114,31 @@ def test_notices_are_marked_read_one_or_all_and_only_ones_own(team, signed_in):
 
 def test_search_by_reference_opens_the_complaint(team, signed_in):
     complaint = receive(team).complaint
-    response = signed_in(team.handler).get(reverse("backoffice:search") + f"?q={complaint.reference}")
-    assert response.status_code == 302 and response.url == reverse("backoffice:complaint", args=[complaint.reference])
+    response = signed_in(team.handler).get(
+        reverse("backoffice:search") + f"?q={complaint.reference}"
+    )
+    assert response.status_code == 302 and response.url == reverse(
+        "backoffice:complaint", args=[complaint.reference]
+    )
 
 
 def test_bulk_assign_and_priority(team, signed_in):
     first, second = receive(team).complaint, receive(team).complaint
     client = signed_in(team.manager)
     url = reverse("backoffice:bulk", args=["unassigned"])
-    response = client.post(url, {"operation": "assign", "owner": team.handler.pk, "ref": [first.reference, second.reference]})
+    response = client.post(
+        url,
+        {
+            "operation": "assign",
+            "owner": team.handler.pk,
+            "ref": [first.reference, second.reference],
+        },
+    )
     assert response.status_code == 302
     assert set(Complaint.objects.values_list("owner_id", flat=True)) == {team.handler.pk}
-    client.post(url, {"operation": "priority", "priority": Priority.URGENT, "ref": [first.reference]})
+    client.post(
+        url, {"operation": "priority", "priority": Priority.URGENT, "ref": [first.reference]}
+    )
     assert Complaint.objects.get(pk=first.pk).priority == Priority.URGENT
 
 
@@ -133,9 +151,11 @@ def test_bulk_assign_is_all_or_nothing(team, signed_in):
     colleague = staff(Role.HANDLER, team.unit)
     first, second = receive(team).complaint, receive(team).complaint
     client = signed_in(team.handler)
-    response = client.post(reverse("backoffice:bulk", args=["unassigned"]),
-                           {"operation": "assign", "owner": colleague.pk, "ref": [first.reference, second.reference]},
-                           follow=True)
+    response = client.post(
+        reverse("backoffice:bulk", args=["unassigned"]),
+        {"operation": "assign", "owner": colleague.pk, "ref": [first.reference, second.reference]},
+        follow=True,
+    )
     assert "Không có gì thay đổi" in response.content.decode()
     assert list(Complaint.objects.values_list("owner_id", flat=True)) == [None, None]
 
@@ -146,16 +166,26 @@ def test_bulk_refuses_invisible_complaints(team, signed_in):
     hidden = receive(make_team()).complaint
     mine = receive(team).complaint
     client = signed_in(team.manager)
-    client.post(reverse("backoffice:bulk", args=["all"]),
-                {"operation": "priority", "priority": Priority.LOW, "ref": [hidden.reference, mine.reference]})
+    client.post(
+        reverse("backoffice:bulk", args=["all"]),
+        {
+            "operation": "priority",
+            "priority": Priority.LOW,
+            "ref": [hidden.reference, mine.reference],
+        },
+    )
     assert set(Complaint.objects.values_list("priority", flat=True)) == {Priority.NORMAL}
 
 
 def test_export_of_selection_is_masked_for_the_auditor(team, signed_in):
-    complaint = receive(team, complainant=ComplainantFactory(full_name="Lê Văn Tám", email="tam@example.vn")).complaint
+    complaint = receive(
+        team, complainant=ComplainantFactory(full_name="Lê Văn Tám", email="tam@example.vn")
+    ).complaint
     receive(team)
-    response = signed_in(team.auditor).post(reverse("backoffice:bulk", args=["all"]),
-                                            {"operation": "export_csv", "ref": [complaint.reference]})
+    response = signed_in(team.auditor).post(
+        reverse("backoffice:bulk", args=["all"]),
+        {"operation": "export_csv", "ref": [complaint.reference]},
+    )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][0] == complaint.reference and rows[1][10] == "L. V. T."
@@ -164,7 +194,9 @@ def test_export_of_selection_is_masked_for_the_auditor(team, signed_in):
 def test_export_link_exports_the_filtered_queue(team, signed_in):
     complaint_in_state(Status.DECISION_PROPOSED, team)
     receive(team)
-    response = signed_in(team.manager).get(reverse("backoffice:export", args=["all"]) + "?status=decision_proposed&format=xlsx")
+    response = signed_in(team.manager).get(
+        reverse("backoffice:export", args=["all"]) + "?status=decision_proposed&format=xlsx"
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     from openpyxl import load_workbook
 

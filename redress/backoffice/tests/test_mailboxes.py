@@ -523,7 +523,9 @@ def test_read_now_takes_the_new_mail_in_once(team, signed_in, admin, dovecot_ser
     from redress.complaints.models import Complaint
 
     box = imap_box(team, dovecot_server, dovecot_server.password)
-    dovecot_server.append(mail(subject="Đọc ngay: nước sinh hoạt bị đục", message_id="<read-now-1@example.vn>"))
+    dovecot_server.append(
+        mail(subject="Đọc ngay: nước sinh hoạt bị đục", message_id="<read-now-1@example.vn>")
+    )
     client = signed_in(admin)
     listing = client.get(reverse("backoffice:mailboxes")).content.decode()
     assert f'action="/staff/admin/mailboxes/{box.pk}/read/"' in listing
@@ -558,5 +560,7 @@ def test_only_administrators_read_a_mailbox_now(team, signed_in, admin, who):
     before = Mailbox.objects.values().get(pk=box.pk)
     client = signed_in(getattr(team, who))
     assert client.post(reverse("backoffice:mailbox_read", args=[box.pk])).status_code == 403
-    assert signed_in(admin).get(reverse("backoffice:mailbox_read", args=[box.pk])).status_code == 405
+    assert (
+        signed_in(admin).get(reverse("backoffice:mailbox_read", args=[box.pk])).status_code == 405
+    )
     assert Mailbox.objects.values().get(pk=box.pk) == before

@@ -21,27 +21,66 @@ PEOPLE = ["frontline", "handler", "manager", "top", "auditor", "admin", "outside
 # action: (state it is tried in, form data, the people who may take it)
 ACTIONS = {
     "acknowledge": (Status.RECEIVED, {}, {"frontline", "handler", "manager"}),
-    "assess": (Status.ACKNOWLEDGED, {"classification": "complaint", "severity": "medium", "priority": "normal"},
-               {"handler", "manager"}),
+    "assess": (
+        Status.ACKNOWLEDGED,
+        {"classification": "complaint", "severity": "medium", "priority": "normal"},
+        {"handler", "manager"},
+    ),
     "start_investigation": (Status.ASSESSED, {"plan": "Gọi khách"}, {"handler", "manager"}),
-    "propose_decision": (Status.INVESTIGATING, {
-        "outcome": "upheld", "summary": "Hoàn tiền", "reasons": "Tính sai",
-        "remedies-TOTAL_FORMS": "1", "remedies-INITIAL_FORMS": "0", "remedies-0-type": "refund",
-        "remedies-0-amount": "200000"}, {"handler", "manager"}),
+    "propose_decision": (
+        Status.INVESTIGATING,
+        {
+            "outcome": "upheld",
+            "summary": "Hoàn tiền",
+            "reasons": "Tính sai",
+            "remedies-TOTAL_FORMS": "1",
+            "remedies-INITIAL_FORMS": "0",
+            "remedies-0-type": "refund",
+            "remedies-0-amount": "200000",
+        },
+        {"handler", "manager"},
+    ),
     "approve_decision": (Status.DECISION_PROPOSED, {}, {"manager", "top"}),
     "return_decision": (Status.DECISION_PROPOSED, {"reason": "Thiếu chứng từ"}, {"manager", "top"}),
     "communicate_decision": (Status.DECISION_APPROVED, {"via": "email"}, {"handler", "manager"}),
-    "record_reaction": (Status.DECISION_COMMUNICATED, {"reaction": "accepted"}, {"frontline", "handler", "manager"}),
-    "escalate": (Status.DECISION_COMMUNICATED, {"reason": "Khách không đồng ý"}, {"handler", "manager"}),
-    "refer_external": (Status.UNDER_REVIEW, {"provider": "Sở Công Thương", "consent": "on"}, {"manager"}),
+    "record_reaction": (
+        Status.DECISION_COMMUNICATED,
+        {"reaction": "accepted"},
+        {"frontline", "handler", "manager"},
+    ),
+    "escalate": (
+        Status.DECISION_COMMUNICATED,
+        {"reason": "Khách không đồng ý"},
+        {"handler", "manager"},
+    ),
+    "refer_external": (
+        Status.UNDER_REVIEW,
+        {"provider": "Sở Công Thương", "consent": "on"},
+        {"manager"},
+    ),
     "close": (Status.NOT_ACCEPTED, {"note": "Đã giải thích cho khách"}, {"handler", "manager"}),
     "reopen": (Status.CLOSED, {"reason": "Có chứng cứ mới"}, {"manager"}),
-    "withdraw": (Status.RECEIVED, {"reason": "Khách tự giải quyết"}, {"frontline", "handler", "manager"}),
-    "add_note": (Status.RECEIVED, {"body": "Đã gọi khách"}, {"frontline", "handler", "manager", "top"}),
-    "add_message": (Status.RECEIVED, {"channel": "phone", "body": "Đã gọi điện trả lời"},
-                    {"frontline", "handler", "manager"}),
+    "withdraw": (
+        Status.RECEIVED,
+        {"reason": "Khách tự giải quyết"},
+        {"frontline", "handler", "manager"},
+    ),
+    "add_note": (
+        Status.RECEIVED,
+        {"body": "Đã gọi khách"},
+        {"frontline", "handler", "manager", "top"},
+    ),
+    "add_message": (
+        Status.RECEIVED,
+        {"channel": "phone", "body": "Đã gọi điện trả lời"},
+        {"frontline", "handler", "manager"},
+    ),
     "prioritise": (Status.RECEIVED, {"priority": "high"}, {"handler", "manager"}),
-    "pause": (Status.RECEIVED, {"reason": "third_party", "note": "Chờ đối tác"}, {"handler", "manager"}),
+    "pause": (
+        Status.RECEIVED,
+        {"reason": "third_party", "note": "Chờ đối tác"},
+        {"handler", "manager"},
+    ),
 }
 
 
@@ -49,8 +88,13 @@ ACTIONS = {
 def world():
     team = make_team()
     people = {
-        "frontline": team.frontline, "handler": team.handler, "manager": team.manager, "top": team.top,
-        "auditor": team.auditor, "admin": staff(Role.ADMIN, team.unit), "outsider": staff(Role.HANDLER, UnitFactory()),
+        "frontline": team.frontline,
+        "handler": team.handler,
+        "manager": team.manager,
+        "top": team.top,
+        "auditor": team.auditor,
+        "admin": staff(Role.ADMIN, team.unit),
+        "outsider": staff(Role.HANDLER, UnitFactory()),
     }
     return team, people
 
@@ -59,7 +103,10 @@ def snapshot(complaint):
     fresh = Complaint.objects.get(pk=complaint.pk)
     return (
         model_to_dict(fresh, exclude=["updated_at"]),
-        fresh.events.count(), fresh.messages.count(), fresh.decisions.count(), AuditEntry.objects.count(),
+        fresh.events.count(),
+        fresh.messages.count(),
+        fresh.decisions.count(),
+        AuditEntry.objects.count(),
     )
 
 
@@ -89,7 +136,9 @@ def test_assign_matrix(world, signed_in, who):
     before = snapshot(complaint)
     url = reverse("backoffice:act", args=[complaint.reference, "assign"])
     response = client.post(url, {"owner": people[who].pk})
-    expected = {"handler": 302, "manager": 302, "frontline": 403, "top": 403, "auditor": 403}.get(who, 404)
+    expected = {"handler": 302, "manager": 302, "frontline": 403, "top": 403, "auditor": 403}.get(
+        who, 404
+    )
     assert response.status_code == expected
     if expected == 302:
         assert Complaint.objects.get(pk=complaint.pk).owner_id == people[who].pk
@@ -112,11 +161,16 @@ def test_a_handler_cannot_assign_a_colleague(world, signed_in):
 def test_resume_and_settle_matrix(world, signed_in, who):
     team, people = world
     paused = complaint_in_state(Status.RECEIVED, team)
-    services.complaint_pause(complaint=paused, actor=Actor.for_user(team.handler), reason="third_party", note="x")
+    services.complaint_pause(
+        complaint=paused, actor=Actor.for_user(team.handler), reason="third_party", note="x"
+    )
     resolved = complaint_in_state(Status.RESOLVED, team)
     remedy = resolved.decisions.get().remedies.get()
     client = signed_in(people[who])
-    for complaint, action, data in ((paused, "resume", {}), (resolved, "settle_remedy", {"remedy": remedy.pk})):
+    for complaint, action, data in (
+        (paused, "resume", {}),
+        (resolved, "settle_remedy", {"remedy": remedy.pk}),
+    ):
         before = snapshot(complaint)
         response = client.post(reverse("backoffice:act", args=[complaint.reference, action]), data)
         if who in ("handler", "manager"):
@@ -132,9 +186,12 @@ def test_pages_matrix(world, signed_in, who):
     complaint = complaint_in_state(Status.INVESTIGATING, team)
     client = signed_in(people[who])
     sees = who not in ("admin", "outsider")
-    assert client.get(reverse("backoffice:complaint", args=[complaint.reference])).status_code == (200 if sees else 404)
-    assert client.get(reverse("backoffice:act", args=[complaint.reference, "add_note"]),
-                      HTTP_HX_REQUEST="true").status_code == (200 if sees and who != "auditor" else (403 if sees else 404))
+    assert client.get(reverse("backoffice:complaint", args=[complaint.reference])).status_code == (
+        200 if sees else 404
+    )
+    assert client.get(
+        reverse("backoffice:act", args=[complaint.reference, "add_note"]), HTTP_HX_REQUEST="true"
+    ).status_code == (200 if sees and who != "auditor" else (403 if sees else 404))
     assert client.get(reverse("backoffice:intake")).status_code == (
         200 if who in ("frontline", "handler", "manager", "outsider") else 403
     )
@@ -143,7 +200,9 @@ def test_pages_matrix(world, signed_in, who):
         assert (complaint.reference in body) is (sees and queue == "all")
     search = client.get(reverse("backoffice:search") + "?q=hoa+don").content.decode()
     assert (complaint.reference in search) is sees
-    export = client.get(reverse("backoffice:export", args=["all"]) + "?format=csv").content.decode("utf-8-sig")
+    export = client.get(reverse("backoffice:export", args=["all"]) + "?format=csv").content.decode(
+        "utf-8-sig"
+    )
     assert (complaint.reference in export) is sees
 
 
@@ -151,7 +210,9 @@ def test_an_action_the_lifecycle_refuses_now_is_409_and_changes_nothing(world, s
     team, _people = world
     complaint = complaint_in_state(Status.RECEIVED, team)
     before = snapshot(complaint)
-    response = signed_in(team.manager).post(reverse("backoffice:act", args=[complaint.reference, "approve_decision"]))
+    response = signed_in(team.manager).post(
+        reverse("backoffice:act", args=[complaint.reference, "approve_decision"])
+    )
     assert response.status_code == 409
     assert snapshot(complaint) == before
 
@@ -159,10 +220,25 @@ def test_an_action_the_lifecycle_refuses_now_is_409_and_changes_nothing(world, s
 def test_the_workspace_offers_only_what_the_person_may_do_now(world, signed_in):
     team, _people = world
     complaint = complaint_in_state(Status.DECISION_PROPOSED, team)
-    handler_page = signed_in(team.handler).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
+    handler_page = (
+        signed_in(team.handler)
+        .get(reverse("backoffice:complaint", args=[complaint.reference]))
+        .content.decode()
+    )
     assert 'data-action="approve_decision"' not in handler_page
     assert 'data-action="add_note"' in handler_page
-    manager_page = signed_in(team.manager).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
-    assert 'data-action="approve_decision"' in manager_page and 'data-action="acknowledge"' not in manager_page
-    auditor_page = signed_in(team.auditor).get(reverse("backoffice:complaint", args=[complaint.reference])).content.decode()
-    assert 'data-action=' not in auditor_page
+    manager_page = (
+        signed_in(team.manager)
+        .get(reverse("backoffice:complaint", args=[complaint.reference]))
+        .content.decode()
+    )
+    assert (
+        'data-action="approve_decision"' in manager_page
+        and 'data-action="acknowledge"' not in manager_page
+    )
+    auditor_page = (
+        signed_in(team.auditor)
+        .get(reverse("backoffice:complaint", args=[complaint.reference]))
+        .content.decode()
+    )
+    assert "data-action=" not in auditor_page

@@ -48,7 +48,9 @@ def language(request: HttpRequest) -> HttpResponse:
     """Switch the staff site's language; it is remembered on the person (core.User.language)."""
     form = LanguageForm(request.POST)
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("backoffice:home")
     if form.is_valid():
         user = request.user

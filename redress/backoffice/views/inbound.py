@@ -143,8 +143,6 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-
-
 def _mailbox_settings(data: dict[str, Any]) -> dict[str, Any]:
     return {field: data[field] for field in mailboxes.SETTINGS_FIELDS}
 

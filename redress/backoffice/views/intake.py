@@ -41,8 +41,12 @@ def _choices(user: User) -> tuple[Any, Any]:
 
 
 def _duplicates(user: User, data: dict[str, Any]) -> list[Any]:
-    found = complaint_duplicates(user, email=data.get("email") or "", phone=data.get("phone") or "",
-                                 subject=data.get("subject") or "")
+    found = complaint_duplicates(
+        user,
+        email=data.get("email") or "",
+        phone=data.get("phone") or "",
+        subject=data.get("subject") or "",
+    )
     scope = PersonalDataScope.for_user(user)
     return [(c, complainant_view(c, scope)) for c in found]
 
@@ -53,7 +57,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not can_receive(user):
         raise PermissionDenied(gettext("Your role does not allow logging complaints."))
     units, takers = _choices(user)
-    initial = {"received_by": user.pk, "unit": units.first().pk if units.exists() else None, "channel": "phone"}
+    initial = {
+        "received_by": user.pk,
+        "unit": units.first().pk if units.exists() else None,
+        "channel": "phone",
+    }
     if request.method != "POST":
         form = IntakeForm(initial=initial, units=units, takers=takers)
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []})
@@ -63,8 +71,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     duplicates = _duplicates(user, data)
     if duplicates and not data["not_duplicate"]:
-        form.add_error("not_duplicate", gettext("Check the possible duplicates above, then confirm."))
-        return page(request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=409)
+        form.add_error(
+            "not_duplicate", gettext("Check the possible duplicates above, then confirm.")
+        )
+        return page(
+            request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=409
+        )
     try:
         with transaction.atomic():
             person = services.complainant_get_or_create(
@@ -99,10 +111,19 @@ def intake(request: HttpRequest) -> HttpResponse:
             form.add_error(name if name in form.fields else None, problems)
         if not error.fields:
             form.add_error(None, error.message)
-        return page(request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=error.http_status)
+        return page(
+            request,
+            "backoffice/intake.html",
+            {"form": form, "duplicates": duplicates},
+            status=error.http_status,
+        )
     # The tracking code exists only now (it is stored hashed): shown once, on the next page.
     request.session[_SESSION_KEY] = {received.complaint.reference: received.tracking_code}
-    messages.success(request, gettext("Complaint %(reference)s registered.") % {"reference": received.complaint.reference})
+    messages.success(
+        request,
+        gettext("Complaint %(reference)s registered.")
+        % {"reference": received.complaint.reference},
+    )
     return redirect("backoffice:intake_done", reference=received.complaint.reference)
 
 
@@ -111,7 +132,11 @@ def intake_done(request: HttpRequest, reference: str) -> HttpResponse:
     codes = request.session.pop(_SESSION_KEY, {})
     if reference not in codes:
         return redirect("backoffice:complaint", reference=reference)
-    return page(request, "backoffice/intake_done.html", {"reference": reference, "tracking_code": codes[reference]})
+    return page(
+        request,
+        "backoffice/intake_done.html",
+        {"reference": reference, "tracking_code": codes[reference]},
+    )
 
 
 @staff_view
@@ -121,4 +146,6 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     if not can_receive(user):
         raise Http404("intake")
     data = {key: request.GET.get(key, "") for key in ("email", "phone", "subject")}
-    return render(request, "backoffice/partials/duplicates.html", {"duplicates": _duplicates(user, data)})
+    return render(
+        request, "backoffice/partials/duplicates.html", {"duplicates": _duplicates(user, data)}
+    )

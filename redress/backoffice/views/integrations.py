@@ -232,7 +232,8 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.webhook_subscription_update(
             subscription=subscription, actor=_actor(request), **data
         ),
-        saved=gettext("Subscription “%(name)s” saved.") % {"name": form.data.get("name", "").strip()},
+        saved=gettext("Subscription “%(name)s” saved.")
+        % {"name": form.data.get("name", "").strip()},
         to="backoffice:webhooks",
     )
 

@@ -22,14 +22,27 @@ def search(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     query = request.GET.get("q", "").strip()
     now = timezone.now()
-    result = paginate(complaint_search(user, query).select_related("complainant", "unit", "owner", "category"),
-                      _page_number(request)) if query else None
+    result = (
+        paginate(
+            complaint_search(user, query).select_related(
+                "complainant", "unit", "owner", "category"
+            ),
+            _page_number(request),
+        )
+        if query
+        else None
+    )
     if result is not None and looks_like_reference(query) and len(result.rows) == 1:
         return redirect("backoffice:complaint", reference=result.rows[0].reference)
     return page(
         request,
         "backoffice/search.html",
-        {"q": query, "result": result, "rows": rows_for(user, result.rows, now=now) if result else [], "now": now},
+        {
+            "q": query,
+            "result": result,
+            "rows": rows_for(user, result.rows, now=now) if result else [],
+            "now": now,
+        },
     )
 
 
@@ -39,7 +52,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from redress.notifications.models import Notification
 
     notices = list(
-        Notification.objects.filter(recipient=request.user).select_related("complaint").order_by("-created_at")[:100]
+        Notification.objects.filter(recipient=request.user)
+        .select_related("complaint")
+        .order_by("-created_at")[:100]
     )
     return page(request, "backoffice/notifications.html", {"notices": notices})
 
@@ -50,10 +65,15 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark the person's notices read: the ones ticked (``id``), or all with ``all``."""
     from redress.notifications.services import notification_mark_read
 
-    ids = None if request.POST.get("all") else [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    ids = (
+        None
+        if request.POST.get("all")
+        else [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    )
     count = notification_mark_read(user=request.user, ids=ids)  # type: ignore[arg-type]
     messages.success(
         request,
-        ngettext("%(count)s notice marked read.", "%(count)s notices marked read.", count) % {"count": count},
+        ngettext("%(count)s notice marked read.", "%(count)s notices marked read.", count)
+        % {"count": count},
     )
     return redirect("backoffice:notifications")

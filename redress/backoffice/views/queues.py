@@ -45,7 +45,11 @@ class Row:
 def rows_for(user: User, complaints: list[Complaint], *, now: Any) -> list[Row]:
     scope = PersonalDataScope.for_user(user)
     return [
-        Row(complaint=c, person=complainant_view(c, scope), deadline=deadline_state(getattr(c, "due_at", None), now=now))
+        Row(
+            complaint=c,
+            person=complainant_view(c, scope),
+            deadline=deadline_state(getattr(c, "due_at", None), now=now),
+        )
         for c in complaints
     ]
 
@@ -61,7 +65,8 @@ def _filter_options(user: User) -> tuple[Any, Any, list[User]]:
         unit_ids = user_unit_ids(user)
         units = OrgUnit.objects.filter(pk__in=unit_ids)
         owners = User.objects.filter(
-            memberships__role__in=[Role.HANDLER, Role.COMPLAINTS_MANAGER], memberships__unit_id__in=unit_ids
+            memberships__role__in=[Role.HANDLER, Role.COMPLAINTS_MANAGER],
+            memberships__unit_id__in=unit_ids,
         )
     owner_list = list(owners.filter(is_active=True).distinct().order_by("first_name", "username"))
     return categories, units.order_by("name"), owner_list
@@ -104,7 +109,9 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     now = timezone.now()
     categories, units, owners = _filter_options(user)
-    form = QueueFilterForm(request.GET or None, categories=categories, units=units, owners=owners, me=user)
+    form = QueueFilterForm(
+        request.GET or None, categories=categories, units=units, owners=owners, me=user
+    )
     filters = list_filters(form, user) if request.GET else ListFilters()
     result = queue_page(user, queue, filters, page=_page_number(request), now=now)
     query = request.GET.copy()
@@ -135,14 +142,18 @@ def bulk(request: HttpRequest, queue: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     references = [r for r in request.POST.getlist("ref") if r][:500]
     form = BulkForm(request.POST, references=references)
-    back = reverse("backoffice:queue", kwargs={"queue": queue}) + ("?" + request.GET.urlencode() if request.GET else "")
+    back = reverse("backoffice:queue", kwargs={"queue": queue}) + (
+        "?" + request.GET.urlencode() if request.GET else ""
+    )
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return HttpResponseRedirect(back)
     operation = form.cleaned_data["operation"]
     categories, units, owners = _filter_options(user)
-    filter_form = QueueFilterForm(request.GET or None, categories=categories, units=units, owners=owners, me=user)
+    filter_form = QueueFilterForm(
+        request.GET or None, categories=categories, units=units, owners=owners, me=user
+    )
     filters = list_filters(filter_form, user) if request.GET else ListFilters()
     if references:
         selected = queue_queryset(user, Queue.ALL).filter(reference__in=references)
@@ -150,16 +161,23 @@ def bulk(request: HttpRequest, queue: str) -> HttpResponse:
         selected = queue_queryset(user, queue, filters)
     if operation.startswith("export_"):
         fmt = operation.removeprefix("export_")
-        return _export(request, user, selected, fmt, description=f"{queue}: {len(references) or 'all'}")
+        return _export(
+            request, user, selected, fmt, description=f"{queue}: {len(references) or 'all'}"
+        )
     complaints = list(selected)
     if len(complaints) != len(set(references)):
-        messages.error(request, gettext("Some selected complaints are not visible to you; nothing was changed."))
+        messages.error(
+            request,
+            gettext("Some selected complaints are not visible to you; nothing was changed."),
+        )
         return HttpResponseRedirect(back)
     try:
         with transaction.atomic():
             done = _bulk_change(user, complaints, form.cleaned_data)
     except ApplicationError as error:
-        messages.error(request, gettext("Nothing was changed: %(reason)s") % {"reason": error.message})
+        messages.error(
+            request, gettext("Nothing was changed: %(reason)s") % {"reason": error.message}
+        )
         return HttpResponseRedirect(back)
     messages.success(request, gettext("%(count)s complaints updated.") % {"count": done})
     return HttpResponseRedirect(back)
@@ -178,14 +196,18 @@ def _bulk_change(user: User, complaints: list[Complaint], data: dict[str, Any]) 
             if data["operation"] == "assign":
                 services.complaint_assign(complaint=complaint, actor=actor, owner=owner)
             else:
-                services.complaint_prioritise(complaint=complaint, actor=actor, priority=data["priority"])
+                services.complaint_prioritise(
+                    complaint=complaint, actor=actor, priority=data["priority"]
+                )
         except ApplicationError as error:
             error.message = f"{complaint.reference}: {error.message}"
             raise
     return len(complaints)
 
 
-def _export(request: HttpRequest, user: User, queryset: Any, fmt: str, *, description: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, user: User, queryset: Any, fmt: str, *, description: str
+) -> HttpResponse:
     language = get_language() or "vi"
     if fmt == "xlsx":
         body = exports.export_xlsx(user, queryset, language=language, description=description)
@@ -210,4 +232,6 @@ def export(request: HttpRequest, queue: str) -> HttpResponse:
     categories, units, owners = _filter_options(user)
     form = QueueFilterForm(request.GET, categories=categories, units=units, owners=owners, me=user)
     filters = list_filters(form, user)
-    return _export(request, user, queue_queryset(user, queue, filters), fmt, description=f"{queue}: all")
+    return _export(
+        request, user, queue_queryset(user, queue, filters), fmt, description=f"{queue}: all"
+    )

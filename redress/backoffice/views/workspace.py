@@ -79,7 +79,11 @@ def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
     rows = [
         (_("Acknowledge"), complaint.acknowledge_due_at, complaint.acknowledged_at),
         (_("Assess"), complaint.assess_due_at, complaint.assessed_at),
-        (_("Decide and tell the complainant"), complaint.decision_due_at, complaint.decision_communicated_at),
+        (
+            _("Decide and tell the complainant"),
+            complaint.decision_due_at,
+            complaint.decision_communicated_at,
+        ),
         (_("Close"), complaint.close_due_at, complaint.closed_at),
     ]
     # The latest round of each stage's clock: its target, and whether the law set the date.
@@ -121,11 +125,17 @@ def _timeline(complaint: Complaint) -> list[Entry]:
     """Events, messages, notes and files, oldest first (four queries)."""
     entries: list[Entry] = []
     for event in complaint.events.all():
-        if event.action in _MESSAGE_ACTIONS and isinstance(event.data, dict) and event.data.get("message"):
+        if (
+            event.action in _MESSAGE_ACTIONS
+            and isinstance(event.data, dict)
+            and event.data.get("message")
+        ):
             continue
         entries.append(Entry(event.at, "event", event))
     for message in complaint.messages.select_related("author").prefetch_related("attachments"):
-        kind = {Message.Direction.INTERNAL: "note", Message.Direction.INBOUND: "inbound"}.get(message.direction, "outbound")
+        kind = {Message.Direction.INTERNAL: "note", Message.Direction.INBOUND: "inbound"}.get(
+            message.direction, "outbound"
+        )
         entries.append(Entry(message.created_at, kind, message))
     for attachment in complaint.attachments.filter(message__isnull=True):
         entries.append(Entry(attachment.uploaded_at, "file", attachment))
@@ -133,15 +143,26 @@ def _timeline(complaint: Complaint) -> list[Entry]:
     return entries
 
 
-def workspace_context(request: HttpRequest, complaint: Complaint, *, open_action: str = "", form: Any = None,
-                      remedies: Any = None, error: str = "") -> dict[str, Any]:
+def workspace_context(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    open_action: str = "",
+    form: Any = None,
+    remedies: Any = None,
+    error: str = "",
+) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     roles = complaint_roles(user, complaint)
     ctx = registry.Context(user=user, complaint=complaint, roles=roles)
     offered, not_yours = registry.offers(ctx)
     now = timezone.now()
     open_spec = registry.BY_ACTION.get(open_action)
-    if open_spec is not None and form is None and any(o.spec is open_spec and not o.blocked for o in offered):
+    if (
+        open_spec is not None
+        and form is None
+        and any(o.spec is open_spec and not o.blocked for o in offered)
+    ):
         form = open_spec.form(complaint=complaint, user=user, **open_spec.form_kwargs(ctx))
         if open_spec.action == Action.PROPOSE_DECISION:
             remedies = RemedyFormSet(prefix="remedies")
@@ -188,15 +209,35 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     kwargs = spec.form_kwargs(ctx)
     if request.method != "POST":
         form = spec.form(complaint=found, user=user, **kwargs)
-        remedies = RemedyFormSet(prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
+        remedies = (
+            RemedyFormSet(prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
+        )
         if request.htmx:
-            return render(request, "backoffice/partials/action_form.html",
-                          {"complaint": found, "open_spec": spec, "form": form, "remedies": remedies})
-        return HttpResponseRedirect(reverse("backoffice:complaint", args=[found.reference]) + f"?action={spec.action}#action-panel")
+            return render(
+                request,
+                "backoffice/partials/action_form.html",
+                {"complaint": found, "open_spec": spec, "form": form, "remedies": remedies},
+            )
+        return HttpResponseRedirect(
+            reverse("backoffice:complaint", args=[found.reference])
+            + f"?action={spec.action}#action-panel"
+        )
     form = spec.form(request.POST, request.FILES, complaint=found, user=user, **kwargs)
-    remedies = RemedyFormSet(request.POST, prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
+    remedies = (
+        RemedyFormSet(request.POST, prefix="remedies")
+        if spec.action == Action.PROPOSE_DECISION
+        else None
+    )
     if not form.is_valid() or (remedies is not None and not remedies.is_valid()):
-        return _form_error(request, found, spec, form, remedies, gettext("Please correct the fields marked below."), 422)
+        return _form_error(
+            request,
+            found,
+            spec,
+            form,
+            remedies,
+            gettext("Please correct the fields marked below."),
+            422,
+        )
     try:
         spec.perform(ctx, form, remedies)
     except ApplicationError as error:
@@ -209,27 +250,51 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     target = reverse("backoffice:complaint", args=[found.reference])
     if request.htmx:
         refreshed = _get(request, reference)
-        return page(request, "backoffice/partials/workspace.html", workspace_context(request, refreshed))
+        return page(
+            request, "backoffice/partials/workspace.html", workspace_context(request, refreshed)
+        )
     return HttpResponseRedirect(target)
 
 
-def _form_error(request: HttpRequest, complaint: Complaint, spec: registry.Spec, form: Any, remedies: Any,
-                error: str, status: int) -> HttpResponse:
+def _form_error(
+    request: HttpRequest,
+    complaint: Complaint,
+    spec: registry.Spec,
+    form: Any,
+    remedies: Any,
+    error: str,
+    status: int,
+) -> HttpResponse:
     if request.htmx:
         response = render(
             request,
             "backoffice/partials/action_form.html",
-            {"complaint": complaint, "open_spec": spec, "form": form, "remedies": remedies, "error": error},
+            {
+                "complaint": complaint,
+                "open_spec": spec,
+                "form": form,
+                "remedies": remedies,
+                "error": error,
+            },
             status=status,
         )
         return reswap(retarget(response, "#action-panel"), "innerHTML")
-    context = workspace_context(request, complaint, open_action=spec.action, form=form, remedies=remedies, error=error)
+    context = workspace_context(
+        request, complaint, open_action=spec.action, form=form, remedies=remedies, error=error
+    )
     return page(request, "backoffice/complaint.html", context, status=status)
 
 
-def _refused(request: HttpRequest, complaint: Complaint, spec: registry.Spec, reason: str, status: int) -> HttpResponse:
+def _refused(
+    request: HttpRequest, complaint: Complaint, spec: registry.Spec, reason: str, status: int
+) -> HttpResponse:
     if request.htmx:
-        response = render(request, "backoffice/partials/refused.html", {"reason": reason, "spec": spec}, status=status)
+        response = render(
+            request,
+            "backoffice/partials/refused.html",
+            {"reason": reason, "spec": spec},
+            status=status,
+        )
         return reswap(retarget(response, "#action-panel"), "innerHTML")
     context = workspace_context(request, complaint, error=reason)
     return page(request, "backoffice/complaint.html", context, status=status)
@@ -263,6 +328,9 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     scope = PersonalDataScope.for_user(request.user)  # type: ignore[arg-type]
     if not scope.allows(found.complaint) and holds_personal_data(found.message):
         raise PermissionDenied(PERSONAL_FILE_REFUSED)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=found.content_type)
-
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )

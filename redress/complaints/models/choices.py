@@ -61,7 +61,10 @@ class VulnerableGroup(models.TextChoices):
     ELDERLY = "elderly", _("Elderly person")
     DISABLED = "disabled", _("Person with a disability")
     CHILD = "child", _("Child")
-    ETHNIC_MINORITY = "ethnic_minority", _("Ethnic minority, or living in a mountain, island or disadvantaged area")
+    ETHNIC_MINORITY = (
+        "ethnic_minority",
+        _("Ethnic minority, or living in a mountain, island or disadvantaged area"),
+    )
     PREGNANT_OR_CARER = "pregnant_or_carer", _("Pregnant, or raising a child under 36 months")
     SERIOUSLY_ILL = "seriously_ill", _("Seriously ill")
     POOR_HOUSEHOLD = "poor_household", _("Poor household")

@@ -25,7 +25,9 @@ class Complaint(models.Model):
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     tracking_code_hash = models.CharField(max_length=128, editable=False)
-    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.RECEIVED
+    )
 
     # Receipt (7.2)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -43,11 +45,18 @@ class Complaint(models.Model):
 
     # Who
     complainant = models.ForeignKey(
-        Complainant, verbose_name=_("complainant"), on_delete=models.PROTECT, related_name="complaints"
+        Complainant,
+        verbose_name=_("complainant"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
     )
     representative_name = models.CharField(_("representative"), max_length=200, blank=True)
-    representative_relation = models.CharField(_("relation to the complainant"), max_length=100, blank=True)
-    representative_contact = models.CharField(_("representative's contact"), max_length=200, blank=True)
+    representative_relation = models.CharField(
+        _("relation to the complainant"), max_length=100, blank=True
+    )
+    representative_contact = models.CharField(
+        _("representative's contact"), max_length=200, blank=True
+    )
 
     # What
     subject = models.CharField(_("subject"), max_length=300)
@@ -57,7 +66,11 @@ class Complaint(models.Model):
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
     )
     product = models.ForeignKey(
-        Product, verbose_name=_("product or service"), null=True, blank=True, on_delete=models.PROTECT
+        Product,
+        verbose_name=_("product or service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     order_ref = models.CharField(_("order or contract reference"), max_length=100, blank=True)
     remedy_requested = models.TextField(_("remedy requested"), blank=True)
@@ -81,12 +94,18 @@ class Complaint(models.Model):
     classification = models.CharField(
         _("classification"), max_length=20, choices=Classification.choices, blank=True
     )
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     impact = models.CharField(_("impact"), max_length=10, choices=Level.choices, blank=True)
     complexity = models.CharField(_("complexity"), max_length=10, choices=Level.choices, blank=True)
     health_safety = models.BooleanField(_("health or safety risk"), default=False)
-    public_interest = models.BooleanField(_("affects public or many consumers' interest"), default=False)
+    public_interest = models.BooleanField(
+        _("affects public or many consumers' interest"), default=False
+    )
     immediate_action = models.TextField(_("immediate action taken"), blank=True)
     is_significant = models.BooleanField(_("significant"), default=False, db_index=True)
 
@@ -105,14 +124,18 @@ class Complaint(models.Model):
 
     # Clock
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
-    pause_reason = models.CharField(_("pause reason"), max_length=20, choices=PauseReason.choices, blank=True)
+    pause_reason = models.CharField(
+        _("pause reason"), max_length=20, choices=PauseReason.choices, blank=True
+    )
     acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     assess_due_at = models.DateTimeField(_("assess by"), null=True, blank=True)
     decision_due_at = models.DateTimeField(_("decision by"), null=True, blank=True)
     close_due_at = models.DateTimeField(_("close by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
-    decision_communicated_at = models.DateTimeField(_("decision communicated"), null=True, blank=True)
+    decision_communicated_at = models.DateTimeField(
+        _("decision communicated"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_note = models.TextField(_("closure note"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)

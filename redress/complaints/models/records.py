@@ -50,13 +50,18 @@ class Decision(models.Model):
         COMMUNICATED = "communicated", _("Communicated")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="decisions")
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PROPOSED
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     summary = models.TextField(_("decision"))
     reasons = models.TextField(_("reasons"))
     is_review = models.BooleanField(_("decision of the internal review"), default=False)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed"))
     approved_by = models.ForeignKey(
@@ -70,8 +75,12 @@ class Decision(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     returned_reason = models.TextField(_("why it was returned"), blank=True)
     communicated_at = models.DateTimeField(_("communicated"), null=True, blank=True)
-    communicated_via = models.CharField(_("communicated via"), max_length=16, choices=Channel.choices, blank=True)
-    reaction = models.CharField(_("complainant's reaction"), max_length=16, choices=Reaction.choices, blank=True)
+    communicated_via = models.CharField(
+        _("communicated via"), max_length=16, choices=Channel.choices, blank=True
+    )
+    reaction = models.CharField(
+        _("complainant's reaction"), max_length=16, choices=Reaction.choices, blank=True
+    )
     reaction_at = models.DateTimeField(_("reaction recorded"), null=True, blank=True)
     reaction_note = models.TextField(_("reaction note"), blank=True)
 
@@ -147,7 +156,9 @@ class Attachment(models.Model):
     """A file sent with a complaint or a message, kept with its hash, size and real type."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size"))
@@ -168,10 +179,17 @@ class Attachment(models.Model):
 class SatisfactionResponse(models.Model):
     """The complainant's view of how the complaint was handled (ISO 10002 8.3), once per complaint."""
 
-    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="satisfaction")
-    overall = models.PositiveSmallIntegerField(_("overall"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.CASCADE, related_name="satisfaction"
+    )
+    overall = models.PositiveSmallIntegerField(
+        _("overall"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     fairness = models.PositiveSmallIntegerField(
-        _("fairness"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("fairness"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     clarity = models.PositiveSmallIntegerField(
         _("clarity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -180,7 +198,10 @@ class SatisfactionResponse(models.Model):
         _("speed"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     courtesy = models.PositiveSmallIntegerField(
-        _("courtesy"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("courtesy"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"))
@@ -202,7 +223,9 @@ class ExternalReferral(models.Model):
     consent_at = models.DateTimeField(_("complainant's consent"))
     note = models.TextField(_("note"), blank=True)
     referred_at = models.DateTimeField(_("referred"))
-    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.TextField(_("outcome"), blank=True)
 
     class Meta:

@@ -17,13 +17,20 @@ class Complainant(models.Model):
     address = models.TextField(_("address"), blank=True)
     country = models.CharField(_("country"), max_length=2, default="VN")
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+        _("preferred language"),
+        max_length=8,
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        default="vi",
     )
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )
     vulnerable_group = models.CharField(
-        _("vulnerable group"), max_length=32, choices=VulnerableGroup.choices, blank=True, default=""
+        _("vulnerable group"),
+        max_length=32,
+        choices=VulnerableGroup.choices,
+        blank=True,
+        default="",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -44,7 +51,12 @@ class Category(models.Model):
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -31,16 +31,39 @@ def test_similarity_ignores_accents_and_case():
 
 @pytest.mark.parametrize(
     "email,phone,subject",
-    [("AN@example.vn", "", "Hoá đơn tính sai tiền tháng 10"), ("", "0911222333", "hoa don sai tien"),
-     ("", "0911 222 333", "Hóa đơn tính sai tiền")],
+    [
+        ("AN@example.vn", "", "Hoá đơn tính sai tiền tháng 10"),
+        ("", "0911222333", "hoa don sai tien"),
+        ("", "0911 222 333", "Hóa đơn tính sai tiền"),
+    ],
 )
 def test_same_person_similar_subject_is_suggested(team, earlier, email, phone, subject):
-    assert complaint_duplicates(team.frontline, email=email, phone=phone, subject=subject) == [earlier]
+    assert complaint_duplicates(team.frontline, email=email, phone=phone, subject=subject) == [
+        earlier
+    ]
 
 
 def test_other_subject_other_person_old_or_invisible_are_not(team, earlier):
-    assert complaint_duplicates(team.frontline, email="an@example.vn", subject="Giao hàng trễ hẹn") == []
-    assert complaint_duplicates(team.frontline, email="other@example.vn", subject="Hóa đơn tính sai tiền") == []
-    assert complaint_duplicates(make_team().frontline, email="an@example.vn", subject="Hóa đơn tính sai tiền") == []
-    Complaint.objects.filter(pk=earlier.pk).update(received_at=timezone.now() - dt.timedelta(days=31))
-    assert complaint_duplicates(team.frontline, email="an@example.vn", subject="Hóa đơn tính sai tiền") == []
+    assert (
+        complaint_duplicates(team.frontline, email="an@example.vn", subject="Giao hàng trễ hẹn")
+        == []
+    )
+    assert (
+        complaint_duplicates(
+            team.frontline, email="other@example.vn", subject="Hóa đơn tính sai tiền"
+        )
+        == []
+    )
+    assert (
+        complaint_duplicates(
+            make_team().frontline, email="an@example.vn", subject="Hóa đơn tính sai tiền"
+        )
+        == []
+    )
+    Complaint.objects.filter(pk=earlier.pk).update(
+        received_at=timezone.now() - dt.timedelta(days=31)
+    )
+    assert (
+        complaint_duplicates(team.frontline, email="an@example.vn", subject="Hóa đơn tính sai tiền")
+        == []
+    )

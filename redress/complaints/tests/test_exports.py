@@ -24,7 +24,7 @@ def team():
 @pytest.fixture
 def complaint(team):
     person = ComplainantFactory(full_name="Lê Văn Tám", email="tam@example.vn", phone="0901234567")
-    return receive(team, complainant=person, subject="=HYPERLINK(\"http://x\")").complaint
+    return receive(team, complainant=person, subject='=HYPERLINK("http://x")').complaint
 
 
 def read_csv(data: bytes):
@@ -37,15 +37,25 @@ def test_handler_export_shows_details_and_neutralises_formulas(team, complaint):
     assert len(rows) == 2 and len(rows[0]) == len(COLUMNS)
     row = dict(zip([key for key, _label in COLUMNS], rows[1], strict=True))
     assert row["reference"] == complaint.reference
-    assert (row["complainant"], row["email"], row["phone"]) == ("Lê Văn Tám", "tam@example.vn", "0901234567")
+    assert (row["complainant"], row["email"], row["phone"]) == (
+        "Lê Văn Tám",
+        "tam@example.vn",
+        "0901234567",
+    )
     assert row["subject"].startswith("'=")
 
 
 def test_auditor_export_is_masked_and_audited(team, complaint):
     before = AuditEntry.objects.filter(action="complaints.export").count()
-    rows = read_csv(export_csv(team.auditor, queue_queryset(team.auditor, Queue.ALL), description="all: all"))
+    rows = read_csv(
+        export_csv(team.auditor, queue_queryset(team.auditor, Queue.ALL), description="all: all")
+    )
     row = dict(zip([key for key, _label in COLUMNS], rows[1], strict=True))
-    assert (row["complainant"], row["email"], row["phone"]) == ("L. V. T.", "t•••@example.vn", "•••567")
+    assert (row["complainant"], row["email"], row["phone"]) == (
+        "L. V. T.",
+        "t•••@example.vn",
+        "•••567",
+    )
     entry = AuditEntry.objects.filter(action="complaints.export").latest("seq")
     assert AuditEntry.objects.filter(action="complaints.export").count() == before + 1
     assert entry.after == {"rows": 1, "format": "csv", "masked": True}

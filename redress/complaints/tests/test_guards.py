@@ -47,7 +47,9 @@ class TestFourEyes:
         _propose(complaint, team.manager, 6_000_000)  # threshold is 5,000,000 VND
         before = _counts()
         with pytest.raises(Conflict) as error:
-            services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(team.manager))
+            services.complaint_approve_decision(
+                complaint=complaint, actor=Actor.for_user(team.manager)
+            )
         assert error.value.code == "four_eyes"
         assert Complaint.objects.get(pk=complaint.pk).status == Status.DECISION_PROPOSED
         assert _counts() == before
@@ -56,7 +58,9 @@ class TestFourEyes:
         team = make_team()
         complaint = complaint_in_state(Status.INVESTIGATING, team)
         _propose(complaint, team.handler, 6_000_000)
-        decision = services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(team.manager))
+        decision = services.complaint_approve_decision(
+            complaint=complaint, actor=Actor.for_user(team.manager)
+        )
         assert decision.approved_by == team.manager
         assert Complaint.objects.get(pk=complaint.pk).status == Status.DECISION_APPROVED
 
@@ -75,13 +79,17 @@ class TestFourEyes:
         complaint = complaint_in_state(Status.INVESTIGATING, team)
         _propose(complaint, team.manager, 0)
         with pytest.raises(Conflict):
-            services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(team.manager))
+            services.complaint_approve_decision(
+                complaint=complaint, actor=Actor.for_user(team.manager)
+            )
 
     def test_handler_cannot_approve_at_all(self):
         team = make_team()
         complaint = complaint_in_state(Status.DECISION_PROPOSED, team)
         with pytest.raises(NotPermitted):
-            services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(team.handler))
+            services.complaint_approve_decision(
+                complaint=complaint, actor=Actor.for_user(team.handler)
+            )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.DECISION_PROPOSED
 
 
@@ -91,7 +99,9 @@ class TestSubjectStaff:
         complaint = receive(team, subject_staff=team.handler).complaint
         before = _counts()
         with pytest.raises(Conflict) as error:
-            services.complaint_assign(complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler)
+            services.complaint_assign(
+                complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler
+            )
         assert error.value.code == "subject_staff"
         assert Complaint.objects.get(pk=complaint.pk).owner is None
         assert _counts() == before
@@ -107,8 +117,12 @@ class TestSubjectStaff:
             _propose(complaint, team.manager, 100)
         _propose(complaint, team.handler, 100)
         with pytest.raises((NotPermitted, Conflict)):
-            services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(team.manager))
-        services.complaint_approve_decision(complaint=complaint, actor=Actor.for_user(other_manager))
+            services.complaint_approve_decision(
+                complaint=complaint, actor=Actor.for_user(team.manager)
+            )
+        services.complaint_approve_decision(
+            complaint=complaint, actor=Actor.for_user(other_manager)
+        )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.DECISION_APPROVED
 
 
@@ -127,7 +141,9 @@ class TestClosing:
         team = make_team()
         complaint = complaint_in_state(Status.RESOLVED, team)
         remedy = Decision.objects.get(complaint=complaint).remedies.get()
-        services.remedy_settle(remedy=remedy, actor=Actor.for_user(team.handler), waived_reason="Khách từ chối nhận")
+        services.remedy_settle(
+            remedy=remedy, actor=Actor.for_user(team.handler), waived_reason="Khách từ chối nhận"
+        )
         services.complaint_close(complaint=complaint, actor=Actor.for_user(team.handler))
         closed = Complaint.objects.get(pk=complaint.pk)
         assert closed.status == Status.CLOSED and closed.closed_at is not None
@@ -138,7 +154,9 @@ class TestClosing:
         with pytest.raises(ValidationFailed) as error:
             services.complaint_close(complaint=complaint, actor=Actor.for_user(team.handler))
         assert "external_options_told" in error.value.fields
-        services.complaint_close(complaint=complaint, actor=Actor.for_user(team.handler), external_options_told=True)
+        services.complaint_close(
+            complaint=complaint, actor=Actor.for_user(team.handler), external_options_told=True
+        )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.CLOSED
 
     @pytest.mark.parametrize("state", [Status.NOT_ACCEPTED, Status.WITHDRAWN])
@@ -148,14 +166,20 @@ class TestClosing:
         with pytest.raises(ValidationFailed) as error:
             services.complaint_close(complaint=complaint, actor=Actor.for_user(team.handler))
         assert "note" in error.value.fields
-        services.complaint_close(complaint=complaint, actor=Actor.for_user(team.handler), note="Đã gửi thư giải thích")
+        services.complaint_close(
+            complaint=complaint, actor=Actor.for_user(team.handler), note="Đã gửi thư giải thích"
+        )
         assert Complaint.objects.get(pk=complaint.pk).closure_note == "Đã gửi thư giải thích"
 
     def test_not_accepted_needs_a_reason(self):
         team = make_team()
         complaint = complaint_in_state(Status.ACKNOWLEDGED, team)
         with pytest.raises(ValidationFailed) as error:
-            services.complaint_assess(complaint=complaint, actor=Actor.for_user(team.handler), classification="out_of_scope")
+            services.complaint_assess(
+                complaint=complaint,
+                actor=Actor.for_user(team.handler),
+                classification="out_of_scope",
+            )
         assert "reason" in error.value.fields
         assert Complaint.objects.get(pk=complaint.pk).status == Status.ACKNOWLEDGED
 
@@ -165,9 +189,14 @@ class TestReaction:
         team = make_team()
         complaint = complaint_in_state(Status.DECISION_COMMUNICATED, team)
         with pytest.raises(ValidationFailed):
-            services.complaint_record_reaction(complaint=complaint, actor=Actor.channel("web"), reaction=Reaction.REJECTED)
+            services.complaint_record_reaction(
+                complaint=complaint, actor=Actor.channel("web"), reaction=Reaction.REJECTED
+            )
         services.complaint_record_reaction(
-            complaint=complaint, actor=Actor.channel("web"), reaction=Reaction.REJECTED, note="Số tiền quá thấp"
+            complaint=complaint,
+            actor=Actor.channel("web"),
+            reaction=Reaction.REJECTED,
+            note="Số tiền quá thấp",
         )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.UNDER_REVIEW
 
@@ -175,10 +204,16 @@ class TestReaction:
         team = make_team()
         complaint = complaint_in_state(Status.DECISION_COMMUNICATED, team)
         with pytest.raises(Conflict) as error:
-            services.complaint_record_reaction(complaint=complaint, actor=Actor.for_user(team.handler), reaction=Reaction.NO_REPLY)
+            services.complaint_record_reaction(
+                complaint=complaint, actor=Actor.for_user(team.handler), reaction=Reaction.NO_REPLY
+            )
         assert error.value.code == "too_early"
-        Decision.objects.filter(complaint=complaint).update(communicated_at=timezone.now() - dt.timedelta(days=15))
-        services.complaint_record_reaction(complaint=complaint, actor=Actor.for_user(team.handler), reaction=Reaction.NO_REPLY)
+        Decision.objects.filter(complaint=complaint).update(
+            communicated_at=timezone.now() - dt.timedelta(days=15)
+        )
+        services.complaint_record_reaction(
+            complaint=complaint, actor=Actor.for_user(team.handler), reaction=Reaction.NO_REPLY
+        )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.RESOLVED
 
     def test_review_decision_returns_to_review(self):
@@ -186,7 +221,9 @@ class TestReaction:
         complaint = complaint_in_state(Status.UNDER_REVIEW, team)
         decision = _propose(complaint, team.handler, 100)
         assert decision.is_review
-        services.complaint_return_decision(complaint=complaint, actor=Actor.for_user(team.manager), reason="Xem lại")
+        services.complaint_return_decision(
+            complaint=complaint, actor=Actor.for_user(team.manager), reason="Xem lại"
+        )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.UNDER_REVIEW
 
 
@@ -194,9 +231,13 @@ class TestPauseAndReferral:
     def test_pause_twice_is_refused_and_resume_records_duration(self):
         team = make_team()
         complaint = receive(team).complaint
-        services.complaint_pause(complaint=complaint, actor=Actor.for_user(team.handler), reason="complainant")
+        services.complaint_pause(
+            complaint=complaint, actor=Actor.for_user(team.handler), reason="complainant"
+        )
         with pytest.raises(Conflict):
-            services.complaint_pause(complaint=complaint, actor=Actor.for_user(team.handler), reason="third_party")
+            services.complaint_pause(
+                complaint=complaint, actor=Actor.for_user(team.handler), reason="third_party"
+            )
         services.complaint_resume(complaint=complaint, actor=Actor.for_user(team.handler))
         event = ComplaintEvent.objects.filter(complaint=complaint, action="resume").get()
         assert event.data["reason"] == "complainant" and event.data["paused_seconds"] >= 0
@@ -205,15 +246,27 @@ class TestPauseAndReferral:
     def test_complainant_message_resumes_a_complaint_waiting_for_them(self):
         team = make_team()
         complaint = receive(team).complaint
-        services.complaint_pause(complaint=complaint, actor=Actor.for_user(team.handler), reason="complainant", note="Gửi hóa đơn")
-        services.complaint_add_message(complaint=complaint, actor=Actor.channel("web"), direction="inbound", body="Hóa đơn đây")
+        services.complaint_pause(
+            complaint=complaint,
+            actor=Actor.for_user(team.handler),
+            reason="complainant",
+            note="Gửi hóa đơn",
+        )
+        services.complaint_add_message(
+            complaint=complaint, actor=Actor.channel("web"), direction="inbound", body="Hóa đơn đây"
+        )
         assert Complaint.objects.get(pk=complaint.pk).paused_at is None
 
     def test_referral_needs_consent(self):
         team = make_team()
         complaint = complaint_in_state(Status.UNDER_REVIEW, team)
         with pytest.raises(ValidationFailed) as error:
-            services.complaint_refer_external(complaint=complaint, actor=Actor.for_user(team.manager), provider="Tòa án", consent=False)
+            services.complaint_refer_external(
+                complaint=complaint,
+                actor=Actor.for_user(team.manager),
+                provider="Tòa án",
+                consent=False,
+            )
         assert "consent" in error.value.fields
         assert Complaint.objects.get(pk=complaint.pk).status == Status.UNDER_REVIEW
 
@@ -230,10 +283,16 @@ class TestSignificance:
 
         team = make_team()
         extra = {k: v for k, v in kwargs.items() if "__" not in k}
-        person = ComplainantFactory(vulnerable_group=kwargs.get("complainant__vulnerable_group", ""))
+        person = ComplainantFactory(
+            vulnerable_group=kwargs.get("complainant__vulnerable_group", "")
+        )
         complaint = receive(team, complainant=person, **extra).complaint
         assert complaint.is_significant
-        recipients = set(Notification.objects.filter(kind="significant", complaint=complaint).values_list("recipient", flat=True))
+        recipients = set(
+            Notification.objects.filter(kind="significant", complaint=complaint).values_list(
+                "recipient", flat=True
+            )
+        )
         assert recipients == {team.manager.pk, team.top.pk}
 
     def test_high_severity_at_assessment_notifies_once(self):
@@ -242,7 +301,9 @@ class TestSignificance:
         team = make_team()
         complaint = complaint_in_state(Status.ACKNOWLEDGED, team)
         assert not complaint.is_significant
-        services.complaint_assess(complaint=complaint, actor=Actor.for_user(team.handler), severity="critical")
+        services.complaint_assess(
+            complaint=complaint, actor=Actor.for_user(team.handler), severity="critical"
+        )
         assert Complaint.objects.get(pk=complaint.pk).is_significant
         assert Notification.objects.filter(kind="significant", complaint=complaint).count() == 2
 

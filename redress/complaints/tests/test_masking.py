@@ -31,8 +31,13 @@ def test_scope_agrees_with_the_roles_of_the_gate():
     branch = UnitFactory(parent=hq)
     team = make_team(branch)
     people = [
-        team.frontline, team.handler, team.manager, team.top, team.auditor,
-        staff(Role.COMPLAINTS_MANAGER, hq), staff(Role.HANDLER, UnitFactory()),
+        team.frontline,
+        team.handler,
+        team.manager,
+        team.top,
+        team.auditor,
+        staff(Role.COMPLAINTS_MANAGER, hq),
+        staff(Role.HANDLER, UnitFactory()),
     ]
     complaints = [receive(team).complaint, receive(make_team(hq)).complaint]
     owned = receive(make_team()).complaint
@@ -47,13 +52,23 @@ def test_scope_agrees_with_the_roles_of_the_gate():
 
 def test_view_masks_for_top_management_and_auditors_only():
     team = make_team()
-    person = ComplainantFactory(full_name="Trần Thị Mai", email="mai@example.vn", phone="0987654321", address="1 Lê Lợi")
+    person = ComplainantFactory(
+        full_name="Trần Thị Mai", email="mai@example.vn", phone="0987654321", address="1 Lê Lợi"
+    )
     complaint = receive(team, complainant=person).complaint
     for user in (team.frontline, team.handler, team.manager):
         view = complainant_view(complaint, PersonalDataScope.for_user(user))
-        assert (view.full_name, view.email, view.masked) == ("Trần Thị Mai", "mai@example.vn", False)
+        assert (view.full_name, view.email, view.masked) == (
+            "Trần Thị Mai",
+            "mai@example.vn",
+            False,
+        )
     for user in (team.top, team.auditor):
         view = complainant_view(complaint, PersonalDataScope.for_user(user))
         assert (view.full_name, view.email, view.phone, view.address, view.masked) == (
-            "T. T. M.", "m•••@example.vn", "•••321", "•••", True,
+            "T. T. M.",
+            "m•••@example.vn",
+            "•••321",
+            "•••",
+            True,
         )

@@ -36,7 +36,9 @@ def set_due(complaint, **fields):
 
 
 def no_deadlines():
-    Complaint.objects.update(acknowledge_due_at=None, assess_due_at=None, decision_due_at=None, close_due_at=None)
+    Complaint.objects.update(
+        acknowledge_due_at=None, assess_due_at=None, decision_due_at=None, close_due_at=None
+    )
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def team():
 @pytest.fixture
 def world(team):
     mine = receive(team).complaint
-    services.complaint_assign(complaint=mine, actor=Actor.for_user(team.handler), owner=team.handler)
+    services.complaint_assign(
+        complaint=mine, actor=Actor.for_user(team.handler), owner=team.handler
+    )
     unassigned = receive(team).complaint
     overdue = receive(team).complaint
     soon = receive(team).complaint
@@ -55,7 +59,12 @@ def world(team):
     communicated = complaint_in_state(Status.DECISION_COMMUNICATED, team)
     closed = complaint_in_state(Status.CLOSED, team)
     paused = receive(team).complaint
-    services.complaint_pause(complaint=paused, actor=Actor.for_user(team.handler), reason=PauseReason.COMPLAINANT, note="Xin hóa đơn")
+    services.complaint_pause(
+        complaint=paused,
+        actor=Actor.for_user(team.handler),
+        reason=PauseReason.COMPLAINANT,
+        note="Xin hóa đơn",
+    )
     elsewhere = receive(make_team()).complaint
     # Whatever the SLA engine computed, these tests decide the deadlines themselves.
     no_deadlines()
@@ -63,8 +72,15 @@ def world(team):
     soon = set_due(soon, acknowledge_due_at=NOW + dt.timedelta(hours=5))
     paused = set_due(paused, acknowledge_due_at=NOW - dt.timedelta(days=3))
     return {
-        "mine": mine, "unassigned": unassigned, "overdue": overdue, "soon": soon, "proposed": proposed,
-        "communicated": communicated, "closed": closed, "paused": paused, "elsewhere": elsewhere,
+        "mine": mine,
+        "unassigned": unassigned,
+        "overdue": overdue,
+        "soon": soon,
+        "proposed": proposed,
+        "communicated": communicated,
+        "closed": closed,
+        "paused": paused,
+        "elsewhere": elsewhere,
     }
 
 
@@ -73,7 +89,9 @@ def test_each_queue_holds_what_its_name_says(team, world):
     assert refs(queue_queryset(handler, Queue.MINE, now=NOW)) == [world["mine"].reference]
     assert refs(queue_queryset(handler, Queue.OVERDUE, now=NOW)) == [world["overdue"].reference]
     assert refs(queue_queryset(handler, Queue.DUE_SOON, now=NOW)) == [world["soon"].reference]
-    assert refs(queue_queryset(handler, Queue.AWAITING_APPROVAL, now=NOW)) == [world["proposed"].reference]
+    assert refs(queue_queryset(handler, Queue.AWAITING_APPROVAL, now=NOW)) == [
+        world["proposed"].reference
+    ]
     assert refs(queue_queryset(handler, Queue.AWAITING_COMPLAINANT, now=NOW)) == sorted(
         [world["communicated"].reference, world["paused"].reference]
     )
@@ -92,7 +110,9 @@ def test_queues_and_counts_start_from_the_visibility_gate(team, world):
 
 def test_counts_match_the_lists_in_one_query(team, world, django_assert_num_queries):
     counts = queue_counts(team.handler, now=NOW)
-    assert counts == {key: queue_queryset(team.handler, key, now=NOW).count() for key in Queue.values}
+    assert counts == {
+        key: queue_queryset(team.handler, key, now=NOW).count() for key in Queue.values
+    }
     user = type(team.handler).objects.get(pk=team.handler.pk)
     with django_assert_num_queries(2):  # the person's roles, then one aggregate
         queue_counts(user, now=NOW)
@@ -116,14 +136,25 @@ def test_the_running_deadline_follows_the_stage(team):
 
 def test_filters(team, world):
     handler = team.handler
-    by_status = queue_queryset(handler, Queue.ALL, ListFilters(status=Status.DECISION_PROPOSED), now=NOW)
+    by_status = queue_queryset(
+        handler, Queue.ALL, ListFilters(status=Status.DECISION_PROPOSED), now=NOW
+    )
     assert refs(by_status) == [world["proposed"].reference]
-    assert refs(queue_queryset(handler, Queue.ALL, ListFilters(owner_id=handler.pk), now=NOW)) == [world["mine"].reference]
+    assert refs(queue_queryset(handler, Queue.ALL, ListFilters(owner_id=handler.pk), now=NOW)) == [
+        world["mine"].reference
+    ]
     unowned = refs(queue_queryset(handler, Queue.ALL, ListFilters(unowned=True), now=NOW))
     assert world["unassigned"].reference in unowned and world["mine"].reference not in unowned
-    assert refs(queue_queryset(handler, Queue.ALL, ListFilters(deadline="overdue"), now=NOW)) == [world["overdue"].reference]
+    assert refs(queue_queryset(handler, Queue.ALL, ListFilters(deadline="overdue"), now=NOW)) == [
+        world["overdue"].reference
+    ]
     today = timezone.localdate()
-    assert queue_queryset(handler, Queue.ALL, ListFilters(received_from=today + dt.timedelta(days=1)), now=NOW).count() == 0
+    assert (
+        queue_queryset(
+            handler, Queue.ALL, ListFilters(received_from=today + dt.timedelta(days=1)), now=NOW
+        ).count()
+        == 0
+    )
     assert queue_queryset(handler, Queue.ALL, ListFilters(received_to=today), now=NOW).count() == 8
     assert queue_queryset(handler, Queue.ALL, ListFilters(channel="phone"), now=NOW).count() == 0
 
@@ -131,7 +162,9 @@ def test_filters(team, world):
 def test_sort_by_priority_puts_urgent_first(team):
     low = receive(team).complaint
     urgent = receive(team, health_safety=True).complaint
-    services.complaint_prioritise(complaint=low, actor=Actor.for_user(team.handler), priority=Priority.LOW)
+    services.complaint_prioritise(
+        complaint=low, actor=Actor.for_user(team.handler), priority=Priority.LOW
+    )
     rows = list(queue_queryset(team.handler, Queue.ALL, ListFilters(sort=Sort.PRIORITY), now=NOW))
     assert [rows[0].pk, rows[-1].pk] == [urgent.pk, low.pk]
 
@@ -158,5 +191,8 @@ def test_pages_are_bounded(team):
 
 def test_workload_counts_open_and_overdue(team, world):
     load = owner_workload(team.manager, [team.handler.pk, team.manager.pk], now=NOW)
-    assert load[team.handler.pk].open == Complaint.objects.filter(owner=team.handler).exclude(status=Status.CLOSED).count()
+    assert (
+        load[team.handler.pk].open
+        == Complaint.objects.filter(owner=team.handler).exclude(status=Status.CLOSED).count()
+    )
     assert load[team.manager.pk].open == 0

@@ -32,7 +32,9 @@ def test_tracking_code_is_shown_once_and_stored_hashed():
     assert tracking_code_matches(complaint, received.tracking_code)
     assert tracking_code_matches(complaint, received.tracking_code.lower().replace("-", " "))
     assert not tracking_code_matches(complaint, "AAAA-BBBB-CCCC")
-    assert complaint_find_by_tracking(complaint.reference, received.tracking_code).pk == complaint.pk
+    assert (
+        complaint_find_by_tracking(complaint.reference, received.tracking_code).pk == complaint.pk
+    )
     assert complaint_find_by_tracking(complaint.reference, "AAAA-BBBB-CCCC") is None
 
 

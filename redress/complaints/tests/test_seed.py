@@ -19,7 +19,10 @@ def test_seed_spreads_over_states_and_follows_the_lifecycle():
     assert statuses == set(Status.values)
     channels = set(Complaint.objects.values_list("channel", flat=True))
     assert {"web", "email", "phone"} <= channels
-    assert Complaint.objects.filter(language="en").exists() and Complaint.objects.filter(language="vi").exists()
+    assert (
+        Complaint.objects.filter(language="en").exists()
+        and Complaint.objects.filter(language="vi").exists()
+    )
     # Each complaint's events form a path through the transition table ending in its status.
     events = {}
     for event in ComplaintEvent.objects.order_by("complaint_id", "at", "pk"):
@@ -28,7 +31,10 @@ def test_seed_spreads_over_states_and_follows_the_lifecycle():
         path = events[complaint.pk]
         assert path[0].action == "receive"
         for event in path[1:]:
-            assert event.action in TRANSITIONS[event.from_status], (complaint.reference, event.action)
+            assert event.action in TRANSITIONS[event.from_status], (
+                complaint.reference,
+                event.action,
+            )
         assert path[-1].to_status == complaint.status
         if complaint.status == Status.CLOSED:
             assert complaint.closed_at is not None
@@ -39,7 +45,10 @@ def test_seed_references_are_gap_free_per_year_and_continue_the_counter():
     seed_complaints(200, batch=100, seed=7)
     for counter in ReferenceCounter.objects.all():
         numbers = sorted(
-            int(ref[-6:]) for ref in Complaint.objects.filter(reference__contains=f"-{counter.year}-").values_list("reference", flat=True)
+            int(ref[-6:])
+            for ref in Complaint.objects.filter(
+                reference__contains=f"-{counter.year}-"
+            ).values_list("reference", flat=True)
         )
         assert numbers == list(range(1, counter.last + 1))
 
@@ -57,7 +66,9 @@ def test_demo_organisation_has_one_login_per_role_and_is_idempotent():
     demo_organisation()
     usernames = set(User.objects.values_list("username", flat=True))
     assert {username for username, *_ in DEMO_USERS} <= usernames
-    roles = set(User.objects.filter(username__in=usernames).values_list("memberships__role", flat=True))
+    roles = set(
+        User.objects.filter(username__in=usernames).values_list("memberships__role", flat=True)
+    )
     assert roles == {role for _, _, role, _ in DEMO_USERS}
     assert User.objects.annotate(n=Count("memberships")).aggregate(Max("n"))["n__max"] == 1
 

@@ -30,15 +30,26 @@ ACTIONS = [a for a in Action.values if a != Action.RECEIVE]
 def _prepare(complaint, action, team):
     """What an action needs to exist before it can be tried (outside the counted writes)."""
     if action == Action.RESUME and complaint.status != Status.CLOSED:
-        services.complaint_pause(complaint=complaint, actor=Actor.for_user(team.manager), reason=PauseReason.COMPLAINANT)
-    if action == Action.SETTLE_REMEDY and not Remedy.objects.filter(decision__complaint=complaint).exists():
+        services.complaint_pause(
+            complaint=complaint, actor=Actor.for_user(team.manager), reason=PauseReason.COMPLAINANT
+        )
+    if (
+        action == Action.SETTLE_REMEDY
+        and not Remedy.objects.filter(decision__complaint=complaint).exists()
+    ):
         decision = Decision.objects.create(
-            complaint=complaint, outcome=Outcome.UPHELD, summary="s", reasons="r", proposed_by=team.handler,
+            complaint=complaint,
+            outcome=Outcome.UPHELD,
+            summary="s",
+            reasons="r",
+            proposed_by=team.handler,
             proposed_at=complaint.received_at,
         )
         Remedy.objects.create(decision=decision, type=RemedyType.REFUND, amount=1000)
     if action == Action.CLOSE and complaint.status == Status.RESOLVED:
-        for remedy in Remedy.objects.filter(decision__complaint=complaint, fulfilled_at__isnull=True):
+        for remedy in Remedy.objects.filter(
+            decision__complaint=complaint, fulfilled_at__isnull=True
+        ):
             services.remedy_settle(remedy=remedy, actor=Actor.for_user(team.handler))
     return Complaint.objects.get(pk=complaint.pk)
 
@@ -54,9 +65,13 @@ def _perform(complaint, action, team):
         case Action.ASSIGN:
             services.complaint_assign(complaint=complaint, actor=manager, owner=team.handler)
         case Action.PRIORITISE:
-            services.complaint_prioritise(complaint=complaint, actor=manager, priority="urgent", reason="Khách cao tuổi")
+            services.complaint_prioritise(
+                complaint=complaint, actor=manager, priority="urgent", reason="Khách cao tuổi"
+            )
         case Action.PAUSE:
-            services.complaint_pause(complaint=complaint, actor=manager, reason=PauseReason.THIRD_PARTY)
+            services.complaint_pause(
+                complaint=complaint, actor=manager, reason=PauseReason.THIRD_PARTY
+            )
         case Action.RESUME:
             services.complaint_resume(complaint=complaint, actor=manager)
         case Action.START_INVESTIGATION:
@@ -65,26 +80,45 @@ def _perform(complaint, action, team):
             services.complaint_add_note(complaint=complaint, actor=manager, body="Ghi chú")
         case Action.ADD_MESSAGE:
             services.complaint_add_message(
-                complaint=complaint, actor=manager, direction=Message.Direction.OUTBOUND, body="Xin chào"
+                complaint=complaint,
+                actor=manager,
+                direction=Message.Direction.OUTBOUND,
+                body="Xin chào",
             )
         case Action.PROPOSE_DECISION:
             services.complaint_propose_decision(
-                complaint=complaint, actor=handler, outcome=Outcome.NOT_UPHELD, summary="Không", reasons="Lý do"
+                complaint=complaint,
+                actor=handler,
+                outcome=Outcome.NOT_UPHELD,
+                summary="Không",
+                reasons="Lý do",
             )
         case Action.APPROVE_DECISION:
             services.complaint_approve_decision(complaint=complaint, actor=manager)
         case Action.RETURN_DECISION:
-            services.complaint_return_decision(complaint=complaint, actor=manager, reason="Thiếu chứng cứ")
+            services.complaint_return_decision(
+                complaint=complaint, actor=manager, reason="Thiếu chứng cứ"
+            )
         case Action.COMMUNICATE_DECISION:
             services.complaint_communicate_decision(complaint=complaint, actor=manager)
         case Action.RECORD_REACTION:
-            services.complaint_record_reaction(complaint=complaint, actor=manager, reaction=Reaction.ACCEPTED)
+            services.complaint_record_reaction(
+                complaint=complaint, actor=manager, reaction=Reaction.ACCEPTED
+            )
         case Action.ESCALATE:
-            services.complaint_escalate(complaint=complaint, actor=manager, reason="Khách không đồng ý")
+            services.complaint_escalate(
+                complaint=complaint, actor=manager, reason="Khách không đồng ý"
+            )
         case Action.REFER_EXTERNAL:
-            services.complaint_refer_external(complaint=complaint, actor=manager, provider="Sở Công Thương", consent=True)
+            services.complaint_refer_external(
+                complaint=complaint, actor=manager, provider="Sở Công Thương", consent=True
+            )
         case Action.SETTLE_REMEDY:
-            remedy = Remedy.objects.filter(decision__complaint=complaint).order_by(F("fulfilled_at").asc(nulls_first=True)).first()
+            remedy = (
+                Remedy.objects.filter(decision__complaint=complaint)
+                .order_by(F("fulfilled_at").asc(nulls_first=True))
+                .first()
+            )
             services.remedy_settle(remedy=remedy, actor=manager)
         case Action.CLOSE:
             services.complaint_close(
@@ -93,13 +127,19 @@ def _perform(complaint, action, team):
         case Action.REOPEN:
             services.complaint_reopen(complaint=complaint, actor=manager, reason="Có thông tin mới")
         case Action.RATE:
-            services.complaint_rate(complaint=complaint, actor=Actor.channel("web"), overall=4, comment="Tốt")
+            services.complaint_rate(
+                complaint=complaint, actor=Actor.channel("web"), overall=4, comment="Tốt"
+            )
         case Action.WITHDRAW:
             services.complaint_withdraw(complaint=complaint, actor=manager)
         case Action.RECORD_DELIVERY:
             services.complaint_record_delivery(
-                complaint_id=complaint.pk, actor=Actor.system("outbox"), state="sent", message_id=None,
-                template="closure", attempts=1,
+                complaint_id=complaint.pk,
+                actor=Actor.system("outbox"),
+                state="sent",
+                message_id=None,
+                template="closure",
+                attempts=1,
             )
         case _:
             raise AssertionError(action)

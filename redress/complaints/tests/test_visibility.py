@@ -45,12 +45,16 @@ def world():
         "hanoi": complaint(hanoi),
         "hanoi_east": complaint(hanoi_east),
         "care_about_handler": receive(
-            Team(care, None, None, None, None, None), unit=care, subject_staff=people["handler_care"]
+            Team(care, None, None, None, None, None),
+            unit=care,
+            subject_staff=people["handler_care"],
         ).complaint,
     }
     # A Hanoi complaint owned by the care handler (e.g. a specialist lent to Hanoi).
     c["hanoi_owned"] = complaint(hanoi)
-    services.complaint_assign(complaint=c["hanoi_owned"], actor=Actor.for_user(handler_hanoi), owner=handler_hanoi)
+    services.complaint_assign(
+        complaint=c["hanoi_owned"], actor=Actor.for_user(handler_hanoi), owner=handler_hanoi
+    )
     Complaint.objects.filter(pk=c["hanoi_owned"].pk).update(owner=people["handler_care"])
     return people, c
 
@@ -72,7 +76,11 @@ EXPECTED = {
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_list_shows_exactly_what_the_role_may_see(world, who):
     people, complaints = world
-    names = {name for name, c in complaints.items() if complaints_visible_to(people[who]).filter(pk=c.pk).exists()}
+    names = {
+        name
+        for name, c in complaints.items()
+        if complaints_visible_to(people[who]).filter(pk=c.pk).exists()
+    }
     assert names == EXPECTED[who]
     assert complaints_visible_to(people[who]).count() == len(EXPECTED[who])
 
@@ -95,12 +103,16 @@ def test_auditor_reads_but_changes_nothing(world):
     with pytest.raises(NotPermitted):
         services.complaint_acknowledge(complaint=complaint, actor=Actor.for_user(people["auditor"]))
     with pytest.raises(NotPermitted):
-        services.complaint_add_note(complaint=complaint, actor=Actor.for_user(people["auditor"]), body="x")
+        services.complaint_add_note(
+            complaint=complaint, actor=Actor.for_user(people["auditor"]), body="x"
+        )
     assert Complaint.objects.filter(pk=complaint.pk).values().get() == before
 
 
 def test_person_outside_the_unit_cannot_act(world):
     people, complaints = world
     with pytest.raises(NotPermitted):
-        services.complaint_acknowledge(complaint=complaints["hanoi"], actor=Actor.for_user(people["handler_care"]))
+        services.complaint_acknowledge(
+            complaint=complaints["hanoi"], actor=Actor.for_user(people["handler_care"])
+        )
     assert Complaint.objects.get(pk=complaints["hanoi"].pk).status == "received"

@@ -35,7 +35,11 @@ def test_every_string_of_the_app_is_in_its_catalogue(app, tmp_path, monkeypatch)
     if shutil.which("xgettext") is None:
         pytest.fail("gettext is needed to check the catalogues (apt-get install gettext)")
     copy = tmp_path / app.name
-    shutil.copytree(app, copy, ignore=shutil.ignore_patterns("locale", "tests", "migrations", "__pycache__", "static"))
+    shutil.copytree(
+        app,
+        copy,
+        ignore=shutil.ignore_patterns("locale", "tests", "migrations", "__pycache__", "static"),
+    )
     (copy / "locale").mkdir()
     monkeypatch.chdir(copy)
     call_command("makemessages", locale=["vi"], verbosity=0)
@@ -47,4 +51,6 @@ def test_every_string_of_the_app_is_in_its_catalogue(app, tmp_path, monkeypatch)
     assert committed_path.exists(), f"{app.name} has translatable text but no Vietnamese catalogue"
     committed = {_key(e) for e in polib.pofile(str(committed_path)) if e.msgid}
     missing = sorted(wanted - committed)
-    assert missing == [], f"{app.name}: strings missing from the catalogue (run `make messages`): {missing[:10]}"
+    assert missing == [], (
+        f"{app.name}: strings missing from the catalogue (run `make messages`): {missing[:10]}"
+    )

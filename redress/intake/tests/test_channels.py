@@ -370,7 +370,10 @@ def test_a_password_entered_in_the_admin_is_stored_sealed_and_still_logs_in(
         "folder": "INBOX",
         "is_active": "on",
     }
-    assert admin_client.post(reverse("admin:intake_mailbox_change", args=[box.pk]), form).status_code == 302
+    assert (
+        admin_client.post(reverse("admin:intake_mailbox_change", args=[box.pk]), form).status_code
+        == 302
+    )
 
     box.refresh_from_db()
     assert box.password.startswith("sealed:v1:") and imap.password not in box.password

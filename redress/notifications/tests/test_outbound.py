@@ -60,9 +60,16 @@ def test_receipt_reaches_the_smtp_server_with_reference_and_our_message_id(
     # delivery state"), with its audit entry; the stage does not move.
     event = complaint.events.get(action="record_delivery")
     assert event.data == {
-        "delivery": "sent", "message": message.pk, "template": "receipt", "attempts": 1
+        "delivery": "sent",
+        "message": message.pk,
+        "template": "receipt",
+        "attempts": 1,
     }
-    assert (event.from_status, event.to_status, event.actor_label) == ("received", "received", "outbox")
+    assert (event.from_status, event.to_status, event.actor_label) == (
+        "received",
+        "received",
+        "outbox",
+    )
     assert not event.visible_to_complainant
     assert AuditEntry.objects.filter(
         action="complaint.record_delivery", target_label=complaint.reference
@@ -225,7 +232,9 @@ def test_after_the_last_attempt_the_email_fails_and_the_owner_is_told():
     # One event for the final outcome, none for the retries before it.
     [event] = complaint.events.filter(action="record_delivery")
     assert (event.data["delivery"], event.data["attempts"]) == ("failed", MAX_ATTEMPTS)
-    assert AuditEntry.objects.filter(action="complaint.record_delivery", target_label=complaint.reference).exists()
+    assert AuditEntry.objects.filter(
+        action="complaint.record_delivery", target_label=complaint.reference
+    ).exists()
     notice = Notification.objects.get(kind="email_failed")
     assert (notice.recipient, notice.complaint) == (team.handler, complaint)
     # A failed email is not tried again by the sweep ...
@@ -295,7 +304,10 @@ def test_a_bounce_marks_the_email_bounced_and_tells_staff(smtp):
     assert Message.objects.get(pk=email.message_id).delivery_state == "bounced"
     assert Notification.objects.filter(kind="email_failed", complaint=complaint).count() == 1
     # Sent, then bounced: both are on the record, in that order.
-    assert [e.data["delivery"] for e in complaint.events.filter(action="record_delivery")] == ["sent", "bounced"]
+    assert [e.data["delivery"] for e in complaint.events.filter(action="record_delivery")] == [
+        "sent",
+        "bounced",
+    ]
     assert advance(complaint, team, "acknowledge").status == Status.ACKNOWLEDGED
 
 

@@ -453,7 +453,9 @@ def test_withdrawing_needs_the_confirmation_then_ends_the_handling(client, team)
     assert complaint.events.filter(action="withdraw").count() == 1
 
 
-def test_the_complainant_downloads_their_files_but_never_the_staffs(client, team, settings, tmp_path):
+def test_the_complainant_downloads_their_files_but_never_the_staffs(
+    client, team, settings, tmp_path
+):
     from redress.complaints.attachments import IncomingFile
 
     settings.MEDIA_ROOT = tmp_path

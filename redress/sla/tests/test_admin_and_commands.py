@@ -52,7 +52,12 @@ def test_sla_calendar_command_prints_the_year(clock):
 
 
 def test_the_worker_runs_the_sweep_every_minute(clock):
-    assert [name for name, _job in periodic_jobs()] == ["sla sweep", "outbox flush", "mail poll", "webhooks flush"]
+    assert [name for name, _job in periodic_jobs()] == [
+        "sla sweep",
+        "outbox flush",
+        "mail poll",
+        "webhooks flush",
+    ]
     team = make_team()
     clock.set("2026-03-09 09:00")
     receive(team, received_at=clock.now)

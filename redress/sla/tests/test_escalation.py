@@ -224,7 +224,10 @@ def test_a_breach_is_published_to_webhooks_once(org, clock, django_capture_on_co
     from redress.integrations.models import WebhookDelivery, WebhookSubscription
 
     WebhookSubscription.objects.create(
-        name="CRM", url="http://127.0.0.1:9/hook", secret="s" * 32, events=["complaint.deadline_breached"]
+        name="CRM",
+        url="http://127.0.0.1:9/hook",
+        secret="s" * 32,
+        events=["complaint.deadline_breached"],
     )
     with django_capture_on_commit_callbacks(execute=False):
         complaint = received(org, clock)

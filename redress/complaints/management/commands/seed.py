@@ -8,14 +8,23 @@ class Command(BaseCommand):
     help = "Generate realistic bilingual complaints over the last 24 months (demo and volume data)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--complaints", type=int, default=200, help="how many complaints (default 200)")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--complaints", type=int, default=200, help="how many complaints (default 200)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed (same seed, same data)"
+        )
         parser.add_argument("--batch", type=int, default=5000)
 
     def handle(self, *args: object, **options: int) -> None:
-        with tqdm(total=options["complaints"], unit="complaint", disable=options["verbosity"] == 0) as bar:
+        with tqdm(
+            total=options["complaints"], unit="complaint", disable=options["verbosity"] == 0
+        ) as bar:
             result = seed_complaints(
-                options["complaints"], seed=options["seed"], batch=options["batch"], progress=bar.update
+                options["complaints"],
+                seed=options["seed"],
+                batch=options["batch"],
+                progress=bar.update,
             )
         self.stdout.write(
             f"{result.complaints} complaints, {result.events} events in {result.seconds:.1f} s "
