@@ -426,7 +426,7 @@ def lock_hold(one: object) -> None:
     released at COMMIT): intakes queue behind it, so 1/hold is the ceiling of complaints/s."""
     from django.db import connection
 
-    from redress.complaints import services
+    from redress.handling import services
 
     marks: dict[str, float] = {}
     original = services.reference_next

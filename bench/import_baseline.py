@@ -28,8 +28,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from redress.complaints.services import complainant_get_or_create, complaint_receive
     from redress.core.actors import Actor
+    from redress.handling.services import complainant_get_or_create, complaint_receive
     from redress.intake.importing import import_check, mapping_guess, table_read
 
     table = table_read(args.csv.read_bytes(), args.csv.name)

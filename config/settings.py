@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "redress.audit",
     "redress.sla",
     "redress.complaints",
+    "redress.handling",
     "redress.notifications",
     "redress.intake",
     "redress.integrations",
@@ -224,9 +225,9 @@ REDRESS_SETTINGS_MEMO_SECONDS = env_int("REDRESS_SETTINGS_MEMO_SECONDS", 10)
 REDRESS_PUBLIC_URL = env("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
 REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
 # Called with each email to a complainant that reached its final state (sent, failed, bounced):
-# the complaint records it as an event. Wired here so that notifications never imports
-# complaints' services (dependencies point from complaints to notifications).
-REDRESS_EMAIL_OUTCOME_REACTIONS = ["redress.complaints.reactions.on_email_outcome"]
+# the complaint records it as an event. Wired here so that notifications never imports the
+# lifecycle (dependencies point from redress.handling down to notifications).
+REDRESS_EMAIL_OUTCOME_HOOKS = ["redress.handling.closure.on_email_outcome"]
 
 # Email intake (redress.intake; docs/email.md). The inbound webhook /intake/mail/ is off until
 # REDRESS_MAIL_WEBHOOK_SECRET is set. A mailbox raises an alert after this many failed polls

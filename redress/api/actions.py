@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import Field
 
-from redress.api.auth import ACTIONS, api_user
+from redress.api.auth import ACTIONS as ACTION_SCOPES
+from redress.api.auth import api_user
 from redress.api.complaints import complaint_for, detail_response, incoming_files, lookup
 from redress.api.errors import error_responses
 from redress.api.schemas import (
@@ -41,7 +43,6 @@ from redress.api.schemas import (
     Text300,
     Text5000,
 )
-from redress.complaints import services
 from redress.complaints.models import (
     Category,
     Channel,
@@ -55,6 +56,8 @@ from redress.complaints.transitions import Action
 from redress.core.actors import Actor
 from redress.core.errors import NotFound, ValidationFailed
 from redress.core.models import OrgUnit, User
+from redress.handling import registry
+from redress.handling.registry import ActionSpec, action_perform
 
 router = Router(tags=["actions"])
 
@@ -196,206 +199,65 @@ def _remedy(complaint: Complaint, remedy_id: int) -> Remedy:
     return remedy
 
 
-Handler = Callable[[Complaint, Actor, Any], object]
+# The input of each action (its fields are the registry's: a test checks it).
+INPUTS: dict[str, type[In]] = {
+    Action.ACKNOWLEDGE: NoteIn,
+    Action.ASSESS: AssessIn,
+    Action.ASSIGN: AssignIn,
+    Action.PRIORITISE: PrioritiseIn,
+    Action.PAUSE: PauseIn,
+    Action.RESUME: NoteIn,
+    Action.START_INVESTIGATION: PlanIn,
+    Action.ADD_NOTE: NoteBodyIn,
+    Action.ADD_MESSAGE: MessageActionIn,
+    Action.PROPOSE_DECISION: ProposeIn,
+    Action.APPROVE_DECISION: NoteIn,
+    Action.RETURN_DECISION: RequiredReasonIn,
+    Action.COMMUNICATE_DECISION: CommunicateIn,
+    Action.RECORD_REACTION: ReactionIn,
+    Action.ESCALATE: RequiredReasonIn,
+    Action.REFER_EXTERNAL: ReferIn,
+    Action.SETTLE_REMEDY: SettleIn,
+    Action.CLOSE: CloseIn,
+    Action.REOPEN: RequiredReasonIn,
+    Action.RATE: RateIn,
+    Action.WITHDRAW: ReasonIn,
+}
 
-# action → (input schema, what it does, summary)
-ACTIONS_TABLE: list[tuple[str, type[In], Handler, str]] = [
-    (
-        Action.ACKNOWLEDGE,
-        NoteIn,
-        lambda c, a, p: services.complaint_acknowledge(complaint=c, actor=a, note=p.note),
-        "Acknowledge receipt",
-    ),
-    (
-        Action.ASSESS,
-        AssessIn,
-        lambda c, a, p: services.complaint_assess(
-            complaint=c,
-            actor=a,
-            classification=p.classification,
-            severity=p.severity,
-            priority=p.priority,
-            impact=p.impact,
-            complexity=p.complexity,
-            health_safety=p.health_safety,
-            immediate_action=p.immediate_action,
-            category=lookup(Category, "category", p.category),
-            reason=p.reason,
-        ),
-        "Assess",
-    ),
-    (
-        Action.ASSIGN,
-        AssignIn,
-        lambda c, a, p: services.complaint_assign(
-            complaint=c, actor=a, owner=_owner(p.owner), unit=lookup(OrgUnit, "unit", p.unit)
-        ),
-        "Assign an owner or move to a unit",
-    ),
-    (
-        Action.PRIORITISE,
-        PrioritiseIn,
-        lambda c, a, p: services.complaint_prioritise(
-            complaint=c, actor=a, priority=p.priority, reason=p.reason
-        ),
-        "Change the priority",
-    ),
-    (
-        Action.PAUSE,
-        PauseIn,
-        lambda c, a, p: services.complaint_pause(
-            complaint=c, actor=a, reason=p.reason, note=p.note
-        ),
-        "Pause the clock",
-    ),
-    (
-        Action.RESUME,
-        NoteIn,
-        lambda c, a, p: services.complaint_resume(complaint=c, actor=a, note=p.note),
-        "Resume the clock",
-    ),
-    (
-        Action.START_INVESTIGATION,
-        PlanIn,
-        lambda c, a, p: services.complaint_start_investigation(complaint=c, actor=a, plan=p.plan),
-        "Start the investigation",
-    ),
-    (
-        Action.ADD_NOTE,
-        NoteBodyIn,
-        lambda c, a, p: services.complaint_add_note(
-            complaint=c, actor=a, body=p.body, attachments=incoming_files(p.attachments)
-        ),
-        "Add an internal note",
-    ),
-    (
-        Action.ADD_MESSAGE,
-        MessageActionIn,
-        lambda c, a, p: services.complaint_add_message(
-            complaint=c,
-            actor=a,
-            direction=p.direction,
-            body=p.body,
-            subject=p.subject,
-            channel=p.channel or "",
-            attachments=incoming_files(p.attachments),
-        ),
-        "Add a message from or to the complainant",
-    ),
-    (
-        Action.PROPOSE_DECISION,
-        ProposeIn,
-        lambda c, a, p: services.complaint_propose_decision(
-            complaint=c,
-            actor=a,
-            outcome=p.outcome,
-            summary=p.summary,
-            reasons=p.reasons,
-            remedies=[
-                services.RemedyInput(
-                    type=r.type,
-                    amount=r.amount,
-                    description=r.description,
-                    due_at=r.due_at,
-                    currency=r.currency,
-                )
-                for r in p.remedies
-            ],
-        ),
-        "Propose a decision with remedies",
-    ),
-    (
-        Action.APPROVE_DECISION,
-        NoteIn,
-        lambda c, a, p: services.complaint_approve_decision(complaint=c, actor=a, note=p.note),
-        "Approve the proposed decision",
-    ),
-    (
-        Action.RETURN_DECISION,
-        RequiredReasonIn,
-        lambda c, a, p: services.complaint_return_decision(complaint=c, actor=a, reason=p.reason),
-        "Return the proposed decision",
-    ),
-    (
-        Action.COMMUNICATE_DECISION,
-        CommunicateIn,
-        lambda c, a, p: services.complaint_communicate_decision(
-            complaint=c, actor=a, via=p.via, note=p.note
-        ),
-        "Communicate the decision",
-    ),
-    (
-        Action.RECORD_REACTION,
-        ReactionIn,
-        lambda c, a, p: services.complaint_record_reaction(
-            complaint=c, actor=a, reaction=p.reaction, note=p.note
-        ),
-        "Record the complainant's reaction",
-    ),
-    (
-        Action.ESCALATE,
-        RequiredReasonIn,
-        lambda c, a, p: services.complaint_escalate(complaint=c, actor=a, reason=p.reason),
-        "Escalate to internal review",
-    ),
-    (
-        Action.REFER_EXTERNAL,
-        ReferIn,
-        lambda c, a, p: services.complaint_refer_external(
-            complaint=c, actor=a, provider=p.provider, consent=p.consent, note=p.note
-        ),
-        "Refer to an external body",
-    ),
-    (
-        Action.SETTLE_REMEDY,
-        SettleIn,
-        lambda c, a, p: services.remedy_settle(
-            remedy=_remedy(c, p.remedy), actor=a, waived_reason=p.waived_reason
-        ),
-        "Settle (fulfil or waive) a remedy",
-    ),
-    (
-        Action.CLOSE,
-        CloseIn,
-        lambda c, a, p: services.complaint_close(
-            complaint=c, actor=a, note=p.note, external_options_told=p.external_options_told
-        ),
-        "Close",
-    ),
-    (
-        Action.REOPEN,
-        RequiredReasonIn,
-        lambda c, a, p: services.complaint_reopen(complaint=c, actor=a, reason=p.reason),
-        "Reopen",
-    ),
-    (
-        Action.RATE,
-        RateIn,
-        lambda c, a, p: services.complaint_rate(
-            complaint=c,
-            actor=a,
-            overall=p.overall,
-            fairness=p.fairness,
-            clarity=p.clarity,
-            speed=p.speed,
-            courtesy=p.courtesy,
-            comment=p.comment,
-        ),
-        "Record the complainant's satisfaction",
-    ),
-    (
-        Action.WITHDRAW,
-        ReasonIn,
-        lambda c, a, p: services.complaint_withdraw(complaint=c, actor=a, reason=p.reason),
-        "Withdraw",
-    ),
-]
+# How a field given by name or id in the API becomes what the service takes.
+_RESOLVE: dict[str, Callable[[Complaint, Any], Any]] = {
+    "category": lambda c, code: lookup(Category, "category", code),
+    "unit": lambda c, code: lookup(OrgUnit, "unit", code),
+    "owner": lambda c, username: _owner(username),
+    "remedy": _remedy,
+    "attachments": lambda c, files: incoming_files(files),
+    "channel": lambda c, channel: channel or "",
+}
 
 
-def _register(action: str, schema: type[In], handler: Handler, summary: str) -> None:
+def _values(complaint: Complaint, payload: In) -> dict[str, Any]:
+    values = {name: getattr(payload, name) for name in type(payload).model_fields}
+    for name, resolve in _RESOLVE.items():
+        if name in values:
+            values[name] = resolve(complaint, values[name])
+    if "remedies" in values:
+        values["remedies"] = [remedy.model_dump() for remedy in values["remedies"]]
+    return values
+
+
+def _register(spec: ActionSpec, schema: type[In]) -> None:
+    action = spec.action
+    with translation.override("en"):
+        summary = str(spec.label)
+
     def view(request: HttpRequest, reference: str, payload: Any) -> Any:
         complaint = complaint_for(request, reference)
-        handler(complaint, Actor.for_user(api_user(request)), payload)
+        action_perform(
+            action,
+            complaint=complaint,
+            actor=Actor.for_user(api_user(request)),
+            values=_values(complaint, payload),
+        )
         return detail_response(request, complaint)
 
     view.__annotations__ = {
@@ -408,7 +270,7 @@ def _register(action: str, schema: type[In], handler: Handler, summary: str) -> 
     view.__doc__ = f"{summary}. Answers with the complaint as it is after the action."
     router.post(
         f"/complaints/{{reference}}/actions/{action}",
-        auth=ACTIONS,
+        auth=ACTION_SCOPES,
         response={200: ComplaintDetail, **error_responses()},
         operation_id=f"complaint_action_{action}",
         summary=summary,
@@ -416,13 +278,13 @@ def _register(action: str, schema: type[In], handler: Handler, summary: str) -> 
     )(view)
 
 
-for _action, _schema, _handler, _summary in ACTIONS_TABLE:
-    _register(_action, _schema, _handler, _summary)
+for _spec in registry.ACTIONS:
+    _register(_spec, INPUTS[_spec.action])
 
 
 @router.post(
     "/complaints/{reference}/actions/{action}",
-    auth=ACTIONS,
+    auth=ACTION_SCOPES,
     response={404: dict, **error_responses(401, 403, 429)},
     operation_id="complaint_action_unknown",
     summary="Any other action name",
@@ -432,5 +294,5 @@ def complaint_action_unknown(request: HttpRequest, reference: str, action: str) 
     """An action name that does not exist is a 404 listing the ones that do."""
     raise NotFound(
         _("There is no action “%(action)s”. Actions: %(actions)s.")
-        % {"action": action[:50], "actions": ", ".join(a for a, *_rest in ACTIONS_TABLE)}
+        % {"action": action[:50], "actions": ", ".join(spec.action for spec in registry.ACTIONS)}
     )

@@ -9,7 +9,6 @@ import zoneinfo
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -53,17 +52,15 @@ from redress.complaints.models import Category, Complaint, Message, Priority, Pr
 from redress.complaints.models import Status as ComplaintStatus
 from redress.complaints.search import search_condition
 from redress.complaints.selectors import complaint_get_for_user, complaints_visible_to
-from redress.complaints.services import (
-    complainant_get_or_create,
-    complaint_add_message,
-    complaint_add_note,
-    complaint_receive,
-)
 from redress.core.actors import Actor
 from redress.core.errors import NotFound, NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit
 from redress.core.selectors import organisation_get
-from redress.intake.services import fingerprint, intake_once
+from redress.handling.services import (
+    complaint_add_message,
+    complaint_add_note,
+)
+from redress.intake.receive import Once, Person, Submission, intake_receive
 
 router = Router(tags=["complaints"])
 
@@ -171,7 +168,8 @@ def complaint_create(
 
     With an ``Idempotency-Key`` header, sending the same body again returns the same complaint
     (200, no tracking code) and another body with the same key is a 409. Without one, every
-    call creates a complaint. 201 answers carry the tracking code, once.
+    call creates a complaint. 201 answers carry the tracking code, once, and the references
+    of possible duplicates the token's user can see.
     """
     token = api_token(request)
     actor = Actor.for_user(api_user(request))
@@ -180,11 +178,8 @@ def complaint_create(
     product = lookup(Product, "product", payload.product)
     files = incoming_files(payload.attachments)
     person = payload.complainant
-
-    def receive() -> Any:
-        # Called inside a transaction: intake_once's, or the one below without a key (no
-        # nested savepoint: each is a round trip while intakes are serialised).
-        complainant = complainant_get_or_create(
+    submission = Submission(
+        person=Person(
             full_name=person.full_name,
             email=person.email,
             phone=person.phone,
@@ -193,43 +188,30 @@ def complaint_create(
             preferred_language=person.preferred_language,
             preferred_channel=person.preferred_channel,
             vulnerable_group=person.vulnerable_group,
-        )
-        return complaint_receive(
-            actor=actor,
-            complainant=complainant,
-            channel=payload.channel,
-            subject=payload.subject,
-            description=payload.description,
-            unit=unit,
-            category=category,
-            product=product,
-            occurred_on=payload.occurred_on,
-            order_ref=payload.order_ref,
-            remedy_requested=payload.remedy_requested,
-            amount_claimed=payload.amount_claimed,
-            is_negotiation_request=payload.is_negotiation_request,
-            health_safety=payload.health_safety,
-            language=payload.language,
-            representative_name=payload.representative_name,
-            representative_relation=payload.representative_relation,
-            representative_contact=payload.representative_contact,
-            source_system=token.source_system,
-            attachments=files,
-        )
-
-    if idempotency_key:
-        result = intake_once(
-            scope="api",
-            # Keys are the client's: two integrations choosing the same key stay apart.
-            key=f"{api_user(request).pk}:{idempotency_key}",
-            fingerprint=fingerprint(payload.model_dump(mode="json")),
-            receive=receive,
-        )
-        complaint, code, created = result.complaint, result.tracking_code, result.created
-    else:
-        with transaction.atomic():
-            received = receive()
-        complaint, code, created = received.complaint, received.tracking_code, True
+        ),
+        subject=payload.subject,
+        description=payload.description,
+        unit=unit,
+        category=category,
+        product=product,
+        occurred_on=payload.occurred_on,
+        order_ref=payload.order_ref,
+        remedy_requested=payload.remedy_requested,
+        amount_claimed=payload.amount_claimed,
+        is_negotiation_request=payload.is_negotiation_request,
+        health_safety=payload.health_safety,
+        language=payload.language,
+        representative_name=payload.representative_name,
+        representative_relation=payload.representative_relation,
+        representative_contact=payload.representative_contact,
+        source_system=token.source_system,
+        attachments=files,
+        consent=payload.consent_to_notice,
+    )
+    # Keys are the client's: two integrations choosing the same key stay apart.
+    once = Once("api", f"{api_user(request).pk}:{idempotency_key}") if idempotency_key else None
+    result = intake_receive(submission, channel=payload.channel, actor=actor, once=once)
+    complaint, code, created = result.complaint, result.tracking_code, result.created
     # The deadlines were set by the SLA engine during intake, on the row and on this instance
     # (a repeated key loads the complaint from the database).
     stored = complaint
@@ -242,6 +224,7 @@ def complaint_create(
         "deadlines": deadlines(stored),
         "tracking_code": code,
         "url": f"/api/v1/complaints/{stored.reference}",
+        "possible_duplicates": [c.reference for c in result.duplicates],
     }
     return Status(201 if created else 200, body)
 

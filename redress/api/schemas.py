@@ -292,6 +292,11 @@ class ComplaintCreated(Schema):
         "Idempotency-Key is sent again."
     )
     url: str
+    possible_duplicates: list[str] = Field(
+        default_factory=list,
+        description="References of recent complaints you can see from the same person with a "
+        "similar subject (they may be the same complaint; nothing is merged).",
+    )
 
 
 class AttachmentOut(Schema):
@@ -383,6 +388,12 @@ class ComplaintCreateIn(In):
     representative_relation: Text100 = ""
     representative_contact: Text200 = ""
     attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+    consent_to_notice: bool = Field(
+        False,
+        description="The complainant agreed to the organisation's current personal-data notice "
+        "(as published on the portal); recorded as evidence with the complaint. Leave false "
+        "when they were not asked: silence is not consent.",
+    )
 
 
 class MessageIn(In):

@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from redress.backoffice import forms as f
-from redress.complaints import services
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import Complaint, Decision, Message, Status
-from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.queues import owner_workload
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
+from redress.handling import services
+from redress.handling.registry import BY_ACTION as BY_REGISTERED
+from redress.handling.registry import ActionSpec, action_perform
+from redress.handling.roles import ACTION_ROLES
 
 
 @dataclass
@@ -60,17 +61,45 @@ class Context:
         return [r for r in decision.remedies.all() if not r.is_settled] if decision else []
 
 
+def _cleaned(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
+    return dict(form.cleaned_data)
+
+
 @dataclass(frozen=True)
 class Spec:
+    """An action of the registry as the workspace offers it: its form, when it is offered, why
+    it may be refused up front, and what the form sends to the service."""
+
     action: str
-    label: Any
     form: type[f.ActionForm]
-    perform: Callable[[Context, Any, Any], Any]
-    done: Any
-    primary: bool = False
     available: Callable[[Context], bool] = lambda ctx: True
     blocked: Callable[[Context], str] = lambda ctx: ""
     form_kwargs: Callable[[Context], dict[str, Any]] = lambda ctx: {}
+    values: Callable[[Context, Any, Any], dict[str, Any]] = _cleaned
+
+    @property
+    def registered(self) -> ActionSpec:
+        return BY_REGISTERED[self.action]
+
+    @property
+    def label(self) -> Any:
+        return self.registered.label
+
+    @property
+    def done(self) -> Any:
+        return self.registered.done
+
+    @property
+    def primary(self) -> bool:
+        return self.registered.primary
+
+    def perform(self, ctx: Context, form: Any, remedies: Any) -> Any:
+        return action_perform(
+            self.action,
+            complaint=ctx.complaint,
+            actor=ctx.actor,
+            values=self.values(ctx, form, remedies),
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,183 +141,25 @@ def reply_templates(ctx: Context) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Performing (one service call each)
+# What a form sends to the action's service (``registry.action_perform``)
 
 
-def _acknowledge(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_acknowledge(
-        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
-    )
+def _files(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
+    uploads = form.cleaned_data.get("attachments") or []
+    return {
+        **form.cleaned_data,
+        "attachments": [
+            IncomingFile(name=upload.name, content=upload.read()) for upload in uploads
+        ],
+    }
 
 
-def _assess(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_assess(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        classification=d["classification"],
-        severity=d["severity"],
-        priority=d["priority"],
-        impact=d["impact"],
-        complexity=d["complexity"],
-        health_safety=d["health_safety"],
-        immediate_action=d["immediate_action"],
-        category=d["category"],
-        reason=d["reason"],
-    )
+def _reply(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
+    return {**_files(ctx, form, remedies), "direction": Message.Direction.OUTBOUND}
 
 
-def _assign(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_assign(
-        complaint=ctx.complaint, actor=ctx.actor, owner=d.get("owner"), unit=d.get("unit")
-    )
-
-
-def _prioritise(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_prioritise(
-        complaint=ctx.complaint, actor=ctx.actor, priority=d["priority"], reason=d["reason"]
-    )
-
-
-def _pause(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_pause(
-        complaint=ctx.complaint, actor=ctx.actor, reason=d["reason"], note=d["note"]
-    )
-
-
-def _resume(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_resume(
-        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
-    )
-
-
-def _investigate(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_start_investigation(
-        complaint=ctx.complaint, actor=ctx.actor, plan=form.cleaned_data["plan"]
-    )
-
-
-def _incoming(files: list[Any]) -> list[IncomingFile]:
-    return [IncomingFile(name=upload.name, content=upload.read()) for upload in files]
-
-
-def _note(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_add_note(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        body=d["body"],
-        attachments=_incoming(d["attachments"]),
-    )
-
-
-def _reply(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_add_message(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        direction=Message.Direction.OUTBOUND,
-        body=d["body"],
-        subject=d["subject"],
-        channel=d["channel"],
-    )
-
-
-def _propose(ctx: Context, form: Any, remedies: Any) -> Any:
-    d = form.cleaned_data
-    inputs = [
-        services.RemedyInput(
-            type=r["type"],
-            amount=r.get("amount") or 0,
-            description=r.get("description") or "",
-            due_at=r.get("due_at"),
-        )
-        for r in (remedies.cleaned_data if remedies is not None else [])
-        if r and r.get("type")
-    ]
-    return services.complaint_propose_decision(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        outcome=d["outcome"],
-        summary=d["summary"],
-        reasons=d["reasons"],
-        remedies=inputs,
-    )
-
-
-def _approve(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_approve_decision(
-        complaint=ctx.complaint, actor=ctx.actor, note=form.cleaned_data["note"]
-    )
-
-
-def _return(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_return_decision(
-        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
-    )
-
-
-def _communicate(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_communicate_decision(
-        complaint=ctx.complaint, actor=ctx.actor, via=d["via"], note=d["note"]
-    )
-
-
-def _reaction(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_record_reaction(
-        complaint=ctx.complaint, actor=ctx.actor, reaction=d["reaction"], note=d["note"]
-    )
-
-
-def _escalate(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_escalate(
-        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
-    )
-
-
-def _refer(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_refer_external(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        provider=d["provider"],
-        consent=d["consent"],
-        note=d["note"],
-    )
-
-
-def _settle(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.remedy_settle(
-        remedy=d["remedy"], actor=ctx.actor, waived_reason=d["waived_reason"]
-    )
-
-
-def _close(ctx: Context, form: Any, _files: Any) -> Any:
-    d = form.cleaned_data
-    return services.complaint_close(
-        complaint=ctx.complaint,
-        actor=ctx.actor,
-        note=d["note"],
-        external_options_told=d.get("external_options_told", False),
-    )
-
-
-def _reopen(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_reopen(
-        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
-    )
-
-
-def _withdraw(ctx: Context, form: Any, _files: Any) -> Any:
-    return services.complaint_withdraw(
-        complaint=ctx.complaint, actor=ctx.actor, reason=form.cleaned_data["reason"]
-    )
+def _proposal(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
+    return {**form.cleaned_data, "remedies": remedies.cleaned_data if remedies is not None else []}
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,145 +195,44 @@ def _assign_available(ctx: Context) -> bool:
 
 
 SPECS: list[Spec] = [
-    Spec(
-        Action.ACKNOWLEDGE,
-        _("Acknowledge"),
-        f.AcknowledgeForm,
-        _acknowledge,
-        _("Receipt acknowledged."),
-        primary=True,
-    ),
-    Spec(
-        Action.ASSESS, _("Assess"), f.AssessForm, _assess, _("Assessment recorded."), primary=True
-    ),
-    Spec(
-        Action.START_INVESTIGATION,
-        _("Start investigation"),
-        f.StartInvestigationForm,
-        _investigate,
-        _("Investigation started."),
-        primary=True,
-    ),
-    Spec(
-        Action.PROPOSE_DECISION,
-        _("Propose decision"),
-        f.ProposeDecisionForm,
-        _propose,
-        _("Decision proposed."),
-        primary=True,
-    ),
-    Spec(
-        Action.APPROVE_DECISION,
-        _("Approve decision"),
-        f.ApproveForm,
-        _approve,
-        _("Decision approved."),
-        primary=True,
-        blocked=_approve_blocked,
-    ),
-    Spec(
-        Action.RETURN_DECISION,
-        _("Return decision"),
-        f.ReturnDecisionForm,
-        _return,
-        _("Decision returned."),
-    ),
-    Spec(
-        Action.COMMUNICATE_DECISION,
-        _("Communicate decision"),
-        f.CommunicateForm,
-        _communicate,
-        _("Decision communicated."),
-        primary=True,
-    ),
-    Spec(
-        Action.RECORD_REACTION,
-        _("Record reaction"),
-        f.ReactionForm,
-        _reaction,
-        _("Reaction recorded."),
-        primary=True,
-    ),
+    Spec(Action.ACKNOWLEDGE, f.AcknowledgeForm),
+    Spec(Action.ASSESS, f.AssessForm),
+    Spec(Action.START_INVESTIGATION, f.StartInvestigationForm),
+    Spec(Action.PROPOSE_DECISION, f.ProposeDecisionForm, values=_proposal),
+    Spec(Action.APPROVE_DECISION, f.ApproveForm, blocked=_approve_blocked),
+    Spec(Action.RETURN_DECISION, f.ReturnDecisionForm),
+    Spec(Action.COMMUNICATE_DECISION, f.CommunicateForm),
+    Spec(Action.RECORD_REACTION, f.ReactionForm),
     Spec(
         Action.SETTLE_REMEDY,
-        _("Settle remedy"),
         f.SettleRemedyForm,
-        _settle,
-        _("Remedy settled."),
-        primary=True,
         available=lambda ctx: bool(ctx.open_remedies()),
         form_kwargs=lambda ctx: {"remedies": ctx.open_remedies()},
     ),
-    Spec(
-        Action.CLOSE,
-        _("Close"),
-        f.CloseForm,
-        _close,
-        _("Complaint closed."),
-        primary=True,
-        blocked=_close_blocked,
-    ),
-    Spec(
-        Action.ESCALATE,
-        _("Escalate to internal review"),
-        f.EscalateForm,
-        _escalate,
-        _("Escalated to internal review."),
-    ),
-    Spec(
-        Action.REFER_EXTERNAL,
-        _("Refer to an external body"),
-        f.ReferExternalForm,
-        _refer,
-        _("Referred."),
-    ),
+    Spec(Action.CLOSE, f.CloseForm, blocked=_close_blocked),
+    Spec(Action.ESCALATE, f.EscalateForm),
+    Spec(Action.REFER_EXTERNAL, f.ReferExternalForm),
     Spec(
         Action.ADD_MESSAGE,
-        _("Reply to the complainant"),
         f.ReplyForm,
-        _reply,
-        _("Reply recorded."),
         form_kwargs=lambda ctx: {"templates": reply_templates(ctx)},
+        values=_reply,
     ),
-    Spec(Action.ADD_NOTE, _("Add note"), f.NoteForm, _note, _("Note added.")),
+    Spec(Action.ADD_NOTE, f.NoteForm, values=_files),
     Spec(
         Action.ASSIGN,
-        _("Assign"),
         f.AssignForm,
-        _assign,
-        _("Assignment saved."),
         available=_assign_available,
         form_kwargs=lambda ctx: {
             "candidates": assign_candidates(ctx),
             "may_move": Role.COMPLAINTS_MANAGER in ctx.roles,
         },
     ),
-    Spec(
-        Action.PRIORITISE,
-        _("Change priority"),
-        f.PrioritiseForm,
-        _prioritise,
-        _("Priority changed."),
-    ),
-    Spec(
-        Action.PAUSE,
-        _("Pause the clock"),
-        f.PauseForm,
-        _pause,
-        _("Clock paused."),
-        available=lambda ctx: ctx.complaint.paused_at is None,
-    ),
-    Spec(
-        Action.RESUME,
-        _("Resume the clock"),
-        f.ResumeForm,
-        _resume,
-        _("Clock restarted."),
-        primary=True,
-        available=lambda ctx: ctx.complaint.paused_at is not None,
-    ),
-    Spec(Action.REOPEN, _("Reopen"), f.ReopenForm, _reopen, _("Complaint reopened.")),
-    Spec(Action.WITHDRAW, _("Withdraw"), f.WithdrawForm, _withdraw, _("Complaint withdrawn.")),
+    Spec(Action.PRIORITISE, f.PrioritiseForm),
+    Spec(Action.PAUSE, f.PauseForm, available=lambda ctx: ctx.complaint.paused_at is None),
+    Spec(Action.RESUME, f.ResumeForm, available=lambda ctx: ctx.complaint.paused_at is not None),
+    Spec(Action.REOPEN, f.ReopenForm),
+    Spec(Action.WITHDRAW, f.WithdrawForm),
 ]
 BY_ACTION = {spec.action: spec for spec in SPECS}
 

@@ -435,6 +435,13 @@ class WithdrawForm(ActionForm):
 
 
 class IntakeForm(forms.Form):
+    # The same page sent twice (double click, reload) registers one complaint.
+    once = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        required=False,
+        initial=lambda: secrets.token_urlsafe(16),
+    )
     channel = forms.ChoiceField(
         label=_("Received by"), choices=STAFF_CHANNELS, widget=forms.RadioSelect
     )
@@ -484,6 +491,11 @@ class IntakeForm(forms.Form):
         label=_("Negotiation request (Law 19/2023 Art. 57)"), required=False
     )
     health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
+    consent = forms.BooleanField(
+        label=_("The complainant agreed to the personal-data notice (read out or handed to them)"),
+        required=False,
+        help_text=_("Leave unticked if they were not asked: silence is not consent."),
+    )
     not_duplicate = forms.BooleanField(
         label=_("This is a new complaint, not one of those above"), required=False
     )

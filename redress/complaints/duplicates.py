@@ -35,14 +35,15 @@ def _digits(phone: str) -> str:
 
 
 def complaint_duplicates(
-    user: User,
+    user: User | None,
     *,
     email: str = "",
     phone: str = "",
     subject: str = "",
     now: dt.datetime | None = None,
 ) -> list[Complaint]:
-    """Complaints the user can see that may be the same as the one being logged, most similar first."""
+    """Complaints the user can see (all of them for ``None``: a channel receiving without a
+    person) that may be the same as the one being logged, most similar first."""
     now = now or timezone.now()
     if not subject.strip():
         return []
@@ -54,7 +55,7 @@ def complaint_duplicates(
     if not same_person:
         return []
     candidates = (
-        complaints_visible_to(user)
+        (Complaint.objects.all() if user is None else complaints_visible_to(user))
         .filter(same_person, received_at__gte=now - WINDOW)
         .select_related("complainant", "owner")
         .order_by("-received_at")[:CANDIDATES]

@@ -705,7 +705,7 @@ def _reserve(
 def _write(
     rows: Sequence[CheckedRow], *, actor: Actor, source: str, progress: Callable[[int], None] | None
 ) -> ImportResult:
-    from redress.complaints.services import default_intake_unit
+    from redress.handling.services import default_intake_unit
 
     organisation = organisation_get()
     tz = zoneinfo.ZoneInfo(organisation.time_zone)

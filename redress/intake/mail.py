@@ -32,16 +32,14 @@ from django.utils.translation import gettext as _
 
 from redress.complaints.attachments import MAX_FILES, IncomingFile, attachments_check
 from redress.complaints.models import Channel, Complaint, Message, Status
-from redress.complaints.services import (
-    complainant_get_or_create,
-    complaint_add_message,
-    complaint_receive,
-)
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
+from redress.handling.services import complaint_add_message
 from redress.intake.mailparse import ParsedMail, Unparseable, message_id_guess, parse
 from redress.intake.models import InboundEmail, Mailbox
+from redress.intake.receive import Once, Person, Submission, intake_receive
+from redress.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -250,8 +248,6 @@ def _loop_reason(parsed: ParsedMail) -> str:
 def _thread_by_headers(parsed: ParsedMail) -> Complaint | None:
     """The complaint whose email this answers: our outbound Message-IDs, then the Message-IDs of
     the complainant's earlier emails (In-Reply-To first, then References, newest first)."""
-    from redress.notifications.models import OutboundEmail
-
     ids = [i for i in parsed.thread_ids if i != parsed.message_id][:50]
     if not ids:
         return None
@@ -332,15 +328,7 @@ def _new_complaint(
     *,
     follows: Complaint | None,
 ) -> Complaint:
-    from redress.notifications.models import OutboundEmail
-
     name = parsed.from_name or parsed.from_address.split("@", 1)[0]
-    complainant = complainant_get_or_create(
-        full_name=name[:200],
-        email=parsed.from_address,
-        preferred_language=parsed.language,
-        preferred_channel=Channel.EMAIL,
-    )
     subject = (
         parsed.clean_subject
         or " ".join(parsed.text.split()[:12])[:120]
@@ -356,15 +344,23 @@ def _new_complaint(
             + "\n\n"
             + (parsed.reply_text or description)
         )
-    received = complaint_receive(
-        actor=EMAIL,
-        complainant=complainant,
-        channel=Channel.EMAIL,
+    submission = Submission(
+        person=Person(
+            full_name=name[:200],
+            email=parsed.from_address,
+            preferred_language=parsed.language,
+            preferred_channel=Channel.EMAIL,
+        ),
         subject=subject,
         description=description + _refused_note(refused),
         unit=inbound.mailbox.unit if inbound.mailbox and inbound.mailbox.unit_id else None,
         language=parsed.language,
         attachments=files,
+    )
+    # The inbound email is already taken once by its key; the same key here makes the rule
+    # explicit for every channel (a reprocessed email that made a complaint makes no other).
+    received = intake_receive(
+        submission, channel=Channel.EMAIL, actor=EMAIL, once=Once("email", inbound.dedupe_key)
     )
     if parsed.message_id:
         # The receipt answers the complainant's email, so their mail program threads it.

@@ -3,8 +3,8 @@
 Each attempt updates the outbound message on the complaint (``Message.delivery_state``: queued,
 retrying, sent, failed, bounced), which the back office and the follow-up record show beside
 the message. A final outcome (sent, failed after the last retry, bounced) is also an event on
-the complaint (``record_delivery``, with its audit entry, written by the reactions settings
-name), and a failure tells the complaint's owner (or the unit's complaints managers) that the
+the complaint (``record_delivery``, with its audit entry, written by the hooks that
+``REDRESS_EMAIL_OUTCOME_HOOKS`` names), and a failure tells the complaint's owner (or the unit's complaints managers) that the
 complainant did not get the email, so that someone reaches them another way.
 """
 
@@ -35,8 +35,8 @@ def delivery_logged(email: OutboundEmail) -> None:
     if email.state not in _FINAL:
         return
     if email.complaint_id:
-        for reaction in _outcome_reactions():
-            reaction(email)
+        for hook in _outcome_hooks():
+            hook(email)
     else:
         audit_record(
             actor=OUTBOX,
@@ -55,10 +55,10 @@ def delivery_logged(email: OutboundEmail) -> None:
         _tell_staff(email)
 
 
-def _outcome_reactions() -> list[Callable[[OutboundEmail], None]]:
-    """What records a complaint email's final state: ``complaints.reactions.on_email_outcome``,
-    wired in by settings so that notifications does not import complaints' services."""
-    return [import_string(path) for path in settings.REDRESS_EMAIL_OUTCOME_REACTIONS]
+def _outcome_hooks() -> list[Callable[[OutboundEmail], None]]:
+    """What records a complaint email's final state: ``handling.closure.on_email_outcome``,
+    wired in by settings so that notifications does not import the lifecycle above it."""
+    return [import_string(path) for path in settings.REDRESS_EMAIL_OUTCOME_HOOKS]
 
 
 def _tell_staff(email: OutboundEmail) -> None:

@@ -63,7 +63,7 @@ def complaint_data(**overrides: Any) -> dict[str, Any]:
 
 def staff_decides(complaint: Any, team: Any) -> Any:
     """Staff take the complaint to a communicated decision through the real services."""
-    from redress.complaints.testing import advance
+    from redress.handling.testing import advance
 
     for step in ("acknowledge", "assess", "investigate", "propose", "approve", "communicate"):
         complaint = advance(complaint, team, step)

@@ -25,19 +25,17 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.selectors import complaint_find_by_tracking
-from redress.complaints.services import (
-    complainant_get_or_create,
-    complaint_add_message,
-    complaint_rate,
-    complaint_receive,
-    complaint_record_reaction,
-    complaint_withdraw,
-)
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.selectors import organisation_get
-from redress.intake.services import IntakeResult, fingerprint, intake_once
+from redress.handling.services import (
+    complaint_add_message,
+    complaint_rate,
+    complaint_record_reaction,
+    complaint_withdraw,
+)
+from redress.intake.receive import IntakeResult, Once, Person, Submission, intake_receive
 from redress.portal import access, present
 from redress.portal.forms import (
     ComplaintForm,
@@ -56,7 +54,6 @@ from redress.transparency.selectors import (
     targets_for_groups,
     targets_general,
 )
-from redress.transparency.services import consent_record
 
 SUBMIT_RATE = "REDRESS_PORTAL_SUBMIT_RATE"
 TRACK_RATE = "REDRESS_PORTAL_TRACK_RATE"
@@ -153,12 +150,11 @@ def home(request: HttpRequest) -> HttpResponse:
 # Complaint form and receipt (ISO 10002 7.2, 7.4)
 
 
-def _receive(form: ComplaintForm, language: str, notice: Notice | None) -> IntakeResult:
+def _receive(form: ComplaintForm, language: str) -> IntakeResult:
     data = form.cleaned_data
     for_other = data["on_behalf"] == "other"
-
-    def receive() -> Any:
-        complainant = complainant_get_or_create(
+    submission = Submission(
+        person=Person(
             full_name=data["full_name"],
             email=data["email"],
             phone=data["phone"],
@@ -167,37 +163,28 @@ def _receive(form: ComplaintForm, language: str, notice: Notice | None) -> Intak
             preferred_language=data["preferred_language"],
             preferred_channel=data["preferred_channel"],
             vulnerable_group=data["vulnerable_group"],
-        )
-        received = complaint_receive(
-            actor=WEB,
-            complainant=complainant,
-            channel=Channel.WEB,
-            subject=data["subject"],
-            description=data["description"],
-            occurred_on=data["occurred_on"],
-            product=data.get("product"),
-            category=data.get("category"),
-            order_ref=data["order_ref"],
-            remedy_requested=data["remedy_requested"],
-            amount_claimed=data["amount_claimed"],
-            is_negotiation_request=data["is_negotiation_request"],
-            language=language,
-            representative_name=data["representative_name"] if for_other else "",
-            representative_relation=data["representative_relation"] if for_other else "",
-            representative_contact=data["representative_contact"] if for_other else "",
-            attachments=incoming_files(data["attachments"]),
-        )
-        if notice is not None:
-            consent_record(
-                complaint=received.complaint, notice=notice, language=language, channel=Channel.WEB
-            )
-        return received
-
-    return intake_once(
-        scope="portal",
-        key=data["form_token"],
-        fingerprint=fingerprint(form.fingerprint_payload()),
-        receive=receive,
+        ),
+        subject=data["subject"],
+        description=data["description"],
+        occurred_on=data["occurred_on"],
+        product=data.get("product"),
+        category=data.get("category"),
+        order_ref=data["order_ref"],
+        remedy_requested=data["remedy_requested"],
+        amount_claimed=data["amount_claimed"],
+        is_negotiation_request=data["is_negotiation_request"],
+        language=language,
+        representative_name=data["representative_name"] if for_other else "",
+        representative_relation=data["representative_relation"] if for_other else "",
+        representative_contact=data["representative_contact"] if for_other else "",
+        attachments=incoming_files(data["attachments"]),
+        consent=bool(data.get("consent")),
+    )
+    return intake_receive(
+        submission,
+        channel=Channel.WEB,
+        actor=WEB,
+        once=Once(scope="portal", key=data["form_token"]),
     )
 
 
@@ -223,7 +210,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             status = 400
         elif form.is_valid():
             try:
-                result = _receive(form, language, notice)
+                result = _receive(form, language)
             except Conflict as error:
                 if error.code != "idempotency_conflict":
                     raise

@@ -1,7 +1,7 @@
 """Every write of the deadline engine: starting, moving, stopping and closing stage clocks, and
 sending each escalation notice once.
 
-The lifecycle services call in through ``redress.sla.reactions`` inside their own transaction;
+The lifecycle services call in through ``redress.sla.hooks`` inside their own transaction;
 the check task and the sweep call ``sla_clock_check``. Deadlines are always recomputed from
 scratch (receipt time, policy, calendar, recorded pauses), so running a recomputation twice, or
 late, gives the same answer.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from redress.complaints.models import Status
-from redress.complaints.testing import PATHS, advance, make_team, receive
+from redress.handling.testing import PATHS, advance, make_team, receive
 from redress.portal.testing import portal_content, portal_settings, staff_decides  # noqa: F401
 
 pytestmark = [

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from redress.complaints.models import Complaint, Message, Status
-from redress.complaints.testing import make_team
+from redress.handling.testing import make_team
 from redress.notifications.models import OutboundEmail
 from redress.portal.testing import portal_content, portal_settings, staff_decides, write_png  # noqa: F401
 

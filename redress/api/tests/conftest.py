@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from redress.complaints.testing import Team, make_team
 from redress.core.actors import Actor
 from redress.core.models import User
+from redress.handling.testing import Team, make_team
 from redress.integrations.services import token_create
 
 ALL_SCOPES = ("read", "write", "actions")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from redress.api.actions import ACTIONS_TABLE
+from redress.api.actions import INPUTS
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Complaint, ComplaintEvent, Status
-from redress.complaints.permissions import ACTION_ROLES
-from redress.complaints.testing import complaint_in_state, make_team, receive
 from redress.complaints.transitions import Action
 from redress.core.roles import Role
 from redress.core.testing import CategoryFactory, UnitFactory, staff
+from redress.handling.roles import ACTION_ROLES
+from redress.handling.testing import complaint_in_state, make_team, receive
 
 
 def _act(api, complaint, action, body=None, status=200):
@@ -24,7 +24,7 @@ def test_every_action_of_the_lifecycle_has_an_operation():
     # All but receiving (POST /complaints) and what only the system records (no role may).
     system_only = {action for action, roles in ACTION_ROLES.items() if not roles}
     assert system_only == {Action.RECORD_DELIVERY}
-    assert {a for a, *_rest in ACTIONS_TABLE} == set(Action.values) - {Action.RECEIVE} - system_only
+    assert set(INPUTS) == set(Action.values) - {Action.RECEIVE} - system_only
 
 
 def test_a_complaint_from_receipt_to_closure_and_satisfaction(team, api_as):
@@ -307,3 +307,10 @@ def test_four_eyes_conflict_is_409(team, api_as):
 
     assert response.status_code == 409
     assert error_of(response)["code"] == "four_eyes"
+
+
+def test_each_action_takes_exactly_the_fields_of_the_registry():
+    from redress.handling.registry import BY_ACTION
+
+    for action, schema in INPUTS.items():
+        assert set(schema.model_fields) == set(BY_ACTION[action].fields), action

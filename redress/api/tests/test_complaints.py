@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from redress.api.tests.conftest import complaint_body, error_of
 from redress.complaints.models import Complaint, Status
-from redress.complaints.testing import complaint_in_state, make_team, receive
 from redress.core.actors import Actor
 from redress.core.testing import CategoryFactory, ComplainantFactory, UnitFactory
+from redress.handling.testing import complaint_in_state, make_team, receive
 from redress.integrations.models import ApiToken
 from redress.integrations.services import token_revoke
 
@@ -390,7 +390,7 @@ def test_list_filters(team, api_as):
     Complaint.objects.filter(pk=urgent.pk).update(
         received_at=timezone.now() - dt.timedelta(days=10)
     )
-    from redress.complaints.services import complaint_assign
+    from redress.handling.services import complaint_assign
 
     complaint_assign(complaint=acknowledged, actor=Actor.for_user(team.handler), owner=team.handler)
     api = api_as(team.handler)
@@ -414,7 +414,7 @@ def test_list_filters(team, api_as):
     assert _references(api.get("/complaints", {"overdue": "true"})) == [plain.reference]
     assert plain.reference not in _references(api.get("/complaints", {"overdue": "false"}))
     # A stopped clock cannot be late: the same rule as the back office's "overdue" queue.
-    from redress.complaints.services import complaint_pause
+    from redress.handling.services import complaint_pause
 
     complaint_pause(complaint=plain, actor=Actor.for_user(team.manager), reason="third_party")
     assert _references(api.get("/complaints", {"overdue": "true"})) == []
@@ -492,7 +492,7 @@ def test_list_runs_a_fixed_number_of_queries(team, api_as, django_assert_num_que
     def run(count: int) -> None:
         for _ in range(count):
             complaint = receive(team, category=category).complaint
-            from redress.complaints.services import complaint_assign
+            from redress.handling.services import complaint_assign
 
             complaint_assign(
                 complaint=complaint, actor=Actor.for_user(team.manager), owner=team.handler

@@ -12,8 +12,8 @@ from django.test import Client
 
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Message
-from redress.complaints.testing import make_team, receive
 from redress.core.testing import CategoryFactory
+from redress.handling.testing import make_team, receive
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -212,9 +212,9 @@ def test_errors_speak_the_language_of_accept_language(team, api_as):
 
 def test_top_management_reads_the_complainant_masked_through_the_api(team, api_as):
     from redress.complaints.attachments import IncomingFile
-    from redress.complaints.services import complaint_add_message, complaint_add_note
     from redress.core.actors import Actor
     from redress.core.testing import ComplainantFactory
+    from redress.handling.services import complaint_add_message, complaint_add_note
 
     complaint = receive(
         team,
@@ -259,8 +259,8 @@ def test_the_message_list_runs_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from redress.complaints.services import complaint_add_message
     from redress.core.actors import Actor
+    from redress.handling.services import complaint_add_message
 
     complaint = receive(team).complaint
     api = api_as(team.manager)  # whose need to know is worked out from the unit tree

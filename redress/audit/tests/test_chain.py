@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
-from redress.complaints.testing import complaint_in_state, make_team
+from redress.handling.testing import complaint_in_state, make_team
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
-from redress.complaints.testing import make_team
 from redress.core.models import User
+from redress.handling.testing import make_team
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from redress.complaints.models import Complaint, Priority, Status
 from redress.complaints.queues import Queue
-from redress.complaints.testing import complaint_in_state, receive
 from redress.core.testing import ComplainantFactory
+from redress.handling.testing import complaint_in_state, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def test_bulk_assign_is_all_or_nothing(team, signed_in):
 
 
 def test_bulk_refuses_invisible_complaints(team, signed_in):
-    from redress.complaints.testing import make_team
+    from redress.handling.testing import make_team
 
     hidden = receive(make_team()).complaint
     mine = receive(team).complaint

@@ -7,12 +7,12 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from redress.audit.models import AuditEntry
-from redress.complaints import services
 from redress.complaints.models import Complaint, Status
-from redress.complaints.testing import complaint_in_state, make_team
 from redress.core.actors import Actor
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, staff
+from redress.handling import services
+from redress.handling.testing import complaint_in_state, make_team
 
 pytestmark = pytest.mark.django_db
 

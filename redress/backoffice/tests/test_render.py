@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from redress.complaints.models import Status
-from redress.complaints.testing import complaint_in_state
+from redress.handling.testing import complaint_in_state
 
 pytestmark = pytest.mark.django_db
 

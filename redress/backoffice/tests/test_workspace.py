@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from redress.complaints import services
 from redress.complaints.models import Complaint, Decision, Message, RemedyType, Status
-from redress.complaints.testing import advance, complaint_in_state, receive
 from redress.core.actors import Actor
 from redress.core.models import Organisation
 from redress.core.testing import ComplainantFactory
+from redress.handling import services
+from redress.handling.testing import advance, complaint_in_state, receive
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -161,7 +161,7 @@ def test_what_became_of_an_email_is_a_step_on_the_timeline(team, signed_in):
 def test_note_with_a_file_and_the_file_is_behind_the_gate(team, signed_in, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from redress.complaints.testing import make_team
+    from redress.handling.testing import make_team
 
     settings.MEDIA_ROOT = tmp_path
     complaint = receive(team).complaint

@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.queues import Queue
 from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
+from redress.handling.roles import ACTION_ROLES
 
 View = Callable[..., HttpResponseBase]
 

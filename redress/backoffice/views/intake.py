@@ -7,21 +7,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from redress.backoffice.forms import IntakeForm
 from redress.backoffice.views.common import can_receive, page, staff_view
-from redress.complaints import services
-from redress.complaints.duplicates import complaint_duplicates
 from redress.complaints.masking import PersonalDataScope, complainant_view
+from redress.complaints.models import Channel
 from redress.complaints.queues import user_unit_ids
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
+from redress.intake.receive import Once, Person, Submission, intake_receive, possible_duplicates
 
 _SESSION_KEY = "backoffice_intake_codes"
 
@@ -40,13 +39,37 @@ def _choices(user: User) -> tuple[Any, Any]:
     return units, takers
 
 
-def _duplicates(user: User, data: dict[str, Any]) -> list[Any]:
-    found = complaint_duplicates(
-        user,
-        email=data.get("email") or "",
-        phone=data.get("phone") or "",
+def _submission(data: dict[str, Any]) -> Submission:
+    channel = data.get("channel") or Channel.PHONE
+    return Submission(
+        person=Person(
+            full_name=data.get("full_name") or "",
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+            address=data.get("address") or "",
+            preferred_language=data.get("preferred_language") or "vi",
+            # Someone who came in person is called back.
+            preferred_channel=Channel.PHONE if channel == Channel.IN_PERSON else channel,
+            vulnerable_group=data.get("vulnerable_group") or "",
+        ),
         subject=data.get("subject") or "",
+        description=data.get("description") or "",
+        unit=data.get("unit"),
+        received_at=data.get("received_at"),
+        received_by=data.get("received_by"),
+        category=data.get("category"),
+        product=data.get("product"),
+        order_ref=data.get("order_ref") or "",
+        remedy_requested=data.get("remedy_requested") or "",
+        amount_claimed=data.get("amount_claimed"),
+        is_negotiation_request=bool(data.get("is_negotiation_request")),
+        health_safety=bool(data.get("health_safety")),
+        language=data.get("preferred_language") or "vi",
+        consent=bool(data.get("consent")),
     )
+
+
+def _shown(user: User, found: list[Any]) -> list[Any]:
     scope = PersonalDataScope.for_user(user)
     return [(c, complainant_view(c, scope)) for c in found]
 
@@ -69,43 +92,25 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []}, status=422)
     data = form.cleaned_data
-    duplicates = _duplicates(user, data)
+    submission = _submission(data)
+    duplicates = _shown(user, possible_duplicates(submission, seen_by=user))
     if duplicates and not data["not_duplicate"]:
         form.add_error(
             "not_duplicate", gettext("Check the possible duplicates above, then confirm.")
         )
         return page(
-            request, "backoffice/intake.html", {"form": form, "duplicates": duplicates}, status=409
+            request,
+            "backoffice/intake.html",
+            {"form": form, "duplicates": duplicates},
+            status=409,
         )
     try:
-        with transaction.atomic():
-            person = services.complainant_get_or_create(
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                address=data["address"],
-                preferred_language=data["preferred_language"],
-                preferred_channel=data["channel"] if data["channel"] != "in_person" else "phone",
-                vulnerable_group=data["vulnerable_group"],
-            )
-            received = services.complaint_receive(
-                actor=Actor.for_user(user),
-                complainant=person,
-                channel=data["channel"],
-                subject=data["subject"],
-                description=data["description"],
-                unit=data["unit"],
-                received_at=data["received_at"],
-                received_by=data["received_by"],
-                category=data["category"],
-                product=data["product"],
-                order_ref=data["order_ref"],
-                remedy_requested=data["remedy_requested"],
-                amount_claimed=data["amount_claimed"],
-                is_negotiation_request=data["is_negotiation_request"],
-                health_safety=data["health_safety"],
-                language=data["preferred_language"],
-            )
+        result = intake_receive(
+            submission,
+            channel=data["channel"],
+            actor=Actor.for_user(user),
+            once=Once("backoffice", f"{user.pk}:{data['once']}") if data["once"] else None,
+        )
     except ApplicationError as error:
         for name, problems in error.fields.items():
             form.add_error(name if name in form.fields else None, problems)
@@ -117,14 +122,14 @@ def intake(request: HttpRequest) -> HttpResponse:
             {"form": form, "duplicates": duplicates},
             status=error.http_status,
         )
-    # The tracking code exists only now (it is stored hashed): shown once, on the next page.
-    request.session[_SESSION_KEY] = {received.complaint.reference: received.tracking_code}
-    messages.success(
-        request,
-        gettext("Complaint %(reference)s registered.")
-        % {"reference": received.complaint.reference},
-    )
-    return redirect("backoffice:intake_done", reference=received.complaint.reference)
+    reference = result.complaint.reference
+    if result.created:
+        # The tracking code exists only now (it is stored hashed): shown once, on the next page.
+        request.session[_SESSION_KEY] = {reference: result.tracking_code}
+        messages.success(
+            request, gettext("Complaint %(reference)s registered.") % {"reference": reference}
+        )
+    return redirect("backoffice:intake_done", reference=reference)
 
 
 @staff_view
@@ -146,6 +151,7 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     if not can_receive(user):
         raise Http404("intake")
     data = {key: request.GET.get(key, "") for key in ("email", "phone", "subject")}
+    found = possible_duplicates(_submission(data), seen_by=user)
     return render(
-        request, "backoffice/partials/duplicates.html", {"duplicates": _duplicates(user, data)}
+        request, "backoffice/partials/duplicates.html", {"duplicates": _shown(user, found)}
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms import BulkForm, QueueFilterForm
 from redress.backoffice.views.common import home_queue, page, staff_view
-from redress.complaints import exports, services
+from redress.complaints import exports
 from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view
 from redress.complaints.models import Category, Complaint
 from redress.complaints.queues import (
@@ -33,6 +33,7 @@ from redress.core.errors import ApplicationError
 from redress.core.models import OrgUnit, User
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
 from redress.core.selectors import user_roles
+from redress.handling import services
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from redress.audit.models import AuditEntry
-from redress.complaints import services
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
@@ -15,12 +14,13 @@ from redress.complaints.models import (
     RemedyType,
     Status,
 )
-from redress.complaints.testing import advance, complaint_in_state, make_team, receive
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.core.testing import staff
+from redress.handling import services
+from redress.handling.testing import advance, complaint_in_state, make_team, receive
 
 pytestmark = pytest.mark.django_db
 

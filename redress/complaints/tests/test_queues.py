@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from redress.complaints import services
 from redress.complaints.models import Complaint, PauseReason, Priority, Status
 from redress.complaints.queues import (
     MAX_PAGE,
@@ -17,8 +16,9 @@ from redress.complaints.queues import (
     queue_counts,
     queue_queryset,
 )
-from redress.complaints.testing import complaint_in_state, make_team, receive
 from redress.core.actors import Actor
+from redress.handling import services
+from redress.handling.testing import complaint_in_state, make_team, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import connections, transaction
 from redress.complaints.models import Complaint
 from redress.complaints.references import tracking_code_matches
 from redress.complaints.selectors import complaint_find_by_tracking
-from redress.complaints.testing import make_team, receive
 from redress.core.selectors import organisation_get
+from redress.handling.testing import make_team, receive
 
 
 @pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.db import connection
 
 from redress.complaints.models import Complainant
 from redress.complaints.search import complaint_search, search_terms
-from redress.complaints.testing import make_team, receive
 from redress.core.testing import ComplainantFactory
+from redress.handling.testing import make_team, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_postgres_serves_the_search_from_the_trigram_index(team, bill):
 
 
 def test_a_returning_complainant_is_found_by_email_through_its_index():
-    from redress.complaints.services import complainant_get_or_create
+    from redress.handling.services import complainant_get_or_create
 
     first = complainant_get_or_create(full_name="Lê Văn Bình", email="Binh.Le@Example.vn")
     again = complainant_get_or_create(full_name="Lê Văn Bình", email="binh.le@example.VN")

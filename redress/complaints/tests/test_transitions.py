@@ -5,7 +5,6 @@ import pytest
 from django.db.models import F
 
 from redress.audit.models import AuditEntry
-from redress.complaints import services
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
@@ -18,9 +17,10 @@ from redress.complaints.models import (
     RemedyType,
     Status,
 )
-from redress.complaints.testing import complaint_in_state, make_team
 from redress.complaints.transitions import SAME, TRANSITIONS, Action, TransitionNotAllowed
 from redress.core.actors import Actor
+from redress.handling import services
+from redress.handling.testing import complaint_in_state, make_team
 
 pytestmark = pytest.mark.django_db
 

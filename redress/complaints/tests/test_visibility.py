@@ -2,14 +2,14 @@
 
 import pytest
 
-from redress.complaints import services
 from redress.complaints.models import Complaint
 from redress.complaints.selectors import complaint_get_for_user, complaints_visible_to
-from redress.complaints.testing import Team, receive
 from redress.core.actors import Actor
 from redress.core.errors import NotFound, NotPermitted
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, UserFactory, staff
+from redress.handling import services
+from redress.handling.testing import Team, receive
 
 pytestmark = pytest.mark.django_db
 

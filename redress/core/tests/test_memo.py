@@ -8,12 +8,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from redress.complaints.models import Complaint
-from redress.complaints.testing import make_team, receive
 from redress.core import memo as memo_module
 from redress.core.memo import memo_clear
 from redress.core.models import Organisation
 from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_all_on_commit
+from redress.handling.testing import make_team, receive
 from redress.notifications.models import MessageTemplate
 from redress.notifications.services import template_render
 from redress.sla.models import SlaPolicy

@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from redress.complaints.models import Complaint, Message
-from redress.complaints.testing import make_team
 from redress.core.roles import Role
 from redress.core.sealing import seal, unseal
 from redress.core.testing import UserFactory, staff
+from redress.handling.testing import make_team
 from redress.intake.imap import mailbox_poll, mailboxes_due
 from redress.intake.models import InboundEmail, Mailbox
 from redress.intake.tasks import mail_sweep

@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from redress.audit.models import AuditEntry
-from redress.complaints.testing import make_team
 from redress.core.actors import Actor
 from redress.core.errors import ValidationFailed
 from redress.core.testing import UserFactory
+from redress.handling.testing import make_team
 from redress.integrations.models import ApiToken
 from redress.integrations.services import (
     NotAuthenticated,

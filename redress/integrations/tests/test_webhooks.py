@@ -16,10 +16,10 @@ from django_tasks_db.models import DBTaskResult
 
 from redress.audit.models import AuditEntry
 from redress.complaints.models import Status
-from redress.complaints.testing import advance, complaint_in_state, make_team, receive
 from redress.core.actors import Actor
 from redress.core.roles import Role
 from redress.core.testing import UserFactory, staff
+from redress.handling.testing import advance, complaint_in_state, make_team, receive
 from redress.integrations.models import EventType, WebhookDelivery, WebhookSubscription
 from redress.integrations.services import (
     deliveries_due,

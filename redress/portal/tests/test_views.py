@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from redress.complaints.models import Complaint, Message, PauseReason, SatisfactionResponse, Status
-from redress.complaints.services import complaint_add_note, complaint_assign, complaint_pause
-from redress.complaints.testing import make_team, receive
 from redress.core.actors import Actor
+from redress.handling.services import complaint_add_note, complaint_assign, complaint_pause
+from redress.handling.testing import make_team, receive
 from redress.intake.models import IntakeKey
 from redress.notifications.models import Notification, OutboundEmail
 from redress.portal.testing import PNG, complaint_data
@@ -291,7 +291,7 @@ def test_rejecting_the_decision_needs_a_reason_then_starts_the_review_and_shows_
     received = receive(team)
     complaint = received.complaint
     for step in ("acknowledge", "assess", "investigate", "propose", "approve", "communicate"):
-        from redress.complaints.testing import advance
+        from redress.handling.testing import advance
 
         complaint = advance(complaint, team, step)
     page = open_complaint(client, complaint.reference, received.tracking_code).content.decode()
@@ -324,7 +324,7 @@ def test_rejecting_the_decision_needs_a_reason_then_starts_the_review_and_shows_
 def test_accepting_the_decision_resolves_the_complaint(client, team):
     received = receive(team)
     complaint = received.complaint
-    from redress.complaints.testing import advance
+    from redress.handling.testing import advance
 
     for step in ("acknowledge", "assess", "investigate", "propose", "approve", "communicate"):
         complaint = advance(complaint, team, step)
@@ -336,7 +336,7 @@ def test_accepting_the_decision_resolves_the_complaint(client, team):
 def test_the_survey_is_offered_after_closure_and_answered_once(client, team):
     received = receive(team)
     complaint = received.complaint
-    from redress.complaints.testing import PATHS, advance
+    from redress.handling.testing import PATHS, advance
 
     for step in PATHS[Status.CLOSED]:
         complaint = advance(complaint, team, step)
@@ -357,7 +357,7 @@ def test_the_survey_is_offered_after_closure_and_answered_once(client, team):
 def test_the_survey_needs_an_overall_score(client, team):
     received = receive(team)
     complaint = received.complaint
-    from redress.complaints.testing import PATHS, advance
+    from redress.handling.testing import PATHS, advance
 
     for step in PATHS[Status.CLOSED]:
         complaint = advance(complaint, team, step)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from redress.complaints.testing import make_team, receive
+from redress.handling.testing import make_team, receive
 from redress.notifications.models import Notification
 from redress.sla.management.commands.worker import periodic_jobs, run_periodic_once
 from redress.sla.models import BusinessCalendar, CalendarOverride, SlaPolicy

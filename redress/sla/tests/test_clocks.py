@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from redress.complaints import services
 from redress.complaints.models import Complaint, PauseReason, Priority, Status, VulnerableGroup
-from redress.complaints.testing import advance, make_team, receive
 from redress.core.actors import Actor
 from redress.core.testing import CategoryFactory, ComplainantFactory
+from redress.handling import services
+from redress.handling.testing import advance, make_team, receive
 from redress.sla.models import BusinessCalendar, CalendarOverride, ClockPause, SlaPolicy, StageClock
 from redress.sla.rules import Stage
 from redress.sla.selectors import next_deadline, overdue_q, policy_for

@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from redress.complaints import services
-from redress.complaints.testing import make_team, receive
 from redress.core.actors import Actor
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, staff
+from redress.handling import services
+from redress.handling.testing import make_team, receive
 from redress.notifications.models import Notification
 from redress.sla.models import BusinessCalendar, DeadlineNotice, StageClock
 from redress.sla.rules import Stage

@@ -1,5 +1,6 @@
-"""How webhooks react to lifecycle events (called by complaints.effects inside the service's
-transaction; deliveries leave after the commit)."""
+"""How webhooks follow lifecycle events: the last entry of the lifecycle effects table
+(``redress.handling.effects``), run for every action inside the service's transaction;
+deliveries leave after the commit."""
 
 from __future__ import annotations
 

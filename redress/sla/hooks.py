@@ -1,4 +1,5 @@
-"""How the deadline engine reacts to lifecycle events (called by complaints.effects).
+"""How the deadline engine follows lifecycle events: the first entry of the lifecycle effects
+table (``redress.handling.effects``), run for every action.
 
 Called inside the acting service's transaction, after its event is written, so a deadline
 never disagrees with the complaint's state: both commit, or neither does.

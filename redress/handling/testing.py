@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redress.complaints import services
 from redress.complaints.models import (
     Classification,
     Complaint,
@@ -17,6 +16,7 @@ from redress.core.actors import Actor
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.core.testing import ComplainantFactory, UnitFactory, staff
+from redress.handling import services
 
 
 @dataclass

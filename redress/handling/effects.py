@@ -1,0 +1,228 @@
+"""What follows each lifecycle action, in one table (STYLE.md convention 4).
+
+Every action's effects run inside the acting service's transaction, after its event is written
+and before its audit entry: the deadline engine first (it decides from the action which clocks
+move), then the action's own effects (mail to the complainant, notices to staff), then webhooks
+(they publish what changed). Mail and webhooks leave through outboxes after the commit.
+
+The one effect that runs the other way — an email's final delivery state reported by the
+outbox — is ``closure.on_email_outcome``, wired in by ``REDRESS_EMAIL_OUTCOME_HOOKS`` so that
+the notifications app never imports the lifecycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+
+from redress.complaints.models import Complaint, ComplaintEvent, Message, PauseReason, Status
+from redress.complaints.transitions import Action
+from redress.core.actors import Actor
+from redress.core.roles import Role
+from redress.core.selectors import unit_ancestor_ids, users_with_role
+from redress.integrations import hooks as webhooks
+from redress.notifications.models import Notification
+from redress.notifications.services import (
+    complainant_email,
+    message_email,
+    notify_users,
+    receipt_notify,
+)
+from redress.sla import hooks as deadlines
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action just recorded, as its effects see it."""
+
+    complaint: Complaint
+    event: ComplaintEvent
+    actor: Actor
+    before: Mapping[str, Any]  # the audited fields before the action ({} on receipt)
+    extra: Mapping[str, Any]  # what exists only in memory: the tracking code, a new message
+
+
+Effect = Callable[[Step], None]
+
+
+# --------------------------------------------------------------------------------------------
+# Mail to the complainant, where ISO 10002 says they must hear from us
+
+
+def _in_their_language(step: Step, send: Callable[[], object]) -> None:
+    with translation.override(step.complaint.complainant.preferred_language):
+        send()
+
+
+def receipt_mail(step: Step) -> None:
+    """The receipt (7.2): reference, tracking code and link. The code exists only in memory."""
+    receipt_notify(complaint=step.complaint, tracking_code=step.extra["tracking_code"])
+
+
+def acknowledgement_mail(step: Step) -> None:
+    """Acknowledgement (7.4)."""
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="acknowledgement")
+    )
+
+
+def information_request_mail(step: Step) -> None:
+    """A pause while waiting for the complainant asks them for what is missing."""
+    if step.event.data.get("reason") != PauseReason.COMPLAINANT:
+        return
+    note = step.event.data.get("note", "")
+    _in_their_language(
+        step,
+        lambda: complainant_email(
+            complaint=step.complaint, code="information_request", extra={"message": note}
+        ),
+    )
+
+
+def _decision_context(complaint: Complaint) -> dict[str, Any]:
+    decision = complaint.decisions.filter(state="communicated").order_by("-communicated_at").first()
+    if decision is None:
+        return {}
+    remedies = [
+        f"- {r.get_type_display()}: {r.description or ''} {r.amount:,.0f} {r.currency}".rstrip()
+        for r in decision.remedies.all()
+    ]
+    return {
+        "decision_summary": decision.summary,
+        "decision_reasons": decision.reasons,
+        "outcome": decision.get_outcome_display(),
+        "remedies": "\n".join(remedies),
+    }
+
+
+def decision_mail(step: Step) -> None:
+    """The decision, its reasons and how to contest it (7.8)."""
+    _in_their_language(
+        step,
+        lambda: complainant_email(
+            complaint=step.complaint, code="decision", extra=_decision_context(step.complaint)
+        ),
+    )
+
+
+def review_mail(step: Step) -> None:
+    """The start of an internal review (a rejected decision, or an escalation)."""
+    if step.complaint.status != Status.UNDER_REVIEW:
+        return
+    _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="review"))
+
+
+def closure_mail(step: Step) -> None:
+    """Closure, with the satisfaction survey (7.9, 8.3)."""
+    _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="closure"))
+
+
+def outbound_message_mail(step: Step) -> None:
+    """A reply written to the complainant goes out by email unless it was given another way."""
+    message: Message = step.extra["message"]
+    if message.direction == Message.Direction.OUTBOUND and message.channel in ("", "email"):
+        message_email(message=message)
+
+
+# --------------------------------------------------------------------------------------------
+# Notices to staff
+
+
+def _managers_over(complaint: Complaint) -> list[Any]:
+    return list(
+        users_with_role(Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(complaint.unit_id))
+    )
+
+
+def significant_notice(step: Step) -> None:
+    """A complaint that has just become significant (health/safety, high severity, vulnerable
+    complainant) is told at once to the complaints managers over its unit and to top
+    management (ISO 10002 5.3)."""
+    complaint = step.complaint
+    if not complaint.is_significant or step.before.get("is_significant"):
+        return
+    notify_users(
+        users=[*_managers_over(complaint), *users_with_role(Role.TOP_MANAGEMENT)],
+        kind=Notification.Kind.SIGNIFICANT,
+        complaint=complaint,
+        dedupe_key=f"significant:{complaint.pk}",
+    )
+
+
+def new_owner_notice(step: Step) -> None:
+    """The new owner hears of the complaint, unless they took it themselves."""
+    owner_id = step.complaint.owner_id
+    if (
+        owner_id is None
+        or owner_id == step.before.get("owner_id")
+        or owner_id == step.actor.user_id
+    ):
+        return
+    notify_users(
+        users=[step.complaint.owner],  # type: ignore[list-item]
+        kind=Notification.Kind.ASSIGNED,
+        complaint=step.complaint,
+    )
+
+
+def approval_notice(step: Step) -> None:
+    """The complaints managers over the unit (but the proposer) are asked to approve."""
+    notify_users(
+        users=[u for u in _managers_over(step.complaint) if u.pk != step.actor.user_id],
+        kind=Notification.Kind.APPROVAL_NEEDED,
+        complaint=step.complaint,
+    )
+
+
+def reply_notice(step: Step) -> None:
+    """The owner hears of a message from the complainant."""
+    message: Message = step.extra["message"]
+    if message.direction != Message.Direction.INBOUND or step.complaint.owner_id is None:
+        return
+    notify_users(
+        users=[step.complaint.owner],  # type: ignore[list-item]
+        kind=Notification.Kind.MESSAGE,
+        complaint=step.complaint,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+
+
+def _deadlines(step: Step) -> None:
+    deadlines.on_complaint_event(step.complaint, step.event)
+
+
+def _webhooks(step: Step) -> None:
+    webhooks.on_complaint_event(step.complaint, step.event)
+
+
+EFFECTS: dict[str, tuple[Effect, ...]] = {
+    Action.RECEIVE: (receipt_mail, significant_notice),
+    Action.ACKNOWLEDGE: (acknowledgement_mail,),
+    Action.ASSESS: (significant_notice,),
+    Action.ASSIGN: (new_owner_notice,),
+    Action.PAUSE: (information_request_mail,),
+    Action.ADD_MESSAGE: (outbound_message_mail, reply_notice),
+    Action.PROPOSE_DECISION: (approval_notice,),
+    Action.COMMUNICATE_DECISION: (decision_mail,),
+    Action.RECORD_REACTION: (review_mail,),
+    Action.ESCALATE: (review_mail,),
+    Action.CLOSE: (closure_mail,),
+}
+
+
+def run(step: Step, *, before_publishing: Callable[[], None] | None = None) -> None:
+    """Deadlines, then ``before_publishing`` (receipt uses it to take the gap-free reference as
+    late as possible: deadlines need only the complaint's identity), then the action's own
+    effects and webhooks, which show the reference."""
+    _deadlines(step)
+    if before_publishing is not None:
+        before_publishing()
+    for effect in EFFECTS.get(step.event.action, ()):
+        effect(step)
+    _webhooks(step)

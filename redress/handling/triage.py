@@ -1,0 +1,222 @@
+"""Acknowledgement, initial assessment, ownership and the clock (ISO 10002 7.4, 7.5, 4.12)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from redress.complaints.models import (
+    Category,
+    Classification,
+    Complaint,
+    Level,
+    PauseReason,
+    Priority,
+    Severity,
+    Status,
+)
+from redress.complaints.selectors import complaint_roles
+from redress.complaints.transitions import Action
+from redress.core.actors import Actor
+from redress.core.errors import Conflict, NotPermitted, ValidationFailed
+from redress.core.models import OrgUnit, User
+from redress.core.roles import Role
+from redress.core.selectors import unit_descendant_ids, user_roles
+from redress.handling.kernel import act, check_choice, flag_significance, require
+
+
+@transaction.atomic
+def complaint_acknowledge(*, complaint: Complaint, actor: Actor, note: str = "") -> Complaint:
+    """Acknowledge receipt to the complainant (7.4)."""
+
+    def change(c: Complaint) -> dict[str, Any]:
+        c.acknowledged_at = timezone.now()
+        return {"note": note} if note else {}
+
+    return act(complaint, actor, Action.ACKNOWLEDGE, change)
+
+
+@transaction.atomic
+def complaint_assess(
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    classification: str = Classification.COMPLAINT,
+    severity: str = Severity.MEDIUM,
+    priority: str = Priority.NORMAL,
+    impact: str = "",
+    complexity: str = "",
+    health_safety: bool = False,
+    immediate_action: str = "",
+    category: Category | None = None,
+    reason: str = "",
+) -> Complaint:
+    """Initial assessment (7.5). Classifying the item as not a complaint or out of scope needs a
+    reason and ends in ``not_accepted``. Health/safety raises priority to urgent."""
+    check_choice("classification", classification, Classification)
+    check_choice("severity", severity, Severity)
+    check_choice("priority", priority, Priority)
+    check_choice("impact", impact, Level, blank=True)
+    check_choice("complexity", complexity, Level, blank=True)
+    accepted = classification == Classification.COMPLAINT
+    if not accepted:
+        require({"reason": reason})
+
+    def change(c: Complaint) -> dict[str, Any]:
+        c.classification = classification
+        c.severity = severity
+        c.priority = Priority.URGENT if health_safety else priority
+        c.impact = impact
+        c.complexity = complexity
+        c.health_safety = health_safety
+        c.immediate_action = immediate_action.strip()
+        if category is not None:
+            c.category = category
+        c.assessed_at = timezone.now()
+        flag_significance(c)
+        return {
+            "classification": classification,
+            "severity": severity,
+            "priority": c.priority,
+            "health_safety": health_safety,
+            **({"reason": reason.strip()} if reason.strip() else {}),
+        }
+
+    target = Status.ASSESSED if accepted else Status.NOT_ACCEPTED
+    return act(complaint, actor, Action.ASSESS, change, target=target)
+
+
+def _can_own(user: User, unit_id: int) -> bool:
+    roles = user_roles(user)
+    if unit_id in roles.get(Role.HANDLER, set()):
+        return True
+    managed = roles.get(Role.COMPLAINTS_MANAGER)
+    return managed is not None and unit_id in unit_descendant_ids(managed)
+
+
+@transaction.atomic
+def complaint_assign(
+    *, complaint: Complaint, actor: Actor, owner: User | None = None, unit: OrgUnit | None = None
+) -> Complaint:
+    """Give the complaint an owner and/or move it to a unit (4.12: exactly one owner).
+
+    The owner must handle complaints of the unit and may not be the person complained about.
+    A handler may only take a complaint for themselves; managers assign anyone.
+    """
+    if owner is None and unit is None:
+        raise ValidationFailed(
+            _("Choose an owner or a unit."), fields={"owner": [_("This field is required.")]}
+        )
+
+    def change(c: Complaint) -> dict[str, Any]:
+        new_unit = unit or c.unit
+        if owner is not None:
+            if owner.pk == c.subject_staff_id:
+                raise Conflict(
+                    _("The person complained about cannot own the complaint."), code="subject_staff"
+                )
+            if not owner.is_active or not _can_own(owner, new_unit.pk):
+                raise ValidationFailed(
+                    _("%(name)s does not handle complaints of this unit.") % {"name": owner},
+                    fields={"owner": [_("Not a handler of this unit.")]},
+                )
+            if (
+                actor.user is not None
+                and owner.pk != actor.user.pk
+                and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c)
+            ):
+                raise NotPermitted(
+                    _("Only a complaints manager can assign a complaint to someone else.")
+                )
+        if (
+            unit is not None
+            and actor.user is not None
+            and Role.COMPLAINTS_MANAGER not in complaint_roles(actor.user, c)
+        ):
+            raise NotPermitted(_("Only a complaints manager can move a complaint to another unit."))
+        c.unit = new_unit
+        if owner is not None:
+            c.owner = owner
+        elif unit is not None and c.owner_id and not _can_own(c.owner, new_unit.pk):  # type: ignore[arg-type]
+            c.owner = None
+        return {"owner": c.owner_id, "unit": c.unit_id}
+
+    return act(complaint, actor, Action.ASSIGN, change)
+
+
+@transaction.atomic
+def complaint_prioritise(
+    *, complaint: Complaint, actor: Actor, priority: str, reason: str = ""
+) -> Complaint:
+    """Change the priority (deadlines are recomputed by the SLA engine)."""
+    check_choice("priority", priority, Priority)
+
+    def change(c: Complaint) -> dict[str, Any]:
+        previous = c.priority
+        c.priority = priority
+        return {
+            "from": previous,
+            "to": priority,
+            **({"reason": reason.strip()} if reason.strip() else {}),
+        }
+
+    return act(complaint, actor, Action.PRIORITISE, change)
+
+
+@transaction.atomic
+def complaint_pause(
+    *, complaint: Complaint, actor: Actor, reason: str, note: str = ""
+) -> Complaint:
+    """Stop the clock while waiting for the complainant or a third party (reason recorded)."""
+    check_choice("reason", reason, PauseReason)
+    if reason == PauseReason.OTHER:
+        require({"note": note})
+
+    def change(c: Complaint) -> dict[str, Any]:
+        if c.paused_at is not None:
+            raise Conflict(_("The complaint is already paused."), code="already_paused")
+        c.paused_at = timezone.now()
+        c.pause_reason = reason
+        return {"reason": reason, "note": note.strip()}
+
+    return act(complaint, actor, Action.PAUSE, change)
+
+
+def resume_change(note: str) -> Callable[[Complaint], dict[str, Any]]:
+    def change(c: Complaint) -> dict[str, Any]:
+        if c.paused_at is None:
+            raise Conflict(_("The complaint is not paused."), code="not_paused")
+        paused_for = timezone.now() - c.paused_at
+        data = {
+            "reason": c.pause_reason,
+            "paused_seconds": int(paused_for.total_seconds()),
+            "note": note.strip(),
+        }
+        c.paused_at = None
+        c.pause_reason = ""
+        return data
+
+    return change
+
+
+@transaction.atomic
+def complaint_resume(*, complaint: Complaint, actor: Actor, note: str = "") -> Complaint:
+    """Restart the clock; the event records how long it was stopped."""
+    return act(complaint, actor, Action.RESUME, resume_change(note))
+
+
+@transaction.atomic
+def complaint_start_investigation(
+    *, complaint: Complaint, actor: Actor, plan: str = ""
+) -> Complaint:
+    """Begin the investigation (7.6)."""
+    return act(
+        complaint,
+        actor,
+        Action.START_INVESTIGATION,
+        lambda c: {"plan": plan.strip()} if plan.strip() else {},
+    )

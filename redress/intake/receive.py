@@ -1,0 +1,251 @@
+"""The one way a complaint comes in (DESIGN.md rule 4): ``intake_receive``.
+
+The portal, the back office's frontline form, the API and email all describe what they
+received as a ``Submission`` and call ``intake_receive``, so every channel gets the same rules:
+
+- idempotency: with a ``Once`` (the portal's form token, the API client's Idempotency-Key, an
+  email's Message-ID) the same submission sent twice makes one complaint, and the key reused
+  for something else is refused;
+- the complainant matched as ``complainant_get_or_create`` matches them;
+- possible duplicates (the same person, a similar subject, the last 30 days) found and kept on
+  the receipt event, for staff to see — suggested, never merged;
+- consent to the personal-data notice recorded when the complainant gave it (a tick on the
+  web, a statement taken on the phone, an API field); silence is never consent;
+- priority and significance set by ``complaint_receive`` from what was said.
+
+Bulk import and the volume seed write many complaints at once with the same rules
+(``complaints.rules``), not through this function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from redress.complaints.attachments import IncomingFile
+from redress.complaints.duplicates import complaint_duplicates
+from redress.complaints.models import Category, Channel, Complaint, Product
+from redress.core.actors import Actor
+from redress.core.errors import Conflict
+from redress.core.models import OrgUnit, User
+from redress.handling.receipt import Received, complainant_get_or_create, complaint_receive
+from redress.intake.models import IntakeKey
+from redress.transparency.selectors import notice_current
+from redress.transparency.services import consent_record
+
+
+@dataclass(frozen=True)
+class Person:
+    """The complainant as the channel describes them."""
+
+    full_name: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    organisation: str = ""
+    preferred_language: str = "vi"
+    preferred_channel: str = Channel.EMAIL
+    vulnerable_group: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a channel received, in the terms of ``complaint_receive``."""
+
+    person: Person
+    subject: str
+    description: str
+    unit: OrgUnit | None = None
+    received_at: dt.datetime | None = None
+    received_by: User | None = None
+    category: Category | None = None
+    product: Product | None = None
+    occurred_on: dt.date | None = None
+    order_ref: str = ""
+    remedy_requested: str = ""
+    amount_claimed: object = None
+    is_negotiation_request: bool = False
+    health_safety: bool = False
+    language: str = "vi"
+    representative_name: str = ""
+    representative_relation: str = ""
+    representative_contact: str = ""
+    source_system: str = ""
+    attachments: Sequence[IncomingFile] = field(default=())
+    # The complainant agreed to the current personal-data notice (PDPL: verifiable consent).
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class Once:
+    """A key that makes a submission happen once: unique within ``scope``."""
+
+    scope: str
+    key: str
+
+
+@dataclass
+class IntakeResult:
+    complaint: Complaint
+    created: bool
+    tracking_code: str | None  # only when this call created the complaint
+    duplicates: list[Complaint] = field(default_factory=list)
+
+
+def fingerprint(payload: Any) -> str:
+    """A stable hash of what was submitted (dict keys sorted)."""
+    canonical = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submission_fingerprint(submission: Submission) -> str:
+    """The fingerprint of a submission: its values, related rows by id, files by content."""
+    values = asdict(submission)
+    for name in ("unit", "received_by", "category", "product"):
+        value = getattr(submission, name)
+        values[name] = value.pk if isinstance(value, models.Model) else None
+    values["attachments"] = sorted(
+        hashlib.sha256(file.content).hexdigest() for file in submission.attachments
+    )
+    return fingerprint(values)
+
+
+def possible_duplicates(submission: Submission, *, seen_by: User | None) -> list[Complaint]:
+    """Complaints that may be this one, among those ``seen_by`` may see (all of them for a
+    channel acting without a person)."""
+    person = submission.person
+    return complaint_duplicates(
+        seen_by, email=person.email, phone=person.phone, subject=submission.subject
+    )
+
+
+def intake_receive(
+    submission: Submission, *, channel: str, actor: Actor, once: Once | None = None
+) -> IntakeResult:
+    """Receive a complaint through ``channel`` (see the module doc for the rules).
+
+    Raises what ``complaint_receive`` raises (``ValidationFailed`` naming the fields,
+    ``NotPermitted``), and ``Conflict`` (code ``idempotency_conflict``) when the key of ``once``
+    was used for a different submission. Nothing is written when it raises.
+    """
+    duplicates = possible_duplicates(submission, seen_by=actor.user)
+
+    def receive() -> Received:
+        received = _receive(submission, channel=channel, actor=actor, duplicates=duplicates)
+        if submission.consent:
+            notice = notice_current()
+            if notice is not None:
+                consent_record(
+                    complaint=received.complaint,
+                    notice=notice,
+                    language=submission.language,
+                    channel=channel,
+                )
+        return received
+
+    if once is None:
+        with transaction.atomic():
+            received = receive()
+        return IntakeResult(received.complaint, True, received.tracking_code, duplicates)
+    return _intake_once(once, submission_fingerprint(submission), receive, duplicates)
+
+
+def _receive(
+    submission: Submission, *, channel: str, actor: Actor, duplicates: list[Complaint]
+) -> Received:
+    person = submission.person
+    complainant = complainant_get_or_create(
+        full_name=person.full_name,
+        email=person.email,
+        phone=person.phone,
+        address=person.address,
+        organisation=person.organisation,
+        preferred_language=person.preferred_language,
+        preferred_channel=person.preferred_channel,
+        vulnerable_group=person.vulnerable_group,
+    )
+    return complaint_receive(
+        actor=actor,
+        complainant=complainant,
+        channel=channel,
+        subject=submission.subject,
+        description=submission.description,
+        unit=submission.unit,
+        received_at=submission.received_at,
+        received_by=submission.received_by,
+        category=submission.category,
+        product=submission.product,
+        occurred_on=submission.occurred_on,
+        order_ref=submission.order_ref,
+        remedy_requested=submission.remedy_requested,
+        amount_claimed=submission.amount_claimed,
+        is_negotiation_request=submission.is_negotiation_request,
+        health_safety=submission.health_safety,
+        language=submission.language,
+        representative_name=submission.representative_name,
+        representative_relation=submission.representative_relation,
+        representative_contact=submission.representative_contact,
+        source_system=submission.source_system,
+        attachments=submission.attachments,
+        possible_duplicates=[c.reference for c in duplicates],
+    )
+
+
+def _intake_once(
+    once: Once,
+    fingerprint: str,
+    receive: Callable[[], Received],
+    duplicates: list[Complaint],
+) -> IntakeResult:
+    """Receive once per (scope, key).
+
+    A repeat with the same fingerprint returns the first complaint (no tracking code: it was
+    shown once); a repeat with another fingerprint raises ``Conflict``. Two concurrent
+    submissions with one key make one complaint: the second waits on the unique key and then
+    returns the first's complaint.
+    """
+    # Almost every key is new: look it up without loading a complaint (a repeat loads it after).
+    try:
+        existing = IntakeKey.objects.only("fingerprint", "complaint_id").get(
+            scope=once.scope, key=once.key
+        )
+    except IntakeKey.DoesNotExist:
+        pass
+    else:
+        return _repeat(existing, fingerprint)
+    try:
+        with transaction.atomic():
+            received = receive()
+            IntakeKey.objects.create(
+                scope=once.scope,
+                key=once.key,
+                fingerprint=fingerprint,
+                complaint=received.complaint,
+            )
+    except IntegrityError:
+        raced = (
+            IntakeKey.objects.filter(scope=once.scope, key=once.key)
+            .select_related("complaint")
+            .first()
+        )
+        if raced is None:
+            raise
+        return _repeat(raced, fingerprint)
+    return IntakeResult(received.complaint, True, received.tracking_code, duplicates)
+
+
+def _repeat(existing: IntakeKey, fingerprint: str) -> IntakeResult:
+    if existing.fingerprint != fingerprint:
+        raise Conflict(
+            _("This key was already used for a different submission."), code="idempotency_conflict"
+        )
+    return IntakeResult(existing.complaint, False, None)
