@@ -22,9 +22,9 @@ from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.testing import ComplainantFactory
 from redress.handling.testing import Team, make_team, receive
-from redress.integrations.services import token_create
 from redress.intake.mail import mail_ingest
 from redress.intake.tests.mails import mail
+from redress.integrations.services import token_create
 from redress.notifications.models import Notification
 from redress.portal.testing import complaint_data, portal_settings  # noqa: F401
 from redress.transparency.models import NoticeConsent
