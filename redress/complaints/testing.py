@@ -1,14 +1,21 @@
-"""Bring a complaint to any stage through the real services (for tests and demo data)."""
+"""Test helpers for the register: factories for complainants, categories and products, and
+bringing a complaint to any stage through the real services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import factory
+from factory.django import DjangoModelFactory
+
 from redress.complaints import services
 from redress.complaints.models import (
+    Category,
     Classification,
+    Complainant,
     Complaint,
     Outcome,
+    Product,
     Reaction,
     RemedyType,
     Status,
@@ -16,7 +23,34 @@ from redress.complaints.models import (
 from redress.core.actors import Actor
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
-from redress.core.testing import ComplainantFactory, UnitFactory, staff
+from redress.core.testing import UnitFactory, staff
+
+
+class ComplainantFactory(DjangoModelFactory):
+    class Meta:
+        model = Complainant
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    email = factory.Sequence(lambda n: f"khach{n}@example.test")
+    phone = factory.Sequence(lambda n: f"09{n:08d}")
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    code = factory.Sequence(lambda n: f"cat-{n}")
+    name_vi = factory.Sequence(lambda n: f"Danh mục {n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    code = factory.Sequence(lambda n: f"prod-{n}")
+    name_vi = factory.Sequence(lambda n: f"Sản phẩm {n}")
+    name_en = factory.Sequence(lambda n: f"Product {n}")
 
 
 @dataclass

@@ -8,10 +8,10 @@ from redress.api.actions import ACTIONS_TABLE
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Complaint, ComplaintEvent, Status
 from redress.complaints.permissions import ACTION_ROLES
-from redress.complaints.testing import complaint_in_state, make_team, receive
+from redress.complaints.testing import CategoryFactory, complaint_in_state, make_team, receive
 from redress.complaints.transitions import Action
 from redress.core.roles import Role
-from redress.core.testing import CategoryFactory, UnitFactory, staff
+from redress.core.testing import UnitFactory, staff
 
 
 def _act(api, complaint, action, body=None, status=200):

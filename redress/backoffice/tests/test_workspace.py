@@ -5,10 +5,9 @@ from django.urls import reverse
 
 from redress.complaints import services
 from redress.complaints.models import Complaint, Decision, Message, RemedyType, Status
-from redress.complaints.testing import advance, complaint_in_state, receive
+from redress.complaints.testing import ComplainantFactory, advance, complaint_in_state, receive
 from redress.core.actors import Actor
 from redress.core.models import Organisation
-from redress.core.testing import ComplainantFactory
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

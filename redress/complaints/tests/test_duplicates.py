@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from redress.complaints.duplicates import complaint_duplicates, subject_similarity
 from redress.complaints.models import Complaint
-from redress.complaints.testing import make_team, receive
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory, make_team, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from redress.complaints.masking import (
     mask_phone,
 )
 from redress.complaints.selectors import complaint_roles, complaints_visible_to
-from redress.complaints.testing import make_team, receive
+from redress.complaints.testing import ComplainantFactory, make_team, receive
 from redress.core.roles import Role
-from redress.core.testing import ComplainantFactory, UnitFactory, staff
+from redress.core.testing import UnitFactory, staff
 
 pytestmark = pytest.mark.django_db
 NEED_TO_KNOW = {Role.FRONTLINE, Role.HANDLER, Role.COMPLAINTS_MANAGER}

@@ -9,9 +9,14 @@ from django_tasks_db.models import DBTaskResult
 from redress.audit.models import AuditEntry
 from redress.complaints import services
 from redress.complaints.models import Message, PauseReason, Status
-from redress.complaints.testing import advance, complaint_in_state, make_team, receive
+from redress.complaints.testing import (
+    ComplainantFactory,
+    advance,
+    complaint_in_state,
+    make_team,
+    receive,
+)
 from redress.core.actors import Actor
-from redress.core.testing import ComplainantFactory
 from redress.notifications.delivery import email_bounced
 from redress.notifications.models import Notification, OutboundEmail
 from redress.notifications.services import email_retry

@@ -8,9 +8,14 @@ from django.core.exceptions import ValidationError
 
 from redress.complaints import services
 from redress.complaints.models import Complaint, PauseReason, Priority, Status, VulnerableGroup
-from redress.complaints.testing import advance, make_team, receive
+from redress.complaints.testing import (
+    CategoryFactory,
+    ComplainantFactory,
+    advance,
+    make_team,
+    receive,
+)
 from redress.core.actors import Actor
-from redress.core.testing import CategoryFactory, ComplainantFactory
 from redress.sla.models import BusinessCalendar, CalendarOverride, ClockPause, SlaPolicy, StageClock
 from redress.sla.rules import Stage
 from redress.sla.selectors import next_deadline, overdue_q, policy_for
