@@ -130,8 +130,3 @@ def outbox_flush(*, limit: int = 500) -> int:
     for email_id in ids:
         deliver_now(email_id)
     return len(ids)
-
-
-@task()
-def outbox_flush_task() -> int:
-    return outbox_flush()

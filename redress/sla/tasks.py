@@ -51,11 +51,6 @@ def check_clock(clock_id: int, attempt: int = 1) -> int:
 
 
 @task()
-def sweep() -> int:
-    return services.sla_sweep()
-
-
-@task()
 def recompute_complaints(complaint_ids: list[int], attempt: int = 1) -> int:
     """Recompute deadlines after a policy or calendar was edited."""
     try:

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from redress.complaints.testing import make_team, receive
+from redress.core.management.commands.worker import periodic_jobs, run_periodic_once
 from redress.notifications.models import Notification
-from redress.sla.management.commands.worker import periodic_jobs, run_periodic_once
 from redress.sla.models import BusinessCalendar, CalendarOverride, SlaPolicy
 
 pytestmark = pytest.mark.django_db
