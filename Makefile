@@ -46,10 +46,13 @@ test: sync system-deps
 test-fast: sync
 	@$(UV) run pytest -m "not e2e"
 
+# The same checks as .pre-commit-config.yaml: style, format, types, layers, migrations.
 lint: sync
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy redress config
+	@$(UV) run lint-imports --no-cache
+	@$(UV) run python manage.py makemigrations --check --dry-run -v 0
 
 # Each app keeps its own Vietnamese catalogue (redress/<app>/locale/vi); translate, then compile.
 messages: sync

@@ -390,7 +390,7 @@ PARTS = [
     ("      audit_record", "redress/audit/services.py", "audit_record"),
     (
         "      SLA: sla_clocks_open (clocks, check tasks)",
-        "redress/sla/services.py",
+        "redress/sla/services/clocks.py",
         "sla_clocks_open",
     ),
     (

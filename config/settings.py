@@ -186,6 +186,14 @@ elif REDRESS_TASKS == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `redress worker` runs every minute, in order, beside the tasks: (name, function without
+# arguments). Each catches up on work that no task did (queue lost, worker down meanwhile).
+REDRESS_PERIODIC_JOBS = [
+    ("sla sweep", "redress.sla.services.sla_sweep"),
+    ("outbox flush", "redress.notifications.tasks.outbox_flush"),
+    ("mail poll", "redress.intake.tasks.mail_sweep"),
+    ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
+]
 
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("REDRESS_EMAIL_HOST", "127.0.0.1")

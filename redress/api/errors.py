@@ -33,11 +33,6 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-class BadRequest(ApplicationError):
-    code = "bad_request"
-    http_status = 400
-
-
 class PayloadTooLarge(ApplicationError):
     code = "payload_too_large"
     http_status = 413

@@ -51,15 +51,6 @@ def _local(value: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def export_rows(
-    user: User, queryset: QuerySet[Complaint], *, language: str = "vi"
-) -> Iterator[list[str]]:
-    """The header, then one row per complaint (at most ``MAX_ROWS``), masked per complaint."""
-    yield [str(label) for _key, label in COLUMNS]
-    for cells, _masked in _rows(user, queryset, language):
-        yield cells
-
-
 def _rows(
     user: User, queryset: QuerySet[Complaint], language: str
 ) -> Iterator[tuple[list[str], bool]]:

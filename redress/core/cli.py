@@ -16,6 +16,7 @@ import sys
 
 
 def _manage(argv: list[str]) -> None:
+    # Imported here so that `redress serve`, which only starts gunicorn, does not load Django.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["redress", *argv])

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django_tasks.utils import normalize_json
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
@@ -39,9 +40,7 @@ def enqueue_all_on_commit(calls: Sequence[tuple[Any, tuple[Any, ...]]]) -> None:
         for task, args in calls:
             enqueue_on_commit(task, *args)
         return
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    rows = []
+    rows: list[DBTaskResult] = []
     for task, args in calls:
         backend.validate_task(task)
         rows.append(

@@ -12,10 +12,11 @@ from redress.complaints.models import (
     RemedyType,
     Status,
 )
+from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
-from redress.core.testing import ComplainantFactory, UnitFactory, staff
+from redress.core.testing import UnitFactory, staff
 from redress.handling import services
 
 

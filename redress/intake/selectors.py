@@ -41,10 +41,6 @@ def quarantine_list(*, dismissed: bool = False) -> QuerySet[InboundEmail]:
     )
 
 
-def quarantine_count() -> int:
-    return InboundEmail.objects.filter(outcome=InboundEmail.Outcome.QUARANTINED).count()
-
-
 @dataclass
 class RawHeaders:
     headers: list[tuple[str, str]]

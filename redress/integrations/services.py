@@ -13,9 +13,9 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -24,11 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redress.audit.services import audit_record, jsonable
+from redress.complaints.models import Complaint
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, ValidationFailed
 from redress.core.memo import memo, memo_clear
 from redress.core.models import User
+from redress.core.roles import Role
 from redress.core.sealing import seal, unseal
+from redress.core.selectors import users_with_role
 from redress.integrations.models import (
     ApiToken,
     EventType,
@@ -36,9 +39,7 @@ from redress.integrations.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-
-if TYPE_CHECKING:
-    from redress.complaints.models import Complaint
+from redress.notifications.notices import notify_users
 
 TOKEN_PREFIX = "rdr_"  # noqa: S105 - a visible marker, not a secret
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough
@@ -280,10 +281,14 @@ def webhook_subscription_update(
     for field, value in (("max_attempts", max_attempts), ("disable_after", disable_after)):
         if not 1 <= value <= 100:
             errors[field] = [_("Enter a number from 1 to 100.")]
+    checks: list[tuple[str, Callable[[Any], Any], Any]] = [
+        ("url", webhook_url_check, url),
+        ("events", _check_events, events),
+    ]
     checked: dict[str, Any] = {}
-    for field, check, value in (("url", webhook_url_check, url), ("events", _check_events, events)):
+    for field, check, given in checks:
         try:
-            checked[field] = check(value)  # type: ignore[operator]
+            checked[field] = check(given)
         except ValidationFailed as error:
             errors.update(error.fields)
     if errors:
@@ -388,10 +393,6 @@ def webhook_subscription_disable(
 
 
 def _alert_admins(subscription: WebhookSubscription) -> None:
-    from redress.core.roles import Role
-    from redress.core.selectors import users_with_role
-    from redress.notifications.services import notify_users
-
     admins = {u.pk: u for u in users_with_role(Role.ADMIN)}
     admins.update({u.pk: u for u in User.objects.filter(is_superuser=True, is_active=True)})
     stamp = int(subscription.disabled_at.timestamp()) if subscription.disabled_at else 0
@@ -530,6 +531,7 @@ def webhooks_publish(
 
 
 def _enqueue(ids: Sequence[int]) -> None:
+    # Imported here: the delivery task imports this module (it switches a failing endpoint off).
     from redress.integrations.tasks import deliver_webhook
 
     for delivery_id in ids:

@@ -22,6 +22,7 @@ from django_tasks import task
 from redress.core.actors import Actor
 from redress.core.sealing import Unsealable, unseal
 from redress.integrations.models import WebhookDelivery, WebhookSubscription
+from redress.integrations.services import deliveries_due, webhook_subscription_disable
 from redress.integrations.signing import signature_compute
 
 TIMEOUT_SECONDS = 10
@@ -196,8 +197,6 @@ def webhook_deliver_now(delivery_id: int) -> str:
             ]
         )
         if disable_reason:
-            from redress.integrations.services import webhook_subscription_disable
-
             webhook_subscription_disable(
                 subscription=subscription, actor=Actor.system("webhooks"), reason=disable_reason
             )
@@ -220,8 +219,6 @@ def deliver_webhook(delivery_id: int) -> str:
 
 def webhooks_flush(*, limit: int = 500) -> int:
     """Try every delivery that is due now (run by the worker's sweep or ``redress webhooks flush``)."""
-    from redress.integrations.services import deliveries_due
-
     ids = deliveries_due(limit=limit)
     for delivery_id in ids:
         webhook_deliver_now(delivery_id)

@@ -17,8 +17,12 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from redress.audit.services import audit_record
+from redress.complaints.models import Complaint, Message
 from redress.core.actors import Actor
+from redress.core.roles import Role
+from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.notifications.models import Notification, OutboundEmail
+from redress.notifications.notices import notify_users
 
 OUTBOX = Actor.system("outbox")
 _FINAL = {OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.BOUNCED}
@@ -28,8 +32,6 @@ def delivery_logged(email: OutboundEmail) -> None:
     """Record the email's current state on its message; a final state as an event on the
     complaint (which writes its audit entry), or in the audit trail for an email that belongs to
     no complaint. Call inside the transaction that saved the state."""
-    from redress.complaints.models import Message
-
     if email.message_id:
         Message.objects.filter(pk=email.message_id).update(delivery_state=email.state)
     if email.state not in _FINAL:
@@ -62,11 +64,6 @@ def _outcome_hooks() -> list[Callable[[OutboundEmail], None]]:
 
 
 def _tell_staff(email: OutboundEmail) -> None:
-    from redress.complaints.models import Complaint
-    from redress.core.roles import Role
-    from redress.core.selectors import unit_ancestor_ids, users_with_role
-    from redress.notifications.services import notify_users
-
     complaint = Complaint.objects.select_related("owner").get(pk=email.complaint_id)  # type: ignore[misc]
     if complaint.owner is not None and complaint.owner.is_active:
         users = [complaint.owner]

@@ -1,15 +1,15 @@
-"""Notices to staff, and every message to the complainant (ISO 10002 7.1, 7.4, 7.8).
+"""Every message to the complainant (ISO 10002 7.1, 7.4, 7.8), and notices to staff.
 
 Mail to the complainant is rendered from a template in their language, recorded as an outbound
 message on the complaint, and put in the outbox; it is sent after the transaction commits,
-with retries (``notifications.tasks``).
+with retries (``notifications.tasks``). Notices to staff are ``notifications.notices``; its
+``notify_users`` and ``notification_mark_read`` can be imported from here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 from email.utils import make_msgid
 from typing import Any
 
@@ -18,38 +18,18 @@ from django.db import transaction
 from django.template import Context, Engine, Template
 from django.utils import formats, timezone, translation
 
+from redress.complaints.models import Channel, Message
 from redress.core.memo import memo
-from redress.core.models import User
 from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
-from redress.notifications.models import MessageTemplate, Notification, OutboundEmail
+from redress.notifications.models import MessageTemplate, OutboundEmail
+from redress.notifications.notices import notification_mark_read as notification_mark_read
+from redress.notifications.notices import notify_users as notify_users
+from redress.notifications.tasks import deliver_email
 
 # Admin-edited templates are rendered by an engine with no custom tags and no autoescape:
 # the output is plain-text email, and the context holds only the values below.
 _ENGINE = Engine(autoescape=False)
-
-
-def notify_users(
-    *, users: Iterable[User], kind: str, complaint: object | None = None, dedupe_key: str = ""
-) -> int:
-    """Create one notice per user. With a ``dedupe_key`` a user gets the notice only once."""
-    recipients = {user.pk: user for user in users}
-    if not recipients:
-        return 0
-    existing: set[int] = set()
-    if dedupe_key:
-        existing = set(
-            Notification.objects.filter(
-                recipient_id__in=recipients, dedupe_key=dedupe_key
-            ).values_list("recipient_id", flat=True)
-        )
-    rows = [
-        Notification(recipient=user, kind=kind, complaint=complaint, dedupe_key=dedupe_key)  # type: ignore[misc]
-        for pk, user in recipients.items()
-        if pk not in existing
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
 
 
 def public_url(path: str) -> str:
@@ -123,8 +103,6 @@ def complainant_email(
     transaction: the message and the outbox row commit with the action, and sending starts
     only after the commit. ``first``: the complaint has no earlier message to answer.
     """
-    from redress.complaints.models import Channel, Message
-
     person = complaint.complainant
     if not person.email:
         return None
@@ -190,8 +168,6 @@ def message_email(*, message: Any) -> OutboundEmail | None:
 def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
     """The Message-ID our next email to the complainant answers, so that their mail program
     shows the whole exchange as one thread: the latest email on the complaint, in or out."""
-    from redress.complaints.models import Message
-
     messages = Message.objects.filter(complaint=complaint).exclude(email_message_id="")
     if exclude is not None:
         messages = messages.exclude(pk=exclude)
@@ -202,8 +178,6 @@ def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
 
 
 def _enqueue(email_id: int) -> None:
-    from redress.notifications.tasks import deliver_email
-
     enqueue_on_commit(deliver_email, email_id)
 
 
@@ -235,17 +209,6 @@ def email_retry(*, email: OutboundEmail) -> bool:
     locked.next_attempt_at = None
     locked.save(update_fields=["state", "attempts", "next_attempt_at"])
     if locked.message_id:
-        from redress.complaints.models import Message
-
         Message.objects.filter(pk=locked.message_id).update(delivery_state=locked.state)
     _enqueue(locked.pk)
     return True
-
-
-def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notices read (all of them when ``ids`` is None); returns how many.
-    Nobody can mark another person's notices."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from redress.notifications.delivery import delivery_logged
 from redress.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,6 @@ def deliver_now(email_id: int) -> str:
 
 def _record(email: OutboundEmail, error: str) -> str:
     """Store the outcome of one attempt and show it on the complaint's message."""
-    from redress.notifications.delivery import delivery_logged
-
     now = timezone.now()
     with transaction.atomic():
         if error:
@@ -131,8 +130,3 @@ def outbox_flush(*, limit: int = 500) -> int:
     for email_id in ids:
         deliver_now(email_id)
     return len(ids)
-
-
-@task()
-def outbox_flush_task() -> int:
-    return outbox_flush()

@@ -47,6 +47,7 @@ class PublicDays:
     """
 
     def __init__(self, country: str, language: str | None = None) -> None:
+        # Imported here: the package takes about 0.3 s to load, which every command would pay.
         import holidays
 
         self.country = country

@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from redress.complaints.models import Category, Complaint
 from redress.core.memo import memo
+from redress.core.models import OrgUnit
 from redress.sla.calendar import PublicDays, WorkCalendar
 from redress.sla.models import BusinessCalendar, SlaPolicy, StageClock
 from redress.sla.rules import DUE_FIELDS, Stage
-
-if TYPE_CHECKING:
-    from redress.complaints.models import Complaint
 
 _public_days: dict[tuple[str, str | None], PublicDays] = {}
 _public_days_lock = threading.Lock()
@@ -147,9 +145,6 @@ def policy_matches(
 
 def policy_for(complaint: Complaint) -> SlaPolicy | None:
     """The first active policy, in rank order, that matches the complaint."""
-    from redress.complaints.models import Category
-    from redress.core.models import OrgUnit
-
     categories = _ancestors(Category, complaint.category_id)
     units = _ancestors(OrgUnit, complaint.unit_id)
     for policy in _active_policies():

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
-from django_tasks.exceptions import InvalidTaskError
 
-from redress.core.tasks import enqueue_all_on_commit
+from redress.core.models import User
+from redress.core.selectors import organisation_get
 from redress.sla import services
+from redress.sla.models import DeadlineNotice, StageClock
 
 logger = logging.getLogger(__name__)
 
@@ -39,28 +40,6 @@ def _retry_later(task_obj: object, attempt: int, *args: object) -> None:
     task_obj.using(run_after=timezone.now() + _backoff(attempt)).enqueue(*args, attempt=attempt + 1)  # type: ignore[attr-defined]
 
 
-def enqueue_check(clock_id: int, when: dt.datetime) -> None:
-    """Queue ``check_clock`` to run at ``when``, with the current transaction."""
-    enqueue_checks([(clock_id, when)])
-
-
-def enqueue_checks(checks: Sequence[tuple[int, dt.datetime]]) -> None:
-    """Queue ``check_clock`` for each (clock id, instant), with the current transaction.
-    Should the queue be unreachable, each next check time is already stored on its clock and
-    the sweep finds it."""
-    now = timezone.now()
-    calls = []
-    for clock_id, when in checks:
-        try:
-            run = check_clock if when <= now else check_clock.using(run_after=when)
-        except InvalidTaskError:
-            # A backend that cannot wait (the immediate one, in development): the sweep checks.
-            continue
-        calls.append((run, (clock_id,)))
-    if calls:
-        enqueue_all_on_commit(calls)
-
-
 @task()
 def check_clock(clock_id: int, attempt: int = 1) -> int:
     """Send what one clock owes now (see ``services.sla_clock_check``); returns notices sent."""
@@ -69,11 +48,6 @@ def check_clock(clock_id: int, attempt: int = 1) -> int:
     except Exception:
         _retry_later(check_clock, attempt, clock_id)
         raise
-
-
-@task()
-def sweep() -> int:
-    return services.sla_sweep()
 
 
 @task()
@@ -101,9 +75,6 @@ def recompute_received_since(since: str, unit_ids: list[int] | None, attempt: in
 @task()
 def email_notice(notice_id: int, attempt: int = 1) -> int:
     """Email a deadline notice to its recipients, each in their language; once only."""
-    from redress.core.models import User
-    from redress.sla.models import DeadlineNotice
-
     try:
         with transaction.atomic():
             notice = (
@@ -129,16 +100,8 @@ def email_notice(notice_id: int, attempt: int = 1) -> int:
         raise
 
 
-def notice_text(notice: object, language: str) -> tuple[str, str]:
+def notice_text(notice: DeadlineNotice, language: str) -> tuple[str, str]:
     """Subject and body of a deadline notice email in ``language``."""
-    from zoneinfo import ZoneInfo
-
-    from django.utils import formats
-
-    from redress.core.selectors import organisation_get
-    from redress.sla.models import DeadlineNotice, StageClock
-
-    assert isinstance(notice, DeadlineNotice)
     clock: StageClock = notice.clock
     complaint = clock.complaint
     zone = ZoneInfo(organisation_get().time_zone)

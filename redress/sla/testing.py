@@ -16,8 +16,14 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import django_rq
 from django.conf import settings
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_rq.backend import Job
+from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -61,8 +67,6 @@ def queued_checks() -> list[tuple[list[Any], dt.datetime | None]]:
             for job, when in _rq_jobs()
             if job.func_name.endswith("check_clock")
         ]
-    from django_tasks_db.models import DBTaskResult
-
     rows = DBTaskResult.objects.filter(task_path__endswith="check_clock", status="READY")
     return [(row.args_kwargs["args"], row.run_after) for row in rows]
 
@@ -71,9 +75,6 @@ def run_queued_tasks() -> int:
     """Run every task that is due by the (test) clock; returns how many ran."""
     if uses_rq():
         return _run_rq()
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
     worker = Worker(
         queue_names=["*"],
         interval=0,
@@ -95,15 +96,10 @@ def run_queued_tasks() -> int:
 
 
 def _rq_queue() -> Any:
-    import django_rq
-    from django_tasks_rq.backend import Job
-
     return django_rq.get_queue("default", job_class=Job)
 
 
 def _rq_jobs() -> list[tuple[Any, dt.datetime | None]]:
-    from rq.registry import ScheduledJobRegistry
-
     queue = _rq_queue()
     registry = ScheduledJobRegistry(queue=queue)
     jobs: list[tuple[Any, dt.datetime | None]] = [(job, None) for job in queue.get_jobs()]
@@ -115,10 +111,6 @@ def _rq_jobs() -> list[tuple[Any, dt.datetime | None]]:
 
 
 def _run_rq() -> int:
-    import django_rq
-    from rq import SimpleWorker
-    from rq.registry import ScheduledJobRegistry
-
     queue = _rq_queue()
     registry = ScheduledJobRegistry(queue=queue)
     now = timezone.now()
@@ -138,8 +130,6 @@ def _run_rq() -> int:
 
 def rq_flush() -> None:
     """Empty the test queue (the RQ run uses its own Redis database, see .ci/run)."""
-    from rq.registry import ScheduledJobRegistry
-
     queue = _rq_queue()
     registry = ScheduledJobRegistry(queue=queue)
     for job_id in registry.get_job_ids():

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from redress.api.tests.conftest import complaint_body, error_of
 from redress.complaints.models import Complaint, Status
+from redress.complaints.testing import CategoryFactory, ComplainantFactory
 from redress.core.actors import Actor
-from redress.core.testing import CategoryFactory, ComplainantFactory, UnitFactory
+from redress.core.testing import UnitFactory
 from redress.handling.testing import complaint_in_state, make_team, receive
 from redress.integrations.models import ApiToken
 from redress.integrations.services import token_revoke

@@ -12,7 +12,7 @@ from django.test import Client
 
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Message
-from redress.core.testing import CategoryFactory
+from redress.complaints.testing import CategoryFactory
 from redress.handling.testing import make_team, receive
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
@@ -213,7 +213,7 @@ def test_errors_speak_the_language_of_accept_language(team, api_as):
 def test_top_management_reads_the_complainant_masked_through_the_api(team, api_as):
     from redress.complaints.attachments import IncomingFile
     from redress.core.actors import Actor
-    from redress.core.testing import ComplainantFactory
+    from redress.complaints.testing import ComplainantFactory
     from redress.handling.services import complaint_add_message, complaint_add_note
 
     complaint = receive(

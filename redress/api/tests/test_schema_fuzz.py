@@ -23,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from redress.complaints.models import Status
+from redress.complaints.testing import CategoryFactory
 from redress.core.actors import Actor
-from redress.core.testing import CategoryFactory
 from redress.handling.testing import complaint_in_state, make_team, receive
 from redress.integrations.services import token_create
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from redress.complaints.models import Complaint, Status
 from redress.complaints.references import tracking_code_matches
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import receive
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from redress.complaints.models import Complaint, Priority, Status
 from redress.complaints.queues import Queue
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import complaint_in_state, receive
 
 pytestmark = pytest.mark.django_db

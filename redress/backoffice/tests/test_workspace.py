@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from redress.complaints.models import Complaint, Decision, Message, RemedyType, Status
+from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
 from redress.core.models import Organisation
-from redress.core.testing import ComplainantFactory
 from redress.handling import services
 from redress.handling.testing import advance, complaint_in_state, receive
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from redress.complaints.duplicates import complaint_duplicates, subject_similarity
 from redress.complaints.models import Complaint
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import make_team, receive
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from redress.audit.models import AuditEntry
 from redress.complaints.exports import COLUMNS, export_csv, export_xlsx
 from redress.complaints.queues import Queue, queue_queryset
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import make_team, receive
 
 pytestmark = pytest.mark.django_db

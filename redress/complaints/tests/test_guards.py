@@ -278,7 +278,7 @@ class TestSignificance:
         ids=["health_safety", "vulnerable"],
     )
     def test_significant_complaints_notify_managers_and_top_management(self, kwargs):
-        from redress.core.testing import ComplainantFactory
+        from redress.complaints.testing import ComplainantFactory
         from redress.notifications.models import Notification
 
         team = make_team()

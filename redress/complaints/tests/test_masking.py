@@ -11,8 +11,9 @@ from redress.complaints.masking import (
     mask_phone,
 )
 from redress.complaints.selectors import complaint_roles, complaints_visible_to
+from redress.complaints.testing import ComplainantFactory
 from redress.core.roles import Role
-from redress.core.testing import ComplainantFactory, UnitFactory, staff
+from redress.core.testing import UnitFactory, staff
 from redress.handling.testing import make_team, receive
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 
 from redress.complaints.models import Message
 from redress.complaints.search import complaint_search
-from redress.core.testing import ComplainantFactory, UserFactory
+from redress.complaints.testing import ComplainantFactory
+from redress.core.testing import UserFactory
 from redress.handling.testing import make_team, receive
 from redress.notifications.models import Notification, OutboundEmail
 from redress.notifications.services import notification_mark_read, notify_users

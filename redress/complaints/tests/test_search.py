@@ -6,7 +6,7 @@ from django.db import connection
 
 from redress.complaints.models import Complainant
 from redress.complaints.search import complaint_search, search_terms
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import make_team, receive
 
 pytestmark = pytest.mark.django_db

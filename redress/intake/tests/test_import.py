@@ -17,7 +17,8 @@ from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.complaints.models import Complaint, ComplaintEvent, Status
 from redress.complaints.search import search_texts
-from redress.core.testing import CategoryFactory, ComplainantFactory, UserFactory
+from redress.complaints.testing import CategoryFactory, ComplainantFactory
+from redress.core.testing import UserFactory
 from redress.handling.testing import make_team, receive
 from redress.intake.importing import import_check, import_run, mapping_guess, table_read
 from redress.intake.models import ImportBatch, IntakeKey

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from redress.complaints.models import Attachment, Complaint, Message, Status
-from redress.core.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory
 from redress.handling.testing import complaint_in_state, make_team
 from redress.intake.mail import mail_dismiss, mail_ingest, mail_reprocess
 from redress.intake.models import InboundEmail

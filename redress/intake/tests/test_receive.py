@@ -18,9 +18,9 @@ from django.urls import reverse
 
 from redress.api.tests.conftest import ApiClient
 from redress.complaints.models import Complaint, Priority
+from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
 from redress.core.models import User
-from redress.core.testing import ComplainantFactory
 from redress.handling.testing import Team, make_team, receive
 from redress.intake.mail import mail_ingest
 from redress.intake.tests.mails import mail

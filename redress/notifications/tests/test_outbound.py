@@ -8,8 +8,8 @@ from django_tasks_db.models import DBTaskResult
 
 from redress.audit.models import AuditEntry
 from redress.complaints.models import Message, PauseReason, Status
+from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
-from redress.core.testing import ComplainantFactory
 from redress.handling import services
 from redress.handling.testing import advance, complaint_in_state, make_team, receive
 from redress.notifications.delivery import email_bounced

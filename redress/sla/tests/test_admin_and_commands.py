@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from redress.core.management.commands.worker import periodic_jobs, run_periodic_once
 from redress.handling.testing import make_team, receive
 from redress.notifications.models import Notification
-from redress.sla.management.commands.worker import periodic_jobs, run_periodic_once
 from redress.sla.models import BusinessCalendar, CalendarOverride, SlaPolicy
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from redress.complaints.models import Complaint, PauseReason, Priority, Status, VulnerableGroup
+from redress.complaints.testing import CategoryFactory, ComplainantFactory
 from redress.core.actors import Actor
-from redress.core.testing import CategoryFactory, ComplainantFactory
 from redress.handling import services
 from redress.handling.testing import advance, make_team, receive
 from redress.sla.models import BusinessCalendar, CalendarOverride, ClockPause, SlaPolicy, StageClock

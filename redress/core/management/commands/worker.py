@@ -1,60 +1,68 @@
-"""``redress worker``: runs the background tasks and, every minute, the sweeps.
+"""``redress worker``: runs the background tasks and, every minute, the periodic jobs.
 
 The task queue is whatever ``TASKS`` configures: the database backend's worker
 (``db_worker``), or an RQ worker with its scheduler when ``REDRESS_TASKS=rq``. Beside it a
-thread runs the deadline sweep (and the outbox flush) every minute, so a deadline that no task
-caught (queue lost, worker down when it fell due) is still noticed within a minute.
+thread runs the jobs named in ``REDRESS_PERIODIC_JOBS`` every minute (the deadline sweep, the
+outbox flush, the mailbox poll, the webhook flush), so work that no task caught (queue lost,
+worker down when it fell due) is still done within a minute. The jobs are named in settings
+because the worker serves every app and core, the lowest layer, imports none of them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-
-def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
-    """What the worker runs every minute."""
-    from redress.intake.tasks import mail_sweep
-    from redress.integrations.tasks import webhooks_flush
-    from redress.notifications.tasks import outbox_flush
-    from redress.sla.services import sla_sweep
-
-    return [
-        ("sla sweep", sla_sweep),
-        ("outbox flush", outbox_flush),
-        ("mail poll", mail_sweep),
-        ("webhooks flush", webhooks_flush),
-    ]
+Job = tuple[str, Callable[[], object]]
 
 
-def run_periodic_once() -> None:
-    for name, job in periodic_jobs():
+def periodic_jobs() -> list[Job]:
+    """What the worker runs every minute, in order: ``REDRESS_PERIODIC_JOBS``, a list of
+    (name, dotted path of a function taking no arguments). Raises ``ImproperlyConfigured``
+    naming a path that leads to no function."""
+    jobs = []
+    for name, path in settings.REDRESS_PERIODIC_JOBS:
+        try:
+            job = import_string(path)
+        except ImportError as error:
+            raise ImproperlyConfigured(f"REDRESS_PERIODIC_JOBS: {name!r}: {error}") from error
+        if not callable(job):
+            raise ImproperlyConfigured(f"REDRESS_PERIODIC_JOBS: {name!r}: {path} is not callable")
+        jobs.append((name, job))
+    return jobs
+
+
+def run_periodic_once(jobs: Sequence[Job] | None = None) -> None:
+    """Run each job once; a job that fails is logged and does not stop the others."""
+    for name, job in periodic_jobs() if jobs is None else jobs:
         try:
             job()
         except Exception:
             logger.exception("%s failed; it runs again in a minute", name)
 
 
-def _loop(stop: threading.Event, interval: float) -> None:
+def _loop(stop: threading.Event, interval: float, jobs: Sequence[Job]) -> None:
     while not stop.is_set():
         close_old_connections()
-        run_periodic_once()
+        run_periodic_once(jobs)
         close_old_connections()
         stop.wait(interval)
     connection.close()
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (database or RQ backend) and the deadline sweep every minute."
+    help = "Run background tasks (database or RQ backend) and the periodic jobs every minute."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -68,8 +76,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = str(settings.TASKS["default"]["BACKEND"])
         is_rq = backend.startswith("django_tasks_rq")
+        jobs = periodic_jobs()  # a wrong path stops the worker here, not once a minute
         if options["once"]:
-            run_periodic_once()
+            run_periodic_once(jobs)
             if is_rq:
                 call_command("rqworker", "default", "--burst", "--with-scheduler")
             else:
@@ -81,7 +90,7 @@ class Command(BaseCommand):
         if not options["no_sweep"]:
             threading.Thread(
                 target=_loop,
-                args=(stop, options["sweep_interval"]),
+                args=(stop, options["sweep_interval"], jobs),
                 name="redress-sweep",
                 daemon=True,
             ).start()

@@ -1,0 +1,68 @@
+"""Every write of the deadline engine: starting, moving, stopping and closing stage clocks, and
+sending each escalation notice once.
+
+The lifecycle services call in through ``redress.sla.hooks`` (an entry of ``redress.handling.effects``) inside their own transaction;
+the check task and the sweep call ``sla_clock_check``. Deadlines are always recomputed from
+scratch (receipt time, policy, calendar, recorded pauses), so running a recomputation twice, or
+late, gives the same answer.
+
+- ``clocks``: open, pause, complete, cancel, a new round after a reopening; the plan of a stage.
+- ``recompute``: recompute after a policy or calendar edit; rebuild clocks from the events.
+- ``escalation``: the clock check, its notices, and the sweep.
+- ``queue``: how these services queue the tasks that call them back.
+"""
+
+from redress.sla.services.clocks import (
+    FALLBACK_NEAR_DUE_PERCENT,
+    FALLBACK_TARGETS,
+    RUNNING,
+    STAGE_DONE_BY,
+    Plan,
+    plan_stage,
+    sla_clocks_open,
+    sla_clocks_recompute,
+    sla_clocks_start,
+    sla_pause_end,
+    sla_pause_end_quietly,
+    sla_pause_start,
+    sla_round_start,
+    sla_stage_complete,
+    sla_stages_cancel,
+)
+from redress.sla.services.escalation import sla_clock_check, sla_sweep
+from redress.sla.services.recompute import (
+    RECOMPUTE_BATCH,
+    sla_calendar_changed,
+    sla_clocks_rebuild,
+    sla_clocks_rebuild_missing,
+    sla_recompute_complaints,
+    sla_recompute_received_since,
+    sla_recompute_schedule,
+)
+
+__all__ = [
+    "FALLBACK_NEAR_DUE_PERCENT",
+    "FALLBACK_TARGETS",
+    "RECOMPUTE_BATCH",
+    "RUNNING",
+    "STAGE_DONE_BY",
+    "Plan",
+    "plan_stage",
+    "sla_calendar_changed",
+    "sla_clock_check",
+    "sla_clocks_open",
+    "sla_clocks_rebuild",
+    "sla_clocks_rebuild_missing",
+    "sla_clocks_recompute",
+    "sla_clocks_start",
+    "sla_pause_end",
+    "sla_pause_end_quietly",
+    "sla_pause_start",
+    "sla_recompute_complaints",
+    "sla_recompute_received_since",
+    "sla_recompute_schedule",
+    "sla_round_start",
+    "sla_stage_complete",
+    "sla_stages_cancel",
+    "sla_sweep",
+]
