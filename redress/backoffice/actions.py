@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from redress.backoffice import forms as f
+from redress.backoffice.forms import actions as action_forms
 from redress.complaints import services
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import Complaint, Decision, Message, Status
@@ -64,7 +64,7 @@ class Context:
 class Spec:
     action: str
     label: Any
-    form: type[f.ActionForm]
+    form: type[action_forms.ActionForm]
     perform: Callable[[Context, Any, Any], Any]
     done: Any
     primary: bool = False
@@ -327,18 +327,23 @@ SPECS: list[Spec] = [
     Spec(
         Action.ACKNOWLEDGE,
         _("Acknowledge"),
-        f.AcknowledgeForm,
+        action_forms.AcknowledgeForm,
         _acknowledge,
         _("Receipt acknowledged."),
         primary=True,
     ),
     Spec(
-        Action.ASSESS, _("Assess"), f.AssessForm, _assess, _("Assessment recorded."), primary=True
+        Action.ASSESS,
+        _("Assess"),
+        action_forms.AssessForm,
+        _assess,
+        _("Assessment recorded."),
+        primary=True,
     ),
     Spec(
         Action.START_INVESTIGATION,
         _("Start investigation"),
-        f.StartInvestigationForm,
+        action_forms.StartInvestigationForm,
         _investigate,
         _("Investigation started."),
         primary=True,
@@ -346,7 +351,7 @@ SPECS: list[Spec] = [
     Spec(
         Action.PROPOSE_DECISION,
         _("Propose decision"),
-        f.ProposeDecisionForm,
+        action_forms.ProposeDecisionForm,
         _propose,
         _("Decision proposed."),
         primary=True,
@@ -354,7 +359,7 @@ SPECS: list[Spec] = [
     Spec(
         Action.APPROVE_DECISION,
         _("Approve decision"),
-        f.ApproveForm,
+        action_forms.ApproveForm,
         _approve,
         _("Decision approved."),
         primary=True,
@@ -363,14 +368,14 @@ SPECS: list[Spec] = [
     Spec(
         Action.RETURN_DECISION,
         _("Return decision"),
-        f.ReturnDecisionForm,
+        action_forms.ReturnDecisionForm,
         _return,
         _("Decision returned."),
     ),
     Spec(
         Action.COMMUNICATE_DECISION,
         _("Communicate decision"),
-        f.CommunicateForm,
+        action_forms.CommunicateForm,
         _communicate,
         _("Decision communicated."),
         primary=True,
@@ -378,7 +383,7 @@ SPECS: list[Spec] = [
     Spec(
         Action.RECORD_REACTION,
         _("Record reaction"),
-        f.ReactionForm,
+        action_forms.ReactionForm,
         _reaction,
         _("Reaction recorded."),
         primary=True,
@@ -386,7 +391,7 @@ SPECS: list[Spec] = [
     Spec(
         Action.SETTLE_REMEDY,
         _("Settle remedy"),
-        f.SettleRemedyForm,
+        action_forms.SettleRemedyForm,
         _settle,
         _("Remedy settled."),
         primary=True,
@@ -396,7 +401,7 @@ SPECS: list[Spec] = [
     Spec(
         Action.CLOSE,
         _("Close"),
-        f.CloseForm,
+        action_forms.CloseForm,
         _close,
         _("Complaint closed."),
         primary=True,
@@ -405,30 +410,30 @@ SPECS: list[Spec] = [
     Spec(
         Action.ESCALATE,
         _("Escalate to internal review"),
-        f.EscalateForm,
+        action_forms.EscalateForm,
         _escalate,
         _("Escalated to internal review."),
     ),
     Spec(
         Action.REFER_EXTERNAL,
         _("Refer to an external body"),
-        f.ReferExternalForm,
+        action_forms.ReferExternalForm,
         _refer,
         _("Referred."),
     ),
     Spec(
         Action.ADD_MESSAGE,
         _("Reply to the complainant"),
-        f.ReplyForm,
+        action_forms.ReplyForm,
         _reply,
         _("Reply recorded."),
         form_kwargs=lambda ctx: {"templates": reply_templates(ctx)},
     ),
-    Spec(Action.ADD_NOTE, _("Add note"), f.NoteForm, _note, _("Note added.")),
+    Spec(Action.ADD_NOTE, _("Add note"), action_forms.NoteForm, _note, _("Note added.")),
     Spec(
         Action.ASSIGN,
         _("Assign"),
-        f.AssignForm,
+        action_forms.AssignForm,
         _assign,
         _("Assignment saved."),
         available=_assign_available,
@@ -440,14 +445,14 @@ SPECS: list[Spec] = [
     Spec(
         Action.PRIORITISE,
         _("Change priority"),
-        f.PrioritiseForm,
+        action_forms.PrioritiseForm,
         _prioritise,
         _("Priority changed."),
     ),
     Spec(
         Action.PAUSE,
         _("Pause the clock"),
-        f.PauseForm,
+        action_forms.PauseForm,
         _pause,
         _("Clock paused."),
         available=lambda ctx: ctx.complaint.paused_at is None,
@@ -455,14 +460,20 @@ SPECS: list[Spec] = [
     Spec(
         Action.RESUME,
         _("Resume the clock"),
-        f.ResumeForm,
+        action_forms.ResumeForm,
         _resume,
         _("Clock restarted."),
         primary=True,
         available=lambda ctx: ctx.complaint.paused_at is not None,
     ),
-    Spec(Action.REOPEN, _("Reopen"), f.ReopenForm, _reopen, _("Complaint reopened.")),
-    Spec(Action.WITHDRAW, _("Withdraw"), f.WithdrawForm, _withdraw, _("Complaint withdrawn.")),
+    Spec(Action.REOPEN, _("Reopen"), action_forms.ReopenForm, _reopen, _("Complaint reopened.")),
+    Spec(
+        Action.WITHDRAW,
+        _("Withdraw"),
+        action_forms.WithdrawForm,
+        _withdraw,
+        _("Complaint withdrawn."),
+    ),
 ]
 BY_ACTION = {spec.action: spec for spec in SPECS}
 

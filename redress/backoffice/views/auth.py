@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import LanguageForm
+from redress.backoffice.forms.auth import LanguageForm
 
 
 class LoginView(auth_views.LoginView):

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from redress.backoffice.forms import IntakeForm
+from redress.backoffice.forms.intake import IntakeForm
 from redress.backoffice.views.common import can_receive, page, staff_view
 from redress.complaints import services
 from redress.complaints.duplicates import complaint_duplicates

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import BulkForm, QueueFilterForm
+from redress.backoffice.forms.queues import BulkForm, QueueFilterForm
 from redress.backoffice.views.common import home_queue, page, staff_view
 from redress.complaints import exports, services
 from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view

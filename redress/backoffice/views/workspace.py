@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, retarget
 
 from redress.backoffice import actions as registry
-from redress.backoffice.forms import RemedyFormSet
+from redress.backoffice.forms.actions import RemedyFormSet
 from redress.backoffice.views.common import page, staff_view
 from redress.complaints.masking import (
     PERSONAL_FILE_REFUSED,
