@@ -114,6 +114,11 @@ class AccessibleFormMixin:
         super().full_clean()  # type: ignore[misc]
         self.describe()
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # An error added after validation (a service's refusal) is tied to its input too.
+        super().add_error(field, error)  # type: ignore[misc]
+        self.describe()
+
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor of the input, "Field: message") for the error summary at the top of the
         page, in the order of the form, so each line says which field it is about."""

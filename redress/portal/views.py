@@ -36,6 +36,7 @@ from redress.complaints.services import (
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, Conflict
+from redress.core.forms import form_add_error
 from redress.core.selectors import organisation_get
 from redress.intake.services import IntakeResult, fingerprint, intake_once
 from redress.portal import access, present
@@ -114,19 +115,6 @@ def _bodies(language: str) -> list[dict[str, str]]:
         }
         for b in external_bodies_active()
     ]
-
-
-def _put_errors(form: Any, error: ApplicationError) -> None:
-    """A service's refusal goes next to the fields it names (the rest above the form)."""
-    placed = False
-    for name, field_messages in error.fields.items():
-        if name in form.fields:
-            for message in field_messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-    form.describe()
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +222,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 form.is_valid()
                 context["previous"] = previous
             except ApplicationError as error:
-                _put_errors(form, error)
+                form_add_error(form, error)
             else:
                 return _after_receipt(request, result)
     context["form"] = form
@@ -292,7 +280,6 @@ def _track_refused(request: HttpRequest, form: TrackForm, status: int) -> HttpRe
             "We could not find a complaint with this reference and tracking code. Check both and try again."
         ),
     )
-    form.describe()
     return _page(request, "portal/track_form.html", {"nav": "track", "form": form}, status=status)
 
 
@@ -461,7 +448,7 @@ def complaint_reply(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except ApplicationError as error:
             cache.delete(once)  # nothing was sent: the corrected form may use the token
-            _put_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(
                 request,
@@ -580,7 +567,7 @@ def _complainant_step(
             messages.info(request, already)
             return redirect("portal:complaint", reference=complaint.reference)
         except ApplicationError as error:
-            _put_errors(form, error)
+            form_add_error(form, error)
         else:
             level, text = done(form.cleaned_data)
             messages.add_message(request, level, text)

@@ -20,6 +20,7 @@ from redress.complaints.masking import PersonalDataScope, complainant_view
 from redress.complaints.queues import user_unit_ids
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
+from redress.core.forms import form_add_error
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 
@@ -107,10 +108,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 language=data["preferred_language"],
             )
     except ApplicationError as error:
-        for name, problems in error.fields.items():
-            form.add_error(name if name in form.fields else None, problems)
-        if not error.fields:
-            form.add_error(None, error.message)
+        form_add_error(form, error)
         return page(
             request,
             "backoffice/intake.html",

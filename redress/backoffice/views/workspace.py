@@ -42,6 +42,7 @@ from redress.complaints.selectors import (
 )
 from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError, NotFound
+from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
@@ -241,10 +242,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     try:
         spec.perform(ctx, form, remedies)
     except ApplicationError as error:
-        for name, problems in error.fields.items():
-            form.add_error(name if name in form.fields else None, problems)
-        if not error.fields:
-            form.add_error(None, error.message)
+        form_add_error(form, error)
         return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
     messages.success(request, spec.done)
     target = reverse("backoffice:complaint", args=[found.reference])
