@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -23,6 +23,9 @@ from redress.complaints.attachments import (
     attachments_count_problem,
 )
 from redress.complaints.models import Category, Channel, Product, VulnerableGroup
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -508,7 +511,7 @@ SCORE_CHOICES = [
 ]
 
 
-def _optional_score(label: str) -> forms.TypedChoiceField:
+def _optional_score(label: StrOrPromise) -> forms.TypedChoiceField:
     """A 1–5 score the complainant may leave blank."""
     return forms.TypedChoiceField(
         label=label,

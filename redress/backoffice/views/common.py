@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_htmx.middleware import HtmxDetails
 
 from redress.complaints.permissions import ACTION_ROLES
 from redress.complaints.queues import Queue
@@ -25,6 +26,12 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
 
 View = Callable[..., HttpResponseBase]
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as ``HtmxMiddleware`` leaves it, for the views that answer HTMX requests."""
+
+    htmx: HtmxDetails
 
 
 def staff_view(view: View) -> View:
