@@ -379,13 +379,17 @@ PARTS = [
         "redress/api/complaints.py",
         "complaint_create",
     ),
-    ("  intake_once (key check, insert, commit)", "redress/intake/services.py", "intake_once"),
+    (
+        "  intake_receive (duplicates, key check, insert, commit)",
+        "redress/intake/receive.py",
+        "intake_receive",
+    ),
     (
         "    complainant_get_or_create",
-        "redress/complaints/services.py",
+        "redress/handling/receipt.py",
         "complainant_get_or_create",
     ),
-    ("    complaint_receive", "redress/complaints/services.py", "complaint_receive"),
+    ("    complaint_receive", "redress/handling/receipt.py", "complaint_receive"),
     ("      reference_next (counter lock)", "redress/complaints/references.py", "reference_next"),
     ("      audit_record", "redress/audit/services.py", "audit_record"),
     (

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from redress.backoffice import forms as f
+from redress.backoffice.forms import actions as action_forms
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import Complaint, Decision, Message, Status
 from redress.complaints.queues import owner_workload
@@ -71,7 +71,7 @@ class Spec:
     it may be refused up front, and what the form sends to the service."""
 
     action: str
-    form: type[f.ActionForm]
+    form: type[action_forms.ActionForm]
     available: Callable[[Context], bool] = lambda ctx: True
     blocked: Callable[[Context], str] = lambda ctx: ""
     form_kwargs: Callable[[Context], dict[str, Any]] = lambda ctx: {}
@@ -195,44 +195,50 @@ def _assign_available(ctx: Context) -> bool:
 
 
 SPECS: list[Spec] = [
-    Spec(Action.ACKNOWLEDGE, f.AcknowledgeForm),
-    Spec(Action.ASSESS, f.AssessForm),
-    Spec(Action.START_INVESTIGATION, f.StartInvestigationForm),
-    Spec(Action.PROPOSE_DECISION, f.ProposeDecisionForm, values=_proposal),
-    Spec(Action.APPROVE_DECISION, f.ApproveForm, blocked=_approve_blocked),
-    Spec(Action.RETURN_DECISION, f.ReturnDecisionForm),
-    Spec(Action.COMMUNICATE_DECISION, f.CommunicateForm),
-    Spec(Action.RECORD_REACTION, f.ReactionForm),
+    Spec(Action.ACKNOWLEDGE, action_forms.AcknowledgeForm),
+    Spec(Action.ASSESS, action_forms.AssessForm),
+    Spec(Action.START_INVESTIGATION, action_forms.StartInvestigationForm),
+    Spec(Action.PROPOSE_DECISION, action_forms.ProposeDecisionForm, values=_proposal),
+    Spec(Action.APPROVE_DECISION, action_forms.ApproveForm, blocked=_approve_blocked),
+    Spec(Action.RETURN_DECISION, action_forms.ReturnDecisionForm),
+    Spec(Action.COMMUNICATE_DECISION, action_forms.CommunicateForm),
+    Spec(Action.RECORD_REACTION, action_forms.ReactionForm),
     Spec(
         Action.SETTLE_REMEDY,
-        f.SettleRemedyForm,
+        action_forms.SettleRemedyForm,
         available=lambda ctx: bool(ctx.open_remedies()),
         form_kwargs=lambda ctx: {"remedies": ctx.open_remedies()},
     ),
-    Spec(Action.CLOSE, f.CloseForm, blocked=_close_blocked),
-    Spec(Action.ESCALATE, f.EscalateForm),
-    Spec(Action.REFER_EXTERNAL, f.ReferExternalForm),
+    Spec(Action.CLOSE, action_forms.CloseForm, blocked=_close_blocked),
+    Spec(Action.ESCALATE, action_forms.EscalateForm),
+    Spec(Action.REFER_EXTERNAL, action_forms.ReferExternalForm),
     Spec(
         Action.ADD_MESSAGE,
-        f.ReplyForm,
+        action_forms.ReplyForm,
         form_kwargs=lambda ctx: {"templates": reply_templates(ctx)},
         values=_reply,
     ),
-    Spec(Action.ADD_NOTE, f.NoteForm, values=_files),
+    Spec(Action.ADD_NOTE, action_forms.NoteForm, values=_files),
     Spec(
         Action.ASSIGN,
-        f.AssignForm,
+        action_forms.AssignForm,
         available=_assign_available,
         form_kwargs=lambda ctx: {
             "candidates": assign_candidates(ctx),
             "may_move": Role.COMPLAINTS_MANAGER in ctx.roles,
         },
     ),
-    Spec(Action.PRIORITISE, f.PrioritiseForm),
-    Spec(Action.PAUSE, f.PauseForm, available=lambda ctx: ctx.complaint.paused_at is None),
-    Spec(Action.RESUME, f.ResumeForm, available=lambda ctx: ctx.complaint.paused_at is not None),
-    Spec(Action.REOPEN, f.ReopenForm),
-    Spec(Action.WITHDRAW, f.WithdrawForm),
+    Spec(Action.PRIORITISE, action_forms.PrioritiseForm),
+    Spec(
+        Action.PAUSE, action_forms.PauseForm, available=lambda ctx: ctx.complaint.paused_at is None
+    ),
+    Spec(
+        Action.RESUME,
+        action_forms.ResumeForm,
+        available=lambda ctx: ctx.complaint.paused_at is not None,
+    ),
+    Spec(Action.REOPEN, action_forms.ReopenForm),
+    Spec(Action.WITHDRAW, action_forms.WithdrawForm),
 ]
 BY_ACTION = {spec.action: spec for spec in SPECS}
 

@@ -42,41 +42,66 @@ def allowed_types_label() -> str:
     return "JPG, PNG, WEBP, GIF, HEIC, PDF"
 
 
+def attachment_name(name: str | None) -> str:
+    """The file's own name, without any folder a client sent with it."""
+    return (name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+
+
+def _sniffed_type(head: bytes) -> str:
+    kind = filetype.guess(head[:8192])
+    return kind.mime if kind else ""
+
+
+def attachments_count_problem(count: int) -> str:
+    """Why this many files cannot be attached at once ("" when they can)."""
+    if count > MAX_FILES:
+        return _("At most %(count)s files can be attached.") % {"count": MAX_FILES}
+    return ""
+
+
+def attachment_problem(name: str | None, size: int, head: bytes) -> str:
+    """Why one file cannot be attached ("" when it can): it is empty, over the size limit,
+    or not of an accepted type, sniffed from its first bytes (``head``), not from its name.
+    The services call it for every channel, and the portal's form before them, so the
+    complainant reads the same words wherever the file was sent."""
+    name = attachment_name(name)
+    limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
+    if not size:
+        return _("%(name)s is empty.") % {"name": name}
+    if size > limit:
+        return _("%(name)s is too large (%(size)s); the limit is %(limit)s.") % {
+            "name": name,
+            "size": filesizeformat(size),
+            "limit": filesizeformat(limit),
+        }
+    if _sniffed_type(head) not in settings.REDRESS_ATTACHMENT_TYPES:
+        return _("%(name)s is not an accepted type of file (accepted: %(types)s).") % {
+            "name": name,
+            "types": allowed_types_label(),
+        }
+    return ""
+
+
 def attachments_check(
     files: Sequence[IncomingFile], *, field: str = "attachments"
 ) -> list[CheckedFile]:
     """Every file's size and sniffed type, or one error naming each bad file and why."""
-    limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
-    allowed = set(settings.REDRESS_ATTACHMENT_TYPES)
     errors: list[str] = []
     checked: list[CheckedFile] = []
-    if len(files) > MAX_FILES:
-        errors.append(_("At most %(count)s files can be attached.") % {"count": MAX_FILES})
+    if problem := attachments_count_problem(len(files)):
+        errors.append(problem)
     for incoming in files:
-        name = (incoming.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-        if not incoming.content:
-            errors.append(_("%(name)s is empty.") % {"name": name})
-            continue
-        if len(incoming.content) > limit:
-            errors.append(
-                _("%(name)s is too large (%(size)s); the limit is %(limit)s.")
-                % {
-                    "name": name,
-                    "size": filesizeformat(len(incoming.content)),
-                    "limit": filesizeformat(limit),
-                }
-            )
-            continue
-        kind = filetype.guess(incoming.content[:8192])
-        mime = kind.mime if kind else ""
-        if mime not in allowed:
-            errors.append(
-                _("%(name)s is not an accepted type of file (accepted: %(types)s).")
-                % {"name": name, "types": allowed_types_label()}
-            )
+        content = incoming.content
+        if problem := attachment_problem(incoming.name, len(content), content[:8192]):
+            errors.append(problem)
             continue
         checked.append(
-            CheckedFile(name, incoming.content, hashlib.sha256(incoming.content).hexdigest(), mime)
+            CheckedFile(
+                attachment_name(incoming.name),
+                content,
+                hashlib.sha256(content).hexdigest(),
+                _sniffed_type(content),
+            )
         )
     if errors:
         raise ValidationFailed(errors[0], fields={field: errors})

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import filetype
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -16,8 +15,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redress.complaints.attachments import MAX_FILES, IncomingFile, allowed_types_label
+from redress.complaints.attachments import (
+    MAX_FILES,
+    IncomingFile,
+    allowed_types_label,
+    attachment_problem,
+    attachments_count_problem,
+)
 from redress.complaints.models import Category, Channel, Product, VulnerableGroup
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -60,40 +68,17 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        errors: list[str] = []
-        if len(files) > MAX_FILES:
-            errors.append(str(_("You can attach at most %(count)s files.") % {"count": MAX_FILES}))
-        limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
-        allowed = set(settings.REDRESS_ATTACHMENT_TYPES)
+        # The rule every channel applies (complaints.attachments), checked here first so that
+        # the problem shows next to the input, in the same words.
+        problems = [attachments_count_problem(len(files))]
         for upload in files:
-            if not upload.size:
-                errors.append(str(_("“%(name)s” is empty.") % {"name": upload.name}))
-            elif upload.size > limit:
-                errors.append(
-                    str(
-                        _("“%(name)s” is too big (%(size)s). Each file can be at most %(limit)s.")
-                        % {
-                            "name": upload.name,
-                            "size": filesizeformat(upload.size),
-                            "limit": filesizeformat(limit),
-                        }
-                    )
-                )
-            else:
-                upload.seek(0)
-                kind = filetype.guess(upload.read(8192))
-                upload.seek(0)
-                if (kind.mime if kind else "") not in allowed:
-                    errors.append(
-                        str(
-                            _(
-                                "“%(name)s” is not a photo or PDF we can accept. Accepted: %(types)s."
-                            )
-                            % {"name": upload.name, "types": allowed_types_label()}
-                        )
-                    )
-        if errors:
-            raise forms.ValidationError(errors)
+            upload.seek(0)
+            head = upload.read(8192)
+            upload.seek(0)
+            problems.append(attachment_problem(upload.name, upload.size or 0, head))
+        problems = [problem for problem in problems if problem]
+        if problems:
+            raise forms.ValidationError(problems)
         return files
 
 
@@ -130,6 +115,11 @@ class AccessibleFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        self.describe()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # An error added after validation (a service's refusal) is tied to its input too.
+        super().add_error(field, error)  # type: ignore[misc]
         self.describe()
 
     def error_links(self) -> list[tuple[str, str]]:
@@ -521,7 +511,7 @@ SCORE_CHOICES = [
 ]
 
 
-def _optional_score(label: str) -> forms.TypedChoiceField:
+def _optional_score(label: StrOrPromise) -> forms.TypedChoiceField:
     """A 1–5 score the complainant may leave blank."""
     return forms.TypedChoiceField(
         label=label,

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from redress.portal import views
+from redress.portal.views import complain, decision, files, pages, tracking
 
 app_name = "portal"
 
@@ -8,23 +8,23 @@ app_name = "portal"
 REFERENCE = r"(?P<reference>[A-Za-z0-9][A-Za-z0-9-]{2,31})"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("complain/", views.complaint_new, name="complain"),
-    path("complain/received/", views.complaint_receipt, name="receipt"),
-    path("track/", views.track, name="track"),
-    re_path(rf"^track/{REFERENCE}/$", views.complaint_page, name="complaint"),
-    re_path(rf"^track/{REFERENCE}/reply/$", views.complaint_reply, name="reply"),
-    re_path(rf"^track/{REFERENCE}/answer/$", views.complaint_answer, name="answer"),
-    re_path(rf"^track/{REFERENCE}/survey/$", views.complaint_survey, name="survey"),
-    re_path(rf"^track/{REFERENCE}/leave/$", views.complaint_leave, name="leave"),
-    re_path(rf"^track/{REFERENCE}/withdraw/$", views.complaint_withdrawal, name="withdraw"),
+    path("", pages.home, name="home"),
+    path("complain/", complain.complaint_new, name="complain"),
+    path("complain/received/", complain.complaint_receipt, name="receipt"),
+    path("track/", tracking.track, name="track"),
+    re_path(rf"^track/{REFERENCE}/$", tracking.complaint_page, name="complaint"),
+    re_path(rf"^track/{REFERENCE}/reply/$", tracking.complaint_reply, name="reply"),
+    re_path(rf"^track/{REFERENCE}/answer/$", decision.complaint_answer, name="answer"),
+    re_path(rf"^track/{REFERENCE}/survey/$", decision.complaint_survey, name="survey"),
+    re_path(rf"^track/{REFERENCE}/leave/$", tracking.complaint_leave, name="leave"),
+    re_path(rf"^track/{REFERENCE}/withdraw/$", tracking.complaint_withdrawal, name="withdraw"),
     re_path(
-        rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", views.complaint_file, name="file"
+        rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", files.complaint_file, name="file"
     ),
     # The secret link of the receipt email (notifications.services.tracking_url).
     re_path(
         rf"^track/{REFERENCE}/(?P<code>[A-Za-z0-9-]{{12,20}})/$",
-        views.track_link,
+        tracking.track_link,
         name="track_link",
     ),
 ]

@@ -212,8 +212,8 @@ def test_errors_speak_the_language_of_accept_language(team, api_as):
 
 def test_top_management_reads_the_complainant_masked_through_the_api(team, api_as):
     from redress.complaints.attachments import IncomingFile
-    from redress.core.actors import Actor
     from redress.complaints.testing import ComplainantFactory
+    from redress.core.actors import Actor
     from redress.handling.services import complaint_add_message, complaint_add_note
 
     complaint = receive(

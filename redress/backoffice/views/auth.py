@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import LanguageForm
+from redress.backoffice.forms.auth import LanguageForm
+from redress.core.models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -53,8 +54,8 @@ def language(request: HttpRequest) -> HttpResponse:
     ):
         target = reverse("backoffice:home")
     if form.is_valid():
-        user = request.user
-        user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
-        user.save(update_fields=["language"])  # type: ignore[union-attr]
-        translation.activate(user.language)  # type: ignore[union-attr]
+        user: User = request.user  # type: ignore[assignment]
+        user.language = form.cleaned_data["language"]
+        user.save(update_fields=["language"])
+        translation.activate(user.language)
     return HttpResponseRedirect(target or reverse("backoffice:home"))

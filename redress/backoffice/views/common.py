@@ -15,15 +15,23 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_htmx.middleware import HtmxDetails
 
 from redress.complaints.queues import Queue
 from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError
+from redress.core.forms import form_add_error
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
 from redress.handling.roles import ACTION_ROLES
 
 View = Callable[..., HttpResponseBase]
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as ``HtmxMiddleware`` leaves it, for the views that answer HTMX requests."""
+
+    htmx: HtmxDetails
 
 
 def staff_view(view: View) -> View:
@@ -122,7 +130,7 @@ def create_once(
         created = create(form.cleaned_data)
     except ApplicationError as error:
         cache.delete(once_key)  # nothing was created: the corrected form may be sent
-        form_errors(form, error)
+        form_add_error(form, error)
         return page(request, form_template, context, status=error.http_status)
     return done(created)
 
@@ -148,16 +156,7 @@ def save_form(
     try:
         save(form.cleaned_data)
     except ApplicationError as error:
-        form_errors(form, error)
+        form_add_error(form, error)
         return page(request, form_template, context, status=error.http_status)
     messages.success(request, saved)
     return redirect(to)
-
-
-def form_errors(form: Any, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: each field's problems on the field (on the form
-    when it has no such field), the message on the form when no field is named."""
-    for name, problems in error.fields.items():
-        form.add_error(name if name in form.fields else None, problems)
-    if not error.fields:
-        form.add_error(None, error.message)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import DismissForm, MailboxForm
+from redress.backoffice.forms.inbound import DismissForm, MailboxForm
 from redress.backoffice.views.common import admin_view, create_once, page, save_form
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate

@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from redress.backoffice.forms import IntakeForm
+from redress.backoffice.forms.intake import IntakeForm
 from redress.backoffice.views.common import can_receive, page, staff_view
 from redress.complaints.masking import PersonalDataScope, complainant_view
 from redress.complaints.models import Channel
 from redress.complaints.queues import user_unit_ids
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
+from redress.core.forms import form_add_error
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.intake.receive import Once, Person, Submission, intake_receive, possible_duplicates
@@ -112,10 +113,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             once=Once("backoffice", f"{user.pk}:{data['once']}") if data["once"] else None,
         )
     except ApplicationError as error:
-        for name, problems in error.fields.items():
-            form.add_error(name if name in form.fields else None, problems)
-        if not error.fields:
-            form.add_error(None, error.message)
+        form_add_error(form, error)
         return page(
             request,
             "backoffice/intake.html",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import (
+from redress.backoffice.forms.integrations import (
     ApiTokenForm,
     DeliveryFilterForm,
     SubscriptionDisableForm,

@@ -51,8 +51,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """The latest notices for the person (significant complaints, assignments, approvals, deadlines)."""
     from redress.notifications.models import Notification
 
+    user: User = request.user  # type: ignore[assignment]
     notices = list(
-        Notification.objects.filter(recipient=request.user)
+        Notification.objects.filter(recipient=user)
         .select_related("complaint")
         .order_by("-created_at")[:100]
     )

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
-from redress.backoffice.forms import BulkForm, QueueFilterForm
-from redress.backoffice.views.common import home_queue, page, staff_view
+from redress.backoffice.forms.queues import BulkForm, QueueFilterForm
+from redress.backoffice.views.common import HtmxHttpRequest, home_queue, page, staff_view
 from redress.complaints import exports
 from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view
 from redress.complaints.models import Category, Complaint
@@ -104,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def queue(request: HttpRequest, queue: str) -> HttpResponse:
+def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
     if queue not in Queue.values:
         raise Http404(queue)
     user: User = request.user  # type: ignore[assignment]
@@ -148,7 +148,7 @@ def bulk(request: HttpRequest, queue: str) -> HttpResponse:
     )
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(problem) for problem in error))
         return HttpResponseRedirect(back)
     operation = form.cleaned_data["operation"]
     categories, units, owners = _filter_options(user)

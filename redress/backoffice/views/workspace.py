@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, retarget
 
 from redress.backoffice import actions as registry
-from redress.backoffice.forms import RemedyFormSet
-from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.forms.actions import RemedyFormSet
+from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
 from redress.complaints.masking import (
     PERSONAL_FILE_REFUSED,
     PersonalDataScope,
@@ -42,6 +42,7 @@ from redress.complaints.selectors import (
 )
 from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError, NotFound
+from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
@@ -132,11 +133,12 @@ def _timeline(complaint: Complaint) -> list[Entry]:
         ):
             continue
         entries.append(Entry(event.at, "event", event))
+    kinds: dict[str, str] = {
+        Message.Direction.INTERNAL: "note",
+        Message.Direction.INBOUND: "inbound",
+    }
     for message in complaint.messages.select_related("author").prefetch_related("attachments"):
-        kind = {Message.Direction.INTERNAL: "note", Message.Direction.INBOUND: "inbound"}.get(
-            message.direction, "outbound"
-        )
-        entries.append(Entry(message.created_at, kind, message))
+        entries.append(Entry(message.created_at, kinds.get(message.direction, "outbound"), message))
     for attachment in complaint.attachments.filter(message__isnull=True):
         entries.append(Entry(attachment.uploaded_at, "file", attachment))
     entries.sort(key=lambda e: (e.at, 0 if e.kind == "event" else 1))
@@ -191,7 +193,7 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view
-def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
     """GET: the action's form (an HTMX partial, or the page with the form open).
     POST: perform it through its service; refusals answer 403/409/422 and change nothing."""
     found = _get(request, reference)
@@ -241,10 +243,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     try:
         spec.perform(ctx, form, remedies)
     except ApplicationError as error:
-        for name, problems in error.fields.items():
-            form.add_error(name if name in form.fields else None, problems)
-        if not error.fields:
-            form.add_error(None, error.message)
+        form_add_error(form, error)
         return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
     messages.success(request, spec.done)
     target = reverse("backoffice:complaint", args=[found.reference])
@@ -257,7 +256,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 
 
 def _form_error(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     complaint: Complaint,
     spec: registry.Spec,
     form: Any,
@@ -286,7 +285,7 @@ def _form_error(
 
 
 def _refused(
-    request: HttpRequest, complaint: Complaint, spec: registry.Spec, reason: str, status: int
+    request: HtmxHttpRequest, complaint: Complaint, spec: registry.Spec, reason: str, status: int
 ) -> HttpResponse:
     if request.htmx:
         response = render(
@@ -316,7 +315,7 @@ def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A file of a complaint the person can see (through the gate; unknown and hidden look alike)."""
     found = (
         Attachment.objects.filter(pk=pk, complaint__in=complaints_visible_to(request.user))  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
 
 
 class Complaint(models.Model):
-    """One complaint from receipt to closure. Only the services in ``complaints.services`` write it."""
+    """One complaint from receipt to closure. Only the lifecycle services (``redress.handling``) write it."""
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     tracking_code_hash = models.CharField(max_length=128, editable=False)

@@ -145,7 +145,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_with_its_name(client, team
         "virus.pdf", b"MZ\x90\x00 not really a pdf", content_type="application/pdf"
     )
     response = submit(client, language="en", attachments=fake)
-    assert "“virus.pdf” is not a photo or PDF we can accept" in response.content.decode()
+    assert "virus.pdf is not an accepted type of file" in response.content.decode()
     assert Complaint.objects.count() == 0
 
 

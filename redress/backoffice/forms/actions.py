@@ -1,0 +1,305 @@
+"""The forms of the workspace's lifecycle actions (``backoffice.actions``): each parses and
+checks one action's input; the action's service decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from redress.backoffice.forms.common import BLANK, LocalizedChoiceField, MultipleFileField
+from redress.complaints.models import (
+    Category,
+    Channel,
+    Classification,
+    Complaint,
+    Level,
+    Outcome,
+    PauseReason,
+    Priority,
+    Reaction,
+    RemedyType,
+    Severity,
+    Status,
+)
+from redress.core.models import OrgUnit, User
+
+REPLY_CHANNELS = [
+    (c, Channel(c).label) for c in (Channel.EMAIL, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
+]
+
+
+class ActionForm(forms.Form):
+    """An action's form; ``complaint`` and ``user`` are there for choices that depend on them."""
+
+    def __init__(self, *args: Any, complaint: Complaint, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.user = user
+
+
+class NoteOptionalForm(ActionForm):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcknowledgeForm(NoteOptionalForm):
+    pass
+
+
+class AssessForm(ActionForm):
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=Classification.choices, initial=Classification.COMPLAINT
+    )
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    impact = forms.ChoiceField(label=_("Impact"), choices=[*BLANK, *Level.choices], required=False)
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=[*BLANK, *Level.choices], required=False
+    )
+    health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
+    immediate_action = forms.CharField(
+        label=_("Immediate action taken"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    category = LocalizedChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        help_text=_(
+            "Required when it is not a complaint or out of scope; the complainant is told."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["severity"].initial = self.complaint.severity
+        self.fields["priority"].initial = self.complaint.priority
+        self.fields["health_safety"].initial = self.complaint.health_safety
+        self.fields["category"].initial = self.complaint.category_id
+
+
+class AssignForm(ActionForm):
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    unit = LocalizedChoiceField(
+        label=_("Move to unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False
+    )
+
+    def __init__(
+        self, *args: Any, candidates: list[tuple[User, Any]], may_move: bool, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(user.pk): user for user, _load in candidates}
+        choices: list[tuple[str, str]] = [("", "—")]
+        for user, load in candidates:
+            name = user.get_full_name() or user.get_username()
+            label = _("%(name)s — %(open)s open, %(overdue)s overdue") % {
+                "name": name,
+                "open": load.open,
+                "overdue": load.overdue,
+            }
+            choices.append((str(user.pk), label))
+        self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+        if not may_move:
+            del self.fields["unit"]
+
+    def clean_owner(self) -> User | None:
+        value = self.cleaned_data.get("owner")
+        return self.candidates.get(value) if value else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("owner") and not data.get("unit"):
+            raise forms.ValidationError(_("Choose an owner or a unit."))
+        return data
+
+
+class PrioritiseForm(ActionForm):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].initial = self.complaint.priority
+
+
+class PauseForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Waiting for"), choices=PauseReason.choices)
+    note = forms.CharField(
+        label=_("What is needed"),
+        required=False,
+        help_text=_("When waiting for the complainant, this text is emailed to them."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResumeForm(NoteOptionalForm):
+    pass
+
+
+class StartInvestigationForm(ActionForm):
+    plan = forms.CharField(
+        label=_("Investigation plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(ActionForm):
+    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(label=_("Evidence files"), required=False)
+
+
+class ReplyForm(ActionForm):
+    template = forms.ChoiceField(label=_("Start from template"), required=False)
+    channel = forms.ChoiceField(label=_("Sent by"), choices=REPLY_CHANNELS)
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, templates: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = BLANK + templates  # type: ignore[attr-defined]
+        if not self.complaint.complainant.email:
+            self.fields["channel"].initial = Channel.PHONE
+
+
+class RemedyForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Remedy"), choices=[*BLANK, *RemedyType.choices], required=False
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (VND)"), required=False, min_value=0, decimal_places=0, max_digits=16
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+    due_at = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("amount") or data.get("description") or data.get("due_at")) and not data.get(
+            "type"
+        ):
+            self.add_error("type", _("Choose the type of remedy."))
+        return data
+
+
+RemedyFormSet = formset_factory(RemedyForm, extra=3, max_num=10)
+
+
+class ProposeDecisionForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    summary = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(NoteOptionalForm):
+    pass
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnDecisionForm(ReasonForm):
+    pass
+
+
+class EscalateForm(ReasonForm):
+    pass
+
+
+class ReopenForm(ReasonForm):
+    pass
+
+
+class CommunicateForm(ActionForm):
+    via = forms.ChoiceField(label=_("Communicated by"), choices=REPLY_CHANNELS)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReactionForm(ActionForm):
+    reaction = forms.ChoiceField(label=_("The complainant's reaction"), choices=Reaction.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("Required when the complainant rejects the decision: what they do not accept."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+EXTERNAL_BODIES = [
+    pgettext_lazy("external body", "Provincial Department of Industry and Trade"),
+    pgettext_lazy("external body", "Consumer protection association"),
+    pgettext_lazy("external body", "Commercial mediation centre"),
+    pgettext_lazy("external body", "Commercial arbitration"),
+    pgettext_lazy("external body", "Court"),
+]
+
+
+class ReferExternalForm(ActionForm):
+    provider = forms.CharField(
+        label=_("External body"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "external-bodies"}),
+    )
+    suggestions = EXTERNAL_BODIES
+    consent = forms.BooleanField(
+        label=_("The complainant consents to the referral"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SettleRemedyForm(ActionForm):
+    remedy = forms.ChoiceField(label=_("Remedy"))
+    waived_reason = forms.CharField(
+        label=_("Waived because"),
+        required=False,
+        help_text=_("Leave empty when the remedy was fulfilled."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, remedies: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.remedies = {str(r.pk): r for r in remedies}
+        self.fields["remedy"].choices = [  # type: ignore[attr-defined]
+            (
+                str(r.pk),
+                f"{r.get_type_display()} {r.amount:,.0f} {r.currency} {r.description}".strip(),
+            )
+            for r in remedies
+        ]
+
+    def clean_remedy(self) -> Any:
+        return self.remedies.get(self.cleaned_data["remedy"])
+
+
+class CloseForm(ActionForm):
+    note = forms.CharField(
+        label=_("Closing note"),
+        required=False,
+        help_text=_("Required for a complaint not accepted or withdrawn: the explanation sent."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    external_options_told = forms.BooleanField(
+        label=_("The complainant was told of the external options"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.complaint.status != Status.REFERRED_EXTERNAL:
+            del self.fields["external_options_told"]
+
+
+class WithdrawForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

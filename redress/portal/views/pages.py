@@ -1,0 +1,26 @@
+"""The portal's home page: how to complain, the steps and their times, where else to turn."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from redress.portal import present
+from redress.portal.views.common import external_bodies, page, public_steps
+from redress.transparency.selectors import notice_current, targets_for_groups
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    notice = notice_current()
+    context = {
+        "nav": "home",
+        "notice": notice,
+        "intro": notice.text("intro", language) if notice else "",
+        "how": notice.text("how", language) if notice else "",
+        "charges": notice.text("charges", language) if notice else "",
+        "steps": public_steps(notice, language),
+        "faster": {g.group: present.target_words(g.decision) for g in targets_for_groups()},
+        "bodies": external_bodies(language),
+    }
+    return page(request, "portal/home.html", context)
