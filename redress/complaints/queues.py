@@ -194,15 +194,16 @@ def filter_complaints(
         queryset = queryset.filter(
             received_at__lt=_local_midnight(filters.received_to + dt.timedelta(days=1))
         )
+    # Q, not keyword arguments: ``next_due_at`` is an alias the type checker cannot see.
     match filters.deadline:
         case DeadlineFilter.OVERDUE:
-            queryset = queryset.filter(next_due_at__lt=now)
+            queryset = queryset.filter(Q(next_due_at__lt=now))
         case DeadlineFilter.DUE_SOON:
-            queryset = queryset.filter(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
+            queryset = queryset.filter(Q(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON))
         case DeadlineFilter.ON_TRACK:
-            queryset = queryset.filter(next_due_at__gte=now + DUE_SOON)
+            queryset = queryset.filter(Q(next_due_at__gte=now + DUE_SOON))
         case DeadlineFilter.NONE:
-            queryset = queryset.filter(next_due_at__isnull=True)
+            queryset = queryset.filter(Q(next_due_at__isnull=True))
     return queryset
 
 

@@ -42,95 +42,108 @@ class Action(models.TextChoices):
 
 
 SAME = "same"  # the action keeps the complaint in its stage
-S = Status
-A = Action
 
 # Actions allowed in every open state that do not move the complaint to another stage.
 _ANYTIME: dict[str, tuple[str, ...]] = {
-    A.ASSIGN: (SAME,),
-    A.PRIORITISE: (SAME,),
-    A.PAUSE: (SAME,),
-    A.RESUME: (SAME,),
-    A.ADD_NOTE: (SAME,),
-    A.ADD_MESSAGE: (SAME,),
+    Action.ASSIGN: (SAME,),
+    Action.PRIORITISE: (SAME,),
+    Action.PAUSE: (SAME,),
+    Action.RESUME: (SAME,),
+    Action.ADD_NOTE: (SAME,),
+    Action.ADD_MESSAGE: (SAME,),
 }
-_WITHDRAWABLE: dict[str, tuple[str, ...]] = {A.WITHDRAW: (S.WITHDRAWN,)}
+_WITHDRAWABLE: dict[str, tuple[str, ...]] = {Action.WITHDRAW: (Status.WITHDRAWN,)}
 # The outbox reports what became of an email in every state, closed included: the closure email
 # is sent after the complaint is closed.
-_ALWAYS: dict[str, tuple[str, ...]] = {A.RECORD_DELIVERY: (SAME,)}
+_ALWAYS: dict[str, tuple[str, ...]] = {Action.RECORD_DELIVERY: (SAME,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    S.RECEIVED: {A.ACKNOWLEDGE: (S.ACKNOWLEDGED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
-    S.ACKNOWLEDGED: {
-        A.ASSESS: (S.ASSESSED, S.NOT_ACCEPTED),
+    Status.RECEIVED: {
+        Action.ACKNOWLEDGE: (Status.ACKNOWLEDGED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.ASSESSED: {A.START_INVESTIGATION: (S.INVESTIGATING,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
-    S.INVESTIGATING: {
-        A.PROPOSE_DECISION: (S.DECISION_PROPOSED,),
+    Status.ACKNOWLEDGED: {
+        Action.ASSESS: (Status.ASSESSED, Status.NOT_ACCEPTED),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.DECISION_PROPOSED: {
-        A.APPROVE_DECISION: (S.DECISION_APPROVED,),
-        A.RETURN_DECISION: (S.INVESTIGATING, S.UNDER_REVIEW),
+    Status.ASSESSED: {
+        Action.START_INVESTIGATION: (Status.INVESTIGATING,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.DECISION_APPROVED: {
-        A.COMMUNICATE_DECISION: (S.DECISION_COMMUNICATED,),
+    Status.INVESTIGATING: {
+        Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.DECISION_COMMUNICATED: {
-        A.RECORD_REACTION: (S.RESOLVED, S.UNDER_REVIEW),
-        A.ESCALATE: (S.UNDER_REVIEW,),
+    Status.DECISION_PROPOSED: {
+        Action.APPROVE_DECISION: (Status.DECISION_APPROVED,),
+        Action.RETURN_DECISION: (Status.INVESTIGATING, Status.UNDER_REVIEW),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.RESOLVED: {
-        A.SETTLE_REMEDY: (SAME,),
-        A.CLOSE: (S.CLOSED,),
+    Status.DECISION_APPROVED: {
+        Action.COMMUNICATE_DECISION: (Status.DECISION_COMMUNICATED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.UNDER_REVIEW: {
-        A.PROPOSE_DECISION: (S.DECISION_PROPOSED,),
-        A.REFER_EXTERNAL: (S.REFERRED_EXTERNAL,),
+    Status.DECISION_COMMUNICATED: {
+        Action.RECORD_REACTION: (Status.RESOLVED, Status.UNDER_REVIEW),
+        Action.ESCALATE: (Status.UNDER_REVIEW,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
-    S.REFERRED_EXTERNAL: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_WITHDRAWABLE, **_ALWAYS},
-    S.NOT_ACCEPTED: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_ALWAYS},
-    S.WITHDRAWN: {A.CLOSE: (S.CLOSED,), **_ANYTIME, **_ALWAYS},
-    S.CLOSED: {A.REOPEN: (S.INVESTIGATING,), A.RATE: (SAME,), **_ALWAYS},
+    Status.RESOLVED: {
+        Action.SETTLE_REMEDY: (SAME,),
+        Action.CLOSE: (Status.CLOSED,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
+    Status.UNDER_REVIEW: {
+        Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
+        Action.REFER_EXTERNAL: (Status.REFERRED_EXTERNAL,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
+    Status.REFERRED_EXTERNAL: {
+        Action.CLOSE: (Status.CLOSED,),
+        **_ANYTIME,
+        **_WITHDRAWABLE,
+        **_ALWAYS,
+    },
+    Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
+    Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
+    Status.CLOSED: {Action.REOPEN: (Status.INVESTIGATING,), Action.RATE: (SAME,), **_ALWAYS},
 }
 
 # Events of these actions are shown to the complainant on the portal timeline.
 VISIBLE_TO_COMPLAINANT = frozenset(
     {
-        A.RECEIVE,
-        A.ACKNOWLEDGE,
-        A.ASSESS,
-        A.START_INVESTIGATION,
-        A.PAUSE,
-        A.RESUME,
-        A.ADD_MESSAGE,
-        A.COMMUNICATE_DECISION,
-        A.RECORD_REACTION,
-        A.ESCALATE,
-        A.REFER_EXTERNAL,
-        A.CLOSE,
-        A.REOPEN,
-        A.WITHDRAW,
+        Action.RECEIVE,
+        Action.ACKNOWLEDGE,
+        Action.ASSESS,
+        Action.START_INVESTIGATION,
+        Action.PAUSE,
+        Action.RESUME,
+        Action.ADD_MESSAGE,
+        Action.COMMUNICATE_DECISION,
+        Action.RECORD_REACTION,
+        Action.ESCALATE,
+        Action.REFER_EXTERNAL,
+        Action.CLOSE,
+        Action.REOPEN,
+        Action.WITHDRAW,
     }
 )
 

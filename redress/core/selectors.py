@@ -35,7 +35,7 @@ def user_roles(user: User) -> dict[Role, set[int]]:
     roles: dict[Role, set[int]] = {}
     if not user.is_authenticated or not user.is_active:
         return roles
-    cache = getattr(user, "_redress_roles", None)
+    cache: dict[Role, set[int]] | None = getattr(user, "_redress_roles", None)
     if cache is not None:
         return cache
     for membership in memberships_current(user):

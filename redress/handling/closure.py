@@ -117,7 +117,7 @@ def complaint_rate(
             complaint=c,
             comment=comment.strip(),
             submitted_at=timezone.now(),
-            **scores,  # type: ignore[arg-type]
+            **scores,
         )
         return {"overall": overall}
 

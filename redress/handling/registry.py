@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import Complaint, Remedy
@@ -64,8 +65,8 @@ def _propose(*, remedies: Sequence[Mapping[str, Any]] = (), **values: Any) -> An
 
 def _settle(*, complaint: Complaint, actor: Actor, remedy: Remedy, waived_reason: str = "") -> Any:
     if remedy.decision.complaint_id != complaint.pk:
-        message = _("This complaint has no remedy with this id.")
-        raise ValidationFailed(str(message), fields={"remedy": [message]})
+        message = gettext("This complaint has no remedy with this id.")
+        raise ValidationFailed(message, fields={"remedy": [message]})
     return services.remedy_settle(remedy=remedy, actor=actor, waived_reason=waived_reason)
 
 

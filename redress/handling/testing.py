@@ -105,7 +105,7 @@ PATHS: dict[str, list[str]] = {
 
 def receive(team: Team, **kwargs: object) -> services.Received:
     defaults: dict[str, object] = {
-        "complainant": ComplainantFactory(),
+        "complainant": ComplainantFactory.create(),
         "channel": "web",
         "subject": "Hóa đơn tính sai tiền",
         "description": "Tôi bị tính tiền hai lần cho cùng một đơn hàng.",

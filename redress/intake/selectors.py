@@ -70,7 +70,7 @@ def inbound_email_headers(inbound: InboundEmail, *, limit: int = HEADER_LIMIT) -
 
 def _decoded(message: Message, name: str, raw_value: str) -> str:
     try:
-        value = str(message.policy.header_fetch_parse(name, raw_value))  # type: ignore[attr-defined]
+        value = str(message.policy.header_fetch_parse(name, raw_value))
     except Exception:  # noqa: BLE001 - a broken header is shown as it came
         value = str(raw_value)
     return " ".join(value.split())

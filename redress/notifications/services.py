@@ -200,7 +200,7 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
 def email_retry(*, email: OutboundEmail) -> bool:
     """Put a failed or waiting email back in the queue for an attempt now (from the admin).
     A failed email gets a fresh set of attempts. Sent emails are never sent again."""
-    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)  # type: ignore[misc]
+    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
     if locked.state in (OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED):
         return False
     if locked.state == OutboundEmail.State.FAILED:

@@ -33,7 +33,7 @@ def holiday_names(country: str, language: str) -> PublicDays:
     """Public days whose names are in ``language`` when the package has it (else its own)."""
     if not country:
         return public_days("")
-    supported = public_days(country)._days.supported_languages  # type: ignore[union-attr]
+    supported = public_days(country)._days.supported_languages
     wanted = next(
         (code for code in supported if code.split("_")[0] == language.split("-")[0]), None
     )
