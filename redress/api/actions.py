@@ -43,6 +43,7 @@ from redress.api.schemas import (
     Text300,
     Text5000,
 )
+from redress.complaints.attachments import MAX_FILES
 from redress.complaints.models import (
     Category,
     Channel,
@@ -108,7 +109,7 @@ class PlanIn(In):
 
 class NoteBodyIn(In):
     body: Required20000
-    attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+    attachments: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
 
 
 class MessageActionIn(In):
@@ -116,7 +117,7 @@ class MessageActionIn(In):
     body: Required20000
     subject: Text300 = ""
     channel: ChannelValue | None = None
-    attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+    attachments: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
 
 
 class RemedyIn(In):

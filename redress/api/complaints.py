@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
@@ -46,7 +45,7 @@ from redress.api.schemas import (
     Required200,
     Text2000,
 )
-from redress.complaints.attachments import IncomingFile
+from redress.complaints.attachments import IncomingFile, attachment_problem
 from redress.complaints.masking import PERSONAL_FILE_REFUSED, PersonalDataScope, holds_personal_data
 from redress.complaints.models import Category, Complaint, Message, Priority, Product
 from redress.complaints.models import Status as ComplaintStatus
@@ -113,19 +112,16 @@ def lookup(model: type, field: str, code: str | None) -> Any:
 
 def incoming_files(files: list[FileIn], field: str = "attachments") -> list[IncomingFile]:
     """Decode base64 files; one larger than the attachment limit is a 413 naming it."""
-    limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
     decoded = [IncomingFile(f.name, f.decoded()) for f in files]
-    too_big(decoded, limit, field)
+    refuse_oversize([(f.name, len(f.content)) for f in decoded], field)
     return decoded
 
 
-def too_big(files: list[IncomingFile], limit: int, field: str) -> None:
-    errors = [
-        _("%(name)s is too large (%(size)s); the limit is %(limit)s.")
-        % {"name": f.name, "size": filesizeformat(len(f.content)), "limit": filesizeformat(limit)}
-        for f in files
-        if len(f.content) > limit
-    ]
+def refuse_oversize(files: list[tuple[str, int]], field: str) -> None:
+    """A file over the attachment limit is a 413 (HTTP's own answer), in the words of the
+    attachment rule; every other problem with a file is the service's 422."""
+    limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
+    errors = [attachment_problem(name, size, b"") for name, size in files if size > limit]
     if errors:
         raise PayloadTooLarge(errors[0], fields={field: errors})
 
@@ -467,15 +463,7 @@ def complaint_attachment_add(
     """Upload evidence as ``multipart/form-data`` (field ``files``, up to 10; each within the
     attachment limit, else 413). They are kept with an internal note (``note``, optional)."""
     complaint = complaint_for(request, reference)
-    limit = settings.REDRESS_ATTACHMENT_MAX_BYTES
-    oversize = [f for f in files if (f.size or 0) > limit]
-    if oversize:
-        reason = _("%(name)s is too large (%(size)s); the limit is %(limit)s.") % {
-            "name": oversize[0].name,
-            "size": filesizeformat(oversize[0].size or 0),
-            "limit": filesizeformat(limit),
-        }
-        raise PayloadTooLarge(reason, fields={"files": [reason]})
+    refuse_oversize([(f.name or "file", f.size or 0) for f in files], "files")
     incoming = [IncomingFile(f.name or "file", f.read()) for f in files]
     names = ", ".join(f.name for f in incoming)
     note = data.note.strip() or _("Files attached through the API: %(names)s") % {"names": names}

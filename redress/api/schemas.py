@@ -18,6 +18,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from redress.complaints.attachments import MAX_FILES
 from redress.complaints.models import (
     Channel,
     Classification,
@@ -387,7 +388,7 @@ class ComplaintCreateIn(In):
     representative_name: Text200 = ""
     representative_relation: Text100 = ""
     representative_contact: Text200 = ""
-    attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+    attachments: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
     consent_to_notice: bool = Field(
         False,
         description="The complainant agreed to the organisation's current personal-data notice "
@@ -403,7 +404,7 @@ class MessageIn(In):
     body: Required20000
     subject: Text300 = ""
     channel: ChannelValue | Literal[""] = ""
-    attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+    attachments: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
 
 
 class ComplaintFilters(In):

@@ -30,7 +30,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from redress.complaints.attachments import MAX_FILES, IncomingFile, attachments_check
+from redress.complaints.attachments import (
+    MAX_FILES,
+    IncomingFile,
+    attachment_name,
+    attachment_problem,
+    attachments_count_problem,
+)
 from redress.complaints.models import Channel, Complaint, Message, Status
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
@@ -292,23 +298,19 @@ def _thread_by_subject(parsed: ParsedMail) -> Complaint | None:
 
 
 def _acceptable(files: list[IncomingFile]) -> tuple[list[IncomingFile], list[str]]:
-    """The attachments Redress keeps on the complaint, and why the others were not taken (they
-    stay in the original email, which is kept)."""
+    """The attachments Redress keeps on the complaint, and why the others were not taken, in
+    the words of the attachment rule (they stay in the original email, which is kept)."""
     accepted: list[IncomingFile] = []
     refused: list[str] = []
     for incoming in files:
-        if len(accepted) >= MAX_FILES:
-            refused.append(
-                _("%(name)s: more than %(count)s files")
-                % {"name": incoming.name, "count": MAX_FILES}
-            )
-            continue
-        try:
-            attachments_check([incoming])
-        except ApplicationError as exc:
-            refused.append(exc.message)
-            continue
-        accepted.append(incoming)
+        problem = attachment_problem(incoming.name, len(incoming.content), incoming.content)
+        if not problem and len(accepted) >= MAX_FILES:
+            name = attachment_name(incoming.name)
+            problem = f"{name}: {attachments_count_problem(len(files))}"
+        if problem:
+            refused.append(problem)
+        else:
+            accepted.append(incoming)
     return accepted, refused
 
 
