@@ -25,10 +25,9 @@ from redress.complaints.models import (
     Message,
 )
 from redress.complaints.selectors import complaint_roles
-from redress.complaints.transitions import allowed_actions
+from redress.complaints.transitions import ACTION_ROLES, allowed_actions
 from redress.core.errors import ValidationFailed
 from redress.core.models import User
-from redress.handling.roles import ACTION_ROLES
 from redress.integrations.models import ApiToken, Scope
 from redress.sla.selectors import overdue_q as sla_overdue_q
 

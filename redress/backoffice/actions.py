@@ -17,7 +17,7 @@ from redress.backoffice.forms import actions as action_forms
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import Complaint, Decision, Message, Status
 from redress.complaints.queues import owner_workload
-from redress.complaints.transitions import Action, allowed_actions
+from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.roles import Role
@@ -25,7 +25,6 @@ from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.handling import services
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
 from redress.handling.registry import ActionSpec, action_perform
-from redress.handling.roles import ACTION_ROLES
 
 
 @dataclass

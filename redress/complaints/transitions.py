@@ -1,7 +1,9 @@
 """The complaint lifecycle as data (DESIGN.md, ISO 10002 clause 7).
 
 ``TRANSITIONS[state][action]`` is the tuple of states the action may lead to from ``state``;
-an action that does not change the stage leads to ``SAME``. Services call ``transition_check``
+an action that does not change the stage leads to ``SAME``. ``ACTION_ROLES`` says who may take
+each action, ``CHANNEL_ACTIONS`` what a channel acting without a person may do, and
+``VISIBLE_TO_COMPLAINANT`` which events the portal shows. Services call ``transition_check``
 before they change anything, and only services set ``Complaint.status``.
 """
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models.choices import Status
 from redress.core.errors import Conflict
+from redress.core.roles import Role
 
 
 class Action(models.TextChoices):
@@ -144,6 +147,55 @@ VISIBLE_TO_COMPLAINANT = frozenset(
         Action.CLOSE,
         Action.REOPEN,
         Action.WITHDRAW,
+    }
+)
+
+
+# Who may take each action on a complaint they can see (ISO 10002 5.3). What a person may *see*
+# is decided once, by ``selectors.complaints_visible_to``; this says what they may *do* with it.
+FRONTLINE, HANDLER, MANAGER, TOP = (
+    Role.FRONTLINE,
+    Role.HANDLER,
+    Role.COMPLAINTS_MANAGER,
+    Role.TOP_MANAGEMENT,
+)
+
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    Action.RECEIVE: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    Action.ACKNOWLEDGE: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    Action.ASSESS: frozenset({HANDLER, MANAGER}),
+    Action.ASSIGN: frozenset({HANDLER, MANAGER}),
+    Action.PRIORITISE: frozenset({HANDLER, MANAGER}),
+    Action.PAUSE: frozenset({HANDLER, MANAGER}),
+    Action.RESUME: frozenset({HANDLER, MANAGER}),
+    Action.START_INVESTIGATION: frozenset({HANDLER, MANAGER}),
+    Action.ADD_NOTE: frozenset({FRONTLINE, HANDLER, MANAGER, TOP}),
+    Action.ADD_MESSAGE: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    Action.PROPOSE_DECISION: frozenset({HANDLER, MANAGER}),
+    Action.APPROVE_DECISION: frozenset({MANAGER, TOP}),
+    Action.RETURN_DECISION: frozenset({MANAGER, TOP}),
+    Action.COMMUNICATE_DECISION: frozenset({HANDLER, MANAGER}),
+    Action.RECORD_REACTION: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    Action.ESCALATE: frozenset({HANDLER, MANAGER}),
+    Action.REFER_EXTERNAL: frozenset({MANAGER}),
+    Action.SETTLE_REMEDY: frozenset({HANDLER, MANAGER}),
+    Action.CLOSE: frozenset({HANDLER, MANAGER}),
+    Action.REOPEN: frozenset({MANAGER}),
+    Action.RATE: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    Action.WITHDRAW: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    # Recorded by the outbox (a system actor) only; no person reports an email's delivery.
+    Action.RECORD_DELIVERY: frozenset(),
+}
+
+CHANNEL_ACTIONS = frozenset(
+    {
+        Action.RECEIVE,
+        Action.ACKNOWLEDGE,
+        Action.ADD_MESSAGE,
+        Action.RESUME,
+        Action.RECORD_REACTION,
+        Action.WITHDRAW,
+        Action.RATE,
     }
 )
 

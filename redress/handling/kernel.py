@@ -18,14 +18,20 @@ from django.utils.translation import gettext as _
 from redress.audit.services import audit_record, jsonable
 from redress.complaints.models import Complaint, ComplaintEvent, Severity
 from redress.complaints.selectors import complaint_roles
-from redress.complaints.transitions import SAME, VISIBLE_TO_COMPLAINANT, Action, transition_check
+from redress.complaints.transitions import (
+    ACTION_ROLES,
+    CHANNEL_ACTIONS,
+    SAME,
+    VISIBLE_TO_COMPLAINANT,
+    Action,
+    transition_check,
+)
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
 from redress.handling import effects
-from redress.handling.roles import ACTION_ROLES, CHANNEL_ACTIONS
 
 Change = Callable[[Complaint], dict[str, Any] | None]
 

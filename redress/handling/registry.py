@@ -20,12 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import Complaint, Remedy
-from redress.complaints.transitions import Action
+from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.actors import Actor
 from redress.core.errors import ValidationFailed
 from redress.core.roles import Role
 from redress.handling import services
-from redress.handling.roles import ACTION_ROLES
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from redress.handling.receipt import (
     complaint_receive,
     default_intake_unit,
 )
-from redress.handling.roles import CHANNEL_ACTIONS
 from redress.handling.triage import (
     complaint_acknowledge,
     complaint_assess,
@@ -45,7 +44,6 @@ from redress.handling.triage import (
 )
 
 __all__ = [
-    "CHANNEL_ACTIONS",
     "Received",
     "RemedyInput",
     "complainant_get_or_create",

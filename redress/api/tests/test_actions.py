@@ -8,10 +8,9 @@ from redress.api.actions import INPUTS
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Complaint, ComplaintEvent, Status
 from redress.complaints.testing import CategoryFactory
-from redress.complaints.transitions import Action
+from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, staff
-from redress.handling.roles import ACTION_ROLES
 from redress.handling.testing import complaint_in_state, make_team, receive
 
 

@@ -18,12 +18,11 @@ from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
 
 from redress.complaints.queues import Queue
-from redress.complaints.transitions import Action
+from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
-from redress.handling.roles import ACTION_ROLES
 
 View = Callable[..., HttpResponseBase]
 

@@ -4,9 +4,8 @@ it names is a parameter of the action's service."""
 
 import inspect
 
-from redress.complaints.transitions import Action
+from redress.complaints.transitions import ACTION_ROLES, CHANNEL_ACTIONS, Action
 from redress.handling.registry import ACTIONS, BY_ACTION
-from redress.handling.roles import ACTION_ROLES, CHANNEL_ACTIONS
 
 
 def test_every_action_but_receipt_and_delivery_records_is_registered_once():
