@@ -30,7 +30,7 @@ def main() -> None:
     django.setup()
     from redress.core.actors import Actor
     from redress.handling.services import complainant_get_or_create, complaint_receive
-    from redress.intake.importing import import_check, mapping_guess, table_read
+    from redress.intake.importing import mapping_guess, table_check, table_read
 
     table = table_read(args.csv.read_bytes(), args.csv.name)
     table.rows = table.rows[: args.rows]
@@ -38,7 +38,7 @@ def main() -> None:
     subject = table.headers.index("Tiêu đề")
     for row in table.rows:
         row[subject] += f" ({time.time():.0f})"
-    plan = import_check(table, mapping_guess(table.headers))
+    plan = table_check(table, mapping_guess(table.headers))
     # Only the write is timed, as for the bulk path; no receipt emails (no address given).
     started = time.monotonic()
     for row in plan.rows:

@@ -46,8 +46,8 @@ def make_csv(path: Path, rows: int, seed: int = 10002) -> None:
     import django
 
     django.setup()
-    from redress.complaints.seed import FAMILY, GIVEN, MIDDLE, PLACES, STREETS, TOPICS
     from redress.core.text import fold
+    from redress.intake.seed import FAMILY, GIVEN, MIDDLE, PLACES, STREETS, TOPICS
 
     rng = random.Random(seed)  # noqa: S311
     channels = ["email", "điện thoại", "web", "trực tiếp", "thư"]
@@ -93,7 +93,7 @@ def main() -> None:
             *run,
             "shell",
             "-c",
-            "from redress.complaints.seed import demo_organisation; demo_organisation()",
+            "from redress.intake.seed import demo_organisation; demo_organisation()",
         ],
         check=True,
         cwd=ROOT,

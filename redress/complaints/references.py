@@ -7,10 +7,13 @@ import hashlib
 import hmac
 import secrets
 import zoneinfo
+from collections import Counter
+from collections.abc import Sequence
 
 from django.conf import settings
 
 from redress.complaints.models import Complaint, ReferenceCounter
+from redress.complaints.rules import reference_format, reference_year
 
 # No 0/O, 1/I/L: codes are read aloud on the phone and typed on small screens.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -22,11 +25,35 @@ def reference_next(*, prefix: str, received_at: dt.datetime, time_zone: str) -> 
     Must run inside the intake transaction: the counter row stays locked until commit, so two
     intakes never share a number, and a rolled-back intake gives its number back.
     """
-    year = received_at.astimezone(zoneinfo.ZoneInfo(time_zone)).year
+    year = reference_year(received_at, time_zone)
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+    return reference_format(prefix, year, counter.last)
+
+
+def references_reserve(
+    *, prefix: str, received_at: Sequence[dt.datetime], time_zone: str
+) -> list[str]:
+    """The next references for many complaints at once, in the order given (the bulk paths).
+
+    Each year's counter is locked as ``reference_next`` locks it, in year order (two bulk loads
+    never wait for each other crosswise), and moved past all the numbers taken; the same rules
+    hold: unique, gap-free, given back on rollback.
+    """
+    zone = zoneinfo.ZoneInfo(time_zone)
+    years = [reference_year(at, zone) for at in received_at]
+    following: dict[int, int] = {}
+    for year, count in sorted(Counter(years).items()):
+        counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+        following[year] = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    references = []
+    for year in years:
+        references.append(reference_format(prefix, year, following[year]))
+        following[year] += 1
+    return references
 
 
 def tracking_code_new() -> str:

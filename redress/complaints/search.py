@@ -19,13 +19,17 @@ from django.db.models import Q, QuerySet
 
 from redress.complaints.masking import PersonalDataScope
 from redress.complaints.models import Complaint
+from redress.complaints.rules import (
+    REFERENCE_PATTERN,
+    complainant_search_text,
+    complaint_search_text,
+)
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
 from redress.core.text import fold
 
 MAX_TERMS = 8
 MIN_TERM = 2
-_REFERENCE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{1,9}$")
 _PHONE_CHARS = re.compile(r"[\s().+-]")
 
 
@@ -36,21 +40,16 @@ TRIGRAM_INDEXES = {
 }
 
 
-def personal_search_text(full_name: str, organisation: str, email: str, phone: str) -> str:
-    """The complainant's searchable text; the phone also as bare digits, so that "0912 345 678"
-    is found by "0912345678" and the reverse."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return fold(" ".join(p for p in (full_name, organisation, email, phone, digits) if p))
-
-
 def search_texts(complaint: Complaint) -> tuple[str, str]:
-    """``search_text`` and ``search_personal`` of a complaint, its complainant loaded."""
+    """``search_text`` and ``search_personal`` of a complaint, its complainant loaded (the
+    rules in ``complaints.rules``, which the bulk paths call with their rows' values)."""
     person = complaint.complainant
-    public = (complaint.reference, complaint.subject, complaint.description, complaint.order_ref)
-    personal = personal_search_text(
-        person.full_name, person.organisation, person.email, person.phone
+    return (
+        complaint_search_text(
+            complaint.reference, complaint.subject, complaint.description, complaint.order_ref
+        ),
+        complainant_search_text(person.full_name, person.organisation, person.email, person.phone),
     )
-    return fold(" ".join(p for p in public if p)), personal
 
 
 def search_terms(query: str) -> list[str]:
@@ -60,7 +59,7 @@ def search_terms(query: str) -> list[str]:
 
 
 def looks_like_reference(query: str) -> bool:
-    return bool(_REFERENCE.match(query.strip()))
+    return bool(REFERENCE_PATTERN.match(query.strip()))
 
 
 def complaint_search(user: User, query: str) -> QuerySet[Complaint]:

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,16 +20,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import Channel
+from redress.core.actors import Actor
 from redress.intake.importing import (
     FIELDS,
     FileUnreadable,
     RowError,
+    batch_check,
+    batch_check_and_write,
+    batch_file_read,
     errors_csv,
-    import_check,
     mapping_guess,
     table_read,
 )
 from redress.intake.models import ImportBatch
+from redress.intake.tasks import batch_check_and_write_task
 
 INLINE_ROWS = 2000  # above this the worker imports the file
 SHOWN_ERRORS = 200
@@ -88,23 +91,6 @@ class MappingForm(forms.Form):
             for index, header in enumerate(self.headers)
             if self.cleaned_data.get(f"col_{index}")
         }
-
-
-def _content(batch: ImportBatch) -> bytes:
-    with default_storage.open(str(batch.file.name), "rb") as handle:
-        return handle.read()
-
-
-def batch_check(batch: ImportBatch) -> Any:
-    """Check the batch's file with its mapping and store the outcome on it."""
-    table = table_read(_content(batch), batch.original_name)
-    plan = import_check(table, batch.mapping, default_channel=batch.default_channel)
-    batch.rows_total = plan.total
-    batch.errors = [e.as_list() for e in plan.errors]
-    batch.skipped_count = plan.already + plan.repeated
-    batch.state = ImportBatch.State.INVALID if plan.errors else ImportBatch.State.CHECKED
-    batch.save(update_fields=["rows_total", "errors", "skipped_count", "state", "mapping"])
-    return plan
 
 
 class ImportBatchAdmin(admin.ModelAdmin):
@@ -204,7 +190,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return HttpResponseForbidden()
         if batch.state == ImportBatch.State.IMPORTED:
             return HttpResponseRedirect(reverse("admin:intake_importbatch_check", args=[pk]))
-        table = table_read(_content(batch), batch.original_name)
+        table = table_read(batch_file_read(batch), batch.original_name)
         samples = {
             h: [row[i] if i < len(row) else "" for row in table.rows[:3]]
             for i, h in enumerate(table.headers)
@@ -246,18 +232,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
         )
 
     def _import(self, request: HttpRequest, batch: ImportBatch) -> HttpResponse:
-        from redress.core.actors import Actor
-        from redress.intake.tasks import import_batch_task
-
         if batch.rows_total > INLINE_ROWS:
             ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.QUEUED)
-            import_batch_task.enqueue(batch.pk, request.user.pk)
+            batch_check_and_write_task.enqueue(batch.pk, request.user.pk)
             self.message_user(
                 request,
                 gettext("The import was handed to the worker; this page shows when it is done."),
             )
         else:
-            result = batch_import(batch, actor=Actor.for_user(request.user))  # type: ignore[arg-type]
+            result = batch_check_and_write(batch, actor=Actor.for_user(request.user))  # type: ignore[arg-type]
             if result is not None:
                 self.message_user(
                     request,
@@ -274,14 +257,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
         response = HttpResponse(report, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
         return response
-
-
-def batch_import(batch: ImportBatch, *, actor: Any) -> Any:
-    """Check the file again with its mapping (nothing stale is imported), then import it all or
-    nothing. Returns the result, or None when the file has problems now."""
-    from redress.intake.importing import import_batch_run
-
-    plan = batch_check(batch)
-    if plan.errors:
-        return None
-    return import_batch_run(batch=batch, plan=plan, actor=actor)

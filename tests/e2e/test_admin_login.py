@@ -2,7 +2,7 @@
 
 import pytest
 
-from redress.complaints.seed import DEMO_PASSWORD, demo_organisation
+from redress.intake.seed import DEMO_PASSWORD, demo_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from redress.complaints.models import Complaint, Decision, Status
-from redress.complaints.seed import DEMO_PASSWORD, demo_organisation
 from redress.core.actors import Actor
 from redress.core.models import OrgUnit
 from redress.core.selectors import organisation_get
 from redress.handling import services
+from redress.intake.seed import DEMO_PASSWORD, demo_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

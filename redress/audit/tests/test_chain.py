@@ -1,5 +1,8 @@
 """The audit trail detects rows altered, removed or inserted behind Redress's back."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
@@ -129,3 +132,82 @@ def test_admin_offers_no_way_to_change_or_delete(chain):
     assert not admin.has_add_permission(request)
     assert not admin.has_change_permission(request, chain[0])
     assert not admin.has_delete_permission(request, chain[0])
+
+
+# --- entries appended in bulk (the import, the seed) ------------------------------------------
+
+
+def _draft(n, **after):
+    from redress.complaints.models import Complaint
+
+    return {
+        "at": dt.datetime(2026, 3, 1, 9, n, tzinfo=dt.UTC),
+        "actor_kind": "channel",
+        "actor_label": "import",
+        "actor_user_id": None,
+        "action": "complaint.receive",
+        "target_type": Complaint._meta.label_lower,
+        "target_id": str(1000 + n),
+        "target_label": f"KN-2026-{n:06d}",
+        "before": {},
+        "after": {"event": n, **after},
+    }
+
+
+def test_entries_appended_in_bulk_continue_the_chain_and_verify(chain):
+    from redress.audit.services import audit_record_bulk
+
+    ids = audit_record_bulk([_draft(1), _draft(2, amount=Decimal("1500000")), _draft(3)])
+    team = make_team()
+    complaint_in_state("acknowledged", team)  # one entry at a time again, after them
+
+    added = list(AuditEntry.objects.filter(pk__in=ids).order_by("seq"))
+    assert [e.pk for e in added] == ids
+    assert [e.seq for e in added] == [chain[-1].seq + 1, chain[-1].seq + 2, chain[-1].seq + 3]
+    assert added[0].prev_hash == chain[-1].hash
+    assert [e.target_label for e in added] == ["KN-2026-000001", "KN-2026-000002", "KN-2026-000003"]
+    # Values are made plain JSON before hashing, as audit_record makes them.
+    assert added[1].after == {"event": 2, "amount": "1500000"}
+    report = audit_verify()
+    assert report.ok and report.checked == AuditEntry.objects.count()
+
+
+def test_entries_appended_in_bulk_hash_as_one_at_a_time():
+    from redress.audit.models import AuditChainHead
+    from redress.audit.services import audit_record, audit_record_bulk, entry_hash
+    from redress.core.actors import Actor
+    from redress.core.models import OrgUnit
+
+    unit = OrgUnit.objects.create(code="hq", name="Trụ sở")
+    draft = {
+        **_draft(1),
+        "target_type": unit._meta.label_lower,
+        "target_id": str(unit.pk),
+        "target_label": "hq",
+        "before": {"status": None},
+        "after": {"status": "received", "at": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)},
+    }
+    [pk] = audit_record_bulk([draft])
+    bulk = AuditEntry.objects.get(pk=pk)
+    AuditEntry.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+
+    single = audit_record(
+        actor=Actor.channel("import"),
+        action=draft["action"],
+        target=unit,
+        target_label="hq",
+        before=draft["before"],
+        after=draft["after"],
+        at=draft["at"],
+    )
+
+    assert bulk.hash == single.hash == entry_hash(bulk)
+
+
+def test_nothing_to_append_leaves_the_chain_as_it_was(chain):
+    from redress.audit.services import audit_record_bulk
+
+    assert audit_record_bulk([]) == []
+    assert AuditEntry.objects.count() == len(chain)
+    assert audit_verify().ok

@@ -9,18 +9,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 
 from redress.audit.models import AuditEntry
+from redress.audit.services import jsonable
 from redress.audit.verify import audit_verify
+from redress.complaints import rules
 from redress.complaints.models import Complaint, ComplaintEvent, Status
 from redress.complaints.search import search_texts
 from redress.complaints.testing import CategoryFactory, ComplainantFactory
 from redress.core.testing import UserFactory
 from redress.handling.testing import make_team, receive
-from redress.intake.importing import import_check, import_run, mapping_guess, table_read
+from redress.intake.importing import mapping_guess, plan_write, table_check, table_read
 from redress.intake.models import ImportBatch, IntakeKey
 from redress.notifications.models import Notification, OutboundEmail
 
@@ -103,7 +102,7 @@ def team():
 
 def plan_for(content, name="file.csv", **kwargs):
     table = table_read(content, name)
-    return import_check(table, mapping_guess(table.headers), **kwargs)
+    return table_check(table, mapping_guess(table.headers), **kwargs)
 
 
 def test_columns_are_recognised_by_vietnamese_or_english_names():
@@ -125,7 +124,7 @@ def test_a_valid_file_is_imported_with_events_audit_and_rules_of_receipt(team):
     plan = plan_for(csv_bytes(good_rows()))
     assert plan.ok and len(plan.rows) == 3
 
-    result = import_run(plan)
+    result = plan_write(plan)
 
     assert result.created == 3
     complaints = list(Complaint.objects.order_by("reference"))
@@ -179,6 +178,36 @@ def test_a_valid_file_is_imported_with_events_audit_and_rules_of_receipt(team):
     assert not OutboundEmail.objects.exists()
 
 
+def test_an_imported_complaint_has_the_event_and_audit_entry_the_service_writes(team):
+    plan_write(plan_for(csv_bytes(good_rows()[:1])))
+
+    complaint = Complaint.objects.get()
+    event = ComplaintEvent.objects.get(complaint=complaint)
+    expected = rules.receive_event_values(
+        channel="email",
+        at=complaint.received_at,
+        actor_kind="channel",
+        actor_label="import",
+        actor_user_id=None,
+        negotiation_request=False,
+        import_row=2,
+    )
+    assert {name: getattr(event, name) for name in expected} == expected
+    entry = AuditEntry.objects.get(action="complaint.receive")
+    draft = rules.event_audit_draft(
+        complaint_id=complaint.pk,
+        reference=complaint.reference,
+        event=expected,
+        event_id=event.pk,
+        before={},
+        after=rules.audited_values(complaint),
+    )
+    assert (entry.before, entry.after) == (jsonable(draft["before"]), jsonable(draft["after"]))
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "audit chain intact" in out.getvalue()
+
+
 def test_imported_complaints_get_their_deadlines_from_the_sla_engine(
     team, settings, django_capture_on_commit_callbacks
 ):
@@ -188,7 +217,7 @@ def test_imported_complaints_get_their_deadlines_from_the_sla_engine(
     plan = plan_for(csv_bytes(good_rows()))
 
     with django_capture_on_commit_callbacks(execute=True):
-        import_run(plan)
+        plan_write(plan)
 
     for complaint in Complaint.objects.all():
         assert StageClock.objects.filter(complaint=complaint).count() == 4
@@ -199,7 +228,7 @@ def test_imported_complaints_get_their_deadlines_from_the_sla_engine(
 def test_references_continue_gap_free_after_complaints_received_by_the_services(team):
     receive(team)
 
-    import_run(plan_for(csv_bytes(good_rows())))
+    plan_write(plan_for(csv_bytes(good_rows())))
     receive(team)
 
     references = sorted(Complaint.objects.values_list("reference", flat=True))
@@ -209,7 +238,7 @@ def test_references_continue_gap_free_after_complaints_received_by_the_services(
 def test_an_existing_complainant_is_found_not_duplicated(team):
     person = ComplainantFactory(full_name="Nguyễn Văn An", email="AN@example.vn")
 
-    import_run(
+    plan_write(
         plan_for(
             csv_bytes(
                 good_rows()[:1]
@@ -268,7 +297,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(team):
         (7, "Ngày nhận", "future"),
     }
     with pytest.raises(ValueError):
-        import_run(plan)
+        plan_write(plan)
     assert Complaint.objects.count() == 0
 
 
@@ -289,13 +318,13 @@ def test_a_required_field_without_a_column_is_reported():
 
 def test_importing_the_same_file_again_creates_nothing(team):
     content = csv_bytes(good_rows())
-    import_run(plan_for(content))
+    plan_write(plan_for(content))
 
     again = plan_for(content)
 
     assert again.ok
     assert (len(again.rows), again.already) == (0, 3)
-    assert import_run(again).created == 0
+    assert plan_write(again).created == 0
     assert Complaint.objects.count() == 3
     assert IntakeKey.objects.filter(scope="import").count() == 3
 
@@ -483,14 +512,3 @@ def test_admin_large_files_are_imported_by_the_worker(team, admin_client, settin
 
     batch.refresh_from_db()
     assert (batch.state, batch.created_count) == ("imported", 3)
-
-
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
-@hypothesis_settings(max_examples=300, deadline=None)
-def test_the_import_folds_search_text_exactly_as_search_does(text):
-    from redress.core.text import fold
-    from redress.intake.importing import _Folder
-
-    folder = _Folder()
-    assert folder(text) == fold(text)
-    assert folder(text) == fold(text)  # and again, from its memory

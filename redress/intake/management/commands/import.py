@@ -15,10 +15,10 @@ from redress.complaints.models import Channel
 from redress.intake.importing import (
     FIELD_NAMES,
     FileUnreadable,
+    batch_plan_write,
     errors_csv,
-    import_batch_run,
-    import_check,
     mapping_guess,
+    table_check,
     table_read,
 )
 from redress.intake.models import ImportBatch
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             disable=quiet,
             file=sys.stderr,
         ) as bar:
-            plan = import_check(
+            plan = table_check(
                 table, mapping, default_channel=str(options["channel"]), progress=bar.update
             )
         if plan.errors:
@@ -126,7 +126,7 @@ class Command(BaseCommand):
                 default_channel=str(options["channel"]),
                 rows_total=plan.total,
             )
-            result = import_batch_run(batch=batch, plan=plan, progress=bar.update)
+            result = batch_plan_write(batch=batch, plan=plan, progress=bar.update)
         seconds = time.monotonic() - started
         self.stdout.write(
             _("%(count)s complaints imported in %(seconds).1f s%(range)s.")

@@ -1,13 +1,19 @@
 """Demo and volume data are consistent with the lifecycle."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Count, Max
 
+from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
+from redress.complaints import rules
 from redress.complaints.models import Complaint, ComplaintEvent, Decision, ReferenceCounter, Status
-from redress.complaints.seed import DEMO_USERS, demo_organisation, seed_complaints
+from redress.complaints.search import search_texts
 from redress.complaints.transitions import TRANSITIONS
 from redress.core.models import User
+from redress.intake.seed import DEMO_USERS, demo_organisation, seed_complaints
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +84,46 @@ def test_seed_event_details_are_json_objects():
     details = list(ComplaintEvent.objects.values_list("data", flat=True))
     assert all(isinstance(d, dict) for d in details)
     assert any(d.get("classification") == "complaint" for d in details)
+
+
+def test_seed_follows_the_rules_of_receipt_and_audits_every_event():
+    seed_complaints(120, batch=50)
+
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "audit chain intact" in out.getvalue()
+    # One audit entry per event (each names its event), plus one for the run.
+    entries = {
+        e.after["event"]: e for e in AuditEntry.objects.filter(action__startswith="complaint.")
+    }
+    events = list(ComplaintEvent.objects.select_related("complaint"))
+    assert set(entries) == {e.pk for e in events}
+    assert AuditEntry.objects.filter(action="complaints.seed").count() == 1
+    for event in events:
+        entry = entries[event.pk]
+        assert (entry.action, entry.target_id, entry.target_label, entry.at) == (
+            f"complaint.{event.action}",
+            str(event.complaint_id),
+            event.complaint.reference,
+            event.at,
+        )
+        assert entry.after.get("data", {}) == event.data
+        if event.action == "receive":
+            assert entry.after["status"] == "received" and entry.before["status"] is None
+            assert set(event.data) == {"channel", "negotiation_request", "attachments"}
+        elif event.from_status != event.to_status:
+            assert (entry.before["status"], entry.after["status"]) == (
+                event.from_status,
+                event.to_status,
+            )
+        else:  # settling a remedy keeps the stage
+            assert "status" not in entry.after
+    for complaint in Complaint.objects.select_related("complainant"):
+        assert (complaint.search_text, complaint.search_personal) == search_texts(complaint)
+        assert complaint.is_significant == rules.is_significant(
+            health_safety=complaint.health_safety,
+            severity=complaint.severity,
+            vulnerable=bool(complaint.complainant.vulnerable_group),
+        )
+        if complaint.health_safety:
+            assert (complaint.priority, complaint.severity) == ("urgent", "high")

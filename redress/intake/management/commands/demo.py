@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from redress.complaints.models import Complaint
-from redress.complaints.seed import DEMO_PASSWORD, DEMO_USERS, demo_organisation
+from redress.intake.seed import DEMO_PASSWORD, DEMO_USERS, demo_organisation
 
 
 class Command(BaseCommand):

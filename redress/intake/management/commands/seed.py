@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from redress.complaints.seed import seed_complaints
+from redress.intake.seed import seed_complaints
 
 
 class Command(BaseCommand):

@@ -1,0 +1,154 @@
+"""Writing many rows at once, with their ids: the bulk paths (complaint import, demo seed).
+
+``bulk_insert(model, rows)`` takes plain dicts (field attribute name → value) rather than model
+instances: building 100,000 instances costs more than writing them. Fields a row leaves out take
+their default; ``auto_now``/``auto_now_add`` fields left out take the time of the call (a value
+given for them is kept: historical data keeps its dates). The primary key is always chosen here.
+
+- PostgreSQL: the ids come from the table's sequence and the rows are sent with ``COPY``, an
+  order of magnitude faster than ``INSERT`` at 100,000 rows.
+- SQLite: the ids are taken from the table's ``AUTOINCREMENT`` counter (``sqlite_sequence``, which
+  SQLite lets programs update) and the rows go through one prepared ``executemany``, about three
+  times faster than ``bulk_create``.
+- Other databases: ``bulk_create``, which sets ``auto_now`` fields to the time of the call even
+  when a row gives them.
+
+Nothing here runs ``save()``, signals or validation: the callers are services that check their
+rows first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import NotSupportedError, connection, models
+from django.utils import timezone
+
+CHUNK = 2000  # rows per INSERT statement on databases that go through ``bulk_create``
+
+Row = Mapping[str, Any]
+
+
+class _Layout:
+    """The columns of a model's table (all concrete fields but the primary key) and the value
+    each takes when a row leaves it out: a constant, or a callable default called for each row
+    (a fresh ``dict`` for each JSON column, say)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        now = timezone.now()
+        meta = model._meta
+        assert meta.pk is not None
+        self.table = meta.db_table
+        self.pk_column = _column_name(meta.pk)
+        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
+        self.columns = [_column_name(f) for f in self.fields]
+        self.names = [f.attname for f in self.fields]
+        self.json = [i for i, f in enumerate(self.fields) if f.get_internal_type() == "JSONField"]
+        self.constants: list[Any] = []
+        self.factories: list[tuple[int, str, Callable[[], Any]]] = []
+        for i, f in enumerate(self.fields):
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.constants.append(now)
+            elif f.has_default() and callable(f.default):
+                self.constants.append(None)
+                self.factories.append((i, f.attname, f.get_default))
+            else:
+                self.constants.append(f.get_default())
+
+    def values(self, row: Row) -> list[Any]:
+        """The row's value for each column, in column order."""
+        get = row.get
+        values = [
+            get(name, constant) for name, constant in zip(self.names, self.constants, strict=True)
+        ]
+        for i, name, factory in self.factories:
+            if name not in row:
+                values[i] = factory()
+        return values
+
+
+def _column_name(field: models.Field[Any, Any]) -> str:
+    if field.column is None:  # only fields that are not stored have none
+        raise ValueError(f"{field} has no column")
+    return field.column
+
+
+def bulk_insert(model: type[models.Model], rows: Sequence[Row]) -> list[int]:
+    """Insert ``rows`` and return their primary keys, in the order of ``rows``.
+
+    Run it inside the caller's transaction when the rows must appear together or not at all.
+    """
+    if not rows:
+        return []
+    write = _WRITERS.get(connection.vendor, _bulk_create)
+    return write(model, _Layout(model), rows)
+
+
+def _copy(model: type[models.Model], layout: _Layout, rows: Sequence[Row]) -> list[int]:
+    quote = connection.ops.quote_name
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [layout.table, layout.pk_column, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        names = ", ".join(quote(c) for c in [layout.pk_column, *layout.columns])
+        with cursor.cursor.copy(f"COPY {quote(layout.table)} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for pk, row in zip(ids, rows, strict=True):
+                values = layout.values(row)
+                for i in layout.json:
+                    # JSON goes as text, which COPY parses into jsonb; None stays SQL NULL, as
+                    # Django stores it.
+                    if values[i] is not None:
+                        values[i] = dumps(values[i])
+                copy.write_row([pk, *values])
+    return ids
+
+
+def _executemany(model: type[models.Model], layout: _Layout, rows: Sequence[Row]) -> list[int]:
+    quote = connection.ops.quote_name
+    table, count = quote(layout.table), len(rows)
+    with connection.cursor() as cursor:
+        # Moving the counter first takes SQLite's write lock, so no other writer can take the
+        # same numbers; a rollback gives them back. The counter never lags the table's largest id
+        # (rows inserted before it existed), and a table never written to has no counter yet.
+        largest = f"(SELECT COALESCE(MAX({quote(layout.pk_column)}), 0) FROM {table})"  # noqa: S608 - names from the model
+        cursor.execute(
+            f"UPDATE sqlite_sequence SET seq = MAX(seq, {largest}) + %s WHERE name = %s",  # noqa: S608
+            [count, layout.table],
+        )
+        if cursor.rowcount == 0:
+            cursor.execute(
+                f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, {largest} + %s",  # noqa: S608
+                [layout.table, count],
+            )
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [layout.table])
+        last = cursor.fetchone()[0]
+        ids = list(range(last - count + 1, last + 1))
+        preps = [f.get_db_prep_save for f in layout.fields]
+        prepared = [
+            [pk, *(prep(v, connection) for prep, v in zip(preps, layout.values(row), strict=True))]
+            for pk, row in zip(ids, rows, strict=True)
+        ]
+        names = ", ".join(quote(c) for c in [layout.pk_column, *layout.columns])
+        marks = ", ".join(["%s"] * (len(layout.columns) + 1))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)  # noqa: S608
+    return ids
+
+
+def _bulk_create(model: type[models.Model], layout: _Layout, rows: Sequence[Row]) -> list[int]:
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotSupportedError(f"{connection.vendor} does not return the ids of a bulk insert")
+    objects = model._default_manager.bulk_create(
+        [model(**dict(zip(layout.names, layout.values(row), strict=True))) for row in rows],
+        batch_size=CHUNK,
+    )
+    return [obj.pk for obj in objects]
+
+
+_Writer = Callable[[type[models.Model], _Layout, Sequence[Row]], list[int]]
+# The fast path of each database; any other goes through ``bulk_create``.
+_WRITERS: dict[str, _Writer] = {"postgresql": _copy, "sqlite": _executemany}
