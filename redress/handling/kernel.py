@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redress.audit.services import audit_record, jsonable
-from redress.complaints.models import Complaint, ComplaintEvent, Severity
+from redress.complaints import rules
+from redress.complaints.models import Complaint, ComplaintEvent
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import (
     ACTION_ROLES,
     CHANNEL_ACTIONS,
     SAME,
-    VISIBLE_TO_COMPLAINANT,
     Action,
     transition_check,
 )
@@ -34,20 +34,6 @@ from redress.core.selectors import unit_descendant_ids, user_roles
 from redress.handling import effects
 
 Change = Callable[[Complaint], dict[str, Any] | None]
-
-# The fields of a complaint whose changes each action's audit entry records.
-AUDITED_FIELDS = (
-    "status",
-    "owner_id",
-    "unit_id",
-    "priority",
-    "severity",
-    "classification",
-    "health_safety",
-    "is_significant",
-    "paused_at",
-    "pause_reason",
-)
 
 
 def require(fields: Mapping[str, str]) -> None:
@@ -124,13 +110,8 @@ def check_permission(
 
 
 def snapshot(complaint: Complaint) -> dict[str, Any]:
-    """The audited fields as they are now."""
-    return {name: getattr(complaint, name) for name in AUDITED_FIELDS}
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    """The audited fields as they are now (``complaints.rules.AUDITED_FIELDS``)."""
+    return rules.audited_values(complaint)
 
 
 def lock(complaint: Complaint) -> Complaint:
@@ -142,10 +123,10 @@ def lock(complaint: Complaint) -> Complaint:
 def flag_significance(complaint: Complaint) -> None:
     """Set ``is_significant`` from what is known now (health/safety, high severity, a
     vulnerable complainant); the effects tell management when it has just become so."""
-    complaint.is_significant = bool(
-        complaint.health_safety
-        or complaint.severity in (Severity.HIGH, Severity.CRITICAL)
-        or complaint.complainant.vulnerable_group
+    complaint.is_significant = rules.is_significant(
+        health_safety=complaint.health_safety,
+        severity=complaint.severity,
+        vulnerable=bool(complaint.complainant.vulnerable_group),
     )
 
 
@@ -169,30 +150,31 @@ def record(
     data = jsonable(data or {})
     event = ComplaintEvent.objects.create(
         complaint=complaint,
-        at=at,
-        action=action,
-        from_status=from_status,
-        to_status=complaint.status,
-        actor_kind=actor.kind,
-        actor_label=actor.label[:150],
-        actor_user=actor.user,
-        method=method or (actor.label if actor.kind == "channel" else ""),
-        data=data,
-        visible_to_complainant=action in VISIBLE_TO_COMPLAINANT,
+        **rules.event_values(
+            action=action,
+            from_status=from_status,
+            to_status=complaint.status,
+            at=at,
+            actor_kind=actor.kind,
+            actor_label=actor.label,
+            actor_user_id=actor.user_id,
+            data=data,
+            method=method,
+        ),
     )
     step = effects.Step(
         complaint=complaint, event=event, actor=actor, before=before, extra=extra or {}
     )
     effects.run(step, before_publishing=before_publishing)
     # Last: the audit chain's head stays locked until commit, and every writer waits for it.
-    audit_before, audit_after = _diff(before, snapshot(complaint))
+    audit_before, audit_after = rules.audit_change(before, snapshot(complaint))
     audit_record(
         actor=actor,
-        action=f"complaint.{action}",
+        action=rules.event_audit_action(action),
         target=complaint,
         target_label=complaint.reference,
         before=audit_before,
-        after={**audit_after, "event": event.pk, **({"data": data} if data else {})},
+        after=rules.event_audit_after(audit_after, event_id=event.pk, data=data),
         at=at,
     )
     return event

@@ -14,15 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from redress.complaints import rules
 from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
 from redress.complaints.models import (
     Category,
     Channel,
     Complainant,
     Complaint,
-    Priority,
     Product,
-    Severity,
     Status,
     VulnerableGroup,
 )
@@ -188,11 +187,9 @@ def complaint_receive(
         subject_staff=subject_staff,
         unit=unit,
     )
-    if complainant.vulnerable_group:
-        complaint.priority = Priority.HIGH
-    if health_safety:
-        complaint.priority = Priority.URGENT
-        complaint.severity = Severity.HIGH
+    complaint.priority, complaint.severity = rules.intake_priority_severity(
+        vulnerable=bool(complainant.vulnerable_group), health_safety=health_safety
+    )
     flag_significance(complaint)
     complaint.save(force_insert=True)
 
@@ -218,13 +215,13 @@ def complaint_receive(
         action=Action.RECEIVE,
         from_status="",
         before={},
-        data={
-            "channel": channel,
-            "negotiation_request": is_negotiation_request,
-            "attachments": len(files),
+        data=rules.receive_event_data(
+            channel=channel,
+            negotiation_request=is_negotiation_request,
+            attachments=len(files),
             # References of complaints that may be the same one (suggested, never merged).
             **({"possible_duplicates": list(possible_duplicates)} if possible_duplicates else {}),
-        },
+        ),
         method=channel,
         at=at,
         extra={"tracking_code": code},
