@@ -173,18 +173,9 @@ def complaint_create(
     category = lookup(Category, "category", payload.category)
     product = lookup(Product, "product", payload.product)
     files = incoming_files(payload.attachments)
-    person = payload.complainant
     submission = Submission(
-        person=Person(
-            full_name=person.full_name,
-            email=person.email,
-            phone=person.phone,
-            address=person.address,
-            organisation=person.organisation,
-            preferred_language=person.preferred_language,
-            preferred_channel=person.preferred_channel,
-            vulnerable_group=person.vulnerable_group,
-        ),
+        # The API's complainant has exactly the fields of intake's Person.
+        person=Person(**payload.complainant.model_dump()),
         subject=payload.subject,
         description=payload.description,
         unit=unit,

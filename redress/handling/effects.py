@@ -18,7 +18,14 @@ from typing import Any
 
 from django.utils import translation
 
-from redress.complaints.models import Complaint, ComplaintEvent, Message, PauseReason, Status
+from redress.complaints.models import (
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Message,
+    PauseReason,
+    Status,
+)
 from redress.complaints.transitions import Action
 from redress.core.actors import Actor
 from redress.core.roles import Role
@@ -123,7 +130,7 @@ def closure_mail(step: Step) -> None:
 def outbound_message_mail(step: Step) -> None:
     """A reply written to the complainant goes out by email unless it was given another way."""
     message: Message = step.extra["message"]
-    if message.direction == Message.Direction.OUTBOUND and message.channel in ("", "email"):
+    if message.direction == Message.Direction.OUTBOUND and message.channel in ("", Channel.EMAIL):
         message_email(message=message)
 
 

@@ -162,17 +162,7 @@ def intake_receive(
 def _receive(
     submission: Submission, *, channel: str, actor: Actor, duplicates: list[Complaint]
 ) -> Received:
-    person = submission.person
-    complainant = complainant_get_or_create(
-        full_name=person.full_name,
-        email=person.email,
-        phone=person.phone,
-        address=person.address,
-        organisation=person.organisation,
-        preferred_language=person.preferred_language,
-        preferred_channel=person.preferred_channel,
-        vulnerable_group=person.vulnerable_group,
-    )
+    complainant = complainant_get_or_create(**asdict(submission.person))
     return complaint_receive(
         actor=actor,
         complainant=complainant,
