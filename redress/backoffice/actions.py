@@ -25,6 +25,7 @@ from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.handling import services
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
 from redress.handling.registry import ActionSpec, action_perform
+from redress.notifications.models import MessageTemplate
 
 
 @dataclass
@@ -130,8 +131,6 @@ def assign_candidates(ctx: Context) -> list[tuple[User, Any]]:
 
 
 def reply_templates(ctx: Context) -> list[tuple[str, str]]:
-    from redress.notifications.models import MessageTemplate
-
     language = ctx.complaint.complainant.preferred_language
     rows = MessageTemplate.objects.filter(
         purpose=MessageTemplate.Purpose.REPLY, is_active=True, language=language

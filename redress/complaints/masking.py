@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints.models import Message
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
 
 if TYPE_CHECKING:
-    from redress.complaints.models import Complaint, Message
+    from redress.complaints.models import Complaint
     from redress.core.models import User
 
 HIDDEN = "•••"
@@ -95,8 +96,6 @@ def holds_personal_data(message: Message | None) -> bool:
     """Whether a message, or a file by its message (None: a file sent with the complaint),
     holds what passed between the complainant and the organisation. Internal notes do not: a
     person who sees the complainant masked still reads the staff's notes and their files."""
-    from redress.complaints.models import Message
-
     return message is None or message.direction != Message.Direction.INTERNAL
 
 

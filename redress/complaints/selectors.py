@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from redress.complaints.models import Complaint
+from redress.complaints.references import tracking_code_matches
 from redress.core.errors import NotFound
 from redress.core.models import User
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
@@ -86,8 +87,6 @@ def complaint_get_for_user(user: User, reference: str) -> Complaint:
 
 def complaint_find_by_tracking(reference: str, tracking_code: str) -> Complaint | None:
     """The portal's only way in: reference plus the secret tracking code, never an id."""
-    from redress.complaints.references import tracking_code_matches
-
     complaint = (
         Complaint.objects.filter(reference=reference.strip().upper())
         .select_related("complainant")

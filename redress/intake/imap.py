@@ -27,9 +27,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from redress.core.models import User
+from redress.core.roles import Role
 from redress.core.sealing import Unsealable, unseal
+from redress.core.selectors import users_with_role
 from redress.intake.mail import mail_ingest
 from redress.intake.models import InboundEmail, Mailbox
+from redress.notifications.models import Notification
+from redress.notifications.services import notify_users
 
 logger = logging.getLogger(__name__)
 
@@ -204,12 +209,6 @@ def _fetch(client: imaplib.IMAP4, uid: int) -> bytes:
 
 def mailbox_failed(mailbox: Mailbox, error: str) -> None:
     """Count a failure; at the threshold, alert the administrators once."""
-    from redress.core.models import User
-    from redress.core.roles import Role
-    from redress.core.selectors import users_with_role
-    from redress.notifications.models import Notification
-    from redress.notifications.services import notify_users
-
     with transaction.atomic():
         locked = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
         locked.consecutive_failures += 1

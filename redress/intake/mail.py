@@ -45,6 +45,7 @@ from redress.handling.services import complaint_add_message
 from redress.intake.mailparse import ParsedMail, Unparseable, message_id_guess, parse
 from redress.intake.models import InboundEmail, Mailbox
 from redress.intake.receive import Once, Person, Submission, intake_receive
+from redress.notifications.delivery import email_bounced
 from redress.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -182,8 +183,6 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
         inbound.outcome, inbound.reason = Outcome.LOOP, loop
         return
     if parsed.bounce:
-        from redress.notifications.delivery import email_bounced
-
         inbound.outcome, inbound.reason = Outcome.BOUNCE, parsed.bounce_detail
         for message_id in parsed.bounced_ids:
             bounced = email_bounced(

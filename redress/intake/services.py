@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from redress.audit.services import audit_record
 from redress.core.actors import Actor
 from redress.core.errors import Conflict
+from redress.intake.mail import mail_dismiss, mail_reprocess
 from redress.intake.models import InboundEmail
 
 # --------------------------------------------------------------------------------------------
@@ -29,8 +30,6 @@ def inbound_email_dismiss(*, inbound: InboundEmail, actor: Actor, note: str = ""
 
     Raises ``Conflict`` when the email is not (or no longer) in quarantine.
     """
-    from redress.intake.mail import mail_dismiss
-
     _quarantined(inbound)
     dismissed = mail_dismiss(inbound=inbound, actor_label=actor.label, note=note.strip())
     audit_record(
@@ -52,8 +51,6 @@ def inbound_email_reprocess(*, inbound: InboundEmail, actor: Actor) -> InboundEm
 
     Raises ``Conflict`` when the email is not (or no longer) in quarantine.
     """
-    from redress.intake.mail import mail_reprocess
-
     _quarantined(inbound)
     processed = mail_reprocess(inbound=inbound, actor_label=actor.label)
     audit_record(

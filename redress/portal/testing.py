@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from redress.handling.testing import advance
+
 # A real 1×1 PNG: attachments are checked by their content, not their name.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -63,8 +65,6 @@ def complaint_data(**overrides: Any) -> dict[str, Any]:
 
 def staff_decides(complaint: Any, team: Any) -> Any:
     """Staff take the complaint to a communicated decision through the real services."""
-    from redress.handling.testing import advance
-
     for step in ("acknowledge", "assess", "investigate", "propose", "approve", "communicate"):
         complaint = advance(complaint, team, step)
     return complaint

@@ -23,6 +23,7 @@ from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
+from redress.notifications.models import Notification
 
 View = Callable[..., HttpResponseBase]
 
@@ -86,8 +87,6 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
     """Render a full page with the header's data (one query for the unread notices)."""
-    from redress.notifications.models import Notification
-
     user = request.user
     roles = user_roles(user)  # type: ignore[arg-type]
     context = {

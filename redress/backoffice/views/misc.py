@@ -14,6 +14,8 @@ from redress.backoffice.views.queues import _page_number, rows_for
 from redress.complaints.queues import paginate
 from redress.complaints.search import complaint_search, looks_like_reference
 from redress.core.models import User
+from redress.notifications.models import Notification
+from redress.notifications.services import notification_mark_read
 
 
 @staff_view
@@ -49,8 +51,6 @@ def search(request: HttpRequest) -> HttpResponse:
 @staff_view
 def notifications(request: HttpRequest) -> HttpResponse:
     """The latest notices for the person (significant complaints, assignments, approvals, deadlines)."""
-    from redress.notifications.models import Notification
-
     user: User = request.user  # type: ignore[assignment]
     notices = list(
         Notification.objects.filter(recipient=user)
@@ -64,8 +64,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @staff_view
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark the person's notices read: the ones ticked (``id``), or all with ``all``."""
-    from redress.notifications.services import notification_mark_read
-
     ids = (
         None
         if request.POST.get("all")

@@ -44,6 +44,7 @@ from redress.complaints.transitions import Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
+from redress.notifications.services import base_context, template_render
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
 
@@ -302,8 +303,6 @@ def _refused(
 @staff_view
 def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
     """The chosen reply template filled in for this complaint, in the complainant's language."""
-    from redress.notifications.services import base_context, template_render
-
     found = _get(request, reference)
     code = request.GET.get("template", "")
     language = found.complainant.preferred_language

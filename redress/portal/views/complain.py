@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from redress.complaints.models import Channel
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.forms import form_add_error
+from redress.intake.models import IntakeKey
 from redress.intake.receive import IntakeResult, Once, Person, Submission, intake_receive
 from redress.portal import access
 from redress.portal.forms import ComplaintForm, incoming_files
@@ -100,8 +101,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 
 def _previous_reference(token: str) -> str:
-    from redress.intake.models import IntakeKey
-
     key = IntakeKey.objects.filter(scope="portal", key=token).select_related("complaint").first()
     return key.complaint.reference if key else ""
 
