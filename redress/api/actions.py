@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router
-from pydantic import Field
+from pydantic import Field, create_model
 
 from redress.api.auth import ACTIONS as ACTION_SCOPES
 from redress.api.auth import api_user
@@ -28,12 +28,8 @@ from redress.api.schemas import (
     In,
     LevelValue,
     OutcomeValue,
-    PauseReasonValue,
     PriorityValue,
-    ReactionValue,
     RemedyTypeValue,
-    Required200,
-    Required5000,
     Required20000,
     Score,
     SeverityValue,
@@ -42,11 +38,11 @@ from redress.api.schemas import (
     Text150,
     Text300,
     Text5000,
+    _text,
 )
 from redress.complaints.attachments import MAX_FILES
 from redress.complaints.models import (
     Category,
-    Channel,
     Classification,
     Complaint,
     Priority,
@@ -58,20 +54,11 @@ from redress.core.actors import Actor
 from redress.core.errors import NotFound, ValidationFailed
 from redress.core.models import OrgUnit, User
 from redress.handling import registry
-from redress.handling.registry import ActionSpec, action_perform
+from redress.handling.registry import ActionSpec, Kind, action_perform
 
 router = Router(tags=["actions"])
 
-Note: TypeAlias = Text5000
 Reason: TypeAlias = Text5000
-
-
-class NoteIn(In):
-    note: Note = ""
-
-
-class ReasonIn(In):
-    reason: Reason = ""
 
 
 class AssessIn(In):
@@ -91,20 +78,6 @@ class AssessIn(In):
 class AssignIn(In):
     owner: Text150 | None = Field(None, description="Username of the new owner.")
     unit: Text60 | None = Field(None, description="Code of the unit to move the complaint to.")
-
-
-class PrioritiseIn(In):
-    priority: PriorityValue
-    reason: Reason = ""
-
-
-class PauseIn(In):
-    reason: PauseReasonValue
-    note: Note = Field("", description="Required when the reason is “other”.")
-
-
-class PlanIn(In):
-    plan: Text5000 = ""
 
 
 class NoteBodyIn(In):
@@ -135,22 +108,6 @@ class ProposeIn(In):
     remedies: list[RemedyIn] = Field(default_factory=list, max_length=20)
 
 
-class CommunicateIn(In):
-    via: ChannelValue = Channel.EMAIL
-    note: Note = ""
-
-
-class ReactionIn(In):
-    reaction: ReactionValue
-    note: Note = Field("", description="Required when the decision is rejected.")
-
-
-class ReferIn(In):
-    provider: Required200
-    consent: bool
-    note: Note = ""
-
-
 class SettleIn(In):
     remedy: int = Field(
         ge=1, le=2**62, description="Id of the remedy (see the complaint's decisions)."
@@ -158,24 +115,6 @@ class SettleIn(In):
     waived_reason: Reason = Field(
         "", description="Waive the remedy with this reason instead of fulfilling it."
     )
-
-
-class CloseIn(In):
-    note: Note = ""
-    external_options_told: bool = False
-
-
-class RequiredReasonIn(In):
-    reason: Required5000
-
-
-class RateIn(In):
-    overall: Score
-    fairness: Score | None = None
-    clarity: Score | None = None
-    speed: Score | None = None
-    courtesy: Score | None = None
-    comment: Text5000 = ""
 
 
 def _owner(username: str | None) -> User | None:
@@ -200,29 +139,53 @@ def _remedy(complaint: Complaint, remedy_id: int) -> Remedy:
     return remedy
 
 
-# The input of each action (its fields are the registry's: a test checks it).
-INPUTS: dict[str, type[In]] = {
-    Action.ACKNOWLEDGE: NoteIn,
+# The inputs written for actions whose fields a generated input cannot express (a category,
+# a person or a unit by code, remedies, files); every other action's input is built from its
+# fields in the registry. Either way the fields are the registry's (a test checks it).
+WRITTEN: dict[str, type[In]] = {
     Action.ASSESS: AssessIn,
     Action.ASSIGN: AssignIn,
-    Action.PRIORITISE: PrioritiseIn,
-    Action.PAUSE: PauseIn,
-    Action.RESUME: NoteIn,
-    Action.START_INVESTIGATION: PlanIn,
     Action.ADD_NOTE: NoteBodyIn,
     Action.ADD_MESSAGE: MessageActionIn,
     Action.PROPOSE_DECISION: ProposeIn,
-    Action.APPROVE_DECISION: NoteIn,
-    Action.RETURN_DECISION: RequiredReasonIn,
-    Action.COMMUNICATE_DECISION: CommunicateIn,
-    Action.RECORD_REACTION: ReactionIn,
-    Action.ESCALATE: RequiredReasonIn,
-    Action.REFER_EXTERNAL: ReferIn,
     Action.SETTLE_REMEDY: SettleIn,
-    Action.CLOSE: CloseIn,
-    Action.REOPEN: RequiredReasonIn,
-    Action.RATE: RateIn,
-    Action.WITHDRAW: ReasonIn,
+}
+
+
+def _annotation(field: registry.Field) -> tuple[Any, Any]:
+    """The type and default of a plain field (an optional one left out takes the service's
+    default: ``_values`` sends only what was given)."""
+    match field.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            limit = field.max_length or (300 if field.kind == Kind.TEXT else 5000)
+            return _text(limit, 1 if field.required else 0), ... if field.required else ""
+        case Kind.FLAG:
+            return bool, ... if field.required else False
+        case Kind.CHOICE:
+            assert field.choices is not None
+            return (field.choices, ...) if field.required else (field.choices | None, None)
+        case Kind.SCORE:
+            return (Score, ...) if field.required else (Score | None, None)
+    raise ValueError(f"{field.name}: a {field.kind} field needs an input written for it")
+
+
+def action_input(spec: ActionSpec) -> type[In]:
+    """The API input of an action, built from its fields in the registry."""
+    fields: dict[str, Any] = {}
+    with translation.override("en"):
+        for field in spec.fields:
+            kind, default = _annotation(field)
+            fields[field.name] = (
+                kind,
+                Field(default, title=str(field.label), description=str(field.help) or None),
+            )
+    name = "".join(word.title() for word in spec.action.split("_")) + "In"
+    model: type[In] = create_model(name, __base__=In, **fields)
+    return model
+
+
+INPUTS: dict[str, type[In]] = {
+    spec.action: WRITTEN.get(spec.action) or action_input(spec) for spec in registry.ACTIONS
 }
 
 # How a field given by name or id in the API becomes what the service takes.
@@ -233,16 +196,20 @@ _RESOLVE: dict[str, Callable[[Complaint, Any], Any]] = {
     "remedy": _remedy,
     "attachments": lambda c, files: incoming_files(files),
     "channel": lambda c, channel: channel or "",
+    "remedies": lambda c, remedies: [remedy.model_dump() for remedy in remedies],
 }
 
 
 def _values(complaint: Complaint, payload: In) -> dict[str, Any]:
-    values = {name: getattr(payload, name) for name in type(payload).model_fields}
+    # What the client sent: a field left out (or null) takes the service's default.
+    values = {
+        name: getattr(payload, name)
+        for name in payload.model_fields_set
+        if getattr(payload, name) is not None
+    }
     for name, resolve in _RESOLVE.items():
         if name in values:
             values[name] = resolve(complaint, values[name])
-    if "remedies" in values:
-        values["remedies"] = [remedy.model_dump() for remedy in values["remedies"]]
     return values
 
 

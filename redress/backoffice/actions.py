@@ -23,6 +23,7 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.handling import services
+from redress.handling.registry import ACTIONS as REGISTERED_ACTIONS
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
 from redress.handling.registry import ActionSpec, action_perform
 from redress.notifications.models import MessageTemplate
@@ -192,7 +193,10 @@ def _assign_available(ctx: Context) -> bool:
     return ctx.complaint.owner_id != ctx.user.pk and Role.HANDLER in ctx.roles
 
 
-SPECS: list[Spec] = [
+# The actions whose workspace form is written for them: choices that depend on the complaint,
+# remedies, files, help where the rule needs explaining. Any other action the registry gives
+# people gets a form built from its fields.
+WRITTEN: list[Spec] = [
     Spec(Action.ACKNOWLEDGE, action_forms.AcknowledgeForm),
     Spec(Action.ASSESS, action_forms.AssessForm),
     Spec(Action.START_INVESTIGATION, action_forms.StartInvestigationForm),
@@ -238,6 +242,21 @@ SPECS: list[Spec] = [
     Spec(Action.REOPEN, action_forms.ReopenForm),
     Spec(Action.WITHDRAW, action_forms.WithdrawForm),
 ]
+# The complainant answers the satisfaction survey on the portal; staff do not fill it in for them.
+NOT_IN_WORKSPACE = frozenset({Action.RATE})
+
+
+def _workspace_specs() -> list[Spec]:
+    written = {spec.action: spec for spec in WRITTEN}
+    return [
+        written.get(registered.action)
+        or Spec(registered.action, action_forms.action_form(registered))
+        for registered in REGISTERED_ACTIONS
+        if registered.roles and registered.action not in NOT_IN_WORKSPACE
+    ]
+
+
+SPECS: list[Spec] = _workspace_specs()
 BY_ACTION = {spec.action: spec for spec in SPECS}
 
 

@@ -1,30 +1,95 @@
 """Every lifecycle action a person or an integration takes, described once: its label, what
 is said when it is done, who may take it, the service that performs it and the fields that
-service takes. The back office (its workspace forms) and the API (one operation per action)
-both read this registry; ``action_perform`` is the one way either calls a service.
+service takes (name, kind, label, whether required). The back office (its workspace) and the
+API (one operation per action) both read this registry: each builds the action's form or input
+from these fields, unless it writes its own for what a plain field cannot say (choices that
+depend on the complaint, a list of remedies, files); ``action_perform`` is the one way either
+calls a service.
 
-Adding an action: its row in ``complaints.transitions``, its roles in ``roles``, its service in
-the stage module, its entry here, its effects (if any) in ``effects``, and tests. The back
-office form and the API input of an action must carry exactly the fields named here (a test
-checks both).
+Adding an action: its rows in the lifecycle table (``complaints.transitions``), its service in
+the stage module, its entry here, its effects (if any) in ``effects``, and tests. A written form
+or input must carry exactly the fields named here (a test checks both interfaces).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from redress.complaints.models import Complaint, Remedy
+from redress.complaints.models import (
+    Channel,
+    Classification,
+    Complaint,
+    Level,
+    Outcome,
+    PauseReason,
+    Priority,
+    Reaction,
+    Remedy,
+    Severity,
+)
 from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.actors import Actor
 from redress.core.errors import ValidationFailed
 from redress.core.roles import Role
 from redress.handling import services
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Label
+else:
+    Label = str  # a str or a lazy translation; the name is for the type checker
+
+
+class Kind(StrEnum):
+    """How a field is asked for. The first five any interface can build a field for; the others
+    need a form or an input written for them."""
+
+    TEXT = "text"  # one line
+    LONG_TEXT = "long_text"
+    FLAG = "flag"  # yes or no
+    CHOICE = "choice"  # one of ``Field.choices``
+    SCORE = "score"  # 1 to 5
+    OWNER = "owner"  # a person who may own the complaint
+    UNIT = "unit"
+    CATEGORY = "category"
+    REMEDY = "remedy"  # one of the complaint's remedies
+    REMEDIES = "remedies"  # a list of remedies
+    FILES = "files"
+    DIRECTION = "direction"  # inbound or outbound
+
+
+SIMPLE_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.FLAG, Kind.CHOICE, Kind.SCORE})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing an action's service takes. An optional field left out takes the service's
+    default."""
+
+    name: str
+    kind: Kind
+    label: Label
+    required: bool = False
+    choices: type[models.TextChoices] | None = None  # for CHOICE
+    max_length: int | None = None  # for TEXT (300) and LONG_TEXT (5,000) when not the usual
+    help: Label = ""
+
+
+NOTE = _("Note")
+
+
+def _note(label: Label = NOTE) -> Field:
+    return Field("note", Kind.LONG_TEXT, label)
+
+
+def _reason(*, required: bool) -> Field:
+    return Field("reason", Kind.LONG_TEXT, _("Reason"), required=required)
 
 
 @dataclass(frozen=True)
@@ -32,15 +97,24 @@ class ActionSpec:
     """One action as people and integrations see it."""
 
     action: str
-    label: str | Promise
-    done: str | Promise  # what the back office says once it is done
+    label: Label
+    done: Label  # what the back office says once it is done
     service: Callable[..., Any]  # called as service(complaint=..., actor=..., **fields)
-    fields: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
     primary: bool = False  # a step forward in the lifecycle (shown first)
 
     @property
     def roles(self) -> frozenset[Role]:
         return ACTION_ROLES[self.action]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields)
+
+    @property
+    def is_simple(self) -> bool:
+        """Whether every field is of a kind any interface can build a field for."""
+        return all(field.kind in SIMPLE_KINDS for field in self.fields)
 
 
 def _remedy_inputs(rows: Sequence[Mapping[str, Any]]) -> list[services.RemedyInput]:
@@ -75,7 +149,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Acknowledge"),
         _("Receipt acknowledged."),
         services.complaint_acknowledge,
-        ("note",),
+        (_note(),),
         primary=True,
     ),
     ActionSpec(
@@ -84,15 +158,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Assessment recorded."),
         services.complaint_assess,
         (
-            "classification",
-            "severity",
-            "priority",
-            "impact",
-            "complexity",
-            "health_safety",
-            "immediate_action",
-            "category",
-            "reason",
+            Field(
+                "classification",
+                Kind.CHOICE,
+                _("Classification"),
+                required=True,
+                choices=Classification,
+            ),
+            Field("severity", Kind.CHOICE, _("Severity"), required=True, choices=Severity),
+            Field("priority", Kind.CHOICE, _("Priority"), required=True, choices=Priority),
+            Field("impact", Kind.CHOICE, _("Impact"), choices=Level),
+            Field("complexity", Kind.CHOICE, _("Complexity"), choices=Level),
+            Field("health_safety", Kind.FLAG, _("Health or safety risk")),
+            Field("immediate_action", Kind.LONG_TEXT, _("Immediate action taken")),
+            Field("category", Kind.CATEGORY, _("Category")),
+            _reason(required=False),
         ),
         primary=True,
     ),
@@ -101,7 +181,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Start investigation"),
         _("Investigation started."),
         services.complaint_start_investigation,
-        ("plan",),
+        (Field("plan", Kind.LONG_TEXT, _("Investigation plan")),),
         primary=True,
     ),
     ActionSpec(
@@ -109,7 +189,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Propose decision"),
         _("Decision proposed."),
         _propose,
-        ("outcome", "summary", "reasons", "remedies"),
+        (
+            Field("outcome", Kind.CHOICE, _("Outcome"), required=True, choices=Outcome),
+            Field("summary", Kind.LONG_TEXT, _("Decision"), required=True),
+            Field("reasons", Kind.LONG_TEXT, _("Reasons"), required=True),
+            Field("remedies", Kind.REMEDIES, _("Remedies")),
+        ),
         primary=True,
     ),
     ActionSpec(
@@ -117,7 +202,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Approve decision"),
         _("Decision approved."),
         services.complaint_approve_decision,
-        ("note",),
+        (_note(),),
         primary=True,
     ),
     ActionSpec(
@@ -125,14 +210,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Return decision"),
         _("Decision returned."),
         services.complaint_return_decision,
-        ("reason",),
+        (_reason(required=True),),
     ),
     ActionSpec(
         Action.COMMUNICATE_DECISION,
         _("Communicate decision"),
         _("Decision communicated."),
         services.complaint_communicate_decision,
-        ("via", "note"),
+        (
+            Field("via", Kind.CHOICE, _("Communicated by"), choices=Channel),
+            _note(),
+        ),
         primary=True,
     ),
     ActionSpec(
@@ -140,7 +228,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Record reaction"),
         _("Reaction recorded."),
         services.complaint_record_reaction,
-        ("reaction", "note"),
+        (
+            Field(
+                "reaction",
+                Kind.CHOICE,
+                _("The complainant's reaction"),
+                required=True,
+                choices=Reaction,
+            ),
+            Field(
+                "note",
+                Kind.LONG_TEXT,
+                NOTE,
+                help=_("Required when the decision is rejected."),
+            ),
+        ),
         primary=True,
     ),
     ActionSpec(
@@ -148,7 +250,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Settle remedy"),
         _("Remedy settled."),
         _settle,
-        ("remedy", "waived_reason"),
+        (
+            Field("remedy", Kind.REMEDY, _("Remedy"), required=True),
+            Field("waived_reason", Kind.LONG_TEXT, _("Waived because")),
+        ),
         primary=True,
     ),
     ActionSpec(
@@ -156,7 +261,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Close"),
         _("Complaint closed."),
         services.complaint_close,
-        ("note", "external_options_told"),
+        (
+            _note(_("Closing note")),
+            Field(
+                "external_options_told",
+                Kind.FLAG,
+                _("The complainant was told of the external options"),
+            ),
+        ),
         primary=True,
     ),
     ActionSpec(
@@ -164,56 +276,88 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Escalate to internal review"),
         _("Escalated to internal review."),
         services.complaint_escalate,
-        ("reason",),
+        (_reason(required=True),),
     ),
     ActionSpec(
         Action.REFER_EXTERNAL,
         _("Refer to an external body"),
         _("Referred."),
         services.complaint_refer_external,
-        ("provider", "consent", "note"),
+        (
+            Field("provider", Kind.TEXT, _("External body"), required=True, max_length=200),
+            Field(
+                "consent",
+                Kind.FLAG,
+                _("The complainant consents to the referral"),
+                required=True,
+            ),
+            _note(),
+        ),
     ),
     ActionSpec(
         Action.ADD_MESSAGE,
         _("Reply to the complainant"),
         _("Reply recorded."),
         services.complaint_add_message,
-        ("direction", "body", "subject", "channel", "attachments"),
+        (
+            Field("direction", Kind.DIRECTION, _("Direction"), required=True),
+            Field("body", Kind.LONG_TEXT, _("Message"), required=True),
+            Field("subject", Kind.TEXT, _("Subject")),
+            Field("channel", Kind.CHOICE, _("Sent by"), choices=Channel),
+            Field("attachments", Kind.FILES, _("Files")),
+        ),
     ),
     ActionSpec(
         Action.ADD_NOTE,
         _("Add note"),
         _("Note added."),
         services.complaint_add_note,
-        ("body", "attachments"),
+        (
+            Field("body", Kind.LONG_TEXT, _("Internal note"), required=True),
+            Field("attachments", Kind.FILES, _("Evidence files")),
+        ),
     ),
     ActionSpec(
         Action.ASSIGN,
         _("Assign"),
         _("Assignment saved."),
         services.complaint_assign,
-        ("owner", "unit"),
+        (
+            Field("owner", Kind.OWNER, _("Owner")),
+            Field("unit", Kind.UNIT, _("Move to unit")),
+        ),
     ),
     ActionSpec(
         Action.PRIORITISE,
         _("Change priority"),
         _("Priority changed."),
         services.complaint_prioritise,
-        ("priority", "reason"),
+        (
+            Field("priority", Kind.CHOICE, _("Priority"), required=True, choices=Priority),
+            Field("reason", Kind.LONG_TEXT, _("Reason")),
+        ),
     ),
     ActionSpec(
         Action.PAUSE,
         _("Pause the clock"),
         _("Clock paused."),
         services.complaint_pause,
-        ("reason", "note"),
+        (
+            Field("reason", Kind.CHOICE, _("Waiting for"), required=True, choices=PauseReason),
+            Field(
+                "note",
+                Kind.LONG_TEXT,
+                _("What is needed"),
+                help=_("Required when the reason is “other”."),
+            ),
+        ),
     ),
     ActionSpec(
         Action.RESUME,
         _("Resume the clock"),
         _("Clock restarted."),
         services.complaint_resume,
-        ("note",),
+        (_note(),),
         primary=True,
     ),
     ActionSpec(
@@ -221,21 +365,28 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Reopen"),
         _("Complaint reopened."),
         services.complaint_reopen,
-        ("reason",),
+        (_reason(required=True),),
     ),
     ActionSpec(
         Action.RATE,
         _("Record satisfaction"),
         _("Satisfaction recorded."),
         services.complaint_rate,
-        ("overall", "fairness", "clarity", "speed", "courtesy", "comment"),
+        (
+            Field("overall", Kind.SCORE, _("Overall"), required=True),
+            Field("fairness", Kind.SCORE, _("Fairness")),
+            Field("clarity", Kind.SCORE, _("Clarity")),
+            Field("speed", Kind.SCORE, _("Speed")),
+            Field("courtesy", Kind.SCORE, _("Courtesy")),
+            Field("comment", Kind.LONG_TEXT, _("Comment")),
+        ),
     ),
     ActionSpec(
         Action.WITHDRAW,
         _("Withdraw"),
         _("Complaint withdrawn."),
         services.complaint_withdraw,
-        ("reason",),
+        (_reason(required=False),),
     ),
 )
 BY_ACTION: dict[str, ActionSpec] = {spec.action: spec for spec in ACTIONS}
@@ -248,5 +399,5 @@ def action_perform(
     such as a form's own helper fields, are not the service's business and are left out; an
     absent field takes the service's default)."""
     spec = BY_ACTION[action]
-    given = {name: values[name] for name in spec.fields if name in values}
+    given = {name: values[name] for name in spec.field_names if name in values}
     return spec.service(complaint=complaint, actor=actor, **given)

@@ -313,4 +313,16 @@ def test_each_action_takes_exactly_the_fields_of_the_registry():
     from redress.handling.registry import BY_ACTION
 
     for action, schema in INPUTS.items():
-        assert set(schema.model_fields) == set(BY_ACTION[action].fields), action
+        assert set(schema.model_fields) == set(BY_ACTION[action].field_names), action
+
+
+def test_an_action_without_a_written_input_gets_one_built_from_its_fields():
+    from redress.api.actions import WRITTEN
+    from redress.handling.registry import ACTIONS
+
+    built = [spec for spec in ACTIONS if spec.action not in WRITTEN]
+    assert {spec.action for spec in built} >= {Action.ESCALATE, Action.PAUSE, Action.RATE}
+    for spec in built:
+        schema = INPUTS[spec.action]
+        required = {name for name, field in schema.model_fields.items() if field.is_required()}
+        assert required == {f.name for f in spec.fields if f.required}, spec.action

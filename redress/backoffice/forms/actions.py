@@ -26,6 +26,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.core.models import OrgUnit, User
+from redress.handling.registry import ActionSpec, Field, Kind
 
 REPLY_CHANNELS = [
     (c, Channel(c).label) for c in (Channel.EMAIL, Channel.PHONE, Channel.LETTER, Channel.IN_PERSON)
@@ -39,6 +40,54 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
         self.user = user
+
+
+def _form_field(field: Field) -> forms.Field:
+    """A form field for a plain field of the registry."""
+    match field.kind:
+        case Kind.TEXT:
+            return forms.CharField(
+                label=field.label,
+                required=field.required,
+                max_length=field.max_length or 300,
+                help_text=field.help,
+            )
+        case Kind.LONG_TEXT:
+            return forms.CharField(
+                label=field.label,
+                required=field.required,
+                max_length=field.max_length,
+                help_text=field.help,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        case Kind.FLAG:
+            return forms.BooleanField(
+                label=field.label, required=field.required, help_text=field.help
+            )
+        case Kind.CHOICE:
+            assert field.choices is not None
+            choices = field.choices.choices if field.required else [*BLANK, *field.choices.choices]
+            return forms.ChoiceField(
+                label=field.label, choices=choices, required=field.required, help_text=field.help
+            )
+        case Kind.SCORE:
+            scores = [(n, str(n)) for n in range(1, 6)]
+            return forms.TypedChoiceField(
+                label=field.label,
+                choices=scores if field.required else [("", "—"), *scores],
+                coerce=int,
+                empty_value=None,
+                required=field.required,
+                help_text=field.help,
+            )
+    raise ValueError(f"{field.name}: a {field.kind} field needs a form written for it")
+
+
+def action_form(spec: ActionSpec) -> type[ActionForm]:
+    """The workspace form of an action, built from its fields in the registry."""
+    fields = {field.name: _form_field(field) for field in spec.fields}
+    name = "".join(word.title() for word in spec.action.split("_")) + "Form"
+    return type(name, (ActionForm,), fields)
 
 
 class NoteOptionalForm(ActionForm):

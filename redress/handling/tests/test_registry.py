@@ -24,4 +24,4 @@ def test_every_field_of_an_action_is_a_parameter_of_its_service():
         parameters = inspect.signature(spec.service).parameters
         takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         assert {"complaint", "actor"} <= set(parameters) or takes_any, spec.action
-        assert takes_any or set(spec.fields) <= set(parameters), spec.action
+        assert takes_any or set(spec.field_names) <= set(parameters), spec.action
