@@ -218,7 +218,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _("Decision communicated."),
         services.complaint_communicate_decision,
         (
-            Field("via", Kind.CHOICE, _("Communicated by"), choices=Channel),
+            Field(
+                "via",
+                Kind.CHOICE,
+                _("Communicated by"),
+                choices=Channel,
+                help=_("Email when left out."),
+            ),
             _note(),
         ),
         primary=True,
