@@ -57,6 +57,8 @@ _EVENT_FIELDS: list[tuple[str, Any, str]] = [
     ("note", _("Note"), ""),
     ("delivery", _("Delivery"), "delivery"),
     ("attempts", _("Attempts"), ""),
+    # References only: a complaint the reader may not see answers them with "not found".
+    ("possible_duplicates", _("Possible duplicates"), ""),
 ]
 
 
@@ -90,6 +92,8 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             value = gettext("yes") if value else gettext("no")
         elif key == "remedy_total":
             value = f"{int(float(value)):,}".replace(",", ".") + " ₫"
+        elif isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
         rows.append((str(title), str(value)))
     return rows
 

@@ -190,3 +190,14 @@ def test_an_ordinary_complaint_is_not_significant(team: Team, channel: str) -> N
     complaint = _newest()
     assert not complaint.is_significant and complaint.priority == Priority.NORMAL
     assert not Notification.objects.filter(kind=Notification.Kind.SIGNIFICANT).exists()
+
+
+def test_staff_see_the_possible_duplicates_on_the_complaints_timeline(team: Team) -> None:
+    earlier = receive(team, complainant=ComplainantFactory(email=EMAIL), subject=SUBJECT).complaint
+    _email(team)(key=uuid.uuid4().hex)
+    client = Client()
+    client.force_login(User.objects.get(pk=team.handler.pk))
+    page = client.get(reverse("backoffice:complaint", args=[_newest().reference]))
+    assert page.status_code == 200
+    # Staff pages speak Vietnamese by default.
+    assert f"<dt>Có thể trùng lặp</dt><dd>{earlier.reference}</dd>" in page.content.decode()
