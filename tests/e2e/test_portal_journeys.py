@@ -5,6 +5,7 @@ read the decision, reject it and see where else to go."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from redress.complaints.models import Complaint, Message, Status
 from redress.handling.testing import make_team
@@ -159,7 +160,8 @@ def test_errors_are_shown_in_vietnamese_and_nothing_typed_is_lost(page):
     page.get_by_label(VI["subject"]).fill("Máy giặt kêu to")
     page.get_by_label(VI["email"]).fill("khong-phai-email")
     page.get_by_role("button", name=VI["send"]).click()
-    assert page.title().startswith("Lỗi:")
+    # Waits for the answer to the form (the click only starts the navigation).
+    expect(page).to_have_title(re.compile(r"^Lỗi:"))
     summary = page.get_by_role("alert")
     assert "Vui lòng kiểm tra lại biểu mẫu" in summary.inner_text()
     name = page.get_by_label(VI["name"])
