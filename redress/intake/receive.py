@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -109,10 +110,13 @@ def fingerprint(payload: Any) -> str:
 
 def submission_fingerprint(submission: Submission) -> str:
     """The fingerprint of a submission: its values, related rows by id, files by content."""
-    values = asdict(submission)
-    for name in ("unit", "received_by", "category", "product"):
+    values: dict[str, Any] = {}
+    for name in (f.name for f in dataclass_fields(submission)):
         value = getattr(submission, name)
-        values[name] = value.pk if isinstance(value, models.Model) else None
+        if isinstance(value, models.Model):
+            value = value.pk
+        values[name] = value
+    values["person"] = asdict(submission.person)
     values["attachments"] = sorted(
         hashlib.sha256(file.content).hexdigest() for file in submission.attachments
     )
