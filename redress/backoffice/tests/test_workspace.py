@@ -269,3 +269,13 @@ def test_deadlines_show_their_targets_and_the_legal_limit(team, signed_in):
     assert "7 working days" in page and "legal limit" in page
     assert "1 working day<" in page  # the acknowledgement target of the same policy
     assert "Time limits of the policy" in page
+
+
+@pytest.mark.parametrize("role", ["top", "auditor"])
+def test_a_role_that_sees_the_complainant_masked_cannot_get_a_filled_reply(team, signed_in, role):
+    complaint = receive(team, complainant=ComplainantFactory(full_name="Emma Wilson")).complaint
+    response = signed_in(getattr(team, role)).get(
+        reverse("backoffice:reply_template", args=[complaint.reference]) + "?template=reply-general"
+    )
+    assert response.status_code == 403
+    assert "Emma Wilson" not in response.content.decode()

@@ -40,7 +40,7 @@ from redress.complaints.selectors import (
     complaint_roles,
     complaints_visible_to,
 )
-from redress.complaints.transitions import Action
+from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
@@ -302,8 +302,12 @@ def _refused(
 
 @staff_view
 def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
-    """The chosen reply template filled in for this complaint, in the complainant's language."""
+    """The chosen reply template filled in for this complaint, in the complainant's language.
+    It holds the complainant's name, so only someone who may write to them may have it (not a
+    role that sees the complainant masked)."""
     found = _get(request, reference)
+    if not complaint_roles(request.user, found) & ACTION_ROLES[Action.ADD_MESSAGE]:  # type: ignore[arg-type]
+        raise PermissionDenied(gettext("Your role does not allow replying to the complainant."))
     code = request.GET.get("template", "")
     language = found.complainant.preferred_language
     try:
