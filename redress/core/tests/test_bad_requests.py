@@ -1,6 +1,7 @@
-"""Malformed requests are refused with 400 before they reach the database: a NUL character in
-an address, a query or a form (PostgreSQL cannot store one); and the API answers a multipart
-body without a valid boundary with its JSON 400."""
+"""Malformed requests are refused before they reach the database: a NUL character in a page's
+address, query or form is a 400 (PostgreSQL cannot store one), in the API's text fields a 422
+naming the field; and the API answers a multipart body without a valid boundary with its
+JSON 400."""
 
 from urllib.parse import urlencode
 
@@ -51,11 +52,16 @@ def test_a_nul_character_in_a_posted_form_is_a_400_and_changes_nothing(staff_cli
     assert Complaint.objects.count() == 1
 
 
-def test_the_api_answers_a_nul_character_with_its_json_error(staff_client):
-    client, _team = staff_client
-    response = client.get("/api/v1/complaints?q=a%00b")
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_request"
+def test_the_api_answers_a_nul_character_with_its_documented_error_naming_the_field(
+    staff_client,
+):
+    _client, team = staff_client
+    token = token_create(actor=Actor.system("test"), user=team.handler, name="t", scopes=["read"])
+    response = Client().get(
+        "/api/v1/complaints?q=a%00b", headers={"Authorization": f"Bearer {token.raw}"}
+    )
+    assert response.status_code == 422
+    assert "q" in response.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize(
