@@ -66,7 +66,8 @@ def template_render(code: str, language: str, context: dict[str, Any]) -> tuple[
     template = _template(code, language)
     if template is None:
         raise LookupError(f"no active message template {code!r}")
-    ctx = Context(context)
+    # Plain text: nothing is HTML-escaped (a Context escapes unless told, whatever the engine).
+    ctx = Context(context, autoescape=False)
     subject, body = (part.render(ctx) for part in template)
     return " ".join(subject.split()), body
 

@@ -331,3 +331,11 @@ class _pointed_at:  # noqa: N801 - used as a context manager
 
     def __exit__(self, *exc):
         self._override.disable()
+
+
+def test_plain_text_mail_keeps_what_people_wrote_unescaped():
+    team = make_team()
+    person = ComplainantFactory(full_name="Seán O'Brien", preferred_language="en")
+    complaint = receive(team, complainant=person, subject="Bill <A> & <B>").complaint
+    body = _receipt(complaint).body
+    assert "Seán O'Brien" in body and "&#x27;" not in body and "&lt;" not in body
