@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "redress.core.middleware.RefuseNulMiddleware",
+    "redress.core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "redress.core.middleware.UserLanguageMiddleware",

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
 
@@ -57,3 +58,22 @@ def _holds_nul(request: HttpRequest) -> bool:
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing of the staff site, the Django admin or the API is kept by a browser or a proxy
+    (pages, exports, files and API answers hold complainants' data): they are answered with
+    ``Cache-Control: no-store``. The portal marks its own private pages."""
+
+    PRIVATE = ("/staff/", "/admin/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(self.PRIVATE) and "no-store" not in response.get(
+            "Cache-Control", ""
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -86,3 +86,18 @@ def test_a_multipart_body_without_a_valid_boundary_is_a_400_from_the_api(
         )
         assert response.status_code == 400, (path, response.content)
         assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_staff_pages_exports_files_and_api_answers_are_never_stored(staff_client):
+    client, team = staff_client
+    token = token_create(actor=Actor.system("test"), user=team.handler, name="t", scopes=["read"])
+    reference = Complaint.objects.get().reference
+    answers = [
+        client.get(f"/staff/c/{reference}/"),
+        client.get("/staff/queue/unit/export/?format=csv"),
+        Client().get("/api/v1/complaints", headers={"Authorization": f"Bearer {token.raw}"}),
+    ]
+    for response in answers:
+        assert response.status_code == 200, response
+        assert "no-store" in response["Cache-Control"]
+    assert "no-store" not in Client().get("/vi/").get("Cache-Control", "")
