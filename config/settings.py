@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "redress.sla",
     "redress.complaints",
     "redress.handling",
+    "redress.analytics",
     "redress.notifications",
     "redress.intake",
     "redress.integrations",
