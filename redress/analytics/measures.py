@@ -1,0 +1,307 @@
+"""The additive measures behind the KPIs, each computed in SQL over a cohort.
+
+Every KPI of the catalogue is a ratio of these measures, or a median read from the cohort in
+order. ``cohort_measures`` answers all the counts and sums of one cohort in one aggregate query;
+the few measures that need another table (stage clocks, decisions, satisfaction answers) are one
+query each. A measure that depends on the time ("overdue") reads ``cohort.now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+
+from redress.analytics.cohort import Cohort
+from redress.analytics.models import ActivityMeasure, ActivityVolume
+from redress.complaints.models import (
+    Classification,
+    ComplaintEvent,
+    Decision,
+    ExternalReferral,
+    Outcome,
+    Reaction,
+    SatisfactionResponse,
+    Status,
+)
+from redress.complaints.models.records import Remedy
+from redress.sla.models import StageClock
+from redress.sla.rules import Stage
+
+# The stages whose timeliness is measured: (due field, done field) on the complaint. A reopened
+# complaint is measured by its current round (reopening clears the decision and the closure).
+STAGE_FIELDS = {
+    "ack": ("acknowledge_due_at", "acknowledged_at"),
+    "assess": ("assess_due_at", "assessed_at"),
+    "decision": ("decision_due_at", "decision_communicated_at"),
+    "close": ("close_due_at", "closed_at"),
+}
+REPEAT_WINDOW = dt.timedelta(days=90)
+SATISFACTION_DIMENSIONS = ("fairness", "clarity", "speed", "courtesy")
+NOT_ACCEPTED = [Classification.NOT_A_COMPLAINT, Classification.OUT_OF_SCOPE]
+IN_FAVOUR = [Outcome.UPHELD, Outcome.PARTLY_UPHELD]
+
+
+def _stage_conditions(stage: str, now: dt.datetime) -> tuple[Q, Q]:
+    """(counted, on time) for a stage: counted are the complaints with a deadline that are done
+    or overdue; on time are those done at or before the deadline."""
+    due, done = STAGE_FIELDS[stage]
+    has_due = Q(**{f"{due}__isnull": False})
+    is_done = Q(**{f"{done}__isnull": False})
+    counted = has_due & (is_done | Q(**{f"{due}__lt": now}))
+    on_time = has_due & is_done & Q(**{f"{done}__lte": F(due)})
+    return counted, on_time
+
+
+def _aggregates(now: dt.datetime) -> dict[str, Any]:
+    was_closed = Q(closed_at__isnull=False) | Q(reopen_count__gt=0)
+    reviewed = ComplaintEvent.objects.filter(
+        complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
+    )
+    withdrawn = ComplaintEvent.objects.filter(complaint=OuterRef("pk"), action="withdraw")
+    referred = ExternalReferral.objects.filter(complaint=OuterRef("pk"))
+    vulnerable = ~Q(complainant__vulnerable_group="")
+    aggregates: dict[str, Any] = {
+        "volume": Count("pk"),
+        "significant": Count("pk", filter=Q(is_significant=True)),
+        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
+        "ever_closed": Count("pk", filter=was_closed),
+        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
+        "not_accepted": Count("pk", filter=Q(classification__in=NOT_ACCEPTED)),
+        "withdrawn": Count("pk", filter=Exists(withdrawn)),
+        "reviewed": Count("pk", filter=Exists(reviewed)),
+        "referred_closed": Count("pk", filter=Q(closed_at__isnull=False) & Exists(referred)),
+        "negotiation": Count("pk", filter=Q(is_negotiation_request=True)),
+    }
+    for stage in STAGE_FIELDS:
+        counted, on_time = _stage_conditions(stage, now)
+        aggregates[f"{stage}_counted"] = Count("pk", filter=counted)
+        aggregates[f"{stage}_on_time"] = Count("pk", filter=on_time)
+    counted, on_time = _stage_conditions("ack", now)
+    aggregates["vulnerable_ack_counted"] = Count("pk", filter=counted & vulnerable)
+    aggregates["vulnerable_ack_on_time"] = Count("pk", filter=on_time & vulnerable)
+    return aggregates
+
+
+def cohort_measures(cohort: Cohort) -> dict[str, Any]:
+    """All the counts of the cohort that live on the complaint, in one query (memoised on the
+    cohort, so every KPI of one answer shares it)."""
+    cache = cohort.__dict__.setdefault("_measures", {})
+    if "complaints" not in cache:
+        cache["complaints"] = cohort.complaints.aggregate(**_aggregates(cohort.now))
+    return cache["complaints"]
+
+
+def memo_on(cohort: Cohort, key: str, compute: Callable[[], Any]) -> Any:
+    cache = cohort.__dict__.setdefault("_measures", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The middle value, or the mean of the two middle values (``values`` sorted)."""
+    n = len(values)
+    if n == 0:
+        return None
+    middle = n // 2
+    if n % 2:
+        return float(values[middle])
+    return (float(values[middle - 1]) + float(values[middle])) / 2
+
+
+def _ordered_median(queryset: QuerySet[Any], expression: str, count: int) -> Any:
+    """The median of ``expression`` over ``queryset`` (of ``count`` rows) read in SQL order:
+    only the one or two middle rows leave the database."""
+    if count == 0:
+        return None
+    middle = count // 2
+    window = slice(middle - 1, middle + 1) if count % 2 == 0 else slice(middle, middle + 1)
+    rows = list(queryset.order_by(expression).values_list(expression, flat=True)[window])
+    return rows
+
+
+def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
+    """Count and median of the hours from receipt to acknowledgement (clock time)."""
+
+    def compute() -> dict[str, Any]:
+        done = cohort.complaints.filter(acknowledged_at__isnull=False).annotate(
+            ack_delay=ExpressionWrapper(
+                F("acknowledged_at") - F("received_at"), output_field=DurationField()
+            )
+        )
+        count = done.count()
+        rows = _ordered_median(done, "ack_delay", count)
+        hours = [row.total_seconds() / 3600 for row in rows] if rows else []
+        return {"count": count, "median": median(hours)}
+
+    return memo_on(cohort, "hours_to_ack", compute)
+
+
+def _first_close_clocks(cohort: Cohort) -> QuerySet[StageClock]:
+    return StageClock.objects.filter(
+        complaint__in=cohort.complaints,
+        stage=Stage.CLOSE,
+        round=1,
+        completed_at__isnull=False,
+        working_days__isnull=False,
+    ).exclude(outcome=StageClock.Outcome.CANCELLED)
+
+
+def working_days_to_close(cohort: Cohort) -> dict[str, Any]:
+    """Count, total, mean and median of the working days from receipt to the first closure."""
+
+    def compute() -> dict[str, Any]:
+        clocks = _first_close_clocks(cohort)
+        totals = clocks.aggregate(count=Count("pk"), total=Sum("working_days"))
+        rows = _ordered_median(clocks, "working_days", totals["count"])
+        return {
+            "count": totals["count"],
+            "total": totals["total"] or 0,
+            "median": median(rows or []),
+        }
+
+    return memo_on(cohort, "working_days_to_close", compute)
+
+
+def first_contact(cohort: Cohort) -> int:
+    """Complaints closed without a reopening or a review whose decision was communicated on
+    the day they were received (before the next working day began)."""
+
+    def compute() -> int:
+        same_day = StageClock.objects.filter(
+            complaint=OuterRef("pk"),
+            stage=Stage.DECISION,
+            round=1,
+            working_days=0,
+            outcome__in=[StageClock.Outcome.MET, StageClock.Outcome.BREACHED],
+        )
+        reviewed = ComplaintEvent.objects.filter(
+            complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
+        )
+        return (
+            cohort.complaints.filter(closed_at__isnull=False, reopen_count=0)
+            .filter(Exists(same_day))
+            .exclude(Exists(reviewed))
+            .count()
+        )
+
+    return memo_on(cohort, "first_contact", compute)
+
+
+def decisions(cohort: Cohort) -> dict[str, int]:
+    """Decisions communicated on the cohort's complaints (first-instance and review)."""
+
+    def compute() -> dict[str, int]:
+        return Decision.objects.filter(
+            complaint__in=cohort.complaints, state=Decision.State.COMMUNICATED
+        ).aggregate(
+            communicated=Count("pk"),
+            in_favour=Count("pk", filter=Q(outcome__in=IN_FAVOUR)),
+            accepted=Count("pk", filter=Q(reaction=Reaction.ACCEPTED)),
+        )
+
+    return memo_on(cohort, "decisions", compute)
+
+
+def remedy_cost(cohort: Cohort, currency: str) -> Decimal:
+    """What the remedies of communicated decisions cost, in the organisation's currency."""
+
+    def compute() -> Decimal:
+        total = Remedy.objects.filter(
+            decision__complaint__in=cohort.complaints,
+            decision__state=Decision.State.COMMUNICATED,
+            currency=currency,
+        ).aggregate(total=Sum("amount"))["total"]
+        return Decimal(total or 0)
+
+    return memo_on(cohort, "remedy_cost", compute)
+
+
+def satisfaction(cohort: Cohort) -> dict[str, Any]:
+    """Answers to the satisfaction survey on the cohort's complaints: count, sums and counts
+    per dimension, answers of 4 or 5."""
+
+    def compute() -> dict[str, Any]:
+        aggregates: dict[str, Any] = {
+            "answers": Count("pk"),
+            "overall_sum": Sum("overall"),
+            "top2": Count("pk", filter=Q(overall__gte=4)),
+        }
+        for name in SATISFACTION_DIMENSIONS:
+            aggregates[f"{name}_sum"] = Sum(name)
+            aggregates[f"{name}_count"] = Count(name)
+        return SatisfactionResponse.objects.filter(complaint__in=cohort.complaints).aggregate(
+            **aggregates
+        )
+
+    return memo_on(cohort, "satisfaction", compute)
+
+
+def repeat_complainants(cohort: Cohort) -> dict[str, int]:
+    """Complainants of the cohort, and those of them with another complaint (that the person
+    looking may see) received within 90 days of one of their complaints in the cohort."""
+
+    def compute() -> dict[str, int]:
+        another = cohort.visible.filter(
+            complainant_id=OuterRef("complainant_id"),
+            received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
+            received_at__lte=OuterRef("received_at") + REPEAT_WINDOW,
+        ).exclude(pk=OuterRef("pk"))
+        return cohort.complaints.aggregate(
+            complainants=Count("complainant_id", distinct=True),
+            repeat=Count("complainant_id", distinct=True, filter=Exists(another)),
+        )
+
+    return memo_on(cohort, "repeat_complainants", compute)
+
+
+def _months(first: dt.date, last: dt.date) -> list[tuple[dt.date, int, int]]:
+    """Each month the days ``first``..``last`` touch: (its first day, days of it inside, its
+    length)."""
+    months = []
+    day = first.replace(day=1)
+    while day <= last:
+        following = (day + dt.timedelta(days=32)).replace(day=1)
+        inside = (min(last, following - dt.timedelta(days=1)) - max(first, day)).days + 1
+        months.append((day, inside, (following - day).days))
+        day = following
+    return months
+
+
+def activity_denominator(cohort: Cohort) -> Decimal | None:
+    """Orders (else customers, else contracts) in the period, a partly covered month counted
+    pro rata by its days; None when no measure is recorded for every month the period touches,
+    or when the cohort is not the whole organisation (the volumes are the organisation's)."""
+    if cohort.filters.as_query() or not cohort.sees_everything:
+        return None
+    months = _months(cohort.period.first, cohort.period.last)
+    recorded = {
+        (month, measure): count
+        for month, measure, count in ActivityVolume.objects.filter(
+            month__gte=months[0][0], month__lte=months[-1][0]
+        ).values_list("month", "measure", "count")
+    }
+    for measure in ActivityMeasure.values:
+        if all((month, measure) in recorded for month, _, _ in months):
+            return sum(
+                (
+                    Decimal(recorded[month, measure]) * inside / length
+                    for month, inside, length in months
+                ),
+                Decimal(0),
+            )
+    return None
