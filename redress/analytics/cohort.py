@@ -114,7 +114,7 @@ class Cohort:
     figure of one answer is computed at the same instant.
     """
 
-    user: User
+    user: User | None  # None: the whole organisation (the command line, scheduled reports)
     period: Period
     filters: Filters = field(default_factory=Filters)
     now: dt.datetime = field(default_factory=timezone.now)
@@ -126,7 +126,9 @@ class Cohort:
     @cached_property
     def visible(self) -> QuerySet[Complaint]:
         """What the person may see, narrowed by the filters (any time of receipt)."""
-        queryset = complaints_visible_to(self.user)
+        queryset = (
+            complaints_visible_to(self.user) if self.user is not None else Complaint.objects.all()
+        )
         f = self.filters
         if f.unit is not None:
             queryset = queryset.filter(unit_id__in=unit_descendant_ids([f.unit]))
@@ -150,6 +152,8 @@ class Cohort:
     def sees_everything(self) -> bool:
         """Whether the person sees every complaint of the organisation (top management,
         auditors, or complaints managers of a top-level unit)."""
+        if self.user is None:
+            return True
         roles = user_roles(self.user)
         if ORGANISATION_WIDE_ROLES & set(roles):
             return True

@@ -221,7 +221,7 @@ def _complaint_rate(cohort: Cohort) -> Figure:
     volume = measures.cohort_measures(cohort)["volume"]
     if found is None:
         return Figure(None, volume, None)
-    return Figure(round(1000 * volume / found, 3), volume, found)
+    return Figure(round(float(1000 * volume / found), 3), volume, found)
 
 
 P, C = KpiUnit.PERCENT, KpiUnit.COUNT

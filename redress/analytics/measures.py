@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Count,
@@ -49,6 +49,7 @@ STAGE_FIELDS = {
     "decision": ("decision_due_at", "decision_communicated_at"),
     "close": ("close_due_at", "closed_at"),
 }
+T = TypeVar("T")
 REPEAT_WINDOW = dt.timedelta(days=90)
 SATISFACTION_DIMENSIONS = ("fairness", "clarity", "speed", "courtesy")
 NOT_ACCEPTED = [Classification.NOT_A_COMPLAINT, Classification.OUT_OF_SCOPE]
@@ -83,7 +84,7 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
         "not_accepted": Count("pk", filter=Q(classification__in=NOT_ACCEPTED)),
         "withdrawn": Count("pk", filter=Exists(withdrawn)),
         "reviewed": Count("pk", filter=Exists(reviewed)),
-        "referred_closed": Count("pk", filter=Q(closed_at__isnull=False) & Exists(referred)),
+        "referred_closed": Count("pk", filter=Q(Exists(referred), closed_at__isnull=False)),
         "negotiation": Count("pk", filter=Q(is_negotiation_request=True)),
     }
     for stage in STAGE_FIELDS:
@@ -97,19 +98,19 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
 
 
 def cohort_measures(cohort: Cohort) -> dict[str, Any]:
-    """All the counts of the cohort that live on the complaint, in one query (memoised on the
-    cohort, so every KPI of one answer shares it)."""
-    cache = cohort.__dict__.setdefault("_measures", {})
-    if "complaints" not in cache:
-        cache["complaints"] = cohort.complaints.aggregate(**_aggregates(cohort.now))
-    return cache["complaints"]
+    """All the counts of the cohort that live on the complaint, in one query."""
+    return memo_on(
+        cohort, "complaints", lambda: cohort.complaints.aggregate(**_aggregates(cohort.now))
+    )
 
 
-def memo_on(cohort: Cohort, key: str, compute: Callable[[], Any]) -> Any:
-    cache = cohort.__dict__.setdefault("_measures", {})
+def memo_on(cohort: Cohort, key: str, compute: Callable[[], T]) -> T:
+    """What ``compute`` gives, once per cohort: every KPI of one answer shares it."""
+    cache: dict[str, Any] = cohort.__dict__.setdefault("_measures", {})
     if key not in cache:
         cache[key] = compute()
-    return cache[key]
+    found: T = cache[key]
+    return found
 
 
 def median(values: Sequence[float]) -> float | None:

@@ -7,7 +7,7 @@ static files: it works without internet access.
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from redress.api import actions, complaints, reference
+from redress.api import actions, analytics, complaints, reference
 from redress.api.errors import install_error_handlers
 
 DESCRIPTION = """
@@ -37,3 +37,4 @@ install_error_handlers(api)
 api.add_router("", complaints.router)
 api.add_router("", actions.router)
 api.add_router("", reference.router)
+api.add_router("", analytics.router)
