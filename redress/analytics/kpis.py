@@ -134,7 +134,11 @@ def _share(numerator: str, denominator: str) -> Callable[[Cohort], Figure]:
 
 
 def _on_time(stage: str) -> Callable[[Cohort], Figure]:
-    return _share(f"{stage}_on_time", f"{stage}_counted")
+    def compute(cohort: Cohort) -> Figure:
+        totals = measures.cohort_measures(cohort)
+        return percent(totals[f"{stage}_on_time"], measures.counted(totals, stage))
+
+    return compute
 
 
 def _median_hours_to_ack(cohort: Cohort) -> Figure:
@@ -456,7 +460,7 @@ kpi_register(
         ),
         P,
         HIGHER,
-        _share("vulnerable_ack_on_time", "vulnerable_ack_counted"),
+        _on_time("vulnerable_ack"),
         section="outcomes",
     ),
     Kpi(

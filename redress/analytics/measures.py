@@ -56,45 +56,61 @@ NOT_ACCEPTED = [Classification.NOT_A_COMPLAINT, Classification.OUT_OF_SCOPE]
 IN_FAVOUR = [Outcome.UPHELD, Outcome.PARTLY_UPHELD]
 
 
-def _stage_conditions(stage: str, now: dt.datetime) -> tuple[Q, Q]:
-    """(counted, on time) for a stage: counted are the complaints with a deadline that are done
-    or overdue; on time are those done at or before the deadline."""
+def _stage_conditions(stage: str, now: dt.datetime) -> dict[str, Q]:
+    """For a stage with a deadline: done on time (at or before it), late (done after it, or not
+    done and past it). Not done and not yet due is neither: it is left out."""
     due, done = STAGE_FIELDS[stage]
     has_due = Q(**{f"{due}__isnull": False})
     is_done = Q(**{f"{done}__isnull": False})
-    counted = has_due & (is_done | Q(**{f"{due}__lt": now}))
     on_time = has_due & is_done & Q(**{f"{done}__lte": F(due)})
-    return counted, on_time
+    late = has_due & (
+        (is_done & Q(**{f"{done}__gt": F(due)})) | (~is_done & Q(**{f"{due}__lt": now}))
+    )
+    return {f"{stage}_on_time": on_time, f"{stage}_late": late}
 
 
-def _aggregates(now: dt.datetime) -> dict[str, Any]:
-    was_closed = Q(closed_at__isnull=False) | Q(reopen_count__gt=0)
+def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
+    """Each measure that counts complaints, as the condition a complaint meets to be counted.
+
+    The aggregates count with these conditions and the drill-down lists with them, so a chart's
+    count and the queue behind it always agree.
+    """
     reviewed = ComplaintEvent.objects.filter(
         complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
     )
     withdrawn = ComplaintEvent.objects.filter(complaint=OuterRef("pk"), action="withdraw")
     referred = ExternalReferral.objects.filter(complaint=OuterRef("pk"))
-    vulnerable = ~Q(complainant__vulnerable_group="")
-    aggregates: dict[str, Any] = {
-        "volume": Count("pk"),
-        "significant": Count("pk", filter=Q(is_significant=True)),
-        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
-        "ever_closed": Count("pk", filter=was_closed),
-        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
-        "not_accepted": Count("pk", filter=Q(classification__in=NOT_ACCEPTED)),
-        "withdrawn": Count("pk", filter=Exists(withdrawn)),
-        "reviewed": Count("pk", filter=Exists(reviewed)),
-        "referred_closed": Count("pk", filter=Q(Exists(referred), closed_at__isnull=False)),
-        "negotiation": Count("pk", filter=Q(is_negotiation_request=True)),
+    conditions: dict[str, Q] = {
+        "volume": Q(),
+        "significant": Q(is_significant=True),
+        "open": ~Q(status=Status.CLOSED),
+        "closed": Q(closed_at__isnull=False),
+        "ever_closed": Q(closed_at__isnull=False) | Q(reopen_count__gt=0),
+        "reopened": Q(reopen_count__gt=0),
+        "not_accepted": Q(classification__in=NOT_ACCEPTED),
+        "withdrawn": Q(Exists(withdrawn)),
+        "reviewed": Q(Exists(reviewed)),
+        "referred_closed": Q(Exists(referred), closed_at__isnull=False),
+        "negotiation": Q(is_negotiation_request=True),
     }
     for stage in STAGE_FIELDS:
-        counted, on_time = _stage_conditions(stage, now)
-        aggregates[f"{stage}_counted"] = Count("pk", filter=counted)
-        aggregates[f"{stage}_on_time"] = Count("pk", filter=on_time)
-    counted, on_time = _stage_conditions("ack", now)
-    aggregates["vulnerable_ack_counted"] = Count("pk", filter=counted & vulnerable)
-    aggregates["vulnerable_ack_on_time"] = Count("pk", filter=on_time & vulnerable)
-    return aggregates
+        conditions.update(_stage_conditions(stage, now))
+    vulnerable = ~Q(complainant__vulnerable_group="")
+    conditions["vulnerable_ack_on_time"] = conditions["ack_on_time"] & vulnerable
+    conditions["vulnerable_ack_late"] = conditions["ack_late"] & vulnerable
+    return conditions
+
+
+def _aggregates(now: dt.datetime) -> dict[str, Any]:
+    return {
+        name: Count("pk", filter=condition) if condition else Count("pk")
+        for name, condition in complaint_conditions(now).items()
+    }
+
+
+def counted(totals: dict[str, Any], measure: str) -> int:
+    """Complaints counted by an on-time share: on time and late (``measure`` without suffix)."""
+    return int(totals[f"{measure}_on_time"] + totals[f"{measure}_late"])
 
 
 def cohort_measures(cohort: Cohort) -> dict[str, Any]:
