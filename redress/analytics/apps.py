@@ -6,3 +6,7 @@ class AnalyticsConfig(AppConfig):
     name = "redress.analytics"
     label = "analytics"
     verbose_name = _("Analysis and monitoring")
+
+    def ready(self) -> None:
+        # The breakdowns and control charts register their codes in ``tables.BREAKDOWNS``.
+        from redress.analytics import breakdowns, control  # noqa: F401

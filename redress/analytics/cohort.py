@@ -28,6 +28,8 @@ from redress.core.selectors import organisation_get, unit_descendant_ids, user_r
 if TYPE_CHECKING:
     from redress.core.models import User
 
+# A category or product filter of NONE keeps the complaints without one (code "none").
+NONE = 0
 # The longest period a figure may cover (longer requests are refused, not truncated).
 MAX_PERIOD_DAYS = 3660
 
@@ -132,13 +134,17 @@ class Cohort:
         f = self.filters
         if f.unit is not None:
             queryset = queryset.filter(unit_id__in=unit_descendant_ids([f.unit]))
-        if f.category is not None:
+        if f.category == NONE:
+            queryset = queryset.filter(category__isnull=True)
+        elif f.category is not None:
             queryset = queryset.filter(category_id__in=category_descendant_ids(f.category))
         if f.channel:
             queryset = queryset.filter(channel=f.channel)
         if f.priority:
             queryset = queryset.filter(priority=f.priority)
-        if f.product is not None:
+        if f.product == NONE:
+            queryset = queryset.filter(product__isnull=True)
+        elif f.product is not None:
             queryset = queryset.filter(product_id=f.product)
         return queryset
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from redress.analytics.cohort import MAX_PERIOD_DAYS, Cohort, Filters, Period, organisation_zone
+from redress.analytics.cohort import (
+    MAX_PERIOD_DAYS,
+    NONE,
+    Cohort,
+    Filters,
+    Period,
+    organisation_zone,
+)
 from redress.complaints.models import Category, Channel, Priority, Product
 from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit
@@ -22,6 +29,8 @@ from redress.core.selectors import user_roles
 if TYPE_CHECKING:
     from redress.core.models import User
 
+# The code that asks for complaints without a category or product.
+NONE_CODE = "none"
 # Who may see figures: everyone who handles or oversees complaints (each within what they see).
 ANALYTICS_ROLES = frozenset(
     {Role.HANDLER, Role.COMPLAINTS_MANAGER, Role.TOP_MANAGEMENT, Role.AUDITOR}
@@ -44,9 +53,11 @@ def _refuse(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, fields={field: [message]})
 
 
-def _by_code(model: type, field: str, code: str) -> int | None:
+def _by_code(model: type, field: str, code: str, *, none_allowed: bool = False) -> int | None:
     if not code:
         return None
+    if none_allowed and code == NONE_CODE:
+        return NONE
     pk = model.objects.filter(code=code).values_list("pk", flat=True).first()  # type: ignore[attr-defined]
     if pk is None:
         raise _refuse(field, _("No entry with the code “%(code)s”.") % {"code": code})
@@ -100,9 +111,9 @@ def cohort_for(
     period = period_check(first, last)
     filters = Filters(
         unit=_by_code(OrgUnit, "unit", unit),
-        category=_by_code(Category, "category", category),
+        category=_by_code(Category, "category", category, none_allowed=True),
         channel=_choice("channel", channel, list(Channel.values)),
         priority=_choice("priority", priority, list(Priority.values)),
-        product=_by_code(Product, "product", product),
+        product=_by_code(Product, "product", product, none_allowed=True),
     )
     return Cohort(user=user, period=period, filters=filters, now=now or timezone.now())

@@ -5,10 +5,17 @@ links to the complaints it counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from redress.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from redress.analytics.cohort import Cohort
 
 
 @dataclass(frozen=True)
@@ -46,3 +53,28 @@ class Table:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+
+Breakdown = Callable[["Cohort"], Table]
+# Every breakdown and control chart by its code: (title, function). The modules that define
+# them register here when the app is ready (``AnalyticsConfig.ready``).
+BREAKDOWNS: dict[str, tuple[Any, Breakdown]] = {}
+
+
+def breakdown(code: str, title: Any) -> Callable[[Breakdown], Breakdown]:
+    def register(function: Breakdown) -> Breakdown:
+        BREAKDOWNS[code] = (title, function)
+        return function
+
+    return register
+
+
+def breakdown_compute(code: str, cohort: Cohort) -> Table:
+    """One breakdown by its code, or a refusal naming the parameter."""
+    if code not in BREAKDOWNS:
+        message = _("There is no breakdown “%(code)s” (choose among: %(choices)s).") % {
+            "code": code,
+            "choices": ", ".join(sorted(BREAKDOWNS)),
+        }
+        raise ValidationFailed(message, fields={"breakdown": [message]})
+    return BREAKDOWNS[code][1](cohort)

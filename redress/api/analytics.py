@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
+from redress.analytics.cohort import Cohort
 from redress.analytics.kpis import Figure, KpiResult, kpis_compute
 from redress.analytics.request import cohort_for
+from redress.analytics.tables import Table, breakdown_compute
 from redress.api.auth import READ, api_user
 from redress.api.errors import error_responses
 from redress.api.schemas import Code, Day, In, Text400
@@ -108,3 +110,88 @@ def kpi_list(request: HttpRequest, query: Query[KpiQuery]) -> Any:
         "to": cohort.period.last.isoformat(),
         "kpis": [kpi_out(result) for result in kpis_compute(cohort, codes)],
     }
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+    unit: str
+
+
+class RowOut(Schema):
+    label: str
+    values: dict[str, Any]
+    drill: dict[str, dict[str, str]] = Field(
+        description="For each count: the query that lists exactly those complaints in the "
+        "back office (/staff/analytics/complaints/?…)."
+    )
+
+
+class BreakdownOut(Schema):
+    code: str
+    title: str
+    summary: str
+    chart: str
+    first: str = Field(alias="from")
+    last: str = Field(alias="to")
+    columns: list[ColumnOut]
+    rows: list[RowOut]
+    notes: list[str]
+
+
+def table_out(table: Table, cohort: Cohort) -> dict[str, Any]:
+    return {
+        "code": table.code,
+        "title": str(table.title),
+        "summary": table.summary,
+        "chart": table.chart,
+        "from": cohort.period.first.isoformat(),
+        "to": cohort.period.last.isoformat(),
+        "columns": [{"key": c.key, "label": str(c.label), "unit": c.unit} for c in table.columns],
+        "rows": [
+            {
+                "label": row.label,
+                "values": {key: _number(value) for key, value in row.values.items()},
+                "drill": row.drill,
+            }
+            for row in table.rows
+        ],
+        "notes": [str(note) for note in table.notes],
+    }
+
+
+class BreakdownQuery(In):
+    first: Day | None = Field(None, alias="from")
+    last: Day | None = Field(None, alias="to")
+    unit: Code = ""
+    category: Code = ""
+    channel: Code = ""
+    priority: Code = ""
+    product: Code = ""
+
+
+@router.get(
+    "/analytics/{breakdown}",
+    auth=READ,
+    response={200: BreakdownOut, **error_responses(401, 403, 422, 429)},
+    operation_id="breakdown_get",
+    summary="One breakdown, trend or control chart over a period",
+    by_alias=True,
+)
+def breakdown_get(request: HttpRequest, breakdown: str, query: Query[BreakdownQuery]) -> Any:
+    """A breakdown by its code: `pareto_category`, `pareto_product`, `pareto_unit`,
+    `pareto_channel`, `trend_monthly`, `crosstab_category_unit`, `crosstab_category_outcome`,
+    `crosstab_channel_priority`, `backlog_ageing`, `sla_by_unit`, `remedy_cost`,
+    `control_volume`, `control_ack_on_time`, `control_time_to_close`. Same period and filters
+    as `/kpis`."""
+    cohort = cohort_for(
+        api_user(request),
+        first=query.first,
+        last=query.last,
+        unit=query.unit,
+        category=query.category,
+        channel=query.channel,
+        priority=query.priority,
+        product=query.product,
+    )
+    return table_out(breakdown_compute(breakdown, cohort), cohort)

@@ -8,9 +8,7 @@ through the real lifecycle is checked at the end.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +16,7 @@ from redress.analytics.ageing import age_cutoff
 from redress.analytics.cohort import Cohort, Filters, Period
 from redress.analytics.kpis import CATALOGUE, kpis_compute
 from redress.analytics.models import ActivityMeasure, ActivityVolume
+from redress.analytics.testing import VN, at, register_row
 from redress.complaints.models import (
     Channel,
     Classification,
@@ -41,31 +40,9 @@ from redress.sla.selectors import calendar_for_unit
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 NOW = dt.datetime(2026, 4, 15, 10, 0, tzinfo=VN)
-_numbers = itertools.count(1)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=VN)
-
-
-def row(unit, received: str, **fields) -> Complaint:
-    """A complaint in the register as the lifecycle would have left it."""
-    number = next(_numbers)
-    fields.setdefault("complainant", ComplainantFactory.create())
-    fields.setdefault("status", Status.INVESTIGATING)
-    return Complaint.objects.create(
-        reference=f"KN-T-{number:06d}",
-        tracking_code_hash="x",
-        channel=fields.pop("channel", Channel.WEB),
-        received_at=at(received),
-        subject=f"Khiếu nại {number}",
-        description="…",
-        unit=unit,
-        **fields,
-    )
+row = register_row
 
 
 def figures(user, period=MARCH, **filters) -> dict:

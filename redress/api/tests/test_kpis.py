@@ -85,3 +85,26 @@ def test_the_kpis_are_in_the_openapi_document(team, api_as):
     schema = api_as(None).get("/openapi.json").json()
     operation = schema["paths"]["/api/v1/kpis"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"from", "to", "unit", "kpi"}
+
+
+def test_a_breakdown_with_its_drill_down_queries(team, api_as):
+    complaint = complaint_in_state(Status.ACKNOWLEDGED, team)
+    day = complaint.received_at.astimezone().date().isoformat()
+
+    answer = api_as(team.manager, ["read"]).get(
+        "/analytics/pareto_channel", {"from": day, "to": day}
+    )
+
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["code"], body["chart"], body["from"]) == ("pareto_channel", "pareto", day)
+    assert [c["key"] for c in body["columns"]] == ["count", "share", "cumulative"]
+    assert body["rows"][0]["values"] == {"count": 1, "share": 100.0, "cumulative": 100.0}
+    assert body["rows"][0]["drill"]["count"]["measure"] == "volume"
+    assert body["summary"]
+
+
+def test_an_unknown_breakdown_is_a_422_naming_it(team, api_as):
+    answer = api_as(team.manager, ["read"]).get("/analytics/pareto_mood")
+    assert answer.status_code == 422
+    assert "breakdown" in answer.json()["error"]["fields"]
