@@ -156,11 +156,16 @@ def _table(
     )
 
 
-def _empty(code: str) -> Table:
+def _empty(code: str, *, too_few: bool = False) -> Table:
+    summary = (
+        _("Too few weeks with figures at the start of the period to compute control limits.")
+        if too_few
+        else _("The period holds no whole week to chart.")
+    )
     return Table(
         code=code,
         title=BREAKDOWNS[code][0],
-        summary=_("The period holds no whole week to chart."),
+        summary=summary,
         chart="control",
         columns=[],
         rows=[],
@@ -213,12 +218,15 @@ def control_ack_on_time(cohort: Cohort) -> Table:
     if not weeks:
         return _empty("control_ack_on_time")
     weekly = list(_weekly(cohort, weeks).values())
-    chart = spc.p_chart(
-        [f"{w:%d/%m/%Y}" for w in weeks],
-        [row["on_time"] for row in weekly],
-        [row["on_time"] + row["late"] for row in weekly],
-        baseline=_baseline(len(weeks)),
-    )
+    try:
+        chart = spc.p_chart(
+            [f"{w:%d/%m/%Y}" for w in weeks],
+            [row["on_time"] for row in weekly],
+            [row["on_time"] + row["late"] for row in weekly],
+            baseline=_baseline(len(weeks)),
+        )
+    except spc.BaselineTooShort:
+        return _empty("control_ack_on_time", too_few=True)
     drill = Drill(cohort)
     drills = [drill.query("ack_late", period=_week_period(w)) for w in weeks]
     return _table(
@@ -256,7 +264,7 @@ def control_time_to_close(cohort: Cohort) -> Table:
     values = [found.get(w) for w in weeks]
     usable = sum(1 for v in values[:BASELINE_WEEKS] if v is not None)
     if usable < spc.MIN_BASELINE_XMR:
-        return _empty("control_time_to_close")
+        return _empty("control_time_to_close", too_few=True)
     chart = spc.xmr_chart([f"{w:%d/%m/%Y}" for w in weeks], values, baseline=_baseline(len(weeks)))
     drill = Drill(cohort)
     drills = [drill.query("closed", period=_week_period(w)) for w in weeks]

@@ -197,7 +197,8 @@ def _satisfaction_top2(cohort: Cohort) -> Figure:
 
 def _survey_response(cohort: Cohort) -> Figure:
     found = measures.satisfaction(cohort)
-    return percent(found["answers"], measures.cohort_measures(cohort)["closed"])
+    # Closed at least once: an answer stays an answer when its complaint is reopened.
+    return percent(found["answers"], measures.cohort_measures(cohort)["ever_closed"])
 
 
 def _dimension(name: str) -> Callable[[Cohort], Figure]:
@@ -484,7 +485,7 @@ kpi_register(
     Kpi(
         "survey_response_pct",
         _("Survey response rate"),
-        _("Answers to the survey / complaints closed"),
+        _("Answers to the survey / complaints closed at least once"),
         P,
         HIGHER,
         _survey_response,

@@ -95,7 +95,7 @@ def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
     }
     for stage in STAGE_FIELDS:
         conditions.update(_stage_conditions(stage, now))
-    vulnerable = ~Q(complainant__vulnerable_group="")
+    vulnerable = ~Q(vulnerable_group="")
     conditions["vulnerable_ack_on_time"] = conditions["ack_on_time"] & vulnerable
     conditions["vulnerable_ack_late"] = conditions["ack_late"] & vulnerable
     return conditions

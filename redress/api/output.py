@@ -164,7 +164,8 @@ def complaint_detail(
             "address": shown.address,
             "preferred_language": person.preferred_language,
             "preferred_channel": person.preferred_channel,
-            "vulnerable_group": person.vulnerable_group,
+            # As said with this complaint (the person's record keeps what they first said).
+            "vulnerable_group": complaint.vulnerable_group,
         },
         "representative_name": mask_text(complaint.representative_name)
         if shown.masked

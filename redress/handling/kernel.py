@@ -122,11 +122,11 @@ def lock(complaint: Complaint) -> Complaint:
 
 def flag_significance(complaint: Complaint) -> None:
     """Set ``is_significant`` from what is known now (health/safety, high severity, a
-    vulnerable complainant); the effects tell management when it has just become so."""
+    vulnerable complainant, as received); the effects tell management when it has just become so."""
     complaint.is_significant = rules.is_significant(
         health_safety=complaint.health_safety,
         severity=complaint.severity,
-        vulnerable=bool(complaint.complainant.vulnerable_group),
+        vulnerable=bool(complaint.vulnerable_group),
     )
 
 

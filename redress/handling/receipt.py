@@ -56,7 +56,9 @@ def complainant_get_or_create(
 ) -> Complainant:
     """The complainant with this email (or, without one, this phone), or a new one.
 
-    A returning complainant's vulnerable group and preferences are updated to what they say now.
+    A returning complainant's stored record is never changed by a new complaint: anyone can
+    send a complaint in their name, so what it says (vulnerable group, language, channel) belongs
+    to that complaint (``complaint_receive(vulnerable_group=…)``), not to the person's record.
     """
     require({"full_name": full_name})
     if not (email.strip() or phone.strip() or address.strip()):
@@ -78,10 +80,6 @@ def complainant_get_or_create(
             phone=phone.strip(), full_name=full_name.strip()
         ).first()
     if existing is not None:
-        existing.vulnerable_group = vulnerable_group
-        existing.preferred_language = preferred_language
-        existing.preferred_channel = preferred_channel
-        existing.save(update_fields=["vulnerable_group", "preferred_language", "preferred_channel"])
         return existing
     return Complainant.objects.create(
         full_name=full_name.strip(),
@@ -139,15 +137,21 @@ def complaint_receive(
     source_system: str = "",
     attachments: Sequence[IncomingFile] = (),
     possible_duplicates: Sequence[str] = (),
+    vulnerable_group: str | None = None,
 ) -> Received:
     """Register a complaint (7.2): a gap-free reference, a tracking code, the follow-up record.
 
     ``possible_duplicates`` (references found by intake) are kept on the receipt event.
+    ``vulnerable_group`` is what the complainant said with this complaint (None: as their
+    record says); it sets this complaint's priority, significance and deadlines.
     Raises ``ValidationFailed`` (naming the fields) for missing or invalid input and
     ``NotPermitted`` when a person without an intake role for the unit tries to receive.
     """
     require({"subject": subject, "description": description})
     check_choice("channel", channel, Channel)
+    if vulnerable_group is None:
+        vulnerable_group = complainant.vulnerable_group
+    check_choice("vulnerable_group", vulnerable_group, VulnerableGroup, blank=True)
     amount = parse_amount(amount_claimed, "amount_claimed")
     files = attachments_check(attachments)
     if occurred_on and occurred_on > timezone.localdate():
@@ -183,12 +187,13 @@ def complaint_receive(
         amount_claimed=amount,
         currency=organisation.currency,
         is_negotiation_request=is_negotiation_request,
+        vulnerable_group=vulnerable_group,
         health_safety=health_safety,
         subject_staff=subject_staff,
         unit=unit,
     )
     complaint.priority, complaint.severity = rules.intake_priority_severity(
-        vulnerable=bool(complainant.vulnerable_group), health_safety=health_safety
+        vulnerable=bool(vulnerable_group), health_safety=health_safety
     )
     flag_significance(complaint)
     complaint.save(force_insert=True)

@@ -170,6 +170,7 @@ def _receive(
     return complaint_receive(
         actor=actor,
         complainant=complainant,
+        vulnerable_group=submission.person.vulnerable_group,
         channel=channel,
         subject=submission.subject,
         description=submission.description,

@@ -124,10 +124,7 @@ def policy_matches(
         return False
     if policy.channels and complaint.channel not in policy.channels:
         return False
-    if (
-        policy.vulnerable is not None
-        and bool(complaint.complainant.vulnerable_group) != policy.vulnerable
-    ):
+    if policy.vulnerable is not None and bool(complaint.vulnerable_group) != policy.vulnerable:
         return False
     if (
         policy.negotiation_request is not None

@@ -152,3 +152,12 @@ def test_an_unknown_breakdown_or_measure_is_refused_naming_it(team):
     with pytest.raises(ValidationFailed) as refused:
         drill_complaints(team.manager, {"measure": "nonsense"})
     assert "measure" in refused.value.fields
+
+
+def test_a_chart_without_enough_weeks_of_figures_says_so_instead_of_failing(team):
+    # Complaints without acknowledgement deadlines: no week has a share to chart.
+    register_row(team.unit, "2026-03-02 09:00")
+    cohort = Cohort(user=team.manager, period=HALF_YEAR, now=NOW)
+    for code in ("control_ack_on_time", "control_time_to_close"):
+        table = breakdown_compute(code, cohort)
+        assert table.rows == [] and "Too few weeks" in table.summary, code

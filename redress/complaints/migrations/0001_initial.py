@@ -7,255 +7,781 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=redress.complaints.models.records.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('uploaded_at', models.DateTimeField(verbose_name='uploaded')),
-                ('uploaded_by_label', models.CharField(max_length=150, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=redress.complaints.models.records.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("uploaded_at", models.DateTimeField(verbose_name="uploaded")),
+                ("uploaded_by_label", models.CharField(max_length=150, verbose_name="uploaded by")),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Complainant',
+            name="Complainant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='phone')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('country', models.CharField(default='VN', max_length=2, verbose_name='country')),
-                ('preferred_language', models.CharField(choices=[('vi', 'Tiếng Việt'), ('en', 'English')], default='vi', max_length=8, verbose_name='preferred language')),
-                ('preferred_channel', models.CharField(choices=[('web', 'Web portal'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter'), ('social', 'Social media'), ('chat', 'Chat'), ('api', 'Integration (API)')], default='email', max_length=16, verbose_name='preferred channel')),
-                ('vulnerable_group', models.CharField(blank=True, choices=[('', 'None'), ('elderly', 'Elderly person'), ('disabled', 'Person with a disability'), ('child', 'Child'), ('ethnic_minority', 'Ethnic minority, or living in a mountain, island or disadvantaged area'), ('pregnant_or_carer', 'Pregnant, or raising a child under 36 months'), ('seriously_ill', 'Seriously ill'), ('poor_household', 'Poor household')], default='', max_length=32, verbose_name='vulnerable group')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                (
+                    "organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, db_index=True, max_length=254, verbose_name="email"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, verbose_name="phone"
+                    ),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("country", models.CharField(default="VN", max_length=2, verbose_name="country")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+                        default="vi",
+                        max_length=8,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web portal"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("letter", "Letter"),
+                            ("social", "Social media"),
+                            ("chat", "Chat"),
+                            ("api", "Integration (API)"),
+                        ],
+                        default="email",
+                        max_length=16,
+                        verbose_name="preferred channel",
+                    ),
+                ),
+                (
+                    "vulnerable_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("elderly", "Elderly person"),
+                            ("disabled", "Person with a disability"),
+                            ("child", "Child"),
+                            (
+                                "ethnic_minority",
+                                "Ethnic minority, or living in a mountain, island or disadvantaged area",
+                            ),
+                            ("pregnant_or_carer", "Pregnant, or raising a child under 36 months"),
+                            ("seriously_ill", "Seriously ill"),
+                            ("poor_household", "Poor household"),
+                        ],
+                        default="",
+                        max_length=32,
+                        verbose_name="vulnerable group",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'complainant',
-                'verbose_name_plural': 'complainants',
+                "verbose_name": "complainant",
+                "verbose_name_plural": "complainants",
             },
         ),
         migrations.CreateModel(
-            name='ComplaintEvent',
+            name="ComplaintEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=32, verbose_name='from')),
-                ('to_status', models.CharField(max_length=32, verbose_name='to')),
-                ('actor_kind', models.CharField(max_length=16, verbose_name='actor kind')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='actor')),
-                ('method', models.CharField(blank=True, max_length=16, verbose_name='method')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('visible_to_complainant', models.BooleanField(default=False, verbose_name='visible to the complainant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("from_status", models.CharField(blank=True, max_length=32, verbose_name="from")),
+                ("to_status", models.CharField(max_length=32, verbose_name="to")),
+                ("actor_kind", models.CharField(max_length=16, verbose_name="actor kind")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="actor")),
+                ("method", models.CharField(blank=True, max_length=16, verbose_name="method")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "visible_to_complainant",
+                    models.BooleanField(default=False, verbose_name="visible to the complainant"),
+                ),
             ],
             options={
-                'verbose_name': 'complaint event',
-                'verbose_name_plural': 'complaint events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "complaint event",
+                "verbose_name_plural": "complaint events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('returned', 'Returned for rework'), ('communicated', 'Communicated')], default='proposed', max_length=16, verbose_name='state')),
-                ('outcome', models.CharField(choices=[('upheld', 'Upheld'), ('partly_upheld', 'Partly upheld'), ('not_upheld', 'Not upheld')], max_length=16, verbose_name='outcome')),
-                ('summary', models.TextField(verbose_name='decision')),
-                ('reasons', models.TextField(verbose_name='reasons')),
-                ('is_review', models.BooleanField(default=False, verbose_name='decision of the internal review')),
-                ('proposed_at', models.DateTimeField(verbose_name='proposed')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
-                ('returned_reason', models.TextField(blank=True, verbose_name='why it was returned')),
-                ('communicated_at', models.DateTimeField(blank=True, null=True, verbose_name='communicated')),
-                ('communicated_via', models.CharField(blank=True, choices=[('web', 'Web portal'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter'), ('social', 'Social media'), ('chat', 'Chat'), ('api', 'Integration (API)')], max_length=16, verbose_name='communicated via')),
-                ('reaction', models.CharField(blank=True, choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('no_reply', 'No reply')], max_length=16, verbose_name="complainant's reaction")),
-                ('reaction_at', models.DateTimeField(blank=True, null=True, verbose_name='reaction recorded')),
-                ('reaction_note', models.TextField(blank=True, verbose_name='reaction note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned for rework"),
+                            ("communicated", "Communicated"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly_upheld", "Partly upheld"),
+                            ("not_upheld", "Not upheld"),
+                        ],
+                        max_length=16,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="decision")),
+                ("reasons", models.TextField(verbose_name="reasons")),
+                (
+                    "is_review",
+                    models.BooleanField(
+                        default=False, verbose_name="decision of the internal review"
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="proposed")),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved"),
+                ),
+                (
+                    "returned_reason",
+                    models.TextField(blank=True, verbose_name="why it was returned"),
+                ),
+                (
+                    "communicated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="communicated"),
+                ),
+                (
+                    "communicated_via",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("web", "Web portal"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("letter", "Letter"),
+                            ("social", "Social media"),
+                            ("chat", "Chat"),
+                            ("api", "Integration (API)"),
+                        ],
+                        max_length=16,
+                        verbose_name="communicated via",
+                    ),
+                ),
+                (
+                    "reaction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("no_reply", "No reply"),
+                        ],
+                        max_length=16,
+                        verbose_name="complainant's reaction",
+                    ),
+                ),
+                (
+                    "reaction_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reaction recorded"),
+                ),
+                ("reaction_note", models.TextField(blank=True, verbose_name="reaction note")),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['proposed_at', 'pk'],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["proposed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalReferral',
+            name="ExternalReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=200, verbose_name='external body')),
-                ('consent_at', models.DateTimeField(verbose_name="complainant's consent")),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('referred_at', models.DateTimeField(verbose_name='referred')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=200, verbose_name="external body")),
+                ("consent_at", models.DateTimeField(verbose_name="complainant's consent")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("referred_at", models.DateTimeField(verbose_name="referred")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
             ],
             options={
-                'verbose_name': 'external referral',
-                'verbose_name_plural': 'external referrals',
+                "verbose_name": "external referral",
+                "verbose_name_plural": "external referrals",
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('inbound', 'From the complainant'), ('outbound', 'To the complainant'), ('internal', 'Internal note')], max_length=10, verbose_name='direction')),
-                ('channel', models.CharField(blank=True, choices=[('web', 'Web portal'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter'), ('social', 'Social media'), ('chat', 'Chat'), ('api', 'Integration (API)')], max_length=16, verbose_name='channel')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(verbose_name='time')),
-                ('email_message_id', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('delivery_state', models.CharField(blank=True, max_length=16, verbose_name='delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("inbound", "From the complainant"),
+                            ("outbound", "To the complainant"),
+                            ("internal", "Internal note"),
+                        ],
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("web", "Web portal"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("letter", "Letter"),
+                            ("social", "Social media"),
+                            ("chat", "Chat"),
+                            ("api", "Integration (API)"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="message")),
+                ("created_at", models.DateTimeField(verbose_name="time")),
+                ("email_message_id", models.CharField(blank=True, db_index=True, max_length=255)),
+                (
+                    "delivery_state",
+                    models.CharField(blank=True, max_length=16, verbose_name="delivery"),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=200, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=200, verbose_name="name (Vietnamese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'product or service',
-                'verbose_name_plural': 'products and services',
-                'ordering': ['code'],
+                "verbose_name": "product or service",
+                "verbose_name_plural": "products and services",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'reference counter',
+                "verbose_name": "reference counter",
             },
         ),
         migrations.CreateModel(
-            name='Remedy',
+            name="Remedy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('explanation', 'Explanation'), ('apology', 'Apology'), ('repair', 'Repair'), ('replacement', 'Replacement'), ('refund', 'Refund'), ('price_reduction', 'Price reduction'), ('compensation', 'Compensation'), ('technical_assistance', 'Technical assistance'), ('re_performance', 'Service performed again'), ('process_change', 'Change of process')], max_length=24, verbose_name='type')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('amount', models.DecimalField(decimal_places=0, default=0, max_digits=16, verbose_name='amount')),
-                ('currency', models.CharField(default='VND', max_length=3, verbose_name='currency')),
-                ('due_at', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True, verbose_name='fulfilled')),
-                ('waived_reason', models.TextField(blank=True, verbose_name='waived because')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("explanation", "Explanation"),
+                            ("apology", "Apology"),
+                            ("repair", "Repair"),
+                            ("replacement", "Replacement"),
+                            ("refund", "Refund"),
+                            ("price_reduction", "Price reduction"),
+                            ("compensation", "Compensation"),
+                            ("technical_assistance", "Technical assistance"),
+                            ("re_performance", "Service performed again"),
+                            ("process_change", "Change of process"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=0, default=0, max_digits=16, verbose_name="amount"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="VND", max_length=3, verbose_name="currency"),
+                ),
+                ("due_at", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "fulfilled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fulfilled"),
+                ),
+                ("waived_reason", models.TextField(blank=True, verbose_name="waived because")),
             ],
             options={
-                'verbose_name': 'remedy',
-                'verbose_name_plural': 'remedies',
+                "verbose_name": "remedy",
+                "verbose_name_plural": "remedies",
             },
         ),
         migrations.CreateModel(
-            name='SatisfactionResponse',
+            name="SatisfactionResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('overall', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='overall')),
-                ('fairness', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='fairness')),
-                ('clarity', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='clarity')),
-                ('speed', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='speed')),
-                ('courtesy', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='courtesy')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "overall",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="overall",
+                    ),
+                ),
+                (
+                    "fairness",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="fairness",
+                    ),
+                ),
+                (
+                    "clarity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="clarity",
+                    ),
+                ),
+                (
+                    "speed",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="speed",
+                    ),
+                ),
+                (
+                    "courtesy",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="courtesy",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted")),
             ],
             options={
-                'verbose_name': 'satisfaction response',
-                'verbose_name_plural': 'satisfaction responses',
+                "verbose_name": "satisfaction response",
+                "verbose_name_plural": "satisfaction responses",
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=200, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='complaints.category', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=200, verbose_name="name (Vietnamese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="complaints.category",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['code'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=32, unique=True, verbose_name='reference')),
-                ('tracking_code_hash', models.CharField(editable=False, max_length=128)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessed', 'Assessed'), ('investigating', 'Under investigation'), ('decision_proposed', 'Decision proposed'), ('decision_approved', 'Decision approved'), ('decision_communicated', 'Decision communicated'), ('resolved', 'Resolved'), ('under_review', 'Under internal review'), ('referred_external', 'Referred to an external body'), ('not_accepted', 'Not accepted'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed')], default='received', max_length=32, verbose_name='status')),
-                ('channel', models.CharField(choices=[('web', 'Web portal'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('letter', 'Letter'), ('social', 'Social media'), ('chat', 'Chat'), ('api', 'Integration (API)')], max_length=16, verbose_name='channel')),
-                ('received_at', models.DateTimeField(verbose_name='received')),
-                ('language', models.CharField(default='vi', max_length=8, verbose_name='language')),
-                ('source_system', models.CharField(blank=True, max_length=64, verbose_name='source system')),
-                ('representative_name', models.CharField(blank=True, max_length=200, verbose_name='representative')),
-                ('representative_relation', models.CharField(blank=True, max_length=100, verbose_name='relation to the complainant')),
-                ('representative_contact', models.CharField(blank=True, max_length=200, verbose_name="representative's contact")),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
-                ('description', models.TextField(verbose_name='what happened')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='date of the problem')),
-                ('order_ref', models.CharField(blank=True, max_length=100, verbose_name='order or contract reference')),
-                ('remedy_requested', models.TextField(blank=True, verbose_name='remedy requested')),
-                ('amount_claimed', models.DecimalField(blank=True, decimal_places=0, max_digits=16, null=True, verbose_name='amount claimed')),
-                ('currency', models.CharField(default='VND', max_length=3, verbose_name='currency')),
-                ('is_negotiation_request', models.BooleanField(default=False, verbose_name='negotiation request (Law 19/2023 Art. 57)')),
-                ('classification', models.CharField(blank=True, choices=[('complaint', 'A complaint'), ('not_a_complaint', 'Not a complaint (feedback, question, request)'), ('out_of_scope', 'Out of scope')], max_length=20, verbose_name='classification')),
-                ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], default='medium', max_length=10, verbose_name='severity')),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10, verbose_name='priority')),
-                ('impact', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10, verbose_name='impact')),
-                ('complexity', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10, verbose_name='complexity')),
-                ('health_safety', models.BooleanField(default=False, verbose_name='health or safety risk')),
-                ('public_interest', models.BooleanField(default=False, verbose_name="affects public or many consumers' interest")),
-                ('immediate_action', models.TextField(blank=True, verbose_name='immediate action taken')),
-                ('is_significant', models.BooleanField(db_index=True, default=False, verbose_name='significant')),
-                ('paused_at', models.DateTimeField(blank=True, null=True, verbose_name='paused since')),
-                ('pause_reason', models.CharField(blank=True, choices=[('complainant', 'Waiting for the complainant'), ('third_party', 'Waiting for a third party'), ('other', 'Other')], max_length=20, verbose_name='pause reason')),
-                ('acknowledge_due_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledge by')),
-                ('assess_due_at', models.DateTimeField(blank=True, null=True, verbose_name='assess by')),
-                ('decision_due_at', models.DateTimeField(blank=True, null=True, verbose_name='decision by')),
-                ('close_due_at', models.DateTimeField(blank=True, null=True, verbose_name='close by')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('assessed_at', models.DateTimeField(blank=True, null=True, verbose_name='assessed')),
-                ('decision_communicated_at', models.DateTimeField(blank=True, null=True, verbose_name='decision communicated')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('closure_note', models.TextField(blank=True, verbose_name='closure note')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='times reopened')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='complaints.category', verbose_name='category')),
-                ('complainant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='complaints.complainant', verbose_name='complainant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=32, unique=True, verbose_name="reference"),
+                ),
+                ("tracking_code_hash", models.CharField(editable=False, max_length=128)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("assessed", "Assessed"),
+                            ("investigating", "Under investigation"),
+                            ("decision_proposed", "Decision proposed"),
+                            ("decision_approved", "Decision approved"),
+                            ("decision_communicated", "Decision communicated"),
+                            ("resolved", "Resolved"),
+                            ("under_review", "Under internal review"),
+                            ("referred_external", "Referred to an external body"),
+                            ("not_accepted", "Not accepted"),
+                            ("withdrawn", "Withdrawn"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=32,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web portal"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("letter", "Letter"),
+                            ("social", "Social media"),
+                            ("chat", "Chat"),
+                            ("api", "Integration (API)"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received")),
+                ("language", models.CharField(default="vi", max_length=8, verbose_name="language")),
+                (
+                    "source_system",
+                    models.CharField(blank=True, max_length=64, verbose_name="source system"),
+                ),
+                (
+                    "representative_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="representative"),
+                ),
+                (
+                    "representative_relation",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="relation to the complainant"
+                    ),
+                ),
+                (
+                    "representative_contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="representative's contact"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300, verbose_name="subject")),
+                ("description", models.TextField(verbose_name="what happened")),
+                (
+                    "occurred_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of the problem"),
+                ),
+                (
+                    "order_ref",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="order or contract reference"
+                    ),
+                ),
+                ("remedy_requested", models.TextField(blank=True, verbose_name="remedy requested")),
+                (
+                    "amount_claimed",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="amount claimed",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="VND", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "is_negotiation_request",
+                    models.BooleanField(
+                        default=False, verbose_name="negotiation request (Law 19/2023 Art. 57)"
+                    ),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("complaint", "A complaint"),
+                            ("not_a_complaint", "Not a complaint (feedback, question, request)"),
+                            ("out_of_scope", "Out of scope"),
+                        ],
+                        max_length=20,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                        verbose_name="impact",
+                    ),
+                ),
+                (
+                    "complexity",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                        verbose_name="complexity",
+                    ),
+                ),
+                (
+                    "health_safety",
+                    models.BooleanField(default=False, verbose_name="health or safety risk"),
+                ),
+                (
+                    "public_interest",
+                    models.BooleanField(
+                        default=False, verbose_name="affects public or many consumers' interest"
+                    ),
+                ),
+                (
+                    "immediate_action",
+                    models.TextField(blank=True, verbose_name="immediate action taken"),
+                ),
+                (
+                    "is_significant",
+                    models.BooleanField(db_index=True, default=False, verbose_name="significant"),
+                ),
+                (
+                    "paused_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="paused since"),
+                ),
+                (
+                    "pause_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("complainant", "Waiting for the complainant"),
+                            ("third_party", "Waiting for a third party"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="pause reason",
+                    ),
+                ),
+                (
+                    "acknowledge_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledge by"),
+                ),
+                (
+                    "assess_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="assess by"),
+                ),
+                (
+                    "decision_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decision by"),
+                ),
+                (
+                    "close_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="close by"),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "assessed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="assessed"),
+                ),
+                (
+                    "decision_communicated_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="decision communicated"
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("closure_note", models.TextField(blank=True, verbose_name="closure note")),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="times reopened"),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="complaints.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "complainant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="complaints.complainant",
+                        verbose_name="complainant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-received_at'],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-received_at"],
             },
         ),
     ]

@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0003_search_trigram'),
+        ("complaints", "0003_search_trigram"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='complainant',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='complainant_email_ci'),
+            model_name="complainant",
+            index=models.Index(
+                django.db.models.functions.text.Upper("email"), name="complainant_email_ci"
+            ),
         ),
     ]

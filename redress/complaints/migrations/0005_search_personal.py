@@ -34,8 +34,14 @@ def refold(apps) -> None:
             Complaint.objects.filter(pk__gt=last)
             .select_related("complainant")
             .only(
-                "pk", "reference", "subject", "description", "order_ref",
-                "complainant__full_name", "complainant__organisation", "complainant__email",
+                "pk",
+                "reference",
+                "subject",
+                "description",
+                "order_ref",
+                "complainant__full_name",
+                "complainant__organisation",
+                "complainant__email",
                 "complainant__phone",
             )
             .order_by("pk")[:BATCH]
@@ -43,7 +49,12 @@ def refold(apps) -> None:
         if not batch:
             break
         for complaint in batch:
-            public = (complaint.reference, complaint.subject, complaint.description, complaint.order_ref)
+            public = (
+                complaint.reference,
+                complaint.subject,
+                complaint.description,
+                complaint.order_ref,
+            )
             complaint.search_text = fold(" ".join(p for p in public if p))
             complaint.search_personal = _personal(complaint.complainant)
         Complaint.objects.bulk_update(batch, ["search_text", "search_personal"])

@@ -14,6 +14,7 @@ from redress.complaints.models.choices import (
     Priority,
     Severity,
     Status,
+    VulnerableGroup,
 )
 from redress.complaints.models.register import Category, Complainant, Product
 
@@ -78,6 +79,15 @@ class Complaint(models.Model):
         _("amount claimed"), max_digits=16, decimal_places=0, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, default="VND")
+    # As the complainant said when this complaint was received (Law 19/2023 Art. 8): it sets
+    # this complaint's priority and deadlines, whatever a later complaint of theirs says.
+    vulnerable_group = models.CharField(
+        _("vulnerable group"),
+        max_length=32,
+        choices=VulnerableGroup.choices,
+        blank=True,
+        default="",
+    )
     is_negotiation_request = models.BooleanField(
         _("negotiation request (Law 19/2023 Art. 57)"), default=False
     )

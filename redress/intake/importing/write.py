@@ -116,7 +116,7 @@ def _write(
             chunk, received[part], references[part], people[part], strict=True
         ):
             v = row.values
-            vulnerable = bool(person["vulnerable_group"])
+            vulnerable = bool(v["vulnerable_group"])
             priority, severity = intake_priority_severity(
                 vulnerable=vulnerable, health_safety=v["health_safety"]
             )
@@ -145,6 +145,7 @@ def _write(
                     "amount_claimed": v["amount_claimed"],
                     "currency": organisation.currency,
                     "is_negotiation_request": v["is_negotiation_request"],
+                    "vulnerable_group": v["vulnerable_group"],
                     "health_safety": v["health_safety"],
                     "priority": priority,
                     "severity": severity,

@@ -276,6 +276,7 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
         "amount_claimed": amount,
         "currency": ctx.currency,
         "is_negotiation_request": rng.random() < 0.1,
+        "vulnerable_group": vulnerable,
         "health_safety": safety,
         "severity": severity,
         "priority": priority,

@@ -201,3 +201,32 @@ def test_staff_see_the_possible_duplicates_on_the_complaints_timeline(team: Team
     assert page.status_code == 200
     # Staff pages speak Vietnamese by default.
     assert f"<dt>Có thể trùng lặp</dt><dd>{earlier.reference}</dd>" in page.content.decode()
+
+
+@pytest.mark.parametrize("channel", EXPRESSIVE)
+def test_a_new_complaint_in_someones_name_never_rewrites_their_record(
+    team: Team, channel: str
+) -> None:
+    """Anyone can send a complaint with a person's name and email. It must not change what
+    that person's record says, nor the first complaint's statutory priority (issue 16, #2)."""
+    from redress.sla.selectors import clocks_of
+    from redress.sla.services import sla_clocks_recompute
+
+    CHANNELS[channel](team)(key=uuid.uuid4().hex, vulnerable="elderly")
+    first = _newest()
+    person = first.complainant
+    assert (first.vulnerable_group, first.priority) == ("elderly", Priority.HIGH)
+    stored = (person.vulnerable_group, person.preferred_language, person.preferred_channel)
+
+    CHANNELS[channel](team)(key=uuid.uuid4().hex, vulnerable="")
+    second = _newest()
+
+    assert second.complainant_id == person.pk
+    person.refresh_from_db()
+    assert (person.vulnerable_group, person.preferred_language, person.preferred_channel) == stored
+    assert (second.vulnerable_group, second.priority) == ("", Priority.NORMAL)
+    # The first complaint keeps its vulnerable deadlines when they are computed again.
+    sla_clocks_recompute(complaint=first)
+    first.refresh_from_db()
+    assert (first.vulnerable_group, first.is_significant) == ("elderly", True)
+    assert {clock.policy.code for clock in clocks_of(first) if clock.policy} == {"vulnerable"}
