@@ -11,11 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from redress.backoffice.forms import actions as action_forms
 from redress.complaints.attachments import IncomingFile
-from redress.complaints.models import Complaint, Decision, Message, Status
+from redress.complaints.models import (
+    Channel,
+    Complaint,
+    Decision,
+    Message,
+    SatisfactionResponse,
+    Status,
+)
 from redress.complaints.queues import owner_workload
 from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.actors import Actor
@@ -61,6 +70,14 @@ class Context:
         decision = self.decision_in(Decision.State.COMMUNICATED)
         return [r for r in decision.remedies.all() if not r.is_settled] if decision else []
 
+    def satisfaction(self) -> SatisfactionResponse | None:
+        """The complainant's answer to the satisfaction survey, if they gave one."""
+        if "satisfaction" not in self.cache:
+            self.cache["satisfaction"] = SatisfactionResponse.objects.filter(
+                complaint=self.complaint
+            ).first()
+        return self.cache["satisfaction"]
+
 
 def _cleaned(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
     return dict(form.cleaned_data)
@@ -75,6 +92,8 @@ class Spec:
     form: type[action_forms.ActionForm]
     available: Callable[[Context], bool] = lambda ctx: True
     blocked: Callable[[Context], str] = lambda ctx: ""
+    # Why the action has nothing to do when ``available`` says no (else a general sentence).
+    unavailable: Callable[[Context], str] = lambda ctx: ""
     form_kwargs: Callable[[Context], dict[str, Any]] = lambda ctx: {}
     values: Callable[[Context, Any, Any], dict[str, Any]] = _cleaned
 
@@ -157,6 +176,12 @@ def _reply(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
     return {**_files(ctx, form, remedies), "direction": Message.Direction.OUTBOUND}
 
 
+def _by_phone(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
+    # The complainant answers the survey on the portal; in the workspace, staff type in an
+    # answer given to them by phone: the event says it came by phone, and who typed it in.
+    return {**form.cleaned_data, "via": Channel.PHONE}
+
+
 def _proposal(ctx: Context, form: Any, remedies: Any) -> dict[str, Any]:
     return {**form.cleaned_data, "remedies": remedies.cleaned_data if remedies is not None else []}
 
@@ -185,6 +210,16 @@ def _close_blocked(ctx: Context) -> str:
                 "%(count)s agreed remedies are not yet fulfilled or waived; settle them first."
             ) % {"count": count}
     return ""
+
+
+def _already_rated(ctx: Context) -> str:
+    answer = ctx.satisfaction()
+    if answer is None:
+        return ""
+    return gettext(
+        "The complainant's satisfaction answer was already recorded on %(date)s; a complaint "
+        "takes one answer only."
+    ) % {"date": date_format(localtime(answer.submitted_at), "d/m/Y H:i")}
 
 
 def _assign_available(ctx: Context) -> bool:
@@ -241,9 +276,18 @@ WRITTEN: list[Spec] = [
     ),
     Spec(Action.REOPEN, action_forms.ReopenForm),
     Spec(Action.WITHDRAW, action_forms.WithdrawForm),
+    Spec(
+        Action.RATE,
+        action_forms.action_form(
+            BY_REGISTERED[Action.RATE],
+            leave_out=frozenset({"via"}),
+            base=action_forms.PhoneAnswerForm,
+        ),
+        available=lambda ctx: ctx.satisfaction() is None,
+        unavailable=_already_rated,
+        values=_by_phone,
+    ),
 ]
-# The complainant answers the satisfaction survey on the portal; staff do not fill it in for them.
-NOT_IN_WORKSPACE = frozenset({Action.RATE})
 
 
 def _workspace_specs() -> list[Spec]:
@@ -252,7 +296,7 @@ def _workspace_specs() -> list[Spec]:
         written.get(registered.action)
         or Spec(registered.action, action_forms.action_form(registered))
         for registered in REGISTERED_ACTIONS
-        if registered.roles and registered.action not in NOT_IN_WORKSPACE
+        if registered.roles
     ]
 
 
@@ -284,9 +328,9 @@ def refusal(ctx: Context, spec: Spec) -> tuple[int, str]:
             "Your role does not allow the action “%(action)s” on this complaint."
         ) % {"action": spec.label}
     if not spec.available(ctx):
-        return 409, gettext("The action “%(action)s” has nothing to do now.") % {
-            "action": spec.label
-        }
+        return 409, spec.unavailable(ctx) or gettext(
+            "The action “%(action)s” has nothing to do now."
+        ) % {"action": spec.label}
     return 0, ""
 
 

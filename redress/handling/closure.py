@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redress.complaints.models import (
+    Channel,
     Complaint,
     ComplaintEvent,
     Decision,
@@ -20,7 +21,15 @@ from redress.complaints.transitions import Action, transition_check
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, ValidationFailed
 from redress.handling.decisions import current_decision
-from redress.handling.kernel import act, check_permission, lock, record, require, snapshot
+from redress.handling.kernel import (
+    act,
+    check_choice,
+    check_permission,
+    lock,
+    record,
+    require,
+    snapshot,
+)
 from redress.notifications.delivery import OUTBOX
 
 if TYPE_CHECKING:
@@ -90,8 +99,15 @@ def complaint_rate(
     speed: int | None = None,
     courtesy: int | None = None,
     comment: str = "",
+    via: str = "",
 ) -> SatisfactionResponse:
-    """The complainant's satisfaction with the handling (8.3): after closure, once per complaint."""
+    """The complainant's satisfaction with the handling (8.3): after closure, once per complaint.
+
+    The complainant answers on the portal (the channel is the actor); staff record an answer
+    given to them another way, ``via`` naming how (a phone call): the event then says how it
+    came and who typed it in. Refused, changing nothing: a score outside 1–5 or no overall
+    score (422 naming each field), an unknown ``via`` (422), a second answer (409).
+    """
     scores = {
         "overall": overall,
         "fairness": fairness,
@@ -106,6 +122,7 @@ def complaint_rate(
     }
     if bad:
         raise ValidationFailed(_("Scores go from 1 to 5."), fields=bad)
+    check_choice("via", via, Channel, blank=True)
     holder: dict[str, SatisfactionResponse] = {}
 
     def change(c: Complaint) -> dict[str, Any]:
@@ -119,9 +136,9 @@ def complaint_rate(
             submitted_at=timezone.now(),
             **scores,
         )
-        return {"overall": overall}
+        return {"overall": overall, **({"via": via} if via else {})}
 
-    act(complaint, actor, Action.RATE, change)
+    act(complaint, actor, Action.RATE, change, method=via)
     return holder["response"]
 
 

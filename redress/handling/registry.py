@@ -385,6 +385,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
             Field("speed", Kind.SCORE, _("Speed")),
             Field("courtesy", Kind.SCORE, _("Courtesy")),
             Field("comment", Kind.LONG_TEXT, _("Comment")),
+            Field(
+                "via",
+                Kind.CHOICE,
+                _("Answer given by"),
+                choices=Channel,
+                help=_("How the complainant gave the answer to the person recording it."),
+            ),
         ),
     ),
     ActionSpec(

@@ -71,10 +71,10 @@ def _form_field(field: Field) -> forms.Field:
                 label=field.label, choices=choices, required=field.required, help_text=field.help
             )
         case Kind.SCORE:
-            scores = [(n, str(n)) for n in range(1, 6)]
+            # A required score starts blank too: nobody records a 1 by not choosing.
             return forms.TypedChoiceField(
                 label=field.label,
-                choices=scores if field.required else [("", "—"), *scores],
+                choices=[("", "—"), *((n, str(n)) for n in range(1, 6))],
                 coerce=int,
                 empty_value=None,
                 required=field.required,
@@ -83,11 +83,30 @@ def _form_field(field: Field) -> forms.Field:
     raise ValueError(f"{field.name}: a {field.kind} field needs a form written for it")
 
 
-def action_form(spec: ActionSpec) -> type[ActionForm]:
-    """The workspace form of an action, built from its fields in the registry."""
-    fields = {field.name: _form_field(field) for field in spec.fields}
+def action_form(
+    spec: ActionSpec,
+    *,
+    leave_out: frozenset[str] = frozenset(),
+    base: type[ActionForm] = ActionForm,
+) -> type[ActionForm]:
+    """The workspace form of an action, built from its fields in the registry (but those in
+    ``leave_out``, which the workspace sets itself)."""
+    fields = {
+        field.name: _form_field(field) for field in spec.fields if field.name not in leave_out
+    }
     name = "".join(word.title() for word in spec.action.split("_")) + "Form"
-    return type(name, (ActionForm,), fields)
+    return type(name, (base,), fields)
+
+
+class PhoneAnswerForm(ActionForm):
+    """The satisfaction survey answered by phone: the scores and the comment the complainant
+    gives, typed in by the person on the call (the workspace records it as given by phone)."""
+
+    intro = _(
+        "The complainant's answers given by phone: the overall score is required, the others "
+        "only if they gave one (1 = very dissatisfied, 5 = very satisfied). It is recorded as "
+        "given by phone, entered by you."
+    )
 
 
 class NoteOptionalForm(ActionForm):

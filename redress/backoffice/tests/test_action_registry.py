@@ -14,7 +14,7 @@ FORM_ONLY = {"template"}
 
 
 def test_the_workspace_offers_every_action_a_person_can_take():
-    people = {spec.action for spec in ACTIONS if spec.roles} - {"rate"}
+    people = {spec.action for spec in ACTIONS if spec.roles}
     assert {spec.action for spec in SPECS} == people
 
 
@@ -52,8 +52,8 @@ def test_a_built_form_follows_each_kind_of_field():
     from redress.handling.registry import BY_ACTION
 
     rate = action_form(BY_ACTION[Action.RATE]).base_fields
-    assert list(rate) == ["overall", "fairness", "clarity", "speed", "courtesy", "comment"]
-    assert rate["overall"].required and not rate["speed"].required
+    assert list(rate) == ["overall", "fairness", "clarity", "speed", "courtesy", "comment", "via"]
+    assert rate["overall"].required and not rate["speed"].required and not rate["via"].required
     pause = action_form(BY_ACTION[Action.PAUSE]).base_fields
     assert {value for value, _label in pause["reason"].choices} == set(PauseReason.values)
     refer = action_form(BY_ACTION[Action.REFER_EXTERNAL]).base_fields

@@ -60,6 +60,11 @@ ACTIONS = {
     ),
     "close": (Status.NOT_ACCEPTED, {"note": "Đã giải thích cho khách"}, {"handler", "manager"}),
     "reopen": (Status.CLOSED, {"reason": "Có chứng cứ mới"}, {"manager"}),
+    "rate": (
+        Status.CLOSED,
+        {"overall": "4", "speed": "3", "comment": "Khách trả lời qua điện thoại"},
+        {"frontline", "handler", "manager"},
+    ),
     "withdraw": (
         Status.RECEIVED,
         {"reason": "Khách tự giải quyết"},

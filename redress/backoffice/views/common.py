@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
 
+from redress.analytics.request import analytics_allowed
 from redress.complaints.queues import Queue
 from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError
@@ -94,6 +95,7 @@ def page(
         "roles": sorted(str(role.label) for role in roles),
         "may_receive": can_receive(user),
         "may_administer": is_administrator(user),
+        "may_analyse": analytics_allowed(user),  # type: ignore[arg-type]
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }

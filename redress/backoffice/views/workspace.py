@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import reswap, retarget
 
+from redress.analytics.satisfaction import answer_get
 from redress.backoffice import actions as registry
 from redress.backoffice.forms.actions import RemedyFormSet
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
@@ -157,7 +158,10 @@ def workspace_context(
 ) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     roles = complaint_roles(user, complaint)
+    scope = PersonalDataScope.for_user(user)
+    answer = answer_get(complaint, scope=scope)
     ctx = registry.Context(user=user, complaint=complaint, roles=roles)
+    ctx.cache["satisfaction"] = answer.response if answer else None
     offered, not_yours = registry.offers(ctx)
     now = timezone.now()
     open_spec = registry.BY_ACTION.get(open_action)
@@ -171,7 +175,8 @@ def workspace_context(
             remedies = RemedyFormSet(prefix="remedies")
     return {
         "complaint": complaint,
-        "person": complainant_view(complaint, PersonalDataScope.for_user(user)),
+        "person": complainant_view(complaint, scope),
+        "answer": answer,
         "roles_here": sorted(str(r.label) for r in roles),
         "offers": offered,
         "not_yours": not_yours,
