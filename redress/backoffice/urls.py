@@ -1,6 +1,15 @@
 from django.urls import path
 
-from redress.backoffice.views import auth, inbound, intake, integrations, misc, queues, workspace
+from redress.backoffice.views import (
+    auth,
+    inbound,
+    intake,
+    integrations,
+    misc,
+    queues,
+    reports,
+    workspace,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -33,6 +42,9 @@ urlpatterns = [
     path("c/<str:reference>/act/<slug:action>/", workspace.act, name="act"),
     path("c/<str:reference>/reply-template/", workspace.reply_template, name="reply_template"),
     path("files/<int:pk>/", workspace.attachment, name="attachment"),
+    # Figures (top management, complaints managers, auditors)
+    path("analytics/report/", reports.report_form, name="report"),
+    path("analytics/report.pdf", reports.report_pdf, name="report_pdf"),
     # Administration (the administrator role only)
     path("admin/tokens/", integrations.token_list, name="tokens"),
     path("admin/tokens/new/", integrations.token_create, name="token_create"),
