@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint messages sync uv system-deps migrate demo clean bench-seed
+.PHONY: run test test-fast lint messages sync uv pdf-deps system-deps migrate demo clean bench-seed
 
 uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -13,7 +13,24 @@ uv:
 		$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv; \
 	fi
 
-sync: uv
+# Debian packages the PDF report needs (WeasyPrint, docs/analytics.md "Monthly report"): Pango
+# and HarfBuzz's subsetter, which WeasyPrint loads at run time, and DejaVu Sans, the font of the
+# report's CSS, which covers Vietnamese. Installed as root with apt-get; otherwise named.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@if command -v dpkg-query >/dev/null; then \
+		need=$$(for p in $(PDF_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done | xargs); \
+		if [ -n "$$need" ]; then \
+			if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+				echo "Installing Debian packages for the PDF report: $$need ..."; \
+				(apt-get install -y -qq $$need >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$need >/dev/null)); \
+			else \
+				echo "The PDF report needs these Debian packages: $$need (apt-get install $$need)"; \
+			fi; \
+		fi; \
+	fi
+
+sync: uv pdf-deps
 	@$(UV) sync --frozen --quiet
 
 migrate: sync

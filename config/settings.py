@@ -196,7 +196,21 @@ REDRESS_PERIODIC_JOBS = [
     ("outbox flush", "redress.notifications.tasks.outbox_flush"),
     ("mail poll", "redress.intake.tasks.mail_sweep"),
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
+    ("monthly report", "redress.analytics.tasks.monthly_report_send"),
 ]
+# The monthly complaints report (docs/analytics.md, "Monthly report"): on or after this day of
+# the month and local hour (the organisation's time zone), last month's report is emailed once
+# to the active people with the role(s) in "recipients" (comma-separated role codes).
+# REDRESS_MONTHLY_REPORT=off in the environment (the setting None): no report is sent.
+REDRESS_MONTHLY_REPORT: dict[str, object] | None = (
+    None
+    if env("REDRESS_MONTHLY_REPORT").strip().lower() in {"off", "0", "no", "false"}
+    else {
+        "day": env_int("REDRESS_MONTHLY_REPORT_DAY", 1),
+        "hour": env_int("REDRESS_MONTHLY_REPORT_HOUR", 7),
+        "recipients": env("REDRESS_MONTHLY_REPORT_RECIPIENTS", "top_management"),
+    }
+)
 
 EMAIL_BACKEND = env("REDRESS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("REDRESS_EMAIL_HOST", "127.0.0.1")

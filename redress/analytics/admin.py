@@ -1,13 +1,15 @@
-"""Admin for the organisation's monthly activity volumes (the complaint rate's denominator)."""
+"""Admin for the organisation's monthly activity volumes (the complaint rate's denominator) and,
+read-only, the record of the monthly reports sent."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 
-from redress.analytics.models import ActivityVolume
+from redress.analytics.models import ActivityVolume, ReportDispatch
 
 
 class ActivityVolumeForm(forms.ModelForm):
@@ -27,3 +29,28 @@ class ActivityVolumeAdmin(admin.ModelAdmin):
     list_display = ["month", "measure", "count", "note"]
     list_filter = ["measure"]
     date_hierarchy = "month"
+
+
+@admin.register(ReportDispatch)
+class ReportDispatchAdmin(admin.ModelAdmin):
+    """What the schedule sent (``analytics.tasks``): read only, so that a report is never sent
+    twice by editing its record."""
+
+    list_display = ["period_first", "period_last", "sent_at", "recipients_count", "attempts"]
+    readonly_fields = [
+        "period_first",
+        "period_last",
+        "sent_at",
+        "recipients_count",
+        "delivered_to",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -1,5 +1,6 @@
 """The analytics app's own tables: what the organisation did in a month (the denominator of the
-complaint rate). Everything else it shows is read from the register."""
+complaint rate) and the record of the monthly reports sent. Everything else it shows is read
+from the register."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -33,3 +34,35 @@ class ActivityVolume(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.get_measure_display()}: {self.count}"
+
+
+class ReportDispatch(models.Model):
+    """The monthly report of one period sent on the schedule (``analytics.tasks``). One row per
+    period, taken before anything is sent, so that a restarted or second worker never sends
+    the same report twice; ``delivered_to`` lists who already has it, so a retry after a
+    failure sends only to the others."""
+
+    period_first = models.DateField(_("first day"))
+    period_last = models.DateField(_("last day"))
+    # When the sending finished: everyone has it, or the attempts ran out (``last_error``).
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients_count = models.PositiveIntegerField(_("recipients"), default=0)
+    delivered_to = models.JSONField(_("delivered to (user ids)"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A lease while a worker sends, then the time of the next attempt after a failure.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report sending")
+        verbose_name_plural = _("report sendings")
+        ordering = ["-period_first"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_first", "period_last"], name="one_report_dispatch_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_first:%Y-%m-%d}–{self.period_last:%Y-%m-%d}"

@@ -8,6 +8,7 @@ from redress.backoffice.views import (
     integrations,
     misc,
     queues,
+    reports,
     workspace,
 )
 
@@ -44,6 +45,9 @@ urlpatterns = [
     path("files/<int:pk>/", workspace.attachment, name="attachment"),
     # Analysis (ISO 10002 8.2–8.4)
     path("analytics/satisfaction/", analytics.satisfaction, name="satisfaction"),
+    # Figures (top management, complaints managers, auditors)
+    path("analytics/report/", reports.report_form, name="report"),
+    path("analytics/report.pdf", reports.report_pdf, name="report_pdf"),
     # Administration (the administrator role only)
     path("admin/tokens/", integrations.token_list, name="tokens"),
     path("admin/tokens/new/", integrations.token_create, name="token_create"),

@@ -20,6 +20,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.transitions import Action
+from redress.core.formats import money_format
 from redress.integrations.models import EventType, Scope
 from redress.notifications.models import OutboundEmail
 
@@ -91,7 +92,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         elif isinstance(value, bool):
             value = gettext("yes") if value else gettext("no")
         elif key == "remedy_total":
-            value = f"{int(float(value)):,}".replace(",", ".") + " ₫"
+            value = money(value)
         elif isinstance(value, list):
             value = ", ".join(str(item) for item in value)
         rows.append((str(title), str(value)))
@@ -122,10 +123,8 @@ def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
 
 @register.filter
 def money(value: Any) -> str:
-    try:
-        return f"{int(value):,}".replace(",", ".") + " ₫"
-    except (TypeError, ValueError):
-        return ""
+    """ "8.990.000 ₫" (in English "8,990,000 ₫"); "" for what is not an amount."""
+    return money_format(value)
 
 
 @register.filter

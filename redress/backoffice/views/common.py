@@ -27,6 +27,8 @@ from redress.core.selectors import organisation_get, user_roles
 from redress.notifications.models import Notification
 
 View = Callable[..., HttpResponseBase]
+# Who may take the complaints report (``views.reports``): the people who review the process.
+REPORT_ROLES = frozenset({Role.TOP_MANAGEMENT, Role.COMPLAINTS_MANAGER, Role.AUDITOR})
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -96,6 +98,7 @@ def page(
         "may_receive": can_receive(user),
         "may_administer": is_administrator(user),
         "may_analyse": analytics_allowed(user),  # type: ignore[arg-type]
+        "may_report": bool(REPORT_ROLES & set(roles)),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }
