@@ -1,5 +1,6 @@
-"""Admin for the organisation's monthly activity volumes (the complaint rate's denominator) and,
-read-only, the record of the monthly reports sent."""
+"""Admin for the organisation's monthly activity volumes (the complaint rate's denominator), the
+targets the dashboards judge KPI tiles against and, read-only, the record of the monthly reports
+sent."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from redress.analytics.models import ActivityVolume, ReportDispatch
+from redress.analytics.kpis import CATALOGUE
+from redress.analytics.models import ActivityVolume, KpiTarget, ReportDispatch, kpi_choices
 
 
 class ActivityVolumeForm(forms.ModelForm):
@@ -54,3 +57,28 @@ class ReportDispatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class KpiTargetForm(forms.ModelForm):
+    kpi = forms.ChoiceField(label=_("KPI"), choices=kpi_choices)
+
+    class Meta:
+        model = KpiTarget
+        fields = ["kpi", "target", "note"]
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(admin.ModelAdmin):
+    form = KpiTargetForm
+    list_display = ["kpi", "name", "target", "better", "note"]
+    search_fields = ["kpi", "note"]
+
+    @admin.display(description=_("name"))
+    def name(self, row: KpiTarget) -> str:
+        kpi = CATALOGUE.get(row.kpi)
+        return str(kpi.name) if kpi else "—"
+
+    @admin.display(description=_("direction"))
+    def better(self, row: KpiTarget) -> str:
+        kpi = CATALOGUE.get(row.kpi)
+        return str(kpi.better.label) if kpi else "—"

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from redress.analytics import ageing
-from redress.analytics.cohort import NONE, Cohort, Period
+from redress.analytics import now as now_module
+from redress.analytics.cohort import NONE, Cohort, Period, organisation_zone
 from redress.analytics.measures import NOT_ACCEPTED, complaint_conditions
 from redress.analytics.request import NONE_CODE, cohort_for
 from redress.complaints.models import Category, Complaint, ComplaintEvent, Decision, Product
@@ -81,6 +82,10 @@ def measure_condition(measure: str, now: dt.datetime) -> Q:
         return ~Q(status="closed") & _backlog_condition(measure[8:], now)
     if measure == "remedied":
         return _remedied()
+    if measure.startswith("now_"):
+        found = now_module.now_conditions(now, organisation_zone()).get(measure)
+        if found is not None:
+            return found
     conditions = complaint_conditions(now)
     if measure not in conditions:
         message = _("Unknown measure “%(measure)s”.") % {"measure": measure}
@@ -90,7 +95,7 @@ def measure_condition(measure: str, now: dt.datetime) -> Q:
 
 def is_about_now(measure: str) -> bool:
     """Whether the measure counts the open complaints now, whenever received."""
-    return measure.startswith("backlog_")
+    return measure.startswith(("backlog_", "now_"))
 
 
 class Drill:

@@ -1,7 +1,8 @@
 """The analytics app's own tables: what the organisation did in a month (the denominator of the
-complaint rate) and the record of the monthly reports sent. Everything else it shows is read
-from the register."""
+complaint rate), the targets of the KPIs and the record of the monthly reports sent. Everything
+else it shows is read from the register."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +67,43 @@ class ReportDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_first:%Y-%m-%d}–{self.period_last:%Y-%m-%d}"
+
+
+def kpi_choices() -> list[tuple[str, str]]:
+    """The KPIs of the catalogue that have a direction (a target means nothing otherwise)."""
+    from redress.analytics.kpis import CATALOGUE, Better  # the catalogue imports these models
+
+    return [
+        (code, f"{kpi.name} ({code})")
+        for code, kpi in CATALOGUE.items()
+        if kpi.better != Better.NEITHER
+    ]
+
+
+class KpiTarget(models.Model):
+    """The level the organisation aims at for one KPI (ISO 10002 8.4, objectives). A dashboard
+    tile is green when the figure meets it, amber when within ``analytics.dashboards.AMBER``
+    of it, red beyond, in the KPI's direction (higher or lower is better)."""
+
+    kpi = models.CharField(_("KPI"), max_length=64, unique=True)
+    target = models.DecimalField(
+        _("target"),
+        max_digits=16,
+        decimal_places=2,
+        help_text=_(
+            "In the KPI's unit: a percentage as 95 for 95 %; money in the organisation's currency."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["kpi"]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.target}"
+
+    def clean(self) -> None:
+        if self.kpi not in dict(kpi_choices()):
+            raise ValidationError({"kpi": _("Choose a KPI of the catalogue that has a direction.")})

@@ -3,6 +3,8 @@ from django.urls import path
 from redress.backoffice.views import (
     analytics,
     auth,
+    dashboards,
+    figures,
     inbound,
     intake,
     integrations,
@@ -14,7 +16,7 @@ from redress.backoffice.views import (
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", queues.home, name="home"),
+    path("", dashboards.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
@@ -33,6 +35,11 @@ urlpatterns = [
     path("queue/<slug:queue>/", queues.queue, name="queue"),
     path("queue/<slug:queue>/bulk/", queues.bulk, name="bulk"),
     path("queue/<slug:queue>/export/", queues.export, name="export"),
+    # Dashboards' figures: every chart, its downloads, and the complaints behind a count
+    path("analytics/charts/", figures.charts, name="analytics_charts"),
+    path("analytics/charts/<slug:code>/", figures.chart, name="analytics_chart"),
+    path("analytics/charts/<slug:code>/export/", figures.export, name="analytics_export"),
+    path("analytics/complaints/", figures.drill, name="analytics_complaints"),
     path("search/", misc.search, name="search"),
     path("notifications/", misc.notifications, name="notifications"),
     path("notifications/read/", misc.notifications_read, name="notifications_read"),

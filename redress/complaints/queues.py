@@ -46,6 +46,13 @@ _CLOSING = [
     Status.NOT_ACCEPTED,
     Status.WITHDRAWN,
 ]
+# The stage whose deadline runs in each open status (the dashboards count open work by it).
+STAGE_STATUSES: dict[str, list[Status]] = {
+    "ack": [Status.RECEIVED],
+    "assess": [Status.ACKNOWLEDGED],
+    "decision": _DECIDING,
+    "close": _CLOSING,
+}
 
 
 class Queue(models.TextChoices):

@@ -34,7 +34,8 @@ def test_staff_pages_need_sign_in(client):
 def test_sign_in_and_out(client, handler):
     response = sign_in(client, "xuly", PASSWORD)
     assert response.status_code == 302 and response.url == reverse("backoffice:home")
-    assert client.get(reverse("backoffice:home")).url == reverse("backoffice:queue", args=["mine"])
+    home = client.get(reverse("backoffice:home"))  # a handler's dashboard: their work first
+    assert home.status_code == 200 and home.context["board"] == "handler"
     client.post(reverse("backoffice:logout"))
     assert client.get(reverse("backoffice:home")).status_code == 302
 

@@ -1,0 +1,169 @@
+"""One chart component: from a breakdown's ``Table`` to what its template and ``charts.js`` need.
+
+The chart's data reach the page as JSON (``json_script``), never as JavaScript written by the
+server: the labels, the columns with how each is drawn, the raw numbers and, for each count,
+the address of the drill-down listing exactly the complaints it counts. The same table is
+given as an accessible HTML table (the "table view") with the figures formatted in the
+person's language and each count linked to its drill-down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from redress.analytics.cohort import Cohort
+from redress.analytics.dashboards import row_heading
+from redress.analytics.spc import BaselineTooShort
+from redress.analytics.tables import BREAKDOWNS, Table, breakdown_compute
+from redress.backoffice.templatetags.backoffice import money
+
+# How many decimals each unit is shown with.
+PLACES = {
+    "count": 0,
+    "percent": 1,
+    "money": 0,
+    "hours": 1,
+    "working_days": 1,
+    "score": 2,
+    "per_1000": 3,
+    "rate": 3,
+    "proportion": 3,
+}
+
+
+def number(value: Any, places: int = 0) -> str:
+    """A number with the person's separators: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    text = f"{Decimal(str(value)):,.{places}f}"
+    decimal, thousands = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def figure_text(value: Any, unit: str) -> str:
+    """A figure as a person reads it: 87,5 %, 8.990.000 ₫, 1.234."""
+    if value is None or value == "":
+        return "—"
+    if unit in ("text", "date") or isinstance(value, str):
+        return str(value)
+    text = number(value, PLACES.get(unit, 2))
+    if unit == "percent":
+        return f"{text} %"
+    if unit == "money":
+        return money(value)
+    return text
+
+
+def _plain(value: Any) -> Any:
+    """A value JSON carries as a number (Decimal is not a JSON number)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def drill_url(query: dict[str, str]) -> str:
+    return reverse("backoffice:analytics_complaints") + "?" + urlencode(query)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    url: str = ""
+    numeric: bool = True
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What ``partials/chart.html`` draws."""
+
+    id: str
+    code: str
+    title: str
+    summary: str
+    heading: str
+    columns: list[Any]
+    rows: list[TableRow]
+    notes: list[str]
+    signals: list[str]
+    spec: dict[str, Any]
+    query: str  # the filters, for the downloads and the chart's own page
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+
+def chart_build(table: Table, *, query: str = "") -> Chart:
+    """The chart component of one breakdown; ``query`` holds the filters it was computed with."""
+    rows = []
+    spec_rows = []
+    for row in table.rows:
+        cells, drills = [], {}
+        for column in table.columns:
+            value = row.values.get(column.key)
+            url = drill_url(row.drill[column.key]) if column.key in row.drill else ""
+            if url:
+                drills[column.key] = url
+            cells.append(
+                Cell(
+                    figure_text(value, column.unit),
+                    url,
+                    numeric=column.unit not in ("text", "date"),
+                )
+            )
+        rows.append(TableRow(row.label, cells))
+        spec_rows.append({"values": {k: _plain(v) for k, v in row.values.items()}, "drill": drills})
+    language = (get_language() or "vi")[:2]
+    spec = {
+        "code": table.code,
+        "chart": table.chart,
+        "title": str(table.title),
+        "lang": language,
+        "labels": [row.label for row in table.rows],
+        "columns": [
+            {"key": c.key, "label": str(c.label), "unit": c.unit, "draw": c.draw}
+            for c in table.columns
+        ],
+        "rows": spec_rows,
+        "text": {"signal": _("Signal")},
+    }
+    # A control chart's notes: first the baseline of its limits, then one line per signal.
+    signals = table.notes[1:] if table.chart == "control" else []
+    return Chart(
+        id=f"chart-{table.code}",
+        code=table.code,
+        title=str(table.title),
+        summary=table.summary,
+        heading=row_heading(table.code),
+        columns=table.columns,
+        rows=rows,
+        notes=table.notes,
+        signals=signals,
+        spec=spec,
+        query=query,
+    )
+
+
+def table_compute(code: str, cohort: Cohort) -> Table:
+    """A breakdown's table; a control chart whose baseline holds no usable week (nothing yet
+    to judge) comes back empty, saying so, instead of failing the page."""
+    try:
+        return breakdown_compute(code, cohort)
+    except BaselineTooShort as error:
+        return Table(code, BREAKDOWNS[code][0], str(error), "control", [], [])
+
+
+def chart_compute(code: str, cohort: Cohort, *, query: str = "") -> Chart:
+    return chart_build(table_compute(code, cohort), query=query)
