@@ -2,8 +2,8 @@
 passes the same axe-core check as the portal, shows a chart as a table, and a count in that
 table opens the list of exactly that many complaints. It also fits a phone, charts resized.
 
-With REDRESS_SCREENSHOTS=1 it saves docs/img/dashboard-manager.png (1366 px wide) and
-docs/img/dashboard-phone.png (375 px).
+With REDRESS_SCREENSHOTS=1 it saves docs/screenshots/dashboard-manager.png (1366 px wide) and
+docs/screenshots/dashboard-phone.png (375 px).
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from redress.intake.seed import DEMO_PASSWORD, demo_organisation
 from tests.e2e.test_portal_accessibility import axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def shot(page, name, height):
