@@ -146,7 +146,7 @@ def test_a_day_past_the_end_of_the_month_falls_on_its_last_day():
     assert due_at(local("2026-02-10 00:00"), 30, 0) == local("2026-02-28 00:00")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_workers_at_once_send_the_report_once(smtp, settings):
     settings.REDRESS_MONTHLY_REPORT = {"day": 1, "hour": 7, "recipients": "top_management"}
     team = make_team()

@@ -53,7 +53,7 @@ def test_rolled_back_intake_gives_its_number_back():
     assert int(second[-6:]) == int(first[-6:]) + 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_threads_receiving_at_once_get_unique_gap_free_numbers():
     team = make_team()
     per_thread = 12
