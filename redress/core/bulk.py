@@ -152,3 +152,19 @@ def _bulk_create(model: type[models.Model], layout: _Layout, rows: Sequence[Row]
 _Writer = Callable[[type[models.Model], _Layout, Sequence[Row]], list[int]]
 # The fast path of each database; any other goes through ``bulk_create``.
 _WRITERS: dict[str, _Writer] = {"postgresql": _copy, "sqlite": _executemany}
+
+
+# A load this large changes the tables enough for the query planner's statistics to mislead it.
+STATISTICS_AFTER_ROWS = 5000
+
+
+def statistics_refresh(models_loaded: Sequence[type[models.Model]], *, rows: int) -> None:
+    """After a bulk load of ``rows`` rows, refresh PostgreSQL's statistics of the tables loaded,
+    as part of leaving every derived state current: without it the planner keeps estimating
+    the tables at their old size until autovacuum comes by, and can pick plans thousands of
+    times slower (a year of figures over 100,000 seeded complaints: 52 s instead of 0.5 s)."""
+    if connection.vendor != "postgresql" or rows < STATISTICS_AFTER_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for model in models_loaded:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

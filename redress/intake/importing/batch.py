@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from redress.audit.services import audit_record
+from redress.complaints.models import Complainant, Complaint, ComplaintEvent
 from redress.core.actors import Actor
+from redress.core.bulk import statistics_refresh
 from redress.intake.importing.check import Plan, table_check
 from redress.intake.importing.read import table_read
 from redress.intake.importing.write import IMPORT_ACTOR, ImportResult, plan_write
@@ -80,6 +82,7 @@ def batch_plan_write(
                 "last": locked.last_reference,
             },
         )
+        statistics_refresh([Complainant, Complaint, ComplaintEvent], rows=result.created)
         batch.state, batch.created_count, batch.skipped_count = (
             locked.state,
             locked.created_count,

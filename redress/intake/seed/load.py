@@ -38,7 +38,7 @@ from redress.complaints.references import references_reserve
 from redress.complaints.rules import event_audit_draft
 from redress.complaints.search import TRIGRAM_INDEXES
 from redress.core.actors import Actor
-from redress.core.bulk import bulk_insert
+from redress.core.bulk import bulk_insert, statistics_refresh
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
@@ -129,6 +129,10 @@ def seed_complaints(
                 cursor.execute(
                     f"CREATE INDEX IF NOT EXISTS {index} ON complaints_complaint USING gin ({column} gin_trgm_ops)"
                 )
+    statistics_refresh(
+        [Complainant, Complaint, ComplaintEvent, Decision, Remedy, Message, ExternalReferral],
+        rows=created,
+    )
     audit_record(
         actor=Actor.system("seed"),
         action="complaints.seed",
