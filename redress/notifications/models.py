@@ -120,4 +120,5 @@ class OutboundEmail(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        # No address or subject: the name shows in admin pages and logs (personal data).
+        return f"#{self.pk} {self.template_code or 'message'} ({self.state})"
