@@ -45,7 +45,7 @@ from redress.api.schemas import (
     Required200,
     Text2000,
 )
-from redress.complaints.attachments import IncomingFile, attachment_problem
+from redress.complaints.attachments import IncomingFile, attachment_problem, download_name
 from redress.complaints.masking import PERSONAL_FILE_REFUSED, PersonalDataScope, holds_personal_data
 from redress.complaints.models import Category, Complaint, Message, Priority, Product
 from redress.complaints.models import Status as ComplaintStatus
@@ -427,7 +427,7 @@ def complaint_attachment_download(request: HttpRequest, reference: str, attachme
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type="application/octet-stream",
     )
     response["X-Content-Type"] = attachment.content_type

@@ -7,8 +7,10 @@ the name), then stored under their SHA-256, so the same photo sent twice is kept
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import filetype
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from redress.complaints.models import Attachment, Complaint, Message
 from redress.core.errors import ValidationFailed
@@ -52,11 +56,75 @@ def _sniffed_type(head: bytes) -> str:
     return kind.mime if kind else ""
 
 
+# PDF actions that run something when the file is opened or clicked.
+_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData"})
+_PDF_OBJECTS_LIMIT = 50_000
+
+
+class PdfCheck(StrEnum):
+    PLAIN = "plain"
+    ACTIVE = "active"
+    UNREADABLE = "unreadable"
+
+
+def pdf_check(content: bytes) -> PdfCheck:
+    """Whether a PDF carries something that runs: JavaScript (document-level, when it opens,
+    on a page or an annotation), a launch of another program, a form submission or data import,
+    or an embedded file. Every object is read through pypdf by number, so what hides in
+    compressed object streams is found too."""
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        size = reader.trailer.get("/Size", 0)
+        if not isinstance(size, int) or size > _PDF_OBJECTS_LIMIT:
+            return PdfCheck.UNREADABLE
+        for number in range(1, size):
+            try:
+                found = reader.get_object(number)
+            except Exception:  # noqa: BLE001, S112 - a damaged object is skipped, not trusted
+                continue
+            if _is_active_dictionary(found):
+                return PdfCheck.ACTIVE
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
+        return PdfCheck.UNREADABLE
+    return PdfCheck.PLAIN
+
+
+def _is_active_dictionary(found: object) -> bool:
+    if not isinstance(found, DictionaryObject):
+        return False
+    if found.get("/S") in _ACTIVE_ACTIONS or "/JS" in found:
+        return True
+    return found.get("/Type") == "/EmbeddedFile" or "/EmbeddedFile" in found
+
+
 def attachments_count_problem(count: int) -> str:
     """Why this many files cannot be attached at once ("" when they can)."""
     if count > MAX_FILES:
         return _("At most %(count)s files can be attached.") % {"count": MAX_FILES}
     return ""
+
+
+# The extensions a download may keep for each accepted type; any other gets the type's own
+# (a GIF named "page.html" downloads as "page.html.gif", so no browser or desktop opens it as
+# a web page).
+EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/webp": (".webp",),
+    "image/gif": (".gif",),
+    "image/heic": (".heic",),
+    "image/heif": (".heif", ".heic"),
+    "application/pdf": (".pdf",),
+}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a file is downloaded under: its own, with an extension that matches its real
+    (sniffed) type."""
+    allowed = EXTENSIONS.get(content_type)
+    if allowed is None or name.lower().endswith(allowed):
+        return name
+    return name + allowed[0]
 
 
 def attachment_problem(name: str | None, size: int, head: bytes) -> str:
@@ -82,6 +150,22 @@ def attachment_problem(name: str | None, size: int, head: bytes) -> str:
     return ""
 
 
+def _pdf_problem(name: str | None, content: bytes) -> str:
+    if _sniffed_type(content) != "application/pdf":
+        return ""
+    found = pdf_check(content)
+    if found == PdfCheck.ACTIVE:
+        return _(
+            "%(name)s is a PDF that contains scripts, actions or embedded files; send it "
+            "printed to a plain PDF, or as a picture."
+        ) % {"name": attachment_name(name)}
+    if found == PdfCheck.UNREADABLE:
+        return _("%(name)s cannot be read as a PDF; it may be damaged.") % {
+            "name": attachment_name(name)
+        }
+    return ""
+
+
 def attachments_check(
     files: Sequence[IncomingFile], *, field: str = "attachments"
 ) -> list[CheckedFile]:
@@ -93,6 +177,9 @@ def attachments_check(
     for incoming in files:
         content = incoming.content
         if problem := attachment_problem(incoming.name, len(content), content[:8192]):
+            errors.append(problem)
+            continue
+        if problem := _pdf_problem(incoming.name, content):
             errors.append(problem)
             continue
         checked.append(

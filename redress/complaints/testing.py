@@ -34,3 +34,16 @@ class ProductFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"prod-{n}")
     name_vi = factory.Sequence(lambda n: f"Sản phẩm {n}")
     name_en = factory.Sequence(lambda n: f"Product {n}")
+
+
+def plain_pdf() -> bytes:
+    """A small, valid PDF with one blank page and nothing that runs (accepted as an attachment)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -12,11 +12,11 @@ from django.test import Client
 
 from redress.api.tests.conftest import error_of
 from redress.complaints.models import Message
-from redress.complaints.testing import CategoryFactory
+from redress.complaints.testing import CategoryFactory, plain_pdf
 from redress.handling.testing import make_team, receive
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+PDF = plain_pdf()
 
 
 def test_messages_in_every_direction_then_listed_in_pages(team, api_as):

@@ -428,9 +428,9 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # its rows, then the open work by stage and unit (manager), the latest significant complaints
 # (top management) or the person's own work (handler), and the unread notices. Tests read the
 # organisation's settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0), which adds a few.
-MANAGER_DASHBOARD_QUERIES = 43
-TOP_DASHBOARD_QUERIES = 26
-HANDLER_DASHBOARD_QUERIES = 13
+MANAGER_DASHBOARD_QUERIES = 46
+TOP_DASHBOARD_QUERIES = 29
+HANDLER_DASHBOARD_QUERIES = 16
 # session, user, roles, organisation; the cohort's checks (organisation, unit by code, unit
 # tree); the count; the page; the unit's name for the line above the list; unread notices
 DRILL_PAGE_QUERIES = 15

@@ -28,6 +28,7 @@ from redress.analytics.satisfaction import answer_get
 from redress.backoffice import actions as registry
 from redress.backoffice.forms.actions import RemedyFormSet
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
+from redress.complaints.attachments import download_name
 from redress.complaints.masking import (
     PERSONAL_FILE_REFUSED,
     PersonalDataScope,
@@ -338,6 +339,6 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         found.file.open("rb"),
         as_attachment=True,
-        filename=found.original_name,
+        filename=download_name(found.original_name, found.content_type),
         content_type=found.content_type,
     )

@@ -7,10 +7,12 @@ import unicodedata
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
+from redress.complaints.testing import plain_pdf
+
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def mail(
