@@ -33,7 +33,10 @@ pdf-deps:
 sync: uv pdf-deps
 	@$(UV) sync --frozen --quiet
 
+# This machine's own secret key (var/secret-key), written once before anything is hashed with it:
+# the web server and the worker refuse the public demo key.
 migrate: sync
+	@$(UV) run python manage.py secret_key -v 0 >/dev/null
 	@$(UV) run python manage.py migrate --noinput -v 0
 
 demo: migrate

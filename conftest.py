@@ -10,5 +10,7 @@ def _test_defaults(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests change settings rows directly and expect the next call to see them.
     settings.REDRESS_SETTINGS_MEMO_SECONDS = 0
+    # Serving processes refuse the public demo key (redress.core.startup): tests have their own.
+    settings.SECRET_KEY = "redress-tests-only-" + "k" * 40
     with translation.override("en"):
         yield

@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -66,6 +67,8 @@ def environment(var_dir: str, conn_max_age: int, cache: str) -> dict[str, str]:
             "REDRESS_VAR_DIR": var_dir,
             "REDRESS_DB_CONN_MAX_AGE": str(conn_max_age),
             "REDRESS_LOG_LEVEL": "ERROR",
+            # The server refuses the public demo key; a benchmark's key is thrown away with it.
+            "REDRESS_SECRET_KEY": secrets.token_urlsafe(64),
         }
     )
     if cache:

@@ -34,8 +34,6 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("REDRESS_DEBUG", False)
-# The demo key is only for a laptop; production sets REDRESS_SECRET_KEY.
-SECRET_KEY = env("REDRESS_SECRET_KEY", "redress-demo-insecure-key-change-me")  # noqa: S105
 # Seals stored secrets such as mailbox passwords (redress.core.sealing); SECRET_KEY when empty.
 REDRESS_SEALING_KEY = env("REDRESS_SEALING_KEY", "")
 ALLOWED_HOSTS = [
@@ -44,6 +42,17 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o for o in env("REDRESS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 VAR_DIR = Path(env("REDRESS_VAR_DIR", str(BASE_DIR / "var")))
+# The key that signs sessions and keys tracking codes: REDRESS_SECRET_KEY, else the machine's
+# own key in var/secret-key (``redress secret_key`` writes one; ``make run`` does it first), else
+# the public demo key, which the web server and the worker refuse unless debugging
+# (redress.core.startup): with it anyone could forge a session or a tracking code.
+DEMO_SECRET_KEY = "redress-demo-insecure-key-change-me"  # noqa: S105
+SECRET_KEY_FILE = VAR_DIR / "secret-key"
+SECRET_KEY = (
+    env("REDRESS_SECRET_KEY")
+    or (SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else "")
+    or DEMO_SECRET_KEY
+)
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database and uploaded files live here
 
 INSTALLED_APPS = [
@@ -85,6 +94,7 @@ MIDDLEWARE = [
     "redress.core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "redress.core.middleware.SessionTimeoutMiddleware",
     "redress.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,7 +154,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "backoffice:login"
@@ -160,7 +173,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("REDRESS_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("REDRESS_LOGIN_COOLOFF_MINUTES", 15))
+# The address is the client's behind REDRESS_PROXY_COUNT trusted proxies, not the proxy's
+# (which would lock everyone behind it out with one person's failures).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "redress.core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
 AXES_VERBOSE = False
@@ -236,6 +252,11 @@ REDRESS_ATTACHMENT_TYPES = [
 ]
 
 SESSION_COOKIE_HTTPONLY = True
+# A staff session ends after this long without a request, and this long after sign-in whatever
+# happens (redress.core.middleware.SessionTimeoutMiddleware); the cookie goes with the latter.
+REDRESS_SESSION_IDLE_MINUTES = env_int("REDRESS_SESSION_IDLE_MINUTES", 30)
+REDRESS_SESSION_MAX_HOURS = env_int("REDRESS_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = REDRESS_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SECURE = env_bool("REDRESS_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

@@ -1,5 +1,8 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
@@ -77,3 +80,35 @@ class PrivateNoStoreMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+# How often, at most, a staff request writes "last seen" to the session (not on every request).
+_SEEN_EVERY = 60
+
+
+class SessionTimeoutMiddleware:
+    """A signed-in session ends after ``REDRESS_SESSION_IDLE_MINUTES`` without a request, and
+    ``REDRESS_SESSION_MAX_HOURS`` after it began, whatever happens in between (ASVS 3.3). The
+    next request is then anonymous: staff pages send it to the sign-in page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        now = int(time.time())
+        session = request.session
+        started = session.setdefault("redress_started", now)
+        seen = session.get("redress_seen", now)
+        idle = settings.REDRESS_SESSION_IDLE_MINUTES * 60
+        longest = settings.REDRESS_SESSION_MAX_HOURS * 3600
+        if now - seen > idle or now - started > longest:
+            logout(request)
+            return
+        if now - seen >= _SEEN_EVERY or "redress_seen" not in session:
+            session["redress_seen"] = now

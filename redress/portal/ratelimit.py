@@ -16,20 +16,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from redress.core.clientip import client_ip
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address; with ``REDRESS_PROXY_COUNT`` trusted proxies in front, the entry
-    of X-Forwarded-For that the outermost trusted proxy added (a client can forge the rest)."""
-    proxies = settings.REDRESS_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+__all__ = ["client_ip", "hit", "is_limited", "retry_minutes"]
 
 
 def _rate(setting: str) -> tuple[int, int]:

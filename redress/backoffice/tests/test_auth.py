@@ -108,3 +108,44 @@ def test_language_switch_never_redirects_elsewhere(client, handler):
         reverse("backoffice:language"), {"language": "vi", "next": "https://evil.example/"}
     )
     assert response.url == reverse("backoffice:home")
+
+
+def test_behind_a_proxy_one_persons_failures_do_not_lock_out_the_others(client, handler, settings):
+    """The lockout counts the client's address, not the proxy's (issue 16, finding 6)."""
+    settings.REDRESS_PROXY_COUNT = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
+    colleague = {"HTTP_X_FORWARDED_FOR": "203.0.113.8", "REMOTE_ADDR": "10.0.0.1"}
+    url = reverse("backoffice:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "xuly", "password": "wrong"}, **attacker)
+    locked = client.post(url, {"username": "xuly", "password": PASSWORD}, **attacker)
+    assert locked.status_code == 429
+    signed_in = client.post(url, {"username": "xuly", "password": PASSWORD}, **colleague)
+    assert signed_in.status_code == 302
+
+
+def test_a_session_ends_after_idle_time_and_after_its_longest_life(client, handler, settings):
+    assert sign_in(client, "xuly", PASSWORD).status_code == 302
+    home = reverse("backoffice:home")
+    assert client.get(home).status_code == 200
+    session = client.session
+    session["redress_seen"] -= settings.REDRESS_SESSION_IDLE_MINUTES * 60 + 5
+    session.save()
+    assert client.get(home).status_code == 302  # idle too long: signed out
+
+    assert sign_in(client, "xuly", PASSWORD).status_code == 302
+    assert client.get(home).status_code == 200
+    session = client.session
+    session["redress_started"] -= settings.REDRESS_SESSION_MAX_HOURS * 3600 + 5
+    session.save()
+    assert client.get(home).status_code == 302  # active, but signed in too long ago
+
+
+def test_a_password_needs_twelve_characters_and_not_a_common_one(handler):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("ngan-qua-1", "password1234", "xuly@example.test"):
+        with pytest.raises(ValidationError):
+            validate_password(weak, user=handler)
+    validate_password("sông-Hồng-mùa-thu-2026", user=handler)

@@ -22,6 +22,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
+from redress.core.startup import secret_key_check
+
 logger = logging.getLogger(__name__)
 
 Job = tuple[str, Callable[[], object]]
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        secret_key_check()
         backend = str(settings.TASKS["default"]["BACKEND"])
         is_rq = backend.startswith("django_tasks_rq")
         jobs = periodic_jobs()  # a wrong path stops the worker here, not once a minute
