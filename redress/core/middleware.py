@@ -103,12 +103,20 @@ class SessionTimeoutMiddleware:
     def _check(self, request: HttpRequest) -> None:
         now = int(time.time())
         session = request.session
-        started = session.setdefault("redress_started", now)
-        seen = session.get("redress_seen", now)
+        if "redress_started" not in session:  # a session from before these limits
+            session_stamp(request=request)
+        started, seen = session["redress_started"], session["redress_seen"]
         idle = settings.REDRESS_SESSION_IDLE_MINUTES * 60
         longest = settings.REDRESS_SESSION_MAX_HOURS * 3600
         if now - seen > idle or now - started > longest:
             logout(request)
             return
-        if now - seen >= _SEEN_EVERY or "redress_seen" not in session:
+        if now - seen >= _SEEN_EVERY:
             session["redress_seen"] = now
+
+
+def session_stamp(*, request: HttpRequest, **kwargs: object) -> None:
+    """Mark a session as beginning now (at sign-in, with the sign-in's own session save)."""
+    now = int(time.time())
+    request.session["redress_started"] = now
+    request.session["redress_seen"] = now
