@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address; with ``REDRESS_PROXY_COUNT`` trusted proxies in front, the entry
-    of X-Forwarded-For that the outermost trusted proxy added (a client can forge the rest).
-    Without proxies X-Forwarded-For is ignored: anyone could write it."""
+def _valid(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address, or None when the request carries none that is valid. With
+    ``REDRESS_PROXY_COUNT`` trusted proxies in front, the entry of X-Forwarded-For that the
+    outermost trusted proxy added (a client can forge the rest); without proxies
+    X-Forwarded-For is ignored, since anyone could write it."""
     proxies = settings.REDRESS_PROXY_COUNT
     if proxies > 0:
         forwarded = [
@@ -18,5 +28,10 @@ def client_ip(request: HttpRequest) -> str:
             if part.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            return _valid(forwarded[-proxies])
+    return _valid(request.META.get("REMOTE_ADDR", "") or "")
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as a key for counters ("unknown" when there is none)."""
+    return client_address(request) or "unknown"

@@ -43,8 +43,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    # The accessibility check injects axe-core as a script, which the Content-Security-Policy
+    # would refuse; test_content_security_policy.py browses with the policy enforced.
     context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
