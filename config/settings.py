@@ -347,4 +347,6 @@ else:
 # the app (their X-Forwarded-For entries are skipped to find the client's address).
 REDRESS_PORTAL_SUBMIT_RATE = env("REDRESS_PORTAL_SUBMIT_RATE", "20/3600")
 REDRESS_PORTAL_TRACK_RATE = env("REDRESS_PORTAL_TRACK_RATE", "10/900")
+# Staff password reset requests per address (each sends an email).
+REDRESS_PASSWORD_RESET_RATE = env("REDRESS_PASSWORD_RESET_RATE", "5/3600")
 REDRESS_PROXY_COUNT = env_int("REDRESS_PROXY_COUNT", 0)

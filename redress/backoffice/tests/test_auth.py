@@ -149,3 +149,21 @@ def test_a_password_needs_twelve_characters_and_not_a_common_one(handler):
         with pytest.raises(ValidationError):
             validate_password(weak, user=handler)
     validate_password("sông-Hồng-mùa-thu-2026", user=handler)
+
+
+def test_password_reset_requests_are_limited_per_address(client, handler, settings):
+    """Each request sends an email: past the limit nothing is sent (issue 16, finding 6)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REDRESS_PASSWORD_RESET_RATE = "3/3600"
+    url = reverse("backoffice:password_reset")
+    for _ in range(3):
+        assert client.post(url, {"email": "xuly@example.test"}).status_code == 302
+    refused = client.post(url, {"email": "xuly@example.test"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429
+    assert len(mail.outbox) == 3
+    assert "phút" in refused.content.decode() or "minutes" in refused.content.decode()
+    # Another address is not held back by this one's requests.
+    other = client.post(url, {"email": "xuly@example.test"}, REMOTE_ADDR="192.0.2.44")
+    assert other.status_code == 302 and len(mail.outbox) == 4

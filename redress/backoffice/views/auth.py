@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.auth import LanguageForm
 from redress.core.models import User
+from redress.core.ratelimit import hit, is_limited, retry_minutes
 
 
 class LoginView(auth_views.LoginView):
@@ -24,10 +28,26 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Each request sends an email: a client may ask ``REDRESS_PASSWORD_RESET_RATE`` times,
+    then is told when to try again (429), and nothing is sent."""
+
     template_name = "backoffice/password_reset.html"
     email_template_name = "backoffice/email/password_reset.txt"
     subject_template_name = "backoffice/email/password_reset_subject.txt"
     success_url = reverse_lazy("backoffice:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_limited(request, "password_reset", "REDRESS_PASSWORD_RESET_RATE"):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many requests from your address; try again in %(minutes)d minutes.")
+                % {"minutes": retry_minutes(request, "password_reset")},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        hit(request, "password_reset", "REDRESS_PASSWORD_RESET_RATE")
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

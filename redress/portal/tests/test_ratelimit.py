@@ -5,7 +5,7 @@ import time
 import pytest
 from django.test import RequestFactory
 
-from redress.portal.ratelimit import client_ip, hit, is_limited, retry_minutes
+from redress.core.ratelimit import client_ip, hit, is_limited, retry_minutes
 
 pytestmark = pytest.mark.usefixtures("portal_settings")
 

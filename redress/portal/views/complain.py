@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 from redress.complaints.models import Channel
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.forms import form_add_error
+from redress.core.ratelimit import hit, is_limited, retry_minutes
 from redress.intake.models import IntakeKey
 from redress.intake.receive import IntakeResult, Once, Person, Submission, intake_receive
 from redress.portal import access
 from redress.portal.forms import ComplaintForm, incoming_files
-from redress.portal.ratelimit import hit, is_limited, retry_minutes
 from redress.portal.views.common import RECEIPT_KEY, SUBMIT_RATE, WEB, page, public_steps
 from redress.transparency.selectors import notice_current
 

@@ -27,6 +27,7 @@ from redress.complaints.selectors import complaint_find_by_tracking
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.forms import form_add_error
+from redress.core.ratelimit import hit, is_limited, retry_minutes
 from redress.core.selectors import organisation_get
 from redress.handling.services import complaint_add_message, complaint_withdraw
 from redress.portal import access, present
@@ -38,7 +39,6 @@ from redress.portal.forms import (
     WithdrawForm,
     incoming_files,
 )
-from redress.portal.ratelimit import hit, is_limited, retry_minutes
 from redress.portal.views.common import (
     RECEIPT_KEY,
     TRACK_RATE,

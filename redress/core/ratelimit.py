@@ -1,4 +1,5 @@
-"""Per-IP counters in Django's cache, against spam and against guessing tracking codes.
+"""Per-IP counters in Django's cache: against spam and guessing of tracking codes on the
+portal, and against mail-bombing through the staff password reset.
 
 A window opens at a client's first counted request and lasts the configured time; the limits
 are generous for a person (mobile networks in Vietnam put many people behind one address) and
@@ -27,7 +28,7 @@ def _rate(setting: str) -> tuple[int, int]:
 
 
 def _key(scope: str, request: HttpRequest) -> str:
-    return f"portal:rl:{scope}:{client_ip(request)}"
+    return f"rl:{scope}:{client_ip(request)}"
 
 
 def _window(request: HttpRequest, scope: str) -> tuple[int, float]:
