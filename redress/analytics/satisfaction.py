@@ -138,7 +138,7 @@ class Results:
 
     @property
     def response_rate(self) -> Figure:
-        """Answers / complaints closed (``survey_response_pct``)."""
+        """Answers / complaints closed at least once (``survey_response_pct``)."""
         return percent(self.answers, self.closed)
 
     @property
@@ -160,7 +160,8 @@ class Results:
 def _aggregates() -> dict[str, Any]:
     # A complaint has at most one answer: joining it does not repeat complaints.
     aggregates: dict[str, Any] = {
-        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
+        # Closed at least once: an answer stays an answer when its complaint is reopened.
+        "closed": Count("pk", filter=Q(closed_at__isnull=False) | Q(reopen_count__gt=0)),
         "answers": Count("satisfaction"),
         "overall_sum": Sum("satisfaction__overall"),
         "top2": Count("satisfaction", filter=Q(satisfaction__overall__gte=4)),

@@ -41,7 +41,18 @@ def local(*args):
     return dt.datetime(*args, tzinfo=HCM)
 
 
-def make(team, *, category, owner, received_at, closed, answer=None, comment="", answered_at=None):
+def make(
+    team,
+    *,
+    category,
+    owner,
+    received_at,
+    closed,
+    answer=None,
+    comment="",
+    answered_at=None,
+    reopened=False,
+):
     """A complaint as the register would hold it (the handling itself is not the point here)."""
     complaint = receive(
         team, category=category, received_at=received_at, complainant=ComplainantFactory()
@@ -50,6 +61,7 @@ def make(team, *, category, owner, received_at, closed, answer=None, comment="",
         owner=owner,
         closed_at=received_at + dt.timedelta(days=5) if closed else None,
         status="closed" if closed else "investigating",
+        reopen_count=1 if reopened else 0,
     )
     if answer is not None:
         overall, fairness, clarity, speed, courtesy = answer
@@ -77,7 +89,7 @@ def world():
     4   A    delivery  -      2025-04-01 01:00     yes     -                   (31 March in UTC)
     5   B    billing   hB     2025-04-15           yes     3,-,-,-,-           "Tạm được"
     6   B    -         hB     2025-05-02           no      -
-    9   A    billing   -      2025-04-10           no      4,4,5,3,4           (answered, reopened)
+    9   A    billing   -      2025-04-10           reopened 4,4,5,3,4          (answered, then reopened)
     10  B    billing   hB     2025-04-20           yes     -
     7   A    billing   hA     2024-12-31 23:00     yes     1                   outside the period
     8   B    delivery  hB     2025-07-01 00:30     yes     5                   outside (30 June UTC)
@@ -140,6 +152,7 @@ def world():
         received_at=local(2025, 4, 10, 9),
         closed=False,
         answer=(4, 4, 5, 3, 4),
+        reopened=True,
     )
     c[10] = make(
         b, category=billing, owner=b.handler, received_at=local(2025, 4, 20, 9), closed=True
@@ -185,8 +198,9 @@ def cohort(user, filters=None, period=PERIOD):
 def test_totals_over_everything_top_management_sees(world):
     # closed 1,2,3,4,5,10; answers 1,2,3,5,9: overall 5+4+2+3+4 = 18; 4 or 5: 1,2,9.
     # fairness 5+3+2+4 = 14/4; clarity 4+3+5 = 12/3; speed 2+1+3 = 6/3; courtesy 5+4+4 = 13/3.
+    # Closed at least once: 1,2,3,4,5,10 and the reopened 9 (7); 5 answers / 7 = 71.4 %.
     totals = satisfaction_totals(cohort(world["a"].top))
-    assert figures(totals) == (6, 5, 83.3, 3.6, 60.0, 3.5, 4.0, 2.0, 4.33)
+    assert figures(totals) == (7, 5, 71.4, 3.6, 60.0, 3.5, 4.0, 2.0, 4.33)
 
 
 def test_totals_are_the_catalogues_satisfaction_kpis(world):
@@ -207,7 +221,7 @@ def test_totals_are_the_catalogues_satisfaction_kpis(world):
 
 def test_breakdown_by_category(world):
     rows = satisfaction_breakdown(cohort(world["a"].top), Breakdown.CATEGORY)
-    # Billing 1,2,5,9,10: closed 1,2,5,10; answers 1,2,5,9 (5+4+3+4 = 16); fairness 5,3,4;
+    # Billing 1,2,5,9,10: closed at least once all five; answers 1,2,5,9 (5+4+3+4 = 16); fairness 5,3,4;
     # clarity 4,5; speed 2,3; courtesy 5,4. Delivery 3,4: closed both, one answer (#3).
     # Complaint 6 (no category) is neither closed nor answered: no row.
     assert [(r.key, r.label) for r in rows] == [
@@ -215,43 +229,45 @@ def test_breakdown_by_category(world):
         (world["delivery"].pk, "Delivery"),
     ]
     assert [figures(r) for r in rows] == [
-        (4, 4, 100.0, 4.0, 75.0, 4.0, 4.5, 2.5, 4.5),
+        (5, 4, 80.0, 4.0, 75.0, 4.0, 4.5, 2.5, 4.5),
         (2, 1, 50.0, 2.0, 0.0, 2.0, 3.0, 1.0, 4.0),
     ]
 
 
 def test_breakdown_by_unit(world):
     rows = satisfaction_breakdown(cohort(world["a"].top), Breakdown.UNIT)
-    # A 1,2,3,4,9: closed 1–4; answers 1,2,3,9 (5+4+2+4 = 15). B 5,6,10: closed 5,10; #5 answered.
+    # A 1,2,3,4,9: closed 1–4 and 9 (reopened); answers 1,2,3,9 (5+4+2+4 = 15).
+    # B 5,6,10: closed 5,10; #5 answered.
     assert [r.label for r in rows] == ["A", "B"]
     assert [figures(r) for r in rows] == [
-        (4, 4, 100.0, 3.75, 75.0, 3.5, 4.0, 2.0, 4.33),
+        (5, 4, 80.0, 3.75, 75.0, 3.5, 4.0, 2.0, 4.33),
         (2, 1, 50.0, 3.0, 0.0, None, None, None, None),
     ]
 
 
 def test_breakdown_by_handler_with_the_unowned_last(world):
     rows = satisfaction_breakdown(cohort(world["a"].top), Breakdown.HANDLER)
-    # hA 1,2,3 (5+4+2 = 11, two of 4–5); nobody 4,9 (closed #4, answered #9); hB 5,6,10.
+    # hA 1,2,3 (5+4+2 = 11, two of 4–5); nobody 4,9 (closed #4, #9 closed once, answered);
+    # hB 5,6,10.
     assert [r.key for r in rows] == [world["a"].handler.pk, world["b"].handler.pk, None]
     assert rows[2].label == "Nobody (unassigned)"
     assert [figures(r)[:5] for r in rows] == [
         (3, 3, 100.0, 3.67, 66.7),
         (2, 1, 50.0, 3.0, 0.0),
-        (1, 1, 100.0, 4.0, 100.0),
+        (2, 1, 50.0, 4.0, 100.0),
     ]
 
 
 def test_breakdown_by_month_of_receipt_in_the_organisations_time_zone(world):
     rows = satisfaction_breakdown(cohort(world["a"].top), Breakdown.MONTH)
     # #4 was received on 31 March in UTC, 1 April in Hồ Chí Minh City: there is no March.
-    # April 4,5,9,10: closed 4,5,10; answers 5,9 (3+4). May (#6) has nothing to show.
+    # April 4,5,9,10: closed 4,5,10 and 9 (reopened); answers 5,9 (3+4). May (#6): nothing.
     assert [r.label for r in rows] == ["01/2025", "02/2025", "04/2025"]
     assert [r.key for r in rows] == [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 4, 1)]
     assert [figures(r)[:5] for r in rows] == [
         (2, 2, 100.0, 4.5, 100.0),
         (1, 1, 100.0, 2.0, 0.0),
-        (3, 2, 66.7, 3.5, 50.0),
+        (4, 2, 50.0, 3.5, 50.0),
     ]
 
 
@@ -269,7 +285,7 @@ def test_a_handler_counts_only_what_the_gate_lets_them_see(world):
     assert figures(satisfaction_totals(seen_by_b))[:5] == (2, 1, 50.0, 3.0, 0.0)
     assert [r.label for r in satisfaction_breakdown(seen_by_b, Breakdown.UNIT)] == ["B"]
     seen_by_a = cohort(a_handler)
-    assert figures(satisfaction_totals(seen_by_a))[:5] == (4, 4, 100.0, 3.75, 75.0)
+    assert figures(satisfaction_totals(seen_by_a))[:5] == (5, 4, 80.0, 3.75, 75.0)
     comments = [c.text for c in satisfaction_comments(seen_by_a).rows]
     assert comments == ["Chậm quá", "Rất tốt"]  # not unit B's "Tạm được"
     # A unit filter cannot reach past the gate either.
