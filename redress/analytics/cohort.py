@@ -23,7 +23,12 @@ from redress.complaints.models import Category, Complaint
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import OrgUnit
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
-from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles
+from redress.core.selectors import (
+    organisation_get,
+    tree_descendant_ids,
+    unit_descendant_ids,
+    user_roles,
+)
 
 if TYPE_CHECKING:
     from redress.core.models import User
@@ -35,18 +40,8 @@ MAX_PERIOD_DAYS = 3660
 
 
 def category_descendant_ids(category_id: int) -> set[int]:
-    """The category and every category below it (categories are few; one query)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found: set[int] = set()
-    stack = [category_id]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
+    """The category and every category below it."""
+    return tree_descendant_ids(Category, [category_id])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,11 +47,17 @@ def user_roles(user: User) -> dict[Role, set[int]]:
 
 def unit_descendant_ids(unit_ids: Iterable[int]) -> set[int]:
     """The given units and every unit below them (units are few; one query)."""
+    return tree_descendant_ids(OrgUnit, unit_ids)
+
+
+def tree_descendant_ids(model: type[models.Model], ids: Iterable[int]) -> set[int]:
+    """The given rows of a small tree (a model with a ``parent``) and every row below them,
+    from one query."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in OrgUnit.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in model._default_manager.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
     found: set[int] = set()
-    stack = list(unit_ids)
+    stack = list(ids)
     while stack:
         pk = stack.pop()
         if pk in found:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -57,3 +60,19 @@ class SmtpSink:
     @property
     def recipients(self) -> list[list[str]]:
         return [to for _from, to, _raw in self.collector.received]
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback, with Django's SMTP backend pointed at it (import this
+    fixture into a test package's conftest)."""
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
