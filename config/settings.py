@@ -218,6 +218,7 @@ REDRESS_PERIODIC_JOBS = [
     ("mail poll", "redress.intake.tasks.mail_sweep"),
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
+    ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
 ]
 # The monthly complaints report (docs/analytics.md, "Monthly report"): on or after this day of
 # the month and local hour (the organisation's time zone), last month's report is emailed once

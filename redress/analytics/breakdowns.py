@@ -9,6 +9,7 @@ counts carry the drill-down query that lists exactly the complaints counted
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
@@ -23,6 +24,7 @@ from redress.analytics import ageing
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import OUTCOME_LABELS, Drill, outcome_annotation
 from redress.analytics.measures import STAGE_FIELDS, complaint_conditions
+from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import BREAKDOWNS, Column, Row, Table, breakdown
 from redress.complaints.models import Category, Channel, Complaint, Decision, Priority, Product
 from redress.complaints.models.records import Remedy
@@ -83,15 +85,29 @@ def _grouped(cohort: Cohort, dimension: str) -> QuerySet[Complaint]:
 # Pareto
 
 
+def _pareto_counts(cohort: Cohort, dimension: str) -> list[tuple[Any, int]]:
+    """(value, complaints) from the largest group down."""
+    field = DIMENSIONS[dimension][0]
+    if dimension == "unit" and rollup_covers(cohort):
+        grouped = rollup_grouped(cohort, "total", "unit")
+    elif dimension != "unit" and rollup_covers(cohort, dimension):
+        grouped = rollup_grouped(cohort, dimension, "value")
+    else:
+        grouped = {
+            key: Counter(volume=n)
+            for key, n in _grouped(cohort, dimension)
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values_list(field, "n")
+        }
+    counts = [(key, found["volume"]) for key, found in grouped.items()]
+    # Ties in a fixed order on every database: by value, "none" last.
+    return sorted(counts, key=lambda pair: (-pair[1], pair[0] is None, pair[0] or 0))
+
+
 def _pareto(cohort: Cohort, dimension: str) -> Table:
-    field, name = DIMENSIONS[dimension]
-    counts = list(
-        _grouped(cohort, dimension)
-        .values(field)
-        .annotate(n=Count("pk"))
-        .order_by("-n", field)
-        .values_list(field, "n")
-    )
+    name = DIMENSIONS[dimension][1]
+    counts = _pareto_counts(cohort, dimension)
     total = sum(n for _, n in counts)
     label = _labeller(dimension)
     drill = Drill(cohort)
@@ -160,6 +176,9 @@ def _month_starts(period: Period) -> list[dt.date]:
 
 
 def _monthly_counts(cohort: Cohort) -> dict[dt.date, int]:
+    if rollup_covers(cohort):
+        grouped = rollup_grouped(cohort, "total", "month")
+        return {month: found["volume"] for month, found in grouped.items()}  # type: ignore[misc]
     rows = (
         cohort.complaints.annotate(month=TruncMonth("received_at", tzinfo=cohort.zone))
         .values("month")
@@ -293,17 +312,43 @@ def backlog_ageing(cohort: Cohort) -> Table:
     )
 
 
+def _stages_by_unit(cohort: Cohort) -> list[dict[str, Any]]:
+    """Per unit: complaints done on time and late at each stage (late: done late, or not done
+    and past the deadline)."""
+    conditions = complaint_conditions(cohort.now)
+    if not rollup_covers(cohort):
+        aggregates = {}
+        for stage in STAGE_FIELDS:
+            for outcome in ("on_time", "late"):
+                name = f"{stage}_{outcome}"
+                aggregates[name] = Count("pk", filter=conditions[name])
+        return [dict(row) for row in cohort.complaints.values("unit_id").annotate(**aggregates)]
+    kept = tuple(f"{stage}_{part}" for stage in STAGE_FIELDS for part in ("on_time", "late_done"))
+    grouped = rollup_grouped(cohort, "total", "unit", kept)
+    overdue_names = [f"{stage}_overdue" for stage in STAGE_FIELDS]
+    any_overdue = conditions[overdue_names[0]]
+    for name in overdue_names[1:]:
+        any_overdue |= conditions[name]
+    overdue: dict[Any, dict[str, Any]] = {
+        row["unit_id"]: dict(row)
+        for row in cohort.complaints.filter(any_overdue)
+        .values("unit_id")
+        .annotate(**{name: Count("pk", filter=conditions[name]) for name in overdue_names})
+    }
+    rows = []
+    for unit_id, found in grouped.items():
+        row: dict[str, Any] = {"unit_id": unit_id}
+        for stage in STAGE_FIELDS:
+            late_now = overdue.get(unit_id, {}).get(f"{stage}_overdue", 0)
+            row[f"{stage}_on_time"] = found[f"{stage}_on_time"]
+            row[f"{stage}_late"] = found[f"{stage}_late_done"] + late_now
+        rows.append(row)
+    return rows
+
+
 @breakdown("sla_by_unit", gettext_lazy("Deadlines kept, by stage and unit"))
 def sla_by_unit(cohort: Cohort) -> Table:
-    conditions = complaint_conditions(cohort.now)
-    aggregates = {}
-    for stage in STAGE_FIELDS:
-        for outcome in ("on_time", "late"):
-            name = f"{stage}_{outcome}"
-            aggregates[name] = Count("pk", filter=conditions[name])
-    counts: list[dict[str, Any]] = [
-        dict(row) for row in cohort.complaints.values("unit_id").annotate(**aggregates)
-    ]
+    counts = _stages_by_unit(cohort)
     names = _names(OrgUnit, field="name")
     stage_labels = {
         "ack": _("Acknowledgement"),

@@ -128,7 +128,19 @@ MEASURE_WORDS: dict[str, Any] = {
     "decision_late": _("decision communicated late, or none yet and past the deadline"),
     "close_on_time": _("closed on time"),
     "close_late": _("closed late, or not closed and past the deadline"),
+    "ack_late_done": _("acknowledged late"),
+    "ack_overdue": _("not acknowledged and past the deadline"),
+    "assess_late_done": _("assessed late"),
+    "assess_overdue": _("not assessed and past the deadline"),
+    "decision_late_done": _("decision communicated late"),
+    "decision_overdue": _("no decision communicated and past the deadline"),
+    "close_late_done": _("closed late"),
+    "close_overdue": _("not closed and past the deadline"),
     "vulnerable_ack_on_time": _("from vulnerable consumers, acknowledged on time"),
+    "vulnerable_ack_late_done": _("from vulnerable consumers, acknowledged late"),
+    "vulnerable_ack_overdue": _(
+        "from vulnerable consumers, not acknowledged and past the deadline"
+    ),
     "vulnerable_ack_late": _(
         "from vulnerable consumers, acknowledged late or not yet and past the deadline"
     ),

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from redress.analytics import ageing, measures
+from redress.analytics import ageing, figures, measures
 from redress.analytics.cohort import Cohort
 from redress.core.errors import ValidationFailed
 from redress.core.selectors import organisation_get
@@ -118,7 +118,7 @@ def mean(total: Number | None, count: int, places: int = 2) -> Figure:
 
 
 def _from(key: str) -> Callable[[Cohort], Any]:
-    return lambda cohort: measures.cohort_measures(cohort)[key]
+    return lambda cohort: figures.cohort_measures(cohort)[key]
 
 
 def _count(key: str) -> Callable[[Cohort], Figure]:
@@ -127,7 +127,7 @@ def _count(key: str) -> Callable[[Cohort], Figure]:
 
 def _share(numerator: str, denominator: str) -> Callable[[Cohort], Figure]:
     def compute(cohort: Cohort) -> Figure:
-        totals = measures.cohort_measures(cohort)
+        totals = figures.cohort_measures(cohort)
         return percent(totals[numerator], totals[denominator])
 
     return compute
@@ -135,25 +135,25 @@ def _share(numerator: str, denominator: str) -> Callable[[Cohort], Figure]:
 
 def _on_time(stage: str) -> Callable[[Cohort], Figure]:
     def compute(cohort: Cohort) -> Figure:
-        totals = measures.cohort_measures(cohort)
+        totals = figures.cohort_measures(cohort)
         return percent(totals[f"{stage}_on_time"], measures.counted(totals, stage))
 
     return compute
 
 
 def _median_hours_to_ack(cohort: Cohort) -> Figure:
-    found = measures.hours_to_ack(cohort)
+    found = figures.hours_to_ack(cohort)
     value = None if found["median"] is None else round(found["median"], 2)
     return Figure(value, None, found["count"])
 
 
 def _median_days_to_close(cohort: Cohort) -> Figure:
-    found = measures.working_days_to_close(cohort)
+    found = figures.working_days_to_close(cohort)
     return Figure(found["median"], None, found["count"])
 
 
 def _mean_days_to_close(cohort: Cohort) -> Figure:
-    found = measures.working_days_to_close(cohort)
+    found = figures.working_days_to_close(cohort)
     return mean(found["total"], found["count"])
 
 
@@ -167,12 +167,12 @@ def _vn7(cohort: Cohort) -> Figure:
 
 
 def _upheld(cohort: Cohort) -> Figure:
-    found = measures.decisions(cohort)
+    found = figures.decisions(cohort)
     return percent(found["in_favour"], found["communicated"])
 
 
 def _accepted(cohort: Cohort) -> Figure:
-    found = measures.decisions(cohort)
+    found = figures.decisions(cohort)
     return percent(found["accepted"], found["communicated"])
 
 
@@ -182,40 +182,40 @@ def _repeat(cohort: Cohort) -> Figure:
 
 
 def _first_contact(cohort: Cohort) -> Figure:
-    return percent(measures.first_contact(cohort), measures.cohort_measures(cohort)["closed"])
+    return percent(figures.first_contact(cohort), figures.cohort_measures(cohort)["closed"])
 
 
 def _satisfaction_mean(cohort: Cohort) -> Figure:
-    found = measures.satisfaction(cohort)
+    found = figures.satisfaction(cohort)
     return mean(found["overall_sum"], found["answers"])
 
 
 def _satisfaction_top2(cohort: Cohort) -> Figure:
-    found = measures.satisfaction(cohort)
+    found = figures.satisfaction(cohort)
     return percent(found["top2"], found["answers"])
 
 
 def _survey_response(cohort: Cohort) -> Figure:
-    found = measures.satisfaction(cohort)
+    found = figures.satisfaction(cohort)
     # Closed at least once: an answer stays an answer when its complaint is reopened.
-    return percent(found["answers"], measures.cohort_measures(cohort)["ever_closed"])
+    return percent(found["answers"], figures.cohort_measures(cohort)["ever_closed"])
 
 
 def _dimension(name: str) -> Callable[[Cohort], Figure]:
     def compute(cohort: Cohort) -> Figure:
-        found = measures.satisfaction(cohort)
+        found = figures.satisfaction(cohort)
         return mean(found[f"{name}_sum"], found[f"{name}_count"])
 
     return compute
 
 
 def _remedy_total(cohort: Cohort) -> Figure:
-    return Figure(measures.remedy_cost(cohort, organisation_get().currency))
+    return Figure(figures.remedy_cost(cohort, organisation_get().currency))
 
 
 def _remedy_per_complaint(cohort: Cohort) -> Figure:
-    total = measures.remedy_cost(cohort, organisation_get().currency)
-    volume = measures.cohort_measures(cohort)["volume"]
+    total = figures.remedy_cost(cohort, organisation_get().currency)
+    volume = figures.cohort_measures(cohort)["volume"]
     if not volume:
         return Figure(None, total, volume)
     return Figure((total / volume).quantize(Decimal(1)), total, volume)
@@ -223,7 +223,7 @@ def _remedy_per_complaint(cohort: Cohort) -> Figure:
 
 def _complaint_rate(cohort: Cohort) -> Figure:
     found = measures.activity_denominator(cohort)
-    volume = measures.cohort_measures(cohort)["volume"]
+    volume = figures.cohort_measures(cohort)["volume"]
     if found is None:
         return Figure(None, volume, None)
     return Figure(round(float(1000 * volume / found), 3), volume, found)

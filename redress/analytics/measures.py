@@ -29,6 +29,7 @@ from redress.analytics.cohort import Cohort
 from redress.analytics.models import ActivityMeasure, ActivityVolume
 from redress.complaints.models import (
     Classification,
+    Complaint,
     ComplaintEvent,
     Decision,
     ExternalReferral,
@@ -58,15 +59,22 @@ IN_FAVOUR = [Outcome.UPHELD, Outcome.PARTLY_UPHELD]
 
 def _stage_conditions(stage: str, now: dt.datetime) -> dict[str, Q]:
     """For a stage with a deadline: done on time (at or before it), late (done after it, or not
-    done and past it). Not done and not yet due is neither: it is left out."""
+    done and past it). Not done and not yet due is neither: it is left out.
+
+    Late is split in two: done late, which stays true once true (the rollup keeps it), and not
+    done and overdue, which depends on ``now`` (always counted live)."""
     due, done = STAGE_FIELDS[stage]
     has_due = Q(**{f"{due}__isnull": False})
     is_done = Q(**{f"{done}__isnull": False})
     on_time = has_due & is_done & Q(**{f"{done}__lte": F(due)})
-    late = has_due & (
-        (is_done & Q(**{f"{done}__gt": F(due)})) | (~is_done & Q(**{f"{due}__lt": now}))
-    )
-    return {f"{stage}_on_time": on_time, f"{stage}_late": late}
+    late_done = has_due & is_done & Q(**{f"{done}__gt": F(due)})
+    overdue = has_due & ~is_done & Q(**{f"{due}__lt": now})
+    return {
+        f"{stage}_on_time": on_time,
+        f"{stage}_late": late_done | overdue,
+        f"{stage}_late_done": late_done,
+        f"{stage}_overdue": overdue,
+    }
 
 
 def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
@@ -96,9 +104,29 @@ def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
     for stage in STAGE_FIELDS:
         conditions.update(_stage_conditions(stage, now))
     vulnerable = ~Q(vulnerable_group="")
-    conditions["vulnerable_ack_on_time"] = conditions["ack_on_time"] & vulnerable
-    conditions["vulnerable_ack_late"] = conditions["ack_late"] & vulnerable
+    for part in ("on_time", "late", "late_done", "overdue"):
+        conditions[f"vulnerable_ack_{part}"] = conditions[f"ack_{part}"] & vulnerable
     return conditions
+
+
+# The measures that change with time alone: "not done and past the deadline". Every other
+# count changes only when its complaint does, so the rollup keeps it; these are counted live.
+OVERDUE = frozenset({*(f"{stage}_overdue" for stage in STAGE_FIELDS), "vulnerable_ack_overdue"})
+# The sums of two measures (``late`` = done late + overdue), left out of the aggregates.
+COMBINED = frozenset({*(f"{stage}_late" for stage in STAGE_FIELDS), "vulnerable_ack_late"})
+
+
+def settled_names() -> list[str]:
+    """The counts the rollup keeps: every condition but the overdue and combined ones."""
+    names = complaint_conditions(dt.datetime.now(tz=dt.UTC))
+    return [name for name in names if name not in OVERDUE | COMBINED]
+
+
+def late_combine(totals: dict[str, Any]) -> dict[str, Any]:
+    """Add ``late`` = done late + overdue for every stage (and the vulnerable)."""
+    for name in COMBINED:
+        totals[name] = totals[f"{name}_done"] + totals[name.replace("_late", "_overdue")]
+    return totals
 
 
 # Measures whose condition looks into another table: counted one by one (PostgreSQL joins a
@@ -111,7 +139,7 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
     return {
         name: Count("pk", filter=condition) if condition else Count("pk")
         for name, condition in complaint_conditions(now).items()
-        if name not in JOINED
+        if name not in JOINED | COMBINED
     }
 
 
@@ -120,7 +148,7 @@ def _cohort_counts(cohort: Cohort) -> dict[str, Any]:
     conditions = complaint_conditions(cohort.now)
     for name in sorted(JOINED):
         totals[name] = cohort.complaints.filter(conditions[name]).count()
-    return totals
+    return late_combine(totals)
 
 
 def counted(totals: dict[str, Any], measure: str) -> int:
@@ -165,8 +193,15 @@ def _ordered_median(queryset: QuerySet[Any], expression: str, count: int) -> Any
     return rows
 
 
+def ack_minutes(received_at: dt.datetime, acknowledged_at: dt.datetime) -> int:
+    """The whole minutes from receipt to acknowledgement: the unit the median is taken in, so
+    that the rollup's histograms give it exactly."""
+    return int((acknowledged_at - received_at).total_seconds() // 60)
+
+
 def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
-    """Count and median of the hours from receipt to acknowledgement (clock time)."""
+    """Count and median of the time from receipt to acknowledgement (clock time), in hours,
+    from the delays in whole minutes."""
 
     def compute() -> dict[str, Any]:
         done = cohort.complaints.filter(acknowledged_at__isnull=False).annotate(
@@ -176,15 +211,19 @@ def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
         )
         count = done.count()
         rows = _ordered_median(done, "ack_delay", count)
-        hours = [row.total_seconds() / 3600 for row in rows] if rows else []
-        return {"count": count, "median": median(hours)}
+        # Whole minutes keep the order, so the middle rows of the delays are those of the minutes.
+        minutes = [int(row.total_seconds() // 60) for row in rows] if rows else []
+        middle = median(minutes)
+        return {"count": count, "median": None if middle is None else middle / 60}
 
     return memo_on(cohort, "hours_to_ack", compute)
 
 
-def _first_close_clocks(cohort: Cohort) -> QuerySet[StageClock]:
+def first_close_clocks(complaints: QuerySet[Complaint]) -> QuerySet[StageClock]:
+    """The first closure's clock of each of ``complaints`` that was closed, with its working
+    days (a cancelled clock is not a closure)."""
     return StageClock.objects.filter(
-        complaint__in=cohort.complaints,
+        complaint__in=complaints,
         stage=Stage.CLOSE,
         round=1,
         completed_at__isnull=False,
@@ -196,7 +235,7 @@ def working_days_to_close(cohort: Cohort) -> dict[str, Any]:
     """Count, total, mean and median of the working days from receipt to the first closure."""
 
     def compute() -> dict[str, Any]:
-        clocks = _first_close_clocks(cohort)
+        clocks = first_close_clocks(cohort.complaints)
         totals = clocks.aggregate(count=Count("pk"), total=Sum("working_days"))
         rows = _ordered_median(clocks, "working_days", totals["count"])
         return {
@@ -208,29 +247,27 @@ def working_days_to_close(cohort: Cohort) -> dict[str, Any]:
     return memo_on(cohort, "working_days_to_close", compute)
 
 
+def first_contact_condition() -> Q:
+    """Closed without a reopening or a review, the decision communicated on the day of receipt
+    (before the next working day began)."""
+    same_day = StageClock.objects.filter(
+        complaint=OuterRef("pk"),
+        stage=Stage.DECISION,
+        round=1,
+        working_days=0,
+        outcome__in=[StageClock.Outcome.MET, StageClock.Outcome.BREACHED],
+    )
+    reviewed = ComplaintEvent.objects.filter(
+        complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
+    )
+    return Q(closed_at__isnull=False, reopen_count=0) & Q(Exists(same_day)) & ~Q(Exists(reviewed))
+
+
 def first_contact(cohort: Cohort) -> int:
-    """Complaints closed without a reopening or a review whose decision was communicated on
-    the day they were received (before the next working day began)."""
-
-    def compute() -> int:
-        same_day = StageClock.objects.filter(
-            complaint=OuterRef("pk"),
-            stage=Stage.DECISION,
-            round=1,
-            working_days=0,
-            outcome__in=[StageClock.Outcome.MET, StageClock.Outcome.BREACHED],
-        )
-        reviewed = ComplaintEvent.objects.filter(
-            complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
-        )
-        return (
-            cohort.complaints.filter(closed_at__isnull=False, reopen_count=0)
-            .filter(Exists(same_day))
-            .exclude(Exists(reviewed))
-            .count()
-        )
-
-    return memo_on(cohort, "first_contact", compute)
+    """Complaints resolved at first contact (``first_contact_condition``)."""
+    return memo_on(
+        cohort, "first_contact", lambda: cohort.complaints.filter(first_contact_condition()).count()
+    )
 
 
 def decisions(cohort: Cohort) -> dict[str, int]:

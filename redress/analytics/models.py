@@ -107,3 +107,72 @@ class KpiTarget(models.Model):
     def clean(self) -> None:
         if self.kpi not in dict(kpi_choices()):
             raise ValidationError({"kpi": _("Choose a KPI of the catalogue that has a direction.")})
+
+
+class RollupLevel(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+
+
+class RollupFigures(models.Model):
+    """The figures of the complaints received on one day (or in one month) in one unit, in
+    total or for one value of one dimension (category, channel, priority, product): the counts
+    and sums that change only when a complaint does, and the histograms the medians are read
+    from (``analytics.rollup``). A dashboard reads a year as twelve months per unit, not as the
+    year's complaints. Rebuilt from the register at any time; never the only copy of anything."""
+
+    level = models.CharField(max_length=5, choices=RollupLevel.choices)
+    start = models.DateField()  # the day, or the first day of the month
+    unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10)
+    value = models.CharField(max_length=40, blank=True)  # "" for the total and for "none"
+    volume = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "dimension", "start", "unit", "value"], name="one_rollup_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.start} unit {self.unit_id} {self.dimension}={self.value}"
+
+
+class RollupStale(models.Model):
+    """A day and unit whose figures changed since the rollup last read them: written with every
+    lifecycle action, read and cleared by ``rollup_refresh``. Only ever inserted by the actions,
+    so they never wait for each other."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(db_index=True)
+    unit_id = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day} unit {self.unit_id}"
+
+
+class RollupLock(models.Model):
+    """One row per month and unit, locked while their figures are rewritten, so that two
+    refreshes of the same cells never interleave."""
+
+    month = models.DateField()
+    unit_id = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "unit_id"], name="one_rollup_lock")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} unit {self.unit_id}"
+
+
+class RollupState(models.Model):
+    """When the rollup was last built from the whole register. Until it has been, figures are
+    computed directly from the register."""
+
+    built_at = models.DateTimeField()
+    zone = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M} ({self.zone})"

@@ -3,6 +3,8 @@ detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from redress.complaints.models import Complaint
@@ -26,6 +28,34 @@ def _unit_scope(user: User) -> tuple[bool, set[int]]:
     return False, units
 
 
+@dataclass(frozen=True)
+class VisibleScope:
+    """What ``complaints_visible_to`` lets a person see, in parts: the complaints of whole units
+    (``everything``, or the ``units``), plus those matching ``also``, minus those matching
+    ``hidden``. Figures kept per unit (the analytics rollup) start from the units and correct
+    for the other two, which hold a few complaints."""
+
+    everything: bool
+    units: frozenset[int]
+    also: Q | None = None
+    hidden: Q | None = None
+    nothing: bool = False
+
+
+def visible_scope(user: User) -> VisibleScope:
+    """The parts of a person's visibility (see ``complaints_visible_to``)."""
+    if not user.is_authenticated or not user.is_active:
+        return VisibleScope(everything=False, units=frozenset(), nothing=True)
+    roles = user_roles(user)
+    everything, units = _unit_scope(user)
+    handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
+    if not everything and not units and not handles:
+        return VisibleScope(everything=False, units=frozenset(), nothing=True)
+    also = Q(owner=user) if handles and not everything else None
+    hidden = Q(subject_staff=user) if Role.AUDITOR not in roles else None
+    return VisibleScope(everything=everything, units=frozenset(units), also=also, hidden=hidden)
+
+
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     """Complaints the user may see.
 
@@ -35,21 +65,17 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     - nobody sees a complaint about themselves, except auditors (objectivity, confidentiality);
     - admins without another role, and inactive users: none.
     """
-    if not user.is_authenticated or not user.is_active:
+    scope = visible_scope(user)
+    if scope.nothing:
         return Complaint.objects.none()
-    roles = user_roles(user)
-    everything, units = _unit_scope(user)
     queryset = Complaint.objects.all()
-    if not everything:
-        handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
-        condition = Q(unit_id__in=units)
-        if handles:
-            condition |= Q(owner=user)
-        if not units and not handles:
-            return Complaint.objects.none()
+    if not scope.everything:
+        condition = Q(unit_id__in=scope.units)
+        if scope.also is not None:
+            condition |= scope.also
         queryset = queryset.filter(condition)
-    if Role.AUDITOR not in roles:
-        queryset = queryset.exclude(subject_staff=user)
+    if scope.hidden is not None:
+        queryset = queryset.exclude(scope.hidden)
     return queryset
 
 

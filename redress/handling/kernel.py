@@ -15,6 +15,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from redress.analytics.rollup import rollup_mark
 from redress.audit.services import audit_record, jsonable
 from redress.complaints import rules
 from redress.complaints.models import Complaint, ComplaintEvent
@@ -166,6 +167,7 @@ def record(
         complaint=complaint, event=event, actor=actor, before=before, extra=extra or {}
     )
     effects.run(step, before_publishing=before_publishing)
+    rollup_mark(complaint, unit_ids=[before.get("unit_id")])
     # Last: the audit chain's head stays locked until commit, and every writer waits for it.
     audit_before, audit_after = rules.audit_change(before, snapshot(complaint))
     audit_record(

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from redress.analytics.rollup import rollup_mark_received
 from redress.audit.services import audit_record_bulk
 from redress.complaints.models import Channel, Complainant, Complaint, ComplaintEvent, Status
 from redress.complaints.references import references_reserve, tracking_code_hash
@@ -202,6 +203,7 @@ def _write(
                 for row, pk in zip(chunk, complaint_ids, strict=True)
             ],
         )
+        rollup_mark_received((c["received_at"], c["unit_id"]) for c in complaints)
         ids.extend(complaint_ids)
         significant.extend(
             (pk, c["unit_id"])

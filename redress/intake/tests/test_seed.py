@@ -1,11 +1,16 @@
 """Demo and volume data are consistent with the lifecycle."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
+from redress.analytics.cohort import Cohort, Period
+from redress.analytics.kpis import kpis_compute
+from redress.analytics.models import RollupStale
+from redress.analytics.rollup import rollup_ready
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.complaints import rules
@@ -127,3 +132,12 @@ def test_seed_follows_the_rules_of_receipt_and_audits_every_event():
         )
         if complaint.health_safety:
             assert (complaint.priority, complaint.severity) == ("urgent", "high")
+
+
+def test_the_seed_leaves_the_figures_rollup_current():
+    seed_complaints(200, batch=100)
+    assert rollup_ready() and not RollupStale.objects.exists()
+    today = dt.date.today()
+    cohort = Cohort(None, Period(today - dt.timedelta(days=800), today))
+    volume = {r.kpi.code: r.figure for r in kpis_compute(cohort, ["volume"])}["volume"]
+    assert volume.value == 200

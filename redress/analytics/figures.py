@@ -1,0 +1,97 @@
+"""The measures of a cohort, from the rollup when it covers the cohort, else directly from the
+register (``measures``, the definition). The KPIs read them here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count
+
+from redress.analytics import measures, rollup_read
+from redress.analytics.cohort import Cohort
+from redress.analytics.measures import OVERDUE, complaint_conditions, late_combine, memo_on
+from redress.analytics.rollup_figures import histogram_median
+
+
+def _rolled(cohort: Cohort) -> bool:
+    return memo_on(cohort, "rolled", lambda: rollup_read.rollup_covers(cohort))
+
+
+def cohort_measures(cohort: Cohort) -> dict[str, Any]:
+    """The counts of ``measures.cohort_measures``: kept ones from the rollup, the overdue ones
+    (which change with time alone) counted live."""
+    if not _rolled(cohort):
+        return measures.cohort_measures(cohort)
+
+    def compute() -> dict[str, Any]:
+        totals: dict[str, Any] = dict(rollup_read.rollup_totals(cohort).counts)
+        for name in measures.settled_names():
+            totals.setdefault(name, 0)
+        conditions = complaint_conditions(cohort.now)
+        overdue = conditions["ack_overdue"]
+        for name in OVERDUE:
+            overdue |= conditions[name]
+        totals.update(
+            cohort.complaints.filter(overdue).aggregate(
+                **{name: Count("pk", filter=conditions[name]) for name in sorted(OVERDUE)}
+            )
+        )
+        return late_combine(totals)
+
+    return memo_on(cohort, "complaints", compute)
+
+
+def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
+    if not _rolled(cohort):
+        return measures.hours_to_ack(cohort)
+    totals = rollup_read.rollup_totals(cohort)
+    middle = histogram_median(totals.ack_minutes)
+    return {"count": totals.counts["ack_count"], "median": None if middle is None else middle / 60}
+
+
+def working_days_to_close(cohort: Cohort) -> dict[str, Any]:
+    if not _rolled(cohort):
+        return measures.working_days_to_close(cohort)
+    totals = rollup_read.rollup_totals(cohort)
+    return {
+        "count": totals.counts["close_count"],
+        "total": totals.counts["close_total"],
+        "median": histogram_median(totals.close_days),
+    }
+
+
+def first_contact(cohort: Cohort) -> int:
+    if not _rolled(cohort):
+        return measures.first_contact(cohort)
+    return int(rollup_read.rollup_totals(cohort).counts["first_contact"])
+
+
+def decisions(cohort: Cohort) -> dict[str, int]:
+    if not _rolled(cohort):
+        return measures.decisions(cohort)
+    counts = rollup_read.rollup_totals(cohort).counts
+    return {key: counts[f"decisions_{key}"] for key in ("communicated", "in_favour", "accepted")}
+
+
+def remedy_cost(cohort: Cohort, currency: str) -> Decimal:
+    if not _rolled(cohort):
+        return measures.remedy_cost(cohort, currency)
+    return rollup_read.rollup_totals(cohort).remedy.get(currency, Decimal(0))
+
+
+def satisfaction(cohort: Cohort) -> dict[str, Any]:
+    if not _rolled(cohort):
+        return measures.satisfaction(cohort)
+    counts = rollup_read.rollup_totals(cohort).counts
+    found: dict[str, Any] = {
+        key: counts[f"satisfaction_{key}"] for key in ("answers", "overall_sum", "top2")
+    }
+    # A sum over no answers is None, as SQL gives it.
+    if not found["answers"]:
+        found["overall_sum"] = None
+    for name in measures.SATISFACTION_DIMENSIONS:
+        answered = counts[f"satisfaction_{name}_count"]
+        found[f"{name}_count"] = answered
+        found[f"{name}_sum"] = counts[f"satisfaction_{name}_sum"] if answered else None
+    return found

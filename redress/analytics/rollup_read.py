@@ -1,0 +1,209 @@
+"""Reading the rollup (``analytics.rollup``) for a cohort: its totals (the KPIs) and its counts
+grouped by a dimension's value, by unit or by day (the breakdowns and control charts).
+
+A cohort is read from the rollup when it is narrowed by at most one dimension (category,
+channel, priority, product) besides the unit. The rows counted are those of the units the
+person sees (``complaints.selectors.visible_scope``), in the period (whole months as month
+rows, the other days as day rows); then the complaints the person sees outside those units
+(those they own) are added and those hidden inside them (about the person) taken out, both
+counted from the register, where they are few.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from django.db.models import IntegerField, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from redress.analytics.cohort import NONE, Cohort, Period, category_descendant_ids
+from redress.analytics.measures import memo_on
+from redress.analytics.models import RollupFigures, RollupLevel
+from redress.analytics.rollup import rollup_ready, rollup_refresh
+from redress.analytics.rollup_figures import Place, Totals, complaint_figures, figures_of
+from redress.complaints.models import Complaint
+from redress.complaints.selectors import visible_scope
+from redress.core.selectors import unit_descendant_ids
+
+DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
+
+
+def _dimension(cohort: Cohort) -> tuple[str, list[str]] | None:
+    """The one dimension the cohort is narrowed by and its values (None: more than one)."""
+    f = cohort.filters
+    chosen: list[tuple[str, list[str]]] = []
+    if f.category is not None:
+        values = (
+            [""] if f.category == NONE else sorted(map(str, category_descendant_ids(f.category)))
+        )
+        chosen.append(("category", values))
+    if f.channel:
+        chosen.append(("channel", [f.channel]))
+    if f.priority:
+        chosen.append(("priority", [f.priority]))
+    if f.product is not None:
+        chosen.append(("product", [""] if f.product == NONE else [str(f.product)]))
+    if len(chosen) > 1:
+        return None
+    return chosen[0] if chosen else ("total", [""])
+
+
+def rollup_covers(cohort: Cohort, dimension: str = "total") -> bool:
+    """Whether the cohort can be read from the rollup (grouped by ``dimension``'s values):
+    narrowed by at most one dimension, that one if grouped by another, and the rollup built."""
+    chosen = _dimension(cohort)
+    if chosen is None or chosen[0] not in ("total", dimension) and dimension != "total":
+        return False
+    return rollup_ready(cohort.zone)
+
+
+def _period_filter(period: Period, *, days_only: bool = False) -> Q:
+    """Whole months of the period as month rows, the other days as day rows."""
+    days = Q(level=DAY, start__gte=period.first, start__lte=period.last)
+    if days_only:
+        return days
+    months: list[dt.date] = []
+    month = period.first.replace(day=1)
+    while month <= period.last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        if month >= period.first and following - dt.timedelta(days=1) <= period.last:
+            months.append(month)
+            days &= ~Q(start__gte=month, start__lt=following)
+        month = following
+    return days | Q(level=MONTH, start__in=months) if months else days
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows to read and the corrections to make for one cohort."""
+
+    rows: QuerySet[RollupFigures]
+    seen_elsewhere: QuerySet[Complaint] | None  # added
+    hidden: QuerySet[Complaint] | None  # taken out
+
+
+def _scope(cohort: Cohort, dimension: str = "total", *, days_only: bool = False) -> Scope | None:
+    """What to read for the cohort (None: the person sees nothing)."""
+    rollup_refresh(first=cohort.period.first, last=cohort.period.last, zone=cohort.zone)
+    chosen = _dimension(cohort)
+    if chosen is None:
+        raise ValueError("the rollup does not cover a cohort narrowed by two dimensions")
+    scope = visible_scope(cohort.user) if cohort.user is not None else None
+    if scope is not None and scope.nothing:
+        return None
+    units: set[int] | None = None
+    if scope is not None and not scope.everything:
+        units = set(scope.units)
+    if cohort.filters.unit is not None:
+        subtree = unit_descendant_ids([cohort.filters.unit])
+        units = subtree if units is None else units & subtree
+    rows = RollupFigures.objects.filter(_period_filter(cohort.period, days_only=days_only))
+    if chosen[0] != "total" or dimension == "total":
+        rows = rows.filter(dimension=chosen[0], value__in=chosen[1])
+    else:
+        rows = rows.filter(dimension=dimension)
+    if units is not None:
+        rows = rows.filter(unit_id__in=sorted(units))
+    seen_elsewhere = hidden = None
+    if scope is not None and not scope.everything and scope.also is not None:
+        found = cohort.complaints.exclude(unit_id__in=sorted(scope.units))
+        seen_elsewhere = found if found.exists() else None
+    if scope is not None and scope.hidden is not None:
+        everyone = Cohort(None, cohort.period, cohort.filters, cohort.now).complaints
+        found = everyone.filter(scope.hidden)
+        if units is not None:
+            found = found.filter(unit_id__in=sorted(units))
+        hidden = found if found.exists() else None
+    return Scope(rows, seen_elsewhere, hidden)
+
+
+def rollup_totals(cohort: Cohort) -> Totals:
+    """The figures of the cohort (``rollup_covers`` must hold), its stale cells refreshed."""
+
+    def compute() -> Totals:
+        totals = Totals()
+        scope = _scope(cohort)
+        if scope is None:
+            return totals
+        for figures in scope.rows.values_list("figures", flat=True).iterator(chunk_size=2000):
+            totals.add_json(figures)
+        if scope.seen_elsewhere is not None:
+            totals.add(figures_of(scope.seen_elsewhere, cohort.zone))
+        if scope.hidden is not None:
+            totals.add(figures_of(scope.hidden, cohort.zone), sign=-1)
+        return totals
+
+    return memo_on(cohort, "rollup", compute)
+
+
+def _counted(key: str) -> Coalesce:
+    return Coalesce(Sum(Cast(KT(f"figures__counts__{key}"), IntegerField())), 0)
+
+
+def _as_key(dimension: str, value: str) -> Hashable:
+    """A stored value as the register holds it (ids for categories and products)."""
+    if dimension in ("category", "product"):
+        return int(value) if value else None
+    return value
+
+
+def rollup_grouped(
+    cohort: Cohort, dimension: str, by: str, counts: tuple[str, ...] = ()
+) -> dict[Hashable, Counter[str]]:
+    """The counts of the cohort grouped ``by`` "value" (of ``dimension``), "unit", "month" or
+    "day" (``rollup_covers(cohort, dimension)`` must hold); summed in SQL."""
+    counts = ("volume", *counts)
+    days_only = by == "day"
+    scope = _scope(cohort, dimension, days_only=days_only)
+    grouped: dict[Hashable, Counter[str]] = defaultdict(Counter)
+    if scope is None:
+        return grouped
+    field = {"value": "value", "unit": "unit_id", "month": "start", "day": "start"}[by]
+    sums = {key: _counted(key) for key in counts[1:]}
+    rows = scope.rows.values(field).annotate(total=Sum("volume"), **sums).order_by()
+    place_key: Callable[[Place], Hashable]
+    if by == "value":
+
+        def place_key(place: Place) -> Hashable:
+            return _as_key(dimension, dict(place.values)[dimension])
+
+        def row_key(row: dict[str, object]) -> Hashable:
+            return _as_key(dimension, str(row["value"]))
+    elif by == "unit":
+
+        def place_key(place: Place) -> Hashable:
+            return place.unit_id
+
+        def row_key(row: dict[str, object]) -> Hashable:
+            return row["unit_id"]
+    else:
+        shorten: Callable[[dt.date], dt.date] = (
+            (lambda day: day) if by == "day" else (lambda day: day.replace(day=1))
+        )
+
+        def place_key(place: Place) -> Hashable:
+            return shorten(place.day)
+
+        def row_key(row: dict[str, object]) -> Hashable:
+            start = row["start"]
+            assert isinstance(start, dt.date)
+            return shorten(start)
+
+    for row in rows:
+        target = grouped[row_key(row)]
+        target["volume"] += row["total"] or 0
+        for key in counts[1:]:
+            target[key] += row[key] or 0
+    for queryset, sign in ((scope.seen_elsewhere, 1), (scope.hidden, -1)):
+        if queryset is None:
+            continue
+        for place, totals in complaint_figures(queryset, cohort.zone):
+            target = grouped[place_key(place)]
+            for key in counts:
+                target[key] += sign * totals.counts[key]
+    # A group whose only complaints are hidden from the person is not one.
+    return {key: found for key, found in grouped.items() if found["volume"]}

@@ -1,0 +1,243 @@
+"""The rollup gives exactly what the direct computation over the register gives, for every KPI,
+every person and every filter it covers, and stays so as the lifecycle moves complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from redress.analytics import figures, rollup
+from redress.analytics.cohort import NONE, Cohort, Filters, Period
+from redress.analytics.kpis import kpis_compute
+from redress.analytics.models import RollupFigures, RollupStale, RollupState
+from redress.analytics.rollup_figures import histogram_median
+from redress.analytics.tables import breakdown_compute
+from redress.analytics.testing import VN, at, random_register, register_row
+from redress.complaints.models import Channel, Priority, Status
+from redress.complaints.testing import CategoryFactory, ProductFactory
+from redress.core.testing import UnitFactory
+from redress.handling.testing import complaint_in_state, make_team
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 7, 15, 10, 0, tzinfo=VN)
+PERIODS = [
+    Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),  # whole months
+    Period(dt.date(2026, 1, 17), dt.date(2026, 5, 3)),  # months and loose days
+    Period(dt.date(2026, 2, 10), dt.date(2026, 2, 10)),  # one day
+]
+
+
+def _figures(cohort_of, periods, filters_list, people):
+    found = {}
+    for person in people:
+        for period in periods:
+            for filters in filters_list:
+                cohort = cohort_of(person, period, filters)
+                for result in kpis_compute(cohort):
+                    key = (getattr(person, "username", None), period, filters, result.kpi.code)
+                    found[key] = result.figure
+    return found
+
+
+def _compare(people, filters_list, periods=PERIODS):
+    """Every KPI from the rollup and directly, for each person, period and filter."""
+
+    def cohort_of(person, period, filters):
+        return Cohort(user=person, period=period, filters=filters, now=NOW)
+
+    assert all(
+        figures._rolled(cohort_of(people[0], period, filters))
+        for period in periods
+        for filters in filters_list
+    ), "the rollup should cover these cohorts"
+    rolled = _figures(cohort_of, periods, filters_list, people)
+    state = list(RollupState.objects.all())
+    RollupState.objects.all().delete()  # not built: everything is computed directly
+    direct = _figures(cohort_of, periods, filters_list, people)
+    RollupState.objects.bulk_create(state)
+    differ = {key: (rolled[key], direct[key]) for key in direct if rolled[key] != direct[key]}
+    assert not differ
+    return rolled
+
+
+@pytest.fixture
+def register():
+    """A random register over two units (one below the other) and a category tree, read by a
+    manager who also owns a complaint elsewhere and is the subject of one in their unit."""
+    team = make_team()
+    branch = UnitFactory.create(parent=team.unit)
+    elsewhere = UnitFactory.create()
+    parent = CategoryFactory.create()
+    categories = [parent, CategoryFactory.create(parent=parent), CategoryFactory.create()]
+    product = ProductFactory.create()
+    rng = random.Random(7)
+    complaints = random_register(
+        rng,
+        units=[team.unit, branch, elsewhere],
+        categories=categories,
+        decider=team.handler,
+        count=160,
+        first=at("2026-01-01 00:00"),
+        days=180,
+    )
+    for complaint in complaints[::7]:
+        complaint.product = product
+        complaint.save(update_fields=["product"])
+    register_row(
+        elsewhere, "2026-03-03 10:00", owner=team.manager, acknowledged_at=at("2026-03-03 10:07")
+    )
+    register_row(team.unit, "2026-03-04 11:00", subject_staff=team.manager)
+    return team, branch, categories, product
+
+
+def test_every_kpi_from_the_rollup_equals_the_direct_computation(register):
+    team, branch, categories, product = register
+    filters_list = [
+        Filters(),
+        Filters(unit=branch.pk),
+        Filters(category=categories[0].pk),  # with its sub-category
+        Filters(category=NONE),
+        Filters(channel=Channel.EMAIL),
+        Filters(priority=Priority.HIGH, unit=team.unit.pk),
+        Filters(product=product.pk),
+        Filters(product=NONE),
+    ]
+    people = [team.manager, team.top, team.handler, team.auditor, None]
+    rolled = _compare(people, filters_list)
+    # The comparison is not empty: the register gives figures in every section.
+    whole = {key[3]: fig for key, fig in rolled.items() if key[:3] == (None, PERIODS[0], Filters())}
+    for code in (
+        "volume",
+        "ack_on_time_pct",
+        "median_hours_to_ack",
+        "upheld_pct",
+        "satisfaction_mean",
+        "remedy_cost_total",
+        "median_working_days_to_close",
+    ):
+        assert whole[code].value not in (None, 0), code
+
+
+def test_two_dimensions_at_once_are_computed_directly(register):
+    team, _branch, categories, _product = register
+    cohort = Cohort(
+        team.manager,
+        PERIODS[0],
+        Filters(category=categories[0].pk, channel=Channel.EMAIL),
+        now=NOW,
+    )
+    assert not figures._rolled(cohort)
+
+
+def test_the_lifecycle_keeps_the_rollup_current(register):
+    team, _branch, _categories, _product = register
+    rollup.rollup_refresh()
+    assert not RollupStale.objects.exists()
+    today = Period(dt.date.today() - dt.timedelta(days=2), dt.date.today())
+    before = kpis_compute(Cohort(team.manager, today, now=NOW))
+    closed = complaint_in_state(Status.CLOSED, team)
+    complaint_in_state(Status.ACKNOWLEDGED, team)
+    # Each action marked its day and unit; the reader refreshes them before it reads.
+    assert RollupStale.objects.filter(unit_id=closed.unit_id).exists()
+    after = {r.kpi.code: r.figure for r in kpis_compute(Cohort(team.manager, today, now=NOW))}
+    assert not RollupStale.objects.exists()
+    assert after["volume"].value == {r.kpi.code: r.figure for r in before}["volume"].value + 2
+    _compare([team.manager, team.top], [Filters()], periods=[today])
+
+
+def test_a_rebuild_writes_what_the_refreshes_wrote(register):
+    rollup.rollup_refresh()
+    refreshed = sorted(
+        RollupFigures.objects.values_list(
+            "level", "start", "unit_id", "dimension", "value", "volume", "figures"
+        )
+    )
+    rollup.rollup_rebuild()
+    rebuilt = sorted(
+        RollupFigures.objects.values_list(
+            "level", "start", "unit_id", "dimension", "value", "volume", "figures"
+        )
+    )
+    assert refreshed == rebuilt
+    assert {row[0] for row in rebuilt} == {"day", "month"}
+
+
+def test_a_reassigned_complaint_refreshes_the_unit_it_left(register):
+    team, branch, _categories, _product = register
+    rollup.rollup_refresh()
+    complaint = register_row(team.unit, "2026-02-10 09:00")
+    rollup.rollup_refresh()
+    complaint.unit = branch
+    complaint.save(update_fields=["unit"])
+    rollup.rollup_mark(complaint, unit_ids=[team.unit.pk])
+    _compare([team.top], [Filters(unit=branch.pk), Filters()], periods=[PERIODS[2]])
+
+
+def test_the_median_of_a_histogram_is_the_median_of_its_values():
+    from collections import Counter
+
+    assert histogram_median(Counter()) is None
+    assert histogram_median(Counter({5: 1})) == 5
+    assert histogram_median(Counter({1: 1, 3: 1})) == 2
+    assert histogram_median(Counter({1: 2, 9: 1})) == 1
+    assert histogram_median(Counter({1: 1, 2: 1, 9: 2})) == 5.5
+
+
+def test_the_command_rebuilds_the_rollup_and_the_figures_are_read_from_it(register):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    RollupState.objects.all().delete()
+    out = StringIO()
+    call_command("rollup", "--rebuild", stdout=out)
+    assert "Rebuilt from 162 complaints" in out.getvalue()
+    assert rollup.rollup_ready()
+    assert not RollupStale.objects.exists()
+
+
+ROLLED_BREAKDOWNS = [
+    "pareto_category",
+    "pareto_product",
+    "pareto_unit",
+    "pareto_channel",
+    "trend_monthly",
+    "sla_by_unit",
+    "control_volume",
+    "control_ack_on_time",
+]
+
+
+def _tables(people, filters_list):
+    found = {}
+    for person in people:
+        for filters in filters_list:
+            for code in ROLLED_BREAKDOWNS:
+                cohort = Cohort(person, PERIODS[0], filters, now=NOW)
+                table = breakdown_compute(code, cohort)
+                rows = sorted(
+                    (row.label, sorted(row.values.items(), key=str)) for row in table.rows
+                )
+                found[getattr(person, "username", None), filters, code] = (rows, table.summary)
+    return found
+
+
+def test_every_breakdown_read_from_the_rollup_equals_the_direct_computation(register):
+    team, branch, categories, product = register
+    people = [team.manager, team.top, team.handler, None]
+    filters_list = [
+        Filters(),
+        Filters(unit=branch.pk),
+        Filters(category=categories[0].pk),
+        Filters(channel=Channel.PHONE),
+    ]
+    rolled = _tables(people, filters_list)
+    state = list(RollupState.objects.all())
+    RollupState.objects.all().delete()
+    direct = _tables(people, filters_list)
+    RollupState.objects.bulk_create(state)
+    assert rolled == direct
+    assert any(rows for rows, _summary in rolled.values())
