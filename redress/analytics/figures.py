@@ -11,7 +11,6 @@ from django.db.models import Count
 from redress.analytics import measures, rollup_read
 from redress.analytics.cohort import Cohort
 from redress.analytics.measures import OVERDUE, complaint_conditions, late_combine, memo_on
-from redress.analytics.rollup_figures import histogram_median
 
 
 def _rolled(cohort: Cohort) -> bool:
@@ -46,7 +45,7 @@ def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
     if not _rolled(cohort):
         return measures.hours_to_ack(cohort)
     totals = rollup_read.rollup_totals(cohort)
-    middle = histogram_median(totals.ack_minutes)
+    middle = totals.ack_minutes.median()
     return {"count": totals.counts["ack_count"], "median": None if middle is None else middle / 60}
 
 
@@ -57,7 +56,7 @@ def working_days_to_close(cohort: Cohort) -> dict[str, Any]:
     return {
         "count": totals.counts["close_count"],
         "total": totals.counts["close_total"],
-        "median": histogram_median(totals.close_days),
+        "median": totals.close_days.median(),
     }
 
 

@@ -10,6 +10,8 @@ exactly. The same conditions as the direct computation are evaluated in SQL, so 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,31 +37,101 @@ from redress.complaints.models.records import Remedy
 DIMENSIONS = ("total", "category", "channel", "priority", "product")
 
 
+# Values from 0 to this are counted in a list (fast to store, read and add up); the rare
+# others in a dict. 20,160 minutes are two weeks.
+DENSE = 20_160
+
+
+class Histogram:
+    """How many times each whole number was seen; adds up with another, gives the median."""
+
+    __slots__ = ("dense", "sparse")
+
+    def __init__(self) -> None:
+        self.dense: list[int] = []
+        self.sparse: Counter[int] = Counter()
+
+    def add(self, value: int, count: int = 1) -> None:
+        if 0 <= value < DENSE:
+            if value >= len(self.dense):
+                self.dense.extend([0] * (value + 1 - len(self.dense)))
+            self.dense[value] += count
+        else:
+            self.sparse[value] += count
+
+    def merge(self, dense: list[int], sparse: dict[Any, int], sign: int = 1) -> None:
+        if len(dense) > len(self.dense):
+            self.dense.extend([0] * (len(dense) - len(self.dense)))
+        head = self.dense[: len(dense)]
+        combine = operator.add if sign > 0 else operator.sub
+        self.dense[: len(dense)] = map(combine, head, dense)
+        for value, count in sparse.items():
+            self.sparse[int(value)] += sign * count
+
+    def add_histogram(self, other: Histogram, sign: int = 1) -> None:
+        self.merge(other.dense, other.sparse, sign)
+
+    def count(self) -> int:
+        return sum(self.dense) + sum(self.sparse.values())
+
+    def as_json(self) -> dict[str, Any]:
+        dense = list(self.dense)
+        while dense and not dense[-1]:
+            dense.pop()
+        return {
+            "dense": dense,
+            "sparse": {str(key): value for key, value in self.sparse.items() if value},
+        }
+
+    def add_json(self, stored: dict[str, Any]) -> None:
+        self.merge(stored.get("dense", []), stored.get("sparse", {}))
+
+    def median(self) -> float | None:
+        """The median of the values counted (the mean of the two middle ones when their number
+        is even), as ``measures.median`` gives it from the values themselves."""
+        total = self.count()
+        if total <= 0:
+            return None
+        wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
+        below = sorted((value, count) for value, count in self.sparse.items() if value < 0)
+        above = sorted((value, count) for value, count in self.sparse.items() if value >= 0)
+        ordered = itertools.chain(below, enumerate(self.dense), above)
+        found: list[int] = []
+        seen = 0
+        for value, count in ordered:
+            if not count:
+                continue
+            seen += count
+            while wanted and wanted[0] < seen:
+                found.append(value)
+                wanted.pop(0)
+            if not wanted:
+                break
+        return sum(found) / len(found)
+
+
 @dataclass
 class Totals:
     """Counts and sums, two histograms and the remedy cost per currency; they add up."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    ack_minutes: Counter[int] = field(default_factory=Counter)
-    close_days: Counter[int] = field(default_factory=Counter)
+    ack_minutes: Histogram = field(default_factory=Histogram)
+    close_days: Histogram = field(default_factory=Histogram)
     remedy: dict[str, Decimal] = field(default_factory=dict)
 
     def add(self, other: Totals, sign: int = 1) -> None:
-        for target, source in (
-            (self.counts, other.counts),
-            (self.ack_minutes, other.ack_minutes),
-            (self.close_days, other.close_days),
-        ):
-            for key, count in source.items():
-                target[key] += sign * count  # type: ignore[index]
+        for key, count in other.counts.items():
+            self.counts[key] += sign * count
+        self.ack_minutes.add_histogram(other.ack_minutes, sign)
+        self.close_days.add_histogram(other.close_days, sign)
         for currency, amount in other.remedy.items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + sign * amount
 
     def as_json(self) -> dict[str, Any]:
         return {
             "counts": {key: value for key, value in self.counts.items() if value},
-            "ack_minutes": {str(key): value for key, value in self.ack_minutes.items() if value},
-            "close_days": {str(key): value for key, value in self.close_days.items() if value},
+            "ack_minutes": self.ack_minutes.as_json(),
+            "close_days": self.close_days.as_json(),
             "remedy": {currency: str(amount) for currency, amount in self.remedy.items()},
         }
 
@@ -68,30 +140,10 @@ class Totals:
         counts = self.counts
         for key, value in stored.get("counts", {}).items():
             counts[key] += value
-        for name, histogram in (("ack_minutes", self.ack_minutes), ("close_days", self.close_days)):
-            for key, value in stored.get(name, {}).items():
-                histogram[int(key)] += value
+        self.ack_minutes.add_json(stored.get("ack_minutes", {}))
+        self.close_days.add_json(stored.get("close_days", {}))
         for currency, amount in stored.get("remedy", {}).items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + Decimal(amount)
-
-
-def histogram_median(histogram: Counter[int]) -> float | None:
-    """The median of the values a histogram counts (the mean of the two middle ones when their
-    number is even), as ``measures.median`` gives it from the values themselves."""
-    total = sum(histogram.values())
-    if total <= 0:
-        return None
-    wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
-    found: list[int] = []
-    seen = 0
-    for value in sorted(key for key, count in histogram.items() if count):
-        seen += histogram[value]
-        while wanted and wanted[0] < seen:
-            found.append(value)
-            wanted.pop(0)
-        if not wanted:
-            break
-    return sum(found) / len(found)
 
 
 @dataclass(frozen=True)
@@ -160,7 +212,7 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
         totals = related[complaint_id]
         totals.counts["close_count"] += 1
         totals.counts["close_total"] += days
-        totals.close_days[days] += 1
+        totals.close_days.add(days)
     return related
 
 
@@ -199,7 +251,7 @@ def complaint_figures(
                 counts[name.removeprefix("meets_")] += 1
         if row["acknowledged_at"] is not None:
             counts["ack_count"] += 1
-            totals.ack_minutes[ack_minutes(row["received_at"], row["acknowledged_at"])] += 1
+            totals.ack_minutes.add(ack_minutes(row["received_at"], row["acknowledged_at"]))
         values = (
             ("total", ""),
             ("category", str(row["category_id"] or "")),

@@ -12,7 +12,7 @@ from redress.analytics import figures, rollup
 from redress.analytics.cohort import NONE, Cohort, Filters, Period
 from redress.analytics.kpis import kpis_compute
 from redress.analytics.models import RollupFigures, RollupStale, RollupState
-from redress.analytics.rollup_figures import histogram_median
+from redress.analytics.rollup_figures import Histogram
 from redress.analytics.tables import breakdown_compute
 from redress.analytics.testing import VN, at, random_register, register_row
 from redress.complaints.models import Channel, Priority, Status
@@ -176,14 +176,27 @@ def test_a_reassigned_complaint_refreshes_the_unit_it_left(register):
     _compare([team.top], [Filters(unit=branch.pk), Filters()], periods=[PERIODS[2]])
 
 
-def test_the_median_of_a_histogram_is_the_median_of_its_values():
-    from collections import Counter
+def _histogram(values):
+    histogram = Histogram()
+    for value in values:
+        histogram.add(value)
+    return histogram
 
-    assert histogram_median(Counter()) is None
-    assert histogram_median(Counter({5: 1})) == 5
-    assert histogram_median(Counter({1: 1, 3: 1})) == 2
-    assert histogram_median(Counter({1: 2, 9: 1})) == 1
-    assert histogram_median(Counter({1: 1, 2: 1, 9: 2})) == 5.5
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [5], [1, 3], [1, 1, 9], [1, 2, 9, 9], [-3, 0, 40_000, 7], [30_000, 25_000, -1, -1, 2]],
+)
+def test_the_median_of_a_histogram_is_the_median_of_its_values(values):
+    from redress.analytics.measures import median
+
+    histogram = _histogram(values)
+    assert histogram.median() == median(sorted(values))
+    copy = Histogram()
+    copy.add_json(histogram.as_json())
+    copy.add_histogram(_histogram(values[:1]))
+    copy.add_histogram(_histogram(values[:1]), sign=-1)
+    assert copy.median() == median(sorted(values)) and copy.count() == len(values)
 
 
 def test_the_command_rebuilds_the_rollup_and_the_figures_are_read_from_it(register):

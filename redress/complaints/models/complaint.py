@@ -171,6 +171,21 @@ class Complaint(models.Model):
             models.Index(fields=["category"]),
             models.Index(fields=["priority", "status"]),
             models.Index(fields=["decision_due_at"]),
+            # A stage with a deadline and not yet done: the few complaints whose lateness still
+            # changes with time, counted live beside the figures rollup (analytics).
+            *(
+                models.Index(
+                    fields=["received_at"],
+                    name=f"complaint_{stage}_pending",
+                    condition=models.Q(**{f"{due}__isnull": False, f"{done}__isnull": True}),
+                )
+                for stage, due, done in (
+                    ("ack", "acknowledge_due_at", "acknowledged_at"),
+                    ("assess", "assess_due_at", "assessed_at"),
+                    ("decision", "decision_due_at", "decision_communicated_at"),
+                    ("close", "close_due_at", "closed_at"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
