@@ -67,7 +67,8 @@ REDRESS_AUDIT_ANCHOR_FILE = Path(
 REDRESS_AUDIT_ANCHOR_MINUTES = env_int("REDRESS_AUDIT_ANCHOR_MINUTES", 15)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site records every change in the audit chain.
+    "redress.audit.adminconfig.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
