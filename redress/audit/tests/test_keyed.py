@@ -259,3 +259,47 @@ def test_anchor_times_are_utc(chain):
     at = dt.datetime.fromisoformat(anchor.at)
     assert at.utcoffset() == dt.timedelta(0)
     assert abs(timezone.now() - at) < dt.timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_chain_written_before_sealing_migrates_without_being_rewritten():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from redress.audit.services import _values_hash
+
+    before_sealing = [("audit", "0002_chain_head")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before_sealing)
+    old = executor.loader.project_state(before_sealing).apps
+    Entry, Head = old.get_model("audit", "AuditEntry"), old.get_model("audit", "AuditChainHead")
+    prev = GENESIS
+    for seq in (1, 2, 3):
+        row = {
+            "seq": seq,
+            "at": dt.datetime(2026, 1, seq, tzinfo=dt.UTC),
+            "actor_kind": "system",
+            "actor_label": "test",
+            "actor_user_id": None,
+            "action": "unit.change",
+            "target_type": "core.orgunit",
+            "target_id": "1",
+            "target_label": "hq",
+            "before": {},
+            "after": {"n": seq},
+            "prev_hash": prev,
+        }
+        prev = _values_hash(row)
+        Entry.objects.create(**row, hash=prev)
+    Head.objects.update_or_create(pk=1, defaults={"seq": 3, "hash": prev})
+    written = list(Entry.objects.order_by("seq").values_list("seq", "hash"))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("audit"))
+
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", "hash")) == written
+    report = audit_verify()
+    assert report.ok and (report.checked, report.legacy_until) == (3, 3)
+    _append(1)
+    assert AuditEntry.objects.get(seq=4).key_id == audit_key().id
+    assert audit_verify().ok
