@@ -54,9 +54,21 @@ SECRET_KEY = (
     or DEMO_SECRET_KEY
 )
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database and uploaded files live here
+# The audit chain (docs/security.md, "Audit trail"): entries are sealed with HMAC under
+# REDRESS_AUDIT_KEY (else a key derived from SECRET_KEY), which the database never holds;
+# REDRESS_AUDIT_OLD_KEYS (comma-separated) are earlier keys, kept to verify what they sealed.
+# The worker appends a signed anchor of the chain's head to REDRESS_AUDIT_ANCHOR_FILE at most
+# every REDRESS_AUDIT_ANCHOR_MINUTES, for the operator to ship where the database cannot reach.
+REDRESS_AUDIT_KEY = env("REDRESS_AUDIT_KEY")
+REDRESS_AUDIT_OLD_KEYS = [k for k in env("REDRESS_AUDIT_OLD_KEYS").split(",") if k.strip()]
+REDRESS_AUDIT_ANCHOR_FILE = Path(
+    env("REDRESS_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
+)
+REDRESS_AUDIT_ANCHOR_MINUTES = env_int("REDRESS_AUDIT_ANCHOR_MINUTES", 15)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site records every change in the audit chain.
+    "redress.audit.adminconfig.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -219,6 +231,7 @@ REDRESS_PERIODIC_JOBS = [
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
+    ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
 ]
 # The monthly complaints report (docs/analytics.md, "Monthly report"): on or after this day of
 # the month and local hour (the organisation's time zone), last month's report is emailed once

@@ -9,7 +9,8 @@ class AuditEntry(models.Model):
 
     Rows are only ever inserted by ``audit.services.audit_record``; nothing in Redress updates or
     deletes them, and ``redress audit verify`` detects a row altered, removed or inserted behind
-    Redress's back.
+    Redress's back. Each entry's hash is sealed with a key the database does not hold
+    (``audit.keys``); entries written before sealing existed have no key and no seal (legacy).
     """
 
     seq = models.BigIntegerField(_("number"), unique=True)
@@ -25,6 +26,9 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # The id of the key that sealed the hash (HMAC-SHA256), empty for a legacy entry.
+    key_id = models.CharField(_("key"), max_length=16, blank=True, default="")
+    seal = models.CharField(_("seal"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit entry")
@@ -38,10 +42,18 @@ class AuditEntry(models.Model):
 
 class AuditChainHead(models.Model):
     """The last entry's number and hash (one row). Locking it serialises writers of the chain,
-    and comparing it with the last entry detects entries removed from the end."""
+    and comparing it with the last entry detects entries removed from the end.
+
+    ``legacy_until`` is the last entry written before entries were sealed (0 when every entry
+    is sealed): the entries up to it must have no seal, every later one must have one. The head
+    is sealed too, so that it cannot be moved back without the key.
+    """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    legacy_until = models.BigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")

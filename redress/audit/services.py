@@ -1,8 +1,11 @@
 """Writing to the audit trail. Called by every service inside its own transaction.
 
 ``audit_record`` appends one entry; ``audit_record_bulk`` appends many at once for the bulk
-paths (import, seed). Both lock the chain head, number and hash the entries the same way, and
-move the head, so ``redress audit verify`` cannot tell them apart.
+paths (import, seed). Both lock the chain head, number, hash and seal the entries the same way,
+and move the head, so ``redress audit verify`` cannot tell them apart.
+
+An entry's hash covers its content and the previous entry's hash (the chain); its seal is the
+HMAC of that hash under the current key (``audit.keys``), which the database does not hold.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, TypedDict
 from django.db import models, transaction
 from django.utils import timezone
 
+from redress.audit.keys import AuditKey, audit_key, entry_seal_message, head_seal_message
 from redress.audit.models import AuditChainHead, AuditEntry
 from redress.core.actors import Actor
 from redress.core.bulk import bulk_insert
@@ -106,6 +110,13 @@ def _head_lock() -> AuditChainHead:
         return AuditChainHead.objects.create(pk=1)
 
 
+def _head_move(head: AuditChainHead, seq: int, hash_: str, key: AuditKey) -> None:
+    """Move the locked head to the entry ``seq`` and seal it."""
+    head.seq, head.hash, head.key_id = seq, hash_, key.id
+    head.seal = key.seal(head_seal_message(seq, hash_, head.legacy_until))
+    head.save(update_fields=["seq", "hash", "key_id", "seal"])
+
+
 # No savepoint of its own: it runs inside a service's transaction, and if it fails the
 # service fails with it.
 @transaction.atomic(savepoint=False)
@@ -139,11 +150,12 @@ def audit_record(
         after=jsonable(after or {}),
         prev_hash=head.hash,
     )
+    key = audit_key()
     entry.hash = entry_hash(entry)
+    entry.key_id = key.id
+    entry.seal = key.seal(entry_seal_message(entry.hash))
     entry.save(force_insert=True)
-    head.seq = entry.seq
-    head.hash = entry.hash
-    head.save(update_fields=["seq", "hash"])
+    _head_move(head, entry.seq, entry.hash, key)
     return entry
 
 
@@ -152,13 +164,14 @@ def audit_record_bulk(drafts: Sequence[AuditDraft]) -> list[int]:
     """Append entries to the chain in the order given, in one write; returns their ids.
 
     The same chain as one ``audit_record`` per entry: the head is locked (until commit), each
-    entry is numbered, its ``before``/``after`` made plain JSON and hashed with the link to the
-    one before, and the head moves to the last. For the bulk paths, which call it in chunks
+    entry is numbered, its ``before``/``after`` made plain JSON, hashed with the link to the
+    one before and sealed, and the head moves to the last. For the bulk paths, which call it in chunks
     inside their transaction.
     """
     if not drafts:
         return []
     head = _head_lock()
+    key = audit_key()
     seq, prev_hash = head.seq, head.hash
     rows: list[dict[str, Any]] = []
     for draft in drafts:
@@ -178,8 +191,9 @@ def audit_record_bulk(drafts: Sequence[AuditDraft]) -> list[int]:
             "prev_hash": prev_hash,
         }
         row["hash"] = prev_hash = _values_hash(row)
+        row["key_id"] = key.id
+        row["seal"] = key.seal(entry_seal_message(prev_hash))
         rows.append(row)
     ids = bulk_insert(AuditEntry, rows)
-    head.seq, head.hash = seq, prev_hash
-    head.save(update_fields=["seq", "hash"])
+    _head_move(head, seq, prev_hash, key)
     return ids

@@ -1,4 +1,6 @@
-"""The audit trail detects rows altered, removed or inserted behind Redress's back."""
+"""The audit trail detects rows altered, removed or inserted behind Redress's back.
+
+(The seals, the key and the anchors: test_keyed.py.)"""
 
 import datetime as dt
 from decimal import Decimal
@@ -44,7 +46,11 @@ def test_altered_entry_is_named(chain):
         "UPDATE audit_auditentry SET actor_label = %s WHERE seq = %s", ["someone-else", target.seq]
     )
     report = audit_verify()
-    assert (report.problem.seq, report.problem.kind) == (target.seq, "altered")
+    assert (report.problem.seq, report.problem.check, report.problem.kind) == (
+        target.seq,
+        "row_hash",
+        "altered",
+    )
     assert report.checked == 2
 
 
@@ -61,13 +67,13 @@ def test_removed_entry_is_named(chain):
     target = chain[2]
     _sql("DELETE FROM audit_auditentry WHERE seq = %s", [target.seq])
     problem = audit_verify().problem
-    assert (problem.seq, problem.kind) == (target.seq, "removed")
+    assert (problem.seq, problem.check, problem.kind) == (target.seq, "link", "removed")
 
 
 def test_removed_last_entry_is_named(chain):
     _sql("DELETE FROM audit_auditentry WHERE seq = %s", [chain[-1].seq])
     problem = audit_verify().problem
-    assert (problem.seq, problem.kind) == (chain[-1].seq, "truncated")
+    assert (problem.seq, problem.check, problem.kind) == (chain[-1].seq, "head", "truncated")
 
 
 def test_inserted_entry_is_named(chain):
@@ -92,7 +98,8 @@ def test_inserted_entry_is_named(chain):
     forged.hash = entry_hash(forged)
     _sql(
         "INSERT INTO audit_auditentry (seq, at, actor_kind, actor_label, actor_user_id, action, target_type, target_id,"
-        " target_label, before, after, prev_hash, hash) VALUES (%s, %s, %s, %s, NULL, %s, %s, %s, '', %s, %s, %s, %s)",
+        " target_label, before, after, prev_hash, hash, key_id, seal)"
+        " VALUES (%s, %s, %s, %s, NULL, %s, %s, %s, '', %s, %s, %s, %s, %s, %s)",
         [
             forged.seq,
             forged.at,
@@ -105,11 +112,13 @@ def test_inserted_entry_is_named(chain):
             "{}",
             forged.prev_hash,
             forged.hash,
+            victim.key_id,
+            victim.seal,  # a seal copied from another row: it seals another hash
         ],
     )
     problem = audit_verify().problem
-    # The forged row links to its predecessor, but the original row after it no longer links.
-    assert (problem.seq, problem.kind) == (victim.seq + 1, "inserted")
+    # The forged row links to its predecessor and matches its own hash, but not its seal.
+    assert (problem.seq, problem.check, problem.kind) == (victim.seq, "seal", "forged")
 
 
 def test_command_exits_non_zero_and_names_the_entry(chain):
@@ -117,7 +126,7 @@ def test_command_exits_non_zero_and_names_the_entry(chain):
     _sql(
         "UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["complaint.close", chain[1].seq]
     )
-    with pytest.raises(CommandError, match=f"#{chain[1].seq}: altered"):
+    with pytest.raises(CommandError, match=f"#{chain[1].seq}: row hash mismatch \\(altered"):
         call_command("audit", "verify")
 
 

@@ -59,6 +59,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "webhooks flush",
         "monthly report",
         "figures rollup",
+        "audit anchor",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
