@@ -13,8 +13,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from redress.analytics.cohort import Cohort
+from redress.analytics.cohort import Cohort, Period
 from redress.analytics.measures import memo_on
+from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.complaints.models import Status
 from redress.core.models import OrgUnit
 from redress.sla.calendar import WorkCalendar
@@ -22,6 +23,10 @@ from redress.sla.models import BusinessCalendar, StageClock
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage
 from redress.sla.selectors import calendar_default, calendar_for_unit, work_calendar
 
+# The backlog counts every open complaint, whenever received: from the first day the rollup could
+# hold to ten years after now (a clock set wrong must not hide a complaint).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_AHEAD = dt.timedelta(days=3660)
 # Backlog buckets by working-day age: (code, oldest age in the bucket); the last has no end.
 AGE_BUCKETS = (("0_7", 7), ("8_30", 30), ("over_30", None))
 
@@ -74,6 +79,9 @@ def backlog(cohort: Cohort) -> dict[str, int]:
     """Open complaints now (whenever received, within the filters) by working-day age."""
 
     def compute() -> dict[str, int]:
+        rolled = _backlog_rolled(cohort)
+        if rolled is not None:
+            return rolled
         young = age_condition(cohort.now, younger_than=7)
         middle = age_condition(cohort.now, younger_than=30)
         return cohort.visible.exclude(status=Status.CLOSED).aggregate(
@@ -83,6 +91,30 @@ def backlog(cohort: Cohort) -> dict[str, int]:
         )
 
     return {key[1:]: value for key, value in memo_on(cohort, "backlog", compute).items()}
+
+
+def _backlog_rolled(cohort: Cohort) -> dict[str, int] | None:
+    """The backlog from the rollup's open counts by day of receipt, when one calendar in the
+    organisation's time zone sets every age (its cut-offs are then midnights of the rollup's
+    days); None otherwise."""
+    groups = _calendar_groups()
+    if len(groups) != 1 or groups[0][0].time_zone != str(cohort.zone):
+        return None
+    calendar = groups[0][0]
+    young, middle = (calendar.local_date(age_cutoff(calendar, cohort.now, age)) for age in (7, 30))
+    today = cohort.now.astimezone(cohort.zone).date()
+    recent = cohort.with_period(Period(middle, today + LATEST_AHEAD))
+    if not rollup_covers(recent):
+        return None
+    found = {"b0_7": 0, "b8_30": 0, "bover_30": 0}
+    for day, counts in rollup_grouped(recent, "total", "day", ("open",)).items():
+        assert isinstance(day, dt.date)
+        found["b0_7" if day >= young else "b8_30"] += counts["open"]
+    older = cohort.with_period(Period(EARLIEST_DAY, middle - dt.timedelta(days=1)))
+    found["bover_30"] = sum(
+        counts["open"] for counts in rollup_grouped(older, "total", "unit", ("open",)).values()
+    )
+    return found
 
 
 def vn7_compliance(cohort: Cohort) -> dict[str, int]:

@@ -40,6 +40,7 @@ from redress.analytics.models import (
 )
 from redress.analytics.rollup_figures import Totals, complaint_figures
 from redress.complaints.models import Complaint
+from redress.core.bulk import statistics_refresh
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
 Cells = dict[tuple[dt.date, int, str, str], Totals]
@@ -86,19 +87,25 @@ def _cells_of(queryset: Any, zone: ZoneInfo) -> Cells:
 
 
 def _rows(level: str, cells: Cells) -> list[RollupFigures]:
-    return [
-        RollupFigures(
-            level=level,
-            start=start,
-            unit_id=unit_id,
-            dimension=dimension,
-            value=value,
-            volume=totals.counts["volume"],
-            figures=totals.as_json(),
+    rows = []
+    for (start, unit_id, dimension, value), totals in cells.items():
+        if not totals.counts["volume"]:
+            continue
+        figures, ack_minutes, close_days = totals.stored(dense=level == MONTH)
+        rows.append(
+            RollupFigures(
+                level=level,
+                start=start,
+                unit_id=unit_id,
+                dimension=dimension,
+                value=value,
+                volume=totals.counts["volume"],
+                figures=figures,
+                ack_minutes=ack_minutes,
+                close_days=close_days,
+            )
         )
-        for (start, unit_id, dimension, value), totals in cells.items()
-        if totals.counts["volume"]
-    ]
+    return rows
 
 
 def _months_rewrite(months: Iterable[dt.date], unit_ids: Iterable[int] | None) -> None:
@@ -111,10 +118,10 @@ def _months_rewrite(months: Iterable[dt.date], unit_ids: Iterable[int] | None) -
             days = days.filter(unit_id__in=list(unit_ids))
             months_rows = months_rows.filter(unit_id__in=list(unit_ids))
         cells: Cells = defaultdict(Totals)
-        for unit_id, dimension, value, figures in days.values_list(
-            "unit_id", "dimension", "value", "figures"
+        for unit_id, dimension, value, figures, ack, close in days.values_list(
+            "unit_id", "dimension", "value", "figures", "ack_minutes", "close_days"
         ).iterator(chunk_size=5000):
-            cells[month, unit_id, dimension, value].add_json(figures)
+            cells[month, unit_id, dimension, value].add_stored(figures, bytes(ack), bytes(close))
         months_rows.delete()
         RollupFigures.objects.bulk_create(_rows(MONTH, cells), batch_size=2000)
 
@@ -191,6 +198,7 @@ def rollup_rebuild(*, first: dt.date | None = None, last: dt.date | None = None)
             RollupFigures.objects.bulk_create(_rows(DAY, cells), batch_size=2000)
             _months_rewrite([month], None)
             month = following
+        statistics_refresh([RollupFigures], rows=read)
         if whole:
             RollupState.objects.all().delete()
             RollupState.objects.create(built_at=timezone.now(), zone=str(zone))

@@ -10,8 +10,6 @@ exactly. The same conditions as the direct computation are evaluated in SQL, so 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from redress.analytics.measures import (
@@ -37,76 +36,97 @@ from redress.complaints.models.records import Remedy
 DIMENSIONS = ("total", "category", "channel", "priority", "product")
 
 
-# Values from 0 to this are counted in a list (fast to store, read and add up); the rare
-# others in a dict. 20,160 minutes are two weeks.
+# A month's histograms keep the values from 0 to this in a list (fast to store, read and add
+# up); a day's, with few complaints, and the rare larger values, in a dict. 20,160 minutes are
+# two weeks.
 DENSE = 20_160
 
 
 class Histogram:
-    """How many times each whole number was seen; adds up with another, gives the median."""
+    """How many times each whole number was seen; adds up with another, gives the median.
 
-    __slots__ = ("dense", "sparse")
+    The values from 0 to ``DENSE`` are counted in a numpy array (a month's thousands of minutes
+    add up in one vector operation); the others are kept as (values, counts) arrays, combined
+    only when the median or the stored form is asked for."""
+
+    __slots__ = ("dense", "parts", "single")
 
     def __init__(self) -> None:
-        self.dense: list[int] = []
-        self.sparse: Counter[int] = Counter()
+        self.dense: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
+        # (values, counts) arrays, possibly repeating values; counts may be negative.
+        self.parts: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = []
+        # Values counted one complaint at a time (building a day's figures).
+        self.single: Counter[int] = Counter()
 
     def add(self, value: int, count: int = 1) -> None:
-        if 0 <= value < DENSE:
-            if value >= len(self.dense):
-                self.dense.extend([0] * (value + 1 - len(self.dense)))
-            self.dense[value] += count
-        else:
-            self.sparse[value] += count
+        self.single[value] += count
 
-    def merge(self, dense: list[int], sparse: dict[Any, int], sign: int = 1) -> None:
+    def _add_dense(self, dense: np.ndarray[Any, Any], sign: int) -> None:
         if len(dense) > len(self.dense):
-            self.dense.extend([0] * (len(dense) - len(self.dense)))
-        head = self.dense[: len(dense)]
-        combine = operator.add if sign > 0 else operator.sub
-        self.dense[: len(dense)] = map(combine, head, dense)
-        for value, count in sparse.items():
-            self.sparse[int(value)] += sign * count
+            grown = np.zeros(len(dense), dtype=np.int64)
+            grown[: len(self.dense)] = self.dense
+            self.dense = grown
+        self.dense[: len(dense)] += sign * dense.astype(np.int64)
 
     def add_histogram(self, other: Histogram, sign: int = 1) -> None:
-        self.merge(other.dense, other.sparse, sign)
+        if len(other.dense):
+            self._add_dense(other.dense, sign)
+        self.parts.extend((values, sign * counts) for values, counts in other.parts)
+        for value, count in other.single.items():
+            self.single[value] += sign * count
+
+    def _combined(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Every value counted and its count, in order, zeros left out."""
+        inside = np.flatnonzero(self.dense)
+        single_values = np.fromiter(self.single.keys(), dtype=np.int64, count=len(self.single))
+        single_counts = np.fromiter(self.single.values(), dtype=np.int64, count=len(self.single))
+        values = np.concatenate([inside, single_values, *(v for v, _ in self.parts)])
+        counts = np.concatenate([self.dense[inside], single_counts, *(c for _, c in self.parts)])
+        unique, where = np.unique(values, return_inverse=True)
+        totals = np.bincount(where, weights=counts, minlength=len(unique)).astype(np.int64)
+        keep = totals != 0
+        return unique[keep], totals[keep]
 
     def count(self) -> int:
-        return sum(self.dense) + sum(self.sparse.values())
+        parts = sum(int(c.sum()) for _, c in self.parts)
+        return int(self.dense.sum()) + parts + sum(self.single.values())
 
-    def as_json(self) -> dict[str, Any]:
-        dense = list(self.dense)
-        while dense and not dense[-1]:
-            dense.pop()
-        return {
-            "dense": dense,
-            "sparse": {str(key): value for key, value in self.sparse.items() if value},
-        }
+    def stored(self, *, dense: bool = False) -> tuple[dict[str, list[int]], bytes]:
+        """What the rollup stores: the values and their counts as two lists, or (``dense``, for
+        a month) those from 0 to ``DENSE`` as packed 32-bit little-endian counts."""
+        values, counts = self._combined()
+        packed = b""
+        if dense:
+            inside = (values >= 0) & (values < DENSE)
+            if inside.any():
+                array = np.zeros(int(values[inside].max()) + 1, dtype="<i4")
+                array[values[inside]] = counts[inside]
+                packed = array.tobytes()
+            values, counts = values[~inside], counts[~inside]
+        return {"values": values.tolist(), "counts": counts.tolist()}, packed
 
-    def add_json(self, stored: dict[str, Any]) -> None:
-        self.merge(stored.get("dense", []), stored.get("sparse", {}))
+    def add_stored(self, stored: dict[str, list[int]], packed: bytes) -> None:
+        if packed:
+            self._add_dense(np.frombuffer(packed, dtype="<i4"), 1)
+        if stored.get("values"):
+            self.parts.append(
+                (
+                    np.array(stored["values"], dtype=np.int64),
+                    np.array(stored["counts"], dtype=np.int64),
+                )
+            )
 
     def median(self) -> float | None:
         """The median of the values counted (the mean of the two middle ones when their number
         is even), as ``measures.median`` gives it from the values themselves."""
-        total = self.count()
+        values, counts = self._combined()
+        total = int(counts.sum())
         if total <= 0:
             return None
+        running = np.cumsum(counts)
         wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
-        below = sorted((value, count) for value, count in self.sparse.items() if value < 0)
-        above = sorted((value, count) for value, count in self.sparse.items() if value >= 0)
-        ordered = itertools.chain(below, enumerate(self.dense), above)
-        found: list[int] = []
-        seen = 0
-        for value, count in ordered:
-            if not count:
-                continue
-            seen += count
-            while wanted and wanted[0] < seen:
-                found.append(value)
-                wanted.pop(0)
-            if not wanted:
-                break
+        # The k-th value (from 0) is the first whose running count exceeds k.
+        found = [int(values[int(np.searchsorted(running, k, side="right"))]) for k in wanted]
         return sum(found) / len(found)
 
 
@@ -127,22 +147,27 @@ class Totals:
         for currency, amount in other.remedy.items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + sign * amount
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def stored(self, *, dense: bool = False) -> tuple[dict[str, Any], bytes, bytes]:
+        """The figures as the rollup stores them: a JSON object, and the two histograms' counts
+        packed (for a month, ``dense``; empty for a day)."""
+        ack, ack_packed = self.ack_minutes.stored(dense=dense)
+        close, close_packed = self.close_days.stored(dense=dense)
+        figures = {
             "counts": {key: value for key, value in self.counts.items() if value},
-            "ack_minutes": self.ack_minutes.as_json(),
-            "close_days": self.close_days.as_json(),
+            "ack_minutes": ack,
+            "close_days": close,
             "remedy": {currency: str(amount) for currency, amount in self.remedy.items()},
         }
+        return figures, ack_packed, close_packed
 
-    def add_json(self, stored: dict[str, Any]) -> None:
-        """Add figures as ``as_json`` stored them (without building another ``Totals``)."""
+    def add_stored(self, figures: dict[str, Any], ack_packed: bytes, close_packed: bytes) -> None:
+        """Add figures as ``stored`` gave them (without building another ``Totals``)."""
         counts = self.counts
-        for key, value in stored.get("counts", {}).items():
+        for key, value in figures.get("counts", {}).items():
             counts[key] += value
-        self.ack_minutes.add_json(stored.get("ack_minutes", {}))
-        self.close_days.add_json(stored.get("close_days", {}))
-        for currency, amount in stored.get("remedy", {}).items():
+        self.ack_minutes.add_stored(figures.get("ack_minutes", {}), ack_packed)
+        self.close_days.add_stored(figures.get("close_days", {}), close_packed)
+        for currency, amount in figures.get("remedy", {}).items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + Decimal(amount)
 
 

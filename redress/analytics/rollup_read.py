@@ -62,19 +62,24 @@ def rollup_covers(cohort: Cohort, dimension: str = "total") -> bool:
 
 
 def _period_filter(period: Period, *, days_only: bool = False) -> Q:
-    """Whole months of the period as month rows, the other days as day rows."""
-    days = Q(level=DAY, start__gte=period.first, start__lte=period.last)
-    if days_only:
-        return days
-    months: list[dt.date] = []
+    """Whole months of the period as month rows, the days before and after them as day rows
+    (each an index range)."""
+    whole: list[dt.date] = []
     month = period.first.replace(day=1)
-    while month <= period.last:
+    while month <= period.last and not days_only:
         following = (month + dt.timedelta(days=32)).replace(day=1)
         if month >= period.first and following - dt.timedelta(days=1) <= period.last:
-            months.append(month)
-            days &= ~Q(start__gte=month, start__lt=following)
+            whole.append(month)
         month = following
-    return days | Q(level=MONTH, start__in=months) if months else days
+    if not whole:
+        return Q(level=DAY, start__gte=period.first, start__lte=period.last)
+    after = (whole[-1] + dt.timedelta(days=32)).replace(day=1)
+    condition = Q(level=MONTH, start__in=whole)
+    if period.first < whole[0]:
+        condition |= Q(level=DAY, start__gte=period.first, start__lt=whole[0])
+    if after <= period.last:
+        condition |= Q(level=DAY, start__gte=after, start__lte=period.last)
+    return condition
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,9 @@ def rollup_totals(cohort: Cohort) -> Totals:
         scope = _scope(cohort)
         if scope is None:
             return totals
-        for figures in scope.rows.values_list("figures", flat=True).iterator(chunk_size=2000):
-            totals.add_json(figures)
+        stored = scope.rows.values_list("figures", "ack_minutes", "close_days")
+        for figures, ack, close in stored:
+            totals.add_stored(figures, bytes(ack), bytes(close))
         if scope.seen_elsewhere is not None:
             totals.add(figures_of(scope.seen_elsewhere, cohort.zone))
         if scope.hidden is not None:
