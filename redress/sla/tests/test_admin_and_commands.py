@@ -58,6 +58,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "mail poll",
         "webhooks flush",
         "monthly report",
+        "improvement",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
