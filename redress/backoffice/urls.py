@@ -9,6 +9,7 @@ from redress.backoffice.views import (
     inbound,
     intake,
     integrations,
+    investigation,
     misc,
     queues,
     reports,
@@ -55,6 +56,30 @@ urlpatterns = [
         "c/<str:reference>/link-capa/",
         improvement.complaint_link_capa,
         name="complaint_link_capa",
+    ),
+    # The investigation record (ISO 10002 7.6)
+    path(
+        "c/<str:reference>/investigation/",
+        investigation.investigation,
+        name="investigation",
+    ),
+    path(
+        "c/<str:reference>/investigation/activity/",
+        investigation.activity_add,
+        name="investigation_activity",
+    ),
+    path(
+        "c/<str:reference>/investigation/conclude/",
+        investigation.conclude,
+        name="investigation_conclude",
+    ),
+    path(
+        "c/<str:reference>/investigation/whys/", investigation.five_whys, name="investigation_whys"
+    ),
+    path(
+        "c/<str:reference>/investigation/fishbone/",
+        investigation.fishbone,
+        name="investigation_fishbone",
     ),
     # Continual improvement (ISO 10002 8.2, 8.7)
     path("improvement/issues/", improvement.issue_list_page, name="issues"),

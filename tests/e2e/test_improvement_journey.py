@@ -1,10 +1,12 @@
 """Continual improvement in Chromium, with the Content-Security-Policy enforced: two billing
-complaints assessed in a row open a systemic issue by the administrator's rule; the manager
+complaints assessed in a row open a systemic issue by the administrator's rule; the handler
+records an investigation activity and the root cause of one of them; the manager
 finds it from a complaint, opens a CAPA from it for the handler; the handler plans, starts and
 implements it; once its window has passed the worker checks its effectiveness; the manager
 verifies it effective and the CAPA and its issue close.
 
-With REDRESS_SCREENSHOTS=1 the issue and CAPA pages are saved to docs/screenshots/.
+With REDRESS_SCREENSHOTS=1 the investigation, issue and CAPA pages are saved to
+docs/screenshots/.
 """
 
 import os
@@ -19,6 +21,7 @@ from redress.core.models import User
 from redress.handling import services as handling
 from redress.improvement.models import Capa, CapaStatus, IssueStatus, SystemicIssue
 from redress.improvement.services import capa_checks_due, systemic_rule_save
+from redress.improvement.tests.helpers import cause
 from redress.intake.seed import demo_organisation
 from tests.e2e.test_backoffice_journey import new_complaint, sign_in, sign_out
 
@@ -65,6 +68,22 @@ def test_from_a_complaint_to_a_systemic_issue_to_a_verified_capa(browser, live_s
     complaint = assessed("Hóa đơn tính trùng")
     issue = SystemicIssue.objects.get()
     assert issue.complaints.count() == 2
+    handover = cause("process-handover")  # the seeded taxonomy (the browser tests flush it)
+
+    # The handler records what was checked and the root cause, from the complaint.
+    sign_in(page, "xuly")
+    page.goto(f"{live_server.url}/staff/c/{complaint.reference}/")
+    page.click("#investigation-link")
+    page.fill("#id_done_on", timezone.localdate().isoformat())
+    page.fill("#id_checked", "Nhật ký cổng thanh toán ngày hôm qua")
+    page.click("form[action$='/investigation/activity/'] button")
+    page.wait_for_selector("#activities")
+    page.fill("#id_findings", "Lệnh thanh toán gửi hai lần khi ca trực bàn giao")
+    page.select_option("#id_root_cause", value=str(handover.pk))
+    page.click("form[action$='/investigation/conclude/'] button")
+    page.wait_for_selector("#root-cause")
+    shot(page, "investigation")
+    sign_out(page)
 
     # The manager finds the issue from the complaint and opens a CAPA from it.
     sign_in(page, "quanly")

@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from redress.backoffice.forms.common import BLANK, LocalizedChoiceField, UserChoiceField
+from redress.backoffice.forms.common import (
+    BLANK,
+    LocalizedChoiceField,
+    MultipleFileField,
+    UserChoiceField,
+)
 from redress.complaints.models import Category
 from redress.core.models import OrgUnit, User
 from redress.improvement.models import (
@@ -20,6 +26,24 @@ from redress.improvement.models import (
     IssueSource,
     IssueStatus,
 )
+
+
+class CauseChoiceField(forms.ModelChoiceField):
+    """Causes as "family › cause", in the person's language."""
+
+    def label_from_instance(self, obj: Cause) -> str:  # type: ignore[override]
+        language = get_language() or "vi"
+        if obj.parent is None:
+            return obj.display_name(language)
+        return f"{obj.parent.display_name(language)} › {obj.display_name(language)}"
+
+
+def _causes() -> Any:
+    return (
+        Cause.objects.filter(is_active=True)
+        .select_related("parent")
+        .order_by("parent__position", "parent__code", "position", "code")
+    )
 
 
 class IssueFilterForm(forms.Form):
@@ -90,9 +114,9 @@ class CapaOpenForm(forms.Form):
     unit = LocalizedChoiceField(
         label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True).order_by("name")
     )
-    cause = forms.ModelChoiceField(
+    cause = CauseChoiceField(
         label=_("Root cause"),
-        queryset=Cause.objects.filter(is_active=True).order_by("position", "code"),
+        queryset=_causes(),
         required=False,
         help_text=_("What the effectiveness check compares (empty: taken from the source)."),
     )
@@ -162,3 +186,43 @@ class TaskForm(forms.Form):
 
 class LinkCapaForm(forms.Form):
     capa = forms.IntegerField(label=_("CAPA"), min_value=1)
+
+
+class ActivityForm(forms.Form):
+    done_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked = forms.CharField(
+        label=_("What was checked"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    result = forms.CharField(
+        label=_("What it showed"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+
+class ConclusionForm(forms.Form):
+    findings = forms.CharField(
+        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    root_cause = CauseChoiceField(label=_("Root cause"), queryset=_causes(), required=False)
+    root_cause_text = forms.CharField(
+        label=_("Root cause, in words"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class WhyRowForm(forms.Form):
+    why = forms.CharField(label=_("Why?"), max_length=2000, required=False)
+    answer = forms.CharField(label=_("Because"), max_length=2000, required=False)
+    evidence = forms.CharField(label=_("Evidence"), max_length=2000, required=False)
+
+
+class FishboneRowForm(forms.Form):
+    family = LocalizedChoiceField(
+        label=_("Category"),
+        queryset=Cause.objects.filter(is_active=True, parent__isnull=True).order_by("position"),
+        required=False,
+    )
+    text = forms.CharField(label=_("Cause"), max_length=2000, required=False)
+
+
+WhyFormSet = forms.formset_factory(WhyRowForm, extra=0, max_num=10, absolute_max=10)
+FishboneFormSet = forms.formset_factory(FishboneRowForm, extra=0, max_num=60, absolute_max=60)
