@@ -87,6 +87,7 @@ urlpatterns = [
     path("improvement/issues/<int:pk>/", improvement.issue_detail, name="issue"),
     path("improvement/issues/<int:pk>/decide/", improvement.issue_decide, name="issue_decide"),
     path("improvement/issues/<int:pk>/attach/", improvement.issue_attach, name="issue_attach"),
+    path("improvement/issues/<int:pk>/owner/", improvement.issue_assign, name="issue_assign"),
     path("improvement/capa/", improvement.capa_list_page, name="capas"),
     path("improvement/capa/new/", improvement.capa_open, name="capa_open"),
     path("improvement/capa/<int:pk>/", improvement.capa_detail, name="capa"),

@@ -80,6 +80,18 @@ class DecisionForm(forms.Form):
     )
 
 
+class OwnerForm(forms.Form):
+    owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, memberships__isnull=False)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+
+
 class ReferenceForm(forms.Form):
     reference = forms.CharField(label=_("Complaint reference"), max_length=32)
 
@@ -95,6 +107,12 @@ class IssueOpenForm(forms.Form):
         required=False,
         empty_label=_("The whole organisation"),
     )
+    category = LocalizedChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True).order_by("code"),
+        required=False,
+    )
+    cause = CauseChoiceField(label=_("Root cause"), queryset=_causes(), required=False)
     is_significant = forms.BooleanField(
         label=_("Significant (tell top management)"), required=False
     )

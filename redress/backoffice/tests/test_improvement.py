@@ -138,3 +138,29 @@ def test_the_manager_dashboard_shows_open_issues_and_overdue_capa(team, signed_i
     assert 'data-count="2"' in body  # open issues
     assert SystemicIssue.objects.count() == 2
     assert f'{reverse("backoffice:capas")}?overdue=on" data-count="1"' in body
+
+
+def test_a_manager_opens_an_issue_by_hand_and_gives_it_an_owner(team, signed_in):
+    from redress.complaints.testing import CategoryFactory
+    from redress.improvement.tests.helpers import cause
+
+    billing, handover = CategoryFactory(), cause("process-handover")
+    client = signed_in(team.manager)
+    response = client.post(
+        reverse("backoffice:issue_open"),
+        {
+            "title": "Bàn giao ca",
+            "unit": team.unit.pk,
+            "category": billing.pk,
+            "cause": handover.pk,
+        },
+    )
+    assert response.status_code == 302
+    issue = SystemicIssue.objects.get()
+    assert (issue.category, issue.cause, issue.unit) == (billing, handover, team.unit)
+    assign = reverse("backoffice:issue_assign", args=[issue.pk])
+    assert client.post(assign, {"owner": team.auditor.pk}).status_code == 422  # cannot work on it
+    assert client.post(assign, {"owner": team.handler.pk}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.owner == team.handler
+    assert signed_in(team.handler).post(assign, {"owner": team.handler.pk}).status_code == 403

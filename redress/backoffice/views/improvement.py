@@ -24,6 +24,7 @@ from redress.backoffice.forms.improvement import (
     IssueFilterForm,
     IssueOpenForm,
     LinkCapaForm,
+    OwnerForm,
     PlanForm,
     ReasonForm,
     ReferenceForm,
@@ -136,6 +137,7 @@ def _issue_page(
         "may_open_capa": may(user, Permission.CAPA_OPEN, unit_id=issue.unit_id),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "attach_form": forms.get("attach_form") or ReferenceForm(),
+        "owner_form": forms.get("owner_form") or OwnerForm(initial={"owner": issue.owner_id}),
     }
     return page(request, "backoffice/improvement_issue.html", context, status=status)
 
@@ -186,6 +188,23 @@ def issue_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_view
+def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = _issue(request, pk)
+    return _perform(
+        request,
+        OwnerForm(request.POST),
+        lambda data: services.systemic_issue_assign(
+            issue=issue, actor=_actor(request), owner=data["owner"]
+        ),
+        gettext("The owner is recorded."),
+        issue_url(issue),
+        lambda **kw: _issue_page(request, issue, **kw),
+        "owner_form",
+    )
+
+
+@require_POST
+@staff_view
 def issue_attach(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
 
@@ -223,6 +242,8 @@ def issue_open(request: HttpRequest) -> HttpResponse:
             title=form.cleaned_data["title"],
             description=form.cleaned_data["description"],
             unit=form.cleaned_data["unit"],
+            category=form.cleaned_data["category"],
+            cause=form.cleaned_data["cause"],
             is_significant=form.cleaned_data["is_significant"],
         )
     except ApplicationError as error:

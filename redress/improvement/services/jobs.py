@@ -191,11 +191,13 @@ def systemic_spc_scan(*, now: dt.datetime | None = None) -> int:
     weeks = _weeks(now)
     zone = organisation_zone()
     last = weeks[-1]
+    if SpcScan.objects.filter(week=last).exists():
+        return 0  # this week is scanned already (the job runs every minute)
     try:
         with transaction.atomic():
             scan = SpcScan.objects.create(week=last, scanned_at=now)
     except IntegrityError:
-        return 0  # this week is scanned already
+        return 0  # another worker scanned it meanwhile
     start = dt.datetime.combine(weeks[0], dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=7), dt.time.min, tzinfo=zone)
     counted = Complaint.objects.exclude(status__in=(Status.NOT_ACCEPTED, Status.WITHDRAWN)).filter(
