@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "redress.intake",
     "redress.integrations",
     "redress.transparency",
+    "redress.improvement",
     "redress.portal",
     "redress.backoffice",
     "redress.api",
@@ -232,7 +233,13 @@ REDRESS_PERIODIC_JOBS = [
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
+    ("improvement", "redress.improvement.services.improvement_sweep"),
 ]
+# Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
+# effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
+# in per cent of the baseline, from which Redress proposes "effective".
+REDRESS_CAPA_CHECK_DAYS = env_int("REDRESS_CAPA_CHECK_DAYS", 90)
+REDRESS_CAPA_EFFECTIVE_REDUCTION = env_int("REDRESS_CAPA_EFFECTIVE_REDUCTION", 50)
 # The monthly complaints report (docs/analytics.md, "Monthly report"): on or after this day of
 # the month and local hour (the organisation's time zone), last month's report is emailed once
 # to the active people with the role(s) in "recipients" (comma-separated role codes).

@@ -65,6 +65,7 @@ def _sections() -> dict[str, str]:
         "outcomes": _("Outcomes"),
         "satisfaction": _("Satisfaction"),
         "cost": _("Cost"),
+        "improvement": _("Continual improvement"),
     }
 
 

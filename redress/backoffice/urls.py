@@ -5,9 +5,11 @@ from redress.backoffice.views import (
     auth,
     dashboards,
     figures,
+    improvement,
     inbound,
     intake,
     integrations,
+    investigation,
     misc,
     queues,
     reports,
@@ -50,6 +52,52 @@ urlpatterns = [
     path("c/<str:reference>/act/<slug:action>/", workspace.act, name="act"),
     path("c/<str:reference>/reply-template/", workspace.reply_template, name="reply_template"),
     path("files/<int:pk>/", workspace.attachment, name="attachment"),
+    path(
+        "c/<str:reference>/link-capa/",
+        improvement.complaint_link_capa,
+        name="complaint_link_capa",
+    ),
+    # The investigation record (ISO 10002 7.6)
+    path(
+        "c/<str:reference>/investigation/",
+        investigation.investigation,
+        name="investigation",
+    ),
+    path(
+        "c/<str:reference>/investigation/activity/",
+        investigation.activity_add,
+        name="investigation_activity",
+    ),
+    path(
+        "c/<str:reference>/investigation/conclude/",
+        investigation.conclude,
+        name="investigation_conclude",
+    ),
+    path(
+        "c/<str:reference>/investigation/whys/", investigation.five_whys, name="investigation_whys"
+    ),
+    path(
+        "c/<str:reference>/investigation/fishbone/",
+        investigation.fishbone,
+        name="investigation_fishbone",
+    ),
+    # Continual improvement (ISO 10002 8.2, 8.7)
+    path("improvement/issues/", improvement.issue_list_page, name="issues"),
+    path("improvement/issues/new/", improvement.issue_open, name="issue_open"),
+    path("improvement/issues/<int:pk>/", improvement.issue_detail, name="issue"),
+    path("improvement/issues/<int:pk>/decide/", improvement.issue_decide, name="issue_decide"),
+    path("improvement/issues/<int:pk>/attach/", improvement.issue_attach, name="issue_attach"),
+    path("improvement/issues/<int:pk>/owner/", improvement.issue_assign, name="issue_assign"),
+    path("improvement/capa/", improvement.capa_list_page, name="capas"),
+    path("improvement/capa/new/", improvement.capa_open, name="capa_open"),
+    path("improvement/capa/<int:pk>/", improvement.capa_detail, name="capa"),
+    path("improvement/capa/<int:pk>/act/<slug:action>/", improvement.capa_act, name="capa_act"),
+    path("improvement/capa/<int:pk>/tasks/", improvement.capa_task_add, name="capa_task_add"),
+    path(
+        "improvement/capa/<int:pk>/tasks/<int:task>/done/",
+        improvement.capa_task_done,
+        name="capa_task_done",
+    ),
     # Analysis (ISO 10002 8.2–8.4)
     path("analytics/satisfaction/", analytics.satisfaction, name="satisfaction"),
     # Figures (top management, complaints managers, auditors)

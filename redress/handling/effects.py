@@ -30,6 +30,7 @@ from redress.complaints.transitions import Action
 from redress.core.actors import Actor
 from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
+from redress.improvement.services import systemic_rules_apply
 from redress.integrations import hooks as webhooks
 from redress.notifications.models import Notification
 from redress.notifications.services import (
@@ -197,6 +198,19 @@ def reply_notice(step: Step) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Continual improvement
+
+
+def systemic_rules(step: Step) -> None:
+    """A complaint just classified as a complaint joins the open systemic issue of each rule
+    (same category or product) it matches, or opens one when a rule's count is reached
+    (ISO 10002 8.2). Rules by root cause are checked when the cause is recorded."""
+    if step.complaint.status == Status.NOT_ACCEPTED:
+        return
+    systemic_rules_apply(complaint=step.complaint, dimensions=("category", "product"))
+
+
+# --------------------------------------------------------------------------------------------
 # The table
 
 
@@ -211,7 +225,7 @@ def _webhooks(step: Step) -> None:
 EFFECTS: dict[str, tuple[Effect, ...]] = {
     Action.RECEIVE: (receipt_mail, significant_notice),
     Action.ACKNOWLEDGE: (acknowledgement_mail,),
-    Action.ASSESS: (significant_notice,),
+    Action.ASSESS: (significant_notice, systemic_rules),
     Action.ASSIGN: (new_owner_notice,),
     Action.PAUSE: (information_request_mail,),
     Action.ADD_MESSAGE: (outbound_message_mail, reply_notice),

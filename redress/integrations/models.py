@@ -23,6 +23,8 @@ class EventType(models.TextChoices):
     DEADLINE_BREACHED = "complaint.deadline_breached", _("Deadline breached")
     DECISION_COMMUNICATED = "complaint.decision_communicated", _("Decision communicated")
     CLOSED = "complaint.closed", _("Complaint closed")
+    SYSTEMIC_ISSUE_OPENED = "systemic_issue.opened", _("Systemic issue opened")
+    CAPA_OVERDUE = "capa.overdue", _("CAPA overdue")
 
 
 class ApiToken(models.Model):

@@ -16,6 +16,18 @@ class Notification(models.Model):
         EMAIL_FAILED = "email_failed", _("Email to the complainant could not be delivered")
         MAILBOX_FAILING = "mailbox_failing", _("A mailbox cannot be read")
         WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off after repeated failures")
+        SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue opened")
+        SYSTEMIC_SIGNIFICANT = "systemic_significant", _("Significant systemic issue opened")
+        CAPA_VERIFY = "capa_verify", _("CAPA awaits its effectiveness verification")
+        CAPA_OVERDUE = "capa_overdue", _("CAPA overdue")
+
+    class Target(models.TextChoices):
+        """Records other than complaints that a notice may be about (by kind and id: this app
+        knows nothing of the apps that keep them)."""
+
+        NONE = "", _("None")
+        SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue")
+        CAPA = "capa", _("CAPA")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -24,6 +36,11 @@ class Notification(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    target_kind = models.CharField(
+        _("about"), max_length=24, choices=Target.choices, blank=True, default=""
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(_("about"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True)

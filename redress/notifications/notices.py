@@ -16,9 +16,16 @@ from redress.notifications.models import Notification
 
 
 def notify_users(
-    *, users: Iterable[User], kind: str, complaint: object | None = None, dedupe_key: str = ""
+    *,
+    users: Iterable[User],
+    kind: str,
+    complaint: object | None = None,
+    dedupe_key: str = "",
+    target: tuple[str, int, str] | None = None,
 ) -> int:
-    """Create one notice per user. With a ``dedupe_key`` a user gets the notice only once."""
+    """Create one notice per user. With a ``dedupe_key`` a user gets the notice only once.
+    ``target`` (kind, id, label) names another record the notice is about
+    (``Notification.Target``)."""
     recipients = {user.pk: user for user in users}
     if not recipients:
         return 0
@@ -29,8 +36,17 @@ def notify_users(
                 recipient_id__in=recipients, dedupe_key=dedupe_key
             ).values_list("recipient_id", flat=True)
         )
+    target_kind, target_id, target_label = target or ("", None, "")
     rows = [
-        Notification(recipient=user, kind=kind, complaint=complaint, dedupe_key=dedupe_key)  # type: ignore[misc]
+        Notification(  # type: ignore[misc]
+            recipient=user,
+            kind=kind,
+            complaint=complaint,
+            dedupe_key=dedupe_key,
+            target_kind=target_kind,
+            target_id=target_id,
+            target_label=target_label[:200],
+        )
         for pk, user in recipients.items()
         if pk not in existing
     ]

@@ -24,6 +24,7 @@ from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
+from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
 from redress.notifications.models import Notification
 
 View = Callable[..., HttpResponseBase]
@@ -99,6 +100,7 @@ def page(
         "may_administer": is_administrator(user),
         "may_analyse": analytics_allowed(user),  # type: ignore[arg-type]
         "may_report": bool(REPORT_ROLES & set(roles)),
+        "may_improve": bool(IMPROVEMENT_ROLES[Permission.READ] & set(roles)),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }

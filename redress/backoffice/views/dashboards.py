@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,7 @@ from redress.backoffice.views.figures import analyst, figures_asked
 from redress.backoffice.views.queues import rows_for
 from redress.complaints.queues import ListFilters, Queue, Sort, paginate, queue_queryset
 from redress.core.models import OrgUnit, User
+from redress.improvement.selectors import improvement_now
 
 BOARD_LABELS = {
     "manager": _("Complaints manager"),
@@ -92,6 +94,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
     context["charts"] = _charts(cohort, spec.charts, asked.query)
     if board == "manager":
         context.update(_open_work(cohort))
+        context["improvement_now"] = improvement_now(request.user, timezone.now())  # type: ignore[arg-type]
     elif board == "top":
         context.update(_significant(cohort, context["tiles"]))
     else:

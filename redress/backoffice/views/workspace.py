@@ -46,6 +46,8 @@ from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
+from redress.improvement.selectors import complaint_improvement, may
+from redress.improvement.transitions import Permission
 from redress.notifications.services import base_context, template_render
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
@@ -189,6 +191,8 @@ def workspace_context(
         "form": form,
         "remedies": remedies,
         "error": error,
+        "improvement": complaint_improvement(user, complaint),
+        "may_open_capa": may(user, Permission.CAPA_OPEN, unit_id=complaint.unit_id),
     }
 
 

@@ -60,6 +60,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "monthly report",
         "figures rollup",
         "audit anchor",
+        "improvement",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
