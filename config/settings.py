@@ -165,21 +165,25 @@ LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 
-# Lockout after repeated failed sign-ins (django-axes; staff site and admin alike): after
-# REDRESS_LOGIN_FAILURES failures for one username from one address, that pair is refused for
-# REDRESS_LOGIN_COOLOFF_MINUTES. Attempts are kept in the database (visible and resettable in the admin).
+# Lockout after repeated failed sign-ins (django-axes; staff site and admin alike), two counters
+# kept apart (redress.core.lockout): REDRESS_LOGIN_FAILURES failures for one account, from any
+# address, lock that account; REDRESS_LOGIN_IP_FAILURES failures from one client address, for any
+# accounts, lock that address; each for REDRESS_LOGIN_COOLOFF_MINUTES. Attempts are kept in the
+# database (visible and resettable in the admin).
 AUTHENTICATION_BACKENDS = [
     "redress.backoffice.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "redress.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("REDRESS_LOGIN_FAILURES", 5)
+REDRESS_LOGIN_IP_FAILURES = env_int("REDRESS_LOGIN_IP_FAILURES", 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("REDRESS_LOGIN_COOLOFF_MINUTES", 15))
 # The address is the client's behind REDRESS_PROXY_COUNT trusted proxies, not the proxy's
 # (which would lock everyone behind it out with one person's failures).
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "redress.core.clientip.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "redress.backoffice.auth.lockout_response"
 AXES_VERBOSE = False
 
 # Language and time: Vietnamese first, times stored in UTC and shown in Asia/Ho_Chi_Minh.
