@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # its swagger/redoc assets are served from static files, no CDN
@@ -95,11 +98,14 @@ MIDDLEWARE = [
     "redress.core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor; then the gate of staff pages and the admin.
+    "django_otp.middleware.OTPMiddleware",
     "redress.core.middleware.SessionTimeoutMiddleware",
     "redress.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "redress.backoffice.middleware.SecondFactorMiddleware",
     # Last: turns a sign-in refused by the lockout into the "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -184,6 +190,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "redress.core.clientip.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "redress.backoffice.auth.lockout_response"
+# Second factor (django-otp): a TOTP authenticator app, required for the roles in
+# redress.core.roles.SECOND_FACTOR_ROLES and for Django-admin accounts, optional for the others;
+# ten single-use recovery codes. The admin's device pages never show a secret.
+OTP_TOTP_ISSUER = env("REDRESS_OTP_ISSUER", "Redress")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_VERBOSE = False
 
 # Language and time: Vietnamese first, times stored in UTC and shown in Asia/Ho_Chi_Minh.
