@@ -288,6 +288,9 @@ CONTENT_SECURITY_POLICY = {
 # only when asked, so that a laptop on http://127.0.0.1 keeps working.
 SECURE_HSTS_SECONDS = env_int("REDRESS_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Asks browsers' preload lists to know the domain as HTTPS-only (docs/security.md): a lasting
+# commitment for the domain and all its subdomains, so only when the operator says so.
+SECURE_HSTS_PRELOAD = env_bool("REDRESS_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("REDRESS_BEHIND_HTTPS_PROXY", False):
