@@ -46,7 +46,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "admin:login": {"GET": row("200 200 200 200 200 200 200 302")},
     "admin:logout": {"GET": row("302 302 302 302 302 302 302 405")},
     "api-v1:api-root": {"GET": row("404 404 404 404 404 404 404 404")},
-    "api-v1:breakdown_get": {"GET": row("401 403 422 422 422 422 403 403")},
+    "api-v1:breakdown_get": {"GET": row("401 403 200 200 200 200 403 403")},
     "api-v1:category_list": {"GET": row("401 200 200 200 200 200 200 200")},
     "api-v1:complaint-action-acknowledge": {"POST": row("401 409 409 409 403 403 404 404")},
     "api-v1:complaint-action-add_message": {"POST": row("401 422 422 422 422 422 422 422")},

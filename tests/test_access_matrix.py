@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -79,6 +80,7 @@ def routes() -> dict[str, URLPattern]:
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    cache.clear()
     settings.REDRESS_PORTAL_SUBMIT_RATE = "100000/3600"
     settings.REDRESS_PORTAL_TRACK_RATE = "100000/3600"
     settings.REDRESS_PASSWORD_RESET_RATE = "100000/3600"
@@ -111,12 +113,13 @@ def world(settings, tmp_path):
         ).raw
         for who, person in people.items()
     }
-    return {
+    yield {
         "people": people,
         "reference": complaint.reference,
         "attachment": attachment.pk,
         "tokens": tokens,
     }
+    cache.clear()  # the portal's and the password reset's counters: no test after this one sees them
 
 
 def url_of(key: str, pattern: URLPattern, world: dict) -> str:
@@ -148,8 +151,14 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = "999999"
         elif name == "id":  # the admin's password change: the superuser's own
             values[name] = world["people"][ROOT].pk
+        elif name == "attachment_id":
+            values[name] = world["attachment"]
+        elif name == "breakdown":
+            values[name] = "trend_monthly"
+        elif name == "url":  # the admin's catch-all
+            values[name] = "nothing-here/"
         else:
-            values[name] = "1"
+            raise AssertionError(f"{key}: say which value its parameter {name} takes here")
     if "<" in key:  # an unnamed route: its expression with the values put in
         regex = key.split("<", 1)[1].rstrip(">")
         return "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), regex)
