@@ -16,3 +16,26 @@ def _test_defaults(settings, tmp_path):
     settings.REDRESS_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_force_login(request, monkeypatch):
+    """A test that signs in with ``force_login`` as someone whose role requires a second factor
+    gets a session that gave it (redress.core.testing.second_factor_verified), as if they had
+    typed their code. Tests of the second factor itself are marked ``second_factor``."""
+    if request.node.get_closest_marker("second_factor"):
+        return
+    from django.test import Client
+
+    from redress.core.models import User
+    from redress.core.secondfactor import second_factor_required
+    from redress.core.testing import second_factor_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_factor_required(User.objects.get(pk=user.pk)):
+            second_factor_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

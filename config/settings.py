@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # its swagger/redoc assets are served from static files, no CDN
@@ -108,11 +111,14 @@ MIDDLEWARE = [
     "redress.core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor; then the gate of staff pages and the admin.
+    "django_otp.middleware.OTPMiddleware",
     "redress.core.middleware.SessionTimeoutMiddleware",
     "redress.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "redress.backoffice.middleware.SecondFactorMiddleware",
     # Last: turns a sign-in refused by the lockout into the "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -178,21 +184,30 @@ LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 
-# Lockout after repeated failed sign-ins (django-axes; staff site and admin alike): after
-# REDRESS_LOGIN_FAILURES failures for one username from one address, that pair is refused for
-# REDRESS_LOGIN_COOLOFF_MINUTES. Attempts are kept in the database (visible and resettable in the admin).
+# Lockout after repeated failed sign-ins (django-axes; staff site and admin alike), two counters
+# kept apart (redress.core.lockout): REDRESS_LOGIN_FAILURES failures for one account, from any
+# address, lock that account; REDRESS_LOGIN_IP_FAILURES failures from one client address, for any
+# accounts, lock that address; each for REDRESS_LOGIN_COOLOFF_MINUTES. Attempts are kept in the
+# database (visible and resettable in the admin).
 AUTHENTICATION_BACKENDS = [
     "redress.backoffice.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "redress.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("REDRESS_LOGIN_FAILURES", 5)
+REDRESS_LOGIN_IP_FAILURES = env_int("REDRESS_LOGIN_IP_FAILURES", 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("REDRESS_LOGIN_COOLOFF_MINUTES", 15))
 # The address is the client's behind REDRESS_PROXY_COUNT trusted proxies, not the proxy's
 # (which would lock everyone behind it out with one person's failures).
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "redress.core.clientip.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "redress.backoffice.auth.lockout_response"
+# Second factor (django-otp): a TOTP authenticator app, required for the roles in
+# redress.core.roles.SECOND_FACTOR_ROLES and for Django-admin accounts, optional for the others;
+# ten single-use recovery codes. The admin's device pages never show a secret.
+OTP_TOTP_ISSUER = env("REDRESS_OTP_ISSUER", "Redress")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_VERBOSE = False
 
 # Language and time: Vietnamese first, times stored in UTC and shown in Asia/Ho_Chi_Minh.
@@ -294,6 +309,9 @@ CONTENT_SECURITY_POLICY = {
 # only when asked, so that a laptop on http://127.0.0.1 keeps working.
 SECURE_HSTS_SECONDS = env_int("REDRESS_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Asks browsers' preload lists to know the domain as HTTPS-only (docs/security.md): a lasting
+# commitment for the domain and all its subdomains, so only when the operator says so.
+SECURE_HSTS_PRELOAD = env_bool("REDRESS_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("REDRESS_BEHIND_HTTPS_PROXY", False):

@@ -12,22 +12,25 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, create_model, model_validator
 
 from redress.api.auth import ACTIONS as ACTION_SCOPES
 from redress.api.auth import api_user
 from redress.api.complaints import complaint_for, detail_response, incoming_files, lookup
 from redress.api.errors import error_responses
 from redress.api.schemas import (
+    SAYS_SOMETHING,
     Amount,
     ChannelValue,
     ClassificationValue,
     ComplaintDetail,
     Day,
     FileIn,
+    Flag,
     In,
     LevelValue,
     OutcomeValue,
+    PauseReasonValue,
     PriorityValue,
     RemedyTypeValue,
     Required20000,
@@ -39,12 +42,15 @@ from redress.api.schemas import (
     Text300,
     Text5000,
     _text,
+    check_one_of_given,
+    one_of_given,
 )
 from redress.complaints.attachments import MAX_FILES
 from redress.complaints.models import (
     Category,
     Classification,
     Complaint,
+    PauseReason,
     Priority,
     Remedy,
     Severity,
@@ -67,7 +73,7 @@ class AssessIn(In):
     priority: PriorityValue = Priority.NORMAL
     impact: LevelValue = ""
     complexity: LevelValue = ""
-    health_safety: bool = False
+    health_safety: Flag = False
     immediate_action: Text5000 = ""
     category: Text60 | None = None
     reason: Reason = Field(
@@ -76,8 +82,45 @@ class AssessIn(In):
 
 
 class AssignIn(In):
+    """A new owner, a new unit, or both: at least one of them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of_given("owner", "unit"))
+
     owner: Text150 | None = Field(None, description="Username of the new owner.")
     unit: Text60 | None = Field(None, description="Code of the unit to move the complaint to.")
+
+    @model_validator(mode="after")
+    def _something(self) -> "AssignIn":
+        check_one_of_given(self, ("owner", "unit"), _("Choose an owner or a unit."))
+        return self
+
+
+class PauseIn(In):
+    """What the clock waits for; a note saying what is needed when the reason is “other”."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"reason": {"not": {"const": PauseReason.OTHER.value}}}},
+                {
+                    "required": ["note"],
+                    "properties": {"note": {"type": "string", "pattern": SAYS_SOMETHING}},
+                },
+            ]
+        },
+    )
+
+    reason: PauseReasonValue = Field(title="Waiting for")
+    note: Text5000 = Field(
+        "", title="What is needed", description="Required when the reason is “other”."
+    )
+
+    @model_validator(mode="after")
+    def _note(self) -> "PauseIn":
+        if self.reason == PauseReason.OTHER:
+            check_one_of_given(self, ("note",), _("Say what is needed."))
+        return self
 
 
 class NoteBodyIn(In):
@@ -110,7 +153,7 @@ class ProposeIn(In):
 
 class SettleIn(In):
     remedy: int = Field(
-        ge=1, le=2**62, description="Id of the remedy (see the complaint's decisions)."
+        ge=1, le=2**62, strict=True, description="Id of the remedy (see the complaint's decisions)."
     )
     waived_reason: Reason = Field(
         "", description="Waive the remedy with this reason instead of fulfilling it."
@@ -145,6 +188,7 @@ def _remedy(complaint: Complaint, remedy_id: int) -> Remedy:
 WRITTEN: dict[str, type[In]] = {
     Action.ASSESS: AssessIn,
     Action.ASSIGN: AssignIn,
+    Action.PAUSE: PauseIn,
     Action.ADD_NOTE: NoteBodyIn,
     Action.ADD_MESSAGE: MessageActionIn,
     Action.PROPOSE_DECISION: ProposeIn,
@@ -160,7 +204,7 @@ def _annotation(field: registry.Field) -> tuple[Any, Any]:
             limit = field.max_length or (300 if field.kind == Kind.TEXT else 5000)
             return _text(limit, 1 if field.required else 0), ... if field.required else ""
         case Kind.FLAG:
-            return bool, ... if field.required else False
+            return Flag, ... if field.required else False
         case Kind.CHOICE:
             assert field.choices is not None
             return (field.choices, ...) if field.required else (field.choices | None, None)

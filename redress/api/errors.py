@@ -129,7 +129,11 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        fields.setdefault(_field_name(error.get("loc", ())), []).append(_pydantic_message(error))
+        loc = tuple(error.get("loc", ()))
+        field = (error.get("ctx") or {}).get("field")
+        if field:  # a rule over several fields names the first of them (schemas.check_one_of_given)
+            loc = (*loc, field)
+        fields.setdefault(_field_name(loc), []).append(_pydantic_message(error))
     return fields
 
 

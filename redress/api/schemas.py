@@ -15,7 +15,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from redress.complaints.attachments import MAX_FILES
@@ -34,8 +41,9 @@ from redress.complaints.models import (
 )
 
 
-def invalid(message: str) -> PydanticCustomError:
-    return PydanticCustomError("redress", "{message}", {"message": message})
+def invalid(message: str, field: str = "") -> PydanticCustomError:
+    context = {"message": message, "field": field} if field else {"message": message}
+    return PydanticCustomError("redress", "{message}", context)
 
 
 def _clean_text(value: str) -> str:
@@ -113,8 +121,21 @@ def _check_date(value: dt.date) -> dt.date:
 
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_check_email)]
 Day = Annotated[dt.date, BeforeValidator(_iso_date_only), AfterValidator(_check_date)]
-Amount = Annotated[int, Field(ge=0, le=10**15)]
-Score = Annotated[int, Field(ge=1, le=5)]
+# Numbers and flags of a JSON body are strict, as the schema says: ``false`` is not 0, ``1`` is
+# not true, ``"5"`` is not 5 (query parameters, which are text, are read as usual).
+Amount = Annotated[int, Field(ge=0, le=10**15, strict=True)]
+Score = Annotated[int, Field(ge=1, le=5, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
+# A page's cursor: the ``next_cursor`` of the page before, as it was given (base64url).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
+Cursor = Annotated[
+    str,
+    StringConstraints(max_length=200, pattern=CURSOR_PATTERN),
+    Field(description="The ``next_cursor`` of the previous page; empty for the first page."),
+]
+# Text that must say something: at least one character that is not white space (the services
+# refuse a blank value).
+SAYS_SOMETHING = r"\S"
 Code: TypeAlias = Text60
 
 # The register's vocabularies (their values are the API's; labels are for people).
@@ -136,6 +157,25 @@ class In(Schema):
     """Inputs refuse unknown fields, so a misspelt field is an error rather than ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def one_of_given(*names: str) -> dict[str, Any]:
+    """JSON Schema: at least one of these text fields is given and not blank."""
+    return {
+        "anyOf": [
+            {
+                "required": [name],
+                "properties": {name: {"type": "string", "pattern": SAYS_SOMETHING}},
+            }
+            for name in names
+        ]
+    }
+
+
+def check_one_of_given(model: Any, names: tuple[str, ...], message: str) -> None:
+    """The same rule, checked (a 422 naming the first field)."""
+    if not any((getattr(model, name) or "").strip() for name in names):
+        raise invalid(message, names[0])
 
 
 def _check_base64(value: str) -> str:
@@ -355,7 +395,14 @@ class UnitOut(Schema):
 # Input
 
 
+CONTACTS = ("email", "phone", "address")
+
+
 class ComplainantIn(In):
+    """Who complains; at least one way to reach them (email, phone or address)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of_given(*CONTACTS))
+
     full_name: Required200
     email: Email = ""
     phone: Text32 = ""
@@ -364,6 +411,13 @@ class ComplainantIn(In):
     preferred_language: Language = "vi"
     preferred_channel: ChannelValue = Channel.EMAIL
     vulnerable_group: VulnerableValue = VulnerableGroup.NONE
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "ComplainantIn":
+        check_one_of_given(
+            self, CONTACTS, _("Give at least one way to reach you: email, phone or address.")
+        )
+        return self
 
 
 class ComplaintCreateIn(In):
@@ -382,14 +436,14 @@ class ComplaintCreateIn(In):
     order_ref: Text100 = ""
     remedy_requested: Text5000 = ""
     amount_claimed: Amount | None = None
-    is_negotiation_request: bool = False
-    health_safety: bool = False
+    is_negotiation_request: Flag = False
+    health_safety: Flag = False
     language: Language = "vi"
     representative_name: Text200 = ""
     representative_relation: Text100 = ""
     representative_contact: Text200 = ""
     attachments: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
-    consent_to_notice: bool = Field(
+    consent_to_notice: Flag = Field(
         False,
         description="The complainant agreed to the organisation's current personal-data notice "
         "(as published on the portal); recorded as evidence with the complaint. Leave false "
@@ -427,10 +481,10 @@ class ComplaintFilters(In):
         None, description="First day (organisation's time zone), inclusive."
     )
     received_to: Day | None = Field(None, description="Last day, inclusive.")
-    cursor: Text200 = ""
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
 class PageParams(In):
-    cursor: Text200 = ""
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)

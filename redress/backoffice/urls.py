@@ -13,6 +13,7 @@ from redress.backoffice.views import (
     misc,
     queues,
     reports,
+    secondfactor,
     workspace,
 )
 
@@ -34,6 +35,13 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", auth.language, name="language"),
+    path("second-factor/", secondfactor.verify, name="second_factor"),
+    path("second-factor/enrol/", secondfactor.enrol, name="second_factor_enrol"),
+    path(
+        "second-factor/recovery-codes/",
+        secondfactor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     path("queue/<slug:queue>/", queues.queue, name="queue"),
     path("queue/<slug:queue>/bulk/", queues.bulk, name="bulk"),
     path("queue/<slug:queue>/export/", queues.export, name="export"),
@@ -132,6 +140,12 @@ urlpatterns = [
         "admin/quarantine/<int:pk>/reprocess/",
         inbound.quarantine_reprocess,
         name="quarantine_reprocess",
+    ),
+    path("admin/second-factor/", secondfactor.people, name="second_factor_people"),
+    path(
+        "admin/second-factor/<int:pk>/reset/",
+        secondfactor.reset,
+        name="second_factor_reset",
     ),
     path("admin/mailboxes/", inbound.mailbox_list, name="mailboxes"),
     path("admin/mailboxes/new/", inbound.mailbox_create, name="mailbox_create"),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from redress.core.actors import Actor
@@ -38,3 +42,16 @@ def staff(role: Role, unit: OrgUnit, **kwargs: object) -> User:
 
 def actor(user: User) -> Actor:
     return Actor.for_user(user)
+
+
+def second_factor_verified(client: Any, user: User) -> None:
+    """Make a test client's signed-in session one that gave its second factor: the person gets a
+    confirmed authenticator (once) and the session is marked verified by it, as the code page
+    does. The root conftest does this on every ``force_login`` of a person whose role requires
+    a second factor, unless the test is marked ``second_factor``."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -17,7 +17,8 @@ from redress.core.actors import Actor
 from redress.core.models import OrgUnit
 from redress.core.selectors import organisation_get
 from redress.handling import services
-from redress.intake.seed import DEMO_PASSWORD, demo_organisation
+from redress.intake.seed import demo_organisation
+from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -43,14 +44,6 @@ def new_complaint(subject="Hóa đơn tính sai tiền điện", **kwargs):
         amount_claimed=6_000_000,
         **kwargs,
     ).complaint
-
-
-def sign_in(page, username):
-    page.goto(page.base_url + "/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("nav.queues")
 
 
 def sign_out(page):

@@ -17,7 +17,8 @@ from redress.analytics.models import KpiTarget
 from redress.analytics.testing import register_row
 from redress.complaints.models import Category, Channel, Priority, Status
 from redress.core.models import OrgUnit
-from redress.intake.seed import DEMO_PASSWORD, demo_organisation
+from redress.intake.seed import demo_organisation
+from tests.e2e.signin import sign_in
 from tests.e2e.test_portal_accessibility import axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,14 +71,6 @@ def a_register():
     KpiTarget.objects.create(kpi="ack_on_time_pct", target=90)
     KpiTarget.objects.create(kpi="assess_on_time_pct", target=70)
     KpiTarget.objects.create(kpi="reopen_pct", target=5)
-
-
-def sign_in(page, username):
-    page.goto(page.base_url + "/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("nav.queues")
 
 
 def test_manager_dashboard_charts_table_view_drill_down_and_accessibility(page):

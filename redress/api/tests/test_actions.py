@@ -321,7 +321,7 @@ def test_an_action_without_a_written_input_gets_one_built_from_its_fields():
     from redress.handling.registry import ACTIONS
 
     built = [spec for spec in ACTIONS if spec.action not in WRITTEN]
-    assert {spec.action for spec in built} >= {Action.ESCALATE, Action.PAUSE, Action.RATE}
+    assert {spec.action for spec in built} >= {Action.ESCALATE, Action.RATE}
     for spec in built:
         schema = INPUTS[spec.action]
         required = {name for name, field in schema.model_fields.items() if field.is_required()}

@@ -88,7 +88,7 @@ def test_create_without_unit_goes_to_the_top_unit(team, api_as):
         ({"subject": ""}, "subject"),
         ({"subject": "   "}, "subject"),
         ({"channel": "pigeon"}, "channel"),
-        ({"complainant": {"full_name": "An"}}, "email"),
+        ({"complainant": {"full_name": "An"}}, "complainant.email"),
         ({"complainant": {"full_name": "An", "email": "not-an-email"}}, "complainant.email"),
         ({"amount_claimed": -5}, "amount_claimed"),
         ({"occurred_on": "2999-01-01"}, "occurred_on"),

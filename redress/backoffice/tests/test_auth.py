@@ -111,17 +111,102 @@ def test_language_switch_never_redirects_elsewhere(client, handler):
 
 
 def test_behind_a_proxy_one_persons_failures_do_not_lock_out_the_others(client, handler, settings):
-    """The lockout counts the client's address, not the proxy's (issue 16, finding 6)."""
+    """The address counter counts the client's address, not the proxy's (issue 16, finding 6)."""
     settings.REDRESS_PROXY_COUNT = 1
+    settings.REDRESS_LOGIN_IP_FAILURES = 3
     attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "10.0.0.1"}
     colleague = {"HTTP_X_FORWARDED_FOR": "203.0.113.8", "REMOTE_ADDR": "10.0.0.1"}
     url = reverse("backoffice:login")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(url, {"username": "xuly", "password": "wrong"}, **attacker)
+    for name in ("a1", "a2", "a3"):
+        client.post(url, {"username": name, "password": "wrong"}, **attacker)
     locked = client.post(url, {"username": "xuly", "password": PASSWORD}, **attacker)
     assert locked.status_code == 429
     signed_in = client.post(url, {"username": "xuly", "password": PASSWORD}, **colleague)
     assert signed_in.status_code == 302
+
+
+def _from(address):
+    return {"REMOTE_ADDR": address}
+
+
+def test_failures_on_one_account_from_many_addresses_lock_that_account(client, handler, settings):
+    """N failures on one account from anywhere lock that account (issue 16, finding 6)."""
+    url = reverse("backoffice:login")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "xuly", "password": "wrong"}, **_from(f"198.51.100.{n}"))
+    refused = client.post(
+        url,
+        {"username": "xuly", "password": PASSWORD},
+        **_from("192.0.2.200"),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert "tài khoản này" in refused.content.decode()
+    # The addresses are not locked: another account signs in from the same machines.
+    other = UserFactory(username="khac")
+    other.set_password(PASSWORD)
+    other.save()
+    fine = client.post(url, {"username": "khac", "password": PASSWORD}, **_from("198.51.100.0"))
+    assert fine.status_code == 302
+
+
+def test_failures_from_one_address_on_many_accounts_lock_that_address(client, handler, settings):
+    """M failures from one address across accounts lock that address, whatever the account
+    (issue 16, finding 6)."""
+    settings.REDRESS_LOGIN_IP_FAILURES = 6
+    url = reverse("backoffice:login")
+    for n in range(6):  # never more than one failure per account
+        client.post(url, {"username": f"doan-{n}", "password": "wrong"}, **_from("203.0.113.9"))
+    refused = client.post(
+        url,
+        {"username": "xuly", "password": PASSWORD},
+        **_from("203.0.113.9"),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert refused.status_code == 429
+    assert "địa chỉ này" in refused.content.decode()
+    # The account itself is not locked: its owner signs in from elsewhere.
+    assert (
+        client.post(
+            url, {"username": "xuly", "password": PASSWORD}, **_from("192.0.2.5")
+        ).status_code
+        == 302
+    )
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address_count(client, handler, settings):
+    settings.REDRESS_LOGIN_IP_FAILURES = 4
+    url = reverse("backoffice:login")
+    for n in range(3):
+        client.post(url, {"username": f"doan-{n}", "password": "wrong"}, **_from("203.0.113.10"))
+    assert (
+        client.post(
+            url, {"username": "xuly", "password": PASSWORD}, **_from("203.0.113.10")
+        ).status_code
+        == 302
+    )
+    client.post(reverse("backoffice:logout"))
+    client.post(url, {"username": "doan-9", "password": "wrong"}, **_from("203.0.113.10"))
+    assert (
+        client.post(
+            url, {"username": "xuly", "password": PASSWORD}, **_from("203.0.113.10")
+        ).status_code
+        == 429
+    )
+
+
+def test_the_lockout_ends_after_the_cool_off(client, handler, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    url = reverse("backoffice:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "xuly", "password": "wrong"})
+    assert client.post(url, {"username": "xuly", "password": PASSWORD}).status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(seconds=1)
+    )
+    assert client.post(url, {"username": "xuly", "password": PASSWORD}).status_code == 302
 
 
 def test_a_session_ends_after_idle_time_and_after_its_longest_life(client, handler, settings):

@@ -27,14 +27,15 @@ from redress.integrations.models import ApiToken, WebhookDelivery, WebhookSubscr
 
 pytestmark = pytest.mark.django_db
 
-# session, user, organisation (time zone), roles, rows, unread notices
-TOKEN_PAGE_QUERIES = 6
-# session, user, organisation, roles, subscriptions, deliveries, unread notices
-WEBHOOK_PAGE_QUERIES = 7
-# session, user, organisation, roles, rows, unread notices
-QUARANTINE_PAGE_QUERIES = 6
-# session, user, organisation, roles, rows, failing mailboxes (the alert), unread notices
-MAILBOX_PAGE_QUERIES = 7
+# session, user, second factor, organisation (time zone), roles, rows, unread notices
+TOKEN_PAGE_QUERIES = 7
+# session, user, second factor, organisation, roles, subscriptions, deliveries, unread notices
+WEBHOOK_PAGE_QUERIES = 8
+# session, user, second factor, organisation, roles, rows, unread notices
+QUARANTINE_PAGE_QUERIES = 7
+# session, user, second factor, organisation, roles, rows, failing mailboxes (the alert), unread
+# notices
+MAILBOX_PAGE_QUERIES = 8
 
 GET_PAGES = ["tokens", "token_create", "webhooks", "webhook_create", "quarantine", "mailboxes"]
 

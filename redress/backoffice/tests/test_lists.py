@@ -13,11 +13,13 @@ from redress.handling.testing import complaint_in_state, receive
 
 pytestmark = pytest.mark.django_db
 
-# session, user, the person's roles, organisation (time zone), counts, rows, categories, units,
-# owners, unread notices
-QUEUE_PAGE_QUERIES = 10
-SEARCH_PAGE_QUERIES = 6  # session, user, roles, organisation, rows, unread notices
-NOTICES_PAGE_QUERIES = 6  # session, user, organisation, notices, roles, unread notices
+# session, user, the second factor (the session's device, or whether one is enrolled), the
+# person's roles, organisation (time zone), counts, rows, categories, units, owners, unread notices
+QUEUE_PAGE_QUERIES = 11
+# session, user, second factor, roles, organisation, rows, unread notices
+SEARCH_PAGE_QUERIES = 7
+# session, user, second factor, organisation, notices, roles, unread notices
+NOTICES_PAGE_QUERIES = 7
 
 
 def many(team, count):
