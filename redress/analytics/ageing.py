@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import cast
 
 from django.db.models import Count, Q
 
@@ -93,28 +94,53 @@ def backlog(cohort: Cohort) -> dict[str, int]:
     return {key[1:]: value for key, value in memo_on(cohort, "backlog", compute).items()}
 
 
-def _backlog_rolled(cohort: Cohort) -> dict[str, int] | None:
-    """The backlog from the rollup's open counts by day of receipt, when one calendar in the
-    organisation's time zone sets every age (its cut-offs are then midnights of the rollup's
-    days); None otherwise."""
+def _rolled_limits(cohort: Cohort) -> tuple[dt.date, dt.date, Period, Period] | None:
+    """When one calendar in the organisation's zone sets every age (its cut-offs are then
+    midnights of the rollup's days): the first day of the 0–7 and of the 8–30 bucket, and the
+    periods of the open complaints up to 30 working days old and older; None otherwise."""
     groups = _calendar_groups()
     if len(groups) != 1 or groups[0][0].time_zone != str(cohort.zone):
         return None
     calendar = groups[0][0]
     young, middle = (calendar.local_date(age_cutoff(calendar, cohort.now, age)) for age in (7, 30))
     today = cohort.now.astimezone(cohort.zone).date()
-    recent = cohort.with_period(Period(middle, today + LATEST_AHEAD))
-    if not rollup_covers(recent):
+    recent = Period(middle, today + LATEST_AHEAD)
+    older = Period(EARLIEST_DAY, middle - dt.timedelta(days=1))
+    return young, middle, recent, older
+
+
+def _backlog_rolled(cohort: Cohort) -> dict[str, int] | None:
+    """The backlog from the rollup's open counts by day of receipt (``_rolled_limits``)."""
+    limits = _rolled_limits(cohort)
+    if limits is None or not rollup_covers(cohort):
         return None
+    young, _middle, recent, older = limits
     found = {"b0_7": 0, "b8_30": 0, "bover_30": 0}
-    for day, counts in rollup_grouped(recent, "total", "day", ("open",)).items():
+    days = rollup_grouped(cohort.with_period(recent), "total", "day", ("open",))
+    for day, counts in days.items():
         assert isinstance(day, dt.date)
         found["b0_7" if day >= young else "b8_30"] += counts["open"]
-    older = cohort.with_period(Period(EARLIEST_DAY, middle - dt.timedelta(days=1)))
-    found["bover_30"] = sum(
-        counts["open"] for counts in rollup_grouped(older, "total", "unit", ("open",)).values()
-    )
+    units = rollup_grouped(cohort.with_period(older), "total", "unit", ("open",))
+    found["bover_30"] = sum(counts["open"] for counts in units.values())
     return found
+
+
+def backlog_by_priority(cohort: Cohort) -> dict[str, dict[str, int]] | None:
+    """Open complaints now by priority and working-day age bucket ("0_7", "8_30", "over_30"),
+    from the rollup (``_rolled_limits``); None when it cannot say."""
+    limits = _rolled_limits(cohort)
+    if limits is None or not rollup_covers(cohort, "priority"):
+        return None
+    young, _middle, recent, older = limits
+    found: dict[str, dict[str, int]] = defaultdict(lambda: {"0_7": 0, "8_30": 0, "over_30": 0})
+    pairs = rollup_grouped(cohort.with_period(recent), "priority", "day_value", ("open",))
+    for pair, counts in pairs.items():
+        day, priority = cast(tuple[dt.date, str], pair)
+        found[priority]["0_7" if day >= young else "8_30"] += counts["open"]
+    values = rollup_grouped(cohort.with_period(older), "priority", "value", ("open",))
+    for value, counts in values.items():
+        found[str(value)]["over_30"] += counts["open"]
+    return dict(found)
 
 
 def vn7_compliance(cohort: Cohort) -> dict[str, int]:

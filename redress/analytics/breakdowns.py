@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -288,11 +288,13 @@ def backlog_ageing(cohort: Cohort) -> Table:
         "8_30": _("8–30 working days"),
         "over_30": _("over 30 working days"),
     }
-    open_now = cohort.visible.exclude(status="closed")
-    counts = open_now.values("priority").annotate(
-        **{bucket: Count("pk", filter=condition) for bucket, condition in buckets.items()}
-    )
-    by_priority: dict[str, dict[str, Any]] = {row["priority"]: dict(row) for row in counts}
+    by_priority = ageing.backlog_by_priority(cohort)
+    if by_priority is None:
+        open_now = cohort.visible.exclude(status="closed")
+        counts = open_now.values("priority").annotate(
+            **{bucket: Count("pk", filter=condition) for bucket, condition in buckets.items()}
+        )
+        by_priority = {row["priority"]: cast(dict[str, int], row) for row in counts}
     drill = Drill(cohort)
     rows = []
     for bucket in buckets:

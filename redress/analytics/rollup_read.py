@@ -160,17 +160,24 @@ def _as_key(dimension: str, value: str) -> Hashable:
 def rollup_grouped(
     cohort: Cohort, dimension: str, by: str, counts: tuple[str, ...] = ()
 ) -> dict[Hashable, Counter[str]]:
-    """The counts of the cohort grouped ``by`` "value" (of ``dimension``), "unit", "month" or
-    "day" (``rollup_covers(cohort, dimension)`` must hold); summed in SQL."""
+    """The counts of the cohort grouped ``by`` "value" (of ``dimension``), "unit", "month",
+    "day" or "day_value" (pairs) (``rollup_covers(cohort, dimension)`` must hold); summed in
+    SQL."""
     counts = ("volume", *counts)
-    days_only = by == "day"
+    days_only = by in ("day", "day_value")
     scope = _scope(cohort, dimension, days_only=days_only)
     grouped: dict[Hashable, Counter[str]] = defaultdict(Counter)
     if scope is None:
         return grouped
-    field = {"value": "value", "unit": "unit_id", "month": "start", "day": "start"}[by]
+    fields = {
+        "value": ["value"],
+        "unit": ["unit_id"],
+        "month": ["start"],
+        "day": ["start"],
+        "day_value": ["start", "value"],
+    }[by]
     sums = {key: _counted(key) for key in counts[1:]}
-    rows = scope.rows.values(field).annotate(total=Sum("volume"), **sums).order_by()
+    rows = scope.rows.values(*fields).annotate(total=Sum("volume"), **sums).order_by()
     place_key: Callable[[Place], Hashable]
     if by == "value":
 
@@ -179,6 +186,13 @@ def rollup_grouped(
 
         def row_key(row: dict[str, object]) -> Hashable:
             return _as_key(dimension, str(row["value"]))
+    elif by == "day_value":
+
+        def place_key(place: Place) -> Hashable:
+            return place.day, _as_key(dimension, dict(place.values)[dimension])
+
+        def row_key(row: dict[str, object]) -> Hashable:
+            return row["start"], _as_key(dimension, str(row["value"]))
     elif by == "unit":
 
         def place_key(place: Place) -> Hashable:

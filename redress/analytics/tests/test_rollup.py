@@ -232,6 +232,7 @@ def test_the_command_rebuilds_the_rollup_and_the_figures_are_read_from_it(regist
 
 
 ROLLED_BREAKDOWNS = [
+    "backlog_ageing",
     "pareto_category",
     "pareto_product",
     "pareto_unit",
@@ -265,6 +266,7 @@ def test_every_breakdown_read_from_the_rollup_equals_the_direct_computation(regi
         Filters(unit=branch.pk),
         Filters(category=categories[0].pk),
         Filters(channel=Channel.PHONE),
+        Filters(priority=Priority.HIGH),
     ]
     rolled = _tables(people, filters_list)
     state = list(RollupState.objects.all())
