@@ -77,6 +77,7 @@ def measure(count: int, repeat: int, explain: bool) -> None:
     from redress.core.actors import Actor
     from redress.core.models import Membership, OrgUnit, User
     from redress.core.roles import Role
+    from redress.core.testing import second_factor_verified
     from redress.integrations.services import token_create
 
     user, _ = User.objects.get_or_create(username="bench-top")
@@ -120,6 +121,17 @@ def measure(count: int, repeat: int, explain: bool) -> None:
             timings(client, "/api/v1/kpis", params, headers, repeat),
         )
     )
+    # The dashboards, as a complaints manager of every top-level unit and as top management,
+    # signed in with a second factor given.
+    manager, _ = User.objects.get_or_create(username="bench-manager")
+    for unit in OrgUnit.objects.filter(parent__isnull=True):
+        Membership.objects.get_or_create(user=manager, unit=unit, role=Role.COMPLAINTS_MANAGER)
+    for label, person in (("manager", manager), ("top management", user)):
+        staff = Client()
+        staff.force_login(person)
+        second_factor_verified(staff, person)
+        staff.get("/staff/")  # warm up
+        rows.append((f"GET /staff/ ({label} dashboard)", timings(staff, "/staff/", {}, {}, repeat)))
     for code in sorted(BREAKDOWNS):
         rows.append(
             (

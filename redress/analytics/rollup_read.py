@@ -114,11 +114,15 @@ def _scope(cohort: Cohort, dimension: str = "total", *, days_only: bool = False)
     if units is not None:
         rows = rows.filter(unit_id__in=sorted(units))
     seen_elsewhere = hidden = None
+    # The corrections start from what picks out their few complaints (the owner, the subject
+    # of the complaint), so that they read an index, not the period's complaints.
+    everyone = Cohort(None, cohort.period, cohort.filters, cohort.now).complaints
     if scope is not None and not scope.everything and scope.also is not None:
-        found = cohort.complaints.exclude(unit_id__in=sorted(scope.units))
+        found = everyone.filter(scope.also).exclude(unit_id__in=sorted(scope.units))
+        if scope.hidden is not None:
+            found = found.exclude(scope.hidden)
         seen_elsewhere = found if found.exists() else None
     if scope is not None and scope.hidden is not None:
-        everyone = Cohort(None, cohort.period, cohort.filters, cohort.now).complaints
         found = everyone.filter(scope.hidden)
         if units is not None:
             found = found.filter(unit_id__in=sorted(units))
