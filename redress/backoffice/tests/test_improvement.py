@@ -12,9 +12,10 @@ from redress.improvement.services import capa_open, capa_plan, systemic_issue_op
 
 pytestmark = pytest.mark.django_db
 
-# session, user, organisation, roles, the unit tree (for managers), rows, unread notices
-ISSUE_LIST_QUERIES = 7
-CAPA_LIST_QUERIES = 7
+# session, user, second factor, organisation, roles, the unit tree (for managers), rows,
+# unread notices
+ISSUE_LIST_QUERIES = 8
+CAPA_LIST_QUERIES = 8
 
 
 def issues(team, count):
