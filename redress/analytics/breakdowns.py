@@ -24,6 +24,7 @@ from redress.analytics import ageing
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import OUTCOME_LABELS, Drill, outcome_annotation
 from redress.analytics.measures import STAGE_FIELDS, complaint_conditions
+from redress.analytics.rollup_figures import PAIRS
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import BREAKDOWNS, Column, Row, Table, breakdown
 from redress.complaints.models import Category, Channel, Complaint, Decision, Priority, Product
@@ -227,15 +228,30 @@ def trend_monthly(cohort: Cohort) -> Table:
 # Cross-tabulations
 
 
+def _crosstab_cells(cohort: Cohort, across: str, down: str) -> list[tuple[Any, Any, int]]:
+    """(row value, column value, complaints) for each cell that has any."""
+    if down == "unit" and rollup_covers(cohort, across):
+        grouped = rollup_grouped(cohort, across, "value_unit")
+    elif f"{across}_{down}" in PAIRS and rollup_covers(cohort, f"{across}_{down}"):
+        grouped = rollup_grouped(cohort, f"{across}_{down}", "value")
+    else:
+        row_field, column_field = DIMENSIONS[across][0], DIMENSIONS[down][0]
+        queryset = _grouped(cohort, "outcome" if "outcome" in (across, down) else across)
+        return list(
+            queryset.values(row_field, column_field)
+            .annotate(n=Count("pk"))
+            .values_list(row_field, column_field, "n")
+        )
+    cells = []
+    for pair, found in grouped.items():
+        row_key, column_key = cast(tuple[Any, Any], pair)
+        cells.append((row_key, column_key, found["volume"]))
+    return cells
+
+
 def _crosstab(cohort: Cohort, across: str, down: str) -> Table:
-    row_field, row_name = DIMENSIONS[across]
-    column_field, column_name = DIMENSIONS[down]
-    queryset = _grouped(cohort, "outcome" if "outcome" in (across, down) else across)
-    cells = list(
-        queryset.values(row_field, column_field)
-        .annotate(n=Count("pk"))
-        .values_list(row_field, column_field, "n")
-    )
+    row_name, column_name = DIMENSIONS[across][1], DIMENSIONS[down][1]
+    cells = _crosstab_cells(cohort, across, down)
     row_label, column_label = _labeller(across), _labeller(down)
     column_keys = sorted({c for _, c, _ in cells}, key=lambda k: column_label(k))
     row_keys = sorted({r for r, _, _ in cells}, key=lambda k: row_label(k))

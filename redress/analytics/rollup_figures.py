@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
+from redress.analytics.drill import outcome_annotation
 from redress.analytics.measures import (
     IN_FAVOUR,
     SATISFACTION_DIMENSIONS,
@@ -32,8 +33,10 @@ from redress.analytics.measures import (
 from redress.complaints.models import Complaint, Decision, Reaction, SatisfactionResponse
 from redress.complaints.models.records import Remedy
 
-# The dimensions a cohort may be narrowed by and still be read from the rollup (one at a time).
+# The dimensions a cohort may be narrowed by and still be read from the rollup (one at a time),
+# and the pairs the cross-tabulations read (value "a|b").
 DIMENSIONS = ("total", "category", "channel", "priority", "product")
+PAIRS = ("channel_priority", "category_outcome")
 
 
 # A month's histograms keep the values from 0 to this in a list (fast to store, read and add
@@ -256,8 +259,9 @@ def complaint_figures(
         first_contact_condition(), output_field=BooleanField()
     )
     related = _related(queryset)
-    rows = queryset.annotate(**flags).values(
+    rows = queryset.annotate(**flags, outcome=outcome_annotation()).values(
         "pk",
+        "outcome",
         "received_at",
         "acknowledged_at",
         "unit_id",
@@ -283,6 +287,8 @@ def complaint_figures(
             ("channel", row["channel"]),
             ("priority", row["priority"]),
             ("product", str(row["product_id"] or "")),
+            ("channel_priority", f"{row['channel']}|{row['priority']}"),
+            ("category_outcome", f"{row['category_id'] or ''}|{row['outcome']}"),
         )
         day = row["received_at"].astimezone(zone).date()
         yield Place(day, row["unit_id"], values), totals

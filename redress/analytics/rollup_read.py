@@ -24,7 +24,13 @@ from redress.analytics.cohort import NONE, Cohort, Period, category_descendant_i
 from redress.analytics.measures import memo_on
 from redress.analytics.models import RollupFigures, RollupLevel
 from redress.analytics.rollup import rollup_ready, rollup_refresh
-from redress.analytics.rollup_figures import Place, Totals, complaint_figures, figures_of
+from redress.analytics.rollup_figures import (
+    PAIRS,
+    Place,
+    Totals,
+    complaint_figures,
+    figures_of,
+)
 from redress.complaints.models import Complaint
 from redress.complaints.selectors import visible_scope
 from redress.core.selectors import unit_descendant_ids
@@ -155,9 +161,14 @@ def _counted(key: str) -> Coalesce:
 
 
 def _as_key(dimension: str, value: str) -> Hashable:
-    """A stored value as the register holds it (ids for categories and products)."""
+    """A stored value as the register holds it (ids for categories and products; a pair for
+    the pairs of dimensions)."""
     if dimension in ("category", "product"):
         return int(value) if value else None
+    if dimension in PAIRS:
+        first, second = dimension.split("_")
+        left, right = value.split("|")
+        return _as_key(first, left), _as_key(second, right)
     return value
 
 
@@ -179,6 +190,7 @@ def rollup_grouped(
         "month": ["start"],
         "day": ["start"],
         "day_value": ["start", "value"],
+        "value_unit": ["value", "unit_id"],
     }[by]
     sums = {key: _counted(key) for key in counts[1:]}
     rows = scope.rows.values(*fields).annotate(total=Sum("volume"), **sums).order_by()
@@ -197,6 +209,13 @@ def rollup_grouped(
 
         def row_key(row: dict[str, object]) -> Hashable:
             return row["start"], _as_key(dimension, str(row["value"]))
+    elif by == "value_unit":
+
+        def place_key(place: Place) -> Hashable:
+            return _as_key(dimension, dict(place.values)[dimension]), place.unit_id
+
+        def row_key(row: dict[str, object]) -> Hashable:
+            return _as_key(dimension, str(row["value"])), row["unit_id"]
     elif by == "unit":
 
         def place_key(place: Place) -> Hashable:

@@ -233,6 +233,9 @@ def test_the_command_rebuilds_the_rollup_and_the_figures_are_read_from_it(regist
 
 ROLLED_BREAKDOWNS = [
     "backlog_ageing",
+    "crosstab_category_unit",
+    "crosstab_channel_priority",
+    "crosstab_category_outcome",
     "pareto_category",
     "pareto_product",
     "pareto_unit",
