@@ -1,8 +1,10 @@
 """Who may open what, route by route: the table ``tests/test_access_matrix.py`` checks.
 
 Each identity in ``ORDER`` (the anonymous visitor, each role, a superuser) gets, per route and
-method, the status its row says. Add a route, add its row here.
+method, the status its row says. Add a route, add its row here or in ``access_rules_improvement``.
 """
+
+from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -362,7 +364,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
-}
+} | {key: {m: row(s) for m, s in rows.items()} for key, rows in IMPROVEMENT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",
@@ -593,7 +595,6 @@ ADMIN_SUPERUSER: dict[int, list[str]] = {
     ],
 }
 
-
-for _status, _keys in ADMIN_SUPERUSER.items():
+for _status, _keys in [*ADMIN_SUPERUSER.items(), *IMPROVEMENT_ADMIN_SUPERUSER.items()]:
     for _key in _keys:
         RULES[_key] = {"GET": {**dict.fromkeys(ORDER, 302), ROOT: _status}}

@@ -11,6 +11,7 @@ refused before anything is read (401, 403, 404 or a redirect to sign in).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
 from redress.complaints.models import Status
@@ -29,6 +31,12 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.testing import UserFactory, staff
 from redress.handling.testing import complaint_in_state, make_team
+from redress.improvement.services import (
+    capa_task_add,
+    investigation_conclude,
+    systemic_issue_open,
+)
+from redress.improvement.tests.helpers import capa_for, cause
 from redress.integrations.services import token_create
 from tests.access_rules import (
     ADMIN,
@@ -103,6 +111,29 @@ def world(settings, tmp_path):
         message=None,
         uploaded_by="test",
     )
+    # Continual improvement: the complaint's investigation, a systemic issue of the unit linked
+    # to it, and a draft CAPA of the unit owned by the handler with a task of the handler's.
+    investigation_conclude(
+        complaint=complaint,
+        actor=Actor.for_user(team.handler),
+        findings="Đã kiểm tra",
+        root_cause=cause("process-handover"),
+    )
+    issue = systemic_issue_open(
+        actor=Actor.for_user(team.manager),
+        title="Chậm bàn giao",
+        description="Nhiều khiếu nại cùng một nguyên nhân",
+        unit=team.unit,
+        complaints=[complaint],
+    )
+    capa = capa_for(team)
+    task = capa_task_add(
+        capa=capa,
+        actor=Actor.for_user(team.manager),
+        title="Viết lại hướng dẫn",
+        owner=team.handler,
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     tokens = {
         who: token_create(
             actor=Actor.system("test"),
@@ -117,6 +148,9 @@ def world(settings, tmp_path):
         "people": people,
         "reference": complaint.reference,
         "attachment": attachment.pk,
+        "issue": issue.pk,
+        "capa": capa.pk,
+        "task": task.pk,
         "tokens": tokens,
     }
     cache.clear()  # the portal's and the password reset's counters: no test after this one sees them
@@ -130,11 +164,20 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
         if name == "reference":
             values[name] = world["reference"]
         elif name == "pk":
-            values[name] = world["attachment"] if key.endswith(":attachment") else 999999
+            # the attachment, the systemic issue or the CAPA of the world; otherwise none
+            owners = {":attachment": "attachment", ":issue": "issue", ":capa": "capa"}
+            found = [world[v] for k, v in owners.items() if key.split("_")[0].endswith(k)]
+            values[name] = found[0] if found else 999999
+        elif name == "issue_id":
+            values[name] = world["issue"]
+        elif name == "capa_id":
+            values[name] = world["capa"]
+        elif name in ("task", "task_id"):
+            values[name] = world["task"]
         elif name == "queue":
             values[name] = "all"
-        elif name == "action":
-            values[name] = "add_note"
+        elif name == "action":  # a CAPA's step its draft does not allow; a complaint's action
+            values[name] = "start" if "capa_act" in key else "add_note"
         elif name == "code":
             values[name] = "ABCD-EFGH-JKMN" if key.startswith("portal:") else "trend_monthly"
         elif name == "uidb64":

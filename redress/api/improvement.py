@@ -40,7 +40,7 @@ from redress.api.output import cursor_encode, cursor_pk
 from redress.complaints.models import Category, Complaint, Product
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
-from redress.core.errors import NotFound, ValidationFailed
+from redress.core.errors import NotFound, NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit, User
 from redress.improvement import services
 from redress.improvement.models import (
@@ -55,11 +55,13 @@ from redress.improvement.selectors import (
     capa_get_for_user,
     capa_list,
     capas_overdue,
+    capas_visible_to,
     issue_complaints_for_user,
     issue_get_for_user,
     issue_list,
+    may,
 )
-from redress.improvement.transitions import CapaAction
+from redress.improvement.transitions import CapaAction, Permission
 
 router = Router(tags=["improvement"])
 
@@ -198,6 +200,16 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(api_user(request))
 
 
+def _reader_only(user: User, *, or_capa_of_their_own: bool = False) -> None:
+    """As in the back office: the lists are for the roles that read improvement records (and,
+    for CAPA, for anyone who owns one or holds one of its tasks); others get 403."""
+    if may(user, Permission.READ, unit_id=None):
+        return
+    if or_capa_of_their_own and capas_visible_to(user).exists():
+        return
+    raise NotPermitted(_("Your role does not let you read improvement records."))
+
+
 # --------------------------------------------------------------------------------------------
 # Systemic issues
 
@@ -211,6 +223,7 @@ def _actor(request: HttpRequest) -> Actor:
 )
 def systemic_issue_list(request: HttpRequest, filters: Query[IssueFilters]) -> Any:
     """Systemic issues the token's person may see, newest first, ``limit`` at a time."""
+    _reader_only(api_user(request))
     unit = lookup(OrgUnit, "unit", filters.unit)
     queryset = issue_list(
         api_user(request),
@@ -306,6 +319,7 @@ def systemic_issue_decide(request: HttpRequest, issue_id: int, payload: Decision
 def capa_list_api(request: HttpRequest, filters: Query[CapaFilters]) -> Any:
     """CAPA the token's person may see, newest first; ``overdue=true``: work not done by the
     due date."""
+    _reader_only(api_user(request), or_capa_of_their_own=True)
     now = timezone.now()
     unit = lookup(OrgUnit, "unit", filters.unit)
     queryset = capa_list(

@@ -1,14 +1,17 @@
 """Systemic issues and CAPA over /api/v1: the same scopes and role rules as complaints, the
 refusals in the error shape, and the whole path from an issue to a verified CAPA."""
 
+import datetime as dt
+
 import pytest
 
 from redress.core.actors import Actor
-from redress.core.testing import UnitFactory
+from redress.core.roles import Role
+from redress.core.testing import UnitFactory, staff
 from redress.handling.testing import make_team, receive
 from redress.improvement.models import Capa, CapaStatus, IssueStatus, SystemicIssue
-from redress.improvement.services import systemic_issue_open
-from redress.improvement.tests.helpers import cause
+from redress.improvement.services import capa_task_add, systemic_issue_open
+from redress.improvement.tests.helpers import capa_for, cause
 from redress.sla.testing import frozen_clock
 
 from .conftest import ApiClient
@@ -191,3 +194,28 @@ def test_the_openapi_document_describes_the_improvement_endpoints(team, as_):
         "/api/v1/capa/{capa_id}/tasks",
     ):
         assert path in paths, path
+
+
+def test_the_lists_are_for_readers_and_a_capa_step_asks_the_role_before_the_state(team, as_):
+    """Frontline staff and the administrator, who read no improvement records, get 403 for
+    the lists (as on the staff site) where they used to get an empty 200; a CAPA step the
+    person's role may not take is a 403 before the CAPA's state is looked at (it was a 409
+    naming the state)."""
+    admin = staff(Role.ADMIN, team.unit)
+    for person in (team.frontline, admin):
+        for path in ("/systemic-issues", "/capa"):
+            assert as_(person).get(path).status_code == 403, (person, path)
+    capa = capa_for(team)
+    for person in (team.top, team.auditor):
+        assert as_(person).post(f"/capa/{capa.pk}/actions/start", {}).status_code == 403
+    assert as_(team.handler).post(f"/capa/{capa.pk}/actions/start", {}).status_code == 409
+    # A frontline person holding a task of a CAPA sees it in the list.
+    capa_task_add(
+        capa=capa,
+        actor=Actor.for_user(team.manager),
+        title="Gọi lại khách hàng",
+        owner=team.frontline,
+        due_on=dt.date.today() + dt.timedelta(days=7),
+    )
+    listed = as_(team.frontline).get("/capa")
+    assert listed.status_code == 200 and [c["id"] for c in listed.json()["items"]] == [capa.pk]

@@ -165,3 +165,48 @@ def test_a_manager_opens_an_issue_by_hand_and_gives_it_an_owner(team, signed_in)
     issue.refresh_from_db()
     assert issue.owner == team.handler
     assert signed_in(team.handler).post(assign, {"owner": team.handler.pk}).status_code == 403
+
+
+def test_each_step_is_refused_before_its_form_to_a_role_the_matrix_does_not_give_it(
+    team, signed_in
+):
+    """Opening, deciding, linking and planning are refused (403) to the roles
+    ``IMPROVEMENT_ROLES`` does not give them, before the form is read: they used to get the
+    opening forms (200) and the forms' refusals (422), and a CAPA step its state did not allow
+    told them the state (409) rather than that their role may not take it."""
+    complaint = receive(team).complaint
+    issues(team, 1)
+    capas(team, 1)
+    issue, capa = SystemicIssue.objects.get(), Capa.objects.get()
+    refused = {
+        reverse("backoffice:issue_open"): (team.frontline, team.handler, team.auditor),
+        reverse("backoffice:capa_open"): (team.frontline, team.handler, team.auditor),
+    }
+    for url, people in refused.items():
+        for person in people:
+            assert signed_in(person).get(url).status_code == 403, (url, person)
+            assert signed_in(person).post(url, {}).status_code == 403, (url, person)
+        assert signed_in(team.top).get(url).status_code == 200, url
+    posts = {
+        reverse("backoffice:issue_decide", args=[issue.pk]): (team.handler, team.auditor),
+        reverse("backoffice:issue_assign", args=[issue.pk]): (team.handler, team.auditor),
+        reverse("backoffice:issue_attach", args=[issue.pk]): (team.top, team.auditor),
+        reverse("backoffice:capa_task_add", args=[capa.pk]): (team.top, team.auditor),
+        reverse("backoffice:capa_act", args=[capa.pk, "start"]): (team.top, team.auditor),
+        reverse("backoffice:capa_act", args=[capa.pk, "plan"]): (team.top, team.auditor),
+        reverse("backoffice:complaint_link_capa", args=[complaint.reference]): (
+            team.frontline,
+            team.top,
+            team.auditor,
+        ),
+    }
+    for url, people in posts.items():
+        for person in people:
+            assert signed_in(person).post(url, {}).status_code == 403, (url, person)
+    # The roles the matrix names still reach the form (the owner of the CAPA among them).
+    assert signed_in(team.manager).post(reverse("backoffice:issue_open"), {}).status_code == 422
+    owner = signed_in(team.handler)
+    assert owner.post(reverse("backoffice:capa_task_add", args=[capa.pk]), {}).status_code == 422
+    assert owner.post(reverse("backoffice:capa_act", args=[capa.pk, "start"])).status_code == 409
+    capa.refresh_from_db()
+    assert capa.status == CapaStatus.DRAFT and not capa.tasks.exists()

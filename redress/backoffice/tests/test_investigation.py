@@ -104,3 +104,20 @@ def test_readers_see_the_record_without_the_forms_and_cannot_write(team, signed_
     refused = client.post(url("investigation_conclude", complaint), {"findings": "x"})
     assert refused.status_code == 403
     assert not Investigation.objects.exists()
+
+
+def test_frontline_staff_may_not_read_an_investigation_and_only_investigators_record_one(
+    team, signed_in, complaint
+):
+    """Reading an investigation is for the roles that read improvement records, recording it
+    for handlers and complaints managers (``IMPROVEMENT_ROLES``): the others are refused (403)
+    before any form is read, where they used to get the page or the form's 422."""
+    url = reverse("backoffice:investigation", args=[complaint.reference])
+    assert signed_in(team.frontline).get(url).status_code == 403
+    for name in ("activity", "conclude", "whys", "fishbone"):
+        step = reverse(f"backoffice:investigation_{name}", args=[complaint.reference])
+        for person in (team.frontline, team.top, team.auditor):
+            assert signed_in(person).post(step, {}).status_code == 403, (name, person)
+        assert signed_in(team.handler).post(step, {}).status_code == 422, name
+    assert signed_in(team.auditor).get(url).status_code == 200
+    assert not Investigation.objects.filter(complaint=complaint).exists()

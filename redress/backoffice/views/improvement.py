@@ -74,6 +74,18 @@ def _reader_only(request: HttpRequest, *, or_capa_of_their_own: bool = False) ->
     raise PermissionDenied(gettext("Your role does not let you read improvement records."))
 
 
+def _require(
+    request: HttpRequest, permission: str, *, unit_id: int | None, owner_id: int | None = None
+) -> None:
+    """403 before any form is read for a person whose role may not take ``permission`` (the
+    role matrix ``IMPROVEMENT_ROLES``; ``unit_id`` None: for some unit)."""
+    if not may(_user(request), permission, unit_id=unit_id, owner_id=owner_id):
+        raise PermissionDenied(
+            gettext("Your role does not allow this: %(action)s.")
+            % {"action": Permission(permission).label}
+        )
+
+
 def _issue(request: HttpRequest, pk: int) -> SystemicIssue:
     try:
         return issue_get_for_user(_user(request), pk)
@@ -173,6 +185,7 @@ def _perform(
 @staff_view
 def issue_decide(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
+    _require(request, Permission.ISSUE_DECIDE, unit_id=issue.unit_id)
     return _perform(
         request,
         DecisionForm(request.POST),
@@ -190,6 +203,7 @@ def issue_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
+    _require(request, Permission.ISSUE_DECIDE, unit_id=issue.unit_id)
     return _perform(
         request,
         OwnerForm(request.POST),
@@ -207,6 +221,7 @@ def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def issue_attach(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
+    _require(request, Permission.ISSUE_WORK, unit_id=issue.unit_id)
 
     def attach(data: dict[str, Any]) -> None:
         try:
@@ -230,6 +245,7 @@ def issue_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def issue_open(request: HttpRequest) -> HttpResponse:
     """Open a systemic issue by hand (complaints managers, top management)."""
+    _require(request, Permission.ISSUE_OPEN, unit_id=None)
     form = IssueOpenForm(request.POST if request.method == "POST" else None)
     context = {"section": "issues", "form": form}
     if request.method != "POST":
@@ -349,6 +365,10 @@ def capa_url(capa: Capa) -> str:
 def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One lifecycle step; its form (plan, verify, reopen) or none (start, implement, check)."""
     capa = _capa(request, pk)
+    if action in CAPA_ACTION_PERMISSION:
+        _require(
+            request, CAPA_ACTION_PERMISSION[action], unit_id=capa.unit_id, owner_id=capa.owner_id
+        )
     actor = _actor(request)
     again = lambda **kw: _capa_page(request, capa, **kw)  # noqa: E731
     done = gettext("Done.")
@@ -405,6 +425,7 @@ def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_view
 def capa_task_add(request: HttpRequest, pk: int) -> HttpResponse:
     capa = _capa(request, pk)
+    _require(request, Permission.CAPA_PLAN, unit_id=capa.unit_id, owner_id=capa.owner_id)
     return _perform(
         request,
         TaskForm(request.POST),
@@ -436,7 +457,8 @@ def capa_task_done(request: HttpRequest, pk: int, task: int) -> HttpResponse:
 @staff_view
 def capa_open(request: HttpRequest) -> HttpResponse:
     """Open a CAPA, from a systemic issue (``?issue=``) or a complaint (``?complaint=``), or
-    from another source described in words."""
+    from another source described in words (complaints managers, top management)."""
+    _require(request, Permission.CAPA_OPEN, unit_id=None)
     user = _user(request)
     issue = (
         _issue(request, int(request.GET["issue"]))
@@ -489,11 +511,14 @@ def capa_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_view
 def complaint_link_capa(request: HttpRequest, reference: str) -> HttpResponse:
-    """ "Link to CAPA" from the complaint workspace."""
+    """ "Link to CAPA" from the complaint workspace (a person who may carry out a CAPA: a
+    complaints manager, or a CAPA's owner)."""
     try:
         complaint = complaint_get_for_user(_user(request), reference)
     except NotFound:
         raise Http404(reference) from None
+    if not Capa.objects.filter(owner=_user(request)).exists():
+        _require(request, Permission.CAPA_WORK, unit_id=None)
     back = reverse("backoffice:complaint", args=[complaint.reference]) + "#improvement"
     form = LinkCapaForm(request.POST)
     if not form.is_valid():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,11 +36,21 @@ from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
 SPARE_ROWS = 3
 
 
-def _complaint(request: HttpRequest, reference: str) -> Complaint:
+def _complaint(request: HttpRequest, reference: str, permission: str) -> Complaint:
+    """The complaint, if the person sees it (404 otherwise), and if their role for it may
+    ``permission`` (403 otherwise, before any form is read): reading the investigation is for
+    the roles that read improvement records (not frontline staff), recording it for handlers
+    and complaints managers (``IMPROVEMENT_ROLES``)."""
     try:
-        return complaint_get_for_user(request.user, reference)  # type: ignore[arg-type]
+        complaint = complaint_get_for_user(request.user, reference)  # type: ignore[arg-type]
     except NotFound:
         raise Http404(reference) from None
+    if not complaint_roles(request.user, complaint) & IMPROVEMENT_ROLES[permission]:  # type: ignore[arg-type]
+        raise PermissionDenied(
+            gettext("Your role does not allow this: %(action)s.")
+            % {"action": Permission(permission).label}
+        )
+    return complaint
 
 
 def _page(
@@ -81,7 +92,7 @@ def _page(
 
 @staff_view
 def investigation(request: HttpRequest, reference: str) -> HttpResponse:
-    return _page(request, _complaint(request, reference))
+    return _page(request, _complaint(request, reference, Permission.READ))
 
 
 def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpResponse:
@@ -92,7 +103,7 @@ def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpRespo
 @require_POST
 @staff_view
 def activity_add(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _complaint(request, reference)
+    complaint = _complaint(request, reference, Permission.INVESTIGATE)
     form = ActivityForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, complaint, status=422, activity_form=form)
@@ -115,7 +126,7 @@ def activity_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @staff_view
 def conclude(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _complaint(request, reference)
+    complaint = _complaint(request, reference, Permission.INVESTIGATE)
     form = ConclusionForm(request.POST)
     if not form.is_valid():
         return _page(request, complaint, status=422, conclusion_form=form)
@@ -138,7 +149,7 @@ def conclude(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view
 def five_whys(request: HttpRequest, reference: str) -> HttpResponse:
     """The rows written (blank rows are left out), in order."""
-    complaint = _complaint(request, reference)
+    complaint = _complaint(request, reference, Permission.INVESTIGATE)
     formset = WhyFormSet(request.POST, prefix="why")
     if not formset.is_valid():
         return _page(request, complaint, status=422, whys=formset)
@@ -162,7 +173,7 @@ def five_whys(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @staff_view
 def fishbone(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _complaint(request, reference)
+    complaint = _complaint(request, reference, Permission.INVESTIGATE)
     formset = FishboneFormSet(request.POST, prefix="bone")
     if not formset.is_valid():
         return _page(request, complaint, status=422, bones=formset)

@@ -56,6 +56,12 @@ def _lock(capa: Capa) -> Capa:
     return Capa.objects.select_for_update().get(pk=capa.pk)
 
 
+def _may_step(capa: Capa, actor: Actor, action: str) -> None:
+    """Refuse a person who may not take ``action`` on the CAPA before its state is looked at,
+    so a refusal by role (403) says nothing about where the CAPA is in its lifecycle."""
+    allowed(actor, CAPA_ACTION_PERMISSION[action], unit_id=capa.unit_id, owner_id=capa.owner_id)
+
+
 def _step(
     capa: Capa,
     actor: Actor,
@@ -213,6 +219,7 @@ def capa_plan(*, capa: Capa, actor: Actor, plan: str, due_working_days: int) -> 
     today on the calendar of the CAPA's unit (Civil Code count, as every deadline). A CAPA
     without a plan cannot be planned, so it cannot start."""
     capa = _lock(capa)
+    _may_step(capa, actor, CapaAction.PLAN)
     capa_transition_check(capa.status, CapaAction.PLAN)
     required({"plan": plan})
     if not 1 <= due_working_days <= MAX_WORKING_DAYS:
@@ -241,6 +248,7 @@ def capa_plan(*, capa: Capa, actor: Actor, plan: str, due_working_days: int) -> 
 def capa_start(*, capa: Capa, actor: Actor) -> Capa:
     """Start the planned work (the owner, or a complaints manager of the unit)."""
     capa = _lock(capa)
+    _may_step(capa, actor, CapaAction.START)
     capa_transition_check(capa.status, CapaAction.START)
     if not capa.plan.strip():
         raise ValidationFailed(
@@ -275,6 +283,7 @@ def capa_check(*, capa: Capa, actor: Actor, now: dt.datetime | None = None) -> C
     Refused before the window ends, naming the date."""
     capa = _lock(capa)
     now = now or timezone.now()
+    _may_step(capa, actor, CapaAction.CHECK)
     capa_transition_check(capa.status, CapaAction.CHECK)
     assert capa.check_due_at is not None
     if now < capa.check_due_at:
@@ -302,8 +311,8 @@ def capa_verify(*, capa: Capa, actor: Actor, effective: bool, reason: str = "") 
     could be proposed) does. Effective closes the CAPA, which needs every task done, and
     closes its systemic issue when no other CAPA of it is open; not effective reopens it."""
     capa = _lock(capa)
-    capa_transition_check(capa.status, CapaAction.VERIFY)
     allowed(actor, Permission.CAPA_VERIFY, unit_id=capa.unit_id)
+    capa_transition_check(capa.status, CapaAction.VERIFY)
     if actor.user_id is not None and actor.user_id == capa.owner_id:
         raise ValidationFailed(
             _("The owner of a CAPA cannot verify it; another person must."),
@@ -349,6 +358,7 @@ def capa_reopen(*, capa: Capa, actor: Actor, reason: str) -> Capa:
     """A closed CAPA changes only by reopening, with a reason (complaints managers, top
     management). It is planned again from there."""
     capa = _lock(capa)
+    _may_step(capa, actor, CapaAction.REOPEN)
     capa_transition_check(capa.status, CapaAction.REOPEN)
     required({"reason": reason})
     before = {"closed_at": capa.closed_at, "effective": capa.effective}

@@ -4,13 +4,20 @@ plan, verify and read, asserted for every role, and what each person sees."""
 import pytest
 
 from redress.core.actors import Actor
-from redress.core.errors import NotPermitted
+from redress.core.errors import Conflict, NotPermitted
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, staff
 from redress.handling.testing import make_team
 from redress.improvement.models import Capa, SystemicIssue
 from redress.improvement.selectors import capas_visible_to, issues_visible_to, may
-from redress.improvement.services import capa_plan, systemic_issue_open
+from redress.improvement.services import (
+    capa_check,
+    capa_plan,
+    capa_reopen,
+    capa_start,
+    capa_verify,
+    systemic_issue_open,
+)
 from redress.improvement.tests.helpers import capa_for
 from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
 
@@ -93,3 +100,25 @@ def test_each_person_sees_the_records_of_their_units(team):
     assert set(issues_visible_to(team.handler)) == {local, wide}
     assert not issues_visible_to(team.frontline).exists()
     assert set(issues_visible_to(team.top)) == set(SystemicIssue.objects.all())
+
+
+def test_a_step_the_role_may_not_take_is_refused_whatever_the_capas_state(team):
+    """The role matrix is asked before the lifecycle: a person who may not take a step learns
+    that (NotPermitted), not the CAPA's state (a Conflict naming it, as before)."""
+    capa = capa_for(team)  # a draft: only ``plan`` is allowed now
+    steps = {
+        "start": lambda actor: capa_start(capa=capa, actor=actor),
+        "check": lambda actor: capa_check(capa=capa, actor=actor),
+        "verify": lambda actor: capa_verify(capa=capa, actor=actor, effective=True),
+        "reopen": lambda actor: capa_reopen(capa=capa, actor=actor, reason="x"),
+    }
+    for name, step in steps.items():
+        with pytest.raises(NotPermitted):
+            step(Actor.for_user(team.auditor))
+        with pytest.raises(Conflict):  # a complaints manager may: the state refuses
+            step(Actor.for_user(team.manager))
+        if name == "start":
+            with pytest.raises(NotPermitted):
+                step(Actor.for_user(team.top))
+    capa.refresh_from_db()
+    assert capa.status == "draft" and capa.events.count() == 1
