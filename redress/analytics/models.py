@@ -124,7 +124,7 @@ class RollupFigures(models.Model):
     level = models.CharField(max_length=5, choices=RollupLevel.choices)
     start = models.DateField()  # the day, or the first day of the month
     unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=10)
+    dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=40, blank=True)  # "" for the total and for "none"
     volume = models.PositiveIntegerField(default=0)
     figures = models.JSONField(default=dict)

@@ -5,27 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ActivityVolume',
+            name="ActivityVolume",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='Any day of the month; kept as its first day.', verbose_name='month')),
-                ('measure', models.CharField(choices=[('orders', 'Orders'), ('customers', 'Customers'), ('contracts', 'Contracts')], max_length=16, verbose_name='measure')),
-                ('count', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='count')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="Any day of the month; kept as its first day.",
+                        verbose_name="month",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("orders", "Orders"),
+                            ("customers", "Customers"),
+                            ("contracts", "Contracts"),
+                        ],
+                        max_length=16,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveBigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="count",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'activity volume',
-                'verbose_name_plural': 'activity volumes',
-                'ordering': ['-month', 'measure'],
-                'constraints': [models.UniqueConstraint(fields=('month', 'measure'), name='one_volume_per_month')],
+                "verbose_name": "activity volume",
+                "verbose_name_plural": "activity volumes",
+                "ordering": ["-month", "measure"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "measure"), name="one_volume_per_month"
+                    )
+                ],
             },
         ),
     ]

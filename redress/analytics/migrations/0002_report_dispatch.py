@@ -4,31 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_initial'),
+        ("analytics", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportDispatch',
+            name="ReportDispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_first', models.DateField(verbose_name='first day')),
-                ('period_last', models.DateField(verbose_name='last day')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('recipients_count', models.PositiveIntegerField(default=0, verbose_name='recipients')),
-                ('delivered_to', models.JSONField(blank=True, default=list, verbose_name='delivered to (user ids)')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_first", models.DateField(verbose_name="first day")),
+                ("period_last", models.DateField(verbose_name="last day")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "recipients_count",
+                    models.PositiveIntegerField(default=0, verbose_name="recipients"),
+                ),
+                (
+                    "delivered_to",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="delivered to (user ids)"
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'report sending',
-                'verbose_name_plural': 'report sendings',
-                'ordering': ['-period_first'],
-                'constraints': [models.UniqueConstraint(fields=('period_first', 'period_last'), name='one_report_dispatch_per_period')],
+                "verbose_name": "report sending",
+                "verbose_name_plural": "report sendings",
+                "ordering": ["-period_first"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period_first", "period_last"),
+                        name="one_report_dispatch_per_period",
+                    )
+                ],
             },
         ),
     ]

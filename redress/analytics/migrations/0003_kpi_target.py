@@ -4,24 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0002_report_dispatch'),
+        ("analytics", "0002_report_dispatch"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KpiTarget',
+            name="KpiTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpi', models.CharField(max_length=64, unique=True, verbose_name='KPI')),
-                ('target', models.DecimalField(decimal_places=2, help_text="In the KPI's unit: a percentage as 95 for 95 %; money in the organisation's currency.", max_digits=16, verbose_name='target')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kpi", models.CharField(max_length=64, unique=True, verbose_name="KPI")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="In the KPI's unit: a percentage as 95 for 95 %; money in the organisation's currency.",
+                        max_digits=16,
+                        verbose_name="target",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'KPI target',
-                'verbose_name_plural': 'KPI targets',
-                'ordering': ['kpi'],
+                "verbose_name": "KPI target",
+                "verbose_name_plural": "KPI targets",
+                "ordering": ["kpi"],
             },
         ),
     ]

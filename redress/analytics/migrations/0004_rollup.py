@@ -17,55 +17,86 @@ def built_when_empty(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0003_kpi_target'),
-        ('core', '0001_initial'),
-        ('complaints', '0006_complaint_vulnerable_group'),
+        ("analytics", "0003_kpi_target"),
+        ("core", "0001_initial"),
+        ("complaints", "0006_complaint_vulnerable_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupStale',
+            name="RollupStale",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('day', models.DateField(db_index=True)),
-                ('unit_id', models.IntegerField()),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("day", models.DateField(db_index=True)),
+                ("unit_id", models.IntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='RollupState',
+            name="RollupState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('built_at', models.DateTimeField()),
-                ('zone', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("built_at", models.DateTimeField()),
+                ("zone", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='RollupLock',
+            name="RollupLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('unit_id', models.IntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("unit_id", models.IntegerField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'unit_id'), name='one_rollup_lock')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "unit_id"), name="one_rollup_lock")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RollupFigures',
+            name="RollupFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('day', 'day'), ('month', 'month')], max_length=5)),
-                ('start', models.DateField()),
-                ('dimension', models.CharField(max_length=10)),
-                ('value', models.CharField(blank=True, max_length=40)),
-                ('volume', models.PositiveIntegerField(default=0)),
-                ('figures', models.JSONField(default=dict)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(choices=[("day", "day"), ("month", "month")], max_length=5),
+                ),
+                ("start", models.DateField()),
+                ("dimension", models.CharField(max_length=10)),
+                ("value", models.CharField(blank=True, max_length=40)),
+                ("volume", models.PositiveIntegerField(default=0)),
+                ("figures", models.JSONField(default=dict)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('level', 'dimension', 'start', 'unit', 'value'), name='one_rollup_row')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("level", "dimension", "start", "unit", "value"),
+                        name="one_rollup_row",
+                    )
+                ],
             },
         ),
         migrations.RunPython(built_when_empty, migrations.RunPython.noop),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0004_rollup'),
+        ("analytics", "0004_rollup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rollupfigures',
-            name='ack_minutes',
-            field=models.BinaryField(default=b''),
+            model_name="rollupfigures",
+            name="ack_minutes",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AddField(
-            model_name='rollupfigures',
-            name='close_days',
-            field=models.BinaryField(default=b''),
+            model_name="rollupfigures",
+            name="close_days",
+            field=models.BinaryField(default=b""),
         ),
     ]
