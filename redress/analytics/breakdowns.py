@@ -402,11 +402,22 @@ def sla_by_unit(cohort: Cohort) -> Table:
     )
 
 
-@breakdown("remedy_cost", gettext_lazy("Cost of remedies by category"))
-def remedy_cost(cohort: Cohort) -> Table:
-    currency = organisation_get().currency
-    sums = (
-        Remedy.objects.filter(
+def _remedy_sums(cohort: Cohort, currency: str) -> list[dict[str, Any]]:
+    """Per category with a remedy: the remedies' cost and the complaints with one, the
+    costliest first."""
+    if rollup_covers(cohort, "category"):
+        grouped = rollup_grouped(
+            cohort, "category", "value", (f"remedied:{currency}",), currency=currency
+        )
+        found = [
+            {"category": key, "total": sums["money"], "complaints": sums[f"remedied:{currency}"]}
+            for key, sums in grouped.items()
+            if sums[f"remedied:{currency}"]
+        ]
+        return sorted(found, key=lambda row: -row["total"])
+    return [
+        dict(row)
+        for row in Remedy.objects.filter(
             decision__complaint__in=cohort.complaints,
             decision__state=Decision.State.COMMUNICATED,
             currency=currency,
@@ -417,7 +428,13 @@ def remedy_cost(cohort: Cohort) -> Table:
             complaints=Count("decision__complaint", distinct=True),
         )
         .order_by("-total")
-    )
+    ]
+
+
+@breakdown("remedy_cost", gettext_lazy("Cost of remedies by category"))
+def remedy_cost(cohort: Cohort) -> Table:
+    currency = organisation_get().currency
+    sums = _remedy_sums(cohort, currency)
     label = _labeller("category")
     drill = Drill(cohort)
     rows = [

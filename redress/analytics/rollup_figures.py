@@ -210,10 +210,12 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
         .annotate(total=Sum("amount"))
     )
     for cost in remedies:
-        remedy = related[cost["decision__complaint_id"]].remedy
-        remedy[cost["currency"]] = remedy.get(cost["currency"], Decimal(0)) + (
+        totals = related[cost["decision__complaint_id"]]
+        totals.remedy[cost["currency"]] = totals.remedy.get(cost["currency"], Decimal(0)) + (
             cost["total"] or Decimal(0)
         )
+        # Complaints with a remedy in this currency (one row per complaint and currency).
+        totals.counts[f"remedied:{cost['currency']}"] = 1
     satisfaction: dict[str, Any] = {
         "answers": Count("pk"),
         "overall_sum": Sum("overall"),

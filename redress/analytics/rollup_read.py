@@ -15,8 +15,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import IntegerField, Q, QuerySet, Sum
+from django.db.models import DecimalField, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -173,7 +175,12 @@ def _as_key(dimension: str, value: str) -> Hashable:
 
 
 def rollup_grouped(
-    cohort: Cohort, dimension: str, by: str, counts: tuple[str, ...] = ()
+    cohort: Cohort,
+    dimension: str,
+    by: str,
+    counts: tuple[str, ...] = (),
+    *,
+    currency: str | None = None,
 ) -> dict[Hashable, Counter[str]]:
     """The counts of the cohort grouped ``by`` "value" (of ``dimension``), "unit", "month",
     "day" or "day_value" (pairs) (``rollup_covers(cohort, dimension)`` must hold); summed in
@@ -192,7 +199,13 @@ def rollup_grouped(
         "day_value": ["start", "value"],
         "value_unit": ["value", "unit_id"],
     }[by]
-    sums = {key: _counted(key) for key in counts[1:]}
+    sums: dict[str, Any] = {key: _counted(key) for key in counts[1:]}
+    if currency is not None:
+        # The remedies' cost in ``currency``, as "money" (a Decimal).
+        money = Cast(
+            KT(f"figures__remedy__{currency}"), DecimalField(max_digits=20, decimal_places=2)
+        )
+        sums["money"] = Coalesce(Sum(money), Value(Decimal(0)))
     rows = scope.rows.values(*fields).annotate(total=Sum("volume"), **sums).order_by()
     place_key: Callable[[Place], Hashable]
     if by == "value":
@@ -241,6 +254,9 @@ def rollup_grouped(
         target["volume"] += row["total"] or 0
         for key in counts[1:]:
             target[key] += row[key] or 0
+        if currency is not None:
+            # Whole amounts, as remedies are recorded (``Remedy.amount``).
+            target["money"] += Decimal(row["money"]).quantize(Decimal(1))  # type: ignore[assignment]
     for queryset, sign in ((scope.seen_elsewhere, 1), (scope.hidden, -1)):
         if queryset is None:
             continue
@@ -248,5 +264,7 @@ def rollup_grouped(
             target = grouped[place_key(place)]
             for key in counts:
                 target[key] += sign * totals.counts[key]
+            if currency is not None:
+                target["money"] += sign * totals.remedy.get(currency, Decimal(0))  # type: ignore[assignment]
     # A group whose only complaints are hidden from the person is not one.
     return {key: found for key, found in grouped.items() if found["volume"]}

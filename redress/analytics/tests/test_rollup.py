@@ -236,6 +236,7 @@ ROLLED_BREAKDOWNS = [
     "crosstab_category_unit",
     "crosstab_channel_priority",
     "crosstab_category_outcome",
+    "remedy_cost",
     "pareto_category",
     "pareto_product",
     "pareto_unit",
