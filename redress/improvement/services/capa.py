@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from redress.audit.services import jsonable
 from redress.complaints.models import Category, Complaint
-from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, ValidationFailed
 from redress.core.models import OrgUnit, User
@@ -33,7 +32,13 @@ from redress.improvement.models import (
     SystemicIssue,
 )
 from redress.improvement.selectors import may
-from redress.improvement.services.common import allowed, choice_check, event_record, required
+from redress.improvement.services.common import (
+    allowed,
+    choice_check,
+    event_record,
+    linkable_check,
+    required,
+)
 from redress.improvement.services.systemic import issue_capa_closed, issue_capa_opened
 from redress.improvement.transitions import (
     CAPA_ACTION_PERMISSION,
@@ -159,17 +164,7 @@ def capa_open(
         cause = cause or source_issue.cause
         category = category or source_issue.category
         linked += list(source_issue.complaints.all())
-    if actor.user is not None and complaints:
-        visible = set(
-            complaints_visible_to(actor.user)
-            .filter(pk__in=[c.pk for c in complaints])
-            .values_list("pk", flat=True)
-        )
-        if any(c.pk not in visible for c in complaints):
-            raise ValidationFailed(
-                _("Some of these complaints cannot be linked."),
-                fields={"complaints": [_("Link only complaints you can see.")]},
-            )
+    linkable_check(actor, complaints)
     now = timezone.now()
     capa = Capa.objects.create(
         title=title.strip()[:300],
@@ -439,14 +434,7 @@ def capa_link_complaint(*, capa: Capa, actor: Actor, complaint: Complaint) -> Ca
     capa = _lock(capa)
     allowed(actor, Permission.CAPA_WORK, unit_id=capa.unit_id, owner_id=capa.owner_id)
     _not_closed(capa)
-    if (
-        actor.user is not None
-        and not complaints_visible_to(actor.user).filter(pk=complaint.pk).exists()
-    ):
-        raise ValidationFailed(
-            _("This complaint cannot be linked."),
-            fields={"complaint": [_("Link only complaints you can see.")]},
-        )
+    linkable_check(actor, [complaint], one=True)
     if capa.complaints.filter(pk=complaint.pk).exists():
         return capa
     capa.complaints.add(complaint)

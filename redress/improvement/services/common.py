@@ -4,7 +4,7 @@ change, written together in the caller's transaction, and the refusals' shapes."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from redress.audit.services import audit_record, jsonable
 from redress.complaints.models import Complaint
+from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.models import User
@@ -102,3 +103,22 @@ def choice_check(name: str, value: str, choices: type[models.TextChoices]) -> No
             _("“%(value)s” is not a valid choice.") % {"value": value},
             fields={name: [_("Not a valid choice.")]},
         )
+
+
+def linkable_check(actor: Actor, complaints: Sequence[Complaint], *, one: bool = False) -> None:
+    """Refuse to link complaints the person may not see (a channel or the system may link
+    any). ``one``: a single complaint, refused in the singular on the field "complaint"."""
+    if actor.user is None or not complaints:
+        return
+    wanted = {complaint.pk for complaint in complaints}
+    visible = set(
+        complaints_visible_to(actor.user).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if wanted - visible:
+        message = (
+            _("This complaint cannot be linked.")
+            if one
+            else _("Some of these complaints cannot be linked.")
+        )
+        field = "complaint" if one else "complaints"
+        raise ValidationFailed(message, fields={field: [_("Link only complaints you can see.")]})

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from redress.audit.services import jsonable
 from redress.complaints.models import Category, Complaint, Product, Status
-from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, ValidationFailed
 from redress.core.models import OrgUnit, User
@@ -39,6 +38,7 @@ from redress.improvement.services.common import (
     allowed,
     choice_check,
     event_record,
+    linkable_check,
     required,
 )
 from redress.improvement.transitions import Permission
@@ -265,17 +265,7 @@ def systemic_issue_open(
     are told, and top management when it is significant."""
     allowed(actor, Permission.ISSUE_OPEN, unit_id=unit.pk if unit else None)
     required({"title": title})
-    if actor.user is not None and complaints:
-        visible = set(
-            complaints_visible_to(actor.user)
-            .filter(pk__in=[c.pk for c in complaints])
-            .values_list("pk", flat=True)
-        )
-        if any(c.pk not in visible for c in complaints):
-            raise ValidationFailed(
-                _("Some of these complaints cannot be linked."),
-                fields={"complaints": [_("Link only complaints you can see.")]},
-            )
+    linkable_check(actor, complaints)
     return _open(
         actor=actor,
         title=title,
@@ -417,14 +407,7 @@ def systemic_issue_attach(
     twice changes nothing."""
     issue = SystemicIssue.objects.select_for_update().get(pk=issue.pk)
     allowed(actor, Permission.ISSUE_WORK, unit_id=issue.unit_id)
-    if (
-        actor.user is not None
-        and not complaints_visible_to(actor.user).filter(pk=complaint.pk).exists()
-    ):
-        raise ValidationFailed(
-            _("This complaint cannot be linked."),
-            fields={"complaint": [_("Link only complaints you can see.")]},
-        )
+    linkable_check(actor, [complaint], one=True)
     if not issue.is_open:
         raise Conflict(_("This systemic issue is closed; open a new one."))
     if linked := _link(issue, [complaint], actor):

@@ -25,6 +25,7 @@ from redress.improvement.models import (
     SystemicRule,
 )
 from redress.improvement.services import (
+    capa_link_complaint,
     systemic_issue_assign,
     systemic_issue_attach,
     systemic_issue_decide,
@@ -282,3 +283,24 @@ def test_every_recorded_step_has_a_label_for_people(team, admin_actor, clock):
     assessed(team, receive(team, category=billing).complaint)
     capa_for(team)
     assert set(ImprovementEvent.objects.values_list("action", flat=True)) <= set(EVENT_LABELS)
+
+
+def test_nobody_links_a_complaint_they_may_not_see():
+    team, elsewhere = make_team(), make_team()
+    hidden = complaint_on(elsewhere, local("2026-03-02 09:00"))
+    seen = complaint_on(team, local("2026-03-02 10:00"))
+    manager = Actor.for_user(team.manager)
+    with pytest.raises(ValidationFailed) as refused:
+        systemic_issue_open(actor=manager, title="Lỗi", unit=team.unit, complaints=[seen, hidden])
+    assert "complaints" in refused.value.fields
+    assert not SystemicIssue.objects.exists()
+    issue = systemic_issue_open(actor=manager, title="Lỗi", unit=team.unit, complaints=[seen])
+    with pytest.raises(ValidationFailed) as refused:
+        systemic_issue_attach(issue=issue, complaint=hidden, actor=manager)
+    assert "complaint" in refused.value.fields
+    assert list(issue.complaints.all()) == [seen]
+    capa = capa_for(team)
+    with pytest.raises(ValidationFailed) as refused:
+        capa_link_complaint(capa=capa, actor=manager, complaint=hidden)
+    assert "complaint" in refused.value.fields
+    assert not capa.complaints.filter(pk=hidden.pk).exists()
