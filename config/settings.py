@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "redress.integrations",
     "redress.transparency",
     "redress.improvement",
+    "redress.framework",
     "redress.portal",
     "redress.backoffice",
     "redress.api",

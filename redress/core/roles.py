@@ -11,6 +11,10 @@ class Role(models.TextChoices):
     TOP_MANAGEMENT = "top_management", _("Top management")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
+    # ISO 10002 5 and Vietnam's personal-data law: the person answerable for personal data.
+    DPO = "dpo", _("Data-protection officer")
+    # Other managers the complaints process consults or informs (ISO 10002 5.3, 5.4).
+    OTHER_MANAGER = "other_manager", _("Other manager")
 
 
 # Roles that see every complaint of the organisation, whatever their unit.

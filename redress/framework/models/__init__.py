@@ -1,0 +1,27 @@
+"""The management framework's records (ISO 10002 clauses 5, 6, 8.5, 8.6)."""
+
+from redress.framework.models.competence import Course, CourseRequirement, TrainingRecord
+from redress.framework.models.objectives import (
+    Objective,
+    ObjectiveResult,
+    ObjectiveStatus,
+    ReviewFrequency,
+)
+from redress.framework.models.policy import PolicyAcknowledgement, PolicyStatus, PolicyVersion
+from redress.framework.models.responsibility import ProcessStep, Raci, Responsibility
+
+__all__ = [
+    "Course",
+    "CourseRequirement",
+    "Objective",
+    "ObjectiveResult",
+    "ObjectiveStatus",
+    "PolicyAcknowledgement",
+    "PolicyStatus",
+    "PolicyVersion",
+    "ProcessStep",
+    "Raci",
+    "Responsibility",
+    "ReviewFrequency",
+    "TrainingRecord",
+]
