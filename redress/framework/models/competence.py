@@ -45,6 +45,9 @@ class CourseRequirement(models.Model):
             models.UniqueConstraint(fields=["course", "role"], name="course_required_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.course} · {self.get_role_display()}"
+
 
 class TrainingRecord(models.Model):
     user = models.ForeignKey(

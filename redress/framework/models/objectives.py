@@ -108,3 +108,6 @@ class ObjectiveResult(models.Model):
         verbose_name = _("objective result")
         verbose_name_plural = _("objective results")
         ordering = ["objective", "-measured_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.objective} · {self.measured_on}"

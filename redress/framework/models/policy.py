@@ -72,3 +72,6 @@ class PolicyAcknowledgement(models.Model):
         verbose_name = _("policy acknowledgement")
         verbose_name_plural = _("policy acknowledgements")
         constraints = [models.UniqueConstraint(fields=["version", "user"], name="policy_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.user}"
