@@ -4,6 +4,7 @@ dashboards and the API show)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 
 from redress.analytics.cohort import Cohort, Filters, Period
 from redress.analytics.kpis import CATALOGUE
-from redress.framework.models import Objective, ObjectiveResult, ObjectiveStatus
+from redress.framework.models import Objective, ObjectiveResult, ObjectiveStatus, ReviewFrequency
 from redress.framework.models.objectives import Direction
 
 # Statuses an objective can be shown with on a dashboard, worst first.
@@ -23,6 +24,28 @@ STATUS_ORDER = (
     ObjectiveStatus.ON_TRACK,
     ObjectiveStatus.MET,
 )
+
+
+MONTHS = {
+    ReviewFrequency.MONTHLY: 1,
+    ReviewFrequency.QUARTERLY: 3,
+    ReviewFrequency.HALF_YEARLY: 6,
+    ReviewFrequency.YEARLY: 12,
+}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def review_after(objective: Objective, day: dt.date) -> dt.date:
+    """The next review date after ``day``: one frequency step on, never after the period's
+    end (the last review is on the end date)."""
+    return min(_add_months(day, MONTHS[ReviewFrequency(objective.frequency)]), objective.period_end)
 
 
 def objectives_active() -> QuerySet[Objective]:
@@ -90,6 +113,6 @@ def objective_status(objective: Objective, value: Decimal | None, on: dt.date) -
 
 def objectives_board() -> list[Objective]:
     """Active objectives for the dashboards, worst status first (bounded)."""
-    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    rank: dict[str, int] = {str(status): index for index, status in enumerate(STATUS_ORDER)}
     rows = list(objectives_active().order_by("period_end", "pk")[:50])
     return sorted(rows, key=lambda objective: (rank.get(objective.status, 9), objective.pk))

@@ -4,7 +4,6 @@ automatically for a KPI — with every result kept."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
@@ -24,29 +23,9 @@ from redress.framework.selectors_objectives import (
     objective_status,
     objective_window,
     objectives_due,
+    review_after,
 )
 from redress.framework.services.common import allowed, choice_check, framework_record, required
-
-MONTHS = {
-    ReviewFrequency.MONTHLY: 1,
-    ReviewFrequency.QUARTERLY: 3,
-    ReviewFrequency.HALF_YEARLY: 6,
-    ReviewFrequency.YEARLY: 12,
-}
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def review_after(objective: Objective, day: dt.date) -> dt.date:
-    """The next review date after ``day``: one frequency step on, never after the period's
-    end (the last review is on the end date)."""
-    return min(_add_months(day, MONTHS[ReviewFrequency(objective.frequency)]), objective.period_end)
 
 
 def _number(name: str, value: object, *, optional: bool = False) -> Decimal | None:
@@ -110,6 +89,7 @@ def objective_create(
         )
     choice_check("direction", direction, Direction)
     goal = _number("target", target)
+    assert goal is not None  # not optional: a number or a refusal
     start = _number("baseline", baseline, optional=True)
     if period_end < period_start:
         raise ValidationFailed(
