@@ -250,6 +250,7 @@ REDRESS_PERIODIC_JOBS = [
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
+    ("management system", "redress.framework.jobs.framework_sweep"),
 ]
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
