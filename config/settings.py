@@ -251,6 +251,7 @@ REDRESS_PERIODIC_JOBS = [
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),
+    ("answer period", "redress.handling.jobs.answer_period_sweep"),
 ]
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
