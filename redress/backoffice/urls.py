@@ -2,6 +2,7 @@ from django.urls import path
 
 from redress.backoffice.views import (
     analytics,
+    audits,
     auth,
     dashboards,
     figures,
@@ -105,6 +106,39 @@ urlpatterns = [
         "improvement/capa/<int:pk>/tasks/<int:task>/done/",
         improvement.capa_task_done,
         name="capa_task_done",
+    ),
+    # Internal audit (ISO 10002 8.5)
+    path("framework/audits/", audits.audit_list_page, name="audits"),
+    path("framework/audits/new/", audits.audit_plan, name="audit_plan"),
+    path("framework/audits/<int:pk>/", audits.audit_detail, name="audit"),
+    path("framework/audits/<int:pk>/act/<slug:action>/", audits.audit_act, name="audit_act"),
+    path("framework/audits/<int:pk>/questions/", audits.audit_question_add, name="audit_question_add"),
+    path(
+        "framework/audits/<int:pk>/questions/edit/",
+        audits.audit_question_edit,
+        name="audit_question_edit",
+    ),
+    path(
+        "framework/audits/<int:pk>/questions/remove/",
+        audits.audit_question_remove,
+        name="audit_question_remove",
+    ),
+    path(
+        "framework/audits/<int:pk>/questions/answer/",
+        audits.audit_question_answer,
+        name="audit_question_answer",
+    ),
+    path("framework/audits/<int:pk>/sample/", audits.audit_sample_draw, name="audit_sample_draw"),
+    path(
+        "framework/audits/<int:pk>/sample/check/",
+        audits.audit_sample_check,
+        name="audit_sample_check",
+    ),
+    path("framework/audits/<int:pk>/findings/", audits.audit_finding, name="audit_finding"),
+    path(
+        "framework/audits/<int:pk>/report.pdf",
+        audits.audit_report_download,
+        name="audit_report_pdf",
     ),
     # Analysis (ISO 10002 8.2–8.4)
     path("analytics/satisfaction/", analytics.satisfaction, name="satisfaction"),
