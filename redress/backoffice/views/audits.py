@@ -238,6 +238,7 @@ def _question(audit: Audit, pk: int | None) -> AuditQuestion:
 @staff_view
 def audit_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """A lifecycle step: start, report (with the conclusion) or close."""
+    _reader_only(request)
     if action == AuditAction.CLOSE:
         audit = _audit(request, pk)
         if not may_plan_audits(_user(request)):
