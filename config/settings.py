@@ -250,7 +250,10 @@ REDRESS_PERIODIC_JOBS = [
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
-    ("internal audit reminders", "redress.framework.services.audit_reminders.audit_reminders_sweep"),
+    (
+        "internal audit reminders",
+        "redress.framework.services.audit_reminders.audit_reminders_sweep",
+    ),
 ]
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.

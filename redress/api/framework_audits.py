@@ -217,9 +217,9 @@ def audit_get(request: HttpRequest, reference: str) -> Any:
                 "clause": f.clause,
                 "question": positions.get(f.question_id) if f.question_id else None,
                 "complaint": f.sample_item.complaint.reference
-                if f.sample_item_id and f.sample_item_id in shown
+                if f.sample_item is not None and f.sample_item.pk in shown
                 else None,
-                "capa": f.capa.reference if f.capa_id else None,
+                "capa": f.capa.reference if f.capa is not None else None,
             }
             for f in audit_findings(audit)
         ],

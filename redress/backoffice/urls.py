@@ -112,7 +112,9 @@ urlpatterns = [
     path("framework/audits/new/", audits.audit_plan, name="audit_plan"),
     path("framework/audits/<int:pk>/", audits.audit_detail, name="audit"),
     path("framework/audits/<int:pk>/act/<slug:action>/", audits.audit_act, name="audit_act"),
-    path("framework/audits/<int:pk>/questions/", audits.audit_question_add, name="audit_question_add"),
+    path(
+        "framework/audits/<int:pk>/questions/", audits.audit_question_add, name="audit_question_add"
+    ),
     path(
         "framework/audits/<int:pk>/questions/edit/",
         audits.audit_question_edit,

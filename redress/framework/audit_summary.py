@@ -17,8 +17,7 @@ def scope_text(audit: Any, language: str = "vi") -> str:
     """The scope in one line: the unit (and below), the categories, the period."""
     unit = audit.unit.display_name(language)
     categories = [
-        (c.name_en if language == "en" and c.name_en else c.name_vi)
-        for c in audit.categories.all()
+        (c.name_en if language == "en" and c.name_en else c.name_vi) for c in audit.categories.all()
     ]
     period = f"{audit.period_start:%d/%m/%Y} – {audit.period_end:%d/%m/%Y}"
     parts = [unit, *([", ".join(categories)] if categories else []), period]

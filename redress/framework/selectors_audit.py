@@ -80,9 +80,7 @@ def is_named_auditor(user: User, audit: Audit) -> bool:
 def audit_sample_for_user(user: User, audit: Audit) -> list[AuditSampleItem]:
     """The audit's sampled complaints the person may see (through the visibility gate), in the
     order they were drawn, each with its complaint."""
-    visible = complaints_visible_to(user).filter(
-        pk__in=audit.sample_items.values("complaint_id")
-    )
+    visible = complaints_visible_to(user).filter(pk__in=audit.sample_items.values("complaint_id"))
     return list(
         audit.sample_items.filter(complaint__in=visible)
         .select_related("complaint", "complaint__category")

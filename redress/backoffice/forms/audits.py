@@ -72,7 +72,9 @@ class AuditPlanForm(forms.Form):
 
 class QuestionForm(forms.Form):
     clause = forms.CharField(label=_("Clause"), max_length=12)
-    text = forms.CharField(label=_("Question (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Question (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     text_en = forms.CharField(
         label=_("Question (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -109,11 +111,15 @@ class SampleForm(forms.Form):
         initial="5",
     )
     size = forms.IntegerField(
-        label=_("Or a size you choose"), required=False, min_value=1,
+        label=_("Or a size you choose"),
+        required=False,
+        min_value=1,
         help_text=_("Leave empty to size the sample by the confidence and the rate."),
     )
     seed = forms.IntegerField(
-        label=_("Random seed"), required=False, min_value=0,
+        label=_("Random seed"),
+        required=False,
+        min_value=0,
         help_text=_("Empty: a new random seed. Give a stored seed to draw the same sample again."),
     )
 
@@ -127,7 +133,9 @@ class SampleCheckForm(forms.Form):
         required=False,
     )
     result = forms.ChoiceField(label=_("Result"), choices=CheckResult.choices)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FindingForm(forms.Form):
@@ -155,7 +163,4 @@ class FindingForm(forms.Form):
 
 
 class ConclusionForm(forms.Form):
-    conclusion = forms.CharField(
-        label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -186,8 +186,7 @@ def _audit_page(
         "question_form": forms.get("question_form") or QuestionForm(),
         "sample_form": forms.get("sample_form") or SampleForm(),
         "check_form": forms.get("check_form") or SampleCheckForm(),
-        "finding_form": forms.get("finding_form")
-        or FindingForm(questions=questions, items=items),
+        "finding_form": forms.get("finding_form") or FindingForm(questions=questions, items=items),
         "conclusion_form": forms.get("conclusion_form") or ConclusionForm(),
         "failed_question": forms.get("failed_question"),
         "failed_item": forms.get("failed_item"),
@@ -227,7 +226,7 @@ def _perform(
     return redirect(audit_url(audit) + anchor)
 
 
-def _question(audit: Audit, pk: int | None) -> AuditQuestion:
+def _question(audit: Audit, pk: int) -> AuditQuestion:
     found = AuditQuestion.objects.filter(audit=audit, pk=pk).select_related("audit").first()
     if found is None:
         raise Http404(pk)
@@ -298,7 +297,12 @@ def audit_question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _perform(
-        request, audit, form, "question_form", edit, gettext("The question is saved."),
+        request,
+        audit,
+        form,
+        "question_form",
+        edit,
+        gettext("The question is saved."),
         "#checklist",
     )
 
@@ -336,8 +340,14 @@ def audit_question_answer(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _perform(
-        request, audit, form, "answer_form", answer, gettext("The answer is recorded."),
-        f"#q-{question_id}", failed_question=str(question_id),
+        request,
+        audit,
+        form,
+        "answer_form",
+        answer,
+        gettext("The answer is recorded."),
+        f"#q-{question_id}",
+        failed_question=str(question_id),
     )
 
 
@@ -357,8 +367,13 @@ def audit_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _perform(
-        request, audit, SampleForm(request.POST), "sample_form", draw,
-        gettext("The sample is drawn."), "#sample",
+        request,
+        audit,
+        SampleForm(request.POST),
+        "sample_form",
+        draw,
+        gettext("The sample is drawn."),
+        "#sample",
     )
 
 
@@ -378,8 +393,14 @@ def audit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _perform(
-        request, audit, form, "check_form", check, gettext("The check is recorded."),
-        f"#s-{item_id}", failed_item=str(item_id),
+        request,
+        audit,
+        form,
+        "check_form",
+        check,
+        gettext("The check is recorded."),
+        f"#s-{item_id}",
+        failed_item=str(item_id),
     )
 
 
@@ -409,7 +430,12 @@ def audit_finding(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
     return _perform(
-        request, audit, form, "finding_form", record, gettext("The finding is recorded."),
+        request,
+        audit,
+        form,
+        "finding_form",
+        record,
+        gettext("The finding is recorded."),
         "#findings",
     )
 

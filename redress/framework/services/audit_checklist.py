@@ -135,7 +135,6 @@ DEFAULT_CHECKLIST: tuple[DefaultQuestion, ...] = (
         "8.7",
         "Các hành động khắc phục, phòng ngừa có được thực hiện đúng hạn và kiểm tra hiệu lực "
         "không?",
-        "Are corrective and preventive actions carried out on time and checked for "
-        "effectiveness?",
+        "Are corrective and preventive actions carried out on time and checked for effectiveness?",
     ),
 )

@@ -95,7 +95,9 @@ def audit_reminders_sweep(*, now: dt.datetime | None = None, limit: int = 500) -
     )
     for audit in upcoming:
         calendar = calendar_for_unit(audit.unit_id)
-        last_day = calendar.local_date(calendar.add_working_days(now, days) - dt.timedelta(seconds=1))
+        last_day = calendar.local_date(
+            calendar.add_working_days(now, days) - dt.timedelta(seconds=1)
+        )
         if audit.planned_on <= last_day and _send(audit, AuditReminder.Kind.UPCOMING, now):
             sent += 1
     overdue = (

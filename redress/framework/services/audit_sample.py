@@ -99,9 +99,7 @@ def population_ids(audit: Audit) -> tuple[array[int], str]:
     """The population's primary keys in order (a compact array) and their fingerprint."""
     ids: array[int] = array("q")
     digest = hashlib.sha256()
-    for pk in (
-        audit_population(audit).order_by("pk").values_list("pk", flat=True).iterator(10_000)
-    ):
+    for pk in audit_population(audit).order_by("pk").values_list("pk", flat=True).iterator(10_000):
         ids.append(pk)
         digest.update(pk.to_bytes(8, "big", signed=True))
     return ids, digest.hexdigest()
@@ -126,7 +124,9 @@ def _size_for(
 ) -> int:
     if population == 0:
         raise ValidationFailed(
-            _("No closed complaint is in the audit's scope and period: there is nothing to sample."),
+            _(
+                "No closed complaint is in the audit's scope and period: there is nothing to sample."
+            ),
             fields={"size": [_("The population is empty.")]},
         )
     if size is not None:
@@ -142,11 +142,7 @@ def _size_for(
                     "closed complaints."
                 )
                 % {"size": size, "population": population},
-                fields={
-                    "size": [
-                        _("Enter at most %(population)s.") % {"population": population}
-                    ]
-                },
+                fields={"size": [_("Enter at most %(population)s.") % {"population": population}]},
             )
         return size
     if confidence is None or tolerable_pct is None:
@@ -158,7 +154,9 @@ def _size_for(
         raise ValidationFailed(
             _("Choose 90, 95 or 99 %."), fields={"confidence": [_("Not a valid choice.")]}
         )
-    return sample_size(confidence_pct=confidence, tolerable_pct=tolerable_pct, population=population)
+    return sample_size(
+        confidence_pct=confidence, tolerable_pct=tolerable_pct, population=population
+    )
 
 
 @transaction.atomic

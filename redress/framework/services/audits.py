@@ -89,9 +89,7 @@ def audit_category_ids(audit: Audit) -> set[int]:
     return tree_descendant_ids(Category, chosen) if chosen else set()
 
 
-def independence_check(
-    *, unit: OrgUnit, category_ids: set[int], auditors: Sequence[User]
-) -> None:
+def independence_check(*, unit: OrgUnit, category_ids: set[int], auditors: Sequence[User]) -> None:
     """Refuse (on the field ``auditors``) an auditor who is part of what is audited."""
     if not auditors:
         raise ValidationFailed(
@@ -110,14 +108,14 @@ def independence_check(
         )
     )
     problems: list[str] = []
-    for person in auditors:
-        name = person.get_full_name() or person.get_username()
-        if person.pk not in auditor_ids:
+    for named in auditors:
+        name = named.get_full_name() or named.get_username()
+        if named.pk not in auditor_ids:
             problems.append(
                 _("%(name)s does not hold the auditor role.") % {"name": name},
             )
             continue
-        mine = current.filter(user=person)
+        mine = current.filter(user=named)
         if mine.filter(
             Q(role__in=HANDLING_ROLES, unit_id__in=units)
             | Q(role=Role.COMPLAINTS_MANAGER, unit_id__in=ancestors)
@@ -130,7 +128,7 @@ def independence_check(
                 % {"name": name}
             )
             continue
-        owned = Complaint.objects.filter(owner=person, unit_id__in=units)
+        owned = Complaint.objects.filter(owner=named, unit_id__in=units)
         if category_ids:
             owned = owned.filter(category_id__in=category_ids)
         if owned.exists():
@@ -262,9 +260,7 @@ def audit_start(*, audit: Audit, actor: Actor) -> Audit:
         unit=audit.unit, category_ids=audit_category_ids(audit), auditors=list(audit.auditors.all())
     )
     AuditQuestion.objects.bulk_create(
-        AuditQuestion(
-            audit=audit, position=n, clause=q.clause, text=q.text, text_en=q.text_en
-        )
+        AuditQuestion(audit=audit, position=n, clause=q.clause, text=q.text, text_en=q.text_en)
         for n, q in enumerate(DEFAULT_CHECKLIST, start=1)
     )
     from_status = audit.status

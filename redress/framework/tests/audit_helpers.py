@@ -24,12 +24,16 @@ def auditor(team: Team) -> User:
     return staff(Role.AUDITOR, UnitFactory.create())
 
 
-def closed_complaints(team: Team, count: int, *, closed_on: dt.date = dt.date(2026, 3, 2)) -> list[int]:
+def closed_complaints(
+    team: Team, count: int, *, closed_on: dt.date = dt.date(2026, 3, 2)
+) -> list[int]:
     """``count`` complaints of the team's unit, closed on ``closed_on`` (set directly: only the
     audit's population is under test)."""
     ids = [receive(team, subject=f"Khiếu nại số {n}").complaint.pk for n in range(count)]
     closed_at = dt.datetime.combine(closed_on, dt.time(10), tzinfo=timezone.get_current_timezone())
-    Complaint.objects.filter(pk__in=ids).update(status=Status.CLOSED, closed_at=closed_at, owner=None)
+    Complaint.objects.filter(pk__in=ids).update(
+        status=Status.CLOSED, closed_at=closed_at, owner=None
+    )
     return ids
 
 

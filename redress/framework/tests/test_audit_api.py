@@ -46,6 +46,8 @@ def test_the_api_reads_the_programme_and_one_audit(client, team):
 def test_the_api_refuses_roles_that_do_not_read_audits(client, team):
     started(team, auditor(team))
     assert client.get("/api/v1/audits", headers=bearer(team.handler)).status_code == 403
-    assert client.get("/api/v1/audits/IA-2026-001", headers=bearer(team.frontline)).status_code == 403
+    assert (
+        client.get("/api/v1/audits/IA-2026-001", headers=bearer(team.frontline)).status_code == 403
+    )
     assert client.get("/api/v1/audits/IA-2026-999", headers=bearer(team.auditor)).status_code == 404
     assert client.get("/api/v1/audits").status_code == 401

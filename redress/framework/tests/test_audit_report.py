@@ -43,12 +43,19 @@ def reported(team):
     audit = audit_sample_draw(audit=audit, actor=actor, size=3, seed=42)
     item = audit.sample_items.first()
     audit_sample_check(
-        item=item, actor=actor, checks=["acknowledged_in_time"], result="nonconforming",
+        item=item,
+        actor=actor,
+        checks=["acknowledged_in_time"],
+        result="nonconforming",
         note="Trễ hai ngày",
     )
     finding = audit_finding_record(
-        audit=audit, actor=actor, type="minor_nc", statement="Xác nhận khiếu nại chậm",
-        question=question, sample_item=item,
+        audit=audit,
+        actor=actor,
+        type="minor_nc",
+        statement="Xác nhận khiếu nại chậm",
+        question=question,
+        sample_item=item,
     )
     audit = audit_report(audit=audit, actor=actor, conclusion="Cần cải thiện việc xác nhận")
     return audit, person, finding

@@ -68,7 +68,10 @@ def test_the_same_seed_draws_the_same_sample_and_another_seed_another(team):
     again = audit_sample_draw(
         audit=audit, actor=actor, confidence=95, tolerable_pct=Decimal(5), seed=seed
     )
-    assert list(again.sample_items.order_by("position").values_list("complaint_id", flat=True)) == first
+    assert (
+        list(again.sample_items.order_by("position").values_list("complaint_id", flat=True))
+        == first
+    )
     assert again.population_digest == digest
     assert audit_sample_reproduce(again) == (first, digest)
     other = audit_sample_draw(
@@ -107,7 +110,9 @@ def test_a_chosen_size_and_the_check_of_a_sampled_complaint(team):
     assert audit.sample_confidence is None and audit.sample_size == 2
     item = audit.sample_items.first()
     with pytest.raises(ValidationFailed) as refused:
-        audit_sample_check(item=item, actor=actor, checks=["acknowledged_in_time"], result="nonconforming")
+        audit_sample_check(
+            item=item, actor=actor, checks=["acknowledged_in_time"], result="nonconforming"
+        )
     assert "note" in refused.value.fields
     with pytest.raises(ValidationFailed):
         audit_sample_check(item=item, actor=actor, checks=[], result="conforming")

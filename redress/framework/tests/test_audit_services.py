@@ -218,5 +218,7 @@ def test_every_change_is_audited(team):
 
 def test_the_period_must_not_end_before_it_starts(team):
     with pytest.raises(ValidationFailed) as refused:
-        planned(team, [auditor(team)], period_start=dt.date(2026, 6, 1), period_end=dt.date(2026, 5, 1))
+        planned(
+            team, [auditor(team)], period_start=dt.date(2026, 6, 1), period_end=dt.date(2026, 5, 1)
+        )
     assert "period_end" in refused.value.fields

@@ -43,7 +43,9 @@ def test_the_manager_plans_an_audit_and_a_dependent_auditor_is_refused_on_the_fo
     form["auditors"] = [person.pk]
     done = client.post(reverse("backoffice:audit_plan"), form)
     audit = Audit.objects.get()
-    assert done.status_code == 302 and done["Location"] == reverse("backoffice:audit", args=[audit.pk])
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "backoffice:audit", args=[audit.pk]
+    )
     listing = client.get(reverse("backoffice:audits"))
     assert audit.reference in listing.content.decode()
 
@@ -69,7 +71,12 @@ def test_the_named_auditor_conducts_and_downloads_the_report(client, team):
     item = audit.sample_items.first()
     checked = client.post(
         reverse("backoffice:audit_sample_check", args=[audit.pk]),
-        {"item": item.pk, "checks": ["acknowledged_in_time"], "result": "nonconforming", "note": ""},
+        {
+            "item": item.pk,
+            "checks": ["acknowledged_in_time"],
+            "result": "nonconforming",
+            "note": "",
+        },
     )
     assert checked.status_code == 422  # a nonconforming check needs its note
     too_big = client.post(reverse("backoffice:audit_sample_draw", args=[audit.pk]), {"size": "5"})
@@ -84,7 +91,8 @@ def test_the_named_auditor_conducts_and_downloads_the_report(client, team):
     assert item.complaint.reference in page
     assert audit.findings.get().capa.reference in page
     reported = client.post(
-        reverse("backoffice:audit_act", args=[audit.pk, "report"]), {"conclusion": "Phù hợp một phần"}
+        reverse("backoffice:audit_act", args=[audit.pk, "report"]),
+        {"conclusion": "Phù hợp một phần"},
     )
     assert reported.status_code == 302
     pdf = client.get(reverse("backoffice:audit_report_pdf", args=[audit.pk]))
