@@ -39,7 +39,9 @@ def audit_list(user: User, *, year: int | None = None) -> QuerySet[Audit]:
     queryset = audits_visible_to(user).select_related("unit", "planned_by")
     if year is not None:
         queryset = queryset.filter(year=year)
-    return queryset.prefetch_related("auditors").order_by("-year", "planned_on", "sequence")
+    return queryset.prefetch_related("auditors", "categories").order_by(
+        "-year", "planned_on", "sequence"
+    )
 
 
 def audit_years(user: User) -> list[int]:

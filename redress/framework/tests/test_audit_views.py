@@ -117,3 +117,17 @@ def test_another_auditor_reads_but_cannot_conduct(client, team):
 def test_a_handler_may_not_read_audits(client, team):
     login(client, team.handler)
     assert client.get(reverse("backoffice:audits")).status_code == 403
+
+
+def test_the_programme_page_reads_a_fixed_number_of_queries(
+    client, team, django_assert_max_num_queries
+):
+    login(client, team.manager)
+    planned(team, [auditor(team)])
+    client.get(reverse("backoffice:audits"))  # warm the per-process caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("backoffice:audits"))
+    for _ in range(5):
+        planned(team, [auditor(team)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("backoffice:audits")).status_code == 200
