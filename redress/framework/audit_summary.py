@@ -10,7 +10,9 @@ from django.db.models import Q
 
 from redress.analytics.cohort import organisation_zone
 from redress.framework.models import FindingType
+from redress.framework.models.audit import NONCONFORMITIES
 from redress.framework.selectors_audit import audits_with_findings
+from redress.improvement.models import CapaStatus
 
 
 def scope_text(audit: Any, language: str = "vi") -> str:
@@ -31,8 +33,8 @@ def _local_date(value: dt.datetime | None) -> str | None:
 def audit_results_between(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """The internal audits planned or reported between ``start`` and ``end`` (both included),
     oldest planned date first, each as plain JSON: reference, title, scope text, planned and
-    reported dates, status, counts of findings by type, and the CAPA their nonconformities
-    opened."""
+    reported dates, status, counts of findings by type, the CAPA their nonconformities
+    opened, and how many nonconformities still have an open CAPA."""
     zone = organisation_zone()
     first = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
     after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
@@ -61,6 +63,13 @@ def audit_results_between(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
                 "status": str(audit.status),
                 "findings": counts,
                 "capa": [f.capa.reference for f in findings if f.capa is not None],
+                # Nonconformities whose corrective action is not closed yet.
+                "open_nonconformities": sum(
+                    1
+                    for f in findings
+                    if f.type in NONCONFORMITIES
+                    and (f.capa is None or f.capa.status != CapaStatus.CLOSED)
+                ),
             }
         )
     return results

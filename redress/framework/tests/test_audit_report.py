@@ -81,6 +81,7 @@ def test_the_summary_for_the_management_review(team):
     assert row["status"] == "reported"
     assert row["findings"] == {"major_nc": 0, "minor_nc": 1, "observation": 0, "opportunity": 0}
     assert row["capa"] == [finding.capa.reference]
+    assert row["open_nonconformities"] == 1
     assert row["planned_on"] == "2026-09-15"
     assert audit_results_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == []
     import json
