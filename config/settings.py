@@ -252,7 +252,14 @@ REDRESS_PERIODIC_JOBS = [
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),
     ("answer period", "redress.handling.jobs.answer_period_sweep"),
+    (
+        "internal audit reminders",
+        "redress.framework.services.audit_reminders.audit_reminders_sweep",
+    ),
 ]
+# Internal audit (docs/management-system.md): the working days before an audit's planned date
+# its auditors and planner are reminded of it.
+REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
 # in per cent of the baseline, from which Redress proposes "effective".

@@ -7,7 +7,15 @@ static files: it works without internet access.
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from redress.api import actions, analytics, complaints, framework, improvement, reference
+from redress.api import (
+    actions,
+    analytics,
+    complaints,
+    framework,
+    framework_audits,
+    improvement,
+    reference,
+)
 from redress.api.errors import install_error_handlers
 
 DESCRIPTION = """
@@ -40,3 +48,4 @@ api.add_router("", reference.router)
 api.add_router("", analytics.router)
 api.add_router("", improvement.router)
 api.add_router("", framework.router)
+api.add_router("", framework_audits.router)

@@ -63,6 +63,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "improvement",
         "management system",
         "answer period",
+        "internal audit reminders",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
