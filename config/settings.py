@@ -250,7 +250,11 @@ REDRESS_PERIODIC_JOBS = [
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
+    ("training expiry", "redress.framework.services.training.training_expiry_notices"),
 ]
+# Competence (docs/management-system.md): how many days before a training record expires its
+# holder and their complaints managers are told, once per record.
+REDRESS_TRAINING_EXPIRY_NOTICE_DAYS = env_int("REDRESS_TRAINING_EXPIRY_NOTICE_DAYS", 30)
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
 # in per cent of the baseline, from which Redress proposes "effective".

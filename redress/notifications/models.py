@@ -20,6 +20,7 @@ class Notification(models.Model):
         SYSTEMIC_SIGNIFICANT = "systemic_significant", _("Significant systemic issue opened")
         CAPA_VERIFY = "capa_verify", _("CAPA awaits its effectiveness verification")
         CAPA_OVERDUE = "capa_overdue", _("CAPA overdue")
+        TRAINING_EXPIRING = "training_expiring", _("Training about to expire")
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -28,6 +29,7 @@ class Notification(models.Model):
         NONE = "", _("None")
         SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue")
         CAPA = "capa", _("CAPA")
+        TRAINING = "training", _("A person's training")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
