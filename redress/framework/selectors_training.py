@@ -79,12 +79,16 @@ def untrained_for(user: User, role: str, *, on: dt.date | None = None) -> list[C
     return [course for course in required if course.pk not in trained]
 
 
-def people_with_role(role: str, *, on: dt.date) -> QuerySet[User]:
-    """The active people holding ``role`` somewhere on ``on``."""
+def people_with_role(
+    role: str, *, on: dt.date, unit_ids: Iterable[int] | None = None
+) -> QuerySet[User]:
+    """The active people holding ``role`` on ``on`` (in one of ``unit_ids``, when given)."""
     held = Membership.objects.filter(role=role).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=on),
         Q(valid_to__isnull=True) | Q(valid_to__gte=on),
     )
+    if unit_ids is not None:
+        held = held.filter(unit_id__in=list(unit_ids))
     return User.objects.filter(is_active=True, pk__in=held.values("user_id"))
 
 
