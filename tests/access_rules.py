@@ -5,6 +5,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 """
 
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
+from tests.access_rules_training import TRAINING, TRAINING_ADMIN_SUPERUSER
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -364,7 +365,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
-} | {key: {m: row(s) for m, s in rows.items()} for key, rows in IMPROVEMENT.items()}
+} | {key: {m: row(s) for m, s in rows.items()} for key, rows in {**IMPROVEMENT, **TRAINING}.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",
@@ -595,6 +596,10 @@ ADMIN_SUPERUSER: dict[int, list[str]] = {
     ],
 }
 
-for _status, _keys in [*ADMIN_SUPERUSER.items(), *IMPROVEMENT_ADMIN_SUPERUSER.items()]:
+for _status, _keys in [
+    *ADMIN_SUPERUSER.items(),
+    *IMPROVEMENT_ADMIN_SUPERUSER.items(),
+    *TRAINING_ADMIN_SUPERUSER.items(),
+]:
     for _key in _keys:
         RULES[_key] = {"GET": {**dict.fromkeys(ORDER, 302), ROOT: _status}}

@@ -61,7 +61,10 @@ def _course_values(course: Course) -> dict[str, object]:
 
 def _course_check(*, code: str, name: str, valid_months: int | None, pk: int | None) -> None:
     required({"code": code, "name": name})
-    if Course.objects.filter(code=code.strip()).exclude(pk=pk).exists():
+    same_code = Course.objects.filter(code=code.strip())
+    if pk is not None:
+        same_code = same_code.exclude(pk=pk)
+    if same_code.exists():
         message = _("A course with the code “%(code)s” exists already.") % {"code": code.strip()}
         raise ValidationFailed(message, fields={"code": [message]})
     if valid_months is not None and not 1 <= valid_months <= MAX_VALID_MONTHS:
