@@ -249,3 +249,24 @@ def test_the_competence_matrix_says_current_expiring_expired_missing(team):
     # The handler sees only their own row.
     _columns, own = competence_matrix(team.handler, on=day)
     assert [r.person for r in own] == [team.handler]
+
+
+def test_a_record_entered_by_mistake_is_removed_with_an_audited_reason(team):
+    from redress.framework.services.training import training_record_delete
+
+    made = course(team)
+    record = training_record_add(
+        actor=Actor.for_user(team.manager),
+        user=team.handler,
+        course=made,
+        completed_on=dt.date(2025, 6, 1),
+    )
+    with pytest.raises(ValidationFailed):
+        training_record_delete(record=record, actor=Actor.for_user(team.manager), reason=" ")
+    training_record_delete(
+        record=record, actor=Actor.for_user(team.manager), reason="Nhập nhầm người"
+    )
+    assert not TrainingRecord.objects.exists()
+    entry = AuditEntry.objects.get(action="framework.training_record_delete")
+    assert entry.after == {"reason": "Nhập nhầm người"}
+    assert entry.before["course"] == made.code
