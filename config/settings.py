@@ -251,6 +251,7 @@ REDRESS_PERIODIC_JOBS = [
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),
+    ("answer period", "redress.handling.jobs.answer_period_sweep"),
     ("training expiry", "redress.framework.services.training.training_expiry_notices"),
 ]
 # Competence (docs/management-system.md): how many days before a training record expires its

@@ -62,6 +62,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "audit anchor",
         "improvement",
         "management system",
+        "answer period",
         "training expiry",
     ]
     team = make_team()
