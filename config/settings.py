@@ -256,10 +256,14 @@ REDRESS_PERIODIC_JOBS = [
         "internal audit reminders",
         "redress.framework.services.audit_reminders.audit_reminders_sweep",
     ),
+    ("training expiry", "redress.framework.services.training.training_expiry_notices"),
 ]
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.
 REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)
+# Competence (docs/management-system.md): how many days before a training record expires its
+# holder and their complaints managers are told, once per record.
+REDRESS_TRAINING_EXPIRY_NOTICE_DAYS = env_int("REDRESS_TRAINING_EXPIRY_NOTICE_DAYS", 30)
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
 # in per cent of the baseline, from which Redress proposes "effective".

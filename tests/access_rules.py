@@ -7,6 +7,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 from tests.access_rules_audit import AUDIT
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
+from tests.access_rules_training import TRAINING, TRAINING_ADMIN_SUPERUSER
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -366,7 +367,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
-} | {key: {m: row(s) for m, s in rows.items()} for key, rows in (IMPROVEMENT | FRAMEWORK).items()}
+} | {
+    key: {m: row(s) for m, s in rows.items()}
+    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING).items()
+}
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
@@ -598,6 +602,10 @@ ADMIN_SUPERUSER: dict[int, list[str]] = {
     ],
 }
 
-for _status, _keys in [*ADMIN_SUPERUSER.items(), *IMPROVEMENT_ADMIN_SUPERUSER.items()]:
+for _status, _keys in [
+    *ADMIN_SUPERUSER.items(),
+    *IMPROVEMENT_ADMIN_SUPERUSER.items(),
+    *TRAINING_ADMIN_SUPERUSER.items(),
+]:
     for _key in _keys:
         RULES[_key] = {"GET": {**dict.fromkeys(ORDER, 302), ROOT: _status}}

@@ -66,6 +66,7 @@ def _sections() -> dict[str, str]:
         "satisfaction": _("Satisfaction"),
         "cost": _("Cost"),
         "improvement": _("Continual improvement"),
+        "resources": _("Resources"),
     }
 
 

@@ -88,6 +88,13 @@ class AssignIn(In):
 
     owner: Text150 | None = Field(None, description="Username of the new owner.")
     unit: Text60 | None = Field(None, description="Code of the unit to move the complaint to.")
+    override_reason: Text5000 = Field(
+        "",
+        description=(
+            "A complaints manager's reason to make an owner without current training in a "
+            "course their role requires (recorded in the event); refused to anyone else."
+        ),
+    )
 
     @model_validator(mode="after")
     def _something(self) -> "AssignIn":

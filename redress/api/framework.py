@@ -92,7 +92,7 @@ def policy_get(request: HttpRequest) -> Any:
 @router.get(
     "/policy/versions/{number}",
     auth=READ,
-    response={200: PolicyVersionDetail, **error_responses(401, 403, 404, 429)},
+    response={200: PolicyVersionDetail, **error_responses(401, 403, 404, 422, 429)},
     summary="One version of the policy, with its differences from the previous approved one",
 )
 def policy_version_get(request: HttpRequest, number: int) -> Any:
@@ -177,7 +177,7 @@ def objective_list(request: HttpRequest) -> Any:
 @router.get(
     "/objectives/{objective_id}",
     auth=READ,
-    response={200: ObjectiveDetail, **error_responses(401, 403, 404, 429)},
+    response={200: ObjectiveDetail, **error_responses(401, 403, 404, 422, 429)},
     summary="One objective with every result measured",
 )
 def objective_get(request: HttpRequest, objective_id: int) -> Any:

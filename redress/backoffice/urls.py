@@ -17,6 +17,7 @@ from redress.backoffice.views import (
     queues,
     reports,
     secondfactor,
+    training,
     workspace,
 )
 
@@ -235,4 +236,15 @@ urlpatterns = [
     path("admin/mailboxes/<int:pk>/edit/", inbound.mailbox_edit, name="mailbox_edit"),
     path("admin/mailboxes/<int:pk>/test/", inbound.mailbox_test, name="mailbox_test"),
     path("admin/mailboxes/<int:pk>/read/", inbound.mailbox_read, name="mailbox_read"),
+    # Competence (ISO 10002 4.14, 6.4)
+    path("system/training/", training.training_overview, name="training"),
+    path("system/training/courses/", training.training_courses, name="training_courses"),
+    path("system/training/courses/<int:pk>/", training.training_course, name="training_course"),
+    path("system/training/records/new/", training.training_record_new, name="training_record_new"),
+    path(
+        "system/training/records/<int:pk>/evidence/",
+        training.training_evidence,
+        name="training_evidence",
+    ),
+    path("system/training/people/<int:pk>/", training.training_person, name="training_person"),
 ]

@@ -331,6 +331,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (
             Field("owner", Kind.OWNER, _("Owner")),
             Field("unit", Kind.UNIT, _("Move to unit")),
+            Field(
+                "override_reason",
+                Kind.LONG_TEXT,
+                _("Reason to assign without current training"),
+                help=_(
+                    "Only when the owner lacks a course their role requires; the reason is "
+                    "recorded."
+                ),
+            ),
         ),
     ),
     ActionSpec(

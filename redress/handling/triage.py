@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from redress.complaints.models import (
@@ -26,6 +27,9 @@ from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
+from redress.framework.roles import Permission, may
+from redress.framework.selectors_training import untrained_for
+from redress.framework.services.common import person as person_of
 from redress.handling.kernel import act, check_choice, flag_significance, require
 
 
@@ -90,22 +94,67 @@ def complaint_assess(
     return act(complaint, actor, Action.ASSESS, change, target=target)
 
 
-def _can_own(user: User, unit_id: int) -> bool:
+def _owning_role(user: User, unit_id: int) -> Role | None:
+    """The role by which ``user`` may own a complaint of the unit: handler of the unit, else
+    complaints manager of it or of a unit above it; None when neither."""
     roles = user_roles(user)
     if unit_id in roles.get(Role.HANDLER, set()):
-        return True
+        return Role.HANDLER
     managed = roles.get(Role.COMPLAINTS_MANAGER)
-    return managed is not None and unit_id in unit_descendant_ids(managed)
+    if managed is not None and unit_id in unit_descendant_ids(managed):
+        return Role.COMPLAINTS_MANAGER
+    return None
+
+
+def _can_own(user: User, unit_id: int) -> bool:
+    return _owning_role(user, unit_id) is not None
+
+
+def _training_gate(actor: Actor, owner: User, role: Role, override_reason: str) -> dict[str, Any]:
+    """The training gate (ISO 10002 4.14; docs/management-system.md, "Competence"): the new
+    owner needs current training in every course their owning role requires. Without it the
+    assignment is refused naming the missing courses, unless a complaints manager gives a
+    reason to override; the override is returned for the event (and so the audit entry)."""
+    missing = untrained_for(owner, role)
+    if not missing:
+        return {}
+    names = ", ".join(course.display_name(get_language() or "vi") for course in missing)
+    if not override_reason.strip():
+        message = _("%(name)s has no current training in: %(courses)s.") % {
+            "name": owner,
+            "courses": names,
+        }
+        raise ValidationFailed(
+            message,
+            fields={"owner": [_("Missing training: %(courses)s.") % {"courses": names}]},
+        )
+    if actor.kind != "system" and not may(person_of(actor), Permission.ASSIGN_OVERRIDE):
+        raise NotPermitted(
+            _("Only a complaints manager can assign a person without current training.")
+        )
+    return {
+        "training_override": {
+            "reason": override_reason.strip(),
+            "missing": [course.code for course in missing],
+        }
+    }
 
 
 @transaction.atomic
 def complaint_assign(
-    *, complaint: Complaint, actor: Actor, owner: User | None = None, unit: OrgUnit | None = None
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    owner: User | None = None,
+    unit: OrgUnit | None = None,
+    override_reason: str = "",
 ) -> Complaint:
     """Give the complaint an owner and/or move it to a unit (4.12: exactly one owner).
 
     The owner must handle complaints of the unit and may not be the person complained about.
-    A handler may only take a complaint for themselves; managers assign anyone.
+    A handler may only take a complaint for themselves; managers assign anyone. The owner
+    needs current training in the courses their role requires, unless a complaints manager
+    overrides with ``override_reason`` (recorded in the event).
     """
     if owner is None and unit is None:
         raise ValidationFailed(
@@ -114,6 +163,7 @@ def complaint_assign(
 
     def change(c: Complaint) -> dict[str, Any]:
         new_unit = unit or c.unit
+        override: dict[str, Any] = {}
         if owner is not None:
             if owner.pk == c.subject_staff_id:
                 raise Conflict(
@@ -132,6 +182,9 @@ def complaint_assign(
                 raise NotPermitted(
                     _("Only a complaints manager can assign a complaint to someone else.")
                 )
+            override = _training_gate(
+                actor, owner, _owning_role(owner, new_unit.pk) or Role.HANDLER, override_reason
+            )
         if (
             unit is not None
             and actor.user is not None
@@ -143,7 +196,7 @@ def complaint_assign(
             c.owner = owner
         elif unit is not None and c.owner_id and not _can_own(c.owner, new_unit.pk):  # type: ignore[arg-type]
             c.owner = None
-        return {"owner": c.owner_id, "unit": c.unit_id}
+        return {"owner": c.owner_id, "unit": c.unit_id, **override}
 
     return act(complaint, actor, Action.ASSIGN, change)
 

@@ -22,6 +22,7 @@ class Notification(models.Model):
         CAPA_OVERDUE = "capa_overdue", _("CAPA overdue")
         AUDIT_UPCOMING = "audit_upcoming", _("Internal audit coming up")
         AUDIT_OVERDUE = "audit_overdue", _("Internal audit past its planned date")
+        TRAINING_EXPIRING = "training_expiring", _("Training about to expire")
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -31,6 +32,7 @@ class Notification(models.Model):
         SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue")
         CAPA = "capa", _("CAPA")
         AUDIT = "audit", _("Internal audit")
+        TRAINING = "training", _("A person's training")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -26,6 +26,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.core.models import OrgUnit, User
+from redress.framework.roles import Permission, may
 from redress.handling.registry import ActionSpec, Field, Kind
 
 REPLY_CHANNELS = [
@@ -158,6 +159,14 @@ class AssignForm(ActionForm):
     unit = LocalizedChoiceField(
         label=_("Move to unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False
     )
+    override_reason = forms.CharField(
+        label=_("Reason to assign without current training"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when the owner lacks a course their role requires; the reason is recorded."
+        ),
+    )
 
     def __init__(
         self, *args: Any, candidates: list[tuple[User, Any]], may_move: bool, **kwargs: Any
@@ -176,6 +185,8 @@ class AssignForm(ActionForm):
         self.fields["owner"].choices = choices  # type: ignore[attr-defined]
         if not may_move:
             del self.fields["unit"]
+        if not may(self.user, Permission.ASSIGN_OVERRIDE):
+            del self.fields["override_reason"]
 
     def clean_owner(self) -> User | None:
         value = self.cleaned_data.get("owner")

@@ -9,6 +9,7 @@ from redress.complaints.models import Category, Product
 from redress.core.models import Membership, OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
+from redress.intake.seed.demo_training import demo_training
 from redress.sla.models import BusinessCalendar
 
 FAMILY = [
@@ -286,4 +287,5 @@ def demo_organisation() -> dict[str, User]:
             user.save()
         Membership.objects.get_or_create(user=user, unit=units[unit], role=role)
         users[username] = user
+    demo_training(users)
     return users

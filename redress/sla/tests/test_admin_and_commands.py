@@ -64,6 +64,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "management system",
         "answer period",
         "internal audit reminders",
+        "training expiry",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
