@@ -250,7 +250,11 @@ REDRESS_PERIODIC_JOBS = [
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
+    ("management review", "redress.framework.services.review_jobs.review_duties"),
 ]
+# Management review (ISO 10002 8.6): the participants are reminded this many working days before
+# the review date (the organisation's calendar).
+REDRESS_REVIEW_REMINDER_DAYS = env_int("REDRESS_REVIEW_REMINDER_DAYS", 5)
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
 # in per cent of the baseline, from which Redress proposes "effective".

@@ -20,6 +20,8 @@ class Notification(models.Model):
         SYSTEMIC_SIGNIFICANT = "systemic_significant", _("Significant systemic issue opened")
         CAPA_VERIFY = "capa_verify", _("CAPA awaits its effectiveness verification")
         CAPA_OVERDUE = "capa_overdue", _("CAPA overdue")
+        REVIEW_REMINDER = "review_reminder", _("Management review coming up")
+        REVIEW_ACTION_OVERDUE = "review_action_overdue", _("Management-review action overdue")
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -28,6 +30,7 @@ class Notification(models.Model):
         NONE = "", _("None")
         SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue")
         CAPA = "capa", _("CAPA")
+        REVIEW = "review", _("Management review")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -9,6 +9,14 @@ from redress.framework.models.objectives import (
 )
 from redress.framework.models.policy import PolicyAcknowledgement, PolicyStatus, PolicyVersion
 from redress.framework.models.responsibility import ProcessStep, Raci, Responsibility
+from redress.framework.models.review import (
+    ManagementReview,
+    OutputType,
+    ReviewOutput,
+    ReviewSnapshot,
+    ReviewStatus,
+    TaskStatus,
+)
 
 __all__ = [
     "Course",
@@ -24,4 +32,10 @@ __all__ = [
     "Responsibility",
     "ReviewFrequency",
     "TrainingRecord",
+    "ManagementReview",
+    "OutputType",
+    "ReviewOutput",
+    "ReviewSnapshot",
+    "ReviewStatus",
+    "TaskStatus",
 ]
