@@ -16,6 +16,7 @@ from redress.backoffice.views import (
     secondfactor,
     workspace,
 )
+from redress.backoffice.views import reviews as review_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -152,4 +153,22 @@ urlpatterns = [
     path("admin/mailboxes/<int:pk>/edit/", inbound.mailbox_edit, name="mailbox_edit"),
     path("admin/mailboxes/<int:pk>/test/", inbound.mailbox_test, name="mailbox_test"),
     path("admin/mailboxes/<int:pk>/read/", inbound.mailbox_read, name="mailbox_read"),
+    # Management review (ISO 10002 8.6)
+    path("framework/reviews/", review_views.review_list_page, name="reviews"),
+    path("framework/reviews/new/", review_views.review_plan, name="review_plan"),
+    path("framework/reviews/<int:pk>/", review_views.review_detail, name="review"),
+    path("framework/reviews/<int:pk>/inputs/", review_views.review_inputs, name="review_inputs"),
+    path("framework/reviews/<int:pk>/freeze/", review_views.review_freeze, name="review_freeze"),
+    path("framework/reviews/<int:pk>/held/", review_views.review_hold, name="review_hold"),
+    path(
+        "framework/reviews/<int:pk>/outputs/", review_views.review_output_add, name="review_output"
+    ),
+    path(
+        "framework/reviews/<int:pk>/tasks/<int:task>/done/",
+        review_views.review_task_done,
+        name="review_task_done",
+    ),
+    path("framework/reviews/<int:pk>/minutes/", review_views.review_minutes, name="review_minutes"),
+    path("framework/reviews/<int:pk>/approve/", review_views.review_approve, name="review_approve"),
+    path("framework/reviews/<int:pk>/pack.pdf", review_views.review_pack, name="review_pack"),
 ]
