@@ -5,6 +5,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 """
 
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
+from tests.access_rules_review import REVIEW
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -365,6 +366,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "POST": row("302 302 302 302 302 302 302 302"),
     },
 } | {key: {m: row(s) for m, s in rows.items()} for key, rows in IMPROVEMENT.items()}
+RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in REVIEW.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",
