@@ -4,6 +4,7 @@ Each identity in ``ORDER`` (the anonymous visitor, each role, a superuser) gets,
 method, the status its row says. Add a route, add its row here or in ``access_rules_improvement``.
 """
 
+from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
 from tests.access_rules_review import REVIEW
 
@@ -365,8 +366,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
-} | {key: {m: row(s) for m, s in rows.items()} for key, rows in IMPROVEMENT.items()}
-RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in REVIEW.items()}
+} | {
+    key: {m: row(s) for m, s in rows.items()}
+    for key, rows in (IMPROVEMENT | FRAMEWORK | REVIEW).items()
+}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",

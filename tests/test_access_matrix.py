@@ -174,6 +174,8 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = world["capa"]
         elif name in ("task", "task_id"):
             values[name] = world["task"]
+        elif name == "number":  # a policy version that does not exist
+            values[name] = 999
         elif name == "queue":
             values[name] = "all"
         elif name == "action":  # a CAPA's step its draft does not allow; a complaint's action

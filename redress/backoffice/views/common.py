@@ -24,6 +24,8 @@ from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
+from redress.framework.roles import Permission as FrameworkPermission
+from redress.framework.roles import may as framework_may
 from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
 from redress.notifications.models import Notification
 
@@ -101,6 +103,7 @@ def page(
         "may_analyse": analytics_allowed(user),  # type: ignore[arg-type]
         "may_report": bool(REPORT_ROLES & set(roles)),
         "may_improve": bool(IMPROVEMENT_ROLES[Permission.READ] & set(roles)),
+        "may_framework": framework_may(user, FrameworkPermission.READ),  # type: ignore[arg-type]
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }

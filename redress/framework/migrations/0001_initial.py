@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(verbose_name='text (Vietnamese)')),
                 ('text_en', models.TextField(blank=True, verbose_name='text (English)')),
                 ('change_summary', models.TextField(blank=True, verbose_name='what changed')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved'), ('superseded', 'Superseded')], default='draft', max_length=12, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved'), ('discarded', 'Discarded')], default='draft', max_length=12, verbose_name='status')),
                 ('effective_from', models.DateField(blank=True, null=True, verbose_name='effective from')),
                 ('drafted_at', models.DateTimeField(verbose_name='drafted at')),
                 ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 class PolicyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
-    SUPERSEDED = "superseded", _("Superseded")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class PolicyVersion(models.Model):
-    """One version of the policy, kept for ever. The approved version whose effective date has
-    come and that no later approved version replaces is the current one."""
+    """One version of the policy, kept for ever. The current version is the approved one with
+    the highest number whose effective date has come (``selectors.policy_current``); a draft
+    nobody will approve is discarded, not deleted."""
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     title = models.CharField(_("title (Vietnamese)"), max_length=200)
