@@ -28,7 +28,7 @@ from redress.framework.models import Objective
 from redress.framework.models.review import ManagementReview
 from redress.framework.selectors_review import output_state, review_outputs, review_previous
 from redress.improvement.models import Capa, CapaStatus, SystemicIssue
-from redress.improvement.selectors import capas_overdue
+from redress.improvement.selectors import capas_overdue, issues_open
 
 # Bounded lists: the pack names at most this many issues or overdue CAPA (the counts are whole).
 MAX_ITEMS = 200
@@ -118,6 +118,7 @@ def _issues(start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     return {
         "opened": opened.count(),
         "decided": decided.count(),
+        "open_now": issues_open(SystemicIssue.objects.all()).count(),
         "items": [
             {
                 "reference": issue.reference,

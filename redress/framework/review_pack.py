@@ -161,9 +161,13 @@ def _issue_table(data: dict[str, Any]) -> PackTable:
         ]
         for issue in found.get("items", [])
     ]
-    note = _("Opened in the period: %(opened)s; decided in the period: %(decided)s.") % {
+    note = _(
+        "Opened in the period: %(opened)s; decided in the period: %(decided)s; open when the "
+        "inputs were frozen: %(open)s."
+    ) % {
         "opened": found.get("opened", 0),
         "decided": found.get("decided", 0),
+        "open": found.get("open_now", 0),
     }
     return PackTable(
         "issues",

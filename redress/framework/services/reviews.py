@@ -6,7 +6,8 @@ here), its minutes and their approval by a top-management participant.
 The lifecycle is ``framework.review_transitions``; who may do what, ``framework.roles``
 (``REVIEW_PREPARE``: complaints managers and top management; ``REVIEW_APPROVE``: top
 management). Every change writes its audit entry (``framework.review_*``). Once the minutes are
-approved nothing changes. The scheduled duties (reminders, the automatic freeze, overdue
+approved nothing of the review changes (inputs, outputs, minutes); only the follow-up of its
+actions goes on: a task's owner marks it done, a CAPA follows its own lifecycle. The scheduled duties (reminders, the automatic freeze, overdue
 actions) are ``framework.services.review_jobs``.
 """
 

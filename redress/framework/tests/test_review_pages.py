@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from redress.core.actors import Actor
 from redress.core.models import User
@@ -194,3 +196,21 @@ def test_the_api_reads_reviews_with_their_snapshot_and_outputs(team):
     handler = token_for(team.handler)
     assert api.get("/api/v1/reviews", headers=handler).status_code == 403
     assert api.get(f"/api/v1/reviews/{review.reference}", headers=handler).status_code == 404
+
+
+def test_the_list_reads_a_bounded_number_of_queries_however_many_reviews(team):
+    manager = client_for(team.manager)
+    planned(team)
+    manager.get("/staff/framework/reviews/")  # the session's first request reads more
+    with CaptureQueriesContext(connection) as one:
+        assert manager.get("/staff/framework/reviews/").status_code == 200
+    for month in range(4, 10):
+        review_plan(
+            actor=Actor.for_user(team.manager),
+            title="Xem xét",
+            review_date=dt.date(2026, month, 1),
+            participants=[team.top],
+        )
+    with CaptureQueriesContext(connection) as seven:
+        assert manager.get("/staff/framework/reviews/").status_code == 200
+    assert len(seven.captured_queries) == len(one.captured_queries)
