@@ -250,6 +250,7 @@ REDRESS_PERIODIC_JOBS = [
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
+    ("management system", "redress.framework.jobs.framework_sweep"),
     ("management review", "redress.framework.services.review_jobs.review_duties"),
 ]
 # Management review (ISO 10002 8.6): the participants are reminded this many working days before

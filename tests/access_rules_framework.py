@@ -14,6 +14,17 @@ conflict (409); the first "fill in the standard matrix" succeeds (the complaints
 """
 
 FRAMEWORK: dict[str, dict[str, str]] = {
+    # The API reads the policy and the objectives: 401 without a token, else every staff role
+    # (the world holds no policy version 999 and no objective 999999: 404).
+    "api-v1:policy_get": {"GET": "401 200 200 200 200 200 200 200"},
+    "api-v1:policy_version_get": {"GET": "401 404 404 404 404 404 404 404"},
+    "api-v1:objective_list": {"GET": "401 200 200 200 200 200 200 200"},
+    "api-v1:objective_get": {"GET": "401 404 404 404 404 404 404 404"},
+    # The policy in force, published on the portal: the same for everyone.
+    "portal:policy": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "200 200 200 200 200 200 200 200",
+    },
     "backoffice:framework": {
         "GET": "302 200 200 200 200 200 200 200",
         "POST": "302 200 200 200 200 200 200 200",

@@ -7,7 +7,15 @@ static files: it works without internet access.
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from redress.api import actions, analytics, complaints, framework_reviews, improvement, reference
+from redress.api import (
+    actions,
+    analytics,
+    complaints,
+    framework,
+    framework_reviews,
+    improvement,
+    reference,
+)
 from redress.api.errors import install_error_handlers
 
 DESCRIPTION = """
@@ -39,4 +47,5 @@ api.add_router("", actions.router)
 api.add_router("", reference.router)
 api.add_router("", analytics.router)
 api.add_router("", improvement.router)
+api.add_router("", framework.router)
 api.add_router("", framework_reviews.router)

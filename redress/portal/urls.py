@@ -9,6 +9,7 @@ REFERENCE = r"(?P<reference>[A-Za-z0-9][A-Za-z0-9-]{2,31})"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("policy/", pages.policy, name="policy"),
     path("complain/", complain.complaint_new, name="complain"),
     path("complain/received/", complain.complaint_receipt, name="receipt"),
     path("track/", tracking.track, name="track"),

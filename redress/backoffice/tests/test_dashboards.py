@@ -432,8 +432,10 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # its rows, then the open work by stage and unit (manager), the latest significant complaints
 # (top management) or the person's own work (handler), and the unread notices. Tests read the
 # organisation's settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0), which adds a few.
-MANAGER_DASHBOARD_QUERIES = 111  # with open systemic issues and overdue CAPA (+ their unit scope)
-TOP_DASHBOARD_QUERIES = 45
+MANAGER_DASHBOARD_QUERIES = (
+    112  # with open systemic issues, overdue CAPA (+ their unit scope), objectives
+)
+TOP_DASHBOARD_QUERIES = 46  # with the objectives
 HANDLER_DASHBOARD_QUERIES = 20
 # session, user, second factor, roles, organisation; the cohort's checks (organisation, unit by code, unit
 # tree); the count; the page; the unit's name for the line above the list; unread notices

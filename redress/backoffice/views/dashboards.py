@@ -30,6 +30,7 @@ from redress.backoffice.views.figures import analyst, figures_asked
 from redress.backoffice.views.queues import rows_for
 from redress.complaints.queues import ListFilters, Queue, Sort, paginate, queue_queryset
 from redress.core.models import OrgUnit, User
+from redress.framework.selectors_objectives import objectives_board
 from redress.improvement.selectors import improvement_now
 
 BOARD_LABELS = {
@@ -92,6 +93,8 @@ def home(request: HttpRequest) -> HttpResponseBase:
     spec = BOARDS[board]
     context["tiles"] = tiles_compute(cohort, spec.kpis)
     context["charts"] = _charts(cohort, spec.charts, asked.query)
+    if board in ("manager", "top"):
+        context["objectives"] = objectives_board()
     if board == "manager":
         context.update(_open_work(cohort))
         context["improvement_now"] = improvement_now(request.user, timezone.now())  # type: ignore[arg-type]

@@ -135,3 +135,16 @@ def test_bad_input_is_refused_naming_the_field(team):
     assert "direction" in no_direction.value.fields
     with pytest.raises(NotPermitted):
         volume_objective(team, actor=Actor.for_user(team.handler))
+
+
+def test_the_worker_measures_objectives_on_their_review_date(team):
+    from redress.framework.jobs import framework_sweep
+
+    objective = volume_objective(team, period_start=dt.date(2026, 1, 1))
+    with frozen_clock("2026-03-31 10:00"):
+        assert framework_sweep() == 0
+    with frozen_clock("2026-04-01 10:00"):
+        assert framework_sweep() == 1
+        assert framework_sweep() == 0
+    objective.refresh_from_db()
+    assert objective.results.get().measured_on == dt.date(2026, 4, 1)

@@ -137,3 +137,16 @@ def test_staff_who_have_not_read_the_current_version_are_listed(team):
 def test_nothing_to_acknowledge_before_a_policy_is_in_force(team):
     with pytest.raises(Conflict):
         policy_acknowledge(actor=Actor.for_user(team.handler))
+
+
+def test_the_policy_in_force_is_published_on_the_portal(team, client):
+    from django.urls import reverse
+
+    assert "đang được chuẩn bị" in client.get(reverse("portal:policy")).content.decode()
+    version = draft(team)
+    policy_approve(
+        actor=Actor.for_user(team.top), version=version, effective_from=timezone.localdate()
+    )
+    page = client.get(reverse("portal:policy")).content.decode()
+    assert "Phản hồi trong 7 ngày làm việc." in page
+    assert "Phiên bản 1" in page

@@ -61,6 +61,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "figures rollup",
         "audit anchor",
         "improvement",
+        "management system",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
