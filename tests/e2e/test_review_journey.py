@@ -6,6 +6,7 @@ writes the minutes; the top manager approves the minutes and downloads the PDF p
 With REDRESS_SCREENSHOTS=1 the review's page is saved to docs/screenshots/.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_a_manager_plans_a_review_and_top_management_approves_its_minutes(browse
     page.select_option("#id_type", value="action")
     page.fill("#id_text", "Rút ngắn thời gian xác nhận khiếu nại xuống 4 giờ")
     page.select_option("#id_owner", label="Phạm Minh Tuấn")
-    page.fill("#id_due_on", (timezone.localdate() + timezone.timedelta(days=30)).isoformat())
+    page.fill("#id_due_on", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
     page.click("#output-form button[type=submit]")
     page.wait_for_selector("#outputs tbody tr:nth-child(2)")
     page.fill(
