@@ -62,6 +62,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "audit anchor",
         "improvement",
         "management system",
+        "management review",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
