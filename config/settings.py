@@ -251,8 +251,16 @@ REDRESS_PERIODIC_JOBS = [
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),
+    ("answer period", "redress.handling.jobs.answer_period_sweep"),
+    (
+        "internal audit reminders",
+        "redress.framework.services.audit_reminders.audit_reminders_sweep",
+    ),
     ("management review", "redress.framework.services.review_jobs.review_duties"),
 ]
+# Internal audit (docs/management-system.md): the working days before an audit's planned date
+# its auditors and planner are reminded of it.
+REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)
 # Management review (ISO 10002 8.6): the participants are reminded this many working days before
 # the review date (the organisation's calendar).
 REDRESS_REVIEW_REMINDER_DAYS = env_int("REDRESS_REVIEW_REMINDER_DAYS", 5)

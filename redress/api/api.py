@@ -12,6 +12,7 @@ from redress.api import (
     analytics,
     complaints,
     framework,
+    framework_audits,
     framework_reviews,
     improvement,
     reference,
@@ -48,4 +49,5 @@ api.add_router("", reference.router)
 api.add_router("", analytics.router)
 api.add_router("", improvement.router)
 api.add_router("", framework.router)
+api.add_router("", framework_audits.router)
 api.add_router("", framework_reviews.router)

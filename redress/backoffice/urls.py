@@ -2,6 +2,7 @@ from django.urls import path
 
 from redress.backoffice.views import (
     analytics,
+    audits,
     auth,
     dashboards,
     figures,
@@ -155,6 +156,39 @@ urlpatterns = [
         "system/objectives/<int:pk>/retire/",
         framework_plans.objective_retire,
         name="objective_retire",
+    ),
+    # Internal audit (ISO 10002 8.5)
+    path("system/audits/", audits.audit_list_page, name="audits"),
+    path("system/audits/new/", audits.audit_plan, name="audit_plan"),
+    path("system/audits/<int:pk>/", audits.audit_detail, name="audit"),
+    path("system/audits/<int:pk>/act/<slug:action>/", audits.audit_act, name="audit_act"),
+    path("system/audits/<int:pk>/questions/", audits.audit_question_add, name="audit_question_add"),
+    path(
+        "system/audits/<int:pk>/questions/edit/",
+        audits.audit_question_edit,
+        name="audit_question_edit",
+    ),
+    path(
+        "system/audits/<int:pk>/questions/remove/",
+        audits.audit_question_remove,
+        name="audit_question_remove",
+    ),
+    path(
+        "system/audits/<int:pk>/questions/answer/",
+        audits.audit_question_answer,
+        name="audit_question_answer",
+    ),
+    path("system/audits/<int:pk>/sample/", audits.audit_sample_draw, name="audit_sample_draw"),
+    path(
+        "system/audits/<int:pk>/sample/check/",
+        audits.audit_sample_check,
+        name="audit_sample_check",
+    ),
+    path("system/audits/<int:pk>/findings/", audits.audit_finding, name="audit_finding"),
+    path(
+        "system/audits/<int:pk>/report.pdf",
+        audits.audit_report_download,
+        name="audit_report_pdf",
     ),
     # Analysis (ISO 10002 8.2–8.4)
     path("analytics/satisfaction/", analytics.satisfaction, name="satisfaction"),

@@ -22,8 +22,8 @@ ORGANISATION_WIDE_ROLES = frozenset({Role.TOP_MANAGEMENT, Role.AUDITOR})
 # Roles that may never change a complaint (read-only access).
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 # Roles that must sign in with a second factor (TOTP), besides the password (ASVS 2.7/2.8): those
-# who configure the system or see and decide on every complaint. Superusers and Django-admin
+# who configure the system, see and decide on every complaint, or answer for personal data. Superusers and Django-admin
 # staff too (redress.core.selectors.second_factor_required). Everyone else may choose one.
 SECOND_FACTOR_ROLES = frozenset(
-    {Role.ADMIN, Role.COMPLAINTS_MANAGER, Role.TOP_MANAGEMENT, Role.AUDITOR}
+    {Role.ADMIN, Role.COMPLAINTS_MANAGER, Role.TOP_MANAGEMENT, Role.AUDITOR, Role.DPO}
 )

@@ -25,6 +25,7 @@ from redress.analytics.kpis import KpiUnit
 from redress.analytics.satisfaction import DIMENSIONS
 from redress.core.formats import day_format, number_format
 from redress.core.selectors import organisation_get
+from redress.framework.models.audit import AuditStatus, FindingType
 from redress.framework.models.objectives import Direction, ObjectiveStatus
 from redress.framework.models.review import ManagementReview
 from redress.framework.selectors_review import output_state, participants_of, review_outputs
@@ -211,22 +212,40 @@ def _overdue_capa_table(data: dict[str, Any]) -> PackTable:
     )
 
 
+def _findings_text(counts: dict[str, Any]) -> str:
+    parts = [f"{_label(FindingType, kind)}: {count}" for kind, count in counts.items() if count]
+    return "; ".join(parts) or _("No findings")
+
+
 def _audit_table(data: dict[str, Any]) -> PackTable:
     rows = [
         [
             str(audit.get("reference", "")),
-            str(audit.get("scope", audit.get("title", ""))),
-            day_text(audit.get("completed_on") or audit.get("date")),
-            str(audit.get("summary", audit.get("findings", ""))),
+            str(audit.get("title", "")),
+            str(audit.get("scope", "")),
+            _label(AuditStatus, audit.get("status")),
+            day_text(audit.get("reported_on") or audit.get("planned_on")),
+            _findings_text(audit.get("findings") or {}),
+            figure_text(audit.get("open_nonconformities")),
+            ", ".join(audit.get("capa") or []) or "—",
         ]
         for audit in data.get("audits", [])
     ]
     return PackTable(
         "audits",
         _("Internal audit results"),
-        [_("Audit"), _("Scope"), _("Completed"), _("Findings")],
+        [
+            _("Audit"),
+            _("Title"),
+            _("Scope"),
+            _("Status"),
+            _("Reported (or planned)"),
+            _("Findings"),
+            _("Nonconformities without a closed CAPA"),
+            _("CAPA"),
+        ],
         rows,
-        _("No internal audit was completed in the period."),
+        _("No internal audit was planned or reported in the period."),
     )
 
 

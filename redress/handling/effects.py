@@ -123,6 +123,47 @@ def review_mail(step: Step) -> None:
     _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="review"))
 
 
+def not_accepted_mail(step: Step) -> None:
+    """Why the item is not handled as a complaint (7.5), as the portal promises."""
+    if step.complaint.status != Status.NOT_ACCEPTED:
+        return
+    extra = {
+        "classification": step.complaint.get_classification_display().lower(),
+        "reason": step.event.data.get("reason", ""),
+    }
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="not_accepted", extra=extra)
+    )
+
+
+def withdrawal_mail(step: Step) -> None:
+    """The confirmation of a withdrawal, so that a withdrawal they did not ask for is noticed."""
+    extra = {"reason": step.event.data.get("reason", "")}
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="withdrawal", extra=extra)
+    )
+
+
+def reopen_mail(step: Step) -> None:
+    """A reopened complaint: the complainant hears why and that handling goes on."""
+    extra = {"reason": step.event.data.get("reason", "")}
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="reopened", extra=extra)
+    )
+
+
+def referral_mail(step: Step) -> None:
+    """A referral to an external body, made with the complainant's consent (7.9)."""
+    referral = step.complaint.referrals.order_by("-pk").first()
+    extra = {
+        "provider": step.event.data.get("provider", ""),
+        "note": referral.note if referral else "",
+    }
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="referral", extra=extra)
+    )
+
+
 def closure_mail(step: Step) -> None:
     """Closure, with the satisfaction survey (7.9, 8.3)."""
     _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="closure"))
@@ -225,7 +266,7 @@ def _webhooks(step: Step) -> None:
 EFFECTS: dict[str, tuple[Effect, ...]] = {
     Action.RECEIVE: (receipt_mail, significant_notice),
     Action.ACKNOWLEDGE: (acknowledgement_mail,),
-    Action.ASSESS: (significant_notice, systemic_rules),
+    Action.ASSESS: (not_accepted_mail, significant_notice, systemic_rules),
     Action.ASSIGN: (new_owner_notice,),
     Action.PAUSE: (information_request_mail,),
     Action.ADD_MESSAGE: (outbound_message_mail, reply_notice),
@@ -234,6 +275,9 @@ EFFECTS: dict[str, tuple[Effect, ...]] = {
     Action.RECORD_REACTION: (review_mail,),
     Action.ESCALATE: (review_mail,),
     Action.CLOSE: (closure_mail,),
+    Action.WITHDRAW: (withdrawal_mail,),
+    Action.REOPEN: (reopen_mail,),
+    Action.REFER_EXTERNAL: (referral_mail,),
 }
 
 

@@ -20,6 +20,8 @@ class Notification(models.Model):
         SYSTEMIC_SIGNIFICANT = "systemic_significant", _("Significant systemic issue opened")
         CAPA_VERIFY = "capa_verify", _("CAPA awaits its effectiveness verification")
         CAPA_OVERDUE = "capa_overdue", _("CAPA overdue")
+        AUDIT_UPCOMING = "audit_upcoming", _("Internal audit coming up")
+        AUDIT_OVERDUE = "audit_overdue", _("Internal audit past its planned date")
         REVIEW_REMINDER = "review_reminder", _("Management review coming up")
         REVIEW_ACTION_OVERDUE = "review_action_overdue", _("Management-review action overdue")
 
@@ -30,6 +32,7 @@ class Notification(models.Model):
         NONE = "", _("None")
         SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue")
         CAPA = "capa", _("CAPA")
+        AUDIT = "audit", _("Internal audit")
         REVIEW = "review", _("Management review")
 
     recipient = models.ForeignKey(

@@ -90,6 +90,11 @@ def test_password_reset_by_email(client, handler):
         "backoffice:password_reset_complete"
     )
     assert User.objects.get(pk=handler.pk).check_password("Mật-khẩu-mới-2026")
+    # The change is in the audit chain, without the password.
+    from redress.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="user.password_reset")
+    assert entry.target_id == str(handler.pk) and "Mật-khẩu" not in str(entry.after)
 
 
 def test_language_switch_is_remembered_on_the_person(client, handler):

@@ -53,7 +53,7 @@ def enrolled(user):
 
 
 @pytest.mark.parametrize(
-    "role", [Role.ADMIN, Role.COMPLAINTS_MANAGER, Role.TOP_MANAGEMENT, Role.AUDITOR]
+    "role", [Role.ADMIN, Role.COMPLAINTS_MANAGER, Role.TOP_MANAGEMENT, Role.AUDITOR, Role.DPO]
 )
 def test_a_required_role_without_a_device_is_sent_to_enrolment(client, role):
     person(role, "canbo")

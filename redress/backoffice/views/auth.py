@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -13,7 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from redress.audit.services import audit_record
 from redress.backoffice.forms.auth import LanguageForm
+from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.ratelimit import hit, is_limited, retry_minutes
 
@@ -55,8 +58,23 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password is saved and its audit entry written together (the entry says the
+    password changed by reset, never what it is)."""
+
     template_name = "backoffice/password_reset_confirm.html"
     success_url = reverse_lazy("backoffice:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record(
+                actor=Actor.for_user(form.user),
+                action="user.password_reset",
+                target=form.user,
+                target_label=form.user.get_username(),
+                after={"password": "changed by an emailed reset link"},
+            )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

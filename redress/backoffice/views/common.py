@@ -26,6 +26,7 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get, user_roles
 from redress.framework.roles import Permission as FrameworkPermission
 from redress.framework.roles import may as framework_may
+from redress.framework.selectors_audit import may_read_audits
 from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
 from redress.notifications.models import Notification
 
@@ -104,6 +105,7 @@ def page(
         "may_report": bool(REPORT_ROLES & set(roles)),
         "may_improve": bool(IMPROVEMENT_ROLES[Permission.READ] & set(roles)),
         "may_framework": framework_may(user, FrameworkPermission.READ),  # type: ignore[arg-type]
+        "may_audit": may_read_audits(user),  # type: ignore[arg-type]
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
         **context,
     }

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from redress.backoffice.forms.framework import PolicyApproveForm, PolicyDraftForm, ReasonForm
 from redress.backoffice.views.common import page, staff_view
 from redress.core.actors import Actor
+from redress.core.collation import person_key
 from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.models import User
@@ -119,7 +120,9 @@ def _policy_page(request: HttpRequest, *, status: int = 200, **forms: Any) -> Ht
         "upcoming": policy_upcoming(),
         "draft": draft,
         "versions": list(policy_versions()[:100]),
-        "not_read": list(staff_not_acknowledged(current)[:500]) if current and oversees else None,
+        "not_read": sorted(staff_not_acknowledged(current)[:500], key=person_key)
+        if current and oversees
+        else None,
         "may_draft": may(user, Permission.POLICY_DRAFT),
         "may_approve": bool(draft)
         and may(user, Permission.POLICY_APPROVE)

@@ -1,5 +1,18 @@
 """The management framework's records (ISO 10002 clauses 5, 6, 8.5, 8.6)."""
 
+from redress.framework.models.audit import (
+    Answer,
+    Audit,
+    AuditFinding,
+    AuditQuestion,
+    AuditReminder,
+    AuditSampleItem,
+    AuditStatus,
+    CheckAspect,
+    CheckResult,
+    FindingType,
+    RiskLevel,
+)
 from redress.framework.models.competence import Course, CourseRequirement, TrainingRecord
 from redress.framework.models.objectives import (
     Objective,
@@ -19,6 +32,17 @@ from redress.framework.models.review import (
 )
 
 __all__ = [
+    "Answer",
+    "Audit",
+    "AuditFinding",
+    "AuditQuestion",
+    "AuditReminder",
+    "AuditSampleItem",
+    "AuditStatus",
+    "CheckAspect",
+    "CheckResult",
+    "FindingType",
+    "RiskLevel",
     "Course",
     "CourseRequirement",
     "Objective",

@@ -170,12 +170,9 @@ def _result(
     before = {"status": objective.status, "actual": objective.actual}
     objective.actual = value
     objective.status = status
-    if on >= objective.next_review:
-        objective.next_review = (
-            review_after(objective, objective.next_review)
-            if objective.next_review < objective.period_end
-            else objective.period_end
-        )
+    # The next review is the first review date after this measure (the period's end at most).
+    while objective.next_review <= on and objective.next_review < objective.period_end:
+        objective.next_review = review_after(objective, objective.next_review)
     objective.save(update_fields=["actual", "status", "next_review"])
     framework_record(
         actor=actor,

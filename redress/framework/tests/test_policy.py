@@ -141,12 +141,15 @@ def test_nothing_to_acknowledge_before_a_policy_is_in_force(team):
 
 def test_the_policy_in_force_is_published_on_the_portal(team, client):
     from django.urls import reverse
+    from django.utils import translation
 
-    assert "đang được chuẩn bị" in client.get(reverse("portal:policy")).content.decode()
+    with translation.override("vi"):
+        url = reverse("portal:policy")
+    assert "đang được chuẩn bị" in client.get(url).content.decode()
     version = draft(team)
     policy_approve(
         actor=Actor.for_user(team.top), version=version, effective_from=timezone.localdate()
     )
-    page = client.get(reverse("portal:policy")).content.decode()
+    page = client.get(url).content.decode()
     assert "Phản hồi trong 7 ngày làm việc." in page
     assert "Phiên bản 1" in page

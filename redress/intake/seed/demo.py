@@ -225,6 +225,8 @@ DEMO_USERS = [
     ("lanhdao", "Nguyễn Văn Hùng", Role.TOP_MANAGEMENT, "hq"),
     ("kiemtoan", "Võ Quốc Anh", Role.AUDITOR, "hq"),
     ("quantri", "Bùi Gia Khánh", Role.ADMIN, "hq"),
+    ("baove", "Hoàng Thị Yến", Role.DPO, "hq"),
+    ("truongphong", "Đặng Văn Long", Role.OTHER_MANAGER, "tech"),
 ]
 EXTERNAL_BODIES = [
     "Sở Công Thương TP. Hồ Chí Minh",

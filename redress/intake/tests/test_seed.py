@@ -141,3 +141,24 @@ def test_the_seed_leaves_the_figures_rollup_current():
     cohort = Cohort(None, Period(today - dt.timedelta(days=800), today))
     volume = {r.kpi.code: r.figure for r in kpis_compute(cohort, ["volume"])}["volume"]
     assert volume.value == 200
+
+
+def test_the_demo_has_a_management_system_to_show(capsys):
+    from django.core.management import call_command
+
+    from redress.framework.models import Objective, Responsibility
+    from redress.framework.selectors_policy import policy_current
+    from redress.framework.selectors_responsibility import (
+        responsibility_matrix,
+        steps_without_accountable,
+    )
+
+    call_command("demo", complaints=30)
+    call_command("demo", complaints=30)  # once: nothing is added the second time
+    current = policy_current()
+    assert current is not None and current.approved_by.username == "lanhdao"
+    assert steps_without_accountable(responsibility_matrix()) == []
+    assert Objective.objects.count() == 3
+    assert all(o.results.count() == 1 for o in Objective.objects.all())
+    assert Responsibility.objects.count() > 0
+    assert "baove" in capsys.readouterr().out

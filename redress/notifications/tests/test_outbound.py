@@ -339,3 +339,49 @@ def test_plain_text_mail_keeps_what_people_wrote_unescaped():
     complaint = receive(team, complainant=person, subject="Bill <A> & <B>").complaint
     body = _receipt(complaint).body
     assert "Seán O'Brien" in body and "&#x27;" not in body and "&lt;" not in body
+
+
+def test_every_outward_step_tells_the_complainant(smtp):
+    """Not accepted (with the reason), withdrawn, reopened and referred: each sends its own
+    message, in the complainant's language, recorded on the complaint (ISO 10002 7.3, 7.8)."""
+    team = make_team()
+    refused = complaint_in_state(Status.ACKNOWLEDGED, team)
+    services.complaint_assess(
+        complaint=refused,
+        actor=Actor.for_user(team.handler),
+        classification="out_of_scope",
+        severity="low",
+        priority="normal",
+        reason="Sản phẩm do một công ty khác cung cấp.",
+    )
+    withdrawn = complaint_in_state(Status.ACKNOWLEDGED, team)
+    services.complaint_withdraw(
+        complaint=withdrawn, actor=Actor.for_user(team.handler), reason="Đã tự giải quyết."
+    )
+    reopened = complaint_in_state(Status.CLOSED, team)
+    services.complaint_reopen(
+        complaint=reopened, actor=Actor.for_user(team.manager), reason="Có chứng cứ mới."
+    )
+    referred = complaint_in_state(Status.UNDER_REVIEW, team)
+    services.complaint_refer_external(
+        complaint=referred,
+        actor=Actor.for_user(team.manager),
+        provider="Sở Công Thương TP. Hồ Chí Minh",
+        consent=True,
+        note="Hồ sơ đã được gửi kèm.",
+    )
+
+    outbox_flush()
+
+    def sent(complaint, code):
+        email = OutboundEmail.objects.get(complaint=complaint, template_code=code)
+        assert email.state == "sent" and email.message is not None
+        return email.body
+
+    assert "Sản phẩm do một công ty khác cung cấp." in sent(refused, "not_accepted")
+    assert "Đã tự giải quyết." in sent(withdrawn, "withdrawal")
+    assert "Có chứng cứ mới." in sent(reopened, "reopened")
+    body = sent(referred, "referral")
+    assert "Sở Công Thương TP. Hồ Chí Minh" in body and "Hồ sơ đã được gửi kèm." in body
+    subjects = [_subject(m) for m in smtp.messages]
+    assert f"Về yêu cầu {refused.reference} của Quý khách" in subjects

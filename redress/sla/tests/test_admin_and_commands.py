@@ -62,6 +62,8 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "audit anchor",
         "improvement",
         "management system",
+        "answer period",
+        "internal audit reminders",
         "management review",
     ]
     team = make_team()

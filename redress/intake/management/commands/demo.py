@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from redress.complaints.models import Complaint
 from redress.intake.seed import DEMO_PASSWORD, DEMO_USERS, demo_organisation
+from redress.intake.seed.framework_demo import demo_management_system
 
 
 class Command(BaseCommand):
@@ -12,12 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("--complaints", type=int, default=200)
 
     def handle(self, *args: object, **options: int) -> None:
-        demo_organisation()
+        users = demo_organisation()
         if not Complaint.objects.exists():
             call_command("seed", complaints=options["complaints"], verbosity=0)
             # Generated complaints bypass the services, so their clocks are rebuilt from their
             # events: the demo queues then show real deadlines, near-due and overdue work.
             call_command("sla", "rebuild", verbosity=0)
+        demo_management_system(users)
         self.stdout.write("")
         self.stdout.write("Redress demo — http://127.0.0.1:8000/  (staff: /staff/, admin: /admin/)")
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
