@@ -23,6 +23,7 @@ from redress.framework.services.reviews import (
     review_output_record,
     review_plan,
 )
+from redress.framework.tests.audit_helpers import auditor, planned
 from redress.handling.testing import make_team, receive
 from redress.sla.testing import frozen_clock
 
@@ -105,3 +106,24 @@ def test_figures_are_written_the_way_people_read_them():
     assert figure_text(None) == "—"
     assert figure_text("95.5", "percent").endswith("%")
     assert figure_text(3) == "3"
+
+
+def test_the_internal_audits_of_the_period_are_frozen_into_the_pack():
+    with frozen_clock("2026-03-09 09:00"):
+        team = make_team()
+        audit = planned(team, [auditor(team)], planned_on=dt.date(2026, 3, 20))
+        manager = Actor.for_user(team.manager)
+        review = review_plan(
+            actor=manager,
+            title="Xem xét của lãnh đạo quý I",
+            review_date=dt.date(2026, 3, 9),
+            participants=[team.top],
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31),
+        )
+        snapshot = review_freeze(review=review, actor=manager)
+        review.refresh_from_db()
+        html = review_pack_html(review, language="vi")
+    (frozen,) = snapshot.data["audits"]
+    assert frozen["reference"] == audit.reference
+    assert audit.reference in html and "Đánh giá nội bộ quy trình xử lý khiếu nại" in html
