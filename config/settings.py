@@ -257,6 +257,7 @@ REDRESS_PERIODIC_JOBS = [
         "redress.framework.services.audit_reminders.audit_reminders_sweep",
     ),
     ("training expiry", "redress.framework.services.training.training_expiry_notices"),
+    ("management review", "redress.framework.services.review_jobs.review_duties"),
 ]
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.
@@ -264,6 +265,9 @@ REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DA
 # Competence (docs/management-system.md): how many days before a training record expires its
 # holder and their complaints managers are told, once per record.
 REDRESS_TRAINING_EXPIRY_NOTICE_DAYS = env_int("REDRESS_TRAINING_EXPIRY_NOTICE_DAYS", 30)
+# Management review (ISO 10002 8.6): the participants are reminded this many working days before
+# the review date (the organisation's calendar).
+REDRESS_REVIEW_REMINDER_DAYS = env_int("REDRESS_REVIEW_REMINDER_DAYS", 5)
 # Continual improvement (docs/improvement.md): the days after a CAPA's implementation its
 # effectiveness check waits (each CAPA may set its own), and the fall in recurring complaints,
 # in per cent of the baseline, from which Redress proposes "effective".

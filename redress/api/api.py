@@ -13,6 +13,7 @@ from redress.api import (
     complaints,
     framework,
     framework_audits,
+    framework_reviews,
     improvement,
     reference,
 )
@@ -49,3 +50,4 @@ api.add_router("", analytics.router)
 api.add_router("", improvement.router)
 api.add_router("", framework.router)
 api.add_router("", framework_audits.router)
+api.add_router("", framework_reviews.router)

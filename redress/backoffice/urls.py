@@ -20,6 +20,7 @@ from redress.backoffice.views import (
     training,
     workspace,
 )
+from redress.backoffice.views import reviews as review_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -247,4 +248,20 @@ urlpatterns = [
         name="training_evidence",
     ),
     path("system/training/people/<int:pk>/", training.training_person, name="training_person"),
+    # Management review (ISO 10002 8.6)
+    path("system/reviews/", review_views.review_list_page, name="reviews"),
+    path("system/reviews/new/", review_views.review_plan, name="review_plan"),
+    path("system/reviews/<int:pk>/", review_views.review_detail, name="review"),
+    path("system/reviews/<int:pk>/inputs/", review_views.review_inputs, name="review_inputs"),
+    path("system/reviews/<int:pk>/freeze/", review_views.review_freeze, name="review_freeze"),
+    path("system/reviews/<int:pk>/held/", review_views.review_hold, name="review_hold"),
+    path("system/reviews/<int:pk>/outputs/", review_views.review_output_add, name="review_output"),
+    path(
+        "system/reviews/<int:pk>/tasks/<int:task>/done/",
+        review_views.review_task_done,
+        name="review_task_done",
+    ),
+    path("system/reviews/<int:pk>/minutes/", review_views.review_minutes, name="review_minutes"),
+    path("system/reviews/<int:pk>/approve/", review_views.review_approve, name="review_approve"),
+    path("system/reviews/<int:pk>/pack.pdf", review_views.review_pack, name="review_pack"),
 ]

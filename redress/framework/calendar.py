@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from redress.framework.models import Objective, PolicyStatus, PolicyVersion, TrainingRecord
+from redress.framework.models import (
+    Audit,
+    ManagementReview,
+    Objective,
+    PolicyStatus,
+    PolicyVersion,
+    TrainingRecord,
+)
 from redress.framework.selectors_objectives import review_after
 
 
@@ -80,11 +87,35 @@ def _training_expiring(year: int) -> Iterator[Happening]:
         )
 
 
+def _management_reviews(year: int) -> Iterator[Happening]:
+    for review in ManagementReview.objects.filter(review_date__year=year).order_by("review_date"):
+        yield Happening(
+            review.review_date,
+            "review",
+            _("Management review %(reference)s: %(title)s")
+            % {"reference": review.reference, "title": review.title},
+            review.pk,
+        )
+
+
+def _internal_audits(year: int) -> Iterator[Happening]:
+    for audit in Audit.objects.filter(planned_on__year=year).order_by("planned_on", "pk")[:200]:
+        yield Happening(
+            audit.planned_on,
+            "audit",
+            _("Internal audit %(reference)s: %(title)s")
+            % {"reference": audit.reference, "title": audit.title},
+            audit.pk,
+        )
+
+
 # Each source lists one kind of the year's happenings.
 SOURCES: list[Callable[[int], Iterator[Happening]]] = [
     _objective_reviews,
     _policy_versions,
     _training_expiring,
+    _internal_audits,
+    _management_reviews,
 ]
 
 

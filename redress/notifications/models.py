@@ -23,6 +23,8 @@ class Notification(models.Model):
         AUDIT_UPCOMING = "audit_upcoming", _("Internal audit coming up")
         AUDIT_OVERDUE = "audit_overdue", _("Internal audit past its planned date")
         TRAINING_EXPIRING = "training_expiring", _("Training about to expire")
+        REVIEW_REMINDER = "review_reminder", _("Management review coming up")
+        REVIEW_ACTION_OVERDUE = "review_action_overdue", _("Management-review action overdue")
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -33,6 +35,7 @@ class Notification(models.Model):
         CAPA = "capa", _("CAPA")
         AUDIT = "audit", _("Internal audit")
         TRAINING = "training", _("A person's training")
+        REVIEW = "review", _("Management review")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -22,6 +22,14 @@ from redress.framework.models.objectives import (
 )
 from redress.framework.models.policy import PolicyAcknowledgement, PolicyStatus, PolicyVersion
 from redress.framework.models.responsibility import ProcessStep, Raci, Responsibility
+from redress.framework.models.review import (
+    ManagementReview,
+    OutputType,
+    ReviewOutput,
+    ReviewSnapshot,
+    ReviewStatus,
+    TaskStatus,
+)
 
 __all__ = [
     "Answer",
@@ -48,4 +56,10 @@ __all__ = [
     "Responsibility",
     "ReviewFrequency",
     "TrainingRecord",
+    "ManagementReview",
+    "OutputType",
+    "ReviewOutput",
+    "ReviewSnapshot",
+    "ReviewStatus",
+    "TaskStatus",
 ]

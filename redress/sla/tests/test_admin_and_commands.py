@@ -65,6 +65,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "answer period",
         "internal audit reminders",
         "training expiry",
+        "management review",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
