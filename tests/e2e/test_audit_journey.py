@@ -57,7 +57,7 @@ def test_a_manager_plans_an_audit_and_the_auditor_conducts_and_reports_it(browse
 
     # The complaints manager plans the audit.
     sign_in(page, "quanly")
-    page.click("#nav-framework + ul a")
+    page.click("#nav-framework + ul a[href$='/system/audits/']")
     page.click("#plan-audit")
     page.fill("#id_title", "Đánh giá nội bộ phòng Chăm sóc khách hàng")
     page.select_option("#id_unit", label="Phòng Chăm sóc khách hàng")

@@ -50,8 +50,8 @@ def test_a_manager_plans_a_review_and_top_management_approves_its_minutes(browse
 
     # The manager plans the review: without top management it is refused, with it planned.
     sign_in(page, "quanly")
-    page.click("#nav-framework ~ ul a[href$='/framework/reviews/']")
-    page.click("a[href$='/framework/reviews/new/']")
+    page.click("#nav-framework ~ ul a[href$='/system/reviews/']")
+    page.click("a[href$='/system/reviews/new/']")
     page.fill("#id_title", "Xem xét của lãnh đạo năm 2026")
     page.fill("#id_review_date", today)
     page.check(f"input[name=participants][value='{handler.pk}']")
