@@ -6,6 +6,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
+from tests.access_rules_mail import MAIL
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -365,7 +366,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
-} | {key: {m: row(s) for m, s in rows.items()} for key, rows in (IMPROVEMENT | FRAMEWORK).items()}
+} | {
+    key: {m: row(s) for m, s in rows.items()}
+    for key, rows in (IMPROVEMENT | FRAMEWORK | MAIL).items()
+}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",
