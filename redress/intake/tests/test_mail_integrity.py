@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redress.complaints.models import Attachment, Complaint, Message
+from redress.complaints.references import tracking_code_hash, tracking_code_new
 from redress.core.models import User
 from redress.handling.testing import make_team
 from redress.intake.mail import mail_ingest
@@ -215,6 +216,22 @@ def test_a_reply_from_another_address_records_its_sender(team, client):
     html = page.content.decode()
     assert 'data-sender="chi.hoa@example.vn"' in html
     assert "chi.hoa@example.vn" in html
+
+
+def test_the_portal_does_not_present_a_relatives_email_as_the_complainants(team, client):
+    complaint = ingest(mail()).email.complaint
+    ingest(reply_from_a_relative(complaint))
+    code = tracking_code_new()
+    Complaint.objects.filter(pk=complaint.pk).update(
+        tracking_code_hash=tracking_code_hash(complaint.reference, code)
+    )
+
+    response = client.post("/en/track/", {"reference": complaint.reference, "code": code})
+    html = client.get(response["Location"]).content.decode()
+
+    assert "Tôi là chị của An" in html
+    assert "Sent from another email address" in html
+    assert "From you" not in html
 
 
 def test_a_reply_from_the_complainant_is_shown_as_theirs(team, client):
