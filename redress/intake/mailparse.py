@@ -269,7 +269,9 @@ def _arrival(msg: Message) -> dt.datetime | None:
     return arrived if arrived.tzinfo is not None else None
 
 
-def arrival_believed(arrived_at: dt.datetime | None, *, now: dt.datetime, max_days: int):
+def arrival_believed(
+    arrived_at: dt.datetime | None, *, now: dt.datetime, max_days: int
+) -> dt.datetime | None:
     """``arrived_at`` when it is plausible (not in the future beyond a few minutes of clock
     drift, not older than ``max_days``), else None (the caller uses the time of ingestion)."""
     if arrived_at is None or max_days <= 0:
