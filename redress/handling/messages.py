@@ -82,7 +82,15 @@ def complaint_add_message(
             from_address=from_address.strip().lower()[:254],
         )
         attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
-        return {"message": holder["message"].pk, "direction": direction, "attachments": len(files)}
+        data: dict[str, Any] = {
+            "message": holder["message"].pk,
+            "direction": direction,
+            "attachments": len(files),
+        }
+        if from_address and from_address.strip().lower() != c.complainant.email.lower():
+            # Recorded so that no one (the portal's timeline included) calls it the complainant's.
+            data["from_another_address"] = True
+        return data
 
     # ``holder`` doubles as the effects' extra: the reply mail and the owner's notice need the
     # message, which exists once ``change`` ran.

@@ -231,7 +231,9 @@ def test_the_portal_does_not_present_a_relatives_email_as_the_complainants(team,
 
     assert "Tôi là chị của An" in html
     assert "Sent from another email address" in html
+    assert "We received a message about your complaint from another email address." in html
     assert "From you" not in html
+    assert "You sent us a message." not in html
 
 
 def test_a_reply_from_the_complainant_is_shown_as_theirs(team, client):
