@@ -372,6 +372,9 @@ REDRESS_MAIL_MAX_BYTES = env_int("REDRESS_MAIL_MAX_BYTES", 50 * 1024 * 1024)
 REDRESS_MAIL_POLL_SECONDS = env_int("REDRESS_MAIL_POLL_SECONDS", 60)
 REDRESS_MAILBOX_ALERT_AFTER = env_int("REDRESS_MAILBOX_ALERT_AFTER", 3)
 REDRESS_MAIL_SENDER_LIMIT = env_int("REDRESS_MAIL_SENDER_LIMIT", 20)
+# An emailed complaint is received when its top-most Received header says, unless that is older
+# than this many days (then: when Redress read it). 0: always when Redress read it.
+REDRESS_MAIL_ARRIVAL_MAX_DAYS = env_int("REDRESS_MAIL_ARRIVAL_MAX_DAYS", 30)
 
 # Cache: the portal's rate limits count here, so every web worker must see the same counts.
 # Default: files under var/ (shared by the gunicorn workers of one machine, nothing to set up);

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -37,6 +39,7 @@ from redress.improvement.services import (
     systemic_issue_open,
 )
 from redress.improvement.tests.helpers import capa_for, cause
+from redress.intake.models import InboundEmail
 from redress.integrations.services import token_create
 from tests.access_rules import (
     ADMIN,
@@ -134,6 +137,17 @@ def world(settings, tmp_path):
         owner=team.handler,
         due_on=timezone.localdate() + dt.timedelta(days=30),
     )
+    # The complaint's original email, kept as intake keeps it.
+    original = InboundEmail(
+        dedupe_key="mail:access-matrix",
+        source=InboundEmail.Source.FILE,
+        sha256="0" * 64,
+        size=4,
+        outcome=InboundEmail.Outcome.COMPLAINT,
+        complaint=complaint,
+    )
+    original.raw.name = default_storage.save("mail/00/access-matrix.eml", ContentFile(b"x\r\n"))
+    original.save()
     tokens = {
         who: token_create(
             actor=Actor.system("test"),
@@ -148,6 +162,7 @@ def world(settings, tmp_path):
         "people": people,
         "reference": complaint.reference,
         "attachment": attachment.pk,
+        "email": original.pk,
         "issue": issue.pk,
         "capa": capa.pk,
         "task": task.pk,
@@ -200,6 +215,8 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = world["people"][ROOT].pk
         elif name == "attachment_id":
             values[name] = world["attachment"]
+        elif name == "email_id":
+            values[name] = world["email"]
         elif name == "breakdown":
             values[name] = "trend_monthly"
         elif name == "url":  # the admin's catch-all

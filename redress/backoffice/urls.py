@@ -66,6 +66,11 @@ urlpatterns = [
     path("c/<str:reference>/reply-template/", workspace.reply_template, name="reply_template"),
     path("files/<int:pk>/", workspace.attachment, name="attachment"),
     path(
+        "c/<str:reference>/emails/<int:email_id>/",
+        workspace.original_email,
+        name="original_email",
+    ),
+    path(
         "c/<str:reference>/link-capa/",
         improvement.complaint_link_capa,
         name="complaint_link_capa",

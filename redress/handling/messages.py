@@ -53,10 +53,13 @@ def complaint_add_message(
     channel: str = "",
     email_message_id: str = "",
     attachments: Sequence[IncomingFile] = (),
+    from_address: str = "",
 ) -> Message:
     """A message from the complainant (portal, email) or to the complainant (back office).
 
-    A message from the complainant resumes a complaint paused while waiting for them.
+    ``from_address`` is the address an inbound email actually came from (it may not be the
+    complainant's). A message from the complainant resumes a complaint paused while waiting
+    for them.
     """
     require({"body": body})
     files = attachments_check(attachments)
@@ -76,9 +79,18 @@ def complaint_add_message(
             body=body.strip(),
             created_at=timezone.now(),
             email_message_id=email_message_id,
+            from_address=from_address.strip().lower()[:254],
         )
         attachments_store(files, complaint=c, message=holder["message"], uploaded_by=str(actor))
-        return {"message": holder["message"].pk, "direction": direction, "attachments": len(files)}
+        data: dict[str, Any] = {
+            "message": holder["message"].pk,
+            "direction": direction,
+            "attachments": len(files),
+        }
+        if from_address and from_address.strip().lower() != c.complainant.email.lower():
+            # Recorded so that no one (the portal's timeline included) calls it the complainant's.
+            data["from_another_address"] = True
+        return data
 
     # ``holder`` doubles as the effects' extra: the reply mail and the owner's notice need the
     # message, which exists once ``change`` ran.

@@ -3,7 +3,8 @@ kept record of why not (ISO 10002 4.5, 7.2; DESIGN.md rule 4).
 
 Order of decisions for one email:
 
-1. The same email again (Message-ID, or content hash without one): taken once, nothing new.
+1. The same email again (the same Message-ID and the same content: sender, subject, text,
+   attachments): taken once, nothing new. A different email reusing a Message-ID is kept.
 2. Cannot be read: quarantined, kept whole, shown in the admin for a person to look at.
 3. Our own email coming back (Message-ID of our domain, or sent from our address): a loop.
 4. A delivery failure report: a bounce; the returned email is marked bounced on its complaint.
@@ -11,7 +12,8 @@ Order of decisions for one email:
 6. A reply: threaded by In-Reply-To/References to our emails or the complainant's earlier ones,
    else by the reference in the subject when the sender is the complainant. It becomes a
    message on the complaint (a reply to a closed complaint opens a new, linked complaint).
-7. Otherwise a new complaint from the sender, with the attachments Redress accepts.
+7. Otherwise a new complaint from the sender, with the attachments Redress accepts, received
+   when the message arrived at our server (its top-most Received header) if that is plausible.
 """
 
 from __future__ import annotations
@@ -42,7 +44,13 @@ from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
 from redress.handling.services import complaint_add_message
-from redress.intake.mailparse import ParsedMail, Unparseable, message_id_guess, parse
+from redress.intake.mailparse import (
+    ParsedMail,
+    Unparseable,
+    arrival_believed,
+    message_id_guess,
+    parse,
+)
 from redress.intake.models import InboundEmail, Mailbox
 from redress.intake.receive import Once, Person, Submission, intake_receive
 from redress.notifications.delivery import email_bounced
@@ -75,8 +83,11 @@ def mail_ingest(*, raw: bytes, source: str, mailbox: Mailbox | None = None) -> I
     except Unparseable as exc:
         problem = exc.reason
     message_id = parsed.message_id if parsed else message_id_guess(raw)
-    key = (message_id or f"sha256:{sha256}")[:255]
-    existing = InboundEmail.objects.filter(dedupe_key=key).select_related("complaint").first()
+    # What the message says, not its bytes: the same email fetched twice may differ in its
+    # Received headers. An unreadable one has only its bytes.
+    content = parsed.fingerprint if parsed else sha256
+    key = "mail:" + hashlib.sha256(f"{message_id}\n{content}".encode()).hexdigest()
+    existing = _already_taken(key, message_id, content, sha256)
     if existing is not None:
         return IngestResult(existing, False)
     path = f"mail/{sha256[:2]}/{sha256}.eml"
@@ -91,6 +102,7 @@ def mail_ingest(*, raw: bytes, source: str, mailbox: Mailbox | None = None) -> I
         from_address=(parsed.from_address if parsed else _guess_sender(raw))[:254],
         subject=(parsed.subject if parsed else "")[:300],
         sha256=sha256,
+        fingerprint=content,
         size=len(raw),
         outcome=Outcome.QUARANTINED,
         reason=problem,
@@ -104,11 +116,43 @@ def mail_ingest(*, raw: bytes, source: str, mailbox: Mailbox | None = None) -> I
             inbound.save()
     except IntegrityError:
         # The same email, taken at this moment by another worker.
-        existing = InboundEmail.objects.filter(dedupe_key=key).first()
-        if existing is None:
+        raced = InboundEmail.objects.filter(dedupe_key=key).first()
+        if raced is None:
             raise
-        return IngestResult(existing, False)
+        return IngestResult(raced, False)
     return IngestResult(inbound, True)
+
+
+def _already_taken(key: str, message_id: str, content: str, sha256: str) -> InboundEmail | None:
+    """The email taken before that this one repeats: the same key, or a row from before
+    fingerprints (keyed by the bare Message-ID, or ``sha256:`` of the bytes without one) whose
+    content, read again from its kept original, is the same."""
+    found = InboundEmail.objects.filter(dedupe_key=key).select_related("complaint").first()
+    if found is not None:
+        return found
+    older = InboundEmail.objects.filter(fingerprint="").select_related("complaint")
+    if message_id:
+        older = older.filter(email_message_id=message_id)
+    else:
+        older = older.filter(dedupe_key=f"sha256:{sha256}")
+    for row in older:
+        if row.sha256 == sha256 or _fingerprint_of_kept(row) == content:
+            return row
+    return None
+
+
+def _fingerprint_of_kept(row: InboundEmail) -> str:
+    """The content fingerprint of an older row, from its kept original (saved on the row so it
+    is read once)."""
+    try:
+        with default_storage.open(str(row.raw.name), "rb") as handle:
+            kept = parse(handle.read()).fingerprint
+    except Unparseable:
+        kept = row.sha256
+    except OSError:
+        return ""  # the original is missing: compare nothing, keep the new email
+    InboundEmail.objects.filter(pk=row.pk).update(fingerprint=kept)
+    return kept
 
 
 def mail_reprocess(*, inbound: InboundEmail, actor_label: str) -> InboundEmail:
@@ -217,6 +261,7 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
             channel=Channel.EMAIL,
             email_message_id=parsed.message_id,
             attachments=files,
+            from_address=parsed.from_address,
         )
         inbound.outcome, inbound.complaint = Outcome.REPLY, complaint
         inbound.reason = _refused_note(refused).strip()
@@ -357,6 +402,12 @@ def _new_complaint(
         unit=inbound.mailbox.unit if inbound.mailbox and inbound.mailbox.unit_id else None,
         language=parsed.language,
         attachments=files,
+        # Mail read late (an outage, files ingested later) is received when it arrived.
+        received_at=arrival_believed(
+            parsed.arrived_at,
+            now=timezone.now(),
+            max_days=settings.REDRESS_MAIL_ARRIVAL_MAX_DAYS,
+        ),
     )
     # The inbound email is already taken once by its key; the same key here makes the rule
     # explicit for every channel (a reprocessed email that made a complaint makes no other).

@@ -9,10 +9,13 @@ library decodes all of these under ``email.policy.default``. What it cannot deco
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.errors
 import email.policy
+import hashlib
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,6 +32,8 @@ _ID = re.compile(r"<[^<>\s]+>")
 _STRUCTURE_DEFECTS = (
     email.errors.NoBoundaryInMultipartDefect,
     email.errors.StartBoundaryNotFoundDefect,
+    # The closing boundary is missing: the message was cut off, its last part may be partial.
+    email.errors.CloseBoundaryNotFoundDefect,
     email.errors.MultipartInvariantViolationDefect,
 )
 # Subjects that begin like this are automatic replies (checked at the start only: a complaint
@@ -58,6 +63,10 @@ _QUOTE_STARTS = [
 _VIETNAMESE = re.compile(
     r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
 )
+# Single-byte Western charsets that mail programs declare by default even when they wrote UTF-8.
+_WESTERN = {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
+# How far into the future a Received date may be (clocks drift) before it is not believed.
+_ARRIVAL_SKEW = dt.timedelta(minutes=5)
 _ENGLISH = re.compile(r"\b(the|my|and|is|was|please|order|you|have|not|with|for)\b", re.IGNORECASE)
 
 
@@ -77,6 +86,8 @@ class ParsedMail:
     subject: str
     text: str
     sent_at: object = None
+    # When the first (top-most) Received header says our server took the message in.
+    arrived_at: dt.datetime | None = None
     thread_ids: list[str] = field(default_factory=list)  # In-Reply-To first, then References
     attachments: list[IncomingFile] = field(default_factory=list)
     auto_reply: str = ""  # why it is an automatic reply, or ""
@@ -89,6 +100,19 @@ class ParsedMail:
     def clean_subject(self) -> str:
         """The subject without Re:/Fwd:/TL: prefixes."""
         return _REPLY_PREFIX.sub("", self.subject).strip()
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of what the message says (sender, subject, text, attachments' content): the
+        same message fetched twice has it, although its Received headers may differ."""
+        content = {
+            "from": self.from_address,
+            "subject": self.subject,
+            "text": self.text,
+            "attachments": sorted(hashlib.sha256(f.content).hexdigest() for f in self.attachments),
+        }
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
     def reply_text(self) -> str:
@@ -164,6 +188,7 @@ def _read(msg: EmailMessage) -> ParsedMail:
         parsed.sent_at = parsedate_to_datetime(_header(msg, "Date")) if msg.get("Date") else None
     except (TypeError, ValueError):
         parsed.sent_at = None
+    parsed.arrived_at = _arrival(msg)
     parsed.bounce, parsed.bounced_ids, parsed.bounce_detail = _bounce(
         msg, from_address, parsed.subject
     )
@@ -193,17 +218,67 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
 
 
 def _decode_text(part: Message) -> str:
-    try:
-        return str(part.get_content())  # type: ignore[attr-defined]
-    except (LookupError, UnicodeError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        assert isinstance(payload, bytes)
-        for charset in (part.get_content_charset() or "", "utf-8", "cp1258"):
+    """The text of a part, decoded strictly: its declared charset; UTF-8 when the bytes are not
+    valid there but are valid UTF-8 (or when a Western single-byte charset is declared over
+    UTF-8 bytes); without a declared charset UTF-8, then Windows-1258. Anything else would be
+    garbled text, so it raises ``Unparseable`` naming the charset."""
+    payload = part.get_payload(decode=True) or b""
+    assert isinstance(payload, bytes)
+    declared = (part.get_content_charset() or "").strip().lower()
+    if not declared:
+        for charset in ("utf-8", "cp1258"):
             try:
-                return payload.decode(charset) if charset else payload.decode("utf-8")
-            except (LookupError, UnicodeError):
+                return payload.decode(charset)
+            except UnicodeDecodeError:
                 continue
-        return payload.decode("utf-8", errors="replace")
+        raise Unparseable(
+            _("A text part declares no charset and is neither UTF-8 nor Windows-1258.")
+        )
+    as_utf8 = _utf8_or_none(payload)
+    if declared in _WESTERN and as_utf8 is not None and not payload.isascii():
+        # Declared Western, written in UTF-8 (multi-byte sequences are almost never valid
+        # by chance in Latin-1 text): reading it as declared would give mojibake.
+        return as_utf8
+    try:
+        return payload.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        if as_utf8 is not None:
+            return as_utf8
+    raise Unparseable(
+        _("A text part is not valid in its declared charset (%(charset)s).") % {"charset": declared}
+    )
+
+
+def _utf8_or_none(payload: bytes) -> str | None:
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _arrival(msg: Message) -> dt.datetime | None:
+    """The date of the top-most Received header (our server's), after its last ';'."""
+    received = msg.get_all("Received") or []
+    if not received:
+        return None
+    stamp = " ".join(str(received[0]).split()).rpartition(";")[2].strip()
+    try:
+        arrived = parsedate_to_datetime(stamp)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return arrived if arrived.tzinfo is not None else None
+
+
+def arrival_believed(
+    arrived_at: dt.datetime | None, *, now: dt.datetime, max_days: int
+) -> dt.datetime | None:
+    """``arrived_at`` when it is plausible (not in the future beyond a few minutes of clock
+    drift, not older than ``max_days``), else None (the caller uses the time of ingestion)."""
+    if arrived_at is None or max_days <= 0:
+        return None
+    if arrived_at > now + _ARRIVAL_SKEW or arrived_at < now - dt.timedelta(days=max_days):
+        return None
+    return min(arrived_at, now)
 
 
 def html_to_text(markup: str) -> str:
@@ -244,7 +319,9 @@ def _attachments(msg: EmailMessage) -> list[IncomingFile]:
             continue
         content = part.get_payload(decode=True) or b""
         if isinstance(content, bytes):
-            files.append(IncomingFile(name=(filename or "attachment").strip(), content=content))
+            # NFC: Mac mail sends names decomposed (tone marks as separate characters).
+            name = _nfc((filename or "attachment").strip())
+            files.append(IncomingFile(name=name, content=content))
     return files
 
 
@@ -306,7 +383,15 @@ def _bounce(msg: EmailMessage, from_address: str, subject: str) -> tuple[bool, l
             if isinstance(inner, Message):
                 returned += _ids(_header(inner, "Message-ID"))
         elif kind == "text/rfc822-headers":
-            headers = email.message_from_string(_decode_text(part), policy=email.policy.default)
+            try:
+                returned_headers = _decode_text(part)
+            except Unparseable:
+                # Only Message-IDs are read from it: a bad byte elsewhere does not matter.
+                payload = part.get_payload(decode=True)
+                returned_headers = (
+                    payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+                )
+            headers = email.message_from_string(returned_headers, policy=email.policy.default)
             returned += _ids(_header(headers, "Message-ID"))
     returned += _ids(_header(msg, "In-Reply-To")) + _ids(_header(msg, "References"))
     return True, list(dict.fromkeys(returned)), detail or subject[:200]

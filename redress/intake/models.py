@@ -87,8 +87,9 @@ def _raw_path(instance: "InboundEmail", filename: str) -> str:
 
 class InboundEmail(models.Model):
     """Every email that reached Redress, kept as it came (DESIGN.md rule 4: nothing is lost),
-    with what became of it. ``dedupe_key`` (the Message-ID, or the content hash when there is
-    none) makes the same email, fetched twice, taken once."""
+    with what became of it. ``dedupe_key`` (a hash of the Message-ID and the content
+    fingerprint; the bare Message-ID on older rows) makes the same email, fetched twice, taken
+    once, while a different email reusing a Message-ID is kept."""
 
     class Source(models.TextChoices):
         IMAP = "imap", _("Mailbox (IMAP)")
@@ -120,6 +121,9 @@ class InboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     raw = models.FileField(_("original email"), upload_to=_raw_path, max_length=200)
     sha256 = models.CharField(max_length=64)
+    # What the message says (``ParsedMail.fingerprint``; the raw sha256 when it cannot be read):
+    # with the Message-ID, what makes two emails the same. Empty on rows taken before it existed.
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size"))
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, db_index=True)
     reason = models.TextField(_("reason"), blank=True)

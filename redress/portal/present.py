@@ -131,6 +131,10 @@ def event_words(event: ComplaintEvent) -> str:
         case "resume":
             return str(_("We continued handling your complaint."))
         case "add_message":
+            if data.get("direction") == "inbound" and data.get("from_another_address"):
+                return str(
+                    _("We received a message about your complaint from another email address.")
+                )
             if data.get("direction") == "inbound":
                 return str(_("You sent us a message."))
             return str(_("We sent you a message."))

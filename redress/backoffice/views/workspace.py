@@ -48,6 +48,7 @@ from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.improvement.selectors import complaint_improvement, may
 from redress.improvement.transitions import Permission
+from redress.intake.mail_originals import complaint_original_get, complaint_originals
 from redress.notifications.services import base_context, template_render
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
@@ -193,6 +194,9 @@ def workspace_context(
         "error": error,
         "improvement": complaint_improvement(user, complaint),
         "may_open_capa": may(user, Permission.CAPA_OPEN, unit_id=complaint.unit_id),
+        # Kept original emails (and the files not taken, inside them): not for masked roles.
+        "originals": {} if not scope.allows(complaint) else complaint_originals(complaint),
+        "complainant_email": complaint.complainant.email.lower(),
     }
 
 
@@ -346,3 +350,23 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         filename=download_name(found.original_name, found.content_type),
         content_type=found.content_type,
     )
+
+
+@staff_view
+def original_email(request: HttpRequest, reference: str, email_id: int) -> FileResponse:
+    """The original email of a complaint or of a message on it (.eml, with the attachments
+    Redress did not take), for those who may see the complaint's personal data."""
+    found = _get(request, reference)
+    if not PersonalDataScope.for_user(request.user).allows(found):  # type: ignore[arg-type]
+        raise PermissionDenied(PERSONAL_FILE_REFUSED)
+    inbound = complaint_original_get(found, email_id)
+    if inbound is None:
+        raise Http404(email_id)
+    response = FileResponse(
+        inbound.raw.open("rb"),
+        as_attachment=True,
+        filename=f"{found.reference}-{inbound.pk}.eml",
+        content_type="message/rfc822",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

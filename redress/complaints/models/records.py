@@ -135,6 +135,9 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("time"))
     email_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The address an inbound email came from: threading by headers can bring mail from someone
+    # else (a relative forwarding it), which staff must not take for the complainant's words.
+    from_address = models.CharField(_("sent from"), max_length=254, blank=True)
     delivery_state = models.CharField(_("delivery"), max_length=16, blank=True)
 
     class Meta:

@@ -76,3 +76,43 @@ def cp1258(text: str) -> bytes:
             unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones
         )
     return "".join(out).encode("cp1258")
+
+
+def multipart_bytes(
+    parts: list[tuple[str, bytes]], *, close: bool = True, headers: list[tuple[str, str]] = ()
+) -> bytes:
+    """A multipart/mixed message from (part headers, part body) pairs; ``close=False`` leaves
+    out the closing boundary, as a message cut off in transit does."""
+    boundary = "=_ranh_gioi_01"
+    head = [
+        ("From", "Trần Thị Bích <bich@example.vn>"),
+        ("To", "khieunai@redress.local"),
+        ("Subject", "Khiếu nại về đơn hàng"),
+        ("Message-ID", make_msgid(domain="mail.example.vn")),
+        ("Date", "Tue, 24 Nov 2026 09:15:00 +0700"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
+        *headers,
+    ]
+    body = b""
+    for part_headers, part_body in parts:
+        body += f"--{boundary}\r\n{part_headers}\r\n\r\n".encode() + part_body + b"\r\n"
+    if close:
+        body += f"--{boundary}--\r\n".encode()
+    return handmade(head, body)
+
+
+def text_part(body: bytes, content_type: str, *, encoding: str = "8bit") -> bytes:
+    """A single-part text message whose body bytes and Content-Type are given as they are."""
+    return handmade(
+        [
+            ("From", "Lê Văn Cường <cuong@example.vn>"),
+            ("To", "khieunai@redress.local"),
+            ("Subject", "Dịch vụ chăm sóc khách hàng kém"),
+            ("Message-ID", make_msgid(domain="mail.example.vn")),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", content_type),
+            ("Content-Transfer-Encoding", encoding),
+        ],
+        body,
+    )
