@@ -66,6 +66,9 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "POST": row("401 403 409 409 403 403 404 404")
     },
     "api-v1:complaint-action-escalate": {"POST": row("401 422 422 422 422 422 422 422")},
+    "api-v1:complaint-action-record_referral_outcome": {
+        "POST": row("401 422 422 422 422 422 422 422")
+    },
     "api-v1:complaint-action-pause": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-prioritise": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-propose_decision": {"POST": row("401 422 422 422 422 422 422 422")},

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("Record satisfaction")
     WITHDRAW = "withdraw", _("Withdraw")
     RECORD_DELIVERY = "record_delivery", _("Record email delivery")
+    RECORD_REFERRAL_OUTCOME = "record_referral_outcome", _("Record the external body's outcome")
 
 
 SAME = "same"  # the action keeps the complaint in its stage
@@ -121,13 +122,20 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Status.REFERRED_EXTERNAL: {
         Action.CLOSE: (Status.CLOSED,),
+        Action.RECORD_REFERRAL_OUTCOME: (SAME,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
     },
     Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
     Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
-    Status.CLOSED: {Action.REOPEN: (Status.INVESTIGATING,), Action.RATE: (SAME,), **_ALWAYS},
+    # What an external body decided may come after the complaint was closed with its referral.
+    Status.CLOSED: {
+        Action.REOPEN: (Status.INVESTIGATING,),
+        Action.RATE: (SAME,),
+        Action.RECORD_REFERRAL_OUTCOME: (SAME,),
+        **_ALWAYS,
+    },
 }
 
 # Events of these actions are shown to the complainant on the portal timeline.
@@ -179,6 +187,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.ESCALATE: frozenset({HANDLER, MANAGER}),
     Action.REFER_EXTERNAL: frozenset({MANAGER}),
     Action.SETTLE_REMEDY: frozenset({HANDLER, MANAGER}),
+    Action.RECORD_REFERRAL_OUTCOME: frozenset({HANDLER, MANAGER}),
     Action.CLOSE: frozenset({HANDLER, MANAGER}),
     Action.REOPEN: frozenset({MANAGER}),
     Action.RATE: frozenset({FRONTLINE, HANDLER, MANAGER}),

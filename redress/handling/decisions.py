@@ -281,6 +281,35 @@ def complaint_refer_external(
 
 
 @transaction.atomic
+def complaint_record_referral_outcome(
+    *, complaint: Complaint, actor: Actor, outcome: str
+) -> ExternalReferral:
+    """What the external body the complaint was referred to decided (ISO 10003), on the latest
+    referral; also after closure, since the body's answer may come later. Recording it again
+    replaces the text, and the event keeps each version."""
+    require({"outcome": outcome})
+    holder: dict[str, ExternalReferral] = {}
+
+    def change(c: Complaint) -> dict[str, Any]:
+        referral = c.referrals.select_for_update().order_by("-referred_at", "-pk").first()
+        if referral is None:
+            raise Conflict(_("This complaint was never referred to an external body."))
+        before = referral.outcome
+        referral.outcome = outcome.strip()
+        referral.save(update_fields=["outcome"])
+        holder["referral"] = referral
+        return {
+            "referral": referral.pk,
+            "provider": referral.provider,
+            "outcome": referral.outcome,
+            **({"previous_outcome": before} if before else {}),
+        }
+
+    act(complaint, actor, Action.RECORD_REFERRAL_OUTCOME, change)
+    return holder["referral"]
+
+
+@transaction.atomic
 def remedy_settle(*, remedy: Remedy, actor: Actor, waived_reason: str = "") -> Remedy:
     """Mark an agreed remedy fulfilled (or waived, with the reason)."""
     holder: dict[str, Remedy] = {}

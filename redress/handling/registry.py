@@ -314,6 +314,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
     ),
     ActionSpec(
+        Action.RECORD_REFERRAL_OUTCOME,
+        _("Record the external body's outcome"),
+        _("The external body's outcome is recorded."),
+        services.complaint_record_referral_outcome,
+        (Field("outcome", Kind.LONG_TEXT, _("What the external body decided"), required=True),),
+    ),
+    ActionSpec(
         Action.ADD_NOTE,
         _("Add note"),
         _("Note added."),

@@ -3,12 +3,14 @@ refused ones raise the named error and change nothing."""
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
 from redress.audit.models import AuditEntry
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
     Decision,
+    ExternalReferral,
     Message,
     Outcome,
     PauseReason,
@@ -140,6 +142,17 @@ def _perform(complaint, action, team):
                 message_id=None,
                 template="closure",
                 attempts=1,
+            )
+        case Action.RECORD_REFERRAL_OUTCOME:
+            if not complaint.referrals.exists():  # a complaint closed by another path
+                ExternalReferral.objects.create(
+                    complaint=complaint,
+                    provider="Sở Công Thương",
+                    consent_at=timezone.now(),
+                    referred_at=timezone.now(),
+                )
+            services.complaint_record_referral_outcome(
+                complaint=complaint, actor=manager, outcome="Hòa giải thành"
             )
         case _:
             raise AssertionError(action)
