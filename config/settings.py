@@ -252,6 +252,7 @@ REDRESS_PERIODIC_JOBS = [
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),
     ("answer period", "redress.handling.jobs.answer_period_sweep"),
+    ("progress updates", "redress.handling.jobs.progress_update_sweep"),
     (
         "internal audit reminders",
         "redress.framework.services.audit_reminders.audit_reminders_sweep",

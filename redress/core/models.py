@@ -127,6 +127,14 @@ class Organisation(models.Model):
             "After a decision is communicated, the reaction may be recorded as 'no reply' only after this many days."
         ),
     )
+    progress_update_days = models.PositiveSmallIntegerField(
+        _("days without news before a progress update"),
+        default=0,
+        help_text=_(
+            "An open complaint whose complainant has heard nothing from us for this many days gets "
+            "a progress update by email (ISO 10002 7.3); 0: no automatic updates."
+        ),
+    )
     support_email = models.EmailField(
         _("complaints email"), blank=True, default="khieunai@redress.local"
     )

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
 
-from redress.complaints.models import Complaint, Reaction, Status
+from redress.complaints.models import Complaint, Message, Reaction, Status
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
 from redress.handling.decisions import complaint_record_reaction
+from redress.handling.messages import complaint_add_message
+from redress.notifications.services import base_context, template_render
 
 ANSWER_PERIOD = Actor.system("answer-period")
+PROGRESS = Actor.system("progress-update")
+# Open stages in which the complainant waits for us (not paused, not waiting for their answer).
+WAITING_FOR_US = (
+    Status.ACKNOWLEDGED,
+    Status.ASSESSED,
+    Status.INVESTIGATING,
+    Status.DECISION_PROPOSED,
+    Status.DECISION_APPROVED,
+    Status.UNDER_REVIEW,
+)
 
 
 def answer_period_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
@@ -40,3 +53,46 @@ def answer_period_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> 
             continue  # answered, escalated or otherwise moved since it was listed
         recorded += 1
     return recorded
+
+
+def progress_update_sweep(*, now: dt.datetime | None = None, limit: int = 100) -> int:
+    """Send a progress update (the ``progress_update`` template, in the complainant's language)
+    to each complainant of an open complaint who has heard nothing from us for the organisation's
+    ``progress_update_days`` (ISO 10002 7.3: informed at preset intervals). The update is a
+    message to the complainant like any other: recorded on the complaint, audited, emailed, and
+    it restarts the interval. Off when the setting is 0."""
+    days = organisation_get().progress_update_days
+    if not days:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=days)
+    recent_news = Message.objects.filter(
+        complaint=OuterRef("pk"), direction=Message.Direction.OUTBOUND, created_at__gt=cutoff
+    )
+    due = (
+        Complaint.objects.filter(
+            status__in=WAITING_FOR_US, paused_at__isnull=True, received_at__lte=cutoff
+        )
+        .exclude(complainant__email="")
+        .exclude(Exists(recent_news))
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in list(due):
+        complaint = Complaint.objects.select_related("complainant").get(pk=pk)
+        language = complaint.complainant.preferred_language
+        with translation.override(language):
+            subject, body = template_render("progress_update", language, base_context(complaint))
+        try:
+            complaint_add_message(
+                complaint=complaint,
+                actor=PROGRESS,
+                direction=Message.Direction.OUTBOUND,
+                body=body,
+                subject=subject,
+            )
+        except ApplicationError:
+            continue  # closed or otherwise moved since it was listed
+        sent += 1
+    return sent

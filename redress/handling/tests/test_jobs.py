@@ -55,3 +55,32 @@ def test_the_external_bodys_outcome_is_recorded_also_after_closure(db):
     never = complaint_in_state(Status.CLOSED, team)
     with pytest.raises(Conflict):
         services.complaint_record_referral_outcome(complaint=never, actor=handler, outcome="x")
+
+
+def test_a_complainant_who_heard_nothing_for_a_while_gets_a_progress_update(db):
+    from redress.complaints.models import Message
+    from redress.core.selectors import organisation_get
+    from redress.handling.jobs import progress_update_sweep
+    from redress.notifications.models import OutboundEmail
+
+    team = make_team()
+    quiet = complaint_in_state(Status.INVESTIGATING, team)
+    told = complaint_in_state(Status.INVESTIGATING, team)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    Complaint.objects.filter(pk__in=[quiet.pk, told.pk]).update(received_at=week_ago)
+    Message.objects.filter(complaint=quiet).update(created_at=week_ago)
+    assert progress_update_sweep() == 0  # off by default
+
+    organisation = organisation_get()
+    organisation.progress_update_days = 5
+    organisation.save()
+    assert progress_update_sweep() == 1
+    assert progress_update_sweep() == 0  # the update restarts the interval
+
+    update = Message.objects.filter(complaint=quiet, direction="outbound").latest("created_at")
+    assert update.subject.startswith(f"Khiếu nại {quiet.reference} vẫn đang được xử lý")
+    assert OutboundEmail.objects.filter(message=update).exists()
+    event = ComplaintEvent.objects.filter(complaint=quiet, action="add_message").latest("pk")
+    assert event.actor_label == "progress-update"
+    later = timezone.now() + dt.timedelta(days=6)
+    assert progress_update_sweep(now=later) == 2  # both have now been quiet for 5 days

@@ -63,6 +63,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "improvement",
         "management system",
         "answer period",
+        "progress updates",
         "internal audit reminders",
         "training expiry",
         "management review",
