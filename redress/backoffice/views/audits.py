@@ -32,7 +32,7 @@ from redress.backoffice.forms.audits import (
     SampleCheckForm,
     SampleForm,
 )
-from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
@@ -213,17 +213,16 @@ def _perform(
     anchor: str,
     **again: Any,
 ) -> HttpResponse:
-    """Run ``call`` with the form's data: success goes back to the audit's page at ``anchor``;
-    invalid input or a refusal shows the page again with the problem on the form."""
-    if not form.is_valid():
-        return _audit_page(request, audit, status=422, **{form_name: form}, **again)
-    try:
-        call(form.cleaned_data)
-    except ApplicationError as error:
-        form_add_error(form, error)
-        return _audit_page(request, audit, status=error.http_status, **{form_name: form}, **again)
-    messages.success(request, done)
-    return redirect(audit_url(audit) + anchor)
+    """``form_perform`` on the audit's page: success goes back to it at ``anchor``."""
+    return form_perform(
+        request,
+        form,
+        call,
+        done,
+        audit_url(audit) + anchor,
+        lambda **shown: _audit_page(request, audit, **shown, **again),
+        form_name,
+    )
 
 
 def _question(audit: Audit, pk: int) -> AuditQuestion:

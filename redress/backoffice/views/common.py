@@ -170,3 +170,27 @@ def save_form(
         return page(request, form_template, context, status=error.http_status)
     messages.success(request, saved)
     return redirect(to)
+
+
+def form_perform(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
+    to: str,
+    again: Callable[..., HttpResponse],
+    form_name: str,
+) -> HttpResponse:
+    """Run ``call`` with a bound form's data: success goes to ``to`` with the message ``done``;
+    invalid input or a service's refusal shows the page again (``again``, given the form under
+    ``form_name`` and the status: 422, or the refusal's own) with the problem on the form, and
+    changes nothing."""
+    if not form.is_valid():
+        return again(status=422, **{form_name: form})
+    try:
+        call(form.cleaned_data)
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return again(status=error.http_status, **{form_name: form})
+    messages.success(request, done)
+    return redirect(to)

@@ -5,7 +5,6 @@ service call; a refusal is shown on the page with its status and changes nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.framework import PolicyApproveForm, PolicyDraftForm, ReasonForm
-from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.core.actors import Actor
 from redress.core.collation import person_key
 from redress.core.errors import ApplicationError
@@ -55,28 +54,6 @@ def require(request: HttpRequest, permission: str) -> None:
             gettext("Your role does not allow this: %(action)s.")
             % {"action": Permission(permission).label}
         )
-
-
-def perform(
-    request: HttpRequest,
-    form: Any,
-    call: Callable[[dict[str, Any]], Any],
-    done: str,
-    to: str,
-    again: Callable[..., HttpResponse],
-    form_name: str,
-) -> HttpResponse:
-    """Run ``call`` with the form's data: success goes to ``to`` with ``done``; invalid input
-    or a refusal shows the page again with the problem on the form."""
-    if not form.is_valid():
-        return again(status=422, **{form_name: form})
-    try:
-        call(form.cleaned_data)
-    except ApplicationError as error:
-        form_add_error(form, error)
-        return again(status=error.http_status, **{form_name: form})
-    messages.success(request, done)
-    return redirect(to)
 
 
 @staff_view
@@ -216,7 +193,7 @@ def _draft(request: HttpRequest) -> PolicyVersion:
 def policy_approve(request: HttpRequest) -> HttpResponse:
     require(request, Permission.POLICY_APPROVE)
     draft = _draft(request)
-    return perform(
+    return form_perform(
         request,
         PolicyApproveForm(request.POST),
         lambda data: services.policy_approve(
@@ -234,7 +211,7 @@ def policy_approve(request: HttpRequest) -> HttpResponse:
 def policy_discard(request: HttpRequest) -> HttpResponse:
     require(request, Permission.POLICY_DRAFT)
     draft = _draft(request)
-    return perform(
+    return form_perform(
         request,
         ReasonForm(request.POST),
         lambda data: services.policy_discard(

@@ -20,8 +20,8 @@ from redress.backoffice.forms.framework import (
     ResponsibilityForm,
     ResultForm,
 )
-from redress.backoffice.views.common import page, staff_view
-from redress.backoffice.views.framework import actor_of, perform, require, user_of
+from redress.backoffice.views.common import form_perform, page, staff_view
+from redress.backoffice.views.framework import actor_of, require, user_of
 from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.framework.models import Objective, Raci, Responsibility
@@ -85,7 +85,7 @@ def responsibilities_print(request: HttpRequest) -> HttpResponse:
 @staff_view
 def responsibility_add(request: HttpRequest) -> HttpResponse:
     require(request, Permission.RESPONSIBILITY_EDIT)
-    return perform(
+    return form_perform(
         request,
         ResponsibilityForm(request.POST),
         lambda data: responsibility_services.responsibility_add(actor=actor_of(request), **data),
@@ -224,7 +224,7 @@ def objective_result(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _objective(pk)
     if objective.owner_id != user_of(request).pk:
         require(request, Permission.OBJECTIVE_EDIT)
-    return perform(
+    return form_perform(
         request,
         ResultForm(request.POST),
         lambda data: objective_services.objective_record_result(
@@ -242,7 +242,7 @@ def objective_result(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_retire(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, Permission.OBJECTIVE_EDIT)
     objective = _objective(pk)
-    return perform(
+    return form_perform(
         request,
         ReasonForm(request.POST),
         lambda data: objective_services.objective_retire(

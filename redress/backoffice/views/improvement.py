@@ -31,7 +31,7 @@ from redress.backoffice.forms.improvement import (
     TaskForm,
     VerifyForm,
 )
-from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.complaints.selectors import complaint_get_for_user, complaints_visible_to
@@ -159,34 +159,12 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _issue_page(request, _issue(request, pk))
 
 
-def _perform(
-    request: HttpRequest,
-    form: Any,
-    call: Callable[[dict[str, Any]], Any],
-    done: str,
-    to: str,
-    again: Callable[..., HttpResponse],
-    form_name: str,
-) -> HttpResponse:
-    """Run ``call`` with the form's data: success goes to ``to`` with ``done``; invalid input
-    or a refusal shows the page again with the problem on the form."""
-    if not form.is_valid():
-        return again(status=422, **{form_name: form})
-    try:
-        call(form.cleaned_data)
-    except ApplicationError as error:
-        form_add_error(form, error)
-        return again(status=error.http_status, **{form_name: form})
-    messages.success(request, done)
-    return redirect(to)
-
-
 @require_POST
 @staff_view
 def issue_decide(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     _require(request, Permission.ISSUE_DECIDE, unit_id=issue.unit_id)
-    return _perform(
+    return form_perform(
         request,
         DecisionForm(request.POST),
         lambda data: services.systemic_issue_decide(
@@ -204,7 +182,7 @@ def issue_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_assign(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     _require(request, Permission.ISSUE_DECIDE, unit_id=issue.unit_id)
-    return _perform(
+    return form_perform(
         request,
         OwnerForm(request.POST),
         lambda data: services.systemic_issue_assign(
@@ -231,7 +209,7 @@ def issue_attach(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         services.systemic_issue_attach(issue=issue, complaint=complaint, actor=_actor(request))
 
-    return _perform(
+    return form_perform(
         request,
         ReferenceForm(request.POST),
         attach,
@@ -373,7 +351,7 @@ def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     again = lambda **kw: _capa_page(request, capa, **kw)  # noqa: E731
     done = gettext("Done.")
     if action == CapaAction.PLAN:
-        return _perform(
+        return form_perform(
             request,
             PlanForm(request.POST),
             lambda d: services.capa_plan(
@@ -385,7 +363,7 @@ def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "plan_form",
         )
     if action == CapaAction.VERIFY:
-        return _perform(
+        return form_perform(
             request,
             VerifyForm(request.POST),
             lambda d: services.capa_verify(
@@ -397,7 +375,7 @@ def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "verify_form",
         )
     if action == CapaAction.REOPEN:
-        return _perform(
+        return form_perform(
             request,
             ReasonForm(request.POST),
             lambda d: services.capa_reopen(capa=capa, actor=actor, reason=d["reason"]),
@@ -426,7 +404,7 @@ def capa_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def capa_task_add(request: HttpRequest, pk: int) -> HttpResponse:
     capa = _capa(request, pk)
     _require(request, Permission.CAPA_PLAN, unit_id=capa.unit_id, owner_id=capa.owner_id)
-    return _perform(
+    return form_perform(
         request,
         TaskForm(request.POST),
         lambda d: services.capa_task_add(

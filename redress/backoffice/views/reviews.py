@@ -30,7 +30,7 @@ from redress.backoffice.forms.reviews import (
     ReviewOutputForm,
     ReviewPlanForm,
 )
-from redress.backoffice.views.common import page, staff_view
+from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.core.actors import Actor
@@ -194,17 +194,16 @@ def _perform(
     done: str,
     form_name: str,
 ) -> HttpResponse:
-    """Run ``call`` with the form's data: success goes back to the review with ``done``; invalid
-    input or a refusal shows the page again with the problem on the form."""
-    if not form.is_valid():
-        return _review_page(request, review, status=422, **{form_name: form})
-    try:
-        call(form.cleaned_data)
-    except ApplicationError as error:
-        form_add_error(form, error)
-        return _review_page(request, review, status=error.http_status, **{form_name: form})
-    messages.success(request, done)
-    return redirect(review_url(review))
+    """``form_perform`` on the review's page: success goes back to it with ``done``."""
+    return form_perform(
+        request,
+        form,
+        call,
+        done,
+        review_url(review),
+        lambda **shown: _review_page(request, review, **shown),
+        form_name,
+    )
 
 
 def _step(
