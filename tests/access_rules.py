@@ -50,6 +50,16 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("404 404 404 404 404 404 404 404"),
         "POST": row("404 404 404 404 404 404 404 404"),
     },
+    # The language switch answers everyone the same: back where they came from.
+    "set_language": {
+        "GET": row("302 302 302 302 302 302 302 302"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
+    # The inbound-mail webhook takes only a POST with its secret; a staff session gives nothing.
+    "intake:mail-webhook": {
+        "GET": row("405 405 405 405 405 405 405 405"),
+        "POST": row("401 401 401 401 401 401 401 401"),
+    },
     "admin:login": {"GET": row("200 200 200 200 200 200 200 302")},
     "admin:logout": {"GET": row("302 302 302 302 302 302 302 405")},
     "api-v1:api-root": {"GET": row("404 404 404 404 404 404 404 404")},
