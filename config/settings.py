@@ -69,6 +69,8 @@ REDRESS_AUDIT_ANCHOR_MINUTES = env_int("REDRESS_AUDIT_ANCHOR_MINUTES", 15)
 INSTALLED_APPS = [
     # django.contrib.admin, whose site records every change in the audit chain.
     "redress.audit.adminconfig.AuditedAdminConfig",
+    # Before django.contrib.auth: its createsuperuser and changepassword write the audit chain.
+    "redress.audit.commandline",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

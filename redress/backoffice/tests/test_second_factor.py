@@ -151,6 +151,47 @@ def test_a_recovery_code_works_once(client):
     assert not opens(client)
 
 
+def test_recovery_codes_are_stored_only_as_digests(client):
+    # ASVS 2.6.2: someone who reads the database (a backup, a replica) cannot sign in with
+    # what it holds.
+    user = person(Role.TOP_MANAGEMENT, "lanhdao3")
+    device = enrolled(user)
+    sign_in(client, "lanhdao3")
+    client.post(reverse("backoffice:second_factor"), {"code": code_now(device)})
+    page = client.post(reverse("backoffice:second_factor_recovery_codes"))
+    shown = {
+        code.replace("-", "")
+        for code in re.findall(r"<code>([a-z0-9-]{19})</code>", page.content.decode())
+    }
+    stored = set(StaticDevice.objects.get(user=user).token_set.values_list("token", flat=True))
+    assert len(shown) == len(stored) == 10
+    assert not shown & stored
+    client.post(reverse("backoffice:logout"))
+
+    sign_in(client, "lanhdao3")
+    stolen = client.post(reverse("backoffice:second_factor"), {"code": sorted(stored)[0]})
+    assert stolen.status_code == 422
+    assert not opens(client)
+
+
+def test_recovery_codes_made_in_clear_are_hashed_by_the_migration_and_still_work():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from redress.integrations.secondfactor import second_factor_verify
+
+    migration = import_module("redress.integrations.migrations.0004_recovery_codes_hashed")
+    user = person(Role.AUDITOR, "kiemtoan3")
+    old = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    old.token_set.create(token="abcd2345efgh6789")
+    migration._hash_existing(apps, None)
+    migration._hash_existing(apps, None)  # twice changes nothing
+    assert old.token_set.get().token != "abcd2345efgh6789"
+    assert second_factor_verify(user=user, code="abcd-2345-efgh-6789") == old
+    assert not old.token_set.exists()
+
+
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.FRONTLINE])
 def test_an_optional_role_may_skip_and_may_enrol(client, role):
     user = person(role, "xuly2")
