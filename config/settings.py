@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "redress.transparency",
     "redress.improvement",
     "redress.framework",
+    "redress.privacy",
     "redress.portal",
     "redress.backoffice",
     "redress.api",
@@ -261,7 +262,11 @@ REDRESS_PERIODIC_JOBS = [
     ),
     ("training expiry", "redress.framework.services.training.training_expiry_notices"),
     ("management review", "redress.framework.services.review_jobs.review_duties"),
+    ("breach clock", "redress.privacy.jobs.breach_clock_sweep"),
 ]
+# Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
+# authority at which the data-protection officers are reminded.
+REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.
 REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)

@@ -8,6 +8,7 @@ from tests.access_rules_audit import AUDIT
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
 from tests.access_rules_mail import MAIL
+from tests.access_rules_privacy import PRIVACY
 from tests.access_rules_review import REVIEW
 from tests.access_rules_training import TRAINING, TRAINING_ADMIN_SUPERUSER
 
@@ -384,7 +385,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     },
 } | {
     key: {m: row(s) for m, s in rows.items()}
-    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL).items()
+    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {

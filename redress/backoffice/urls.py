@@ -14,6 +14,7 @@ from redress.backoffice.views import (
     integrations,
     investigation,
     misc,
+    privacy,
     queues,
     reports,
     secondfactor,
@@ -269,4 +270,12 @@ urlpatterns = [
     path("system/reviews/<int:pk>/minutes/", review_views.review_minutes, name="review_minutes"),
     path("system/reviews/<int:pk>/approve/", review_views.review_approve, name="review_approve"),
     path("system/reviews/<int:pk>/pack.pdf", review_views.review_pack, name="review_pack"),
+    # Personal data (docs/privacy.md): the breach register.
+    path("privacy/breaches/", privacy.breach_list, name="breaches"),
+    path("privacy/breaches/new/", privacy.breach_new, name="breach_new"),
+    path("privacy/breaches/<int:pk>/", privacy.breach_detail, name="breach"),
+    path("privacy/breaches/<int:pk>/notify/", privacy.breach_notify, name="breach_notify"),
+    path("privacy/breaches/<int:pk>/decide/", privacy.breach_decide, name="breach_decide"),
+    path("privacy/breaches/<int:pk>/informed/", privacy.breach_informed, name="breach_informed"),
+    path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
 ]

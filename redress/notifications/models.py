@@ -25,6 +25,11 @@ class Notification(models.Model):
         TRAINING_EXPIRING = "training_expiring", _("Training about to expire")
         REVIEW_REMINDER = "review_reminder", _("Management review coming up")
         REVIEW_ACTION_OVERDUE = "review_action_overdue", _("Management-review action overdue")
+        BREACH_DUE_SOON = "breach_due_soon", _("Breach: the authority must be notified soon")
+        BREACH_OVERDUE = (
+            "breach_overdue",
+            _("Breach: the 72 hours to notify the authority are over"),
+        )
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -36,6 +41,7 @@ class Notification(models.Model):
         AUDIT = "audit", _("Internal audit")
         TRAINING = "training", _("A person's training")
         REVIEW = "review", _("Management review")
+        BREACH = "breach", _("Personal-data breach")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

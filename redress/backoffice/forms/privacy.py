@@ -1,0 +1,67 @@
+"""Forms of the personal-data breach register (docs/privacy.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from redress.privacy.models import DataCategory, SubjectsDecision
+
+
+def _moment(label: Any, *, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class BreachReportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = _text(_("What happened"), required=True, rows=4)
+    discovered_at = _moment(_("Found at"))
+    occurred_at = _moment(_("Happened at (if known)"), required=False)
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data concerned"),
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    people_affected = forms.IntegerField(
+        label=_("Number of people affected (if known)"), min_value=0, required=False
+    )
+    affected_description = _text(_("Who is affected"))
+    cause = _text(_("Cause"))
+    containment = _text(_("Measures taken"))
+
+
+class NotifyAuthorityForm(forms.Form):
+    notified_at = _moment(_("Notified at"))
+    authority_reference = forms.CharField(
+        label=_("Authority's reference"), max_length=100, required=False
+    )
+    late_reason = _text(_("Reason for the delay (when past the 72 hours)"), required=False, rows=2)
+
+
+class SubjectsDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Inform the people affected?"),
+        choices=[c for c in SubjectsDecision.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    reason = _text(_("Reason"), required=True, rows=2)
+
+
+class SubjectsInformedForm(forms.Form):
+    informed_at = _moment(_("Informed at"))
+
+
+class BreachCloseForm(forms.Form):
+    note = _text(_("Closing note: what was learnt and changed"), required=True, rows=3)

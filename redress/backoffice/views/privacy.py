@@ -1,0 +1,197 @@
+"""The personal-data breach register in the staff site (docs/privacy.md): the list with each
+breach's 72-hour clock, the report form, and the breach's page where the data-protection officer
+records the notification to the authority, decides whether to inform the people affected,
+records that they were, and closes it. Every change is a service call; a refusal is shown on
+the page with its status and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from redress.backoffice.forms.privacy import (
+    BreachCloseForm,
+    BreachReportForm,
+    NotifyAuthorityForm,
+    SubjectsDecisionForm,
+    SubjectsInformedForm,
+)
+from redress.backoffice.views.common import form_perform, page, staff_view
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError, NotFound
+from redress.core.forms import form_add_error
+from redress.core.models import User
+from redress.privacy import breaches as services
+from redress.privacy.models import BreachIncident
+from redress.privacy.roles import Permission, may
+from redress.privacy.selectors import breach_get_for, breaches_for
+
+PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(_user(request))
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not may(_user(request), permission):
+        raise PermissionDenied(
+            gettext("Your role does not let you do this: %(what)s.")
+            % {"what": str(Permission(permission).label).lower()}
+        )
+
+
+def _breach(request: HttpRequest, pk: int) -> BreachIncident:
+    _require(request, Permission.BREACH_READ)
+    try:
+        return breach_get_for(_user(request), pk)
+    except NotFound:
+        raise Http404(pk) from None
+
+
+@staff_view
+def breach_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Permission.BREACH_READ)
+    open_only = request.GET.get("open") == "1"
+    rows = breaches_for(_user(request), open_only=open_only)
+    paged = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page(
+        request,
+        "backoffice/privacy_breaches.html",
+        {
+            "section": "breaches",
+            "page_obj": paged,
+            "open_only": open_only,
+            "now": timezone.now(),
+            "may_report": may(_user(request), Permission.BREACH_REPORT),
+        },
+    )
+
+
+@staff_view
+def breach_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Permission.BREACH_REPORT)
+    form = BreachReportForm(request.POST if request.method == "POST" else None)
+    context = {"section": "breaches", "form": form}
+    template = "backoffice/privacy_breach_form.html"
+    if request.method != "POST":
+        return page(request, template, context)
+    if not form.is_valid():
+        return page(request, template, context, status=422)
+    try:
+        incident = services.breach_report(actor=_actor(request), **form.cleaned_data)
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return page(request, template, context, status=error.http_status)
+    messages.success(
+        request,
+        gettext("The breach is in the register as %(reference)s.")
+        % {"reference": incident.reference},
+    )
+    return redirect("backoffice:breach", incident.pk)
+
+
+def _breach_page(
+    request: HttpRequest, incident: BreachIncident, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    manager = may(_user(request), Permission.BREACH_MANAGE) and incident.is_open
+    context: dict[str, Any] = {
+        "section": "breaches",
+        "breach": incident,
+        "now": timezone.now(),
+        "may_manage": manager,
+        "notify_form": forms.get("notify_form") or NotifyAuthorityForm(),
+        "decision_form": forms.get("decision_form")
+        or SubjectsDecisionForm(
+            initial={"decision": incident.subjects_decision, "reason": incident.subjects_reason}
+        ),
+        "informed_form": forms.get("informed_form") or SubjectsInformedForm(),
+        "close_form": forms.get("close_form") or BreachCloseForm(),
+    }
+    return page(request, "backoffice/privacy_breach.html", context, status=status)
+
+
+@staff_view
+def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _breach_page(request, _breach(request, pk))
+
+
+def _step(
+    request: HttpRequest, pk: int, form_class: type, form_name: str, call: Any, done: str
+) -> HttpResponse:
+    _require(request, Permission.BREACH_MANAGE)
+    incident = _breach(request, pk)
+    return form_perform(
+        request,
+        form_class(request.POST),
+        lambda data: call(actor=_actor(request), incident=incident, **data),
+        done,
+        reverse("backoffice:breach", args=[incident.pk]),
+        lambda **kw: _breach_page(request, incident, **kw),
+        form_name,
+    )
+
+
+@require_POST
+@staff_view
+def breach_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        NotifyAuthorityForm,
+        "notify_form",
+        services.breach_notify_authority,
+        gettext("The notification to the authority is recorded."),
+    )
+
+
+@require_POST
+@staff_view
+def breach_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        SubjectsDecisionForm,
+        "decision_form",
+        services.breach_decide_subjects,
+        gettext("The decision is recorded."),
+    )
+
+
+@require_POST
+@staff_view
+def breach_informed(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        SubjectsInformedForm,
+        "informed_form",
+        services.breach_subjects_informed,
+        gettext("It is recorded that the people affected were informed."),
+    )
+
+
+@require_POST
+@staff_view
+def breach_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        BreachCloseForm,
+        "close_form",
+        services.breach_close,
+        gettext("The breach is closed."),
+    )

@@ -1,0 +1,76 @@
+"""The breach clock (a periodic job, ``REDRESS_PERIODIC_JOBS``): while the authority is not
+notified, the data-protection officers are told ``REDRESS_BREACH_WARNING_HOURS`` before the 72
+hours end, and the officers and top management when they have ended. Each notice goes out once
+per breach (``BreachNotice``), whichever worker runs the job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from redress.core.actors import Actor
+from redress.core.roles import Role
+from redress.core.selectors import users_with_role
+from redress.notifications.models import Notification
+from redress.notifications.notices import notify_users
+from redress.privacy.breaches import privacy_record
+from redress.privacy.models import BreachIncident, BreachNotice
+
+
+def warning_hours() -> int:
+    return int(getattr(settings, "REDRESS_BREACH_WARNING_HOURS", 24))
+
+
+def _send(incident: BreachIncident, kind: str, now: dt.datetime) -> bool:
+    people = users_with_role(Role.DPO)
+    if kind == BreachNotice.Kind.OVERDUE:
+        people += [u for u in users_with_role(Role.TOP_MANAGEMENT) if u not in people]
+    notice = (
+        Notification.Kind.BREACH_DUE_SOON
+        if kind == BreachNotice.Kind.DUE_SOON
+        else Notification.Kind.BREACH_OVERDUE
+    )
+    try:
+        with transaction.atomic():
+            BreachNotice.objects.create(
+                incident=incident, kind=kind, recipients=[u.pk for u in people], sent_at=now
+            )
+            notify_users(
+                users=people,
+                kind=notice,
+                dedupe_key=f"breach-{kind}:{incident.pk}",
+                target=(Notification.Target.BREACH, incident.pk, str(incident)),
+            )
+            privacy_record(
+                actor=Actor.system("breach-clock"),
+                action=f"breach_notice_{kind}",
+                target=incident,
+                after={"due_at": incident.notify_due_at, "recipients": [u.pk for u in people]},
+                at=now,
+            )
+    except IntegrityError:
+        return False  # another worker sent it first
+    return True
+
+
+def breach_clock_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Send the breach reminders that fell due; returns how many were sent."""
+    now = now or timezone.now()
+    waiting = BreachIncident.objects.filter(
+        closed_at__isnull=True, authority_notified_at__isnull=True
+    )
+    sent = 0
+    overdue = waiting.filter(notify_due_at__lte=now).exclude(
+        notices__kind=BreachNotice.Kind.OVERDUE
+    )
+    for incident in overdue.order_by("notify_due_at")[:limit]:
+        sent += _send(incident, BreachNotice.Kind.OVERDUE, now)
+    soon = waiting.filter(
+        notify_due_at__gt=now, notify_due_at__lte=now + dt.timedelta(hours=warning_hours())
+    ).exclude(notices__kind=BreachNotice.Kind.DUE_SOON)
+    for incident in soon.order_by("notify_due_at")[:limit]:
+        sent += _send(incident, BreachNotice.Kind.DUE_SOON, now)
+    return sent

@@ -1,0 +1,44 @@
+"""Who may do what with personal-data protection records (Law 91/2025 on personal data, Decree
+356/2025), as data: ``PRIVACY_ROLES[permission]`` is the set of roles that may take it, whatever
+their unit (personal-data protection is the organisation's, not a unit's)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from redress.core.errors import NotPermitted
+from redress.core.models import User
+from redress.core.roles import Role
+from redress.framework.roles import held_roles
+
+
+class Permission(models.TextChoices):
+    BREACH_READ = "breach_read", _("Read the personal-data breach register")
+    BREACH_REPORT = "breach_report", _("Report a personal-data breach")
+    BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
+
+
+PRIVACY_ROLES: dict[str, frozenset[Role]] = {
+    Permission.BREACH_READ: frozenset(
+        {Role.DPO, Role.TOP_MANAGEMENT, Role.AUDITOR, Role.ADMIN, Role.COMPLAINTS_MANAGER}
+    ),
+    # Whoever is likely to find a breach first reports it; the DPO handles it.
+    Permission.BREACH_REPORT: frozenset(
+        {Role.DPO, Role.TOP_MANAGEMENT, Role.ADMIN, Role.COMPLAINTS_MANAGER}
+    ),
+    Permission.BREACH_MANAGE: frozenset({Role.DPO}),
+}
+
+
+def may(user: User, permission: str) -> bool:
+    return bool(held_roles(user) & PRIVACY_ROLES[permission])
+
+
+def permission_check(user: User, permission: str) -> None:
+    if not may(user, permission):
+        raise NotPermitted(
+            gettext("You may not do this: %(what)s.")
+            % {"what": str(Permission(permission).label).lower()}
+        )

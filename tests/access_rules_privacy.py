@@ -1,0 +1,33 @@
+"""Who may open what in the personal-data breach register (issue 15, docs/privacy.md): the rows
+``tests/access_rules.py`` merges into ``RULES``, in its column order (anonymous, frontline,
+handler, complaints manager, top management, auditor, administrator, superuser) and with its
+conventions.
+
+The statuses follow ``privacy.roles.PRIVACY_ROLES``: complaints managers, top management,
+auditors and administrators (and the data-protection officer, who has no column here) read the
+register; all of them but the auditor report a breach (an empty report answers 422); only the
+data-protection officer takes a breach's steps, so every column is refused them (403) before the
+breach is looked up. The world holds no breach: a reader asking for one gets 404. Steps are POST
+only (405 for GET).
+"""
+
+_STEP = {"GET": "405 405 405 405 405 405 405 405", "POST": "302 403 403 403 403 403 403 403"}
+
+PRIVACY: dict[str, dict[str, str]] = {
+    "backoffice:breaches": {
+        "GET": "302 403 403 200 200 200 200 200",
+        "POST": "302 403 403 200 200 200 200 200",
+    },
+    "backoffice:breach_new": {
+        "GET": "302 403 403 200 200 403 200 200",
+        "POST": "302 403 403 422 422 403 422 422",
+    },
+    "backoffice:breach": {
+        "GET": "302 403 403 404 404 404 404 404",
+        "POST": "302 403 403 404 404 404 404 404",
+    },
+    "backoffice:breach_notify": _STEP,
+    "backoffice:breach_decide": _STEP,
+    "backoffice:breach_informed": _STEP,
+    "backoffice:breach_close": _STEP,
+}
