@@ -26,6 +26,11 @@ PRIVACY: dict[str, dict[str, str]] = {
         "GET": "302 403 403 404 404 404 404 404",
         "POST": "302 403 403 404 404 404 404 404",
     },
+    # The personal-data access log: the data-protection officer and auditors.
+    "backoffice:access_log": {
+        "GET": "302 403 403 403 403 200 403 403",
+        "POST": "302 403 403 403 403 200 403 403",
+    },
     "backoffice:breach_notify": _STEP,
     "backoffice:breach_decide": _STEP,
     "backoffice:breach_informed": _STEP,

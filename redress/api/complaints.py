@@ -60,6 +60,8 @@ from redress.handling.services import (
     complaint_add_note,
 )
 from redress.intake.receive import Once, Person, Submission, intake_receive
+from redress.privacy.access_log import personal_data_accessed
+from redress.privacy.models import PersonalDataAccess
 
 router = Router(tags=["complaints"])
 
@@ -298,6 +300,10 @@ def complaint_get(request: HttpRequest, reference: str) -> Any:
     """The complaint, its follow-up record (every event), decisions with remedies, and the
     actions the token may take now."""
     complaint = complaint_for(request, reference)
+    if not masked_for(request, complaint):
+        personal_data_accessed(
+            user=api_user(request), via=PersonalDataAccess.Via.API, complaint=complaint
+        )
     return complaint_detail(
         complaint, user=api_user(request), token=api_token(request), now=timezone.now()
     )
@@ -422,8 +428,16 @@ def complaint_attachment_download(request: HttpRequest, reference: str, attachme
     )
     if attachment is None:
         raise NotFound(_("This complaint has no such attachment."))
-    if masked_for(request, complaint) and holds_personal_data(attachment.message):
+    masked = masked_for(request, complaint)
+    if masked and holds_personal_data(attachment.message):
         raise NotPermitted(PERSONAL_FILE_REFUSED)
+    if not masked:
+        personal_data_accessed(
+            user=api_user(request),
+            via=PersonalDataAccess.Via.FILE,
+            complaint=complaint,
+            detail=f"attachment {attachment.pk}",
+        )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

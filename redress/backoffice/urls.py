@@ -278,4 +278,5 @@ urlpatterns = [
     path("privacy/breaches/<int:pk>/decide/", privacy.breach_decide, name="breach_decide"),
     path("privacy/breaches/<int:pk>/informed/", privacy.breach_informed, name="breach_informed"),
     path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
+    path("privacy/access-log/", privacy.access_log, name="access_log"),
 ]

@@ -18,6 +18,7 @@ class Permission(models.TextChoices):
     BREACH_READ = "breach_read", _("Read the personal-data breach register")
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
+    ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -29,6 +30,7 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
         {Role.DPO, Role.TOP_MANAGEMENT, Role.ADMIN, Role.COMPLAINTS_MANAGER}
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
+    Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
 }
 
 

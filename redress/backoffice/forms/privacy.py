@@ -65,3 +65,9 @@ class SubjectsInformedForm(forms.Form):
 
 class BreachCloseForm(forms.Form):
     note = _text(_("Closing note: what was learnt and changed"), required=True, rows=3)
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label=_("Staff member (username)"), max_length=150, required=False)
+    reference = forms.CharField(label=_("Complaint reference"), max_length=40, required=False)
+    older_than = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import reads_breaches
 
 register = template.Library()
@@ -13,3 +14,11 @@ register = template.Library()
 def reads_breach_register(user: Any) -> bool:
     """Whether the person reads the breach register (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and reads_breaches(user))
+
+
+@register.filter
+def reads_access_log(user: Any) -> bool:
+    """Whether the person reads the personal-data access log (the navigation's link)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ)
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.privacy import (
+    AccessLogFilterForm,
     BreachCloseForm,
     BreachReportForm,
     NotifyAuthorityForm,
@@ -31,6 +32,7 @@ from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.privacy import breaches as services
+from redress.privacy.access_log import access_log_page
 from redress.privacy.models import BreachIncident
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import breach_get_for, breaches_for
@@ -194,4 +196,29 @@ def breach_close(request: HttpRequest, pk: int) -> HttpResponse:
         "close_form",
         services.breach_close,
         gettext("The breach is closed."),
+    )
+
+
+@staff_view
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who was shown which complainant's personal data, newest first (the DPO, auditors)."""
+    _require(request, Permission.ACCESS_LOG_READ)
+    form = AccessLogFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    found = access_log_page(
+        _user(request),
+        username=(data.get("username") or "").strip(),
+        reference=(data.get("reference") or "").strip().upper(),
+        older_than=data.get("older_than"),
+    )
+    older = None
+    if found.older_than is not None:
+        query = request.GET.copy()
+        query["older_than"] = str(found.older_than)
+        older = query.urlencode()
+    return page(
+        request,
+        "backoffice/privacy_access_log.html",
+        {"section": "access_log", "form": form, "rows": found.rows, "older": older},
+        status=200 if form.is_valid() or not request.GET else 422,
     )

@@ -34,6 +34,8 @@ from redress.core.models import OrgUnit, User
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
 from redress.core.selectors import user_roles
 from redress.handling import services
+from redress.privacy.access_log import personal_data_accessed
+from redress.privacy.models import PersonalDataAccess
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,14 @@ def export(request: HttpRequest, queue: str) -> HttpResponse:
     categories, units, owners = _filter_options(user)
     form = QueueFilterForm(request.GET, categories=categories, units=units, owners=owners, me=user)
     filters = list_filters(form, user)
+    scope = PersonalDataScope.for_user(user)
+    if scope.unit_ids or scope.owner_sees:
+        # The export holds the complainants this person may see unmasked: one log row for it.
+        personal_data_accessed(
+            user=user,
+            via=PersonalDataAccess.Via.EXPORT,
+            detail=f"{queue} {fmt}: {request.GET.urlencode()}",
+        )
     return _export(
         request, user, queue_queryset(user, queue, filters), fmt, description=f"{queue}: all"
     )

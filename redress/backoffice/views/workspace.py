@@ -50,6 +50,8 @@ from redress.improvement.selectors import complaint_improvement, may
 from redress.improvement.transitions import Permission
 from redress.intake.mail_originals import complaint_original_get, complaint_originals
 from redress.notifications.services import base_context, template_render
+from redress.privacy.access_log import personal_data_accessed
+from redress.privacy.models import PersonalDataAccess
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
 
@@ -163,6 +165,8 @@ def workspace_context(
     user: User = request.user  # type: ignore[assignment]
     roles = complaint_roles(user, complaint)
     scope = PersonalDataScope.for_user(user)
+    if scope.allows(complaint):  # the page shows the complainant unmasked
+        personal_data_accessed(user=user, via=PersonalDataAccess.Via.PAGE, complaint=complaint)
     answer = answer_get(complaint, scope=scope)
     ctx = registry.Context(user=user, complaint=complaint, roles=roles)
     ctx.cache["satisfaction"] = answer.response if answer else None
@@ -342,8 +346,16 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if found is None:
         raise Http404(pk)
     scope = PersonalDataScope.for_user(request.user)  # type: ignore[arg-type]
-    if not scope.allows(found.complaint) and holds_personal_data(found.message):
+    unmasked = scope.allows(found.complaint)
+    if not unmasked and holds_personal_data(found.message):
         raise PermissionDenied(PERSONAL_FILE_REFUSED)
+    if unmasked:
+        personal_data_accessed(
+            user=request.user,  # type: ignore[arg-type]
+            via=PersonalDataAccess.Via.FILE,
+            complaint=found.complaint,
+            detail=f"attachment {found.pk}",
+        )
     return FileResponse(
         found.file.open("rb"),
         as_attachment=True,
@@ -362,6 +374,12 @@ def original_email(request: HttpRequest, reference: str, email_id: int) -> FileR
     inbound = complaint_original_get(found, email_id)
     if inbound is None:
         raise Http404(email_id)
+    personal_data_accessed(
+        user=request.user,  # type: ignore[arg-type]
+        via=PersonalDataAccess.Via.ORIGINAL_EMAIL,
+        complaint=found,
+        detail=f"email {inbound.pk}",
+    )
     response = FileResponse(
         inbound.raw.open("rb"),
         as_attachment=True,
