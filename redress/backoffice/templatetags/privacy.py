@@ -19,6 +19,4 @@ def reads_breach_register(user: Any) -> bool:
 @register.filter
 def reads_access_log(user: Any) -> bool:
     """Whether the person reads the personal-data access log (the navigation's link)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ)
-    )
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ))
