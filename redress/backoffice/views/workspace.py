@@ -46,6 +46,7 @@ from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
+from redress.core.roles import Role
 from redress.improvement.selectors import complaint_improvement, may
 from redress.improvement.transitions import Permission
 from redress.intake.mail_originals import complaint_original_get, complaint_originals
@@ -185,6 +186,11 @@ def workspace_context(
         "offers": offered,
         "not_yours": not_yours,
         "decisions": ctx.decisions,
+        # Objectivity: the standing declarations for everyone who sees the complaint; complaints
+        # managers also see the withdrawn ones, with who withdrew them and why.
+        "declarations": ctx.declarations
+        if Role.COMPLAINTS_MANAGER in roles
+        else ctx.standing_declarations(),
         "deadlines": _deadlines(complaint, now),
         "timeline": _timeline(complaint),
         "now": now,
