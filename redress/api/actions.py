@@ -195,9 +195,7 @@ class WithdrawConflictIn(In):
 def _staff(username: str) -> User:
     user = staff_members().filter(username=username).first()
     if user is None:
-        message = _("No member of staff with the username “%(username)s”.") % {
-            "username": username
-        }
+        message = _("No member of staff with the username “%(username)s”.") % {"username": username}
         raise ValidationFailed(message, fields={"person": [message]})
     return user
 

@@ -115,7 +115,5 @@ class IntakeForm(forms.Form):
             message = _("Give at least one way to reach the complainant: phone, email or address.")
             self.add_error("phone", message)
         if data.get("subject_staff") and not (data.get("subject_staff_note") or "").strip():
-            self.add_error(
-                "subject_staff_note", _("Say why the complaint is about this person.")
-            )
+            self.add_error("subject_staff_note", _("Say why the complaint is about this person."))
         return data

@@ -156,3 +156,15 @@ def test_the_workspace_query_count_does_not_grow_with_declarations(team, signed_
         complaint=complaint, actor=Actor.for_user(team.manager), declaration=declaration, reason="x"
     )
     assert _workspace_queries(client, complaint) == one
+
+
+def test_naming_oneself_leads_home_rather_than_to_a_404(team, signed_in):
+    complaint = receive(team).complaint
+    client = signed_in(team.handler)
+    response = client.post(
+        act_url(complaint, "record_subject_staff"),
+        {"person": team.handler.pk, "reason": "Khách phàn nàn về tôi"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("backoffice:home")
+    assert Complaint.objects.get(pk=complaint.pk).subject_staff == team.handler

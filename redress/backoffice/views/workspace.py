@@ -268,6 +268,15 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
         return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
     messages.success(request, spec.done)
     target = reverse("backoffice:complaint", args=[found.reference])
+    if not complaints_visible_to(user).filter(pk=found.pk).exists():
+        # They named themselves as the person complained about: the complaint is gone from
+        # their sight, so they go back to their home page rather than to a 404.
+        home = reverse("backoffice:home")
+        if request.htmx:
+            gone = HttpResponse(status=204)
+            gone["HX-Redirect"] = home
+            return gone
+        return HttpResponseRedirect(home)
     if request.htmx:
         refreshed = _get(request, reference)
         return page(
