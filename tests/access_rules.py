@@ -76,6 +76,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "api-v1:complaint-action-communicate_decision": {
         "POST": row("401 403 409 409 403 403 404 404")
     },
+    "api-v1:complaint-action-declare_conflict": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-escalate": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-record_referral_outcome": {
         "POST": row("401 422 422 422 422 422 422 422")
@@ -85,6 +86,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "api-v1:complaint-action-propose_decision": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-rate": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-record_reaction": {"POST": row("401 422 422 422 422 422 422 422")},
+    # Objectivity (issue 18): each needs a reason, so an empty body is refused first.
+    "api-v1:complaint-action-record_subject_staff": {
+        "POST": row("401 422 422 422 422 422 422 422")
+    },
     "api-v1:complaint-action-refer_external": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-reopen": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-resume": {"POST": row("401 403 409 409 403 403 404 404")},
@@ -92,6 +97,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "api-v1:complaint-action-settle_remedy": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-start_investigation": {"POST": row("401 403 409 409 403 403 404 404")},
     "api-v1:complaint-action-withdraw": {"POST": row("401 200 409 409 403 403 404 404")},
+    "api-v1:complaint-action-withdraw_conflict": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint_action_unknown": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint_attachment_add": {
         "GET": row("401 200 200 200 200 200 404 404"),

@@ -33,6 +33,7 @@ from redress.api.schemas import (
     PauseReasonValue,
     PriorityValue,
     RemedyTypeValue,
+    Required5000,
     Required20000,
     Score,
     SeverityValue,
@@ -50,6 +51,7 @@ from redress.complaints.models import (
     Category,
     Classification,
     Complaint,
+    ConflictDeclaration,
     PauseReason,
     Priority,
     Remedy,
@@ -59,6 +61,7 @@ from redress.complaints.transitions import Action
 from redress.core.actors import Actor
 from redress.core.errors import NotFound, ValidationFailed
 from redress.core.models import OrgUnit, User
+from redress.core.selectors import staff_members
 from redress.handling import registry
 from redress.handling.registry import ActionSpec, Kind, action_perform
 
@@ -167,6 +170,46 @@ class SettleIn(In):
     )
 
 
+class RecordSubjectStaffIn(In):
+    """The member of staff the complaint is about (they lose sight of it), with the reason."""
+
+    person: Text150 | None = Field(
+        description=(
+            "Username of a member of staff of the organisation; null clears a name recorded by "
+            "mistake. Refused (409) when the person owns the complaint: reassign it first."
+        )
+    )
+    reason: Required5000
+
+
+class WithdrawConflictIn(In):
+    declaration: int = Field(
+        ge=1,
+        le=2**62,
+        strict=True,
+        description="Id of a standing conflict-of-interest declaration on the complaint.",
+    )
+    reason: Required5000
+
+
+def _staff(username: str) -> User:
+    user = staff_members().filter(username=username).first()
+    if user is None:
+        message = _("No member of staff with the username “%(username)s”.") % {"username": username}
+        raise ValidationFailed(message, fields={"person": [message]})
+    return user
+
+
+def _declaration(complaint: Complaint, declaration_id: int) -> ConflictDeclaration:
+    found = ConflictDeclaration.objects.filter(
+        pk=declaration_id, complaint=complaint, withdrawn_at__isnull=True
+    ).first()
+    if found is None:
+        message = _("This complaint has no standing declaration with this id.")
+        raise ValidationFailed(message, fields={"declaration": [message]})
+    return found
+
+
 def _owner(username: str | None) -> User | None:
     if not username:
         return None
@@ -200,6 +243,8 @@ WRITTEN: dict[str, type[In]] = {
     Action.ADD_MESSAGE: MessageActionIn,
     Action.PROPOSE_DECISION: ProposeIn,
     Action.SETTLE_REMEDY: SettleIn,
+    Action.RECORD_SUBJECT_STAFF: RecordSubjectStaffIn,
+    Action.WITHDRAW_CONFLICT: WithdrawConflictIn,
 }
 
 
@@ -245,6 +290,8 @@ _RESOLVE: dict[str, Callable[[Complaint, Any], Any]] = {
     "unit": lambda c, code: lookup(OrgUnit, "unit", code),
     "owner": lambda c, username: _owner(username),
     "remedy": _remedy,
+    "person": lambda c, username: _staff(username),
+    "declaration": _declaration,
     "attachments": lambda c, files: incoming_files(files),
     "channel": lambda c, channel: channel or "",
     "remedies": lambda c, remedies: [remedy.model_dump() for remedy in remedies],

@@ -20,17 +20,19 @@ from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import (
     Channel,
     Complaint,
+    ConflictDeclaration,
     Decision,
     Message,
     SatisfactionResponse,
     Status,
 )
 from redress.complaints.queues import owner_workload
+from redress.complaints.selectors import conflict_declarations
 from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.roles import Role
-from redress.core.selectors import unit_ancestor_ids, users_with_role
+from redress.core.selectors import staff_members, unit_ancestor_ids, users_with_role
 from redress.handling import services
 from redress.handling.registry import ACTIONS as REGISTERED_ACTIONS
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
@@ -69,6 +71,20 @@ class Context:
     def open_remedies(self) -> list[Any]:
         decision = self.decision_in(Decision.State.COMMUNICATED)
         return [r for r in decision.remedies.all() if not r.is_settled] if decision else []
+
+    @property
+    def declarations(self) -> list[ConflictDeclaration]:
+        """Every conflict-of-interest declaration on the complaint, withdrawn ones included
+        (one query, shared by the workspace and the actions that need them)."""
+        if "declarations" not in self.cache:
+            self.cache["declarations"] = conflict_declarations(self.complaint, withdrawn=True)
+        return self.cache["declarations"]
+
+    def standing_declarations(self) -> list[ConflictDeclaration]:
+        return [d for d in self.declarations if d.is_standing]
+
+    def conflicted(self, user_id: int | None) -> bool:
+        return any(d.person_id == user_id for d in self.standing_declarations())
 
     def satisfaction(self) -> SatisfactionResponse | None:
         """The complainant's answer to the satisfaction survey, if they gave one."""
@@ -140,11 +156,13 @@ def assign_candidates(ctx: Context) -> list[tuple[User, Any]]:
             people.setdefault(manager.pk, manager)
         if ctx.complaint.subject_staff_id:
             people.pop(ctx.complaint.subject_staff_id, None)
+        for declaration in ctx.standing_declarations():
+            people.pop(declaration.person_id, None)
         users = sorted(
             people.values(), key=lambda u: (u.get_full_name() or u.get_username()).lower()
         )
     else:
-        users = [ctx.user]
+        users = [] if ctx.conflicted(ctx.user.pk) else [ctx.user]
     load = owner_workload(ctx.user, [u.pk for u in users])
     ctx.cache["candidates"] = [(u, load[u.pk]) for u in users]
     return ctx.cache["candidates"]
@@ -194,12 +212,26 @@ def _approve_blocked(ctx: Context) -> str:
     decision = ctx.decision_in(Decision.State.PROPOSED)
     if decision is None:
         return gettext("There is no proposed decision.")
+    if ctx.conflicted(ctx.user.pk):
+        return _conflicted_message()
     if decision.proposed_by_id == ctx.user.pk and services.four_eyes_required(decision):
         return gettext(
             "Four-eyes rule: you proposed this decision and its remedies are above the limit, "
             "so someone else must approve it."
         )
     return ""
+
+
+def _conflicted_message() -> str:
+    return gettext("You declared a conflict of interest and cannot decide this complaint.")
+
+
+def _decide_blocked(ctx: Context) -> str:
+    return _conflicted_message() if ctx.conflicted(ctx.user.pk) else ""
+
+
+def _already_declared(ctx: Context) -> str:
+    return gettext("You have already declared a conflict of interest on this complaint.")
 
 
 def _close_blocked(ctx: Context) -> str:
@@ -225,7 +257,11 @@ def _already_rated(ctx: Context) -> str:
 def _assign_available(ctx: Context) -> bool:
     if Role.COMPLAINTS_MANAGER in ctx.roles:
         return True
-    return ctx.complaint.owner_id != ctx.user.pk and Role.HANDLER in ctx.roles
+    return (
+        ctx.complaint.owner_id != ctx.user.pk
+        and Role.HANDLER in ctx.roles
+        and not ctx.conflicted(ctx.user.pk)
+    )
 
 
 # The actions whose workspace form is written for them: choices that depend on the complaint,
@@ -235,9 +271,14 @@ WRITTEN: list[Spec] = [
     Spec(Action.ACKNOWLEDGE, action_forms.AcknowledgeForm),
     Spec(Action.ASSESS, action_forms.AssessForm),
     Spec(Action.START_INVESTIGATION, action_forms.StartInvestigationForm),
-    Spec(Action.PROPOSE_DECISION, action_forms.ProposeDecisionForm, values=_proposal),
+    Spec(
+        Action.PROPOSE_DECISION,
+        action_forms.ProposeDecisionForm,
+        blocked=_decide_blocked,
+        values=_proposal,
+    ),
     Spec(Action.APPROVE_DECISION, action_forms.ApproveForm, blocked=_approve_blocked),
-    Spec(Action.RETURN_DECISION, action_forms.ReturnDecisionForm),
+    Spec(Action.RETURN_DECISION, action_forms.ReturnDecisionForm, blocked=_decide_blocked),
     Spec(Action.COMMUNICATE_DECISION, action_forms.CommunicateForm),
     Spec(Action.RECORD_REACTION, action_forms.ReactionForm),
     Spec(
@@ -275,6 +316,23 @@ WRITTEN: list[Spec] = [
         available=lambda ctx: ctx.complaint.paused_at is not None,
     ),
     Spec(Action.REOPEN, action_forms.ReopenForm),
+    Spec(
+        Action.RECORD_SUBJECT_STAFF,
+        action_forms.SubjectStaffForm,
+        form_kwargs=lambda ctx: {"people": list(staff_members())},
+    ),
+    Spec(
+        Action.DECLARE_CONFLICT,
+        action_forms.action_form(BY_REGISTERED[Action.DECLARE_CONFLICT]),
+        available=lambda ctx: not ctx.conflicted(ctx.user.pk),
+        unavailable=_already_declared,
+    ),
+    Spec(
+        Action.WITHDRAW_CONFLICT,
+        action_forms.WithdrawConflictForm,
+        available=lambda ctx: bool(ctx.standing_declarations()),
+        form_kwargs=lambda ctx: {"declarations": ctx.standing_declarations()},
+    ),
     Spec(Action.WITHDRAW, action_forms.WithdrawForm),
     Spec(
         Action.RATE,

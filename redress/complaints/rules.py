@@ -142,6 +142,7 @@ AUDITED_FIELDS = (
     "is_significant",
     "paused_at",
     "pause_reason",
+    "subject_staff_id",
 )
 AUDIT_TARGET = Complaint._meta.label_lower  # as ``audit_record`` names a complaint
 

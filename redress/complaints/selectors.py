@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, ConflictDeclaration
 from redress.complaints.references import tracking_code_matches
 from redress.core.errors import NotFound
 from redress.core.models import User
@@ -98,12 +98,31 @@ def complaint_roles(user: User, complaint: Complaint) -> set[Role]:
     return held
 
 
+def conflicted_person_ids(complaint: Complaint) -> set[int]:
+    """The people with a standing conflict-of-interest declaration on the complaint: they may
+    neither own it nor decide it (ISO 10002 4.7)."""
+    return set(
+        ConflictDeclaration.objects.filter(
+            complaint=complaint, withdrawn_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+
+
+def conflict_declarations(complaint: Complaint, *, withdrawn: bool) -> list[ConflictDeclaration]:
+    """The complaint's declarations, oldest first, with the people named (one query); the
+    withdrawn ones too when ``withdrawn``."""
+    rows = complaint.conflict_declarations.select_related("person", "withdrawn_by")
+    if not withdrawn:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    return list(rows)
+
+
 def complaint_get_for_user(user: User, reference: str) -> Complaint:
     """One complaint by reference, through the gate. Unknown and invisible look the same."""
     complaint = (
         complaints_visible_to(user)
         .filter(reference=reference)
-        .select_related("complainant", "unit", "owner", "category", "product")
+        .select_related("complainant", "unit", "owner", "category", "product", "subject_staff")
         .first()
     )
     if complaint is None:

@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     RECORD_DELIVERY = "record_delivery", _("Record email delivery")
     RECORD_REFERRAL_OUTCOME = "record_referral_outcome", _("Record the external body's outcome")
+    RECORD_SUBJECT_STAFF = "record_subject_staff", _("Record the person complained about")
+    DECLARE_CONFLICT = "declare_conflict", _("Declare a conflict of interest")
+    WITHDRAW_CONFLICT = "withdraw_conflict", _("Withdraw a conflict-of-interest declaration")
 
 
 SAME = "same"  # the action keeps the complaint in its stage
@@ -55,6 +58,10 @@ _ANYTIME: dict[str, tuple[str, ...]] = {
     Action.RESUME: (SAME,),
     Action.ADD_NOTE: (SAME,),
     Action.ADD_MESSAGE: (SAME,),
+    # Objectivity (ISO 10002 4.7): who the complaint is about, and who may not handle it.
+    Action.RECORD_SUBJECT_STAFF: (SAME,),
+    Action.DECLARE_CONFLICT: (SAME,),
+    Action.WITHDRAW_CONFLICT: (SAME,),
 }
 _WITHDRAWABLE: dict[str, tuple[str, ...]] = {Action.WITHDRAW: (Status.WITHDRAWN,)}
 # The outbox reports what became of an email in every state, closed included: the closure email
@@ -192,6 +199,12 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.REOPEN: frozenset({MANAGER}),
     Action.RATE: frozenset({FRONTLINE, HANDLER, MANAGER}),
     Action.WITHDRAW: frozenset({FRONTLINE, HANDLER, MANAGER}),
+    # Those who assess (handlers) or manage complaints name the member of staff complained about.
+    Action.RECORD_SUBJECT_STAFF: frozenset({HANDLER, MANAGER}),
+    # Whoever could own or decide the complaint declares their own conflict of interest; only a
+    # complaints manager withdraws a declaration.
+    Action.DECLARE_CONFLICT: frozenset({HANDLER, MANAGER, TOP}),
+    Action.WITHDRAW_CONFLICT: frozenset({MANAGER}),
     # Recorded by the outbox (a system actor) only; no person reports an email's delivery.
     Action.RECORD_DELIVERY: frozenset(),
 }

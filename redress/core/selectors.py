@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from redress.core.memo import memo
@@ -76,6 +76,18 @@ def unit_ancestor_ids(unit_id: int) -> list[int]:
         chain.append(current)
         current = parents.get(current)
     return chain
+
+
+def staff_members() -> QuerySet[User]:
+    """Active people holding a current role in the organisation (its staff), by name."""
+    today = timezone.localdate()
+    current = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+    )
+    return User.objects.filter(is_active=True, pk__in=current.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def users_with_role(role: Role, *, unit_ids: Iterable[int] | None = None) -> list[User]:

@@ -30,6 +30,7 @@ from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.selectors import organisation_get
 from redress.handling.kernel import act, check_choice, parse_amount, require
+from redress.handling.objectivity import conflict_check
 
 
 @dataclass
@@ -86,6 +87,7 @@ def complaint_propose_decision(
             raise Conflict(
                 _("The person complained about cannot decide the complaint."), code="subject_staff"
             )
+        conflict_check(c, actor.user_id)
         decision = Decision.objects.create(
             complaint=c,
             outcome=outcome,
@@ -137,6 +139,7 @@ def complaint_approve_decision(*, complaint: Complaint, actor: Actor, note: str 
             raise Conflict(
                 _("The person complained about cannot decide the complaint."), code="subject_staff"
             )
+        conflict_check(c, actor.user_id)
         if four_eyes_required(decision) and decision.proposed_by_id == actor.user_id:
             raise Conflict(
                 _(
@@ -172,6 +175,7 @@ def complaint_return_decision(*, complaint: Complaint, actor: Actor, reason: str
 
     def change(c: Complaint) -> dict[str, Any]:
         assert decision is not None
+        conflict_check(c, actor.user_id)
         decision.state = Decision.State.RETURNED
         decision.returned_reason = reason.strip()
         decision.save(update_fields=["state", "returned_reason"])

@@ -41,6 +41,7 @@ from redress.handling.kernel import (
     record,
     require,
 )
+from redress.handling.objectivity import staff_check
 
 
 def complainant_get_or_create(
@@ -134,6 +135,7 @@ def complaint_receive(
     representative_relation: str = "",
     representative_contact: str = "",
     subject_staff: User | None = None,
+    subject_staff_note: str = "",
     source_system: str = "",
     attachments: Sequence[IncomingFile] = (),
     possible_duplicates: Sequence[str] = (),
@@ -141,7 +143,9 @@ def complaint_receive(
 ) -> Received:
     """Register a complaint (7.2): a gap-free reference, a tracking code, the follow-up record.
 
-    ``possible_duplicates`` (references found by intake) are kept on the receipt event.
+    ``possible_duplicates`` (references found by intake) are kept on the receipt event, as is
+    ``subject_staff_note``, why ``subject_staff`` (who must be staff of the organisation) is
+    named as the person complained about.
     ``vulnerable_group`` is what the complainant said with this complaint (None: as their
     record says); it sets this complaint's priority, significance and deadlines.
     Raises ``ValidationFailed`` (naming the fields) for missing or invalid input and
@@ -159,6 +163,8 @@ def complaint_receive(
             _("The date of the problem cannot be in the future."),
             fields={"occurred_on": [_("Date in the future.")]},
         )
+    if subject_staff is not None:
+        staff_check(subject_staff, "subject_staff")
     unit = unit or default_intake_unit()
     check_permission(actor, None, Action.RECEIVE, unit=unit)
     organisation = organisation_get()
@@ -226,6 +232,12 @@ def complaint_receive(
             attachments=len(files),
             # References of complaints that may be the same one (suggested, never merged).
             **({"possible_duplicates": list(possible_duplicates)} if possible_duplicates else {}),
+            # The member of staff complained about, named at intake, and why (ISO 10002 4.7).
+            **(
+                {"subject_staff": subject_staff.pk, "reason": subject_staff_note.strip()}
+                if subject_staff is not None
+                else {}
+            ),
         ),
         method=channel,
         at=at,

@@ -26,6 +26,7 @@ from redress.complaints.models import (
     Channel,
     Classification,
     Complaint,
+    ConflictDeclaration,
     Level,
     Outcome,
     PauseReason,
@@ -62,6 +63,8 @@ class Kind(StrEnum):
     REMEDIES = "remedies"  # a list of remedies
     FILES = "files"
     DIRECTION = "direction"  # inbound or outbound
+    STAFF = "staff"  # a member of staff of the organisation
+    DECLARATION = "declaration"  # one of the complaint's standing conflict-of-interest declarations
 
 
 SIMPLE_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.FLAG, Kind.CHOICE, Kind.SCORE})
@@ -141,6 +144,17 @@ def _settle(*, complaint: Complaint, actor: Actor, remedy: Remedy, waived_reason
         message = gettext("This complaint has no remedy with this id.")
         raise ValidationFailed(message, fields={"remedy": [message]})
     return services.remedy_settle(remedy=remedy, actor=actor, waived_reason=waived_reason)
+
+
+def _withdraw_conflict(
+    *, complaint: Complaint, actor: Actor, declaration: ConflictDeclaration, reason: str
+) -> Any:
+    if declaration.complaint_id != complaint.pk:
+        message = gettext("This complaint has no standing declaration with this id.")
+        raise ValidationFailed(message, fields={"declaration": [message]})
+    return services.complaint_withdraw_conflict(
+        complaint=complaint, actor=actor, declaration=declaration, reason=reason
+    )
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -347,6 +361,52 @@ ACTIONS: tuple[ActionSpec, ...] = (
                     "recorded."
                 ),
             ),
+        ),
+    ),
+    ActionSpec(
+        Action.RECORD_SUBJECT_STAFF,
+        _("Record the person complained about"),
+        _("The person complained about is recorded."),
+        services.complaint_record_subject_staff,
+        (
+            Field(
+                "person",
+                Kind.STAFF,
+                _("Person complained about"),
+                help=_(
+                    "A member of staff the complaint is about: they will no longer see it. "
+                    "Empty: no one (clears a name recorded by mistake)."
+                ),
+            ),
+            _reason(required=True),
+        ),
+    ),
+    ActionSpec(
+        Action.DECLARE_CONFLICT,
+        _("Declare a conflict of interest"),
+        _("Your conflict of interest is recorded."),
+        services.complaint_declare_conflict,
+        (
+            Field(
+                "reason",
+                Kind.LONG_TEXT,
+                _("Reason"),
+                required=True,
+                help=_(
+                    "You will no longer own or decide this complaint; if you own it, it goes "
+                    "back to its unit's queue."
+                ),
+            ),
+        ),
+    ),
+    ActionSpec(
+        Action.WITHDRAW_CONFLICT,
+        _("Withdraw a conflict-of-interest declaration"),
+        _("The declaration is withdrawn."),
+        _withdraw_conflict,
+        (
+            Field("declaration", Kind.DECLARATION, _("Declaration"), required=True),
+            _reason(required=True),
         ),
     ),
     ActionSpec(

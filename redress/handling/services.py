@@ -28,6 +28,11 @@ from redress.handling.decisions import (
     remedy_settle,
 )
 from redress.handling.messages import complaint_add_message, complaint_add_note
+from redress.handling.objectivity import (
+    complaint_declare_conflict,
+    complaint_record_subject_staff,
+    complaint_withdraw_conflict,
+)
 from redress.handling.receipt import (
     Received,
     complainant_get_or_create,
@@ -55,6 +60,7 @@ __all__ = [
     "complaint_assess",
     "complaint_assign",
     "complaint_close",
+    "complaint_declare_conflict",
     "complaint_communicate_decision",
     "complaint_escalate",
     "complaint_pause",
@@ -64,6 +70,7 @@ __all__ = [
     "complaint_receive",
     "complaint_record_delivery",
     "complaint_record_reaction",
+    "complaint_record_subject_staff",
     "complaint_record_referral_outcome",
     "complaint_refer_external",
     "complaint_reopen",
@@ -71,6 +78,7 @@ __all__ = [
     "complaint_return_decision",
     "complaint_start_investigation",
     "complaint_withdraw",
+    "complaint_withdraw_conflict",
     "default_intake_unit",
     "four_eyes_required",
     "remedy_settle",

@@ -31,6 +31,7 @@ from redress.framework.roles import Permission, may
 from redress.framework.selectors_training import untrained_for
 from redress.framework.services.common import person as person_of
 from redress.handling.kernel import act, check_choice, flag_significance, require
+from redress.handling.objectivity import conflict_check
 
 
 @transaction.atomic
@@ -151,7 +152,8 @@ def complaint_assign(
 ) -> Complaint:
     """Give the complaint an owner and/or move it to a unit (4.12: exactly one owner).
 
-    The owner must handle complaints of the unit and may not be the person complained about.
+    The owner must handle complaints of the unit and may be neither the person complained about
+    nor someone who declared a conflict of interest on it (``handling.objectivity``).
     A handler may only take a complaint for themselves; managers assign anyone. The owner
     needs current training in the courses their role requires, unless a complaints manager
     overrides with ``override_reason`` (recorded in the event).
@@ -169,6 +171,7 @@ def complaint_assign(
                 raise Conflict(
                     _("The person complained about cannot own the complaint."), code="subject_staff"
                 )
+            conflict_check(c, owner.pk, owning=True)
             if not owner.is_active or not _can_own(owner, new_unit.pk):
                 raise ValidationFailed(
                     _("%(name)s does not handle complaints of this unit.") % {"name": owner},

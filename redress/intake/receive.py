@@ -82,6 +82,9 @@ class Submission:
     attachments: Sequence[IncomingFile] = field(default=())
     # The complainant agreed to the current personal-data notice (PDPL: verifiable consent).
     consent: bool = False
+    # The member of staff the complaint is about, and why (staff channels only; ISO 10002 4.7).
+    subject_staff: User | None = None
+    subject_staff_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,8 @@ def _receive(
         representative_relation=submission.representative_relation,
         representative_contact=submission.representative_contact,
         source_system=submission.source_system,
+        subject_staff=submission.subject_staff,
+        subject_staff_note=submission.subject_staff_note,
         attachments=submission.attachments,
         possible_duplicates=[c.reference for c in duplicates],
     )

@@ -382,3 +382,47 @@ class WithdrawForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SubjectStaffForm(ActionForm):
+    """The member of staff the complaint is about. The list is every member of staff, by name
+    only: it says nothing about who handles what (ISO 10002 4.7)."""
+
+    person = forms.ChoiceField(
+        label=_("Person complained about"),
+        required=False,
+        help_text=_(
+            "A member of staff the complaint is about: they will no longer see it. "
+            "Empty: no one (clears a name recorded by mistake)."
+        ),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.people = {str(user.pk): user for user in people}
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(user.pk), user.get_full_name() or user.get_username()) for user in people),
+        ]
+        if self.complaint.subject_staff_id:
+            self.fields["person"].initial = str(self.complaint.subject_staff_id)
+
+    def clean_person(self) -> User | None:
+        value = self.cleaned_data.get("person")
+        return self.people.get(value) if value else None
+
+
+class WithdrawConflictForm(ActionForm):
+    declaration = forms.ChoiceField(label=_("Declaration"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, declarations: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.declarations = {str(d.pk): d for d in declarations}
+        self.fields["declaration"].choices = [  # type: ignore[attr-defined]
+            (str(d.pk), f"{d.person} — {d.reason[:80]}") for d in declarations
+        ]
+
+    def clean_declaration(self) -> Any:
+        return self.declarations.get(self.cleaned_data["declaration"])

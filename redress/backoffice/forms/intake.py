@@ -73,6 +73,21 @@ class IntakeForm(forms.Form):
         label=_("Negotiation request (Law 19/2023 Art. 57)"), required=False
     )
     health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
+    subject_staff = UserChoiceField(
+        label=_("Person complained about"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Only when the complaint is about a member of staff: they will not see it, own it "
+            "or decide it."
+        ),
+    )
+    subject_staff_note = forms.CharField(
+        label=_("Why this person"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a person complained about is named."),
+    )
     consent = forms.BooleanField(
         label=_("The complainant agreed to the personal-data notice (read out or handed to them)"),
         required=False,
@@ -82,10 +97,11 @@ class IntakeForm(forms.Form):
         label=_("This is a new complaint, not one of those above"), required=False
     )
 
-    def __init__(self, *args: Any, units: Any, takers: Any, **kwargs: Any):
+    def __init__(self, *args: Any, units: Any, takers: Any, staff: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["received_by"].queryset = takers  # type: ignore[attr-defined]
+        self.fields["subject_staff"].queryset = staff  # type: ignore[attr-defined]
 
     def clean_received_at(self) -> Any:
         value = self.cleaned_data.get("received_at")
@@ -98,4 +114,6 @@ class IntakeForm(forms.Form):
         if not (data.get("phone") or data.get("email") or data.get("address")):
             message = _("Give at least one way to reach the complainant: phone, email or address.")
             self.add_error("phone", message)
+        if data.get("subject_staff") and not (data.get("subject_staff_note") or "").strip():
+            self.add_error("subject_staff_note", _("Say why the complaint is about this person."))
         return data

@@ -21,6 +21,7 @@ from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
+from redress.core.selectors import staff_members
 from redress.intake.receive import Once, Person, Submission, intake_receive, possible_duplicates
 
 _SESSION_KEY = "backoffice_intake_codes"
@@ -67,6 +68,8 @@ def _submission(data: dict[str, Any]) -> Submission:
         health_safety=bool(data.get("health_safety")),
         language=data.get("preferred_language") or "vi",
         consent=bool(data.get("consent")),
+        subject_staff=data.get("subject_staff"),
+        subject_staff_note=data.get("subject_staff_note") or "",
     )
 
 
@@ -87,9 +90,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         "channel": "phone",
     }
     if request.method != "POST":
-        form = IntakeForm(initial=initial, units=units, takers=takers)
+        form = IntakeForm(initial=initial, units=units, takers=takers, staff=staff_members())
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []})
-    form = IntakeForm(request.POST, units=units, takers=takers)
+    form = IntakeForm(request.POST, units=units, takers=takers, staff=staff_members())
     if not form.is_valid():
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []}, status=422)
     data = form.cleaned_data

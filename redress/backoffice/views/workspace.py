@@ -46,6 +46,7 @@ from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
+from redress.core.roles import Role
 from redress.improvement.selectors import complaint_improvement, may
 from redress.improvement.transitions import Permission
 from redress.intake.mail_originals import complaint_original_get, complaint_originals
@@ -189,6 +190,11 @@ def workspace_context(
         "offers": offered,
         "not_yours": not_yours,
         "decisions": ctx.decisions,
+        # Objectivity: the standing declarations for everyone who sees the complaint; complaints
+        # managers also see the withdrawn ones, with who withdrew them and why.
+        "declarations": ctx.declarations
+        if Role.COMPLAINTS_MANAGER in roles
+        else ctx.standing_declarations(),
         "deadlines": _deadlines(complaint, now),
         "timeline": _timeline(complaint),
         "now": now,
@@ -266,6 +272,15 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
         return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
     messages.success(request, spec.done)
     target = reverse("backoffice:complaint", args=[found.reference])
+    if not complaints_visible_to(user).filter(pk=found.pk).exists():
+        # They named themselves as the person complained about: the complaint is gone from
+        # their sight, so they go back to their home page rather than to a 404.
+        home = reverse("backoffice:home")
+        if request.htmx:
+            gone = HttpResponse(status=204)
+            gone["HX-Redirect"] = home
+            return gone
+        return HttpResponseRedirect(home)
     if request.htmx:
         refreshed = _get(request, reference)
         return page(

@@ -12,6 +12,7 @@ from redress.complaints.models.choices import (
     VulnerableGroup,
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
+from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -31,6 +32,7 @@ __all__ = [
     "Classification",
     "Complainant",
     "Complaint",
+    "ConflictDeclaration",
     "ComplaintEvent",
     "Decision",
     "ExternalReferral",

@@ -124,6 +124,8 @@ def test_the_audited_fields():
         "is_significant",
         "paused_at",
         "pause_reason",
+        # Who the complaint is about (objectivity, issue 18): named at intake or afterwards.
+        "subject_staff_id",
     )
 
 
@@ -139,6 +141,7 @@ def test_a_row_about_to_be_written_is_audited_with_the_defaults_it_will_get():
         "is_significant": False,
         "paused_at": None,
         "pause_reason": "",
+        "subject_staff_id": None,
     }
 
 

@@ -9,6 +9,7 @@ from redress.audit.models import AuditEntry
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
+    ConflictDeclaration,
     Decision,
     ExternalReferral,
     Message,
@@ -53,6 +54,10 @@ def _prepare(complaint, action, team):
             decision__complaint=complaint, fulfilled_at__isnull=True
         ):
             services.remedy_settle(remedy=remedy, actor=Actor.for_user(team.handler))
+    if action == Action.WITHDRAW_CONFLICT:
+        ConflictDeclaration.objects.create(
+            complaint=complaint, person=team.handler, reason="r", declared_at=timezone.now()
+        )
     return Complaint.objects.get(pk=complaint.pk)
 
 
@@ -153,6 +158,21 @@ def _perform(complaint, action, team):
                 )
             services.complaint_record_referral_outcome(
                 complaint=complaint, actor=manager, outcome="Hòa giải thành"
+            )
+        case Action.RECORD_SUBJECT_STAFF:
+            services.complaint_record_subject_staff(
+                complaint=complaint, actor=manager, person=team.frontline, reason="Khách nêu tên"
+            )
+        case Action.DECLARE_CONFLICT:
+            services.complaint_declare_conflict(
+                complaint=complaint, actor=manager, reason="Người thân của khách"
+            )
+        case Action.WITHDRAW_CONFLICT:
+            services.complaint_withdraw_conflict(
+                complaint=complaint,
+                actor=manager,
+                declaration=ConflictDeclaration.objects.get(complaint=complaint),
+                reason="Khai nhầm",
             )
         case _:
             raise AssertionError(action)
