@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     RECORD_DELIVERY = "record_delivery", _("Record email delivery")
     RECORD_REFERRAL_OUTCOME = "record_referral_outcome", _("Record the external body's outcome")
+    LINK = "link", _("Link to a related complaint")
+    DISMISS_DUPLICATE = "dismiss_duplicate", _("Not a duplicate")
+    MERGE = "merge", _("Merge into another complaint")
 
 
 SAME = "same"  # the action keeps the complaint in its stage
@@ -59,7 +62,15 @@ _ANYTIME: dict[str, tuple[str, ...]] = {
 _WITHDRAWABLE: dict[str, tuple[str, ...]] = {Action.WITHDRAW: (Status.WITHDRAWN,)}
 # The outbox reports what became of an email in every state, closed included: the closure email
 # is sent after the complaint is closed.
-_ALWAYS: dict[str, tuple[str, ...]] = {Action.RECORD_DELIVERY: (SAME,)}
+# Links between complaints (7.2 duplicates) are not changes to the complaint: a closed one may
+# be linked to a new one, or a suggested duplicate dismissed, from either side.
+_ALWAYS: dict[str, tuple[str, ...]] = {
+    Action.RECORD_DELIVERY: (SAME,),
+    Action.LINK: (SAME,),
+    Action.DISMISS_DUPLICATE: (SAME,),
+}
+# A duplicate is closed into the complaint it repeats (``handling.links.complaint_merge``).
+_MERGEABLE: dict[str, tuple[str, ...]] = {Action.MERGE: (Status.CLOSED,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Status.RECEIVED: {
@@ -67,24 +78,28 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.ACKNOWLEDGED: {
         Action.ASSESS: (Status.ASSESSED, Status.NOT_ACCEPTED),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.ASSESSED: {
         Action.START_INVESTIGATION: (Status.INVESTIGATING,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.INVESTIGATING: {
         Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_PROPOSED: {
         Action.APPROVE_DECISION: (Status.DECISION_APPROVED,),
@@ -92,12 +107,14 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_APPROVED: {
         Action.COMMUNICATE_DECISION: (Status.DECISION_COMMUNICATED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_COMMUNICATED: {
         Action.RECORD_REACTION: (Status.RESOLVED, Status.UNDER_REVIEW),
@@ -105,6 +122,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.RESOLVED: {
         Action.SETTLE_REMEDY: (SAME,),
@@ -112,6 +130,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.UNDER_REVIEW: {
         Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
@@ -119,6 +138,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.REFERRED_EXTERNAL: {
         Action.CLOSE: (Status.CLOSED,),
@@ -126,9 +146,10 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
-    Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
-    Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
+    Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS, **_MERGEABLE},
+    Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS, **_MERGEABLE},
     # What an external body decided may come after the complaint was closed with its referral.
     Status.CLOSED: {
         Action.REOPEN: (Status.INVESTIGATING,),
@@ -155,6 +176,7 @@ VISIBLE_TO_COMPLAINANT = frozenset(
         Action.CLOSE,
         Action.REOPEN,
         Action.WITHDRAW,
+        Action.MERGE,
     }
 )
 
@@ -194,6 +216,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.WITHDRAW: frozenset({FRONTLINE, HANDLER, MANAGER}),
     # Recorded by the outbox (a system actor) only; no person reports an email's delivery.
     Action.RECORD_DELIVERY: frozenset(),
+    # Duplicates (7.2): the complaint's handlers and the complaints managers over it.
+    Action.LINK: frozenset({HANDLER, MANAGER}),
+    Action.DISMISS_DUPLICATE: frozenset({HANDLER, MANAGER}),
+    Action.MERGE: frozenset({HANDLER, MANAGER}),
 }
 
 CHANNEL_ACTIONS = frozenset(

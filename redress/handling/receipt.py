@@ -33,6 +33,7 @@ from redress.core.errors import ValidationFailed
 from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
+from redress.handling.links import possible_duplicates_record
 from redress.handling.kernel import (
     check_choice,
     check_permission,
@@ -137,11 +138,14 @@ def complaint_receive(
     source_system: str = "",
     attachments: Sequence[IncomingFile] = (),
     possible_duplicates: Sequence[str] = (),
+    duplicate_of: Sequence[Complaint] = (),
     vulnerable_group: str | None = None,
 ) -> Received:
     """Register a complaint (7.2): a gap-free reference, a tracking code, the follow-up record.
 
-    ``possible_duplicates`` (references found by intake) are kept on the receipt event.
+    ``possible_duplicates`` (references found by intake, those the receiver may see) are kept
+    on the receipt event; ``duplicate_of`` (every complaint intake found) become possible-duplicate
+    links, which the workspace lists to each person through the visibility gate.
     ``vulnerable_group`` is what the complainant said with this complaint (None: as their
     record says); it sets this complaint's priority, significance and deadlines.
     Raises ``ValidationFailed`` (naming the fields) for missing or invalid input and
@@ -233,4 +237,5 @@ def complaint_receive(
         before_publishing=reference_assign,
     )
     attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
+    possible_duplicates_record(complaint, duplicate_of, found_by=channel, at=at)
     return Received(complaint=complaint, tracking_code=code)

@@ -12,6 +12,7 @@ from redress.complaints.models.choices import (
     VulnerableGroup,
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
+from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -32,9 +33,11 @@ __all__ = [
     "Complainant",
     "Complaint",
     "ComplaintEvent",
+    "ComplaintLink",
     "Decision",
     "ExternalReferral",
     "Level",
+    "LinkKind",
     "Message",
     "Outcome",
     "PauseReason",
