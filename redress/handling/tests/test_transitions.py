@@ -9,8 +9,10 @@ from redress.audit.models import AuditEntry
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
+    ComplaintLink,
     Decision,
     ExternalReferral,
+    LinkKind,
     Message,
     Outcome,
     PauseReason,
@@ -22,7 +24,7 @@ from redress.complaints.models import (
 from redress.complaints.transitions import SAME, TRANSITIONS, Action, TransitionNotAllowed
 from redress.core.actors import Actor
 from redress.handling import services
-from redress.handling.testing import complaint_in_state, make_team
+from redress.handling.testing import complaint_in_state, make_team, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,21 @@ def _prepare(complaint, action, team):
             decision__complaint=complaint, fulfilled_at__isnull=True
         ):
             services.remedy_settle(remedy=remedy, actor=Actor.for_user(team.handler))
+    if action in (Action.LINK, Action.DISMISS_DUPLICATE, Action.MERGE):
+        # An open complaint of the same unit, suggested as a duplicate of this one.
+        other = receive(team, subject=complaint.subject).complaint
+        ComplaintLink.objects.create(
+            complaint=other,
+            other=complaint,
+            kind=LinkKind.POSSIBLE_DUPLICATE,
+            found_by="web",
+            found_at=other.received_at,
+        )
     return Complaint.objects.get(pk=complaint.pk)
+
+
+def _suggested(complaint):
+    return ComplaintLink.objects.get(other=complaint).complaint.reference
 
 
 def _perform(complaint, action, team):
@@ -154,6 +170,14 @@ def _perform(complaint, action, team):
             services.complaint_record_referral_outcome(
                 complaint=complaint, actor=manager, outcome="Hòa giải thành"
             )
+        case Action.LINK:
+            services.complaint_link(complaint=complaint, actor=manager, other=_suggested(complaint))
+        case Action.DISMISS_DUPLICATE:
+            services.complaint_dismiss_duplicate(
+                complaint=complaint, actor=manager, other=_suggested(complaint)
+            )
+        case Action.MERGE:
+            services.complaint_merge(complaint=complaint, actor=manager, other=_suggested(complaint))
         case _:
             raise AssertionError(action)
 
