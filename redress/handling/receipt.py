@@ -33,7 +33,6 @@ from redress.core.errors import ValidationFailed
 from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
-from redress.handling.links import possible_duplicates_record
 from redress.handling.kernel import (
     check_choice,
     check_permission,
@@ -42,6 +41,7 @@ from redress.handling.kernel import (
     record,
     require,
 )
+from redress.handling.links import possible_duplicates_record
 
 
 def complainant_get_or_create(

@@ -343,9 +343,7 @@ def test_duplicates_are_listed_then_linked_dismissed_or_merged_through_the_api(t
     ]
     linked = _act(api, new, "link", {"other": earlier.reference})
     assert linked["links"][0]["relation"] == "related"
-    refused = api.post(
-        f"/complaints/{new.reference}/actions/merge", {"other": elsewhere.reference}
-    )
+    refused = api.post(f"/complaints/{new.reference}/actions/merge", {"other": elsewhere.reference})
     assert refused.status_code == 422 and "other" in error_of(refused)["fields"]
     merged = _act(api, new, "merge", {"other": earlier.reference, "note": "Cùng hóa đơn"})
     assert merged["status"] == "closed"

@@ -177,7 +177,9 @@ def _perform(complaint, action, team):
                 complaint=complaint, actor=manager, other=_suggested(complaint)
             )
         case Action.MERGE:
-            services.complaint_merge(complaint=complaint, actor=manager, other=_suggested(complaint))
+            services.complaint_merge(
+                complaint=complaint, actor=manager, other=_suggested(complaint)
+            )
         case _:
             raise AssertionError(action)
 

@@ -69,7 +69,9 @@ def rows_duplicates(
 
 def _stored(items: Sequence[Item], phones: Sequence[str]) -> tuple[list[Item], dict[int, str]]:
     """The stored complaints of the rows' people within the rows' time span and the window."""
-    emails = sorted({value.upper() for item in items for kind, value in item.keys if kind == "email"})
+    emails = sorted(
+        {value.upper() for item in items for kind, value in item.keys if kind == "email"}
+    )
     start = min(item.at for item in items) - WINDOW
     end = max(item.at for item in items) + WINDOW
     people = Complainant.objects.annotate(email_upper=Upper("email"))
@@ -94,4 +96,3 @@ def _stored(items: Sequence[Item], phones: Sequence[str]) -> tuple[list[Item], d
             )
             references[pk] = reference
     return list(stored.values()), references
-

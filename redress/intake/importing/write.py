@@ -186,12 +186,20 @@ def _write(
         bulk_insert(ComplaintLink, links)
         events = []
         for position, c, row, pk in zip(
-            range(part.start, part.start + len(chunk)), complaints, chunk, complaint_ids, strict=True
+            range(part.start, part.start + len(chunk)),
+            complaints,
+            chunk,
+            complaint_ids,
+            strict=True,
         ):
+            # As ``complaint_receive`` keeps them: references that may be the same complaint.
+            extra: dict[str, Any] = {"import_row": row.row}
             found = [
                 e.reference if e.position is None else references[e.position]
                 for e in duplicates.get(position, ())
             ]
+            if found:
+                extra["possible_duplicates"] = found
             event = receive_event_values(
                 channel=c["channel"],
                 at=c["received_at"],
@@ -199,9 +207,7 @@ def _write(
                 actor_label=actor.label,
                 actor_user_id=actor.user_id,
                 negotiation_request=c["is_negotiation_request"],
-                import_row=row.row,
-                # As ``complaint_receive`` keeps them: references that may be the same complaint.
-                **({"possible_duplicates": found} if found else {}),
+                **extra,
             )
             event["complaint_id"] = pk
             events.append(event)

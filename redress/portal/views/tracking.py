@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from redress.complaints.links import merged_into
 from redress.complaints.models import (
     Complaint,
     Decision,
@@ -23,7 +24,6 @@ from redress.complaints.models import (
     SatisfactionResponse,
     Status,
 )
-from redress.complaints.links import merged_into
 from redress.complaints.selectors import complaint_find_by_tracking
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.errors import ApplicationError, Conflict
