@@ -77,7 +77,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "POST": row("401 403 409 409 403 403 404 404")
     },
     "api-v1:complaint-action-declare_conflict": {"POST": row("401 422 422 422 422 422 422 422")},
+    "api-v1:complaint-action-dismiss_duplicate": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-escalate": {"POST": row("401 422 422 422 422 422 422 422")},
+    "api-v1:complaint-action-link": {"POST": row("401 422 422 422 422 422 422 422")},
+    "api-v1:complaint-action-merge": {"POST": row("401 422 422 422 422 422 422 422")},
     "api-v1:complaint-action-record_referral_outcome": {
         "POST": row("401 422 422 422 422 422 422 422")
     },

@@ -291,6 +291,21 @@ class DecisionOut(Schema):
     remedies: list[RemedyOut]
 
 
+class LinkOut(Schema):
+    reference: str
+    subject: str
+    status: str
+    relation: str = Field(
+        description=(
+            "possible_duplicate (found at intake), related, merged_into (this complaint was "
+            "merged into the other) or merged_from (the other was merged into this one)."
+        )
+    )
+    found_by: str = Field(description="The channel or person that found or made the link.")
+    found_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
 class ComplaintDetail(ComplaintSummary):
     description: str
     language: str
@@ -321,6 +336,9 @@ class ComplaintDetail(ComplaintSummary):
     )
     events: list[EventOut]
     decisions: list[DecisionOut]
+    links: list[LinkOut] = Field(
+        description="Possible duplicates and linked complaints this token's user may see."
+    )
 
 
 class ComplaintCreated(Schema):

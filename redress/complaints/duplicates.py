@@ -1,10 +1,18 @@
 """Possible duplicates at intake (ISO 10002 7.2, REQ-7.2-2): the same complainant (email or
-phone) with a similar subject in the last 30 days. Duplicates are suggested, never merged."""
+phone) with a similar subject within 30 days. Intake only suggests them (as links, see
+``models.ComplaintLink``); a person links, dismisses or merges (``handling.links``).
+
+``complaint_duplicates`` asks for one complaint being received; ``duplicates_in_bulk`` applies
+the same rule to a whole import at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.db.models import Q
@@ -69,3 +77,72 @@ def complaint_duplicates(
     )
     scored = [(subject_similarity(subject, c.subject), c) for c in candidates]
     return [c for score, c in sorted(scored, key=lambda pair: -pair[0]) if score >= SIMILAR]
+
+
+# --------------------------------------------------------------------------------------------
+# Many complaints at once (bulk import): the same rule, set-based
+
+
+def person_keys(email: str, phone: str) -> list[tuple[str, str]]:
+    """What two complaints of the same person share: the email ignoring case, the phone's
+    digits (at least six, as for one complaint)."""
+    keys = []
+    if email.strip():
+        keys.append(("email", email.strip().lower()))
+    digits = _digits(phone)
+    if len(digits) >= 6:
+        keys.append(("phone", digits))
+    return keys
+
+
+@dataclass(frozen=True)
+class Item:
+    """A complaint as the bulk rule compares it: ``ref`` is a stored complaint's id or a new
+    row's position, ``stored`` says which."""
+
+    ref: int
+    stored: bool
+    keys: tuple[tuple[str, str], ...]
+    subject: str
+    at: dt.datetime
+
+
+def duplicates_in_bulk(new: Sequence[Item], stored: Sequence[Item]) -> list[tuple[Item, Item]]:
+    """(new item, item it may repeat) for every new item: the same rule as
+    ``complaint_duplicates`` (same person, similar subject, within ``WINDOW`` of each other),
+    against the stored complaints and the new items before it. Each new item is compared with at
+    most ``CANDIDATES`` of the same person nearest in time, so the work grows with the number of
+    items, not its square, whatever one person sent."""
+    by_key: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in [*stored, *new]:
+        for key in item.keys:
+            by_key[key].append(item)
+    order = {id(item): position for position, item in enumerate(new)}
+    for items in by_key.values():
+        items.sort(key=lambda item: item.at)
+    times = {key: [item.at for item in items] for key, items in by_key.items()}
+    pairs: list[tuple[Item, Item]] = []
+    for position, item in enumerate(new):
+        seen: set[int] = set()
+        candidates: list[Item] = []
+        for key in item.keys:
+            items = by_key[key]
+            low = bisect_left(times[key], item.at - WINDOW)
+            high = bisect_right(times[key], item.at + WINDOW)
+            window = items[low:high]
+            if len(window) > CANDIDATES:
+                window = sorted(window, key=lambda other: abs(other.at - item.at))[:CANDIDATES]
+            for other in window:
+                if other is item or id(other) in seen:
+                    continue
+                # Among new items, the later in the file repeats the earlier one.
+                if not other.stored and order[id(other)] > position:
+                    continue
+                seen.add(id(other))
+                candidates.append(other)
+        pairs.extend(
+            (item, other)
+            for other in candidates
+            if subject_similarity(item.subject, other.subject) >= SIMILAR
+        )
+    return pairs

@@ -46,6 +46,9 @@ class Action(models.TextChoices):
     RECORD_SUBJECT_STAFF = "record_subject_staff", _("Record the person complained about")
     DECLARE_CONFLICT = "declare_conflict", _("Declare a conflict of interest")
     WITHDRAW_CONFLICT = "withdraw_conflict", _("Withdraw a conflict-of-interest declaration")
+    LINK = "link", _("Link to a related complaint")
+    DISMISS_DUPLICATE = "dismiss_duplicate", _("Not a duplicate")
+    MERGE = "merge", _("Merge into another complaint")
 
 
 SAME = "same"  # the action keeps the complaint in its stage
@@ -66,7 +69,15 @@ _ANYTIME: dict[str, tuple[str, ...]] = {
 _WITHDRAWABLE: dict[str, tuple[str, ...]] = {Action.WITHDRAW: (Status.WITHDRAWN,)}
 # The outbox reports what became of an email in every state, closed included: the closure email
 # is sent after the complaint is closed.
-_ALWAYS: dict[str, tuple[str, ...]] = {Action.RECORD_DELIVERY: (SAME,)}
+# Links between complaints (7.2 duplicates) are not changes to the complaint: a closed one may
+# be linked to a new one, or a suggested duplicate dismissed, from either side.
+_ALWAYS: dict[str, tuple[str, ...]] = {
+    Action.RECORD_DELIVERY: (SAME,),
+    Action.LINK: (SAME,),
+    Action.DISMISS_DUPLICATE: (SAME,),
+}
+# A duplicate is closed into the complaint it repeats (``handling.links.complaint_merge``).
+_MERGEABLE: dict[str, tuple[str, ...]] = {Action.MERGE: (Status.CLOSED,)}
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Status.RECEIVED: {
@@ -74,24 +85,28 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.ACKNOWLEDGED: {
         Action.ASSESS: (Status.ASSESSED, Status.NOT_ACCEPTED),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.ASSESSED: {
         Action.START_INVESTIGATION: (Status.INVESTIGATING,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.INVESTIGATING: {
         Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_PROPOSED: {
         Action.APPROVE_DECISION: (Status.DECISION_APPROVED,),
@@ -99,12 +114,14 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_APPROVED: {
         Action.COMMUNICATE_DECISION: (Status.DECISION_COMMUNICATED,),
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.DECISION_COMMUNICATED: {
         Action.RECORD_REACTION: (Status.RESOLVED, Status.UNDER_REVIEW),
@@ -112,6 +129,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.RESOLVED: {
         Action.SETTLE_REMEDY: (SAME,),
@@ -119,6 +137,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.UNDER_REVIEW: {
         Action.PROPOSE_DECISION: (Status.DECISION_PROPOSED,),
@@ -126,6 +145,7 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
     Status.REFERRED_EXTERNAL: {
         Action.CLOSE: (Status.CLOSED,),
@@ -133,9 +153,10 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_ANYTIME,
         **_WITHDRAWABLE,
         **_ALWAYS,
+        **_MERGEABLE,
     },
-    Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
-    Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS},
+    Status.NOT_ACCEPTED: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS, **_MERGEABLE},
+    Status.WITHDRAWN: {Action.CLOSE: (Status.CLOSED,), **_ANYTIME, **_ALWAYS, **_MERGEABLE},
     # What an external body decided may come after the complaint was closed with its referral.
     Status.CLOSED: {
         Action.REOPEN: (Status.INVESTIGATING,),
@@ -162,6 +183,7 @@ VISIBLE_TO_COMPLAINANT = frozenset(
         Action.CLOSE,
         Action.REOPEN,
         Action.WITHDRAW,
+        Action.MERGE,
     }
 )
 
@@ -207,6 +229,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     Action.WITHDRAW_CONFLICT: frozenset({MANAGER}),
     # Recorded by the outbox (a system actor) only; no person reports an email's delivery.
     Action.RECORD_DELIVERY: frozenset(),
+    # Duplicates (7.2): the complaint's handlers and the complaints managers over it.
+    Action.LINK: frozenset({HANDLER, MANAGER}),
+    Action.DISMISS_DUPLICATE: frozenset({HANDLER, MANAGER}),
+    Action.MERGE: frozenset({HANDLER, MANAGER}),
 }
 
 CHANNEL_ACTIONS = frozenset(

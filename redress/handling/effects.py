@@ -164,6 +164,15 @@ def referral_mail(step: Step) -> None:
     )
 
 
+def merged_mail(step: Step) -> None:
+    """A complaint closed as a duplicate: the complainant hears which complaint goes on, and
+    that nothing they sent is lost (7.2)."""
+    extra = {"survivor": step.event.data.get("other", ""), "note": step.event.data.get("note", "")}
+    _in_their_language(
+        step, lambda: complainant_email(complaint=step.complaint, code="merged", extra=extra)
+    )
+
+
 def closure_mail(step: Step) -> None:
     """Closure, with the satisfaction survey (7.9, 8.3)."""
     _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="closure"))
@@ -278,6 +287,7 @@ EFFECTS: dict[str, tuple[Effect, ...]] = {
     Action.WITHDRAW: (withdrawal_mail,),
     Action.REOPEN: (reopen_mail,),
     Action.REFER_EXTERNAL: (referral_mail,),
+    Action.MERGE: (merged_mail,),
 }
 
 

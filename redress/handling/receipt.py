@@ -41,6 +41,7 @@ from redress.handling.kernel import (
     record,
     require,
 )
+from redress.handling.links import possible_duplicates_record
 from redress.handling.objectivity import staff_check
 
 
@@ -139,13 +140,16 @@ def complaint_receive(
     source_system: str = "",
     attachments: Sequence[IncomingFile] = (),
     possible_duplicates: Sequence[str] = (),
+    duplicate_of: Sequence[Complaint] = (),
     vulnerable_group: str | None = None,
 ) -> Received:
     """Register a complaint (7.2): a gap-free reference, a tracking code, the follow-up record.
 
-    ``possible_duplicates`` (references found by intake) are kept on the receipt event, as is
+    ``possible_duplicates`` (references found by intake, those the receiver may see) are kept
+    on the receipt event; ``duplicate_of`` (every complaint intake found) become possible-duplicate
+    links, which the workspace lists to each person through the visibility gate.
     ``subject_staff_note``, why ``subject_staff`` (who must be staff of the organisation) is
-    named as the person complained about.
+    named as the person complained about, is kept on the receipt event too.
     ``vulnerable_group`` is what the complainant said with this complaint (None: as their
     record says); it sets this complaint's priority, significance and deadlines.
     Raises ``ValidationFailed`` (naming the fields) for missing or invalid input and
@@ -245,4 +249,5 @@ def complaint_receive(
         before_publishing=reference_assign,
     )
     attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
+    possible_duplicates_record(complaint, duplicate_of, found_by=channel, at=at)
     return Received(complaint=complaint, tracking_code=code)

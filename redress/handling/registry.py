@@ -91,6 +91,17 @@ def _note(label: Label = NOTE) -> Field:
     return Field("note", Kind.LONG_TEXT, label)
 
 
+def _other(label: Label) -> Field:
+    return Field(
+        "other",
+        Kind.TEXT,
+        label,
+        required=True,
+        max_length=32,
+        help=_("Its reference, e.g. KN-2026-000123."),
+    )
+
+
 def _reason(*, required: bool) -> Field:
     return Field("reason", Kind.LONG_TEXT, _("Reason"), required=required)
 
@@ -467,6 +478,35 @@ ACTIONS: tuple[ActionSpec, ...] = (
                 _("Answer given by"),
                 choices=Channel,
                 help=_("How the complainant gave the answer to the person recording it."),
+            ),
+        ),
+    ),
+    ActionSpec(
+        Action.LINK,
+        _("Link to a related complaint"),
+        _("The complaints are linked."),
+        services.complaint_link,
+        (_other(_("Related complaint")), _note()),
+    ),
+    ActionSpec(
+        Action.DISMISS_DUPLICATE,
+        _("Not a duplicate"),
+        _("The suggested duplicate is dismissed."),
+        services.complaint_dismiss_duplicate,
+        (_other(_("Suggested duplicate")), _note()),
+    ),
+    ActionSpec(
+        Action.MERGE,
+        _("Merge into another complaint"),
+        _("The complaint is merged and closed."),
+        services.complaint_merge,
+        (
+            _other(_("Complaint it repeats")),
+            Field(
+                "note",
+                Kind.LONG_TEXT,
+                NOTE,
+                help=_("Sent to the complainant with the notice of the merge."),
             ),
         ),
     ),

@@ -27,6 +27,11 @@ from redress.handling.decisions import (
     four_eyes_required,
     remedy_settle,
 )
+from redress.handling.links import (
+    complaint_dismiss_duplicate,
+    complaint_link,
+    complaint_merge,
+)
 from redress.handling.messages import complaint_add_message, complaint_add_note
 from redress.handling.objectivity import (
     complaint_declare_conflict,
@@ -62,7 +67,10 @@ __all__ = [
     "complaint_close",
     "complaint_declare_conflict",
     "complaint_communicate_decision",
+    "complaint_dismiss_duplicate",
     "complaint_escalate",
+    "complaint_link",
+    "complaint_merge",
     "complaint_pause",
     "complaint_prioritise",
     "complaint_propose_decision",

@@ -11,7 +11,8 @@ Order of decisions for one email:
 5. An automatic reply (RFC 3834 Auto-Submitted, X-Autoreply, Precedence, holiday subjects).
 6. A reply: threaded by In-Reply-To/References to our emails or the complainant's earlier ones,
    else by the reference in the subject when the sender is the complainant. It becomes a
-   message on the complaint (a reply to a closed complaint opens a new, linked complaint).
+   message on the complaint (a reply to a closed complaint opens a new, linked complaint; a
+   reply to a complaint merged into another, open one goes on that one).
 7. Otherwise a new complaint from the sender, with the attachments Redress accepts, received
    when the message arrived at our server (its top-most Received header) if that is plausible.
 """
@@ -39,6 +40,7 @@ from redress.complaints.attachments import (
     attachment_problem,
     attachments_count_problem,
 )
+from redress.complaints.links import merged_into
 from redress.complaints.models import Channel, Complaint, Message, Status
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
@@ -245,6 +247,11 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
         return
     if complaint is None:
         complaint = _thread_by_subject(parsed)
+    if complaint is not None and complaint.status == Status.CLOSED:
+        # A reply about a complaint merged into another belongs to the one that goes on.
+        survivor = merged_into(complaint)
+        if survivor is not None and survivor.status != Status.CLOSED:
+            complaint = survivor
     files, refused = _acceptable(parsed.attachments)
     if complaint is not None and complaint.status != Status.CLOSED:
         body = (

@@ -7,14 +7,16 @@ received as a ``Submission`` and call ``intake_receive``, so every channel gets 
   email's Message-ID) the same submission sent twice makes one complaint, and the key reused
   for something else is refused;
 - the complainant matched as ``complainant_get_or_create`` matches them;
-- possible duplicates (the same person, a similar subject, the last 30 days) found and kept on
-  the receipt event, for staff to see — suggested, never merged;
+- possible duplicates (the same person, a similar subject, the last 30 days) found, kept as
+  possible-duplicate links (``ComplaintLink``) and on the receipt event, for staff to link,
+  dismiss or merge (``handling.links``) — suggested, never merged by intake;
 - consent to the personal-data notice recorded when the complainant gave it (a tick on the
   web, a statement taken on the phone, an API field); silence is never consent;
 - priority and significance set by ``complaint_receive`` from what was said.
 
 Bulk import and the volume seed write many complaints at once with the same rules
-(``complaints.rules``), not through this function.
+(``complaints.rules``), not through this function; the import finds possible duplicates in
+bulk (``intake.importing.duplicates``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from django.utils.translation import gettext as _
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.duplicates import complaint_duplicates
 from redress.complaints.models import Category, Channel, Complaint, Product
+from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import Conflict
 from redress.core.models import OrgUnit, User
@@ -100,6 +103,7 @@ class IntakeResult:
     complaint: Complaint
     created: bool
     tracking_code: str | None  # only when this call created the complaint
+    # The possible duplicates the actor may see (all of them for a channel without a person).
     duplicates: list[Complaint] = field(default_factory=list)
 
 
@@ -144,10 +148,15 @@ def intake_receive(
     ``NotPermitted``), and ``Conflict`` (code ``idempotency_conflict``) when the key of ``once``
     was used for a different submission. Nothing is written when it raises.
     """
-    duplicates = possible_duplicates(submission, seen_by=actor.user)
+    # Every possible duplicate becomes a link (the workspace shows each person those they may
+    # see); the receipt event and the caller get those the actor may see.
+    found = possible_duplicates(submission, seen_by=None)
+    duplicates = _seen_by(actor.user, found)
 
     def receive() -> Received:
-        received = _receive(submission, channel=channel, actor=actor, duplicates=duplicates)
+        received = _receive(
+            submission, channel=channel, actor=actor, found=found, duplicates=duplicates
+        )
         if submission.consent:
             notice = notice_current()
             if notice is not None:
@@ -166,8 +175,24 @@ def intake_receive(
     return _intake_once(once, submission_fingerprint(submission), receive, duplicates)
 
 
+def _seen_by(user: User | None, complaints: list[Complaint]) -> list[Complaint]:
+    if user is None or not complaints:
+        return complaints
+    visible = set(
+        complaints_visible_to(user)
+        .filter(pk__in=[c.pk for c in complaints])
+        .values_list("pk", flat=True)
+    )
+    return [c for c in complaints if c.pk in visible]
+
+
 def _receive(
-    submission: Submission, *, channel: str, actor: Actor, duplicates: list[Complaint]
+    submission: Submission,
+    *,
+    channel: str,
+    actor: Actor,
+    found: list[Complaint],
+    duplicates: list[Complaint],
 ) -> Received:
     complainant = complainant_get_or_create(**asdict(submission.person))
     return complaint_receive(
@@ -197,6 +222,7 @@ def _receive(
         subject_staff_note=submission.subject_staff_note,
         attachments=submission.attachments,
         possible_duplicates=[c.reference for c in duplicates],
+        duplicate_of=found,
     )
 
 

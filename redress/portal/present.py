@@ -158,6 +158,11 @@ def event_words(event: ComplaintEvent) -> str:
             return str(_("Your complaint was opened again."))
         case "withdraw":
             return str(_("The complaint was withdrawn."))
+        case "merge":
+            return str(
+                _("Your complaint was merged into complaint %(reference)s, which goes on.")
+                % {"reference": data.get("other", "")}
+            )
     return str(_("Your complaint was updated."))
 
 

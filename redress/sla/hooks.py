@@ -37,13 +37,16 @@ def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
     if action == "resume":
         services.sla_pause_end(complaint=complaint, at=event.at)
         return
-    if action == "close":
+    if action in ("close", "merge"):
         # Closing ends a pause too (the service clears it): the clock stopped until now.
         services.sla_pause_end_quietly(complaint=complaint, at=event.at)
     if action in COMPLETES:
         services.sla_stage_complete(complaint=complaint, stage=COMPLETES[action], at=event.at)
     if action == "assess" and event.to_status == "not_accepted":
         services.sla_stages_cancel(complaint=complaint, stages=[Stage.DECISION], at=event.at)
+    if action == "merge":
+        # A duplicate closed into another complaint: its stages are handled there.
+        services.sla_stages_cancel(complaint=complaint, stages=list(Stage), at=event.at)
     if action == "withdraw":
         services.sla_stages_cancel(
             complaint=complaint,

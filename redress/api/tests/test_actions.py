@@ -326,3 +326,30 @@ def test_an_action_without_a_written_input_gets_one_built_from_its_fields():
         schema = INPUTS[spec.action]
         required = {name for name, field in schema.model_fields.items() if field.is_required()}
         assert required == {f.name for f in spec.fields if f.required}, spec.action
+
+
+def test_duplicates_are_listed_then_linked_dismissed_or_merged_through_the_api(team, api_as):
+    from redress.complaints.testing import ComplainantFactory
+
+    person = ComplainantFactory(email="lan@example.vn")
+    earlier = receive(team, complainant=person, subject="Hóa đơn sai").complaint
+    new = receive(team, complainant=person, subject="Hóa đơn sai", duplicate_of=[earlier]).complaint
+    elsewhere = receive(make_team(), subject="Hóa đơn sai").complaint
+    api = api_as(team.handler)
+
+    detail = api.get(f"/complaints/{new.reference}").json()
+    assert [(link["reference"], link["relation"]) for link in detail["links"]] == [
+        (earlier.reference, "possible_duplicate")
+    ]
+    linked = _act(api, new, "link", {"other": earlier.reference})
+    assert linked["links"][0]["relation"] == "related"
+    refused = api.post(f"/complaints/{new.reference}/actions/merge", {"other": elsewhere.reference})
+    assert refused.status_code == 422 and "other" in error_of(refused)["fields"]
+    merged = _act(api, new, "merge", {"other": earlier.reference, "note": "Cùng hóa đơn"})
+    assert merged["status"] == "closed"
+    assert merged["links"][0]["relation"] == "merged_into"
+    survivor = api.get(f"/complaints/{earlier.reference}").json()
+    assert [(link["reference"], link["relation"]) for link in survivor["links"]] == [
+        (new.reference, "merged_from")
+    ]
+    _act(api_as(team.frontline), earlier, "dismiss_duplicate", {"other": new.reference}, 403)

@@ -29,6 +29,7 @@ from redress.backoffice import actions as registry
 from redress.backoffice.forms.actions import RemedyFormSet
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
 from redress.complaints.attachments import download_name
+from redress.complaints.links import complaint_links
 from redress.complaints.masking import (
     PERSONAL_FILE_REFUSED,
     PersonalDataScope,
@@ -55,6 +56,9 @@ from redress.privacy.access_log import personal_data_accessed
 from redress.privacy.models import PersonalDataAccess
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
 from redress.sla.selectors import clocks_of
+
+# The actions the "Possible duplicates" panel offers on each link.
+_LINK_ACTIONS = {Action.LINK, Action.DISMISS_DUPLICATE, Action.MERGE}
 
 # Events whose content is shown by the message or note they created.
 _MESSAGE_ACTIONS = {Action.ADD_NOTE, Action.ADD_MESSAGE}
@@ -173,6 +177,9 @@ def workspace_context(
     ctx.cache["satisfaction"] = answer.response if answer else None
     offered, not_yours = registry.offers(ctx)
     now = timezone.now()
+    link_actions = {
+        o.spec.action for o in offered if o.spec.action in _LINK_ACTIONS and not o.blocked
+    }
     open_spec = registry.BY_ACTION.get(open_action)
     if (
         open_spec is not None
@@ -197,6 +204,12 @@ def workspace_context(
         else ctx.standing_declarations(),
         "deadlines": _deadlines(complaint, now),
         "timeline": _timeline(complaint),
+        # One query: the links whose other complaint this person may see, masked as they must.
+        "links": [
+            {"link": view, "person": complainant_view(view.other, scope)}
+            for view in complaint_links(user, complaint)
+        ],
+        "link_actions": link_actions,
         "now": now,
         "open_spec": open_spec if form is not None else None,
         "form": form,

@@ -13,6 +13,7 @@ from redress.complaints.models.choices import (
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
 from redress.complaints.models.objectivity import ConflictDeclaration
+from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -34,9 +35,11 @@ __all__ = [
     "Complaint",
     "ConflictDeclaration",
     "ComplaintEvent",
+    "ComplaintLink",
     "Decision",
     "ExternalReferral",
     "Level",
+    "LinkKind",
     "Message",
     "Outcome",
     "PauseReason",

@@ -9,9 +9,11 @@ from redress.audit.models import AuditEntry
 from redress.complaints.models import (
     Complaint,
     ComplaintEvent,
+    ComplaintLink,
     ConflictDeclaration,
     Decision,
     ExternalReferral,
+    LinkKind,
     Message,
     Outcome,
     PauseReason,
@@ -23,7 +25,7 @@ from redress.complaints.models import (
 from redress.complaints.transitions import SAME, TRANSITIONS, Action, TransitionNotAllowed
 from redress.core.actors import Actor
 from redress.handling import services
-from redress.handling.testing import complaint_in_state, make_team
+from redress.handling.testing import complaint_in_state, make_team, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +60,21 @@ def _prepare(complaint, action, team):
         ConflictDeclaration.objects.create(
             complaint=complaint, person=team.handler, reason="r", declared_at=timezone.now()
         )
+    if action in (Action.LINK, Action.DISMISS_DUPLICATE, Action.MERGE):
+        # An open complaint of the same unit, suggested as a duplicate of this one.
+        other = receive(team, subject=complaint.subject).complaint
+        ComplaintLink.objects.create(
+            complaint=other,
+            other=complaint,
+            kind=LinkKind.POSSIBLE_DUPLICATE,
+            found_by="web",
+            found_at=other.received_at,
+        )
     return Complaint.objects.get(pk=complaint.pk)
+
+
+def _suggested(complaint):
+    return ComplaintLink.objects.get(other=complaint).complaint.reference
 
 
 def _perform(complaint, action, team):
@@ -173,6 +189,16 @@ def _perform(complaint, action, team):
                 actor=manager,
                 declaration=ConflictDeclaration.objects.get(complaint=complaint),
                 reason="Khai nhầm",
+            )
+        case Action.LINK:
+            services.complaint_link(complaint=complaint, actor=manager, other=_suggested(complaint))
+        case Action.DISMISS_DUPLICATE:
+            services.complaint_dismiss_duplicate(
+                complaint=complaint, actor=manager, other=_suggested(complaint)
+            )
+        case Action.MERGE:
+            services.complaint_merge(
+                complaint=complaint, actor=manager, other=_suggested(complaint)
             )
         case _:
             raise AssertionError(action)

@@ -13,6 +13,9 @@ calling the same rules (``complaints.rules``) and the same bulk writers:
 - priority, severity, significance, search text and the hashed tracking code come from the same
   rules, and managers are told of significant complaints;
 - each row's intake key is stored, so the same row is never imported twice;
+- possible duplicates (the same person, a similar subject, within 30 days) are found for the
+  whole file at once, against the stored complaints and the file's earlier rows
+  (``importing.duplicates``), and kept as links and on the receive event, as at any receipt;
 - deadlines come from the SLA engine: the new complaints are handed to its batched
   recomputation task once the import has committed (it starts their clocks).
 
@@ -33,7 +36,15 @@ from django.utils import timezone
 
 from redress.analytics.rollup import rollup_mark_received
 from redress.audit.services import audit_record_bulk
-from redress.complaints.models import Channel, Complainant, Complaint, ComplaintEvent, Status
+from redress.complaints.models import (
+    Channel,
+    Complainant,
+    Complaint,
+    ComplaintEvent,
+    ComplaintLink,
+    LinkKind,
+    Status,
+)
 from redress.complaints.references import references_reserve, tracking_code_hash
 from redress.complaints.rules import (
     ComplainantKey,
@@ -54,6 +65,7 @@ from redress.core.selectors import organisation_get, unit_ancestor_ids, users_wi
 from redress.core.text import MemoisedFold
 from redress.handling.services import default_intake_unit
 from redress.intake.importing.check import SCOPE, CheckedRow, Plan
+from redress.intake.importing.duplicates import Earlier, rows_duplicates
 from redress.intake.models import IntakeKey
 from redress.notifications.models import Notification
 from redress.sla.tasks import recompute_complaints
@@ -105,6 +117,8 @@ def _write(
         received_at=received,
         time_zone=organisation.time_zone,
     )
+    # Before anything is written: the stored complaints compared are those there before.
+    duplicates = rows_duplicates(rows, received)
     people = _complainants(rows)
     folder = MemoisedFold()
     ids: list[int] = []
@@ -167,8 +181,25 @@ def _write(
                 }
             )
         complaint_ids = bulk_insert(Complaint, complaints)
+        ids.extend(complaint_ids)
+        links = _links(duplicates, range(part.start, part.start + len(chunk)), ids, now)
+        bulk_insert(ComplaintLink, links)
         events = []
-        for c, row, pk in zip(complaints, chunk, complaint_ids, strict=True):
+        for position, c, row, pk in zip(
+            range(part.start, part.start + len(chunk)),
+            complaints,
+            chunk,
+            complaint_ids,
+            strict=True,
+        ):
+            # As ``complaint_receive`` keeps them: references that may be the same complaint.
+            extra: dict[str, Any] = {"import_row": row.row}
+            found = [
+                e.reference if e.position is None else references[e.position]
+                for e in duplicates.get(position, ())
+            ]
+            if found:
+                extra["possible_duplicates"] = found
             event = receive_event_values(
                 channel=c["channel"],
                 at=c["received_at"],
@@ -176,7 +207,7 @@ def _write(
                 actor_label=actor.label,
                 actor_user_id=actor.user_id,
                 negotiation_request=c["is_negotiation_request"],
-                import_row=row.row,
+                **extra,
             )
             event["complaint_id"] = pk
             events.append(event)
@@ -204,7 +235,6 @@ def _write(
             ],
         )
         rollup_mark_received((c["received_at"], c["unit_id"]) for c in complaints)
-        ids.extend(complaint_ids)
         significant.extend(
             (pk, c["unit_id"])
             for pk, c in zip(complaint_ids, complaints, strict=True)
@@ -214,6 +244,24 @@ def _write(
             progress(len(chunk))
     _tell_managers(significant)
     return ImportResult(len(ids), ids, (references[0], references[-1]))
+
+
+def _links(
+    duplicates: dict[int, list[Earlier]], positions: range, ids: Sequence[int], at: Any
+) -> list[dict[str, Any]]:
+    """The possible-duplicate links of the rows at ``positions`` (``ids``: every complaint
+    written so far, in file order; an earlier row is always written before the one repeating it)."""
+    return [
+        {
+            "complaint_id": ids[position],
+            "other_id": e.complaint_id if e.position is None else ids[e.position],
+            "kind": LinkKind.POSSIBLE_DUPLICATE,
+            "found_by": "import",
+            "found_at": at,
+        }
+        for position in positions
+        for e in duplicates.get(position, ())
+    ]
 
 
 _PERSON = (

@@ -158,6 +158,24 @@ def test_a_reply_to_a_closed_complaint_opens_a_new_linked_complaint(team):
     assert "Tôi chưa đồng ý." in new.description
 
 
+def test_a_reply_to_a_merged_complaint_goes_on_the_complaint_that_goes_on(team):
+    from redress.core.actors import Actor
+    from redress.handling.services import complaint_merge
+    from redress.handling.testing import receive
+
+    person = ComplainantFactory(email="an@example.vn", full_name="Nguyễn Văn An")
+    survivor = receive(team, complainant=person, subject="Hóa đơn sai").complaint
+    merged = receive(team, complainant=person, subject="Hóa đơn sai").complaint
+    complaint_merge(complaint=merged, actor=Actor.for_user(team.handler), other=survivor.reference)
+
+    result = ingest(mail(subject=f"Re: [{merged.reference}] Hợp nhất", body="Thêm chứng từ."))
+
+    assert result.email.complaint == survivor
+    assert Message.objects.filter(
+        complaint=survivor, direction="inbound", body__contains="Thêm chứng từ."
+    ).exists()
+
+
 @pytest.mark.parametrize(
     ("headers", "subject"),
     [

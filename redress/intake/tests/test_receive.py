@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from redress.api.tests.conftest import ApiClient
-from redress.complaints.models import Complaint, Priority
+from redress.complaints.models import Complaint, ComplaintLink, LinkKind, Priority
 from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
 from redress.core.models import User
@@ -151,6 +151,18 @@ def test_a_similar_recent_complaint_of_the_same_person_is_kept_as_a_possible_dup
     assert new.pk != earlier.pk
     receipt = new.events.get(action="receive")
     assert receipt.data["possible_duplicates"] == [earlier.reference]
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+def test_every_channel_keeps_a_possible_duplicate_as_a_link_staff_can_list(
+    team: Team, channel: str
+) -> None:
+    earlier = receive(team, complainant=ComplainantFactory(email=EMAIL), subject=SUBJECT).complaint
+    CHANNELS[channel](team)(key=uuid.uuid4().hex)
+    new = _newest()
+    link = ComplaintLink.objects.get(complaint=new)
+    assert (link.other_id, link.kind) == (earlier.pk, LinkKind.POSSIBLE_DUPLICATE)
+    assert link.found_by == new.channel and link.resolved_at is None
 
 
 @pytest.mark.parametrize("channel", EXPRESSIVE)

@@ -480,3 +480,24 @@ def test_the_complainant_downloads_their_files_but_never_the_staffs(
     assert client.get(f"{url}{internal.pk}/").status_code == 404
     other = receive(team, attachments=[IncomingFile("khac.png", PNG)]).complaint
     assert client.get(f"{url}{other.attachments.get().pk}/").status_code == 404
+
+
+def test_a_merged_complaints_page_points_to_the_complaint_that_goes_on(client, team):
+    from redress.complaints.testing import ComplainantFactory
+    from redress.handling.services import complaint_merge
+
+    person = ComplainantFactory(email="lan@example.vn")
+    survivor = receive(team, complainant=person, subject="Hóa đơn sai").complaint
+    received = receive(team, complainant=person, subject="Hóa đơn sai")
+    complaint_merge(
+        complaint=received.complaint,
+        actor=Actor.for_user(team.handler),
+        other=survivor.reference,
+    )
+
+    page = open_complaint(client, received.complaint.reference, received.tracking_code)
+    body = page.content.decode()
+    assert 'id="merged-into"' in body
+    assert f"/en/track/?reference={survivor.reference}" in body
+    assert f"Your complaint was merged into complaint {survivor.reference}" in body
+    assert page.context["survey_form"] is None  # the survey belongs to the surviving complaint

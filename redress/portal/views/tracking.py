@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from redress.complaints.links import merged_into
 from redress.complaints.models import (
     Complaint,
     Decision,
@@ -133,7 +134,10 @@ def render_complaint(
     title, text = present.status_words(complaint)
     events = complaint.events.filter(visible_to_complainant=True).order_by("at", "pk")
     rejected = decision is not None and decision.reaction == "rejected"
+    # A complaint closed as a duplicate points to the one that goes on (its survey is there).
+    survivor = merged_into(complaint) if complaint.status == Status.CLOSED else None
     context = {
+        "merged_into": survivor,
         "nav": "track",
         "notice": notice,
         "complaint": complaint,
@@ -166,7 +170,7 @@ def render_complaint(
         if awaiting_answer and decision is not None and decision.communicated_at
         else None,
         "survey_form": (survey_form or SurveyForm())
-        if complaint.status == Status.CLOSED and not rated
+        if complaint.status == Status.CLOSED and not rated and survivor is None
         else None,
         "rated": rated,
         "reply_form": (reply_form or ReplyForm()) if complaint.status != Status.CLOSED else None,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_message_sender'),
+        ('complaints', '0009_complaint_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
