@@ -178,7 +178,7 @@ def _current_round(complaint: Complaint) -> int:
 
 
 def sla_clocks_start(*, complaint: Complaint) -> list[StageClock]:
-    """Start the four receipt stage clocks at receipt. Idempotent: clocks that exist are recomputed."""
+    """Start the receipt stage clocks. Idempotent: clocks that exist are recomputed."""
     if StageClock.objects.filter(complaint=complaint).exists():
         return sla_clocks_recompute(complaint=complaint)
     return sla_clocks_open(complaint=complaint, pauses=_pauses(complaint))
