@@ -105,6 +105,7 @@ _STAGE_WORDS = {
     "ack": _("at acknowledgement"),
     "assess": _("at assessment"),
     "decision": _("waiting for a decision"),
+    "review": _("under internal review"),
     "close": _("waiting to be closed"),
 }
 # What the complaints a drill-down lists have in common, in words.

@@ -38,6 +38,8 @@ _MILESTONES = (
     ("assess_due_at", "assessed_at"),
     ("decision_due_at", "decision_communicated_at"),
     ("close_due_at", "closed_at"),
+    # Set only while an internal review runs: a deadline passed there is late.
+    ("review_due_at", None),
 )
 
 
@@ -52,7 +54,11 @@ def is_overdue(complaint: Complaint, now: dt.datetime) -> bool:
         return False
     for due, done in _MILESTONES:
         deadline = getattr(complaint, due)
-        if deadline is not None and deadline < now and getattr(complaint, done) is None:
+        if (
+            deadline is not None
+            and deadline < now
+            and (done is None or getattr(complaint, done) is None)
+        ):
             return True
     return False
 

@@ -206,6 +206,7 @@ class Deadlines(Schema):
     assess_due_at: dt.datetime | None
     decision_due_at: dt.datetime | None
     close_due_at: dt.datetime | None
+    review_due_at: dt.datetime | None
 
 
 class UnitRef(Schema):

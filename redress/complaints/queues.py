@@ -6,7 +6,9 @@ exists) and the counts of all queues are one aggregate query, whatever the numbe
 
 The deadline that matters now (``next_due_at``) depends on the stage: acknowledgement while
 received, assessment while acknowledged, the decision until it is communicated, closure after
-that. A paused complaint has no running deadline (its clock is stopped).
+that, and during an internal review the review's own deadline until its decision is
+communicated (``review_due_at`` is set only while a review runs). A paused complaint has no
+running deadline (its clock is stopped).
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ _DECIDING = [
     Status.INVESTIGATING,
     Status.DECISION_PROPOSED,
     Status.DECISION_APPROVED,
-    Status.UNDER_REVIEW,
 ]
+# While a review runs, its new decision may be proposed and approved: the review's deadline
+# runs then, not the first decision's (already done).
+_REVIEW_DECIDING = [Status.DECISION_PROPOSED, Status.DECISION_APPROVED]
 _CLOSING = [
     Status.DECISION_COMMUNICATED,
     Status.RESOLVED,
@@ -51,6 +55,7 @@ STAGE_STATUSES: dict[str, list[Status]] = {
     "ack": [Status.RECEIVED],
     "assess": [Status.ACKNOWLEDGED],
     "decision": _DECIDING,
+    "review": [Status.UNDER_REVIEW],
     "close": _CLOSING,
 }
 
@@ -88,6 +93,8 @@ def next_due_expression() -> Case:
         When(Q(status=Status.CLOSED) | Q(paused_at__isnull=False), then=Value(None)),
         When(status=Status.RECEIVED, then=F("acknowledge_due_at")),
         When(status=Status.ACKNOWLEDGED, then=F("assess_due_at")),
+        When(status=Status.UNDER_REVIEW, then=F("review_due_at")),
+        When(Q(status__in=_REVIEW_DECIDING, review_due_at__isnull=False), then=F("review_due_at")),
         When(status__in=_DECIDING, then=F("decision_due_at")),
         When(status__in=_CLOSING, then=F("close_due_at")),
         default=Value(None),

@@ -457,6 +457,7 @@ def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
             "assess_due_at": complaint.assess_due_at,
             "decision_due_at": complaint.decision_due_at,
             "close_due_at": complaint.close_due_at,
+            "review_due_at": complaint.review_due_at,
         },
         "api_url": f"/api/v1/complaints/{complaint.reference}",
     }

@@ -82,7 +82,11 @@ def base_context(complaint: Any) -> dict[str, Any]:
         "organisation": organisation.name_en
         if language == "en" and organisation.name_en
         else organisation.name,
-        "deadline": format_local(complaint.decision_due_at or complaint.close_due_at, language),
+        # A running internal review owes the next answer (its deadline is set only then).
+        "deadline": format_local(
+            complaint.review_due_at or complaint.decision_due_at or complaint.close_due_at,
+            language,
+        ),
         "tracking_url": public_url(f"/{language}/track/"),
         "support_email": organisation.support_email,
         "support_phone": organisation.support_phone,

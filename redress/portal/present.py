@@ -86,7 +86,7 @@ STAGE_OF_STATUS = {
     Status.INVESTIGATING: ("decide", "decision_due_at"),
     Status.DECISION_PROPOSED: ("decide", "decision_due_at"),
     Status.DECISION_APPROVED: ("decide", "decision_due_at"),
-    Status.UNDER_REVIEW: ("decide", "decision_due_at"),
+    Status.UNDER_REVIEW: ("review", "review_due_at"),
     Status.RESOLVED: ("close", "close_due_at"),
 }
 
@@ -187,6 +187,7 @@ DEADLINE_WORDS = {
     "assess": _("We finish the first look at your complaint"),
     "decision": _("We send you our decision"),
     "close": _("We close your complaint"),
+    "review": _("We send you the outcome of the internal review"),
 }
 
 

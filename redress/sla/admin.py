@@ -119,7 +119,7 @@ class SlaPolicyForm(forms.ModelForm):
             "health_safety",
             *(
                 f"{stage}_{part}"
-                for stage in ("acknowledge", "assess", "decision", "close")
+                for stage in ("acknowledge", "assess", "decision", "close", "review")
                 for part in ("amount", "unit")
             ),
             "near_due_percent",
@@ -164,13 +164,17 @@ class SlaPolicyAdmin(SettingsAdmin):
                 ]
             },
         ),
+        (
+            _("Internal review, counted from its start"),
+            {"fields": [("review_amount", "review_unit")]},
+        ),
     ]
 
     @admin.display(description=_("targets"))
     def targets(self, obj: SlaPolicy) -> str:
         parts = [
             f"{stage}: {target}"
-            for stage in ("acknowledge", "assess", "decision", "close")
+            for stage in ("acknowledge", "assess", "decision", "close", "review")
             if (target := obj.target(stage))
         ]
         return " · ".join(parts)

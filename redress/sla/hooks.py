@@ -23,7 +23,8 @@ RECOMPUTES = frozenset({"assess", "prioritise", "assign"})
 
 def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
     """Compute deadlines on receipt; recompute them when priority, category or unit change;
-    stop and restart the clocks on pause and resume; record each stage's outcome when done."""
+    stop and restart the clocks on pause and resume; record each stage's outcome when done;
+    time each internal review from its start to its decision."""
     action = event.action
     if action == "receive":
         # A complaint is received once, with no clocks and no pauses yet.
@@ -57,5 +58,8 @@ def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
         services.sla_round_start(
             complaint=complaint, at=event.at, stages=[Stage.DECISION, Stage.CLOSE]
         )
+    services.sla_follow_review(
+        complaint=complaint, action=action, to_status=event.to_status, at=event.at
+    )
     if action in RECOMPUTES:
         services.sla_clocks_recompute(complaint=complaint)

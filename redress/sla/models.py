@@ -126,7 +126,7 @@ class SlaPolicy(models.Model):
     negotiation_request = models.BooleanField(_("negotiation request"), null=True, blank=True)
     health_safety = models.BooleanField(_("health or safety risk"), null=True, blank=True)
 
-    # Targets per stage, counted from receipt (empty: no deadline for the stage)
+    # Targets per stage, counted from receipt but the review's (empty: no deadline for the stage)
     acknowledge_amount = models.PositiveIntegerField(_("acknowledge within"), null=True, blank=True)
     acknowledge_unit = models.CharField(
         _("unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
@@ -143,6 +143,17 @@ class SlaPolicy(models.Model):
     )
     close_amount = models.PositiveIntegerField(_("close within"), null=True, blank=True)
     close_unit = models.CharField(
+        _("unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    # Counted from the start of each internal review, not from receipt. No law sets it.
+    review_amount = models.PositiveIntegerField(
+        _("decide an internal review within"),
+        null=True,
+        blank=True,
+        default=10,
+        help_text=_("Counted from the day the complaint goes to internal review."),
+    )
+    review_unit = models.CharField(
         _("unit"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
     near_due_percent = models.PositiveSmallIntegerField(

@@ -26,6 +26,8 @@ class Stage(models.TextChoices):
     ASSESS = "assess", _("Initial assessment")
     DECISION = "decision", _("Decision communicated")
     CLOSE = "close", _("Closure")
+    # ISO 10002 7.9: a rejected decision goes to an internal review, which owes a new decision.
+    REVIEW = "review", _("Internal review")
 
 
 class TimeUnit(models.TextChoices):
@@ -44,7 +46,17 @@ DUE_FIELDS = {
     Stage.ASSESS: "assess_due_at",
     Stage.DECISION: "decision_due_at",
     Stage.CLOSE: "close_due_at",
+    Stage.REVIEW: "review_due_at",
 }
+
+# The stages timed from receipt. The review is timed only when one starts (the complaint enters
+# internal review), from that moment; neither Law 19/2023 nor ISO 10002 sets a limit for it, so
+# its target is the policy's alone.
+RECEIPT_STAGES = (Stage.ACKNOWLEDGE, Stage.ASSESS, Stage.DECISION, Stage.CLOSE)
+# Stages whose deadline the complaint carries only while their clock runs: a review may happen
+# any number of times, or never, so a finished review's deadline must not look like a running
+# one (the queues read the complaint's field). Its outcome stays on the stage clock.
+RUNNING_ONLY_STAGES = frozenset({Stage.REVIEW})
 
 Pause = tuple[dt.datetime, dt.datetime | None]
 

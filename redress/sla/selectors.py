@@ -6,14 +6,14 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from redress.complaints.models import Category, Complaint
 from redress.core.memo import memo
 from redress.core.models import OrgUnit
 from redress.sla.calendar import PublicDays, WorkCalendar
 from redress.sla.models import BusinessCalendar, SlaPolicy, StageClock
-from redress.sla.rules import DUE_FIELDS, Stage
+from redress.sla.rules import DUE_FIELDS, RUNNING_ONLY_STAGES, Stage
 
 _public_days: dict[tuple[str, str | None], PublicDays] = {}
 _public_days_lock = threading.Lock()
@@ -174,12 +174,14 @@ class NextDeadline:
 def next_deadline(complaint: Complaint) -> NextDeadline | None:
     """The earliest deadline still running (None when nothing is due). While the complaint is
     paused the deadline shown is the one it had when paused, flagged ``paused``: it will move
-    later by the time the clock stays stopped."""
+    later by the time the clock stays stopped. A running review comes first."""
+    # During an internal review the complainant waits for the review's decision: that is the
+    # step owed to them, even if the closure deadline (from receipt) falls earlier.
     clock = (
         StageClock.objects.filter(
             complaint=complaint, outcome=StageClock.Outcome.RUNNING, due_at__isnull=False
         )
-        .order_by("due_at")
+        .order_by(Case(When(stage=Stage.REVIEW, then=Value(0)), default=Value(1)), "due_at")
         .first()
     )
     if clock is None or clock.due_at is None:
@@ -200,5 +202,9 @@ def overdue_q(now: dt.datetime, *, prefix: str = "") -> Q:
     }
     late = Q()
     for stage, due_field in DUE_FIELDS.items():
+        if stage in RUNNING_ONLY_STAGES:
+            # Its deadline is on the complaint only while the stage is not done.
+            late |= Q(**{f"{prefix}{due_field}__lt": now})
+            continue
         late |= Q(**{f"{prefix}{due_field}__lt": now, f"{prefix}{done[stage]}__isnull": True})
     return late & Q(**{f"{prefix}paused_at__isnull": True})

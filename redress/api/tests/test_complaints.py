@@ -43,7 +43,9 @@ def test_create_returns_reference_tracking_code_and_deadlines(team, api_as):
         "assess_due_at",
         "decision_due_at",
         "close_due_at",
+        "review_due_at",  # null: no internal review runs
     }
+    assert body["deadlines"]["review_due_at"] is None
     assert body["url"] == f"/api/v1/complaints/{body['reference']}"
     complaint = Complaint.objects.get(reference=body["reference"])
     for name, value in body["deadlines"].items():  # what the deadline engine stored

@@ -47,6 +47,7 @@ STAGE_LABELS = {
     "ack": _("Acknowledgement"),
     "assess": _("Assessment"),
     "decision": _("Decision"),
+    "review": _("Internal review"),
     "close": _("Closure"),
 }
 # The handler's own complaints shown on the dashboard (the queue has them all).

@@ -54,7 +54,14 @@ from redress.intake.mail_originals import complaint_original_get, complaint_orig
 from redress.notifications.services import base_context, template_render
 from redress.privacy.access_log import personal_data_accessed
 from redress.privacy.models import PersonalDataAccess
-from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage, Target, TimeUnit
+from redress.sla.models import StageClock
+from redress.sla.rules import (
+    RECEIPT_STAGES,
+    VN_NEGOTIATION_WORKING_DAYS,
+    Stage,
+    Target,
+    TimeUnit,
+)
 from redress.sla.selectors import clocks_of
 
 # The actions the "Possible duplicates" panel offers on each link.
@@ -102,9 +109,23 @@ def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
     ]
     # The latest round of each stage's clock: its target, and whether the law set the date.
     clocks = {clock.stage: clock for clock in clocks_of(complaint)}
+    stages: list[str] = list(RECEIPT_STAGES)
+    review = clocks.get(Stage.REVIEW)
+    if review is not None:
+        # The latest internal review: its deadline while it runs, and when it was decided.
+        decided = review.outcome in (StageClock.Outcome.MET, StageClock.Outcome.BREACHED)
+        stopped = review.outcome == StageClock.Outcome.CANCELLED
+        rows.append(
+            (
+                _("Decide the internal review and tell the complainant"),
+                None if stopped else review.due_at,
+                review.completed_at if decided else None,
+            )
+        )
+        stages.append(Stage.REVIEW)
     language = translation.get_language() or "vi"
     result = []
-    for stage, (label, due, done) in zip(Stage, rows, strict=True):
+    for stage, (label, due, done) in zip(stages, rows, strict=True):
         clock = clocks.get(stage)
         if done is not None:
             state = "late" if due is not None and done > due else "done"

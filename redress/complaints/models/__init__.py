@@ -12,8 +12,8 @@ from redress.complaints.models.choices import (
     VulnerableGroup,
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
-from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.links import ComplaintLink, LinkKind
+from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,

@@ -141,6 +141,8 @@ class Complaint(models.Model):
     assess_due_at = models.DateTimeField(_("assess by"), null=True, blank=True)
     decision_due_at = models.DateTimeField(_("decision by"), null=True, blank=True)
     close_due_at = models.DateTimeField(_("close by"), null=True, blank=True)
+    # Set only while an internal review runs (redress.sla.rules.RUNNING_ONLY_STAGES).
+    review_due_at = models.DateTimeField(_("review decided by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
     decision_communicated_at = models.DateTimeField(
@@ -171,6 +173,7 @@ class Complaint(models.Model):
             models.Index(fields=["category"]),
             models.Index(fields=["priority", "status"]),
             models.Index(fields=["decision_due_at"]),
+            models.Index(fields=["review_due_at"]),
             # A stage with a deadline and not yet done: the few complaints whose lateness still
             # changes with time, counted live beside the figures rollup (analytics).
             *(

@@ -13,11 +13,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, Status
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
 from redress.sla.rules import (
     DUE_FIELDS,
+    RECEIPT_STAGES,
+    RUNNING_ONLY_STAGES,
     VN_NEGOTIATION_WORKING_DAYS,
     Pause,
     Stage,
@@ -38,6 +40,7 @@ FALLBACK_TARGETS = {
     Stage.ASSESS: Target(3, TimeUnit.WORKING_DAYS),
     Stage.DECISION: Target(15, TimeUnit.WORKING_DAYS),
     Stage.CLOSE: Target(30, TimeUnit.WORKING_DAYS),
+    Stage.REVIEW: Target(10, TimeUnit.WORKING_DAYS),
 }
 FALLBACK_NEAR_DUE_PERCENT = 80
 RUNNING = StageClock.Outcome.RUNNING
@@ -48,6 +51,15 @@ STAGE_DONE_BY = {
     "communicate_decision": Stage.DECISION,
     "close": Stage.CLOSE,
 }
+# A running review is done when its decision is communicated (the decision stage's first
+# outcome stays as it was: the review has its own clock).
+REVIEW_DONE_BY = "communicate_decision"
+# The actions that take a complaint into internal review (a decision sent back during a review
+# returns to it, but the review goes on).
+REVIEW_STARTED_BY = frozenset({"record_reaction", "escalate"})
+# Actions after which a running review will not be decided: the complaint went to an outside
+# body, was withdrawn, or closed (reopening starts a new decision round instead).
+REVIEW_ENDED_BY = frozenset({"refer_external", "withdraw", "close", "reopen"})
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,10 @@ def _sync_complaint(complaint: Complaint, clocks: Iterable[StageClock]) -> None:
             latest[clock.stage] = clock
     fields = {
         DUE_FIELDS[Stage(stage)]: (
-            None if clock.outcome == StageClock.Outcome.CANCELLED else clock.due_at
+            None
+            if clock.outcome == StageClock.Outcome.CANCELLED
+            or (stage in RUNNING_ONLY_STAGES and clock.outcome != RUNNING)
+            else clock.due_at
         )
         for stage, clock in latest.items()
     }
@@ -153,12 +168,17 @@ def _apply_plan(clock: StageClock, plan: Plan) -> None:
 
 
 def _current_round(complaint: Complaint) -> int:
-    rounds = StageClock.objects.filter(complaint=complaint).values_list("round", flat=True)
+    """The reopening round (reviews number their own rounds)."""
+    rounds = (
+        StageClock.objects.filter(complaint=complaint)
+        .exclude(stage=Stage.REVIEW)
+        .values_list("round", flat=True)
+    )
     return max(rounds, default=1)
 
 
 def sla_clocks_start(*, complaint: Complaint) -> list[StageClock]:
-    """Start the four stage clocks at receipt. Idempotent: clocks that exist are recomputed."""
+    """Start the receipt stage clocks. Idempotent: clocks that exist are recomputed."""
     if StageClock.objects.filter(complaint=complaint).exists():
         return sla_clocks_recompute(complaint=complaint)
     return sla_clocks_open(complaint=complaint, pauses=_pauses(complaint))
@@ -170,7 +190,7 @@ def sla_clocks_open(*, complaint: Complaint, pauses: Sequence[Pause] = ()) -> li
     calendar = calendar_for_unit(complaint.unit_id)
     policy = policy_for(complaint)
     clocks = []
-    for stage in Stage:
+    for stage in RECEIPT_STAGES:
         plan = plan_stage(
             complaint=complaint,
             stage=stage,
@@ -337,3 +357,48 @@ def sla_round_start(
         clocks.append(clock)
     _sync_complaint(complaint, clocks)
     return clocks
+
+
+def sla_review_start(*, complaint: Complaint, at: dt.datetime) -> StageClock:
+    """The complaint entered internal review (a rejected decision, or an escalation): the
+    review's clock starts at ``at`` with the policy's review target, on the unit's calendar.
+    Each review is a round of its own; a review still running is left as it is (a decision
+    sent back during the review does not restart it)."""
+    running = StageClock.objects.filter(complaint=complaint, stage=Stage.REVIEW, outcome=RUNNING)
+    existing = running.order_by("-round").first()
+    if existing is not None:
+        return existing
+    rounds = StageClock.objects.filter(complaint=complaint, stage=Stage.REVIEW).values_list(
+        "round", flat=True
+    )
+    round_number = max(rounds, default=0) + 1
+    plan = plan_stage(
+        complaint=complaint,
+        stage=Stage.REVIEW,
+        started_at=at,
+        round_number=round_number,
+        policy=policy_for(complaint),
+        calendar=calendar_for_unit(complaint.unit_id),
+        pauses=_pauses(complaint),
+    )
+    clock = StageClock(complaint=complaint, stage=Stage.REVIEW, round=round_number, started_at=at)
+    _apply_plan(clock, plan)
+    if complaint.paused_at is not None:
+        # A stopped clock has nothing to check until it restarts.
+        StageClock.objects.filter(pk=clock.pk).update(next_check_at=None)
+        clock.next_check_at = None
+    _sync_complaint(complaint, [clock])
+    return clock
+
+
+def sla_follow_review(
+    *, complaint: Complaint, action: str, to_status: str, at: dt.datetime
+) -> None:
+    """The review clock's part of an action: started on entering internal review, met when the
+    review's decision is communicated, not needed once the complaint leaves review otherwise."""
+    if to_status == Status.UNDER_REVIEW and action in REVIEW_STARTED_BY:
+        sla_review_start(complaint=complaint, at=at)
+    elif action == REVIEW_DONE_BY:
+        sla_stage_complete(complaint=complaint, stage=Stage.REVIEW, at=at)
+    elif action in REVIEW_ENDED_BY:
+        sla_stages_cancel(complaint=complaint, stages=[Stage.REVIEW], at=at)

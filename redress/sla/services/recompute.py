@@ -19,9 +19,13 @@ from redress.core.models import OrgUnit
 from redress.sla.models import BusinessCalendar, ClockPause, StageClock
 from redress.sla.rules import Stage
 from redress.sla.services.clocks import (
+    REVIEW_DONE_BY,
+    REVIEW_ENDED_BY,
+    REVIEW_STARTED_BY,
     STAGE_DONE_BY,
     sla_clocks_recompute,
     sla_clocks_start,
+    sla_follow_review,
     sla_pause_end_quietly,
     sla_round_start,
     sla_stage_complete,
@@ -49,9 +53,34 @@ def sla_recompute_complaints(*, complaint_ids: Iterable[int]) -> int:
             )
             if complaint is None:
                 continue
+            sla_reviews_rebuild(complaint=complaint)
             sla_clocks_recompute(complaint=complaint)
             done += 1
     return done
+
+
+def _entered_review() -> Q:
+    return Q(events__to_status=Status.UNDER_REVIEW, events__action__in=REVIEW_STARTED_BY)
+
+
+def sla_reviews_rebuild(*, complaint: Complaint) -> list[StageClock]:
+    """Build the review clocks of a complaint that went to internal review but has none (its
+    review started before reviews were timed) by replaying its events. Idempotent."""
+    reviews = StageClock.objects.filter(complaint=complaint, stage=Stage.REVIEW)
+    if (
+        reviews.exists()
+        or not complaint.events.filter(
+            to_status=Status.UNDER_REVIEW, action__in=REVIEW_STARTED_BY
+        ).exists()
+    ):
+        return []
+    actions = REVIEW_STARTED_BY | REVIEW_ENDED_BY | {REVIEW_DONE_BY}
+    events = ComplaintEvent.objects.filter(complaint=complaint, action__in=actions)
+    for event in events.order_by("at", "pk"):
+        sla_follow_review(
+            complaint=complaint, action=event.action, to_status=event.to_status, at=event.at
+        )
+    return list(reviews)
 
 
 def sla_clocks_rebuild(*, complaint: Complaint) -> list[StageClock]:
@@ -82,11 +111,15 @@ def sla_clocks_rebuild(*, complaint: Complaint) -> list[StageClock]:
             )
         if action == "reopen":
             sla_round_start(complaint=complaint, at=event.at, stages=[Stage.DECISION, Stage.CLOSE])
+        sla_follow_review(
+            complaint=complaint, action=action, to_status=event.to_status, at=event.at
+        )
     return sla_clocks_recompute(complaint=complaint)
 
 
 def sla_clocks_rebuild_missing(*, limit: int | None = None) -> int:
-    """Rebuild the clocks of every complaint that has none; returns how many."""
+    """Rebuild the clocks of every complaint that has none, and the review clocks of open
+    complaints that went to internal review without one; returns how many."""
     ids = (
         Complaint.objects.filter(sla_clocks__isnull=True)
         .order_by("pk")
@@ -101,6 +134,24 @@ def sla_clocks_rebuild_missing(*, limit: int | None = None) -> int:
                 .get(pk=complaint_id)
             )
             if sla_clocks_rebuild(complaint=complaint):
+                done += 1
+    reviews = (
+        Complaint.objects.exclude(status=Status.CLOSED)
+        .filter(_entered_review())
+        .exclude(sla_clocks__stage=Stage.REVIEW)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for complaint_id in list(reviews[:limit] if limit else reviews):
+        with transaction.atomic():
+            complaint = (
+                Complaint.objects.select_for_update()
+                .select_related("complainant")
+                .get(pk=complaint_id)
+            )
+            if sla_reviews_rebuild(complaint=complaint):
+                sla_clocks_recompute(complaint=complaint)
                 done += 1
     return done
 
