@@ -12,6 +12,7 @@ from redress.complaints.models.choices import (
     VulnerableGroup,
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
+from redress.complaints.models.priority import PriorityMatrix
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "Outcome",
     "PauseReason",
     "Priority",
+    "PriorityMatrix",
     "Product",
     "Reaction",
     "ReferenceCounter",
