@@ -143,7 +143,7 @@ def complaint_assess(
             "health_safety": health_safety,
             "public_interest": public_interest,
             "fee": {
-                "amount": fee,
+                "amount": int(fee),
                 "waived": fee_waived,
                 **({"reason": c.fee_waived_reason} if fee_waived else {}),
             },
