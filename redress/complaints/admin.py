@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from redress.complaints import rules
 from redress.complaints.models import (
@@ -39,7 +40,18 @@ def _cell(severity: str, impact: str) -> str:
     return f"cell_{severity}_{impact}"
 
 
-class PriorityMatrixForm(forms.ModelForm):
+def _cell_label_now(severity: Severity, impact: Level) -> str:
+    return gettext("Severity “%(severity)s”, impact “%(impact)s”") % {
+        "severity": severity.label,
+        "impact": impact.label,
+    }
+
+
+# Translated when shown, in the administrator's language.
+_cell_label = lazy(_cell_label_now, str)
+
+
+class _PriorityMatrixForm(forms.ModelForm):
     """The matrix as one choice per severity and impact, every one required: the matrix is
     complete by construction (``rules.priority_matrix_errors`` checks it again on save)."""
 
@@ -52,11 +64,8 @@ class PriorityMatrixForm(forms.ModelForm):
         cells = self.instance.cells if self.instance.pk else default_priority_matrix()
         for severity in Severity:
             for impact in Level:
-                self.fields[_cell(severity, impact)] = forms.ChoiceField(
-                    label=_("Severity “%(severity)s”, impact “%(impact)s”")
-                    % {"severity": severity.label, "impact": impact.label},
-                    choices=Priority.choices,
-                    initial=(cells.get(severity) or {}).get(impact),
+                self.fields[_cell(severity, impact)].initial = (cells.get(severity) or {}).get(
+                    impact
                 )
 
     def clean(self) -> dict[str, Any]:
@@ -70,6 +79,20 @@ class PriorityMatrixForm(forms.ModelForm):
             raise forms.ValidationError(errors)
         self.instance.cells = cells
         return data
+
+
+# The admin builds its form from declared fields only: one per cell, declared here.
+PriorityMatrixForm = type(
+    "PriorityMatrixForm",
+    (_PriorityMatrixForm,),
+    {
+        _cell(severity, impact): forms.ChoiceField(
+            label=_cell_label(severity, impact), choices=Priority.choices
+        )
+        for severity in Severity
+        for impact in Level
+    },
+)
 
 
 @admin.register(PriorityMatrix)
