@@ -102,8 +102,7 @@ class PriorityMatrixAdmin(SettingsAdmin):
     form = PriorityMatrixForm
     list_display = ["__str__", "organisation"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["organisation", *(_cell(s, i) for s in Severity for i in Level)]
+    fields = ["organisation", *(_cell(s, i) for s in Severity for i in Level)]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not PriorityMatrix.objects.exists() and super().has_add_permission(request)
