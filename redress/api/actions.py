@@ -53,7 +53,6 @@ from redress.complaints.models import (
     Complaint,
     ConflictDeclaration,
     PauseReason,
-    Priority,
     Remedy,
     Severity,
 )
@@ -73,15 +72,39 @@ Reason: TypeAlias = Text5000
 class AssessIn(In):
     classification: ClassificationValue = Classification.COMPLAINT
     severity: SeverityValue = Severity.MEDIUM
-    priority: PriorityValue = Priority.NORMAL
     impact: LevelValue = ""
+    priority: PriorityValue | None = Field(
+        None,
+        description=(
+            "Left out: the priority the organisation's severity × impact matrix proposes, "
+            "never below urgent for a health or safety risk nor below high for a vulnerable "
+            "complainant. Another priority needs priority_reason (422 naming it otherwise)."
+        ),
+    )
+    priority_reason: Reason = Field(
+        "", description="Why the priority is not the proposed one (recorded in the event)."
+    )
     complexity: LevelValue = ""
     health_safety: Flag = False
+    public_interest: Flag = Field(
+        False,
+        description=(
+            "Affects the State's, many consumers' or the public interest (Law 19/2023): "
+            "negotiation and mediation are then not offered, and a referral to a mediation "
+            "body is refused."
+        ),
+    )
     immediate_action: Text5000 = ""
     category: Text60 | None = None
     reason: Reason = Field(
         "", description="Required when the item is not a complaint or out of scope."
     )
+    fee_amount: Amount | None = Field(
+        None,
+        description="Fee charged, in VND (ISO 10002 4.8). Left out: the organisation's fee.",
+    )
+    fee_waived: Flag = False
+    fee_waived_reason: Reason = Field("", description="Required when fee_waived is true.")
 
 
 class AssignIn(In):

@@ -190,6 +190,14 @@ def complaint_detail(
         "impact": complaint.impact,
         "complexity": complaint.complexity,
         "health_safety": complaint.health_safety,
+        "public_interest": complaint.public_interest,
+        "fee": {
+            "amount": int(complaint.fee_amount),
+            "waived": complaint.fee_waived,
+            "waived_reason": complaint.fee_waived_reason,
+        }
+        if complaint.fee_amount is not None
+        else None,
         "paused_at": complaint.paused_at,
         "pause_reason": complaint.pause_reason,
         "acknowledged_at": complaint.acknowledged_at,

@@ -307,6 +307,12 @@ class LinkOut(Schema):
     decided_at: dt.datetime | None
 
 
+class FeeOut(Schema):
+    amount: int = Field(description="In VND; 0: free of charge.")
+    waived: bool
+    waived_reason: str
+
+
 class ComplaintDetail(ComplaintSummary):
     description: str
     language: str
@@ -324,6 +330,13 @@ class ComplaintDetail(ComplaintSummary):
     impact: str
     complexity: str
     health_safety: bool
+    public_interest: bool = Field(
+        description="Affects the public or many consumers' interest (Law 19/2023): no "
+        "negotiation or mediation routes."
+    )
+    fee: FeeOut | None = Field(
+        description="The fee recorded at assessment (ISO 10002 4.8); null before assessment."
+    )
     paused_at: dt.datetime | None
     pause_reason: str
     acknowledged_at: dt.datetime | None

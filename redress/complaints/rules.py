@@ -16,8 +16,11 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from redress.audit.services import AuditDraft
-from redress.complaints.models import Complaint, Priority, Severity, Status
+from redress.complaints.models import Complaint, Level, Priority, Severity, Status
+from redress.complaints.models.priority import DEFAULT_PRIORITY_MATRIX
 from redress.complaints.transitions import VISIBLE_TO_COMPLAINANT, Action
 from redress.core.text import fold
 
@@ -63,6 +66,90 @@ def is_significant(*, health_safety: bool, severity: str, vulnerable: bool) -> b
     """Significant complaints (health or safety, high or critical severity, a vulnerable
     complainant) are told to the complaints managers and top management at once."""
     return bool(health_safety or severity in SIGNIFICANT_SEVERITIES or vulnerable)
+
+
+# ---------------------------------------------------------------------------------------------
+# Priority at initial assessment (7.5): the severity × impact matrix, under the statutory floors
+
+PriorityMatrixCells = Mapping[str, Mapping[str, str]]
+# Lowest to highest: a floor is a minimum on this scale.
+PRIORITY_RANK = {p: n for n, p in enumerate(Priority.values)}
+# An assessment that leaves the impact out reads this column of the matrix.
+IMPACT_WHEN_UNSET = Level.MEDIUM
+
+
+def priority_matrix_errors(cells: object) -> list[str]:
+    """What is missing or wrong in a priority matrix, one sentence per bad cell; empty when it
+    gives a valid priority for every severity and every impact."""
+    if not isinstance(cells, Mapping):
+        return [_("The matrix must give a priority for each severity and impact.")]
+    errors = []
+    for severity in Severity:
+        row = cells.get(severity.value)
+        for impact in Level:
+            value = row.get(impact.value) if isinstance(row, Mapping) else None
+            if value not in Priority.values:
+                errors.append(
+                    _("No valid priority for severity “%(severity)s” and impact “%(impact)s”.")
+                    % {"severity": severity.label, "impact": impact.label}
+                )
+    return errors
+
+
+def priority_floor(*, health_safety: bool, vulnerable: bool) -> str:
+    """The lowest priority the law and the policy allow: urgent for a health or safety risk,
+    high for a vulnerable complainant (Law 19/2023 Art. 8), else no floor (low)."""
+    if health_safety:
+        return Priority.URGENT
+    if vulnerable:
+        return Priority.HIGH
+    return Priority.LOW
+
+
+def priority_at_least(priority: str, floor: str) -> str:
+    """``priority``, raised to ``floor`` when it is below it."""
+    return priority if PRIORITY_RANK[priority] >= PRIORITY_RANK[floor] else floor
+
+
+def matrix_priority(cells: PriorityMatrixCells | None, *, severity: str, impact: str) -> str:
+    """The matrix's cell for the severity and impact (the medium column when the impact is not
+    assessed); the default matrix's cell when the organisation's lacks it."""
+    column = impact or IMPACT_WHEN_UNSET
+    value = (cells or {}).get(severity, {}).get(column)
+    if value in Priority.values:
+        return str(value)
+    return str(DEFAULT_PRIORITY_MATRIX[Severity(severity)][Level(column)])
+
+
+def proposed_priority(
+    cells: PriorityMatrixCells | None,
+    *,
+    severity: str,
+    impact: str,
+    health_safety: bool,
+    vulnerable: bool,
+) -> str:
+    """The priority proposed at assessment: the matrix's, never below the statutory floor
+    (``priority_floor``): the matrix cannot lower a health/safety complaint below urgent."""
+    return priority_at_least(
+        matrix_priority(cells, severity=severity, impact=impact),
+        priority_floor(health_safety=health_safety, vulnerable=vulnerable),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispute routes of a complaint affecting the public interest (REQ-VN-3)
+
+# Words (folded) that name a negotiation or mediation route, in Vietnamese and English.
+NEGOTIATION_OR_MEDIATION_WORDS = ("hoa giai", "thuong luong", "mediat", "negotiat", "conciliat")
+
+
+def is_negotiation_or_mediation(provider: str) -> bool:
+    """Whether an external body, as typed, is a negotiation or mediation route: Law 19/2023
+    allows neither where the dispute harms the State's, many consumers' or the public
+    interest, so a complaint flagged ``public_interest`` is not referred to one."""
+    folded = fold(provider)
+    return any(word in folded for word in NEGOTIATION_OR_MEDIATION_WORDS)
 
 
 # ---------------------------------------------------------------------------------------------

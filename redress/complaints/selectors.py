@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from redress.complaints.models import Complaint, ConflictDeclaration
+from redress.complaints.models import Complaint, ConflictDeclaration, PriorityMatrix
+from redress.complaints.models.priority import default_priority_matrix
 from redress.complaints.references import tracking_code_matches
 from redress.core.errors import NotFound
+from redress.core.memo import memo
 from redress.core.models import User
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
-from redress.core.selectors import unit_descendant_ids, user_roles
+from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles
 
 
 def _unit_scope(user: User) -> tuple[bool, set[int]]:
@@ -140,3 +142,12 @@ def complaint_find_by_tracking(reference: str, tracking_code: str) -> Complaint 
     if complaint is None or not tracking_code_matches(complaint, tracking_code):
         return None
     return complaint
+
+
+@memo
+def priority_matrix_cells() -> dict[str, dict[str, str]]:
+    """The organisation's severity × impact priority matrix (the default one until an
+    administrator sets it). Remembered for a few seconds (``core.memo``): read-only."""
+    organisation = organisation_get()
+    found = PriorityMatrix.objects.filter(organisation=organisation).first()
+    return found.cells if found is not None else default_priority_matrix()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +134,17 @@ class Organisation(models.Model):
         help_text=_(
             "An open complaint whose complainant has heard nothing from us for this many days gets "
             "a progress update by email (ISO 10002 7.3); 0: no automatic updates."
+        ),
+    )
+    complaint_fee = models.DecimalField(
+        _("fee for handling a complaint (VND)"),
+        max_digits=16,
+        decimal_places=0,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "0: complaints are handled free of charge (ISO 10002 4.8). Any other amount is "
+            "published on the portal and recorded on each complaint at assessment."
         ),
     )
     support_email = models.EmailField(

@@ -11,9 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from redress.complaints import rules
 from redress.complaints.models import (
     Channel,
     Complaint,
@@ -31,6 +33,7 @@ from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.selectors import organisation_get
 from redress.handling.kernel import act, check_choice, parse_amount, require
 from redress.handling.objectivity import conflict_check
+from redress.transparency.models import ExternalBody
 
 
 @dataclass
@@ -257,6 +260,18 @@ def complaint_escalate(*, complaint: Complaint, actor: Actor, reason: str) -> Co
     return act(complaint, actor, Action.ESCALATE, lambda c: {"reason": reason.strip()})
 
 
+def route_withheld(provider: str) -> bool:
+    """Whether ``provider`` is a negotiation or mediation route (REQ-VN-3): by its words
+    (``rules.is_negotiation_or_mediation``) or because it is a published external body marked
+    as one."""
+    name = provider.strip()
+    return rules.is_negotiation_or_mediation(name) or (
+        ExternalBody.objects.filter(is_negotiation_or_mediation=True)
+        .filter(Q(name_vi__iexact=name) | Q(name_en__iexact=name))
+        .exists()
+    )
+
+
 @transaction.atomic
 def complaint_refer_external(
     *, complaint: Complaint, actor: Actor, provider: str, consent: bool, note: str = ""
@@ -269,6 +284,13 @@ def complaint_refer_external(
     holder: dict[str, ExternalReferral] = {}
 
     def change(c: Complaint) -> dict[str, Any]:
+        if c.public_interest and route_withheld(provider):
+            message = _(
+                "This complaint affects the public or many consumers' interest: the law allows "
+                "no negotiation or mediation, so it cannot be referred to “%(provider)s”. Refer "
+                "it to arbitration, a court or a State body."
+            ) % {"provider": provider.strip()}
+            raise ValidationFailed(message, fields={"provider": [message]})
         now = timezone.now()
         holder["referral"] = ExternalReferral.objects.create(
             complaint=c,

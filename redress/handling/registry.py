@@ -65,6 +65,7 @@ class Kind(StrEnum):
     DIRECTION = "direction"  # inbound or outbound
     STAFF = "staff"  # a member of staff of the organisation
     DECLARATION = "declaration"  # one of the complaint's standing conflict-of-interest declarations
+    AMOUNT = "amount"  # a whole number of đồng
 
 
 SIMPLE_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.FLAG, Kind.CHOICE, Kind.SCORE})
@@ -191,13 +192,48 @@ ACTIONS: tuple[ActionSpec, ...] = (
                 choices=Classification,
             ),
             Field("severity", Kind.CHOICE, _("Severity"), required=True, choices=Severity),
-            Field("priority", Kind.CHOICE, _("Priority"), required=True, choices=Priority),
             Field("impact", Kind.CHOICE, _("Impact"), choices=Level),
+            Field(
+                "priority",
+                Kind.CHOICE,
+                _("Priority"),
+                choices=Priority,
+                help=_(
+                    "Left out: the priority the matrix proposes for the severity and impact "
+                    "(never below urgent for a health or safety risk, high for a vulnerable "
+                    "complainant)."
+                ),
+            ),
+            Field(
+                "priority_reason",
+                Kind.LONG_TEXT,
+                _("Reason for another priority"),
+                help=_("Required when the priority is not the proposed one; it is recorded."),
+            ),
             Field("complexity", Kind.CHOICE, _("Complexity"), choices=Level),
             Field("health_safety", Kind.FLAG, _("Health or safety risk")),
+            Field(
+                "public_interest",
+                Kind.FLAG,
+                _("Affects the public or many consumers' interest"),
+                help=_("Negotiation and mediation are then not offered (Law 19/2023)."),
+            ),
             Field("immediate_action", Kind.LONG_TEXT, _("Immediate action taken")),
             Field("category", Kind.CATEGORY, _("Category")),
             _reason(required=False),
+            Field(
+                "fee_amount",
+                Kind.AMOUNT,
+                _("Fee (VND)"),
+                help=_("Left out: the organisation's fee (0: free of charge)."),
+            ),
+            Field("fee_waived", Kind.FLAG, _("Fee waived")),
+            Field(
+                "fee_waived_reason",
+                Kind.LONG_TEXT,
+                _("Why the fee is waived"),
+                help=_("Required when the fee is waived."),
+            ),
         ),
         primary=True,
     ),

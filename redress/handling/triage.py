@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from redress.complaints import rules
 from redress.complaints.models import (
     Category,
     Classification,
@@ -20,17 +21,23 @@ from redress.complaints.models import (
     Severity,
     Status,
 )
-from redress.complaints.selectors import complaint_roles
+from redress.complaints.selectors import complaint_roles, priority_matrix_cells
 from redress.complaints.transitions import Action
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
-from redress.core.selectors import unit_descendant_ids, user_roles
+from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles
 from redress.framework.roles import Permission, may
 from redress.framework.selectors_training import untrained_for
 from redress.framework.services.common import person as person_of
-from redress.handling.kernel import act, check_choice, flag_significance, require
+from redress.handling.kernel import (
+    act,
+    check_choice,
+    flag_significance,
+    parse_amount,
+    require,
+)
 from redress.handling.objectivity import conflict_check
 
 
@@ -52,33 +59,77 @@ def complaint_assess(
     actor: Actor,
     classification: str = Classification.COMPLAINT,
     severity: str = Severity.MEDIUM,
-    priority: str = Priority.NORMAL,
+    priority: str = "",
+    priority_reason: str = "",
     impact: str = "",
     complexity: str = "",
     health_safety: bool = False,
+    public_interest: bool = False,
     immediate_action: str = "",
     category: Category | None = None,
     reason: str = "",
+    fee_amount: object = None,
+    fee_waived: bool = False,
+    fee_waived_reason: str = "",
 ) -> Complaint:
     """Initial assessment (7.5). Classifying the item as not a complaint or out of scope needs a
-    reason and ends in ``not_accepted``. Health/safety raises priority to urgent."""
+    reason and ends in ``not_accepted``.
+
+    The priority is the one the organisation's severity × impact matrix proposes, never below
+    the statutory floor (health/safety: urgent; a vulnerable complainant: high;
+    ``rules.proposed_priority``). ``priority`` left empty takes the proposal; another one needs
+    ``priority_reason`` (recorded in the event), and is still raised to the floor.
+    ``public_interest`` (REQ-VN-3) withholds negotiation and mediation routes. The fee
+    (ISO 10002 4.8) is the organisation's unless ``fee_amount`` says otherwise; waiving it
+    needs ``fee_waived_reason``."""
     check_choice("classification", classification, Classification)
     check_choice("severity", severity, Severity)
-    check_choice("priority", priority, Priority)
+    check_choice("priority", priority, Priority, blank=True)
     check_choice("impact", impact, Level, blank=True)
     check_choice("complexity", complexity, Level, blank=True)
     accepted = classification == Classification.COMPLAINT
     if not accepted:
         require({"reason": reason})
+    fee = parse_amount(fee_amount, "fee_amount")
+    if fee is None:
+        fee = organisation_get().complaint_fee
+    if fee_waived:
+        require({"fee_waived_reason": fee_waived_reason})
 
     def change(c: Complaint) -> dict[str, Any]:
+        proposed = rules.proposed_priority(
+            priority_matrix_cells(),
+            severity=severity,
+            impact=impact,
+            health_safety=health_safety,
+            vulnerable=bool(c.vulnerable_group),
+        )
+        floor = rules.priority_floor(
+            health_safety=health_safety, vulnerable=bool(c.vulnerable_group)
+        )
+        chosen = rules.priority_at_least(priority or proposed, floor)
+        if accepted and chosen != proposed and not priority_reason.strip():
+            message = _(
+                "The priority “%(chosen)s” is not the one proposed for this severity and impact "
+                "(“%(proposed)s”): give the reason for the other priority."
+            ) % {"chosen": Priority(chosen).label, "proposed": Priority(proposed).label}
+            raise ValidationFailed(
+                message,
+                fields={
+                    "priority_reason": [_("Required when the priority is not the proposed one.")]
+                },
+            )
         c.classification = classification
         c.severity = severity
-        c.priority = Priority.URGENT if health_safety else priority
+        c.priority = chosen
         c.impact = impact
         c.complexity = complexity
         c.health_safety = health_safety
+        c.public_interest = public_interest
         c.immediate_action = immediate_action.strip()
+        c.fee_amount = fee
+        c.fee_waived = fee_waived
+        c.fee_waived_reason = fee_waived_reason.strip() if fee_waived else ""
         if category is not None:
             c.category = category
         c.assessed_at = timezone.now()
@@ -86,8 +137,17 @@ def complaint_assess(
         return {
             "classification": classification,
             "severity": severity,
+            "impact": impact,
             "priority": c.priority,
+            "proposed_priority": proposed,
+            **({"priority_reason": priority_reason.strip()} if chosen != proposed else {}),
             "health_safety": health_safety,
+            "public_interest": public_interest,
+            "fee": {
+                "amount": int(fee),
+                "waived": fee_waived,
+                **({"reason": c.fee_waived_reason} if fee_waived else {}),
+            },
             **({"reason": reason.strip()} if reason.strip() else {}),
         }
 

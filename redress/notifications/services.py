@@ -90,6 +90,8 @@ def base_context(complaint: Any) -> dict[str, Any]:
         "tracking_url": public_url(f"/{language}/track/"),
         "support_email": organisation.support_email,
         "support_phone": organisation.support_phone,
+        # REQ-VN-3: the templates leave out negotiation and mediation routes when it is set.
+        "public_interest": bool(getattr(complaint, "public_interest", False)),
     }
 
 

@@ -89,7 +89,9 @@ def portal_content(db):
 
     for module in (
         "redress.transparency.migrations.0002_default_content",
+        "redress.transparency.migrations.0003_external_body_negotiation_or_mediation",
         "redress.notifications.migrations.0002_default_templates",
+        "redress.notifications.migrations.0011_decision_routes_public_interest",
         "redress.sla.migrations.0003_presets",
     ):
         importlib.import_module(module).create(apps, None)

@@ -106,7 +106,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(ExternalBody)
 class ExternalBodyAdmin(admin.ModelAdmin):
-    list_display = ["name_vi", "name_en", "order", "is_active"]
+    list_display = ["name_vi", "name_en", "order", "is_active", "is_negotiation_or_mediation"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
 

@@ -130,6 +130,14 @@ class ExternalBody(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
     is_active = models.BooleanField(_("shown to complainants"), default=True)
+    is_negotiation_or_mediation = models.BooleanField(
+        _("negotiation or mediation route"),
+        default=False,
+        help_text=_(
+            "Not shown for a complaint affecting the public or many consumers' interest: the "
+            "law allows neither negotiation nor mediation then (Law 19/2023)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("external body")

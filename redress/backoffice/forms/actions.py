@@ -3,6 +3,7 @@ checks one action's input; the action's service decides."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from redress.backoffice.forms.common import BLANK, LocalizedChoiceField, MultipleFileField
+from redress.complaints import rules
 from redress.complaints.models import (
     Category,
     Channel,
@@ -25,7 +27,9 @@ from redress.complaints.models import (
     Severity,
     Status,
 )
+from redress.complaints.selectors import priority_matrix_cells
 from redress.core.models import OrgUnit, User
+from redress.core.selectors import organisation_get
 from redress.framework.roles import Permission, may
 from redress.handling.registry import ActionSpec, Field, Kind
 
@@ -125,12 +129,24 @@ class AssessForm(ActionForm):
         label=_("Classification"), choices=Classification.choices, initial=Classification.COMPLAINT
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     impact = forms.ChoiceField(label=_("Impact"), choices=[*BLANK, *Level.choices], required=False)
+    # Left blank, the service takes the matrix's proposal for the severity and impact chosen.
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    priority_reason = forms.CharField(
+        label=_("Reason for another priority"),
+        required=False,
+        help_text=_("Required when the priority is not the proposed one; it is recorded."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     complexity = forms.ChoiceField(
         label=_("Complexity"), choices=[*BLANK, *Level.choices], required=False
     )
     health_safety = forms.BooleanField(label=_("Health or safety risk"), required=False)
+    public_interest = forms.BooleanField(
+        label=_("Affects the public or many consumers' interest"),
+        required=False,
+        help_text=_("Negotiation and mediation are then not offered (Law 19/2023)."),
+    )
     immediate_action = forms.CharField(
         label=_("Immediate action taken"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -145,13 +161,56 @@ class AssessForm(ActionForm):
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    fee_amount = forms.DecimalField(
+        label=_("Fee (VND)"), required=False, min_value=0, decimal_places=0, max_digits=16
+    )
+    fee_waived = forms.BooleanField(label=_("Fee waived"), required=False)
+    fee_waived_reason = forms.CharField(
+        label=_("Why the fee is waived"),
+        required=False,
+        help_text=_("Required when the fee is waived."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["severity"].initial = self.complaint.severity
-        self.fields["priority"].initial = self.complaint.priority
-        self.fields["health_safety"].initial = self.complaint.health_safety
-        self.fields["category"].initial = self.complaint.category_id
+        complaint = self.complaint
+        cells = priority_matrix_cells()
+        proposed = rules.proposed_priority(
+            cells,
+            severity=complaint.severity,
+            impact=complaint.impact,
+            health_safety=complaint.health_safety,
+            vulnerable=bool(complaint.vulnerable_group),
+        )
+        self.proposed = proposed
+        self.fields["severity"].initial = complaint.severity
+        self.fields["impact"].initial = complaint.impact
+        self.fields["priority"].choices = [  # type: ignore[attr-defined]
+            ("", _("As proposed (%(priority)s)") % {"priority": Priority(proposed).label}),
+            *Priority.choices,
+        ]
+        self.fields["priority"].help_text = _(
+            "The matrix proposes a priority from the severity and impact; it is never below "
+            "urgent for a health or safety risk, nor below high for a vulnerable complainant. "
+            "Another priority needs a reason."
+        )
+        # For the page's script, which keeps the proposal in step with the choices.
+        self.fields["priority"].widget.attrs.update(
+            {
+                "data-priority-matrix": json.dumps(cells),
+                "data-priority-labels": json.dumps(
+                    {str(p): str(p.label) for p in Priority}, ensure_ascii=False
+                ),
+                "data-priority-floor": rules.priority_floor(
+                    health_safety=False, vulnerable=bool(complaint.vulnerable_group)
+                ),
+            }
+        )
+        self.fields["health_safety"].initial = complaint.health_safety
+        self.fields["public_interest"].initial = complaint.public_interest
+        self.fields["category"].initial = complaint.category_id
+        self.fields["fee_amount"].initial = organisation_get().complaint_fee
 
 
 class AssignForm(ActionForm):
@@ -335,6 +394,19 @@ class ReferExternalForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.complaint.public_interest:
+            # REQ-VN-3: no negotiation or mediation for a complaint affecting the public interest.
+            self.suggestions = [
+                body for body in EXTERNAL_BODIES if not rules.is_negotiation_or_mediation(str(body))
+            ]
+            self.intro = _(
+                "This complaint affects the public or many consumers' interest: negotiation and "
+                "mediation are not allowed (Law 19/2023); refer it to arbitration, a court or a "
+                "State body."
+            )
 
 
 class SettleRemedyForm(ActionForm):

@@ -14,6 +14,7 @@ from redress.complaints.models.choices import (
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
 from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.objectivity import ConflictDeclaration
+from redress.complaints.models.priority import PriorityMatrix
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -44,6 +45,7 @@ __all__ = [
     "Outcome",
     "PauseReason",
     "Priority",
+    "PriorityMatrix",
     "Product",
     "Reaction",
     "ReferenceCounter",

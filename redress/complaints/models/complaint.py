@@ -119,6 +119,13 @@ class Complaint(models.Model):
     immediate_action = models.TextField(_("immediate action taken"), blank=True)
     is_significant = models.BooleanField(_("significant"), default=False, db_index=True)
 
+    # Charges (ISO 10002 4.8): recorded at assessment; None until then.
+    fee_amount = models.DecimalField(
+        _("fee (VND)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    fee_waived = models.BooleanField(_("fee waived"), default=False)
+    fee_waived_reason = models.TextField(_("why the fee was waived"), blank=True)
+
     # Responsibility
     unit = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="complaints"

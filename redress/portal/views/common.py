@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from redress.complaints.models import Complaint
 from redress.core.actors import Actor
+from redress.core.formats import money_format
 from redress.core.selectors import organisation_get
 from redress.portal import access, present
 from redress.transparency.models import Notice
@@ -25,6 +26,14 @@ SUBMIT_RATE = "REDRESS_PORTAL_SUBMIT_RATE"
 TRACK_RATE = "REDRESS_PORTAL_TRACK_RATE"
 RECEIPT_KEY = "portal_receipt"
 WEB = Actor.channel("web")
+
+
+def fee_words(amount: Any) -> str:
+    """What handling a complaint costs, as the public reads it: "free of charge", or the
+    amount ("8.990.000 ₫"; ISO 10002 4.8)."""
+    if not amount:
+        return gettext("Free of charge")
+    return money_format(amount)
 
 
 def page(
@@ -42,6 +51,7 @@ def page(
         "notice": notice,
         "privacy": notice.text("privacy", language) if notice else "",
         "review": notice.text("review", language) if notice else "",
+        "complaint_fee": fee_words(organisation.complaint_fee),
     }
     return render(request, template, {**base, **context}, status=status)
 
@@ -66,7 +76,12 @@ def public_steps(notice: Notice | None, language: str) -> list[dict[str, str]]:
     ]
 
 
-def external_bodies(language: str) -> list[dict[str, str]]:
+def external_bodies(language: str, *, public_interest: bool = False) -> list[dict[str, str]]:
+    """The external bodies shown to complainants; for a complaint affecting the public interest,
+    without the negotiation and mediation routes the law does not allow then (REQ-VN-3)."""
+    bodies = external_bodies_active()
+    if public_interest:
+        bodies = bodies.filter(is_negotiation_or_mediation=False)
     return [
         {
             "name": b.text("name", language),
@@ -75,7 +90,7 @@ def external_bodies(language: str) -> list[dict[str, str]]:
             "phone": b.phone,
             "address": b.address,
         }
-        for b in external_bodies_active()
+        for b in bodies
     ]
 
 

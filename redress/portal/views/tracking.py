@@ -45,6 +45,7 @@ from redress.portal.views.common import (
     TRACK_RATE,
     WEB,
     external_bodies,
+    fee_words,
     granted,
     not_granted,
     page,
@@ -179,7 +180,8 @@ def render_complaint(
         else None,
         "show_external": rejected
         or complaint.status in (Status.UNDER_REVIEW, Status.REFERRED_EXTERNAL, Status.NOT_ACCEPTED),
-        "bodies": external_bodies(language),
+        "bodies": external_bodies(language, public_interest=complaint.public_interest),
+        "fee": fee_words(complaint.fee_amount) if complaint.fee_amount is not None else "",
         "form_errors": any(
             f is not None and f.errors
             for f in (reply_form, reaction_form, survey_form, withdraw_form)

@@ -18,6 +18,22 @@
     if (all) {
       document.querySelectorAll("input[name=ref]").forEach(function (box) { box.checked = all.checked; });
     }
+    // Assessment: the proposed priority follows the severity, impact and health/safety chosen
+    // (the server proposes the same when the priority is left blank; this only shows it).
+    var assess = event.target.form && event.target.form.querySelector("[data-priority-matrix]");
+    if (assess && /^(severity|impact|health_safety)$/.test(event.target.name)) {
+      var form = event.target.form;
+      var ranks = ["low", "normal", "high", "urgent"];
+      var matrix = JSON.parse(assess.getAttribute("data-priority-matrix"));
+      var labels = JSON.parse(assess.getAttribute("data-priority-labels"));
+      var row = matrix[form.querySelector("[name=severity]").value] || {};
+      var proposed = row[form.querySelector("[name=impact]").value || "medium"] || "normal";
+      var safety = form.querySelector("[name=health_safety]");
+      var floor = safety && safety.checked ? "urgent" : assess.getAttribute("data-priority-floor");
+      if (ranks.indexOf(floor) > ranks.indexOf(proposed)) { proposed = floor; }
+      var blank = assess.querySelector("option[value='']");
+      blank.text = blank.text.replace(/\([^()]*\)\s*$/, "(" + labels[proposed] + ")");
+    }
     var picker = event.target.closest("[data-reply-template]");
     if (picker && picker.value) {
       var url = picker.getAttribute("data-reply-template") + "?template=" + encodeURIComponent(picker.value);
