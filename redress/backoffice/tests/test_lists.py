@@ -53,6 +53,30 @@ def test_queue_page_shows_rows_counts_and_pages(team, signed_in):
     assert body.count('name="ref"') == 5 and 'rel="next"' not in body
 
 
+def test_the_rendered_pager_and_sort_links_lead_where_they_say(team, signed_in):
+    # Issue 17: the links came out as "??page=2", so "Next" showed page 1 again.
+    import html
+    import re
+
+    many(team, 55)
+    client = signed_in(team.handler)
+    url = reverse("backoffice:queue", args=["mine"])
+    first = client.get(url + "?sort=priority").content.decode()
+    (href,) = re.findall(r'<a href="([^"]*)" rel="next"', first)
+    href = html.unescape(href)
+    assert href.startswith("?") and not href.startswith("??")
+    second = client.get(url + href).content.decode()
+    assert second.count('name="ref"') == 5
+    (back,) = re.findall(r'<a href="([^"]*)" rel="prev"', second)
+    assert client.get(url + html.unescape(back)).content.decode().count('name="ref"') == 50
+    sort_links = re.findall(r'<th scope="col"><a href="([^"]*)"', second)
+    assert sort_links and all(
+        link.startswith("?") and not link.startswith("??") for link in sort_links
+    )
+    by_status = html.unescape(sort_links[1])
+    assert "sort=status" in by_status and "page=" not in by_status  # a new sort starts on page 1
+
+
 def test_htmx_filter_returns_only_the_results(team, signed_in):
     many(team, 2)
     client = signed_in(team.handler)
