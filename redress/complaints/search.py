@@ -65,13 +65,18 @@ def looks_like_reference(query: str) -> bool:
 def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
     """The complaints visible to ``user`` that match every word of ``query`` (newest first).
 
-    A full reference matches exactly; a phone number typed with spaces or dots also matches the
+    A full reference matches exactly (something shaped like one that is not, such as an order
+    number, is searched as text); a phone number typed with spaces or dots also matches the
     same digits written together.
     """
     text = query.strip()[:200]
     visible = complaints_visible_to(user)
     if looks_like_reference(text):
-        return visible.filter(reference=text.upper()).order_by("-received_at", "-pk")
+        exact = visible.filter(reference=text.upper())
+        if exact.exists():
+            return exact.order_by("-received_at", "-pk")
+        # Not one of ours: an order or invoice number printed the same way ("HD-2026-88123")
+        # is searched for as words.
     condition = search_condition(PersonalDataScope.for_user(user), text)
     if condition is None:
         return visible.none()

@@ -72,6 +72,14 @@ def test_reference_matches_exactly_in_any_case(team, bill, other):
     assert found(team, bill.reference.lower()) == [bill.reference]
 
 
+def test_an_order_number_printed_like_a_reference_is_found_as_text(team, bill, other):
+    # Issue 17: "HD-2026-88123" has the shape of a reference, so it was looked up as one only.
+    ordered = receive(team, subject="Sai hóa đơn", order_ref="HD-2026-88123").complaint
+    assert found(team, "HD-2026-88123") == [ordered.reference]
+    assert found(team, "hd-2026-88123") == [ordered.reference]
+    assert found(team, "HD-2026-88124") == []
+
+
 def test_search_goes_through_the_visibility_gate(team, bill):
     outsider = make_team()
     assert list(complaint_search(outsider.handler, "hoa don")) == []
