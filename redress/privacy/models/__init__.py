@@ -1,0 +1,19 @@
+"""Personal-data protection records (Law 91/2025, Decree 356/2025), one module per subject."""
+
+from redress.privacy.models.access import PersonalDataAccess
+from redress.privacy.models.breaches import (
+    NOTIFY_AUTHORITY_HOURS,
+    BreachIncident,
+    BreachNotice,
+    DataCategory,
+    SubjectsDecision,
+)
+
+__all__ = [
+    "NOTIFY_AUTHORITY_HOURS",
+    "BreachIncident",
+    "BreachNotice",
+    "DataCategory",
+    "PersonalDataAccess",
+    "SubjectsDecision",
+]
