@@ -44,7 +44,7 @@ demo: migrate
 
 run: demo
 	@$(UV) run python manage.py collectstatic --noinput -v 0
-	@$(UV) run redress serve --with-worker
+	@REDRESS_EMAIL_BACKEND=$${REDRESS_EMAIL_BACKEND:-redress.notifications.demo.DemoMailBackend} $(UV) run redress serve --with-worker
 
 # Debian packages the tests drive for real: Chromium (browser journeys; Playwright's own download
 # does not work offline), gettext (catalogue checks) and Dovecot (IMAP intake).
@@ -61,10 +61,10 @@ system-deps:
 	fi
 
 test: sync system-deps
-	@$(UV) run pytest
+	@$(UV) run pytest -n auto
 
 test-fast: sync
-	@$(UV) run pytest -m "not e2e"
+	@$(UV) run pytest -n auto -m "not e2e"
 
 # The same checks as .pre-commit-config.yaml: style, format, types, layers, migrations.
 lint: sync

@@ -1,6 +1,18 @@
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache():
+    """Each test process counts in its own memory, not in the shared cache folder under var/:
+    parallel test processes (pytest -n) must not see each other's rate-limit counts."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_defaults(settings, tmp_path):
     """Tests read messages in English unless they ask for Vietnamese, hash passwords fast and

@@ -240,6 +240,14 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("200 200 200 200 200 200 200 200"),
         "POST": row("405 405 405 405 405 405 405 405"),
     },
+    "backoffice:outbox": {
+        "GET": row("302 403 403 403 403 403 200 200"),
+        "POST": row("302 403 403 403 403 403 200 200"),
+    },
+    "backoffice:outbox_detail": {
+        "GET": row("302 403 403 403 403 403 404 404"),
+        "POST": row("302 403 403 403 403 403 404 404"),
+    },
     "backoffice:quarantine": {
         "GET": row("302 403 403 403 403 403 200 200"),
         "POST": row("302 403 403 403 403 403 200 200"),
