@@ -35,4 +35,16 @@ PRIVACY: dict[str, dict[str, str]] = {
     "backoffice:breach_decide": _STEP,
     "backoffice:breach_informed": _STEP,
     "backoffice:breach_close": _STEP,
+    # The complainant's consent on the workspace (POST only): those who speak with complainants
+    # (frontline, handlers, complaints managers) and the data-protection officer; an empty form
+    # answers 422. Top management and auditors see the complaint but may not record (403); the
+    # administrator and the superuser see no complaint (404, before any role is asked).
+    "backoffice:consent_record": {
+        "GET": "302 405 405 405 405 405 405 405",
+        "POST": "302 422 422 422 403 403 404 404",
+    },
+    "backoffice:consent_withdraw": {
+        "GET": "302 405 405 405 405 405 405 405",
+        "POST": "302 422 422 422 403 403 404 404",
+    },
 }

@@ -59,6 +59,7 @@ from redress.handling.services import (
     complaint_add_message,
     complaint_add_note,
 )
+from redress.intake.consent import api_consent
 from redress.intake.receive import Once, Person, Submission, intake_receive
 from redress.privacy.access_log import personal_data_accessed
 from redress.privacy.models import PersonalDataAccess
@@ -195,7 +196,7 @@ def complaint_create(
         representative_contact=payload.representative_contact,
         source_system=token.source_system,
         attachments=files,
-        consent=payload.consent_to_notice,
+        consent=api_consent(token_name=token.name) if payload.consent_to_notice else None,
     )
     # Keys are the client's: two integrations choosing the same key stay apart.
     once = Once("api", f"{api_user(request).pk}:{idempotency_key}") if idempotency_key else None

@@ -40,6 +40,7 @@ from redress.notifications.services import (
     receipt_notify,
 )
 from redress.sla import hooks as deadlines
+from redress.transparency.selectors import consent_is_withdrawn
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,14 @@ def _in_their_language(step: Step, send: Callable[[], object]) -> None:
 
 
 def receipt_mail(step: Step) -> None:
-    """The receipt (7.2): reference, tracking code and link. The code exists only in memory."""
-    receipt_notify(complaint=step.complaint, tracking_code=step.extra["tracking_code"])
+    """The receipt (7.2): reference, tracking code and link. The code exists only in memory.
+    An emailed complaint came without consent to the personal-data notice (an email cannot
+    tick a box): the receipt asks for it, to be given by reply (``intake.mail``)."""
+    receipt_notify(
+        complaint=step.complaint,
+        tracking_code=step.extra["tracking_code"],
+        ask_consent=step.complaint.channel == Channel.EMAIL,
+    )
 
 
 def acknowledgement_mail(step: Step) -> None:
@@ -174,8 +181,15 @@ def merged_mail(step: Step) -> None:
 
 
 def closure_mail(step: Step) -> None:
-    """Closure, with the satisfaction survey (7.9, 8.3)."""
-    _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="closure"))
+    """Closure, with the satisfaction survey (7.9, 8.3). The survey is optional contact: a
+    complainant who withdrew their consent to the personal-data notice is not invited."""
+    survey = not consent_is_withdrawn(step.complaint.pk)
+    _in_their_language(
+        step,
+        lambda: complainant_email(
+            complaint=step.complaint, code="closure", extra={"survey": survey}
+        ),
+    )
 
 
 def outbound_message_mail(step: Step) -> None:

@@ -12,7 +12,9 @@ Order of decisions for one email:
 6. A reply: threaded by In-Reply-To/References to our emails or the complainant's earlier ones,
    else by the reference in the subject when the sender is the complainant. It becomes a
    message on the complaint (a reply to a closed complaint opens a new, linked complaint; a
-   reply to a complaint merged into another, open one goes on that one).
+   reply to a complaint merged into another, open one goes on that one). A reply from the
+   complainant whose first line is an agreement word ("ĐỒNG Ý", "I AGREE") also records their
+   consent to the personal-data notice, which the receipt asked for.
 7. Otherwise a new complaint from the sender, with the attachments Redress accepts, received
    when the message arrived at our server (its top-most Received header) if that is plausible.
 """
@@ -46,6 +48,7 @@ from redress.core.actors import Actor
 from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
 from redress.handling.services import complaint_add_message
+from redress.intake.consent import consent_reply_agrees, email_reply_evidence
 from redress.intake.mailparse import (
     ParsedMail,
     Unparseable,
@@ -57,6 +60,9 @@ from redress.intake.models import InboundEmail, Mailbox
 from redress.intake.receive import Once, Person, Submission, intake_receive
 from redress.notifications.delivery import email_bounced
 from redress.notifications.models import OutboundEmail
+from redress.transparency.models import ConsentMethod, NoticeConsent
+from redress.transparency.selectors import notice_current
+from redress.transparency.services import consent_record
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +278,7 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
         )
         inbound.outcome, inbound.complaint = Outcome.REPLY, complaint
         inbound.reason = _refused_note(refused).strip()
+        _consent_by_reply(complaint, parsed)
         return
     limit = settings.REDRESS_MAIL_SENDER_LIMIT
     recent = InboundEmail.objects.filter(
@@ -288,6 +295,30 @@ def _route(inbound: InboundEmail, parsed: ParsedMail) -> None:
     inbound.complaint = _new_complaint(inbound, parsed, files, refused, follows=complaint)
     inbound.outcome = Outcome.COMPLAINT
     inbound.reason = _refused_note(refused).strip()
+
+
+def _consent_by_reply(complaint: Complaint, parsed: ParsedMail) -> None:
+    """The complainant answered our receipt's question with an agreement word ("ĐỒNG Ý",
+    "I AGREE"): their consent to the current notice, with this email as the evidence. Only
+    their own address speaks for them; a complaint that has consent in force keeps it."""
+    if complaint.complainant.email.lower() != parsed.from_address:
+        return
+    if not consent_reply_agrees(parsed.reply_text):
+        return
+    if NoticeConsent.objects.filter(complaint=complaint, withdrawn_at__isnull=True).exists():
+        return
+    notice = notice_current()
+    if notice is None:
+        return
+    consent_record(
+        complaint=complaint,
+        notice=notice,
+        language=complaint.complainant.preferred_language,
+        channel=Channel.EMAIL,
+        method=ConsentMethod.EMAIL_REPLY,
+        evidence=email_reply_evidence(message_id=parsed.message_id),
+        actor=EMAIL,
+    )
 
 
 def _loop_reason(parsed: ParsedMail) -> str:

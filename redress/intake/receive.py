@@ -10,8 +10,9 @@ received as a ``Submission`` and call ``intake_receive``, so every channel gets 
 - possible duplicates (the same person, a similar subject, the last 30 days) found, kept as
   possible-duplicate links (``ComplaintLink``) and on the receipt event, for staff to link,
   dismiss or merge (``handling.links``) — suggested, never merged by intake;
-- consent to the personal-data notice recorded when the complainant gave it (a tick on the
-  web, a statement taken on the phone, an API field); silence is never consent;
+- consent to the personal-data notice recorded when the complainant gave it, with the way the
+  channel asked (a tick on the web, a statement taken by staff, an API field) and what shows
+  it; silence is never consent, and a channel that did not ask (email) records nothing;
 - priority and significance set by ``complaint_receive`` from what was said.
 
 Bulk import and the volume seed write many complaints at once with the same rules
@@ -24,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -60,6 +61,17 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """The complainant agreed to the current personal-data notice (PDPL: verifiable consent):
+    how the channel asked them (``transparency.models.ConsentMethod``) and what shows their
+    answer (the evidence the channel holds: the web form's tick, the clerk and their note, the
+    API token's name)."""
+
+    method: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Submission:
     """What a channel received, in the terms of ``complaint_receive``."""
 
@@ -83,8 +95,9 @@ class Submission:
     representative_contact: str = ""
     source_system: str = ""
     attachments: Sequence[IncomingFile] = field(default=())
-    # The complainant agreed to the current personal-data notice (PDPL: verifiable consent).
-    consent: bool = False
+    # The complainant's agreement to the personal-data notice; None when they were not asked or
+    # did not agree (silence is never consent).
+    consent: Consent | None = None
     # The member of staff the complaint is about, and why (staff channels only; ISO 10002 4.7).
     subject_staff: User | None = None
     subject_staff_note: str = ""
@@ -123,6 +136,9 @@ def submission_fingerprint(submission: Submission) -> str:
         if isinstance(value, models.Model):
             value = value.pk
         values[name] = value
+    # How consent was given is part of the submission; its evidence (the browser, the clerk's
+    # words) is not: the same form sent again from another browser is the same complaint.
+    values["consent"] = submission.consent.method if submission.consent else None
     values["person"] = asdict(submission.person)
     values["attachments"] = sorted(
         hashlib.sha256(file.content).hexdigest() for file in submission.attachments
@@ -157,7 +173,8 @@ def intake_receive(
         received = _receive(
             submission, channel=channel, actor=actor, found=found, duplicates=duplicates
         )
-        if submission.consent:
+        consent = submission.consent
+        if consent is not None:
             notice = notice_current()
             if notice is not None:
                 consent_record(
@@ -165,6 +182,9 @@ def intake_receive(
                     notice=notice,
                     language=submission.language,
                     channel=channel,
+                    method=consent.method,
+                    evidence=consent.evidence,
+                    actor=actor,
                 )
         return received
 

@@ -188,8 +188,15 @@ def _enqueue(email_id: int) -> None:
     enqueue_on_commit(deliver_email, email_id)
 
 
-def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | None:
-    """The receipt, sent at once: reference, tracking code and link, what happens next."""
+def receipt_notify(
+    *, complaint: Any, tracking_code: str, ask_consent: bool = False
+) -> OutboundEmail | None:
+    """The receipt, sent at once: reference, tracking code and link, what happens next.
+
+    ``ask_consent``: the channel did not ask the complainant to agree to the personal-data
+    notice (an email), so the receipt asks them to reply with an agreement word, with a link
+    to the notice (the template's ``ask_consent`` and ``notice_url``).
+    """
     language = complaint.complainant.preferred_language
     return complainant_email(
         complaint=complaint,
@@ -197,6 +204,8 @@ def receipt_notify(*, complaint: Any, tracking_code: str) -> OutboundEmail | Non
         extra={
             "tracking_code": tracking_code,
             "tracking_url": tracking_url(complaint.reference, tracking_code, language),
+            "ask_consent": ask_consent,
+            "notice_url": public_url(f"/{language}/#privacy"),
         },
         secrets=(tracking_code,),
         first=True,

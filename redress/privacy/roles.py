@@ -19,6 +19,10 @@ class Permission(models.TextChoices):
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
     ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
+    CONSENT_RECORD = (
+        "consent_record",
+        _("Record a complainant's consent or its withdrawal on their behalf"),
+    )
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -31,6 +35,10 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
     Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    # Those who speak with complainants, and the DPO, who answers their requests.
+    Permission.CONSENT_RECORD: frozenset(
+        {Role.FRONTLINE, Role.HANDLER, Role.COMPLAINTS_MANAGER, Role.DPO}
+    ),
 }
 
 

@@ -115,7 +115,8 @@ class ExternalBodyAdmin(admin.ModelAdmin):
 class NoticeConsentAdmin(admin.ModelAdmin):
     """Consent evidence is read, never edited."""
 
-    list_display = ["complaint", "notice", "language", "channel", "given_at"]
+    list_display = ["complaint", "notice", "method", "channel", "given_at", "withdrawn_at"]
+    list_filter = ["method", "withdrawal_method"]
     list_select_related = ["complaint", "notice"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -152,26 +152,130 @@ class ExternalBody(models.Model):
         return english or getattr(self, f"{part}_vi")
 
 
+class ConsentMethod(models.TextChoices):
+    """How the complainant said they agree (REQ-PD-1): set by the channel that asked, never guessed."""
+
+    WEB = "web", _("Ticked on the web form")
+    PHONE = "phone", _("Said on the phone, recorded by staff")
+    IN_PERSON = "in_person", _("Said in person, recorded by staff")
+    LETTER = "letter", _("Agreed in a letter, recorded by staff")
+    EMAIL_REPLY = "email_reply", _("Replied to our email")
+    API = "api", _("Sent by an integration (API field)")
+    IMPORT = "import", _("Imported (consent column)")
+
+
+class WithdrawalMethod(models.TextChoices):
+    """How the complainant told us they withdraw their consent."""
+
+    WEB = "web", _("On the web portal")
+    PHONE = "phone", _("On the phone")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("By email")
+    LETTER = "letter", _("By letter")
+    API = "api", _("By an integration (API)")
+
+
+class ConsentPurpose(models.TextChoices):
+    """The purposes of processing the published notice names (its personal-data part)."""
+
+    COMPLAINT_HANDLING = (
+        "complaint_handling",
+        _("Handling the complaint, contacting the complainant about it and improving the service"),
+    )
+
+
+class ConsentScope(models.TextChoices):
+    """Which personal data the consent covers, as the published notice lists it."""
+
+    COMPLAINT_DATA = (
+        "complaint_data",
+        _("Name, contact details, what the complainant told us and their files"),
+    )
+
+
+# What each key of a consent's evidence means, for the people who read it.
+EVIDENCE_LABELS = {
+    "form": _("form"),
+    "address_hash": _("client address (hashed)"),
+    "browser": _("browser"),
+    "clerk": _("recorded by"),
+    "note": _("what was said"),
+    "token": _("API token"),
+    "file": _("file"),
+    "row": _("row"),
+    "message_id": _("Message-ID"),
+    "recorded_before_methods": _("channel (recorded before methods were kept)"),
+}
+
+
 class NoticeConsent(models.Model):
     """Evidence that a complainant agreed to the personal-data notice of a given version
-    (Decree 356/2025: consent must be verifiable; silence is not consent)."""
+    (Law 91/2025, Decree 356/2025: consent must be verifiable; silence is not consent).
+
+    A consent is never edited: a withdrawal is written on it (when, by whom, how, why) and a
+    complaint has at most one consent that is not withdrawn; consenting again after a
+    withdrawal is a new row.
+    """
 
     notice = models.ForeignKey(
         Notice, verbose_name=_("version"), on_delete=models.PROTECT, related_name="consents"
     )
-    complaint = models.OneToOneField(
+    complaint = models.ForeignKey(
         "complaints.Complaint",
         verbose_name=_("complaint"),
         on_delete=models.CASCADE,
-        related_name="notice_consent",
+        related_name="notice_consents",
     )
     language = models.CharField(_("language"), max_length=8)
     channel = models.CharField(_("channel"), max_length=16)
+    method = models.CharField(_("method"), max_length=16, choices=ConsentMethod.choices)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=32,
+        choices=ConsentPurpose.choices,
+        default=ConsentPurpose.COMPLAINT_HANDLING,
+    )
+    scope = models.CharField(
+        _("scope"),
+        max_length=32,
+        choices=ConsentScope.choices,
+        default=ConsentScope.COMPLAINT_DATA,
+    )
+    # What shows the consent was given, per method: the web form's tick (a hash of the IP
+    # address, the browser in short), the clerk and their note, the email's Message-ID, the
+    # API token's name, the import file and row.
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     given_at = models.DateTimeField(_("given"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("withdrawal recorded by"), max_length=150, blank=True)
+    withdrawal_method = models.CharField(
+        _("withdrawal method"), max_length=16, choices=WithdrawalMethod.choices, blank=True
+    )
+    withdrawal_note = models.TextField(_("withdrawal note"), blank=True)
 
     class Meta:
         verbose_name = _("consent to the personal-data notice")
         verbose_name_plural = _("consents to the personal-data notice")
+        ordering = ["given_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_complaint",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} v{self.notice.version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def evidence_items(self) -> list[tuple[str, object]]:
+        """The evidence as (label, value), in the reader's language; empty values left out."""
+        return [
+            (str(EVIDENCE_LABELS.get(key, key)), value)
+            for key, value in self.evidence.items()
+            if value not in ("", None)
+        ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from redress.sla.models import SlaPolicy
 from redress.sla.rules import Target
-from redress.transparency.models import ExternalBody, Notice, NoticeStep
+from redress.transparency.models import ExternalBody, Notice, NoticeConsent, NoticeStep
 
 # The steps of the public page that the deadline engine also times (step stage → SLA stage).
 SLA_STAGE = {
@@ -26,6 +29,65 @@ def notice_current() -> Notice | None:
         .prefetch_related("steps")
         .order_by("-published_at", "-version")
         .first()
+    )
+
+
+def notice_in_force_chooser() -> Callable[[dt.datetime], Notice | None]:
+    """A function giving the version the public saw at a time, from the published versions
+    read once (for many times: an import). Before the first publication, the current one
+    (records imported from before it)."""
+    published = list(
+        Notice.objects.filter(state=Notice.State.PUBLISHED).order_by("published_at", "version")
+    )
+    current = published[-1] if published else None
+
+    def choose(at: dt.datetime) -> Notice | None:
+        found = [n for n in published if n.published_at is not None and n.published_at <= at]
+        return found[-1] if found else current
+
+    return choose
+
+
+def notice_in_force(at: dt.datetime) -> Notice | None:
+    """The version the public saw at ``at`` (see ``notice_in_force_chooser``)."""
+    return notice_in_force_chooser()(at)
+
+
+def consents_of_complainant(
+    complainant_id: int, *, complaints: QuerySet[Any]
+) -> QuerySet[NoticeConsent]:
+    """Every consent the complainant gave, newest first, for those of their complaints in
+    ``complaints`` (the reader's visibility gate): one query."""
+    return (
+        NoticeConsent.objects.filter(
+            complaint__complainant_id=complainant_id, complaint__in=complaints.values("pk")
+        )
+        .select_related("notice", "complaint")
+        .only(
+            "notice__version",
+            "complaint__reference",
+            "method",
+            "purpose",
+            "scope",
+            "evidence",
+            "given_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_method",
+            "withdrawal_note",
+            "language",
+            "channel",
+        )
+        .order_by("-given_at", "-pk")
+    )
+
+
+def consent_is_withdrawn(complaint_id: int) -> bool:
+    """The complaint had a consent that was withdrawn, and has no consent in force now."""
+    consents = NoticeConsent.objects.filter(complaint_id=complaint_id)
+    return (
+        consents.filter(withdrawn_at__isnull=False).exists()
+        and not consents.filter(withdrawn_at__isnull=True).exists()
     )
 
 

@@ -1,7 +1,11 @@
 """Writes of the public information: publishing a version, copying it into a new draft, and
-recording a complainant's consent to the personal-data notice."""
+recording a complainant's consent to the personal-data notice and its withdrawal (REQ-PD-1)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,8 +15,15 @@ from django.utils.translation import gettext as _
 from redress.audit.services import audit_record
 from redress.complaints.models import Complaint
 from redress.core.actors import Actor
-from redress.core.errors import Conflict
-from redress.transparency.models import Notice, NoticeConsent, NoticeStep
+from redress.core.errors import Conflict, ValidationFailed
+from redress.core.models import User
+from redress.transparency.models import (
+    ConsentMethod,
+    Notice,
+    NoticeConsent,
+    NoticeStep,
+    WithdrawalMethod,
+)
 
 _TEXT_FIELDS = [
     f"{part}_{lang}"
@@ -82,15 +93,114 @@ def notice_copy(*, notice: Notice, actor: Actor) -> Notice:
     return draft
 
 
+def staff_evidence(*, clerk: User, note: str) -> dict[str, str]:
+    """The evidence of a statement a complainant made to staff: who recorded it and their note
+    of what was said."""
+    return {"clerk": clerk.get_full_name() or clerk.get_username(), "note": note.strip()}
+
+
 def consent_record(
-    *, complaint: Complaint, notice: Notice, language: str, channel: str
+    *,
+    complaint: Complaint,
+    notice: Notice,
+    language: str,
+    channel: str,
+    method: str,
+    evidence: Mapping[str, Any],
+    actor: Actor,
+    given_at: dt.datetime | None = None,
 ) -> NoticeConsent:
-    """Keep the evidence of consent with the complaint. Call it inside the intake transaction,
-    so that a complaint is never stored without it."""
-    return NoticeConsent.objects.create(
+    """Keep the evidence that the complainant agreed to ``notice``, how (``method``: the way
+    the channel asked, never guessed) and what shows it. At intake, call it inside the intake
+    transaction, so that a complaint is never stored without it. Audited ``consent.record``
+    (the entry names the method and version, not the evidence, which may hold personal data).
+
+    Raises ``ValidationFailed`` for an unknown method or a time in the future, and
+    ``Conflict`` (code ``consent_active``) when the complaint already has a consent that is not
+    withdrawn.
+    """
+    if method not in ConsentMethod.values:
+        message = _("“%(value)s” is not a way of giving consent.") % {"value": method}
+        raise ValidationFailed(message, fields={"method": [message]})
+    now = timezone.now()
+    if given_at is not None and given_at > now:
+        message = _("The time consent was given is in the future.")
+        raise ValidationFailed(message, fields={"given_at": [message]})
+    if NoticeConsent.objects.filter(complaint=complaint, withdrawn_at__isnull=True).exists():
+        raise Conflict(
+            _("Complaint %(reference)s already has the complainant's consent.")
+            % {"reference": complaint.reference},
+            code="consent_active",
+        )
+    consent = NoticeConsent.objects.create(
         complaint=complaint,
         notice=notice,
         language=language,
         channel=channel,
-        given_at=timezone.now(),
+        method=method,
+        evidence=dict(evidence),
+        given_at=given_at or now,
     )
+    audit_record(
+        actor=actor,
+        action="consent.record",
+        target=consent,
+        target_label=complaint.reference,
+        after={
+            "complaint": complaint.reference,
+            "notice_version": notice.version,
+            "method": method,
+            "given_at": consent.given_at,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, complaint: Complaint, actor: Actor, method: str, note: str = ""
+) -> NoticeConsent:
+    """Record that the complainant withdraws their consent to the personal-data notice for
+    ``complaint``: from now on nothing optional (such as the satisfaction survey) is sent on
+    the strength of it; the complaint is still handled, under the legal obligation to handle
+    complaints (docs/privacy.md "Consent"). Audited ``consent.withdraw``.
+
+    Who may record it is the caller's to check (the back office through the privacy roles,
+    the portal through the tracking code). Raises ``ValidationFailed`` for an unknown method
+    and ``Conflict`` (code ``no_active_consent``) when there is no consent to withdraw.
+    """
+    if method not in WithdrawalMethod.values:
+        message = _("“%(value)s” is not a way of withdrawing consent.") % {"value": method}
+        raise ValidationFailed(message, fields={"method": [message]})
+    consent = (
+        NoticeConsent.objects.select_for_update()
+        .filter(complaint=complaint, withdrawn_at__isnull=True)
+        .first()
+    )
+    if consent is None:
+        raise Conflict(
+            _("Complaint %(reference)s has no consent to withdraw.")
+            % {"reference": complaint.reference},
+            code="no_active_consent",
+        )
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor.label[:150]
+    consent.withdrawal_method = method
+    consent.withdrawal_note = note.strip()
+    consent.save(
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method", "withdrawal_note"]
+    )
+    audit_record(
+        actor=actor,
+        action="consent.withdraw",
+        target=consent,
+        target_label=complaint.reference,
+        before={"withdrawn_at": None},
+        after={
+            "complaint": complaint.reference,
+            "withdrawn_at": consent.withdrawn_at,
+            "method": method,
+        },
+        at=consent.withdrawn_at,
+    )
+    return consent

@@ -93,6 +93,13 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Leave unticked if they were not asked: silence is not consent."),
     )
+    consent_note = forms.CharField(
+        label=_("What they said when agreeing"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept as the evidence of their consent, with your name."),
+    )
     not_duplicate = forms.BooleanField(
         label=_("This is a new complaint, not one of those above"), required=False
     )
@@ -116,4 +123,9 @@ class IntakeForm(forms.Form):
             self.add_error("phone", message)
         if data.get("subject_staff") and not (data.get("subject_staff_note") or "").strip():
             self.add_error("subject_staff_note", _("Say why the complaint is about this person."))
+        if (data.get("consent_note") or "").strip() and not data.get("consent"):
+            self.add_error(
+                "consent_note",
+                _("Tick that they agreed, or leave their words out: a note alone is not consent."),
+            )
         return data

@@ -1,4 +1,5 @@
-"""Forms of the personal-data breach register (docs/privacy.md)."""
+"""Forms of the personal-data pages: the breach register, the access log and the complainant's
+consent on the complaint workspace (docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from redress.privacy.consents import STAFF_METHODS
 from redress.privacy.models import DataCategory, SubjectsDecision
+from redress.transparency.models import WithdrawalMethod
 
 
 def _moment(label: Any, *, required: bool = True) -> forms.DateTimeField:
@@ -71,3 +74,20 @@ class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label=_("Staff member (username)"), max_length=150, required=False)
     reference = forms.CharField(label=_("Complaint reference"), max_length=40, required=False)
     older_than = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class ConsentRecordForm(forms.Form):
+    """A consent the complainant gave to staff after their complaint came in."""
+
+    method = forms.ChoiceField(
+        label=_("How they told you"),
+        choices=[(m.value, m.label) for m in STAFF_METHODS],
+    )
+    note = _text(_("What they said"), required=True, rows=2)
+
+
+class ConsentWithdrawForm(forms.Form):
+    """A withdrawal the complainant asked a member of staff for."""
+
+    method = forms.ChoiceField(label=_("How they asked"), choices=WithdrawalMethod.choices)
+    note = _text(_("What they said"), rows=2)

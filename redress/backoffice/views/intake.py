@@ -22,6 +22,7 @@ from redress.core.forms import form_add_error
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import staff_members
+from redress.intake.consent import staff_consent
 from redress.intake.receive import Once, Person, Submission, intake_receive, possible_duplicates
 
 _SESSION_KEY = "backoffice_intake_codes"
@@ -41,7 +42,7 @@ def _choices(user: User) -> tuple[Any, Any]:
     return units, takers
 
 
-def _submission(data: dict[str, Any]) -> Submission:
+def _submission(data: dict[str, Any], clerk: User) -> Submission:
     channel = data.get("channel") or Channel.PHONE
     return Submission(
         person=Person(
@@ -67,7 +68,9 @@ def _submission(data: dict[str, Any]) -> Submission:
         is_negotiation_request=bool(data.get("is_negotiation_request")),
         health_safety=bool(data.get("health_safety")),
         language=data.get("preferred_language") or "vi",
-        consent=bool(data.get("consent")),
+        consent=staff_consent(channel=channel, clerk=clerk, note=data.get("consent_note") or "")
+        if data.get("consent")
+        else None,
         subject_staff=data.get("subject_staff"),
         subject_staff_note=data.get("subject_staff_note") or "",
     )
@@ -96,7 +99,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []}, status=422)
     data = form.cleaned_data
-    submission = _submission(data)
+    submission = _submission(data, user)
     duplicates = _shown(user, possible_duplicates(submission, seen_by=user))
     if duplicates and not data["not_duplicate"]:
         form.add_error(
@@ -152,7 +155,7 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     if not can_receive(user):
         raise Http404("intake")
     data = {key: request.GET.get(key, "") for key in ("email", "phone", "subject")}
-    found = possible_duplicates(_submission(data), seen_by=user)
+    found = possible_duplicates(_submission(data, user), seen_by=user)
     return render(
         request, "backoffice/partials/duplicates.html", {"duplicates": _shown(user, found)}
     )

@@ -27,6 +27,7 @@ from django_htmx.http import reswap, retarget
 from redress.analytics.satisfaction import answer_get
 from redress.backoffice import actions as registry
 from redress.backoffice.forms.actions import RemedyFormSet
+from redress.backoffice.forms.privacy import ConsentRecordForm, ConsentWithdrawForm
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
 from redress.complaints.attachments import download_name
 from redress.complaints.links import complaint_links
@@ -54,6 +55,8 @@ from redress.intake.mail_originals import complaint_original_get, complaint_orig
 from redress.notifications.services import base_context, template_render
 from redress.privacy.access_log import personal_data_accessed
 from redress.privacy.models import PersonalDataAccess
+from redress.privacy.roles import Permission as PrivacyPermission
+from redress.privacy.roles import may as may_privacy
 from redress.sla.models import StageClock
 from redress.sla.rules import (
     RECEIPT_STAGES,
@@ -63,6 +66,7 @@ from redress.sla.rules import (
     TimeUnit,
 )
 from redress.sla.selectors import clocks_of
+from redress.transparency.selectors import consents_of_complainant
 
 # The actions the "Possible duplicates" panel offers on each link.
 _LINK_ACTIONS = {Action.LINK, Action.DISMISS_DUPLICATE, Action.MERGE}
@@ -241,6 +245,24 @@ def workspace_context(
         # Kept original emails (and the files not taken, inside them): not for masked roles.
         "originals": {} if not scope.allows(complaint) else complaint_originals(complaint),
         "complainant_email": complaint.complainant.email.lower(),
+        **_consent_panel(user, complaint, unmasked=scope.allows(complaint)),
+    }
+
+
+def _consent_panel(user: User, complaint: Complaint, *, unmasked: bool) -> dict[str, Any]:
+    """The complainant's consents on all their complaints this person may see (one query), the
+    evidence only for those who may see personal data, and the forms for those who may record."""
+    may_record = may_privacy(user, PrivacyPermission.CONSENT_RECORD)
+    return {
+        "consents": list(
+            consents_of_complainant(
+                complaint.complainant_id, complaints=complaints_visible_to(user)
+            )
+        ),
+        "consent_evidence_shown": unmasked,
+        "may_record_consent": may_record,
+        "consent_record_form": ConsentRecordForm(prefix="consent") if may_record else None,
+        "consent_withdraw_form": ConsentWithdrawForm(prefix="withdraw") if may_record else None,
     }
 
 

@@ -59,7 +59,13 @@ def batch_plan_write(
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state == ImportBatch.State.IMPORTED:
             return ImportResult(0, [], None)
-        result = plan_write(plan, actor=actor, source=f"import:{locked.pk}", progress=progress)
+        result = plan_write(
+            plan,
+            actor=actor,
+            source=f"import:{locked.pk}",
+            file_name=locked.original_name,
+            progress=progress,
+        )
         locked.state = ImportBatch.State.IMPORTED
         locked.created_count = result.created
         locked.skipped_count = plan.already + plan.repeated

@@ -49,7 +49,9 @@ MESSAGES: dict[str, Any] = {
     "no_rows": _("The file has no rows to import."),
     "missing_column": _("No column is mapped to the required field “%(field)s”."),
     "file": _("The file cannot be read: %(error)s"),
+    "consent_time": _("A consent time is given, but the consent column does not say yes."),
 }
+_CONSENT_FIELDS = ("consent", "consent_at")
 
 
 @dataclass
@@ -237,6 +239,12 @@ class _Checker:
         values["is_negotiation_request"] = self._bool(
             text["is_negotiation_request"], "is_negotiation_request", fail
         )
+        # Consent to the personal-data notice only where the file says yes (silence is not
+        # consent); its time, when given, is when it was given, else when the complaint was received.
+        values["consent"] = self._bool(text["consent"], "consent", fail)
+        values["consent_at"] = self._datetime(text["consent_at"], "consent_at", fail)
+        if values["consent_at"] is not None and not values["consent"]:
+            fail("consent_at", "consent_time")
         return values, errors
 
     def _choice(
@@ -338,7 +346,10 @@ class _Checker:
 def row_key(values: dict[str, Any]) -> str:
     """The identity of a row: a hash of its checked values (not of its spelling: "05/11/2026"
     and "2026-11-05" are the same row)."""
-    canonical = "\x1f".join(f"{name}\x1e{values[name]}" for name in sorted(values))
+    # Without consent a row hashes as it did before the consent columns existed, so a file
+    # imported earlier is still recognised.
+    names = sorted(n for n in values if values[n] or n not in _CONSENT_FIELDS)
+    canonical = "\x1f".join(f"{name}\x1e{values[name]}" for name in names)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

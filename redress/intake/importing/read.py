@@ -87,6 +87,18 @@ FIELDS: list[ImportField] = [
     ImportField(
         "is_negotiation_request", _("Negotiation request"), False, ("thuong luong", "negotiation")
     ),
+    ImportField(
+        "consent",
+        _("Consent to the personal-data notice"),
+        False,
+        ("dong y", "dong y xu ly du lieu", "dong y du lieu ca nhan", "consent to notice"),
+    ),
+    ImportField(
+        "consent_at",
+        _("Consent given at"),
+        False,
+        ("thoi gian dong y", "ngay dong y", "consent time", "consent date", "consented at"),
+    ),
 ]
 FIELD_NAMES = {f.name: f for f in FIELDS}
 

@@ -16,6 +16,8 @@ calling the same rules (``complaints.rules``) and the same bulk writers:
 - possible duplicates (the same person, a similar subject, within 30 days) are found for the
   whole file at once, against the stored complaints and the file's earlier rows
   (``importing.duplicates``), and kept as links and on the receive event, as at any receipt;
+- consent to the personal-data notice is recorded, in bulk, for the rows whose consent column
+  says yes (method "import", the file and row as evidence, on the receive event too);
 - deadlines come from the SLA engine: the new complaints are handed to its batched
   recomputation task once the import has committed (it starts their clocks).
 
@@ -24,6 +26,7 @@ Imported complaints are records the organisation already holds: no receipt email
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -64,11 +67,20 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get, unit_ancestor_ids, users_with_role
 from redress.core.text import MemoisedFold
 from redress.handling.services import default_intake_unit
+from redress.intake.consent import import_consent_evidence
 from redress.intake.importing.check import SCOPE, CheckedRow, Plan
 from redress.intake.importing.duplicates import Earlier, rows_duplicates
 from redress.intake.models import IntakeKey
 from redress.notifications.models import Notification
 from redress.sla.tasks import recompute_complaints
+from redress.transparency.models import (
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentScope,
+    Notice,
+    NoticeConsent,
+)
+from redress.transparency.selectors import notice_in_force_chooser
 
 logger = logging.getLogger(__name__)
 
@@ -90,23 +102,32 @@ def plan_write(
     *,
     actor: Actor = IMPORT_ACTOR,
     source: str = "import",
+    file_name: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Write every row of a checked plan as a received complaint, all or nothing (see the module
-    doc). Refuses a plan with errors."""
+    doc). Refuses a plan with errors. ``file_name``: the imported file, kept as the evidence of
+    the consents its rows record."""
     if plan.errors:
         raise ValueError("a plan with errors cannot be imported")
     if not plan.rows:
         return ImportResult(0, [], None)
     with transaction.atomic():
-        result = _write(plan.rows, actor=actor, source=source, progress=progress)
+        result = _write(
+            plan.rows, actor=actor, source=source, file_name=file_name, progress=progress
+        )
         ids = result.complaint_ids
         transaction.on_commit(lambda: _deadlines_schedule(ids))
     return result
 
 
 def _write(
-    rows: Sequence[CheckedRow], *, actor: Actor, source: str, progress: Callable[[int], None] | None
+    rows: Sequence[CheckedRow],
+    *,
+    actor: Actor,
+    source: str,
+    file_name: str,
+    progress: Callable[[int], None] | None,
 ) -> ImportResult:
     organisation = organisation_get()
     now = timezone.now()
@@ -121,6 +142,7 @@ def _write(
     duplicates = rows_duplicates(rows, received)
     people = _complainants(rows)
     folder = MemoisedFold()
+    notice_at = notice_in_force_chooser()
     ids: list[int] = []
     significant: list[tuple[int, int]] = []
     for start in range(0, len(rows), CHUNK):
@@ -185,6 +207,7 @@ def _write(
         links = _links(duplicates, range(part.start, part.start + len(chunk)), ids, now)
         bulk_insert(ComplaintLink, links)
         events = []
+        consents: list[dict[str, Any]] = []
         for position, c, row, pk in zip(
             range(part.start, part.start + len(chunk)),
             complaints,
@@ -200,6 +223,14 @@ def _write(
             ]
             if found:
                 extra["possible_duplicates"] = found
+            consent = _consent(row, c, notice_at, file_name or source)
+            if consent is not None:
+                consents.append({**consent, "complaint_id": pk})
+                # On the receive event, so that the audit chain holds it as for any receipt.
+                extra["consent"] = {
+                    "notice_version": consent["notice"].version,
+                    "method": ConsentMethod.IMPORT,
+                }
             event = receive_event_values(
                 channel=c["channel"],
                 at=c["received_at"],
@@ -212,6 +243,13 @@ def _write(
             event["complaint_id"] = pk
             events.append(event)
         event_ids = bulk_insert(ComplaintEvent, events)
+        bulk_insert(
+            NoticeConsent,
+            [
+                {**{k: v for k, v in c.items() if k != "notice"}, "notice_id": c["notice"].pk}
+                for c in consents
+            ],
+        )
         audit_record_bulk(
             [
                 event_audit_draft(
@@ -244,6 +282,35 @@ def _write(
             progress(len(chunk))
     _tell_managers(significant)
     return ImportResult(len(ids), ids, (references[0], references[-1]))
+
+
+def _consent(
+    row: CheckedRow,
+    complaint: dict[str, Any],
+    notice_at: Callable[[dt.datetime], Notice | None],
+    file_name: str,
+) -> dict[str, Any] | None:
+    """The consent a row records: only where its consent column says yes, to the version in
+    force when it was given (its consent time, else when the complaint was received)."""
+    if not row.values.get("consent"):
+        return None
+    given_at = row.values.get("consent_at") or complaint["received_at"]
+    notice = notice_at(given_at)
+    if notice is None:
+        return None
+    return {
+        "notice": notice,
+        "language": complaint["language"],
+        "channel": complaint["channel"],
+        "method": ConsentMethod.IMPORT,
+        "purpose": ConsentPurpose.COMPLAINT_HANDLING,
+        "scope": ConsentScope.COMPLAINT_DATA,
+        "evidence": import_consent_evidence(file=file_name, row=row.row),
+        "given_at": given_at,
+        "withdrawn_by": "",
+        "withdrawal_method": "",
+        "withdrawal_note": "",
+    }
 
 
 def _links(

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from redress.api.tests.conftest import ApiClient
+from redress.audit.models import AuditEntry
 from redress.complaints.models import Complaint, ComplaintLink, LinkKind, Priority
 from redress.complaints.testing import ComplainantFactory
 from redress.core.actors import Actor
@@ -165,6 +166,15 @@ def test_every_channel_keeps_a_possible_duplicate_as_a_link_staff_can_list(
     assert link.found_by == new.channel and link.resolved_at is None
 
 
+# How each channel asked, and the evidence it keeps (REQ-PD-1): never guessed.
+METHOD = {"web": "web", "phone (back office)": "phone", "api": "api"}
+EVIDENCE_KEYS = {
+    "web": {"form", "address_hash", "browser"},
+    "phone (back office)": {"clerk", "note"},
+    "api": {"token"},
+}
+
+
 @pytest.mark.parametrize("channel", EXPRESSIVE)
 def test_consent_is_recorded_with_the_complaint_when_given_and_only_then(
     team: Team, channel: str
@@ -174,10 +184,56 @@ def test_consent_is_recorded_with_the_complaint_when_given_and_only_then(
     given = _newest()
     consent: Any = NoticeConsent.objects.get(complaint=given)
     assert consent.channel == given.channel and consent.notice.version >= 1
+    assert consent.method == METHOD[channel]
+    assert set(consent.evidence) == EVIDENCE_KEYS[channel]
+    assert (consent.purpose, consent.scope) == ("complaint_handling", "complaint_data")
+    assert consent.withdrawn_at is None
+    entry = AuditEntry.objects.get(action="consent.record", target_id=str(consent.pk))
+    assert entry.after["method"] == METHOD[channel] and entry.after["complaint"] == given.reference
     if channel == "web":
         return  # the portal does not take a complaint without the tick (its own test)
     send(key=uuid.uuid4().hex, consent=False)
     assert not NoticeConsent.objects.filter(complaint=_newest()).exists()
+
+
+def test_the_evidence_of_each_channel_says_who_or_what_showed_consent(team: Team) -> None:
+    _portal(team)(key=uuid.uuid4().hex)
+    web: Any = NoticeConsent.objects.get(complaint=_newest())
+    # The address is kept only as a keyed hash; the browser in short.
+    assert web.evidence["address_hash"] and "127.0.0.1" not in str(web.evidence)
+    _backoffice(team)(key=uuid.uuid4().hex)
+    phone: Any = NoticeConsent.objects.get(complaint=_newest())
+    assert phone.evidence["clerk"] in (team.frontline.get_full_name(), team.frontline.username)
+    _api(team)(key=uuid.uuid4().hex)
+    api: Any = NoticeConsent.objects.get(complaint=_newest())
+    assert api.evidence == {"token": "t"}
+
+
+def test_the_clerk_s_note_of_what_was_said_is_kept_and_a_note_alone_is_not_consent(
+    team: Team,
+) -> None:
+    client = Client()
+    client.force_login(User.objects.get(pk=team.frontline.pk))
+    data = {
+        "once": uuid.uuid4().hex,
+        "channel": "in_person",
+        "received_by": team.frontline.pk,
+        "unit": team.unit.pk,
+        "full_name": "Nguyễn Thị Lan",
+        "phone": "0912345678",
+        "preferred_language": "vi",
+        "subject": SUBJECT,
+        "description": "Khách đến quầy báo bị tính tiền hai lần.",
+        "not_duplicate": "on",
+        "consent_note": "Khách nói: tôi đồng ý.",
+    }
+    refused = client.post(reverse("backoffice:intake"), data)
+    assert refused.status_code == 422 and not Complaint.objects.exists()
+    response = client.post(reverse("backoffice:intake"), {**data, "consent": "on"})
+    assert response.status_code == 302
+    consent: Any = NoticeConsent.objects.get(complaint=_newest())
+    assert consent.method == "in_person"
+    assert consent.evidence["note"] == "Khách nói: tôi đồng ý."
 
 
 def test_an_email_is_never_taken_as_consent(team: Team) -> None:

@@ -11,9 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from redress.complaints.models import Channel
+from redress.core.clientip import client_address
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.forms import form_add_error
 from redress.core.ratelimit import hit, is_limited, retry_minutes
+from redress.intake.consent import web_consent
 from redress.intake.models import IntakeKey
 from redress.intake.receive import IntakeResult, Once, Person, Submission, intake_receive
 from redress.portal import access
@@ -22,7 +24,7 @@ from redress.portal.views.common import RECEIPT_KEY, SUBMIT_RATE, WEB, page, pub
 from redress.transparency.selectors import notice_current
 
 
-def _receive(form: ComplaintForm, language: str) -> IntakeResult:
+def _receive(form: ComplaintForm, language: str, request: HttpRequest) -> IntakeResult:
     data = form.cleaned_data
     for_other = data["on_behalf"] == "other"
     submission = Submission(
@@ -50,7 +52,11 @@ def _receive(form: ComplaintForm, language: str) -> IntakeResult:
         representative_relation=data["representative_relation"] if for_other else "",
         representative_contact=data["representative_contact"] if for_other else "",
         attachments=incoming_files(data["attachments"]),
-        consent=bool(data.get("consent")),
+        consent=web_consent(
+            address=client_address(request), user_agent=request.headers.get("User-Agent", "")
+        )
+        if data.get("consent")
+        else None,
     )
     return intake_receive(
         submission,
@@ -82,7 +88,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             status = 400
         elif form.is_valid():
             try:
-                result = _receive(form, language)
+                result = _receive(form, language, request)
             except Conflict as error:
                 if error.code != "idempotency_conflict":
                     raise
