@@ -19,6 +19,7 @@ class Permission(models.TextChoices):
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
     ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
+    PERSONAL_DATA_EXPORT = "personal_data_export", _("Export a person's data")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -31,6 +32,8 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
     Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    # Everything about one person in one file: the officer who answers their requests only.
+    Permission.PERSONAL_DATA_EXPORT: frozenset({Role.DPO}),
 }
 
 

@@ -71,3 +71,10 @@ class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label=_("Staff member (username)"), max_length=150, required=False)
     reference = forms.CharField(label=_("Complaint reference"), max_length=40, required=False)
     older_than = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class PersonExportForm(forms.Form):
+    """Whose data to export: their email address or phone number (either, or both)."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=32, required=False)
