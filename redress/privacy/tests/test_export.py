@@ -15,7 +15,7 @@ from django.urls import reverse
 from redress.audit.models import AuditEntry
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import Channel, Message, Status
-from redress.complaints.testing import ComplainantFactory
+from redress.complaints.testing import ComplainantFactory, plain_pdf
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.models import User
@@ -65,6 +65,7 @@ def everything(team, smtp, django_capture_on_commit_callbacks):
                 amount_claimed=8_990_000,
                 remedy_requested="Hoàn lại tiền",
                 consent=True,
+                attachments=[IncomingFile(name="hóa đơn.pdf", content=plain_pdf())],
             ),
             channel=Channel.WEB,
             actor=Actor.channel("web"),
@@ -153,8 +154,14 @@ def test_the_export_holds_everything_the_fixture_put_in_and_nothing_of_anyone_el
     assert (web.reference, "outbound", "Chúng tôi đã nhận biên lai của chị.") in bodies
     assert all(direction != "internal" for _ref, direction, _body in bodies)
 
-    [attachment] = sections["attachments"]
+    invoice, attachment = sections["attachments"]  # sent with the complaint, then a message
+    assert (invoice["name"], invoice["type"], invoice["with_message"]) == (
+        "hóa đơn.pdf",
+        "application/pdf",
+        False,
+    )
     assert (attachment["complaint"], attachment["name"]) == (web.reference, "biên lai.png")
+    assert attachment["with_message"] is True
     assert (attachment["size"], attachment["type"]) == (len(PNG), "image/png")
     assert attachment["file"] == f"attachments/{web.reference}/biên lai.png"
     assert len(attachment["sha256"]) == 64
@@ -206,8 +213,10 @@ def test_the_zip_holds_the_json_the_readable_page_and_the_file_itself(everything
     assert set(archive.namelist()) == {
         "data.json",
         "readable.html",
+        f"attachments/{web.reference}/hóa đơn.pdf",
         f"attachments/{web.reference}/biên lai.png",
     }
+    assert archive.read(f"attachments/{web.reference}/hóa đơn.pdf") == plain_pdf()
     assert archive.read(f"attachments/{web.reference}/biên lai.png") == PNG
     assert json.loads(archive.read("data.json")) == data
     page = archive.read("readable.html").decode()
@@ -346,3 +355,22 @@ def test_the_navigation_shows_the_page_to_the_officer_only(client, team):
     assert url in client.get(reverse("backoffice:access_log")).content.decode()
     sign_in(client, team.auditor)
     assert url not in client.get(reverse("backoffice:access_log")).content.decode()
+
+
+def test_a_file_name_used_twice_in_a_complaint_gets_a_number_and_no_folder(team):
+    person = ComplainantFactory(email="twice@example.vn")
+    complaint = receive(
+        team,
+        complainant=person,
+        attachments=[
+            IncomingFile(name="../../scan.png", content=PNG),
+            IncomingFile(name="SCAN.png", content=PNG + b"2"),
+        ],
+    ).complaint
+    paths = [
+        row["file"] for row in person_export(email="twice@example.vn")["sections"]["attachments"]
+    ]
+    assert paths == [
+        f"attachments/{complaint.reference}/scan.png",
+        f"attachments/{complaint.reference}/SCAN (2).png",
+    ]
