@@ -1,4 +1,4 @@
-"""Who may open what in the personal-data breach register (issue 15, docs/privacy.md): the rows
+"""Who may open what in the personal-data pages (issue 15, docs/privacy.md): the rows
 ``tests/access_rules.py`` merges into ``RULES``, in its column order (anonymous, frontline,
 handler, complaints manager, top management, auditor, administrator, superuser) and with its
 conventions.
@@ -30,6 +30,12 @@ PRIVACY: dict[str, dict[str, str]] = {
     "backoffice:access_log": {
         "GET": "302 403 403 403 403 200 403 403",
         "POST": "302 403 403 403 403 200 403 403",
+    },
+    # A person's data export: the data-protection officer only (no column here), so every
+    # column is refused, before the form is read.
+    "backoffice:person_export": {
+        "GET": "302 403 403 403 403 403 403 403",
+        "POST": "302 403 403 403 403 403 403 403",
     },
     "backoffice:breach_notify": _STEP,
     "backoffice:breach_decide": _STEP,

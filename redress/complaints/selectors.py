@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from redress.complaints.models import Complaint, ConflictDeclaration, PriorityMatrix
+from redress.complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    ConflictDeclaration,
+    Message,
+    PriorityMatrix,
+)
 from redress.complaints.models.priority import default_priority_matrix
 from redress.complaints.references import tracking_code_matches
 from redress.core.errors import NotFound
@@ -142,6 +149,25 @@ def complaint_find_by_tracking(reference: str, tracking_code: str) -> Complaint 
     if complaint is None or not tracking_code_matches(complaint, tracking_code):
         return None
     return complaint
+
+
+def public_timeline() -> QuerySet[ComplaintEvent]:
+    """The steps of complaints' records their complainant is shown (the portal's timeline, the
+    person's data export), oldest first; filter it by complaint."""
+    return ComplaintEvent.objects.filter(visible_to_complainant=True).order_by("at", "pk")
+
+
+def public_messages() -> QuerySet[Message]:
+    """Messages from and to complainants, without staff's internal notes, oldest first."""
+    return Message.objects.exclude(direction=Message.Direction.INTERNAL).order_by(
+        "created_at", "pk"
+    )
+
+
+def public_attachments() -> QuerySet[Attachment]:
+    """The files a complainant is shown: sent with the complaint or with a message to or from
+    them, never a file of an internal note."""
+    return Attachment.objects.exclude(message__direction=Message.Direction.INTERNAL)
 
 
 @memo

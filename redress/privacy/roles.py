@@ -23,6 +23,7 @@ class Permission(models.TextChoices):
         "consent_record",
         _("Record a complainant's consent or its withdrawal on their behalf"),
     )
+    PERSONAL_DATA_EXPORT = "personal_data_export", _("Export a person's data")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -39,6 +40,8 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     Permission.CONSENT_RECORD: frozenset(
         {Role.FRONTLINE, Role.HANDLER, Role.COMPLAINTS_MANAGER, Role.DPO}
     ),
+    # Everything about one person in one file: the officer who answers their requests only.
+    Permission.PERSONAL_DATA_EXPORT: frozenset({Role.DPO}),
 }
 
 

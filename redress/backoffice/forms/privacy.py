@@ -91,3 +91,8 @@ class ConsentWithdrawForm(forms.Form):
 
     method = forms.ChoiceField(label=_("How they asked"), choices=WithdrawalMethod.choices)
     note = _text(_("What they said"), rows=2)
+class PersonExportForm(forms.Form):
+    """Whose data to export: their email address or phone number (either, or both)."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=32, required=False)

@@ -1,7 +1,8 @@
-"""The personal-data breach register in the staff site (docs/privacy.md): the list with each
-breach's 72-hour clock, the report form, and the breach's page where the data-protection officer
-records the notification to the authority, decides whether to inform the people affected,
-records that they were, and closes it. Every change is a service call; a refusal is shown on
+"""The personal-data pages of the staff site (docs/privacy.md). The breach register: the list
+with each breach's 72-hour clock, the report form, and the breach's page where the
+data-protection officer records the notification to the authority, decides whether to inform the
+people affected, records that they were, and closes it. The log of who saw personal data. The
+export of a person's data. Every change is a service call; a refusal is shown on
 the page with its status and changes nothing."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from redress.backoffice.forms.privacy import (
     BreachCloseForm,
     BreachReportForm,
     NotifyAuthorityForm,
+    PersonExportForm,
     SubjectsDecisionForm,
     SubjectsInformedForm,
 )
@@ -32,8 +34,10 @@ from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.privacy import breaches as services
-from redress.privacy.access_log import access_log_page
-from redress.privacy.models import BreachIncident
+from redress.privacy.access_log import access_log_page, personal_data_accessed
+from redress.privacy.export import person_export_take
+from redress.privacy.export_render import person_export_zip
+from redress.privacy.models import BreachIncident, PersonalDataAccess
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import breach_get_for, breaches_for
 
@@ -222,3 +226,36 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {"section": "access_log", "form": form, "rows": found.rows, "older": older},
         status=200 if form.is_valid() or not request.GET else 422,
     )
+
+
+@staff_view
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The data-protection officer downloads everything Redress holds about a person (found by
+    email or phone) as one ZIP; each complaint in it is logged as seen by them."""
+    _require(request, Permission.PERSONAL_DATA_EXPORT)
+    form = PersonExportForm(request.POST if request.method == "POST" else None)
+    context = {"section": "person_export", "form": form}
+    template = "backoffice/privacy_export.html"
+    if request.method != "POST":
+        return page(request, template, context)
+    if not form.is_valid():
+        return page(request, template, context, status=422)
+    try:
+        taken = person_export_take(
+            actor=_actor(request),
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+        )
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return page(request, template, context, status=error.http_status)
+    user, via = _user(request), PersonalDataAccess.Via.EXPORT
+    for complaint in taken.complaints:
+        personal_data_accessed(user=user, via=via, complaint=complaint, detail="person export")
+    if not taken.complaints:
+        personal_data_accessed(user=user, via=via, detail="person export: no complaint")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(person_export_zip(taken.data), content_type="application/zip")
+    # No name or address in the file name: it shows in download lists and browser history.
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.zip"'
+    return response

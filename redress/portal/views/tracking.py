@@ -24,7 +24,11 @@ from redress.complaints.models import (
     SatisfactionResponse,
     Status,
 )
-from redress.complaints.selectors import complaint_find_by_tracking
+from redress.complaints.selectors import (
+    complaint_find_by_tracking,
+    public_messages,
+    public_timeline,
+)
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.errors import ApplicationError, Conflict
 from redress.core.forms import form_add_error
@@ -133,7 +137,7 @@ def render_complaint(
     )
     rated = SatisfactionResponse.objects.filter(complaint=complaint).exists()
     title, text = present.status_words(complaint)
-    events = complaint.events.filter(visible_to_complainant=True).order_by("at", "pk")
+    events = public_timeline().filter(complaint=complaint)
     rejected = decision is not None and decision.reaction == "rejected"
     # A complaint closed as a duplicate points to the one that goes on (its survey is there).
     survivor = merged_into(complaint) if complaint.status == Status.CLOSED else None
@@ -148,9 +152,9 @@ def render_complaint(
             complaint, {s["stage"]: s["target"] for s in steps if s["target"]}
         ),
         "timeline": [{"at": e.at, "text": present.event_words(e)} for e in events],
-        "conversation": complaint.messages.exclude(direction=Message.Direction.INTERNAL)
-        .prefetch_related("attachments")
-        .order_by("created_at", "pk"),
+        "conversation": public_messages()
+        .filter(complaint=complaint)
+        .prefetch_related("attachments"),
         "files": complaint.attachments.filter(message__isnull=True),
         "decision": decision,
         "outcome": present.OUTCOME_WORDS.get(decision.outcome, "") if decision else "",
