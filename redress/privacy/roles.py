@@ -19,6 +19,8 @@ class Permission(models.TextChoices):
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
     ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
+    ERASE = "erase", _("Erase a person's personal data")
+    LEGAL_HOLD = "legal_hold", _("Place or release a legal hold on a complaint")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -31,6 +33,9 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
     Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    Permission.ERASE: frozenset({Role.DPO}),
+    # The complaints manager knows first of a dispute going to court or an inspection.
+    Permission.LEGAL_HOLD: frozenset({Role.DPO, Role.COMPLAINTS_MANAGER}),
 }
 
 
