@@ -279,4 +279,5 @@ urlpatterns = [
     path("privacy/breaches/<int:pk>/informed/", privacy.breach_informed, name="breach_informed"),
     path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
     path("privacy/access-log/", privacy.access_log, name="access_log"),
+    path("privacy/erase/", privacy.person_erase_page, name="person_erase"),
 ]

@@ -86,7 +86,9 @@ def _refuse(field_name: str, message: str) -> ValidationFailed:
 
 def _authorise(actor: Actor) -> None:
     """The DPO, or a job of Redress itself (retention; the command line, run by whoever has
-    the server)."""
+    the server); never a channel (the portal, the API's integrations)."""
+    if actor.kind == "channel":
+        raise NotPermitted(_("You may not do this: %(what)s.") % {"what": _("erase personal data")})
     if actor.kind == "user":
         if actor.user is None:
             raise NotPermitted(_("Only a signed-in person can do this."))

@@ -71,3 +71,15 @@ class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label=_("Staff member (username)"), max_length=150, required=False)
     reference = forms.CharField(label=_("Complaint reference"), max_length=40, required=False)
     older_than = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class PersonEraseForm(forms.Form):
+    """Erase a person's data (the DPO): found by email or phone; confirmed by a tick."""
+
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    reason = _text(_("Reason (the request, the decision)"))
+    confirm = forms.BooleanField(
+        label=_("I understand that the person's identifiers are erased for good."),
+        required=True,
+    )

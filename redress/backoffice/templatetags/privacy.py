@@ -20,3 +20,9 @@ def reads_breach_register(user: Any) -> bool:
 def reads_access_log(user: Any) -> bool:
     """Whether the person reads the personal-data access log (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ))
+
+
+@register.filter
+def erases_personal_data(user: Any) -> bool:
+    """Whether the person may erase a person's data (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ERASE))

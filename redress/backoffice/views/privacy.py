@@ -23,6 +23,7 @@ from redress.backoffice.forms.privacy import (
     BreachCloseForm,
     BreachReportForm,
     NotifyAuthorityForm,
+    PersonEraseForm,
     SubjectsDecisionForm,
     SubjectsInformedForm,
 )
@@ -33,6 +34,7 @@ from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.privacy import breaches as services
 from redress.privacy.access_log import access_log_page
+from redress.privacy.erasure import person_erase
 from redress.privacy.models import BreachIncident
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import breach_get_for, breaches_for
@@ -222,3 +224,40 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {"section": "access_log", "form": form, "rows": found.rows, "older": older},
         status=200 if form.is_valid() or not request.GET else 422,
     )
+
+
+@staff_view
+def person_erase_page(request: HttpRequest) -> HttpResponse:
+    """The DPO erases a person's data by anonymisation (docs/privacy.md, "Erasing a person's
+    data"); the same service as ``redress privacy erase``. A refusal (a complaint still open,
+    a legal hold, no such person) is shown on the form and changes nothing."""
+    _require(request, Permission.ERASE)
+    form = PersonEraseForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"section": "erase", "form": form}
+    template = "backoffice/privacy_erase.html"
+    if request.method != "POST":
+        return page(request, template, context)
+    if not form.is_valid():
+        return page(request, template, context, status=422)
+    data = form.cleaned_data
+    try:
+        report = person_erase(
+            email=data["email"], phone=data["phone"], reason=data["reason"], actor=_actor(request)
+        )
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return page(request, template, context, status=error.http_status)
+    messages.success(
+        request,
+        gettext(
+            "Erased: %(complaints)s complaints of %(people)s complainant records anonymised, "
+            "%(files)s files deleted, %(audit)s audit entries redacted."
+        )
+        % {
+            "complaints": len(report.complaint_ids),
+            "people": report.complainants,
+            "files": report.files_deleted,
+            "audit": report.audit_redacted,
+        },
+    )
+    return redirect("backoffice:person_erase")

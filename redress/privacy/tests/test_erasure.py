@@ -11,6 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from redress.analytics.cohort import Cohort, Period
@@ -22,6 +23,7 @@ from redress.complaints.models import Attachment, Complainant, Complaint, Messag
 from redress.complaints.testing import plain_pdf
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
+from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.testing import staff
 from redress.handling.closure import complaint_rate
@@ -386,3 +388,30 @@ def test_the_command_asks_for_confirmation(world, monkeypatch):
     with pytest.raises(CommandError, match="not confirmed"):
         call_command("privacy", "erase", "--email", EMAIL, "--reason", "Yêu cầu")
     assert Complainant.objects.filter(email=EMAIL).exists()
+
+
+def _sign_in(client, person):
+    client.force_login(User.objects.get(pk=person.pk))
+
+
+def test_the_dpo_erases_on_the_staff_site_and_a_refusal_changes_nothing(world, client):
+    team = world["team"]
+    dpo = staff(Role.DPO, team.unit, username="baove")
+    url = reverse("backoffice:person_erase")
+    _sign_in(client, team.manager)
+    assert client.get(url).status_code == 403
+    _sign_in(client, dpo)
+    assert client.get(url).status_code == 200
+    form = {"email": EMAIL, "reason": "Yêu cầu", "confirm": "on"}
+
+    assert client.post(url, {**form, "confirm": ""}).status_code == 422
+    _submit(team, "web", _person(), description="Lại bị tính tiền.")
+    refused = client.post(url, form)
+    assert refused.status_code == 422
+    assert Complainant.objects.filter(email=EMAIL).count() == 1
+
+    Complaint.objects.filter(complainant__email=EMAIL, status="received").delete()
+    done = client.post(url, form)
+    assert done.status_code == 302
+    assert not Complainant.objects.filter(email=EMAIL).exists()
+    assert Erasure.objects.get().by_id == dpo.pk
