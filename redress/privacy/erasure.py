@@ -200,10 +200,17 @@ def _raw_mail_remove(
     from_person = Q()
     for email in emails:
         from_person |= Q(from_address__iexact=email)
-    rows = inbound._base_manager.filter(Q(complaint_id__in=complaint_ids) | from_person)
+    # By primary key: scrubbing changes the addresses they were found by.
+    found = inbound._base_manager.filter(Q(complaint_id__in=complaint_ids) | from_person)
+    rows = inbound._base_manager.filter(pk__in=list(found.values_list("pk", flat=True)))
     names = {name for name in rows.values_list("raw", flat=True) if name}
     rows_scrub(rows, ids, count)
     rows.exclude(raw="").update(raw="")
+    # A quarantined email without its original cannot be processed again: it leaves the
+    # quarantine as dismissed, by the erasure.
+    rows.filter(outcome="quarantined").update(
+        outcome="dismissed", reviewed_at=timezone.now(), reviewed_by="erasure"
+    )
     return names
 
 
@@ -304,6 +311,10 @@ def _anonymise(
     files = _raw_mail_remove(complaint_ids, emails, ids, count)
     for queryset in _linked_rows(Complaint, complaint_ids):
         rows_scrub(queryset, ids, count)
+    # Records kept about the person rather than a complaint (their complaints are above).
+    for queryset in _linked_rows(Complainant, [c.pk for c in complainants]):
+        if queryset.model is not Complaint:
+            rows_scrub(queryset, ids, count)
     _complaints_blank(complaint_ids, ids, count)
     _complainants_blank(complainants, count)
     rows_sweep(ids, count)

@@ -272,6 +272,10 @@ def test_after_erase_no_table_and_no_file_holds_the_person_and_figures_stay(
         assert fresh.complainant.full_name == "[đã xoá]"
     assert world["complaints"][0].satisfaction.overall == 4
     assert AnonymisedComplaint.objects.count() == 3
+    # Original emails gone; the quarantined one, which cannot be processed again, dismissed.
+    assert not InboundEmail.objects.filter(complaint__in=world["complaints"]).exclude(raw="")
+    assert InboundEmail.objects.get(outcome="dismissed").reviewed_by == "erasure"
+    assert not InboundEmail.objects.filter(outcome="quarantined").exists()
     # The other complainant is untouched, files included.
     assert (
         Complainant.objects.filter(pk=other.complainant_id).values().get(),
