@@ -33,6 +33,7 @@ from redress.intake.mail import mail_ingest
 from redress.intake.models import InboundEmail
 from redress.intake.receive import Person, Submission, intake_receive
 from redress.intake.tests.mails import PNG, handmade, mail
+from redress.integrations.models import EventType, WebhookDelivery, WebhookSubscription
 from redress.notifications.models import OutboundEmail
 from redress.notifications.tasks import outbox_flush
 from redress.notifications.testing import smtp  # noqa: F401 - the shared fixture
@@ -96,6 +97,9 @@ def world(smtp):  # noqa: F811 - the fixture
     wrote to them; they rated the handling, naming themselves; every complaint is closed.
     Another complainant's closed complaint is there too."""
     team = make_team()
+    WebhookSubscription.objects.create(
+        name="CRM", url="https://crm.example.test/hook", events=[e.value for e in EventType]
+    )
     text = (
         f"Tôi là {NAME}, điện thoại 0912345678 hoặc +84912345678, email {EMAIL.lower()}, "
         f"địa chỉ {ADDRESS}. Hợp đồng của {ORGANISATION}."
@@ -177,6 +181,7 @@ def world(smtp):  # noqa: F811 - the fixture
     outbox_flush()
     assert OutboundEmail.objects.filter(state="sent").count() >= 3
     assert smtp.collector.received
+    assert WebhookDelivery.objects.filter(complaint__in=closed).exists()
     return {"team": team, "complaints": closed, "other": other}
 
 
