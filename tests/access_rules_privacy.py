@@ -37,6 +37,12 @@ PRIVACY: dict[str, dict[str, str]] = {
         "GET": "302 403 403 403 403 403 403 403",
         "POST": "302 403 403 403 403 403 403 403",
     },
+    # Erasing a person's data: the data-protection officer only (no column here); an empty
+    # form would answer 422.
+    "backoffice:person_erase": {
+        "GET": "302 403 403 403 403 403 403 403",
+        "POST": "302 403 403 403 403 403 403 403",
+    },
     "backoffice:breach_notify": _STEP,
     "backoffice:breach_decide": _STEP,
     "backoffice:breach_informed": _STEP,

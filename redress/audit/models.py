@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One recorded action. Entries are chained: each holds the hash of the one before.
 
-    Rows are only ever inserted by ``audit.services.audit_record``; nothing in Redress updates or
-    deletes them, and ``redress audit verify`` detects a row altered, removed or inserted behind
-    Redress's back. Each entry's hash is sealed with a key the database does not hold
+    Rows are only ever inserted by ``audit.services.audit_record``; nothing in Redress deletes
+    them, and the only update is ``audit.services.audit_redact`` (erasure of a person's data),
+    which replaces an entry's ``before``, ``after`` and ``target_label`` with their redacted
+    version and records the hash of that version in a new sealed ``audit.redact`` entry; the
+    stored ``hash`` and ``seal`` never change. ``redress audit verify`` detects a row altered,
+    removed or inserted behind Redress's back, a redacted row altered again included. Each entry's hash is sealed with a key the database does not hold
     (``audit.keys``); entries written before sealing existed have no key and no seal (legacy).
     """
 

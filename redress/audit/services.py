@@ -197,3 +197,63 @@ def audit_record_bulk(drafts: Sequence[AuditDraft]) -> list[int]:
     ids = bulk_insert(AuditEntry, rows)
     _head_move(head, seq, prev_hash, key)
     return ids
+
+
+class RedactedContent(TypedDict):
+    """The personal content of an entry after redaction: what replaces its ``before``,
+    ``after`` and ``target_label``."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    target_label: str
+
+
+REDACT_ACTION = "audit.redact"
+
+
+@transaction.atomic(savepoint=False)
+def audit_redact(
+    redactions: Mapping[int, RedactedContent],
+    *,
+    actor: Actor,
+    reason: str,
+    target: models.Model,
+    target_label: str = "",
+) -> AuditEntry | None:
+    """Replace the personal content of the entries ``redactions`` names (by number) and append
+    one sealed ``audit.redact`` entry recording, for each, the hash of its redacted content.
+
+    An entry's stored ``hash`` and ``seal`` are left as they were, and so is every other entry:
+    the chain stays linked. Its redacted hash is computed as its hash was, over the redacted
+    content with its original ``prev_hash``; ``audit.verify`` accepts an entry whose content no
+    longer matches its stored hash only when a sealed redaction entry holds the hash of what it
+    now holds (docs/decisions.md, "Erasure and the audit chain"). None when there is nothing to
+    redact.
+    """
+    if not redactions:
+        return None
+    # The head's lock first: a redaction is a write of the chain like any other.
+    _head_lock()
+    entries = list(
+        AuditEntry.objects.select_for_update().filter(seq__in=list(redactions)).order_by("seq")
+    )
+    missing = sorted(set(redactions) - {entry.seq for entry in entries})
+    if missing:
+        raise ValueError(f"no audit entries numbered {missing}")
+    redacted_hashes: dict[str, str] = {}
+    for entry in entries:
+        content = redactions[entry.seq]
+        entry.before = jsonable(dict(content["before"]))
+        entry.after = jsonable(dict(content["after"]))
+        entry.target_label = content["target_label"][:150]
+        redacted_hashes[str(entry.seq)] = entry_hash(entry)
+        AuditEntry.objects.filter(pk=entry.pk).update(
+            before=entry.before, after=entry.after, target_label=entry.target_label
+        )
+    return audit_record(
+        actor=actor,
+        action=REDACT_ACTION,
+        target=target,
+        target_label=target_label,
+        after={"entries": redacted_hashes, "reason": reason},
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from redress.audit.anchors import Anchor, AnchorUnreadable, anchors_read
 from redress.audit.keys import AuditKey, audit_keyring, entry_seal_message, head_seal_message
 from redress.audit.models import AuditChainHead, AuditEntry
-from redress.audit.services import GENESIS, entry_hash
+from redress.audit.services import GENESIS, REDACT_ACTION, entry_hash
 
 # The checks, in the words ``redress audit verify`` reports them with.
 CHECKS = {
@@ -41,6 +41,9 @@ class ChainReport:
     legacy_until: int = 0
     anchors: int = 0
     last_anchor: Anchor | None = None
+    # Entries whose personal content was redacted (erasure), each vouched for by a sealed
+    # ``audit.redact`` entry.
+    redacted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -54,7 +57,8 @@ def audit_verify(*, chunk_size: int = 5000, anchors: Path | None = None) -> Chai
 
     - ``link``: a number is missing (``removed``), or the entry does not link to the one before
       it (``inserted``);
-    - ``row_hash``: the entry's content no longer matches its hash (``altered``);
+    - ``row_hash``: the entry's content no longer matches its hash (``altered``), and it is not
+      the redacted content a sealed ``audit.redact`` entry recorded for it (erasure);
     - ``seal``: the hash's HMAC seal does not match (``forged``: the entry and the hashes after
       it were recomputed without the key), names a key not configured (``unknown key``), or a
       seal is missing after the legacy entries (``unsealed``);
@@ -68,9 +72,18 @@ def audit_verify(*, chunk_size: int = 5000, anchors: Path | None = None) -> Chai
     head = AuditChainHead.objects.filter(pk=1).first()
     legacy_until = head.legacy_until if head is not None else 0
 
+    redacted = _redacted_hashes(keyring, chunk_size)
+    passed_redacted = 0
+
     def report(checked: int, prev: str, problem: ChainProblem | None = None) -> ChainReport:
         return ChainReport(
-            checked, prev, problem, legacy_until, len(anchored), anchored[-1] if anchored else None
+            checked,
+            prev,
+            problem,
+            legacy_until,
+            len(anchored),
+            anchored[-1] if anchored else None,
+            passed_redacted,
         )
 
     anchored: list[Anchor] = []
@@ -99,7 +112,11 @@ def audit_verify(*, chunk_size: int = 5000, anchors: Path | None = None) -> Chai
     prev_hash = GENESIS
     checked = 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        problem = _entry_problem(entry, expected_seq, prev_hash, legacy_until, keyring)
+        problem = _entry_problem(
+            entry, expected_seq, prev_hash, legacy_until, keyring, redacted.get(entry.seq)
+        )
+        if problem is None and entry.seq in redacted and entry_hash(entry) != entry.hash:
+            passed_redacted += 1
         if problem is None:
             for anchor in by_seq.get(entry.seq, ()):
                 if anchor.hash != entry.hash:
@@ -136,12 +153,35 @@ def audit_verify(*, chunk_size: int = 5000, anchors: Path | None = None) -> Chai
     return report(checked, prev_hash)
 
 
+def _redacted_hashes(keyring: dict[str, AuditKey], chunk_size: int) -> dict[int, str]:
+    """Entry number -> the hash of its redacted content, from the ``audit.redact`` entries (the
+    latest wins). Only a redaction entry that is itself intact and sealed with a known key
+    counts, and only for entries before it: a forged or altered one vouches for nothing (and
+    the walk names it when it reaches it)."""
+    hashes: dict[int, str] = {}
+    rows = AuditEntry.objects.filter(action=REDACT_ACTION).order_by("seq")
+    for entry in rows.iterator(chunk_size=chunk_size):
+        key = keyring.get(entry.key_id)
+        if (
+            key is None
+            or entry_hash(entry) != entry.hash
+            or not key.opens(entry_seal_message(entry.hash), entry.seal)
+        ):
+            continue
+        listed = entry.after.get("entries") if isinstance(entry.after, dict) else None
+        for seq, hash_ in (listed or {}).items():
+            if str(seq).isdigit() and int(seq) < entry.seq and isinstance(hash_, str):
+                hashes[int(seq)] = hash_
+    return hashes
+
+
 def _entry_problem(
     entry: AuditEntry,
     expected_seq: int,
     prev_hash: str,
     legacy_until: int,
     keyring: dict[str, AuditKey],
+    redacted_hash: str | None = None,
 ) -> ChainProblem | None:
     if entry.seq != expected_seq:
         if entry.seq > expected_seq:
@@ -153,7 +193,10 @@ def _entry_problem(
     # forged one (numbers shifted to make room) is reported as an insertion, not an edit.
     if entry.prev_hash != prev_hash:
         return ChainProblem(entry.seq, "link", "inserted", "does not link to the entry before it")
-    if entry_hash(entry) != entry.hash:
+    content_hash = entry_hash(entry)
+    # A redacted entry no longer matches its stored hash; it passes when its content is what
+    # a sealed redaction recorded.
+    if content_hash != entry.hash and content_hash != redacted_hash:
         return ChainProblem(entry.seq, "row_hash", "altered", "content does not match its hash")
     if entry.seq <= legacy_until:
         if entry.key_id or entry.seal:

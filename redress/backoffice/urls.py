@@ -286,4 +286,5 @@ urlpatterns = [
     path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
     path("privacy/access-log/", privacy.access_log, name="access_log"),
     path("privacy/export/", privacy.person_export, name="person_export"),
+    path("privacy/erase/", privacy.person_erase_page, name="person_erase"),
 ]

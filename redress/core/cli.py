@@ -5,6 +5,7 @@ redress serve [--with-worker] [--port N] [--bind HOST:PORT]
 redress worker                  background tasks (Django Tasks, database backend)
 redress seed --complaints N     realistic demo and volume data
 redress audit verify            check the audit trail's hash chain
+redress privacy erase --email ADDRESS --reason TEXT   erase a person's data (anonymise)
 redress <any manage.py command>
 """
 

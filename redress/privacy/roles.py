@@ -24,6 +24,8 @@ class Permission(models.TextChoices):
         _("Record a complainant's consent or its withdrawal on their behalf"),
     )
     PERSONAL_DATA_EXPORT = "personal_data_export", _("Export a person's data")
+    ERASE = "erase", _("Erase a person's personal data")
+    LEGAL_HOLD = "legal_hold", _("Place or release a legal hold on a complaint")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -42,6 +44,9 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     # Everything about one person in one file: the officer who answers their requests only.
     Permission.PERSONAL_DATA_EXPORT: frozenset({Role.DPO}),
+    Permission.ERASE: frozenset({Role.DPO}),
+    # The complaints manager knows first of a dispute going to court or an inspection.
+    Permission.LEGAL_HOLD: frozenset({Role.DPO, Role.COMPLAINTS_MANAGER}),
 }
 
 

@@ -91,8 +91,22 @@ class ConsentWithdrawForm(forms.Form):
 
     method = forms.ChoiceField(label=_("How they asked"), choices=WithdrawalMethod.choices)
     note = _text(_("What they said"), rows=2)
+
+
 class PersonExportForm(forms.Form):
     """Whose data to export: their email address or phone number (either, or both)."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone number"), max_length=32, required=False)
+
+
+class PersonEraseForm(forms.Form):
+    """Erase a person's data (the DPO): found by email or phone; confirmed by a tick."""
+
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    reason = _text(_("Reason (the request, the decision)"))
+    confirm = forms.BooleanField(
+        label=_("I understand that the person's identifiers are erased for good."),
+        required=True,
+    )

@@ -28,3 +28,9 @@ def exports_personal_data(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and may(user, Permission.PERSONAL_DATA_EXPORT)
     )
+
+
+@register.filter
+def erases_personal_data(user: Any) -> bool:
+    """Whether the person may erase a person's data (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ERASE))

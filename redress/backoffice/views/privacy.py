@@ -2,7 +2,7 @@
 with each breach's 72-hour clock, the report form, and the breach's page where the
 data-protection officer records the notification to the authority, decides whether to inform the
 people affected, records that they were, and closes it. The log of who saw personal data. The
-export of a person's data. Every change is a service call; a refusal is shown on
+export and the erasure of a person's data. Every change is a service call; a refusal is shown on
 the page with its status and changes nothing."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from redress.backoffice.forms.privacy import (
     BreachCloseForm,
     BreachReportForm,
     NotifyAuthorityForm,
+    PersonEraseForm,
     PersonExportForm,
     SubjectsDecisionForm,
     SubjectsInformedForm,
@@ -35,6 +36,7 @@ from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.privacy import breaches as services
 from redress.privacy.access_log import access_log_page, personal_data_accessed
+from redress.privacy.erasure import person_erase
 from redress.privacy.export import person_export_take
 from redress.privacy.export_render import person_export_zip
 from redress.privacy.models import BreachIncident, PersonalDataAccess
@@ -259,3 +261,40 @@ def person_export(request: HttpRequest) -> HttpResponse:
     # No name or address in the file name: it shows in download lists and browser history.
     response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.zip"'
     return response
+
+
+@staff_view
+def person_erase_page(request: HttpRequest) -> HttpResponse:
+    """The DPO erases a person's data by anonymisation (docs/privacy.md, "Erasing a person's
+    data"); the same service as ``redress privacy erase``. A refusal (a complaint still open,
+    a legal hold, no such person) is shown on the form and changes nothing."""
+    _require(request, Permission.ERASE)
+    form = PersonEraseForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"section": "erase", "form": form}
+    template = "backoffice/privacy_erase.html"
+    if request.method != "POST":
+        return page(request, template, context)
+    if not form.is_valid():
+        return page(request, template, context, status=422)
+    data = form.cleaned_data
+    try:
+        report = person_erase(
+            email=data["email"], phone=data["phone"], reason=data["reason"], actor=_actor(request)
+        )
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return page(request, template, context, status=error.http_status)
+    messages.success(
+        request,
+        gettext(
+            "Erased: %(complaints)s complaints of %(people)s complainant records anonymised, "
+            "%(files)s files deleted, %(audit)s audit entries redacted."
+        )
+        % {
+            "complaints": len(report.complaint_ids),
+            "people": report.complainants,
+            "files": report.files_deleted,
+            "audit": report.audit_redacted,
+        },
+    )
+    return redirect("backoffice:person_erase")

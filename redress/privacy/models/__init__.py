@@ -8,9 +8,13 @@ from redress.privacy.models.breaches import (
     DataCategory,
     SubjectsDecision,
 )
+from redress.privacy.models.erasure import AnonymisedComplaint, Erasure, LegalHold
 
 __all__ = [
     "NOTIFY_AUTHORITY_HOURS",
+    "AnonymisedComplaint",
+    "Erasure",
+    "LegalHold",
     "BreachIncident",
     "BreachNotice",
     "DataCategory",

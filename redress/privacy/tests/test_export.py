@@ -23,7 +23,7 @@ from redress.core.roles import Role
 from redress.core.testing import staff
 from redress.handling import services
 from redress.handling.testing import advance, complaint_in_state, make_team, receive
-from redress.intake.receive import Person, Submission, intake_receive
+from redress.intake.receive import Consent, Person, Submission, intake_receive
 from redress.notifications.tasks import outbox_flush
 from redress.privacy.export import EXPORT_SECTIONS, person_export, person_export_take
 from redress.privacy.export_render import person_export_html, person_export_json, person_export_zip
@@ -64,7 +64,7 @@ def everything(team, smtp, django_capture_on_commit_callbacks):
                 unit=team.unit,
                 amount_claimed=8_990_000,
                 remedy_requested="Hoàn lại tiền",
-                consent=True,
+                consent=Consent(method="web", evidence={"form": "test"}),
                 attachments=[IncomingFile(name="hóa đơn.pdf", content=plain_pdf())],
             ),
             channel=Channel.WEB,

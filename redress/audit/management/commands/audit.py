@@ -45,8 +45,15 @@ class Command(BaseCommand):
             if report.legacy_until
             else ""
         )
+        redacted = (
+            f", {report.redacted} redacted (personal data erased, each vouched for by a sealed "
+            "audit.redact entry)"
+            if report.redacted
+            else ""
+        )
         self.stdout.write(
-            f"audit chain intact: {report.checked} entries{legacy}, head {report.head_hash}"
+            f"audit chain intact: {report.checked} entries{legacy}{redacted}, "
+            f"head {report.head_hash}"
         )
         last = report.last_anchor
         if last is None:
