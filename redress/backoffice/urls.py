@@ -15,6 +15,7 @@ from redress.backoffice.views import (
     investigation,
     misc,
     privacy,
+    privacy_retention,
     queues,
     reports,
     secondfactor,
@@ -279,4 +280,11 @@ urlpatterns = [
     path("privacy/breaches/<int:pk>/informed/", privacy.breach_informed, name="breach_informed"),
     path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
     path("privacy/access-log/", privacy.access_log, name="access_log"),
+    path("privacy/retention/", privacy_retention.retention, name="retention"),
+    path("privacy/retention/<int:pk>/", privacy_retention.retention_rule, name="retention_rule"),
+    path(
+        "privacy/retention/dry-run/",
+        privacy_retention.retention_dry_run,
+        name="retention_dry_run",
+    ),
 ]

@@ -19,6 +19,8 @@ class Permission(models.TextChoices):
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
     ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
+    RETENTION_READ = "retention_read", _("Read the retention rules and their runs")
+    RETENTION_MANAGE = "retention_manage", _("Change the retention rules and run them")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -31,6 +33,8 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
     Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    Permission.RETENTION_READ: frozenset({Role.DPO, Role.AUDITOR, Role.TOP_MANAGEMENT}),
+    Permission.RETENTION_MANAGE: frozenset({Role.DPO}),
 }
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from redress.privacy.retention_rules import reads_retention as _reads_retention
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import reads_breaches
 
@@ -20,3 +21,9 @@ def reads_breach_register(user: Any) -> bool:
 def reads_access_log(user: Any) -> bool:
     """Whether the person reads the personal-data access log (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ))
+
+
+@register.filter
+def reads_retention(user: Any) -> bool:
+    """Whether the person reads the retention rules (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and _reads_retention(user))

@@ -8,12 +8,24 @@ from redress.privacy.models.breaches import (
     DataCategory,
     SubjectsDecision,
 )
+from redress.privacy.models.retention import (
+    EXPIRY_CHOICES,
+    Expiry,
+    RecordType,
+    RetentionRule,
+    RetentionRun,
+)
 
 __all__ = [
     "NOTIFY_AUTHORITY_HOURS",
     "BreachIncident",
     "BreachNotice",
     "DataCategory",
+    "EXPIRY_CHOICES",
+    "Expiry",
     "PersonalDataAccess",
+    "RecordType",
+    "RetentionRule",
+    "RetentionRun",
     "SubjectsDecision",
 ]
