@@ -110,7 +110,7 @@ class RetentionRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
     trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
-    actor_label = models.CharField(_("who"), max_length=150)
+    actor_label = models.CharField(_("run by"), max_length=150)
     scheduled_day = models.DateField(_("day"), null=True, blank=True, unique=True)
     results = models.JSONField(_("results"), default=dict, blank=True)
 
