@@ -263,10 +263,14 @@ REDRESS_PERIODIC_JOBS = [
     ("training expiry", "redress.framework.services.training.training_expiry_notices"),
     ("management review", "redress.framework.services.review_jobs.review_duties"),
     ("breach clock", "redress.privacy.jobs.breach_clock_sweep"),
+    ("retention", "redress.privacy.jobs.retention_daily"),
 ]
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
 REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)
+# Retention (docs/privacy.md): the hour of the day (organisation's time) from which the daily
+# retention run starts; once a day, whichever worker runs the job.
+REDRESS_RETENTION_HOUR = env_int("REDRESS_RETENTION_HOUR", 2)
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.
 REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)

@@ -8,7 +8,7 @@ auditors and administrators (and the data-protection officer, who has no column 
 register; all of them but the auditor report a breach (an empty report answers 422); only the
 data-protection officer takes a breach's steps, so every column is refused them (403) before the
 breach is looked up. The world holds no breach: a reader asking for one gets 404. Steps are POST
-only (405 for GET).
+only (405 for GET). The retention pages follow ``RETENTION_READ`` and ``RETENTION_MANAGE``.
 """
 
 _STEP = {"GET": "405 405 405 405 405 405 405 405", "POST": "302 403 403 403 403 403 403 403"}
@@ -43,6 +43,14 @@ PRIVACY: dict[str, dict[str, str]] = {
         "GET": "302 403 403 403 403 403 403 403",
         "POST": "302 403 403 403 403 403 403 403",
     },
+    # Retention: the data-protection officer, auditors and top management read the rules and
+    # runs; only the officer changes a rule or runs the dry run (every column is refused).
+    "backoffice:retention": {
+        "GET": "302 403 403 403 200 200 403 403",
+        "POST": "302 403 403 403 200 200 403 403",
+    },
+    "backoffice:retention_rule": _STEP,
+    "backoffice:retention_dry_run": _STEP,
     "backoffice:breach_notify": _STEP,
     "backoffice:breach_decide": _STEP,
     "backoffice:breach_informed": _STEP,

@@ -17,6 +17,7 @@ from redress.backoffice.views import (
     misc,
     outbox,
     privacy,
+    privacy_retention,
     queues,
     reports,
     secondfactor,
@@ -287,4 +288,11 @@ urlpatterns = [
     path("privacy/access-log/", privacy.access_log, name="access_log"),
     path("privacy/export/", privacy.person_export, name="person_export"),
     path("privacy/erase/", privacy.person_erase_page, name="person_erase"),
+    path("privacy/retention/", privacy_retention.retention, name="retention"),
+    path("privacy/retention/<int:pk>/", privacy_retention.retention_rule, name="retention_rule"),
+    path(
+        "privacy/retention/dry-run/",
+        privacy_retention.retention_dry_run,
+        name="retention_dry_run",
+    ),
 ]

@@ -6,3 +6,9 @@ class PrivacyConfig(AppConfig):
     name = "redress.privacy"
     label = "privacy"
     verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        # The kinds of record the retention run deals with itself (privacy.retention).
+        from redress.privacy.retention_targets import register
+
+        register()

@@ -26,6 +26,8 @@ class Permission(models.TextChoices):
     PERSONAL_DATA_EXPORT = "personal_data_export", _("Export a person's data")
     ERASE = "erase", _("Erase a person's personal data")
     LEGAL_HOLD = "legal_hold", _("Place or release a legal hold on a complaint")
+    RETENTION_READ = "retention_read", _("Read the retention rules and their runs")
+    RETENTION_MANAGE = "retention_manage", _("Change the retention rules and run them")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -47,6 +49,8 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     Permission.ERASE: frozenset({Role.DPO}),
     # The complaints manager knows first of a dispute going to court or an inspection.
     Permission.LEGAL_HOLD: frozenset({Role.DPO, Role.COMPLAINTS_MANAGER}),
+    Permission.RETENTION_READ: frozenset({Role.DPO, Role.AUDITOR, Role.TOP_MANAGEMENT}),
+    Permission.RETENTION_MANAGE: frozenset({Role.DPO}),
 }
 
 

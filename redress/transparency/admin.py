@@ -62,7 +62,16 @@ class NoticeAdmin(admin.ModelAdmin):
         (_("Introduction"), {"fields": ["intro_vi", "intro_en"]}),
         (_("How to complain"), {"fields": ["how_vi", "how_en"]}),
         (_("Charges"), {"fields": ["charges_vi", "charges_en"]}),
-        (_("Personal data"), {"fields": ["privacy_vi", "privacy_en"]}),
+        (
+            _("Personal data"),
+            {
+                "fields": ["privacy_vi", "privacy_en"],
+                "description": _(
+                    "Write {retention} where the notice says how long data is kept: the public "
+                    "page puts there the periods of the retention rules as they are set."
+                ),
+            },
+        ),
         (_("Internal review"), {"fields": ["review_vi", "review_en"]}),
     ]
 

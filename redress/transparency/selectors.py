@@ -144,3 +144,20 @@ def targets_for_groups() -> list[GroupTarget]:
         if policy.negotiation_request and not any(g.group == "negotiation" for g in found):
             found.append(GroupTarget("negotiation", target))
     return found
+
+
+# Where the personal-data notice states how long data is kept: the portal puts there the
+# periods as they are configured (privacy's retention rules; this app cannot read them), so
+# that the notice never promises what is not done.
+RETENTION_PLACEHOLDER = "{retention}"
+
+
+def notice_privacy_text(notice: Notice, language: str, retention: str) -> str:
+    """The personal-data notice in ``language`` with ``retention`` (the periods as configured)
+    where the text has ``{retention}``, or after it when the text has no such place."""
+    text = notice.text("privacy", language)
+    if RETENTION_PLACEHOLDER in text:
+        return text.replace(RETENTION_PLACEHOLDER, retention).strip()
+    if not retention:
+        return text
+    return f"{text}\n\n{retention}"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from redress.privacy.retention_rules import reads_retention as _reads_retention
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors import reads_breaches
 
@@ -34,3 +35,9 @@ def exports_personal_data(user: Any) -> bool:
 def erases_personal_data(user: Any) -> bool:
     """Whether the person may erase a person's data (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ERASE))
+
+
+@register.filter
+def reads_retention(user: Any) -> bool:
+    """Whether the person reads the retention rules (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and _reads_retention(user))

@@ -9,6 +9,13 @@ from redress.privacy.models.breaches import (
     SubjectsDecision,
 )
 from redress.privacy.models.erasure import AnonymisedComplaint, Erasure, LegalHold
+from redress.privacy.models.retention import (
+    EXPIRY_CHOICES,
+    Expiry,
+    RecordType,
+    RetentionRule,
+    RetentionRun,
+)
 
 __all__ = [
     "NOTIFY_AUTHORITY_HOURS",
@@ -18,6 +25,11 @@ __all__ = [
     "BreachIncident",
     "BreachNotice",
     "DataCategory",
+    "EXPIRY_CHOICES",
+    "Expiry",
     "PersonalDataAccess",
+    "RecordType",
+    "RetentionRule",
+    "RetentionRun",
     "SubjectsDecision",
 ]

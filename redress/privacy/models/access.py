@@ -44,6 +44,8 @@ class PersonalDataAccess(models.Model):
         indexes = [
             models.Index(fields=["complaint", "-id"]),
             models.Index(fields=["user", "-id"]),
+            # The retention run deletes by age (privacy.retention).
+            models.Index(fields=["at"], name="personal_data_access_at"),
         ]
 
     def __str__(self) -> str:

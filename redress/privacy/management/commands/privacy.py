@@ -17,6 +17,8 @@ from redress.core.errors import ApplicationError
 from redress.privacy.erasure import person_erase
 from redress.privacy.export import person_export_take
 from redress.privacy.export_render import person_export_json
+from redress.privacy.models import RetentionRun
+from redress.privacy.retention import retention_run
 
 
 class Command(BaseCommand):
@@ -39,12 +41,20 @@ class Command(BaseCommand):
         erase.add_argument(
             "--yes", action="store_true", help="do not ask for confirmation (scripts)"
         )
+        retention = sub.add_parser(
+            "retention", help="apply the retention rules: anonymise, delete or clear what expired"
+        )
+        retention.add_argument(
+            "--dry-run", action="store_true", help="count what would be done; change nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "export":
             self._export(str(options["email"] or ""), str(options["phone"] or ""))
         elif options["subcommand"] == "erase":
             self._erase(options)
+        elif options["subcommand"] == "retention":
+            self._retention(dry_run=bool(options["dry_run"]))
 
     def _export(self, email: str, phone: str) -> None:
         try:
@@ -83,3 +93,20 @@ class Command(BaseCommand):
         )
         for table, n in sorted(report.rows.items()):
             self.stdout.write(f"  {table}: {n}")
+
+    def _retention(self, *, dry_run: bool) -> None:
+        report = retention_run(
+            dry_run=dry_run,
+            actor=command_line_actor("privacy retention"),
+            trigger=RetentionRun.Trigger.COMMAND,
+        )
+        self.stdout.write(
+            f"retention {'dry run (nothing changed)' if dry_run else 'run'} "
+            f"at {report.at:%Y-%m-%d %H:%M} UTC"
+        )
+        width = max(len(r.record_type) for r in report.results) if report.results else 0
+        for result in report.results:
+            self.stdout.write(
+                f"  {result.record_type:<{width}}  {result.months:>4} months, "
+                f"{result.expiry:<9}  expired {result.expired:>7}  done {result.done:>7}"
+            )
