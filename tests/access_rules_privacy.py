@@ -35,4 +35,23 @@ PRIVACY: dict[str, dict[str, str]] = {
     "backoffice:breach_decide": _STEP,
     "backoffice:breach_informed": _STEP,
     "backoffice:breach_close": _STEP,
+    # Data-subject requests: the data-protection officer and auditors read them; only the
+    # officer records and handles one. The world holds no request: an auditor gets 404.
+    "backoffice:privacy_requests": {
+        "GET": "302 403 403 403 403 200 403 403",
+        "POST": "302 403 403 403 403 200 403 403",
+    },
+    "backoffice:privacy_request_new": {
+        "GET": "302 403 403 403 403 403 403 403",
+        "POST": "302 403 403 403 403 403 403 403",
+    },
+    "backoffice:privacy_request": {
+        "GET": "302 403 403 403 403 404 403 403",
+        "POST": "302 403 403 403 403 404 403 403",
+    },
+    "backoffice:privacy_request_verify": _STEP,
+    "backoffice:privacy_request_respond": _STEP,
+    "backoffice:privacy_request_extend": _STEP,
+    "backoffice:privacy_request_complete": _STEP,
+    "backoffice:privacy_request_refuse": _STEP,
 }

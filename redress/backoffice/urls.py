@@ -15,6 +15,7 @@ from redress.backoffice.views import (
     investigation,
     misc,
     privacy,
+    privacy_requests,
     queues,
     reports,
     secondfactor,
@@ -279,4 +280,33 @@ urlpatterns = [
     path("privacy/breaches/<int:pk>/informed/", privacy.breach_informed, name="breach_informed"),
     path("privacy/breaches/<int:pk>/close/", privacy.breach_close, name="breach_close"),
     path("privacy/access-log/", privacy.access_log, name="access_log"),
+    # Data-subject requests (docs/privacy.md).
+    path("privacy/requests/", privacy_requests.request_list, name="privacy_requests"),
+    path("privacy/requests/new/", privacy_requests.request_new, name="privacy_request_new"),
+    path("privacy/requests/<int:pk>/", privacy_requests.request_detail, name="privacy_request"),
+    path(
+        "privacy/requests/<int:pk>/verify/",
+        privacy_requests.request_verify,
+        name="privacy_request_verify",
+    ),
+    path(
+        "privacy/requests/<int:pk>/respond/",
+        privacy_requests.request_respond,
+        name="privacy_request_respond",
+    ),
+    path(
+        "privacy/requests/<int:pk>/extend/",
+        privacy_requests.request_extend,
+        name="privacy_request_extend",
+    ),
+    path(
+        "privacy/requests/<int:pk>/complete/",
+        privacy_requests.request_complete,
+        name="privacy_request_complete",
+    ),
+    path(
+        "privacy/requests/<int:pk>/refuse/",
+        privacy_requests.request_refuse,
+        name="privacy_request_refuse",
+    ),
 ]

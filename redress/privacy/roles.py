@@ -19,6 +19,8 @@ class Permission(models.TextChoices):
     BREACH_REPORT = "breach_report", _("Report a personal-data breach")
     BREACH_MANAGE = "breach_manage", _("Handle a breach: notify the authority, inform people")
     ACCESS_LOG_READ = "access_log_read", _("Read who saw personal data")
+    REQUEST_READ = "request_read", _("Read data-subject requests")
+    REQUEST_MANAGE = "request_manage", _("Handle data-subject requests")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -31,6 +33,9 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     ),
     Permission.BREACH_MANAGE: frozenset({Role.DPO}),
     Permission.ACCESS_LOG_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    Permission.REQUEST_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    # Receiving a request on the person's behalf is handling it too: the DPO's alone.
+    Permission.REQUEST_MANAGE: frozenset({Role.DPO}),
 }
 
 

@@ -20,3 +20,9 @@ def reads_breach_register(user: Any) -> bool:
 def reads_access_log(user: Any) -> bool:
     """Whether the person reads the personal-data access log (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and may(user, Permission.ACCESS_LOG_READ))
+
+
+@register.filter
+def reads_subject_requests(user: Any) -> bool:
+    """Whether the person reads data-subject requests (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.REQUEST_READ))

@@ -8,12 +8,32 @@ from redress.privacy.models.breaches import (
     DataCategory,
     SubjectsDecision,
 )
+from redress.privacy.models.requests import (
+    OPEN_STATUSES,
+    DataSubjectRequest,
+    ProcessingRestriction,
+    RequestChannel,
+    RequestEvent,
+    RequestKind,
+    RequestNotice,
+    RequestStatus,
+    Verification,
+)
 
 __all__ = [
     "NOTIFY_AUTHORITY_HOURS",
+    "OPEN_STATUSES",
     "BreachIncident",
     "BreachNotice",
     "DataCategory",
+    "DataSubjectRequest",
     "PersonalDataAccess",
+    "ProcessingRestriction",
+    "RequestChannel",
+    "RequestEvent",
+    "RequestKind",
+    "RequestNotice",
+    "RequestStatus",
     "SubjectsDecision",
+    "Verification",
 ]

@@ -68,6 +68,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "training expiry",
         "management review",
         "breach clock",
+        "data-subject request clock",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
