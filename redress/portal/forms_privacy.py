@@ -23,15 +23,16 @@ KIND_WORDS = [
 
 
 class PersonalDataForm(AccessibleFormMixin, forms.Form):
-    grouped = ("kind",)
+    grouped = ("data_request",)
 
-    kind = forms.ChoiceField(
+    # Named apart from the other forms of the complaint's page, whose ids they would repeat.
+    data_request = forms.ChoiceField(
         label=_("What would you like us to do?"),
         choices=KIND_WORDS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what you would like us to do.")},
     )
-    note = forms.CharField(
+    data_note = forms.CharField(
         label=_("Anything we should know? (optional)"),
         help_text=_("For a correction, say what is wrong and what it should be."),
         max_length=2000,
@@ -47,5 +48,5 @@ class PersonalDataForm(AccessibleFormMixin, forms.Form):
 class PersonalDataByCodeForm(PersonalDataForm, TrackForm):
     """The same request from someone who has not opened their complaint on this device."""
 
-    grouped = ("kind",)
-    field_order = ["reference", "code", "kind", "note"]
+    grouped = ("data_request",)
+    field_order = ["reference", "code", "data_request", "data_note"]

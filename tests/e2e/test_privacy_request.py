@@ -26,8 +26,8 @@ def ask_for_my_data(page, base_url, received):
     page.get_by_role("button", name="Xem khiếu nại").click()
     page.locator("#personal-data").click()  # opens the section (a <details>, no script needed)
     section = page.locator("section.personal-data")
-    section.locator("input[name=kind][value=access]").check()
-    section.locator("textarea[name=note]").fill("Xin gửi cho tôi bản sao dữ liệu cá nhân.")
+    section.locator("input[name=data_request][value=access]").check()
+    section.locator("textarea[name=data_note]").fill("Xin gửi cho tôi bản sao dữ liệu cá nhân.")
     return section
 
 
@@ -40,6 +40,8 @@ def test_a_complainant_asks_for_their_data_and_sees_the_acknowledgement(page, br
     reference = page.locator("#request-reference").inner_text().strip()
     assert re.fullmatch(r"YC-\d{4}-\d{4}", reference)
     assert page.locator("#completion-due").inner_text().strip()
+    problems += axe(page)
+    page.goto(page.base_url + "/vi/personal-data/")  # the stand-alone page
     problems += axe(page)
     assert problems == []
     request = DataSubjectRequest.objects.get()

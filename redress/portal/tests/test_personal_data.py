@@ -35,12 +35,12 @@ def test_from_the_complaint_page_the_request_is_recorded_and_acknowledged(client
     assert f"/en/track/{complaint.reference}/personal-data/" in page
     url = f"/en/track/{complaint.reference}/personal-data/"
     # No choice: the page again with the problem, nothing recorded.
-    refused = client.post(url, {"kind": "", "note": ""})
+    refused = client.post(url, {"data_request": "", "data_note": ""})
     assert refused.status_code == 200
     assert "Choose what you would like us to do." in refused.content.decode()
     assert not DataSubjectRequest.objects.exists()
 
-    sent = client.post(url, {"kind": "access", "note": "Xin bản sao dữ liệu"})
+    sent = client.post(url, {"data_request": "access", "data_note": "Xin bản sao dữ liệu"})
     assert sent.status_code == 302 and sent["Location"].endswith("/personal-data/received/")
     request = DataSubjectRequest.objects.get()
     assert request.status == RequestStatus.VERIFIED and request.channel == "portal"
@@ -53,7 +53,9 @@ def test_from_the_complaint_page_the_request_is_recorded_and_acknowledged(client
 
 def test_without_the_tracking_code_nothing_is_recorded(client, team):
     complaint = receive(team).complaint
-    response = client.post(f"/en/track/{complaint.reference}/personal-data/", {"kind": "access"})
+    response = client.post(
+        f"/en/track/{complaint.reference}/personal-data/", {"data_request": "access"}
+    )
     assert response.status_code == 302 and "/track/" in response["Location"]
     assert client.get("/en/personal-data/received/").status_code == 302
     assert not DataSubjectRequest.objects.exists()
@@ -67,7 +69,7 @@ def test_a_known_and_an_unknown_code_get_the_same_answer(client, team, settings)
     def ask(code):
         return client.post(
             "/en/personal-data/",
-            {"reference": reference, "code": code, "kind": "erasure", "note": ""},
+            {"reference": reference, "code": code, "data_request": "erasure", "data_note": ""},
         )
 
     known = ask(received.tracking_code)
@@ -88,7 +90,7 @@ def test_wrong_codes_count_against_the_tracking_limit(client, team, settings):
     cache.clear()
     settings.REDRESS_PORTAL_TRACK_RATE = "2/600"
     reference = receive(team).complaint.reference
-    form = {"reference": reference, "code": "ZZZZ-ZZZZ-ZZZZ", "kind": "access"}
+    form = {"reference": reference, "code": "ZZZZ-ZZZZ-ZZZZ", "data_request": "access"}
     statuses = [client.post("/en/personal-data/", form).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert not DataSubjectRequest.objects.exists()

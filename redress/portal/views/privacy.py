@@ -32,10 +32,10 @@ RECEIPT_KEY = "portal_personal_data_request"
 def _ask(complaint: Complaint, data: dict[str, str]) -> DataSubjectRequest:
     return request_receive(
         actor=WEB,
-        kind=data["kind"],
+        kind=data["data_request"],
         channel=RequestChannel.PORTAL,
         complaints=[complaint],
-        note=data.get("note") or "",
+        note=data.get("data_note") or "",
         language=get_language() or "vi",
     )
 
