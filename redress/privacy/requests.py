@@ -406,8 +406,22 @@ def _fulfil(request: DataSubjectRequest, actor: Actor) -> None:
 
 
 def _fulfil_by_hand(request: DataSubjectRequest, actor: Actor) -> None:
-    """Done by the DPO outside this service (a correction made in the complaint, an objection
-    answered); the outcome note records what was done."""
+    """Done by the officer outside this service (a correction made on the complaint, an
+    objection answered); the outcome note records what was done."""
+
+
+def _fulfil_access(request: DataSubjectRequest, actor: Actor) -> None:
+    """To wire: ``privacy.export.person_export`` for the request's complainant, delivered to
+    the person. Until then the officer sends the data and notes it in the outcome."""
+
+
+def _fulfil_erasure(request: DataSubjectRequest, actor: Actor) -> None:
+    """To wire: ``privacy.erasure.person_erase`` for the request's complainant (refused, with
+    its reason, for a complaint under legal hold or still open)."""
+
+
+def _fulfil_consent_withdrawal(request: DataSubjectRequest, actor: Actor) -> None:
+    """To wire: ``transparency.services.consent_withdraw`` for the complainant's consents."""
 
 
 def _fulfil_restriction(request: DataSubjectRequest, actor: Actor) -> None:
@@ -426,10 +440,10 @@ def _fulfil_restriction(request: DataSubjectRequest, actor: Actor) -> None:
 
 
 FULFILMENT = {
-    RequestKind.ACCESS: _fulfil_by_hand,  # wire privacy.export.person_export at merge
+    RequestKind.ACCESS: _fulfil_access,
     RequestKind.RECTIFICATION: _fulfil_by_hand,
-    RequestKind.ERASURE: _fulfil_by_hand,  # wire privacy.erasure.person_erase at merge
+    RequestKind.ERASURE: _fulfil_erasure,
     RequestKind.RESTRICTION: _fulfil_restriction,
     RequestKind.OBJECTION: _fulfil_by_hand,
-    RequestKind.CONSENT_WITHDRAWAL: _fulfil_by_hand,  # wire transparency consent_withdraw
+    RequestKind.CONSENT_WITHDRAWAL: _fulfil_consent_withdrawal,
 }

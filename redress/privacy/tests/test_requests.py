@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from redress.analytics.cohort import Cohort, Period
+from redress.analytics.kpis import CATALOGUE
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
@@ -286,6 +287,7 @@ def test_dsar_on_time_pct_counts_closed_and_overdue_requests_of_the_period(team,
     )
     figure = dsar_on_time(cohort)
     assert (figure.numerator, figure.denominator, figure.value) == (2, 4, 50.0)
+    assert CATALOGUE["dsar_on_time_pct"].compute(cohort) == figure  # registered when ready
     # Before anything was due, nothing counts but what is closed.
     early = Cohort(user=None, period=cohort.period, now=local("2026-03-11 09:00"))
     assert (dsar_on_time(early).numerator, dsar_on_time(early).denominator) == (2, 2)
