@@ -264,6 +264,7 @@ REDRESS_PERIODIC_JOBS = [
     ("management review", "redress.framework.services.review_jobs.review_duties"),
     ("breach clock", "redress.privacy.jobs.breach_clock_sweep"),
     ("retention", "redress.privacy.jobs.retention_daily"),
+    ("data-subject request clock", "redress.privacy.jobs.request_clock_sweep"),
 ]
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
@@ -271,6 +272,16 @@ REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)
 # Retention (docs/privacy.md): the hour of the day (organisation's time) from which the daily
 # retention run starts; once a day, whichever worker runs the job.
 REDRESS_RETENTION_HOUR = env_int("REDRESS_RETENTION_HOUR", 2)
+# Data-subject requests (docs/privacy.md): the hours before a request's first response or
+# completion is due at which the data-protection officers are reminded; and the days (calendar
+# days, Civil Code Art. 147-148) to complete the kinds whose time Decree 356/2025 leaves to the
+# organisation (withdrawal of consent, restriction and objection are fixed by the decree).
+REDRESS_DSAR_WARNING_HOURS = env_int("REDRESS_DSAR_WARNING_HOURS", 24)
+REDRESS_DSAR_COMPLETION_DAYS = {
+    "access": env_int("REDRESS_DSAR_ACCESS_DAYS", 20),
+    "rectification": env_int("REDRESS_DSAR_RECTIFICATION_DAYS", 10),
+    "erasure": env_int("REDRESS_DSAR_ERASURE_DAYS", 20),
+}
 # Internal audit (docs/management-system.md): the working days before an audit's planned date
 # its auditors and planner are reminded of it.
 REDRESS_AUDIT_REMINDER_WORKING_DAYS = env_int("REDRESS_AUDIT_REMINDER_WORKING_DAYS", 5)

@@ -67,4 +67,42 @@ PRIVACY: dict[str, dict[str, str]] = {
         "GET": "302 405 405 405 405 405 405 405",
         "POST": "302 422 422 422 403 403 404 404",
     },
+    # Data-subject requests: the data-protection officer and auditors read them; only the
+    # officer records and handles one. The world holds no request: an auditor gets 404.
+    "backoffice:privacy_requests": {
+        "GET": "302 403 403 403 403 200 403 403",
+        "POST": "302 403 403 403 403 200 403 403",
+    },
+    "backoffice:privacy_request_new": {
+        "GET": "302 403 403 403 403 403 403 403",
+        "POST": "302 403 403 403 403 403 403 403",
+    },
+    "backoffice:privacy_request": {
+        "GET": "302 403 403 403 403 404 403 403",
+        "POST": "302 403 403 403 403 404 403 403",
+    },
+    "backoffice:privacy_request_verify": _STEP,
+    "backoffice:privacy_request_respond": _STEP,
+    "backoffice:privacy_request_extend": _STEP,
+    "backoffice:privacy_request_complete": _STEP,
+    "backoffice:privacy_request_refuse": _STEP,
+    # The portal's requests about personal data: the same for everyone. Without the complaint's
+    # tracking code in the session, the complaint's form and the acknowledgement send the
+    # visitor to the tracking form; the stand-alone page answers an empty form on itself.
+    "portal:personal_data": {
+        "GET": "405 405 405 405 405 405 405 405",
+        "POST": "302 302 302 302 302 302 302 302",
+    },
+    "portal:personal_data_receipt": {
+        "GET": "302 302 302 302 302 302 302 302",
+        "POST": "302 302 302 302 302 302 302 302",
+    },
+    # The API: the officer records (an empty body is refused by the schema first, 422); the
+    # officer and auditors read one (none exists: 404), the others are refused (403).
+    "api-v1:privacy_request_create": {"POST": "401 422 422 422 422 422 422 422"},
+    "api-v1:privacy_request_get": {"GET": "401 403 403 403 403 404 403 403"},
+    "portal:personal_data_by_code": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "200 200 200 200 200 200 200 200",
+    },
 }

@@ -15,6 +15,7 @@ from redress.api import (
     framework_audits,
     framework_reviews,
     improvement,
+    privacy,
     reference,
 )
 from redress.api.errors import install_error_handlers
@@ -51,3 +52,4 @@ api.add_router("", improvement.router)
 api.add_router("", framework.router)
 api.add_router("", framework_audits.router)
 api.add_router("", framework_reviews.router)
+api.add_router("", privacy.router)

@@ -17,6 +17,7 @@ from redress.backoffice.views import (
     misc,
     outbox,
     privacy,
+    privacy_requests,
     privacy_retention,
     queues,
     reports,
@@ -294,5 +295,34 @@ urlpatterns = [
         "privacy/retention/dry-run/",
         privacy_retention.retention_dry_run,
         name="retention_dry_run",
+    ),
+    # Data-subject requests (docs/privacy.md).
+    path("privacy/requests/", privacy_requests.request_list, name="privacy_requests"),
+    path("privacy/requests/new/", privacy_requests.request_new, name="privacy_request_new"),
+    path("privacy/requests/<int:pk>/", privacy_requests.request_detail, name="privacy_request"),
+    path(
+        "privacy/requests/<int:pk>/verify/",
+        privacy_requests.request_verify,
+        name="privacy_request_verify",
+    ),
+    path(
+        "privacy/requests/<int:pk>/respond/",
+        privacy_requests.request_respond,
+        name="privacy_request_respond",
+    ),
+    path(
+        "privacy/requests/<int:pk>/extend/",
+        privacy_requests.request_extend,
+        name="privacy_request_extend",
+    ),
+    path(
+        "privacy/requests/<int:pk>/complete/",
+        privacy_requests.request_complete,
+        name="privacy_request_complete",
+    ),
+    path(
+        "privacy/requests/<int:pk>/refuse/",
+        privacy_requests.request_refuse,
+        name="privacy_request_refuse",
     ),
 ]

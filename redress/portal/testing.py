@@ -93,5 +93,6 @@ def portal_content(db):
         "redress.notifications.migrations.0002_default_templates",
         "redress.notifications.migrations.0011_decision_routes_public_interest",
         "redress.sla.migrations.0003_presets",
+        "redress.privacy.migrations.0008_dsar_message_templates",
     ):
         importlib.import_module(module).create(apps, None)

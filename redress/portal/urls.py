@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from redress.portal.views import complain, decision, files, pages, tracking
+from redress.portal.views import complain, decision, files, pages, privacy, tracking
 
 app_name = "portal"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     re_path(rf"^track/{REFERENCE}/survey/$", decision.complaint_survey, name="survey"),
     re_path(rf"^track/{REFERENCE}/leave/$", tracking.complaint_leave, name="leave"),
     re_path(rf"^track/{REFERENCE}/withdraw/$", tracking.complaint_withdrawal, name="withdraw"),
+    re_path(
+        rf"^track/{REFERENCE}/personal-data/$",
+        privacy.personal_data_request,
+        name="personal_data",
+    ),
+    path("personal-data/", privacy.personal_data_by_code, name="personal_data_by_code"),
+    path("personal-data/received/", privacy.personal_data_receipt, name="personal_data_receipt"),
     re_path(
         rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", files.complaint_file, name="file"
     ),

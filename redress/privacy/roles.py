@@ -28,6 +28,8 @@ class Permission(models.TextChoices):
     LEGAL_HOLD = "legal_hold", _("Place or release a legal hold on a complaint")
     RETENTION_READ = "retention_read", _("Read the retention rules and their runs")
     RETENTION_MANAGE = "retention_manage", _("Change the retention rules and run them")
+    REQUEST_READ = "request_read", _("Read data-subject requests")
+    REQUEST_MANAGE = "request_manage", _("Handle data-subject requests")
 
 
 PRIVACY_ROLES: dict[str, frozenset[Role]] = {
@@ -51,6 +53,9 @@ PRIVACY_ROLES: dict[str, frozenset[Role]] = {
     Permission.LEGAL_HOLD: frozenset({Role.DPO, Role.COMPLAINTS_MANAGER}),
     Permission.RETENTION_READ: frozenset({Role.DPO, Role.AUDITOR, Role.TOP_MANAGEMENT}),
     Permission.RETENTION_MANAGE: frozenset({Role.DPO}),
+    Permission.REQUEST_READ: frozenset({Role.DPO, Role.AUDITOR}),
+    # Receiving a request on the person's behalf is handling it too: the DPO's alone.
+    Permission.REQUEST_MANAGE: frozenset({Role.DPO}),
 }
 
 

@@ -41,3 +41,9 @@ def erases_personal_data(user: Any) -> bool:
 def reads_retention(user: Any) -> bool:
     """Whether the person reads the retention rules (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and _reads_retention(user))
+
+
+@register.filter
+def reads_subject_requests(user: Any) -> bool:
+    """Whether the person reads data-subject requests (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.REQUEST_READ))

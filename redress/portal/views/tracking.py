@@ -44,6 +44,7 @@ from redress.portal.forms import (
     WithdrawForm,
     incoming_files,
 )
+from redress.portal.forms_privacy import PersonalDataForm
 from redress.portal.views.common import (
     RECEIPT_KEY,
     TRACK_RATE,
@@ -120,6 +121,7 @@ def render_complaint(
     reaction_form: ReactionForm | None = None,
     survey_form: SurveyForm | None = None,
     withdraw_form: WithdrawForm | None = None,
+    privacy_form: PersonalDataForm | None = None,
 ) -> HttpResponse:
     language = get_language()
     notice = notice_current()
@@ -186,9 +188,11 @@ def render_complaint(
         or complaint.status in (Status.UNDER_REVIEW, Status.REFERRED_EXTERNAL, Status.NOT_ACCEPTED),
         "bodies": external_bodies(language, public_interest=complaint.public_interest),
         "fee": fee_words(complaint.fee_amount) if complaint.fee_amount is not None else "",
+        # The person's rights over their personal data (docs/privacy.md).
+        "privacy_form": privacy_form or PersonalDataForm(),
         "form_errors": any(
             f is not None and f.errors
-            for f in (reply_form, reaction_form, survey_form, withdraw_form)
+            for f in (reply_form, reaction_form, survey_form, withdraw_form, privacy_form)
         ),
     }
     return page(request, "portal/complaint_track.html", context)

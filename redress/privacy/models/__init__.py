@@ -9,6 +9,17 @@ from redress.privacy.models.breaches import (
     SubjectsDecision,
 )
 from redress.privacy.models.erasure import AnonymisedComplaint, Erasure, LegalHold
+from redress.privacy.models.requests import (
+    OPEN_STATUSES,
+    DataSubjectRequest,
+    ProcessingRestriction,
+    RequestChannel,
+    RequestEvent,
+    RequestKind,
+    RequestNotice,
+    RequestStatus,
+    Verification,
+)
 from redress.privacy.models.retention import (
     EXPIRY_CHOICES,
     Expiry,
@@ -18,18 +29,27 @@ from redress.privacy.models.retention import (
 )
 
 __all__ = [
+    "EXPIRY_CHOICES",
     "NOTIFY_AUTHORITY_HOURS",
+    "OPEN_STATUSES",
     "AnonymisedComplaint",
-    "Erasure",
-    "LegalHold",
     "BreachIncident",
     "BreachNotice",
     "DataCategory",
-    "EXPIRY_CHOICES",
+    "DataSubjectRequest",
+    "Erasure",
     "Expiry",
+    "LegalHold",
     "PersonalDataAccess",
+    "ProcessingRestriction",
     "RecordType",
+    "RequestChannel",
+    "RequestEvent",
+    "RequestKind",
+    "RequestNotice",
+    "RequestStatus",
     "RetentionRule",
     "RetentionRun",
     "SubjectsDecision",
+    "Verification",
 ]

@@ -69,6 +69,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "management review",
         "breach clock",
         "retention",
+        "data-subject request clock",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
