@@ -277,6 +277,8 @@ REDRESS_RETENTION_HOUR = env_int("REDRESS_RETENTION_HOUR", 2)
 # days, Civil Code Art. 147-148) to complete the kinds whose time Decree 356/2025 leaves to the
 # organisation (withdrawal of consent, restriction and objection are fixed by the decree).
 REDRESS_DSAR_WARNING_HOURS = env_int("REDRESS_DSAR_WARNING_HOURS", 24)
+# The days a person may download the answer to their access request on the portal.
+REDRESS_DSAR_EXPORT_DAYS = env_int("REDRESS_DSAR_EXPORT_DAYS", 30)
 REDRESS_DSAR_COMPLETION_DAYS = {
     "access": env_int("REDRESS_DSAR_ACCESS_DAYS", 20),
     "rectification": env_int("REDRESS_DSAR_RECTIFICATION_DAYS", 10),

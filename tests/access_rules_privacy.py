@@ -43,6 +43,16 @@ PRIVACY: dict[str, dict[str, str]] = {
         "GET": "302 403 403 403 403 403 403 403",
         "POST": "302 403 403 403 403 403 403 403",
     },
+    # Legal holds: the data-protection officer (no column here) and complaints managers; an
+    # empty form answers 422; releasing a hold that does not exist: 404 for a manager.
+    "backoffice:legal_holds": {
+        "GET": "302 403 403 200 403 403 403 403",
+        "POST": "302 403 403 422 403 403 403 403",
+    },
+    "backoffice:legal_hold_release": {
+        "GET": "302 405 405 405 405 405 405 405",
+        "POST": "302 403 403 404 403 403 403 403",
+    },
     # Retention: the data-protection officer, auditors and top management read the rules and
     # runs; only the officer changes a rule or runs the dry run (every column is refused).
     "backoffice:retention": {
@@ -92,6 +102,10 @@ PRIVACY: dict[str, dict[str, str]] = {
     "portal:personal_data": {
         "GET": "405 405 405 405 405 405 405 405",
         "POST": "302 302 302 302 302 302 302 302",
+    },
+    "portal:personal_data_export": {
+        "GET": "302 302 302 302 302 302 302 302",
+        "POST": "405 405 405 405 405 405 405 405",
     },
     "portal:personal_data_receipt": {
         "GET": "302 302 302 302 302 302 302 302",

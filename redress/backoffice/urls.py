@@ -17,6 +17,7 @@ from redress.backoffice.views import (
     misc,
     outbox,
     privacy,
+    privacy_holds,
     privacy_requests,
     privacy_retention,
     queues,
@@ -289,6 +290,12 @@ urlpatterns = [
     path("privacy/access-log/", privacy.access_log, name="access_log"),
     path("privacy/export/", privacy.person_export, name="person_export"),
     path("privacy/erase/", privacy.person_erase_page, name="person_erase"),
+    path("privacy/holds/", privacy_holds.legal_holds, name="legal_holds"),
+    path(
+        "privacy/holds/<int:pk>/release/",
+        privacy_holds.legal_hold_release_view,
+        name="legal_hold_release",
+    ),
     path("privacy/retention/", privacy_retention.retention, name="retention"),
     path("privacy/retention/<int:pk>/", privacy_retention.retention_rule, name="retention_rule"),
     path(

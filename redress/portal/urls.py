@@ -24,6 +24,11 @@ urlpatterns = [
         privacy.personal_data_request,
         name="personal_data",
     ),
+    re_path(
+        rf"^track/{REFERENCE}/personal-data/export/$",
+        privacy.personal_data_export,
+        name="personal_data_export",
+    ),
     path("personal-data/", privacy.personal_data_by_code, name="personal_data_by_code"),
     path("personal-data/received/", privacy.personal_data_receipt, name="personal_data_receipt"),
     re_path(

@@ -40,6 +40,35 @@ def complaint_is_held(complaint: Complaint) -> bool:
     return bool(held_complaint_ids([complaint.pk]))
 
 
+# How many holds the page lists in each part (holds are few; a bound all the same).
+HOLDS_SHOWN = 100
+
+
+def legal_holds_for(reader: User) -> tuple[list[LegalHold], list[LegalHold]]:
+    """The holds in force (oldest first: the longest-held at the top) and the latest released,
+    for a person who may place them."""
+    permission_check(reader, Permission.LEGAL_HOLD)
+    holds = LegalHold.objects.select_related("complaint", "placed_by", "released_by")
+    in_force = list(
+        holds.filter(released_at__isnull=True).order_by("placed_at", "pk")[:HOLDS_SHOWN]
+    )
+    released = list(
+        holds.filter(released_at__isnull=False).order_by("-released_at", "-pk")[:HOLDS_SHOWN]
+    )
+    return in_force, released
+
+
+def complaint_for_hold(reference: str) -> Complaint:
+    """The complaint a hold is asked for, by its reference; refused naming the field."""
+    complaint = Complaint.objects.filter(reference=reference.strip().upper()).first()
+    if complaint is None:
+        message = _("There is no complaint with the reference “%(reference)s”.") % {
+            "reference": reference.strip()
+        }
+        raise ValidationFailed(message, fields={"reference": [message]})
+    return complaint
+
+
 @transaction.atomic
 def legal_hold_place(*, complaint: Complaint, actor: Actor, reason: str) -> LegalHold:
     """Put a complaint under a legal hold, with the reason. Refused when one is already in

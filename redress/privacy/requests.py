@@ -414,8 +414,8 @@ def _fulfil_by_hand(request: DataSubjectRequest, actor: Actor) -> None:
 
 
 def _fulfil_access(request: DataSubjectRequest, actor: Actor) -> None:
-    """To wire: ``privacy.export.person_export`` for the request's complainant, delivered to
-    the person. Until then the officer sends the data and notes it in the outcome."""
+    """Nothing to change: once the request is done, the person downloads their data from their
+    complaint's page (``privacy.delivery``); the officer may also send the export."""
 
 
 def _fulfil_erasure(request: DataSubjectRequest, actor: Actor) -> None:

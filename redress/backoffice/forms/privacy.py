@@ -110,3 +110,10 @@ class PersonEraseForm(forms.Form):
         label=_("I understand that the person's identifiers are erased for good."),
         required=True,
     )
+
+
+class LegalHoldForm(forms.Form):
+    """Put a complaint under a legal hold: its reference and why."""
+
+    reference = forms.CharField(label=_("Complaint reference"), max_length=40)
+    reason = _text(_("Why (a court case, an inspection, a request from the police)"), required=True)

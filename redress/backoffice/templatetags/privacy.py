@@ -47,3 +47,9 @@ def reads_retention(user: Any) -> bool:
 def reads_subject_requests(user: Any) -> bool:
     """Whether the person reads data-subject requests (the navigation's link)."""
     return bool(getattr(user, "is_authenticated", False) and may(user, Permission.REQUEST_READ))
+
+
+@register.filter
+def places_legal_holds(user: Any) -> bool:
+    """Whether the person places and releases legal holds (the navigation's link)."""
+    return bool(getattr(user, "is_authenticated", False) and may(user, Permission.LEGAL_HOLD))

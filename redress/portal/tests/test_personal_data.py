@@ -94,3 +94,40 @@ def test_wrong_codes_count_against_the_tracking_limit(client, team, settings):
     statuses = [client.post("/en/personal-data/", form).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert not DataSubjectRequest.objects.exists()
+
+
+def test_once_the_access_request_is_done_the_person_downloads_their_data(client, team):
+    import io
+    import json
+    import zipfile
+
+    from redress.audit.models import AuditEntry
+    from redress.core.roles import Role
+    from redress.core.testing import actor, staff
+    from redress.privacy import requests as services
+
+    received = receive(team)
+    complaint = received.complaint
+    open_complaint(client, complaint.reference, received.tracking_code)
+    url = f"/en/track/{complaint.reference}/personal-data/export/"
+    # Not before the request is done.
+    client.post(f"/en/track/{complaint.reference}/personal-data/", {"data_request": "access"})
+    assert client.get(url).status_code == 404
+    request = DataSubjectRequest.objects.get()
+    officer = staff(Role.DPO, team.unit)
+    services.request_complete(actor=actor(officer), request=request, outcome_note="Đã chuẩn bị")
+
+    page = client.get(f"/en/track/{complaint.reference}/").content.decode()
+    assert url in page and request.reference in page
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    data = json.loads(archive.read("data.json"))
+    assert [c["reference"] for c in data["sections"]["complaints"]] == [complaint.reference]
+    assert complaint.complainant.email in json.dumps(data)
+    assert AuditEntry.objects.filter(action="privacy.export_delivered").count() == 1
+
+    # Another browser, without the tracking code, is sent to the tracking form.
+    client.logout()
+    client.cookies.clear()
+    assert client.get(url).status_code == 302

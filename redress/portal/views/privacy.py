@@ -9,11 +9,12 @@ references exist; a wrong pair counts against the portal's tracking limit."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from redress.complaints.models import Complaint
 from redress.complaints.selectors import complaint_find_by_tracking
@@ -23,6 +24,7 @@ from redress.core.ratelimit import hit, is_limited, retry_minutes
 from redress.portal.forms_privacy import PersonalDataByCodeForm, PersonalDataForm
 from redress.portal.views.common import TRACK_RATE, WEB, granted, not_granted, page
 from redress.portal.views.tracking import render_complaint
+from redress.privacy.delivery import access_answer_deliver, access_answer_ready
 from redress.privacy.models import DataSubjectRequest, RequestChannel
 from redress.privacy.requests import request_receive
 
@@ -106,3 +108,22 @@ def personal_data_by_code(request: HttpRequest) -> HttpResponse:
         _ask(complaint, data)
     # The same answer either way: the acknowledgement goes to the complaint's contact.
     return page(request, "portal/personal_data_sent.html", {"nav": "track"})
+
+
+@require_GET
+@never_cache
+def personal_data_export(request: HttpRequest, reference: str) -> HttpResponse:
+    """The answer to a completed access request: everything Redress holds about the person, as
+    a ZIP, for the browser that proved the complaint's tracking code."""
+    complaint = granted(request, reference)
+    if complaint is None:
+        return not_granted(reference)
+    ready = access_answer_ready(complaint)
+    if ready is None:
+        raise Http404(gettext("There is no answer to download."))
+    response = HttpResponse(
+        access_answer_deliver(request=ready, actor=WEB), content_type="application/zip"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.zip"'
+    return response

@@ -56,6 +56,7 @@ from redress.portal.views.common import (
     page,
     public_steps,
 )
+from redress.privacy.delivery import access_answer_ready, access_answer_until
 from redress.transparency.selectors import notice_current
 
 
@@ -190,6 +191,8 @@ def render_complaint(
         "fee": fee_words(complaint.fee_amount) if complaint.fee_amount is not None else "",
         # The person's rights over their personal data (docs/privacy.md).
         "privacy_form": privacy_form or PersonalDataForm(),
+        "data_answer": (answer := access_answer_ready(complaint)),
+        "data_answer_until": access_answer_until(answer) if answer else None,
         "form_errors": any(
             f is not None and f.errors
             for f in (reply_form, reaction_form, survey_form, withdraw_form, privacy_form)
