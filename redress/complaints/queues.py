@@ -50,6 +50,8 @@ _CLOSING = [
     Status.NOT_ACCEPTED,
     Status.WITHDRAWN,
 ]
+# Complaints that are over but for their closure (the overdue queue leaves them out).
+_ONLY_CLOSING = [Status.WITHDRAWN, Status.NOT_ACCEPTED]
 # The stage whose deadline runs in each open status (the dashboards count open work by it).
 STAGE_STATUSES: dict[str, list[Status]] = {
     "ack": [Status.RECEIVED],
@@ -132,7 +134,9 @@ def _queue_condition(queue: str, *, user: User, units: set[int], now: dt.datetim
         case Queue.DUE_SOON:
             return Q(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
         case Queue.OVERDUE:
-            return Q(next_due_at__lt=now)
+            # A withdrawn or not-accepted complaint only waits to be closed: its close deadline
+            # is no reason to act on it now, so the queue of late work leaves it out.
+            return Q(next_due_at__lt=now) & ~Q(status__in=_ONLY_CLOSING)
         case Queue.AWAITING_APPROVAL:
             return Q(status=Status.DECISION_PROPOSED)
         case Queue.AWAITING_COMPLAINANT:

@@ -118,6 +118,18 @@ def test_counts_match_the_lists_in_one_query(team, world, django_assert_num_quer
         queue_counts(user, now=NOW)
 
 
+@pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.NOT_ACCEPTED])
+def test_the_overdue_queue_leaves_out_what_only_waits_to_be_closed(team, status):
+    over = complaint_in_state(status, team)
+    late = receive(team).complaint
+    no_deadlines()
+    set_due(over, close_due_at=NOW - dt.timedelta(days=2))
+    set_due(late, acknowledge_due_at=NOW - dt.timedelta(hours=1))
+    overdue = refs(queue_queryset(team.handler, Queue.OVERDUE, now=NOW))
+    assert overdue == [late.reference]
+    assert queue_counts(team.handler, now=NOW)[Queue.OVERDUE] == 1
+
+
 def test_a_paused_complaint_has_no_running_deadline(team, world):
     overdue = refs(queue_queryset(team.handler, Queue.OVERDUE, now=NOW))
     assert world["paused"].reference not in overdue
