@@ -52,7 +52,8 @@ def page(browser, live_server):
         bypass_csp=True,
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: the suite runs beside another worker on a machine of two cores.
+    page.set_default_timeout(30_000)
     page.base_url = live_server.url
     yield page
     context.close()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import get_language
@@ -22,6 +25,11 @@ from redress.portal import access
 from redress.portal.forms import ComplaintForm, incoming_files
 from redress.portal.views.common import RECEIPT_KEY, SUBMIT_RATE, WEB, page, public_steps
 from redress.transparency.selectors import notice_current
+
+# The session remembers that the form was shown (so that a browser has one from the start).
+FORM_SEEN_KEY = "portal_complaint_form"
+# How long a repeated send waits for the first one's receipt.
+FIRST_RECEIPT_WAIT_SECONDS = 3
 
 
 def _receive(form: ComplaintForm, language: str, request: HttpRequest) -> IntakeResult:
@@ -74,6 +82,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method != "POST":
         form = ComplaintForm(language=language)
+        # The browser holds a session from the form on: a send repeated while the first is
+        # still being answered (a double click) shares it, and waits there for the receipt.
+        request.session[FORM_SEEN_KEY] = True
     else:
         form = ComplaintForm(request.POST, request.FILES, language=language)
         if is_limited(request, "submit", SUBMIT_RATE):
@@ -118,9 +129,26 @@ def _after_receipt(request: HttpRequest, result: IntakeResult) -> HttpResponse:
         assert result.tracking_code is not None
         access.grant(request, reference, result.tracking_code)
         request.session[RECEIPT_KEY] = reference
-    # A repeat (double click, reload) lands on the same receipt; the first request has put
-    # the code in this browser's session.
+    else:
+        # A repeat (double click, reload) lands on the same receipt, once the first request
+        # has put the code in this browser's session.
+        _first_receipt_wait(request, reference)
     return redirect("portal:receipt")
+
+
+def _first_receipt_wait(request: HttpRequest, reference: str) -> None:
+    """Wait (a few seconds at most) for the first of two sends of one form to put its receipt
+    in the session they share: with a double click the second send is answered as soon as the
+    first one's complaint is committed, which can be before the first saves the session."""
+    key = request.session.session_key
+    if key is None or request.session.get(RECEIPT_KEY) == reference:
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    deadline = time.monotonic() + FIRST_RECEIPT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if store(session_key=key).get(RECEIPT_KEY) == reference:
+            return
+        time.sleep(0.05)
 
 
 @never_cache
