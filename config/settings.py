@@ -279,6 +279,8 @@ REDRESS_RETENTION_HOUR = env_int("REDRESS_RETENTION_HOUR", 2)
 REDRESS_DSAR_WARNING_HOURS = env_int("REDRESS_DSAR_WARNING_HOURS", 24)
 # The days a person may download the answer to their access request on the portal.
 REDRESS_DSAR_EXPORT_DAYS = env_int("REDRESS_DSAR_EXPORT_DAYS", 30)
+# Minutes a one-time code sent for a personal-data request stays valid (privacy.contact_codes).
+REDRESS_CONTACT_CODE_MINUTES = env_int("REDRESS_CONTACT_CODE_MINUTES", 15)
 REDRESS_DSAR_COMPLETION_DAYS = {
     "access": env_int("REDRESS_DSAR_ACCESS_DAYS", 20),
     "rectification": env_int("REDRESS_DSAR_RECTIFICATION_DAYS", 10),

@@ -332,4 +332,9 @@ urlpatterns = [
         privacy_requests.request_refuse,
         name="privacy_request_refuse",
     ),
+    path(
+        "privacy/requests/<int:pk>/restrictions/<int:restriction_id>/lift/",
+        privacy_requests.request_restriction_lift,
+        name="privacy_restriction_lift",
+    ),
 ]

@@ -51,6 +51,11 @@ class VisibleScope:
     nothing: bool = False
 
 
+# A complaint restricted at the person's request (Law 91/2025): the data-protection officer's
+# alone until the restriction is lifted.
+RESTRICTED = Q(processing_restricted=True)
+
+
 def visible_scope(user: User) -> VisibleScope:
     """The parts of a person's visibility (see ``complaints_visible_to``)."""
     if not user.is_authenticated or not user.is_active:
@@ -58,10 +63,17 @@ def visible_scope(user: User) -> VisibleScope:
     roles = user_roles(user)
     everything, units = _unit_scope(user)
     handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
-    if not everything and not units and not handles:
+    answers_for_data = Role.DPO in roles
+    if not everything and not units and not handles and not answers_for_data:
         return VisibleScope(everything=False, units=frozenset(), nothing=True)
-    also = Q(owner=user) if handles and not everything else None
-    hidden = Q(subject_staff=user) if Role.AUDITOR not in roles else None
+    also = None
+    if handles and not everything:
+        also = Q(owner=user)
+    if answers_for_data and not everything:
+        also = RESTRICTED if also is None else also | RESTRICTED
+    hidden = None if Role.AUDITOR in roles else Q(subject_staff=user)
+    if not answers_for_data:
+        hidden = RESTRICTED if hidden is None else hidden | RESTRICTED
     return VisibleScope(everything=everything, units=frozenset(units), also=also, hidden=hidden)
 
 
@@ -72,6 +84,8 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     - complaints managers: their units and every unit below;
     - handlers and frontline staff: their units' complaints, and any complaint they own;
     - nobody sees a complaint about themselves, except auditors (objectivity, confidentiality);
+    - a complaint whose processing is restricted at the person's request: only the
+      data-protection officer (Law 91/2025; they see nothing else by this role);
     - admins without another role, and inactive users: none.
     """
     scope = visible_scope(user)
