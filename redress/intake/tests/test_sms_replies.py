@@ -11,10 +11,7 @@ from redress.handling import services
 from redress.handling.testing import make_team, receive
 from redress.intake.models import InboundText
 from redress.notifications.channels.gateways import callback_token
-from redress.notifications.channels.testing import (
-    FakeGateway,
-    gateway,  # noqa: F401 - the fixture
-)
+from redress.notifications.channels.testing import FakeGateway
 from redress.notifications.models import Notification
 from redress.notifications.tests import channel_setup
 
