@@ -108,4 +108,4 @@ class TextLogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, channels: list[TextChannel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [*BLANK, *((c.pk, c.name) for c in channels)]
+        self.fields["channel"].choices = [*BLANK, *((c.pk, c.name) for c in channels)]  # type: ignore[attr-defined]
