@@ -160,6 +160,16 @@ class OutboundEmail(models.Model):
         return f"#{self.pk} {self.template_code or 'message'} ({self.state})"
 
 
+class FallbackReason(models.TextChoices):
+    """Why a message went by email instead of the complainant's preferred channel."""
+
+    NO_PHONE = "no_phone", _("no phone number")
+    NO_CHANNEL = "no_channel", _("no active channel")
+    NO_TEMPLATE = "no_template", _("no short template for this message")
+    FAILED = "failed", _("could not be sent")
+    UNDELIVERED = "undelivered", _("not delivered")
+
+
 class TextChannel(models.Model):
     """A gateway that carries short messages to complainants' phones: SMS through an HTTP
     gateway (a generic one described by its URL and field mapping, or a preset for eSMS.vn or

@@ -137,3 +137,20 @@ def test_a_switched_off_channel_is_shown_with_its_reason_and_can_be_turned_on(
     client.post(reverse("backoffice:channel_enable", args=[channel.pk]))
     channel.refresh_from_db()
     assert (channel.is_active, channel.failed_in_row, channel.disabled_at) == (True, 0, None)
+
+
+def test_the_complaint_shows_how_its_sms_went_and_what_it_cost(signed_in, gateway, team):
+    channel_setup.speedsms(gateway)
+    person = ComplainantFactory(phone="0912345678", email="", preferred_channel=Channel.SMS)
+    complaint = receive(team, complainant=person).complaint
+    texts_flush()
+    handler = team.handler
+    handler.language = "en"
+    handler.save(update_fields=["language"])
+
+    page = signed_in(handler).get(reverse("backoffice:complaint", args=[complaint.reference]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "SMS" in text
+    assert "250.00" in text  # the cost the gateway returned, on the delivery event
