@@ -22,6 +22,7 @@ from redress.notifications.channels.outbox import texts_flush
 from redress.notifications.models import Notification, OutboundEmail, OutboundText
 from redress.notifications.tasks import MAX_ATTEMPTS, outbox_flush
 from redress.notifications.tests import channel_setup
+from redress.privacy.erasure import complaints_anonymise
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,17 @@ def test_generic_gateway_maps_fields_records_cost_and_checks_the_report_signatur
     text.refresh_from_db()
     assert text.state == "undelivered"
     assert "UNDELIV" in text.last_error
+
+
+def test_anonymising_a_complaint_scrubs_the_number_from_its_sms(gateway):
+    channel_setup.speedsms(gateway)
+    team = make_team()
+    complaint = complaint_in_state(Status.CLOSED, team, complainant=_phone_person())
+    texts_flush()
+    assert OutboundText.objects.filter(complaint=complaint, to="84912345678").exists()
+
+    complaints_anonymise([complaint.pk], actor=Actor.system("retention"), reason="Hết hạn")
+
+    numbers = set(OutboundText.objects.filter(complaint=complaint).values_list("to", flat=True))
+    assert numbers
+    assert not any("912345678" in n for n in numbers)
