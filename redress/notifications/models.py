@@ -17,6 +17,7 @@ class Notification(models.Model):
         MAILBOX_FAILING = "mailbox_failing", _("A mailbox cannot be read")
         WEBHOOK_DISABLED = "webhook_disabled", _("Webhook switched off after repeated failures")
         CHANNEL_DISABLED = "channel_disabled", _("SMS or Zalo channel switched off after failures")
+        TEXT_FAILED = "text_failed", _("SMS or Zalo message to the complainant not delivered")
         SYSTEMIC_ISSUE = "systemic_issue", _("Systemic issue opened")
         SYSTEMIC_SIGNIFICANT = "systemic_significant", _("Significant systemic issue opened")
         CAPA_VERIFY = "capa_verify", _("CAPA awaits its effectiveness verification")

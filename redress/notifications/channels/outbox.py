@@ -42,6 +42,7 @@ from redress.core.sealing import Unsealable
 from redress.core.selectors import users_with_role
 from redress.core.tasks import enqueue_on_commit
 from redress.notifications.channels.gateways import Outgoing, Sent, adapter_for, callback_token
+from redress.notifications.delivery import tell_staff_undelivered
 from redress.notifications.models import Notification, OutboundText, TextChannel
 from redress.notifications.notices import notify_users
 from redress.notifications.services import email_queue, message_email, public_url
@@ -261,6 +262,12 @@ def _fall_back(text: OutboundText, reason: str) -> None:
         return
     complaint = Complaint.objects.select_related("complainant").get(pk=text.complaint_id)
     if not complaint.complainant.email:
+        # Nowhere else to write to: a person must reach the complainant another way.
+        tell_staff_undelivered(
+            complaint_id=complaint.pk,
+            kind=Notification.Kind.TEXT_FAILED,
+            dedupe_key=f"text:{text.pk}",
+        )
         return
     fallback = (text.channel.kind, reason)
     if not text.template_code and text.message_id:

@@ -265,7 +265,8 @@ def test_a_gateway_outage_is_retried_then_switches_the_channel_off_and_alerts(ga
 def test_the_last_attempt_fails_the_message(gateway):
     channel_setup.speedsms(gateway, disable_after=50)
     gateway.mode = "down"
-    complaint = receive(make_team(), complainant=_phone_person()).complaint
+    team = make_team()
+    complaint = receive(team, complainant=_phone_person()).complaint
     for _ in range(MAX_ATTEMPTS):
         OutboundText.objects.update(next_attempt_at=None)
         texts_flush()
@@ -274,6 +275,10 @@ def test_the_last_attempt_fails_the_message(gateway):
     assert (text.state, text.attempts) == ("failed", MAX_ATTEMPTS)
     assert text.fallback_email is None  # no email address to fall back to
     assert complaint.events.get(action="record_delivery").data["delivery"] == "failed"
+    # Nobody else will write to them: the unit's complaints manager is told to reach them.
+    assert Notification.objects.filter(
+        recipient=team.manager, kind="text_failed", complaint=complaint
+    ).exists()
 
 
 def test_a_rate_limit_waits_as_long_as_the_gateway_asks(gateway):
