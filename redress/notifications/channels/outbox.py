@@ -148,15 +148,15 @@ def deliver_text_now(text_id: int) -> str:
     if not channel.is_active and not forced:
         sent = Sent(ok=False, error="the channel is switched off", permanent=True)
     else:
-        outgoing = Outgoing(
-            to=text.to,
-            text=text.body,
-            params=(text.params or {}).get("data") or {},
-            template=str((text.params or {}).get("template_id") or ""),
-            tracking=f"redress-{text.pk}",
-            report_url=report_url(channel),
-        )
         try:
+            outgoing = Outgoing(
+                to=text.to,
+                text=text.body,
+                params=(text.params or {}).get("data") or {},
+                template=str((text.params or {}).get("template_id") or ""),
+                tracking=f"redress-{text.pk}",
+                report_url=report_url(channel),
+            )
             sent = adapter_for(channel).send(channel, outgoing)
         except Unsealable:
             sent = Sent(ok=False, error="the channel's credentials cannot be unsealed")
