@@ -247,6 +247,7 @@ else:
 REDRESS_PERIODIC_JOBS = [
     ("sla sweep", "redress.sla.services.sla_sweep"),
     ("outbox flush", "redress.notifications.tasks.outbox_flush"),
+    ("sms and zalo flush", "redress.notifications.channels.outbox.texts_flush"),
     ("mail poll", "redress.intake.tasks.mail_sweep"),
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
@@ -389,6 +390,8 @@ REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
 # the complaint records it as an event. Wired here so that notifications never imports the
 # lifecycle (dependencies point from redress.handling down to notifications).
 REDRESS_EMAIL_OUTCOME_HOOKS = ["redress.handling.closure.on_email_outcome"]
+# The same for SMS and Zalo messages (notifications.channels.outbox).
+REDRESS_TEXT_OUTCOME_HOOKS = ["redress.handling.closure.on_text_outcome"]
 
 # Email intake (redress.intake; docs/email.md). The inbound webhook /intake/mail/ is off until
 # REDRESS_MAIL_WEBHOOK_SECRET is set. A mailbox raises an alert after this many failed polls

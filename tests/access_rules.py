@@ -5,6 +5,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 """
 
 from tests.access_rules_audit import AUDIT
+from tests.access_rules_channels import CHANNELS
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
 from tests.access_rules_mail import MAIL
@@ -402,7 +403,9 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     },
 } | {
     key: {m: row(s) for m, s in rows.items()}
-    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY).items()
+    for key, rows in (
+        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | CHANNELS
+    ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {

@@ -204,6 +204,8 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = "MQ"
         elif name == "token":
             values[name] = "set-password"
+        elif name == "purpose":  # a gateway's callback
+            values[name] = "report"
         elif name == "rest":
             values[name] = "nothing-here"
         elif name == "app_label":

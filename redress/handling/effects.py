@@ -32,13 +32,13 @@ from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.improvement.services import systemic_rules_apply
 from redress.integrations import hooks as webhooks
-from redress.notifications.models import Notification
-from redress.notifications.services import (
-    complainant_email,
-    message_email,
-    notify_users,
+from redress.notifications.channels.routing import (
+    complainant_notify,
+    message_notify,
     receipt_notify,
 )
+from redress.notifications.models import Notification
+from redress.notifications.services import notify_users
 from redress.sla import hooks as deadlines
 from redress.transparency.selectors import consent_is_withdrawn
 
@@ -80,7 +80,7 @@ def receipt_mail(step: Step) -> None:
 def acknowledgement_mail(step: Step) -> None:
     """Acknowledgement (7.4)."""
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="acknowledgement")
+        step, lambda: complainant_notify(complaint=step.complaint, code="acknowledgement")
     )
 
 
@@ -91,7 +91,7 @@ def information_request_mail(step: Step) -> None:
     note = step.event.data.get("note", "")
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="information_request", extra={"message": note}
         ),
     )
@@ -117,7 +117,7 @@ def decision_mail(step: Step) -> None:
     """The decision, its reasons and how to contest it (7.8)."""
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="decision", extra=_decision_context(step.complaint)
         ),
     )
@@ -127,7 +127,7 @@ def review_mail(step: Step) -> None:
     """The start of an internal review (a rejected decision, or an escalation)."""
     if step.complaint.status != Status.UNDER_REVIEW:
         return
-    _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="review"))
+    _in_their_language(step, lambda: complainant_notify(complaint=step.complaint, code="review"))
 
 
 def not_accepted_mail(step: Step) -> None:
@@ -139,7 +139,7 @@ def not_accepted_mail(step: Step) -> None:
         "reason": step.event.data.get("reason", ""),
     }
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="not_accepted", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="not_accepted", extra=extra)
     )
 
 
@@ -147,7 +147,7 @@ def withdrawal_mail(step: Step) -> None:
     """The confirmation of a withdrawal, so that a withdrawal they did not ask for is noticed."""
     extra = {"reason": step.event.data.get("reason", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="withdrawal", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="withdrawal", extra=extra)
     )
 
 
@@ -155,7 +155,7 @@ def reopen_mail(step: Step) -> None:
     """A reopened complaint: the complainant hears why and that handling goes on."""
     extra = {"reason": step.event.data.get("reason", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="reopened", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="reopened", extra=extra)
     )
 
 
@@ -167,7 +167,7 @@ def referral_mail(step: Step) -> None:
         "note": referral.note if referral else "",
     }
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="referral", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="referral", extra=extra)
     )
 
 
@@ -176,7 +176,7 @@ def merged_mail(step: Step) -> None:
     that nothing they sent is lost (7.2)."""
     extra = {"survivor": step.event.data.get("other", ""), "note": step.event.data.get("note", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="merged", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="merged", extra=extra)
     )
 
 
@@ -186,17 +186,18 @@ def closure_mail(step: Step) -> None:
     survey = not consent_is_withdrawn(step.complaint.pk)
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="closure", extra={"survey": survey}
         ),
     )
 
 
 def outbound_message_mail(step: Step) -> None:
-    """A reply written to the complainant goes out by email unless it was given another way."""
+    """A reply written to the complainant goes out by their preferred channel (else by email)
+    unless it was given another way."""
     message: Message = step.extra["message"]
     if message.direction == Message.Direction.OUTBOUND and message.channel in ("", Channel.EMAIL):
-        message_email(message=message)
+        message_notify(message=message)
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ VULNERABLE_CHOICES = [
 CHANNEL_CHOICES = [
     (Channel.EMAIL, _("Email")),
     (Channel.PHONE, _("Phone")),
+    (Channel.SMS, _("SMS")),
+    (Channel.ZALO, _("Zalo")),
     (Channel.LETTER, _("Letter by post")),
 ]
 
@@ -384,6 +386,16 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
             Channel.PHONE: (
                 "phone",
                 _("You chose phone: enter your phone number, or choose another way."),
+            ),
+            Channel.SMS: (
+                "phone",
+                _("You chose SMS: enter your phone number, or choose another way."),
+            ),
+            Channel.ZALO: (
+                "phone",
+                _(
+                    "You chose Zalo: enter the phone number of your Zalo account, or choose another way."
+                ),
             ),
             Channel.LETTER: (
                 "address",

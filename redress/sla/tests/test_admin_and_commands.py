@@ -55,6 +55,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
     assert [name for name, _job in periodic_jobs()] == [
         "sla sweep",
         "outbox flush",
+        "sms and zalo flush",
         "mail poll",
         "webhooks flush",
         "monthly report",
