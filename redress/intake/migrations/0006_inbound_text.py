@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0013_sms_and_zalo_channels'),
+        ('complaints', '0014_sms_and_zalo_channels'),
         ('intake', '0005_inbound_email_fingerprint'),
         ('notifications', '0013_text_channels_and_outbox'),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0013_sms_and_zalo_channels'),
+        ('complaints', '0014_sms_and_zalo_channels'),
         ('notifications', '0012_receipt_asks_consent_closure_survey_optional'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_priority_matrix_and_complaint_fee'),
+        ('complaints', '0013_complaint_processing_restricted'),
     ]
 
     operations = [
