@@ -95,6 +95,17 @@ def base_context(complaint: Any) -> dict[str, Any]:
     }
 
 
+def complainant_email_render(
+    *, complaint: Any, code: str, extra: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """(subject, body) of template ``code`` as the complainant receives it, in their language;
+    the subject names the reference. Also what a preview shows before anything is sent."""
+    language = complaint.complainant.preferred_language
+    subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    return tagged, body
+
+
 def complainant_email(
     *,
     complaint: Any,
@@ -113,9 +124,7 @@ def complainant_email(
     person = complaint.complainant
     if not person.email:
         return None
-    language = person.preferred_language
-    subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
-    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    tagged, body = complainant_email_render(complaint=complaint, code=code, extra=extra)
     # Staff read the complaint's copy of the message; secrets (the tracking code) stay only in
     # the email itself, so nobody can open the complainant's portal page from the timeline.
     recorded = body

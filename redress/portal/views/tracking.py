@@ -31,6 +31,7 @@ from redress.complaints.selectors import (
 )
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.errors import ApplicationError, Conflict
+from redress.core.formats import money_format
 from redress.core.forms import form_add_error
 from redress.core.ratelimit import hit, is_limited, retry_minutes
 from redress.core.selectors import organisation_get
@@ -165,8 +166,7 @@ def render_complaint(
             {
                 "label": present.REMEDY_WORDS.get(r.type, r.type),
                 "description": r.description,
-                "amount": f"{r.amount:,.0f}".replace(",", ".") if r.amount else "",
-                "currency": r.currency,
+                "amount": money_format(r.amount, currency=r.currency) if r.amount else "",
                 "due_at": r.due_at,
                 "done": r.is_settled,
             }
