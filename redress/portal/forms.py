@@ -511,11 +511,42 @@ SCORE_CHOICES = [
 ]
 
 
-def _optional_score(label: StrOrPromise) -> forms.TypedChoiceField:
-    """A 1–5 score the complainant may leave blank."""
+# Each question's scale in its own words: a fairness question is answered fair or unfair.
+FAIRNESS_CHOICES = [
+    ("1", _("1 – very unfair")),
+    ("2", _("2 – unfair")),
+    ("3", _("3 – neither fair nor unfair")),
+    ("4", _("4 – fair")),
+    ("5", _("5 – very fair")),
+]
+CLARITY_CHOICES = [
+    ("1", _("1 – very unclear")),
+    ("2", _("2 – unclear")),
+    ("3", _("3 – neither clear nor unclear")),
+    ("4", _("4 – clear")),
+    ("5", _("5 – very clear")),
+]
+SPEED_CHOICES = [
+    ("1", _("1 – far too slow")),
+    ("2", _("2 – too slow")),
+    ("3", _("3 – acceptable")),
+    ("4", _("4 – quick")),
+    ("5", _("5 – very quick")),
+]
+COURTESY_CHOICES = [
+    ("1", _("1 – very impolite")),
+    ("2", _("2 – impolite")),
+    ("3", _("3 – neither polite nor impolite")),
+    ("4", _("4 – polite")),
+    ("5", _("5 – very polite")),
+]
+
+
+def _optional_score(label: StrOrPromise, choices: list[Any]) -> forms.TypedChoiceField:
+    """A 1–5 score the complainant may leave blank, on the question's own scale."""
     return forms.TypedChoiceField(
         label=label,
-        choices=SCORE_CHOICES,
+        choices=choices,
         coerce=int,
         required=False,
         empty_value=None,
@@ -535,10 +566,10 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a score from 1 to 5.")},
     )
-    fairness = _optional_score(_("Were we fair? (optional)"))
-    clarity = _optional_score(_("Did we explain things clearly? (optional)"))
-    speed = _optional_score(_("Were we quick enough? (optional)"))
-    courtesy = _optional_score(_("Were we polite and respectful? (optional)"))
+    fairness = _optional_score(_("Were we fair? (optional)"), FAIRNESS_CHOICES)
+    clarity = _optional_score(_("Did we explain things clearly? (optional)"), CLARITY_CHOICES)
+    speed = _optional_score(_("Were we quick enough? (optional)"), SPEED_CHOICES)
+    courtesy = _optional_score(_("Were we polite and respectful? (optional)"), COURTESY_CHOICES)
     comment = forms.CharField(
         label=_("Anything else you want to tell us? (optional)"),
         max_length=5000,

@@ -26,6 +26,7 @@ from redress.complaints.models import (
 )
 from redress.complaints.selectors import (
     complaint_find_by_tracking,
+    information_request,
     public_messages,
     public_timeline,
 )
@@ -182,6 +183,8 @@ def render_complaint(
         else None,
         "rated": rated,
         "reply_form": (reply_form or ReplyForm()) if complaint.status != Status.CLOSED else None,
+        # Staff asked the complainant for information: the question, and the reply form with it.
+        "information_request": information_request(complaint),
         "withdraw_form": (withdraw_form or WithdrawForm())
         if Action.WITHDRAW in allowed_actions(complaint.status)
         else None,
