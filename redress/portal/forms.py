@@ -23,6 +23,7 @@ from redress.complaints.attachments import (
     attachments_count_problem,
 )
 from redress.complaints.models import Category, Channel, Product, VulnerableGroup
+from redress.core.forms import VietnameseOrder
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -329,6 +330,8 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         product_field, category_field = self.fields["product"], self.fields["category"]
         assert isinstance(product_field, forms.ModelChoiceField)
         assert isinstance(category_field, forms.ModelChoiceField)
+        # Listed in the alphabetical order of the names shown (Vietnamese collation).
+        product_field.iterator = category_field.iterator = VietnameseOrder
         product_field.queryset = products
         product_field.label_from_instance = lambda p: p.display_name(language)  # type: ignore[method-assign,assignment]
         category_field.queryset = categories

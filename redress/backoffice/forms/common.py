@@ -5,15 +5,13 @@ form create something once however often it is sent."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 
 from redress.complaints.attachments import attachment_problem, attachments_count_problem
-from redress.core.collation import vietnamese_key
+from redress.core.forms import VietnameseOrder
 from redress.core.models import User
 
 if TYPE_CHECKING:
@@ -42,19 +40,6 @@ class FieldGroups:
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
         return obj.get_full_name() or obj.get_username()
-
-
-class VietnameseOrder(ModelChoiceIterator):
-    """The choices in alphabetical order of their labels (Vietnamese collation)."""
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = sorted(
-            self.queryset, key=lambda obj: vietnamese_key(self.field.label_from_instance(obj))
-        )
-        for obj in rows:
-            yield self.choice(obj)
 
 
 class LocalizedChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from redress.complaints.models import PauseReason, Status
+from redress.complaints.testing import CategoryFactory, ProductFactory
 from redress.core.actors import Actor
 from redress.handling.services import complaint_assign, complaint_pause
 from redress.handling.testing import PATHS, advance, make_team, receive
@@ -103,3 +104,25 @@ def test_the_receipt_says_how_long_the_code_is_shown_and_shows_it_again_meanwhil
     assert "only once" not in receipt
     assert "again on this device only for a while" in receipt
     assert code in client.get("/en/complain/received/").content.decode()
+
+
+def test_the_complaint_form_lists_categories_and_products_in_vietnamese_order(client):
+    for name in ("Giao hàng", "Đổi trả", "Bảo hành", "Dịch vụ", "Âm thanh", "An toàn"):
+        CategoryFactory.create(name_vi=name)
+    for name in ("Tủ lạnh", "Điều hòa", "Máy giặt", "Ấm siêu tốc"):
+        ProductFactory.create(name_vi=name)
+    page = client.get("/vi/complain/").content.decode()
+
+    def listed(name):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        return [t.strip() for v, t in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)<', select)]
+
+    assert listed("category") == [
+        "An toàn",
+        "Âm thanh",
+        "Bảo hành",
+        "Dịch vụ",
+        "Đổi trả",
+        "Giao hàng",
+    ]
+    assert listed("product") == ["Ấm siêu tốc", "Điều hòa", "Máy giặt", "Tủ lạnh"]
