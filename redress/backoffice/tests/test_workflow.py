@@ -101,6 +101,7 @@ def test_intake_refuses_a_file_of_a_kind_not_taken_under_its_field(team, signed_
     )
     body = response.content.decode()
     assert response.status_code == 422 and not Complaint.objects.exists()
+    assert "Vui lòng sửa các trường được đánh dấu bên dưới." in body
     group = body[body.index('<label for="id_attachments">') :]
     group = group[: group.index("</fieldset>")]
     assert 'class="errorlist' in group and "PDF" in group
