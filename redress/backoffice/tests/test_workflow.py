@@ -159,6 +159,21 @@ def test_bulk_assign_offers_only_who_may_take_every_selected_complaint(team, sig
     assert f'data-owners-url="{url}"' in page
 
 
+def test_the_bulk_owner_list_costs_the_same_queries_for_two_or_twenty_complaints(
+    team, signed_in, django_assert_max_num_queries
+):
+    complaints = [receive(team).complaint for _ in range(20)]
+    client = signed_in(team.manager)
+    url = reverse("backoffice:bulk_owners")
+    client.get(url, {"ref": [complaints[0].reference]})  # the session and roles, warmed
+    with django_assert_max_num_queries(14):
+        two = client.get(url, {"ref": [c.reference for c in complaints[:2]]})
+    with django_assert_max_num_queries(14):
+        twenty = client.get(url, {"ref": [c.reference for c in complaints]})
+    assert two.content == twenty.content
+    assert f'value="{team.handler.pk}"'.encode() in twenty.content
+
+
 # --- a returned proposal is the start of the next ---------------------------------------------
 
 

@@ -25,7 +25,10 @@ def bulk_candidates(user: User, complaints: list[Complaint]) -> list[User]:
     selected complaint may only take them themselves."""
     if not complaints:
         return []
-    manages_all = all(Role.COMPLAINTS_MANAGER in complaint_roles(user, c) for c in complaints)
+    # A person's roles on a complaint depend on its unit and on whether it is about them: one
+    # check per distinct pair, so the queries do not grow with the number ticked.
+    kinds = {(c.unit_id, c.subject_staff_id == user.pk): c for c in complaints}
+    manages_all = all(Role.COMPLAINTS_MANAGER in complaint_roles(user, c) for c in kinds.values())
     allowed: set[int] | None = None
     for unit_id in {c.unit_id for c in complaints}:
         here = {u.pk for u in users_with_role(Role.HANDLER, unit_ids=[unit_id])}
