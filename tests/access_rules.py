@@ -157,6 +157,11 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 200 200 200 403 403 404 404"),
         "POST": row("302 200 200 200 403 403 404 404"),
     },
+    # The owner list of a bulk assign: nobody is offered for complaints the person cannot see.
+    "backoffice:bulk_owners": {
+        "GET": row("302 200 200 200 200 200 200 200"),
+        "POST": row("302 200 200 200 200 200 200 200"),
+    },
     "backoffice:bulk": {
         "GET": row("302 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),

@@ -4,6 +4,7 @@ detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -13,10 +14,12 @@ from redress.complaints.models import (
     ComplaintEvent,
     ConflictDeclaration,
     Message,
+    PauseReason,
     PriorityMatrix,
 )
 from redress.complaints.models.priority import default_priority_matrix
 from redress.complaints.references import tracking_code_matches
+from redress.complaints.transitions import Action
 from redress.core.errors import NotFound
 from redress.core.memo import memo
 from redress.core.models import User
@@ -176,6 +179,24 @@ def public_messages() -> QuerySet[Message]:
     return Message.objects.exclude(direction=Message.Direction.INTERNAL).order_by(
         "created_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class InformationRequest:
+    """What staff asked the complainant for while the complaint waits for them."""
+
+    asked_at: Any
+    question: str
+
+
+def information_request(complaint: Complaint) -> InformationRequest | None:
+    """The open request for information to the complainant (the complaint is paused waiting for
+    them), with the question as staff wrote it; None when nothing is asked of them."""
+    if complaint.paused_at is None or complaint.pause_reason != PauseReason.COMPLAINANT:
+        return None
+    pause = complaint.events.filter(action=Action.PAUSE).order_by("-at", "-pk").first()
+    data = pause.data if pause is not None and isinstance(pause.data, dict) else {}
+    return InformationRequest(asked_at=complaint.paused_at, question=str(data.get("note") or ""))
 
 
 def public_attachments() -> QuerySet[Attachment]:

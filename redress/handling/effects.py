@@ -22,12 +22,14 @@ from redress.complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    Decision,
     Message,
     PauseReason,
     Status,
 )
 from redress.complaints.transitions import Action
 from redress.core.actors import Actor
+from redress.core.formats import money_format
 from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.improvement.services import systemic_rules_apply
@@ -38,7 +40,7 @@ from redress.notifications.channels.routing import (
     receipt_notify,
 )
 from redress.notifications.models import Notification
-from redress.notifications.services import notify_users
+from redress.notifications.services import complainant_email_render, notify_users
 from redress.sla import hooks as deadlines
 from redress.transparency.selectors import consent_is_withdrawn
 
@@ -101,8 +103,22 @@ def _decision_context(complaint: Complaint) -> dict[str, Any]:
     decision = complaint.decisions.filter(state="communicated").order_by("-communicated_at").first()
     if decision is None:
         return {}
+    return decision_mail_context(decision)
+
+
+def decision_mail_context(decision: Decision) -> dict[str, Any]:
+    """What the decision mail says of a decision: outcome, text, reasons, remedies."""
+    language = decision.complaint.complainant.preferred_language
     remedies = [
-        f"- {r.get_type_display()}: {r.description or ''} {r.amount:,.0f} {r.currency}".rstrip()
+        " ".join(
+            part
+            for part in (
+                f"- {r.get_type_display()}:",
+                r.description,
+                money_format(r.amount, currency=r.currency, language=language) if r.amount else "",
+            )
+            if part
+        )
         for r in decision.remedies.all()
     ]
     return {
@@ -121,6 +137,36 @@ def decision_mail(step: Step) -> None:
             complaint=step.complaint, code="decision", extra=_decision_context(step.complaint)
         ),
     )
+
+
+@dataclass(frozen=True)
+class MailPreview:
+    to: str
+    subject: str
+    body: str
+
+
+def decision_mail_preview(complaint: Complaint) -> MailPreview | None:
+    """The decision mail exactly as communicating the approved decision will send it (to "" when
+    the complainant gave no email: then nothing is sent, and the text is what to tell them);
+    None when there is no approved decision or no template."""
+    decision = (
+        complaint.decisions.filter(state=Decision.State.APPROVED)
+        .select_related("complaint__complainant")
+        .prefetch_related("remedies")
+        .order_by("-pk")
+        .first()
+    )
+    if decision is None:
+        return None
+    with translation.override(complaint.complainant.preferred_language):
+        try:
+            subject, body = complainant_email_render(
+                complaint=complaint, code="decision", extra=decision_mail_context(decision)
+            )
+        except LookupError:
+            return None
+    return MailPreview(to=complaint.complainant.email, subject=subject, body=body)
 
 
 def review_mail(step: Step) -> None:

@@ -95,6 +95,17 @@ def base_context(complaint: Any) -> dict[str, Any]:
     }
 
 
+def complainant_email_render(
+    *, complaint: Any, code: str, extra: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """(subject, body) of template ``code`` as the complainant receives it, in their language;
+    the subject names the reference. Also what a preview shows before anything is sent."""
+    language = complaint.complainant.preferred_language
+    subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    return tagged, body
+
+
 def complainant_email(
     *,
     complaint: Any,
