@@ -12,6 +12,15 @@
       event.target.blur();
     }
   });
+  // The navigation is folded under "Menu" on narrow screens and always open on wide ones
+  // (without JavaScript it stays open everywhere).
+  var menu = document.querySelector("[data-nav-menu]");
+  if (menu && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 1101px)");
+    var fit = function () { menu.open = wide.matches; };
+    fit();
+    if (wide.addEventListener) { wide.addEventListener("change", fit); }
+  }
   // "Select all" on a queue page.
   document.addEventListener("change", function (event) {
     var all = event.target.closest("[data-select-all]");
