@@ -75,8 +75,12 @@ def the_team():
     for role in (Role.ADMIN, Role.DPO):
         Membership.objects.create(user=manager, unit=team.unit, role=role)
     User.objects.filter(pk=team.handler.pk).update(
-        first_name="Trần Văn", last_name="Hoàng Minh Khôi"
+        username="xuly", first_name="Trần Văn", last_name="Hoàng Minh Khôi"
     )
+    User.objects.filter(pk=team.top.pk).update(username="lanhdao")
+    for person in User.objects.filter(pk__in=[team.handler.pk, team.top.pk]):
+        person.set_password(DEMO_PASSWORD)
+        person.save()
     team.manager = manager
     return team
 
@@ -115,6 +119,15 @@ def test_every_staff_page_passes_axe_and_fits_1366px(page):
             problems.append((path, "scrolls-sideways-1366px", [f"{overflow}px too wide"]))
         for rule, _impact, nodes in axe(page):
             problems.append((path, rule, nodes))
+    # The other roles' home pages are other dashboards.
+    for username in ("xuly", "lanhdao"):
+        page.click("form[action='/staff/logout/'] button")
+        sign_in(page, username)
+        page.goto(page.base_url + reverse("backoffice:home"))
+        for rule, _impact, nodes in axe(page):
+            problems.append((f"{username} home", rule, nodes))
+        if page.evaluate(OVERFLOW) > 0:
+            problems.append((f"{username} home", "scrolls-sideways-1366px", []))
     assert problems == [], "\n".join(map(str, problems))
 
 
