@@ -10,6 +10,9 @@ complaint. One browser page visits them all, signed in once.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -30,6 +33,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page, name):
+    """With REDRESS_SCREENSHOTS=1, the screenshots of docs/backoffice.md."""
+    if os.environ.get("REDRESS_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"backoffice-{name}.png"), full_page=False)
 
 
 def staff_routes() -> list[str]:
@@ -69,13 +80,13 @@ def the_team():
     long name, as the people of a real organisation do."""
     team = make_team()
     manager = User.objects.get(pk=team.manager.pk)
-    manager.username, manager.first_name, manager.last_name = "quanly", "Nguyễn Thị", "Phương Thảo"
+    manager.username, manager.first_name, manager.last_name = "quanly", "Phương Thảo", "Nguyễn Thị"
     manager.set_password(DEMO_PASSWORD)
     manager.save()
     for role in (Role.ADMIN, Role.DPO):
         Membership.objects.create(user=manager, unit=team.unit, role=role)
     User.objects.filter(pk=team.handler.pk).update(
-        username="xuly", first_name="Trần Văn", last_name="Hoàng Minh Khôi"
+        username="xuly", first_name="Minh Khôi", last_name="Trần Văn Hoàng"
     )
     User.objects.filter(pk=team.top.pk).update(username="lanhdao")
     for person in User.objects.filter(pk__in=[team.handler.pk, team.top.pk]):
@@ -140,9 +151,12 @@ def test_the_queue_table_fits_1366px_with_the_default_columns(page):
             health_safety=index % 4 == 0,
         )
     Complaint.objects.update(owner=team.handler)
+    for name, queue, query in (("Quá hạn của tôi", "overdue", "owner=me"), ("Khẩn", "all", "")):
+        saved_view_create(user=team.manager, name=name, queue=queue, query=query)
     page.set_viewport_size(DESKTOP)
     sign_in(page, "quanly")
-    page.goto(page.base_url + reverse("backoffice:queue", args=["all"]))
+    page.goto(page.base_url + reverse("backoffice:queue", args=["all"]) + "?sort=deadline")
+    shot(page, "queue-1366")
     headers = page.locator("table.queue-table thead th").all_inner_texts()
     assert [h.strip() for h in headers[1:4]] == ["Số tham chiếu", "Hạn xử lý", "Thời gian còn lại"]
     table = page.evaluate(
@@ -166,6 +180,8 @@ def test_the_staff_header_search_and_navigation_work_at_390px(page):
         reverse("backoffice:home"),
     ):
         page.goto(page.base_url + path)
+        if path.endswith("/all/"):
+            shot(page, "queue-390")
         header = page.evaluate(
             "(() => { const h = document.querySelector('header.top');"
             " return [h.scrollWidth, h.clientWidth]; })()"
