@@ -167,6 +167,15 @@ def test_the_queue_table_fits_1366px_with_the_default_columns(page):
     assert page.evaluate(OVERFLOW) <= 0
     assert page.get_by_text("Vạch bên trái: khiếu nại nghiêm trọng").is_visible()
 
+    # The saved view "Khẩn" is the whole queue: open, it is marked; a filter changed in place
+    # (HTMX) is no longer that view, and the mark goes.
+    page.goto(page.base_url + reverse("backoffice:queue", args=["all"]))
+    marked = page.locator("#saved-views a[aria-current=page]")
+    assert marked.inner_text() == "Khẩn"
+    page.select_option("#id_priority", "urgent")
+    marked.wait_for(state="detached")
+    assert "priority=urgent" in page.url and page.locator("table.queue-table tbody tr").count() == 5
+
 
 def test_the_staff_header_search_and_navigation_work_at_390px(page):
     team = the_team()

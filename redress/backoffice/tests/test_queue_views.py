@@ -108,3 +108,19 @@ def test_views_and_columns_add_no_queries_per_view(team, signed_in, django_asser
     with django_assert_num_queries(QUEUE_PAGE_QUERIES):
         body = client.get(reverse("backoffice:queue", args=["mine"])).content.decode()
     assert body.count('name="ref"') == 50 and body.count("Xóa chế độ xem") == 5
+
+
+def test_a_filter_changed_in_place_marks_the_saved_view_it_matches(team, signed_in):
+    # HTMX swaps only the results: the list of views comes along out of band, marked anew.
+    saved_view_create(user=team.handler, name="Khẩn", queue="unit", query="priority=urgent")
+    response = signed_in(team.handler).get(
+        reverse("backoffice:queue", args=["unit"]) + "?priority=urgent&status=",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="queue-results",
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="queue-results">')
+    (views,) = re.findall(
+        r'<section class="saved-views"[^>]*hx-swap-oob="true">.*?</section>', body, re.S
+    )
+    assert 'aria-current="page">Khẩn</a>' in views
