@@ -12,12 +12,12 @@
       event.target.blur();
     }
   });
-  // The navigation is folded under "Menu" on narrow screens and always open on wide ones
-  // (without JavaScript it stays open everywhere).
-  var menu = document.querySelector("[data-nav-menu]");
-  if (menu && window.matchMedia) {
+  // The navigation (and a queue's filters) fold on narrow screens and stay open on wide ones
+  // (without JavaScript they stay open everywhere).
+  var folds = document.querySelectorAll("[data-fold-narrow]");
+  if (folds.length && window.matchMedia) {
     var wide = window.matchMedia("(min-width: 1101px)");
-    var fit = function () { menu.open = wide.matches; };
+    var fit = function () { folds.forEach(function (fold) { fold.open = wide.matches; }); };
     fit();
     if (wide.addEventListener) { wide.addEventListener("change", fit); }
   }
