@@ -278,6 +278,20 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 200 200 200 200 200 200 200"),
         "POST": row("302 200 200 200 200 200 200 200"),
     },
+    # A person's own queue columns and saved views: any member of staff, for themselves; a
+    # saved view that is not theirs (or does not exist) is not found.
+    "backoffice:queue_columns": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
+    "backoffice:queue_view_delete": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 404 404 404 404 404 404 404"),
+    },
+    "backoffice:queue_view_save": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
     "backoffice:reply_template": {
         "GET": row("302 200 200 200 403 403 404 404"),
         "POST": row("302 200 200 200 403 403 404 404"),

@@ -22,6 +22,7 @@ from redress.backoffice.views import (
     privacy_holds,
     privacy_requests,
     privacy_retention,
+    queue_views,
     queues,
     reports,
     secondfactor,
@@ -59,6 +60,9 @@ urlpatterns = [
     path("queue/<slug:queue>/", queues.queue, name="queue"),
     path("queue/<slug:queue>/bulk/", queues.bulk, name="bulk"),
     path("queue/<slug:queue>/export/", queues.export, name="export"),
+    path("queue/<slug:queue>/columns/", queue_views.columns, name="queue_columns"),
+    path("queue/<slug:queue>/views/", queue_views.view_save, name="queue_view_save"),
+    path("views/<int:pk>/delete/", queue_views.view_delete, name="queue_view_delete"),
     # Dashboards' figures: every chart, its downloads, and the complaints behind a count
     path("analytics/charts/", figures.charts, name="analytics_charts"),
     path("analytics/charts/<slug:code>/", figures.chart, name="analytics_chart"),

@@ -12,6 +12,15 @@
       event.target.blur();
     }
   });
+  // The navigation (and a queue's filters) fold on narrow screens and stay open on wide ones
+  // (without JavaScript they stay open everywhere).
+  var folds = document.querySelectorAll("[data-fold-narrow]");
+  if (folds.length && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 1101px)");
+    var fit = function () { folds.forEach(function (fold) { fold.open = wide.matches; }); };
+    fit();
+    if (wide.addEventListener) { wide.addEventListener("change", fit); }
+  }
   // "Select all" on a queue page.
   document.addEventListener("change", function (event) {
     var all = event.target.closest("[data-select-all]");
