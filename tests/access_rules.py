@@ -4,6 +4,7 @@ Each identity in ``ORDER`` (the anonymous visitor, each role, a superuser) gets,
 method, the status its row says. Add a route, add its row here or in ``access_rules_improvement``.
 """
 
+from tests.access_rules_admin import ADMINISTRATION
 from tests.access_rules_audit import AUDIT
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
@@ -402,7 +403,9 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     },
 } | {
     key: {m: row(s) for m, s in rows.items()}
-    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY).items()
+    for key, rows in (
+        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | ADMINISTRATION
+    ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {

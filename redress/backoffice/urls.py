@@ -1,6 +1,8 @@
 from django.urls import path
 
 from redress.backoffice.views import (
+    admin_catalogue,
+    admin_org,
     analytics,
     audits,
     auth,
@@ -252,6 +254,33 @@ urlpatterns = [
     path("admin/mailboxes/<int:pk>/edit/", inbound.mailbox_edit, name="mailbox_edit"),
     path("admin/mailboxes/<int:pk>/test/", inbound.mailbox_test, name="mailbox_test"),
     path("admin/mailboxes/<int:pk>/read/", inbound.mailbox_read, name="mailbox_read"),
+    # The organisation (units, people and roles), what complaints are about, calendars
+    path("admin/units/", admin_org.unit_list, name="units"),
+    path("admin/units/new/", admin_org.unit_create, name="unit_create"),
+    path("admin/units/<int:pk>/edit/", admin_org.unit_edit, name="unit_edit"),
+    path("admin/people/", admin_org.person_list, name="people"),
+    path("admin/people/new/", admin_org.person_create, name="person_create"),
+    path("admin/people/<int:pk>/", admin_org.person_detail, name="person"),
+    path("admin/people/<int:pk>/roles/", admin_org.person_role_grant, name="person_role_grant"),
+    path(
+        "admin/people/<int:pk>/roles/<int:membership>/end/",
+        admin_org.person_role_end,
+        name="person_role_end",
+    ),
+    path("admin/people/<int:pk>/active/", admin_org.person_active, name="person_active"),
+    path("admin/categories/", admin_catalogue.category_list, name="categories"),
+    path("admin/categories/new/", admin_catalogue.category_create, name="category_create"),
+    path("admin/categories/<int:pk>/edit/", admin_catalogue.category_edit, name="category_edit"),
+    path("admin/products/", admin_catalogue.product_list, name="products"),
+    path("admin/products/new/", admin_catalogue.product_create, name="product_create"),
+    path("admin/products/<int:pk>/edit/", admin_catalogue.product_edit, name="product_edit"),
+    path("admin/calendars/", admin_catalogue.calendar_list, name="calendars"),
+    path("admin/calendars/<int:pk>/", admin_catalogue.calendar_detail, name="calendar"),
+    path(
+        "admin/calendars/<int:pk>/days/<int:day>/remove/",
+        admin_catalogue.calendar_day_delete,
+        name="calendar_day_remove",
+    ),
     # Competence (ISO 10002 4.14, 6.4)
     path("system/training/", training.training_overview, name="training"),
     path("system/training/courses/", training.training_courses, name="training_courses"),
