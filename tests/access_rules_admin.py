@@ -33,4 +33,7 @@ ADMINISTRATION: dict[str, dict[str, str]] = {
     "backoffice:calendars": LIST,
     "backoffice:calendar": MISSING,
     "backoffice:calendar_day_remove": BUTTON,
+    "backoffice:policies": LIST,
+    "backoffice:policy_edit": MISSING,
+    "backoffice:escalation_edit": MISSING,
 }

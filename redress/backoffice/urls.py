@@ -3,6 +3,7 @@ from django.urls import path
 from redress.backoffice.views import (
     admin_catalogue,
     admin_org,
+    admin_sla,
     analytics,
     audits,
     auth,
@@ -281,6 +282,9 @@ urlpatterns = [
         admin_catalogue.calendar_day_delete,
         name="calendar_day_remove",
     ),
+    path("admin/time-limits/", admin_sla.policy_list, name="policies"),
+    path("admin/time-limits/<int:pk>/", admin_sla.policy_edit, name="policy_edit"),
+    path("admin/escalation/<int:pk>/", admin_sla.escalation_edit, name="escalation_edit"),
     # Competence (ISO 10002 4.14, 6.4)
     path("system/training/", training.training_overview, name="training"),
     path("system/training/courses/", training.training_courses, name="training_courses"),

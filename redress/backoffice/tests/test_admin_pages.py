@@ -16,7 +16,7 @@ from redress.core.models import Membership, OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.core.testing import UnitFactory, staff
-from redress.sla.models import BusinessCalendar, CalendarOverride
+from redress.sla.models import BusinessCalendar, CalendarOverride, EscalationLevel, SlaPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +269,48 @@ def test_tet_shows_in_the_calendar_and_a_day_already_off_is_refused(as_admin):
     assert refused.status_code == 422
     assert "This day is already a day off in this calendar." in refused.content.decode()
     assert not CalendarOverride.objects.exists()
+
+
+def test_a_policy_target_edit_round_trip_and_the_list(as_admin, django_assert_max_num_queries):
+    policy = SlaPolicy.objects.get(code="iso-default")
+    url = reverse("backoffice:policy_edit", args=[policy.pk])
+    form = as_admin.get(url).context["form"]
+    data = {
+        name: ("on" if value is True else "" if value in (None, False) else value)
+        for name, value in form.initial.items()
+    }
+    data["close_amount"] = "25"
+    saved = as_admin.post(url, data)
+    assert saved.status_code == 302
+    policy.refresh_from_db()
+    assert policy.close_amount == 25
+    as_admin.get(reverse("backoffice:policies"))
+    with django_assert_max_num_queries(10):
+        listed = as_admin.get(reverse("backoffice:policies"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert listed.status_code == 200
+    assert "25" in listed.content.decode()
+
+
+def test_the_legal_limit_cannot_be_relaxed_from_the_page(as_admin):
+    policy = SlaPolicy.objects.get(code="vn-negotiation")
+    url = reverse("backoffice:policy_edit", args=[policy.pk])
+    form = as_admin.get(url).context["form"]
+    data = {
+        name: ("on" if value is True else "" if value in (None, False) else value)
+        for name, value in form.initial.items()
+    }
+    data |= {"decision_amount": "30", "is_active": ""}
+    as_admin.post(url, data)
+    policy.refresh_from_db()
+    assert (policy.decision_amount, policy.is_active) == (7, True)
+
+
+def test_a_bad_escalation_level_is_refused_beside_its_field(as_admin):
+    level = EscalationLevel.objects.order_by("level").first()
+    refused = as_admin.post(
+        reverse("backoffice:escalation_edit", args=[level.pk]),
+        {"audience": "owner", "after_hours": "", "is_active": "on", "breach": "on"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert refused.status_code == 422
+    assert "Trường này là bắt buộc." in refused.content.decode()

@@ -30,7 +30,8 @@ from redress.sla.services.recompute import sla_calendar_changed
 YEARS_AHEAD = 2
 
 
-def _administrator_check(actor: Actor) -> None:
+def administrator_check(actor: Actor) -> None:
+    """Refuse unless the actor is an administrator, a superuser or a system job."""
     if actor.kind == "system":
         return
     user = actor.user
@@ -56,7 +57,7 @@ def calendar_day_add(
     (``working_day``), for ``name`` (the reason, e.g. "Nghỉ Tết Nguyên đán"). A day that is
     already so in the calendar, a day already changed, or a day more than ``YEARS_AHEAD`` years
     away is refused. Raises ``ValidationFailed`` naming each bad field and ``NotPermitted``."""
-    _administrator_check(actor)
+    administrator_check(actor)
     problems = FieldProblems()
     if date is None:
         problems.add("date", _("This field is required."))
@@ -104,7 +105,7 @@ def calendar_day_add(
 def calendar_day_remove(*, actor: Actor, override: CalendarOverride) -> None:
     """Take a changed day out of the calendar: it follows the weekly pattern and the public
     holidays again. Audited with what the day was."""
-    _administrator_check(actor)
+    administrator_check(actor)
     calendar = override.calendar
     audit_record(
         actor=actor,
