@@ -36,4 +36,6 @@ ADMINISTRATION: dict[str, dict[str, str]] = {
     "backoffice:policies": LIST,
     "backoffice:policy_edit": MISSING,
     "backoffice:escalation_edit": MISSING,
+    "backoffice:templates": LIST,
+    "backoffice:template_edit": MISSING,
 }

@@ -4,6 +4,7 @@ from redress.backoffice.views import (
     admin_catalogue,
     admin_org,
     admin_sla,
+    admin_templates,
     analytics,
     audits,
     auth,
@@ -285,6 +286,8 @@ urlpatterns = [
     path("admin/time-limits/", admin_sla.policy_list, name="policies"),
     path("admin/time-limits/<int:pk>/", admin_sla.policy_edit, name="policy_edit"),
     path("admin/escalation/<int:pk>/", admin_sla.escalation_edit, name="escalation_edit"),
+    path("admin/templates/", admin_templates.template_list, name="templates"),
+    path("admin/templates/<int:pk>/", admin_templates.template_edit, name="template_edit"),
     # Competence (ISO 10002 4.14, 6.4)
     path("system/training/", training.training_overview, name="training"),
     path("system/training/courses/", training.training_courses, name="training_courses"),

@@ -16,6 +16,7 @@ from redress.core.models import Membership, OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.core.testing import UnitFactory, staff
+from redress.notifications.models import MessageTemplate
 from redress.sla.models import BusinessCalendar, CalendarOverride, EscalationLevel, SlaPolicy
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +315,40 @@ def test_a_bad_escalation_level_is_refused_beside_its_field(as_admin):
     )
     assert refused.status_code == 422
     assert "Trường này là bắt buộc." in refused.content.decode()
+
+
+def test_a_template_is_previewed_then_saved(as_admin):
+    template = MessageTemplate.objects.create(
+        code="reply-page",
+        language="vi",
+        name="Trả lời mẫu",
+        subject="Về {{ reference }}",
+        body="Kính gửi {{ name }},",
+    )
+    url = reverse("backoffice:template_edit", args=[template.pk])
+    shown = as_admin.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Kính gửi Nguyễn Văn An," in shown
+    data = {"name": "Trả lời mẫu", "subject": "Về {{ reference }}", "body": "Chào {{ name }}!"}
+    previewed = as_admin.post(url, {**data, "is_active": "on", "preview": "1"})
+    assert "Chào Nguyễn Văn An!" in previewed.content.decode()
+    template.refresh_from_db()
+    assert template.body == "Kính gửi {{ name }},"  # a preview saves nothing
+    saved = as_admin.post(url, {**data, "is_active": "on", "save": ""})
+    assert saved.status_code == 302
+    template.refresh_from_db()
+    assert template.body == "Chào {{ name }}!"
+    listed = as_admin.get(reverse("backoffice:templates"), {"language": "vi"})
+    assert "Trả lời mẫu" in listed.content.decode()
+
+
+def test_a_broken_template_is_refused_beside_its_field(as_admin):
+    template = MessageTemplate.objects.create(
+        code="reply-broken", language="vi", name="X", subject="S", body="B"
+    )
+    refused = as_admin.post(
+        reverse("backoffice:template_edit", args=[template.pk]),
+        {"name": "X", "subject": "S", "body": "{% if %}", "is_active": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 422
+    assert "A placeholder or condition is not written correctly" in refused.content.decode()
