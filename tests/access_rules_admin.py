@@ -38,4 +38,8 @@ ADMINISTRATION: dict[str, dict[str, str]] = {
     "backoffice:escalation_edit": MISSING,
     "backoffice:templates": LIST,
     "backoffice:template_edit": MISSING,
+    "backoffice:notices": LIST,
+    "backoffice:notice": MISSING,
+    "backoffice:notice_copy": BUTTON,
+    "backoffice:notice_publish": BUTTON,
 }

@@ -3,6 +3,7 @@ from django.urls import path
 from redress.backoffice.views import (
     admin_catalogue,
     admin_org,
+    admin_public,
     admin_sla,
     admin_templates,
     analytics,
@@ -288,6 +289,18 @@ urlpatterns = [
     path("admin/escalation/<int:pk>/", admin_sla.escalation_edit, name="escalation_edit"),
     path("admin/templates/", admin_templates.template_list, name="templates"),
     path("admin/templates/<int:pk>/", admin_templates.template_edit, name="template_edit"),
+    path("admin/public-information/", admin_public.notice_list, name="notices"),
+    path("admin/public-information/<int:pk>/", admin_public.notice_detail, name="notice"),
+    path(
+        "admin/public-information/<int:pk>/copy/",
+        admin_public.notice_copy_view,
+        name="notice_copy",
+    ),
+    path(
+        "admin/public-information/<int:pk>/publish/",
+        admin_public.notice_publish_view,
+        name="notice_publish",
+    ),
     # Competence (ISO 10002 4.14, 6.4)
     path("system/training/", training.training_overview, name="training"),
     path("system/training/courses/", training.training_courses, name="training_courses"),

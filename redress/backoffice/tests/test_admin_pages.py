@@ -18,6 +18,9 @@ from redress.core.selectors import organisation_get
 from redress.core.testing import UnitFactory, staff
 from redress.notifications.models import MessageTemplate
 from redress.sla.models import BusinessCalendar, CalendarOverride, EscalationLevel, SlaPolicy
+from redress.transparency.models import Notice
+from redress.transparency.selectors import notice_current
+from redress.transparency.services import NOTICE_TEXT_FIELDS, notice_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +355,39 @@ def test_a_broken_template_is_refused_beside_its_field(as_admin):
     )
     assert refused.status_code == 422
     assert "A placeholder or condition is not written correctly" in refused.content.decode()
+
+
+def test_public_information_is_copied_edited_and_published(as_admin, admin):
+    current = notice_current()
+    assert current is not None
+    copied = as_admin.post(reverse("backoffice:notice_copy", args=[current.pk]))
+    draft = Notice.objects.get(state=Notice.State.DRAFT)
+    assert copied.url == reverse("backoffice:notice", args=[draft.pk])
+    data = {name: getattr(draft, name) for name in NOTICE_TEXT_FIELDS}
+    data |= {"charges_vi": "Miễn phí.", "change_note": "Rõ hơn về phí"}
+    assert as_admin.post(copied.url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.charges_vi == "Miễn phí."
+    assert AuditEntry.objects.get(action="transparency.draft_update").after["changed"] == [
+        "change_note",
+        "charges_vi",
+    ]
+    as_admin.post(reverse("backoffice:notice_publish", args=[draft.pk]))
+    assert notice_current().pk == draft.pk
+    # Published text never changes.
+    refused = as_admin.post(copied.url, {**data, "charges_vi": "Khác"})
+    assert refused.status_code == 200
+    draft.refresh_from_db()
+    assert draft.charges_vi == "Miễn phí."
+
+
+def test_a_draft_without_its_vietnamese_text_is_refused(as_admin, admin):
+    draft = notice_copy(notice=notice_current(), actor=Actor.for_user(admin))
+    data = {name: getattr(draft, name) for name in NOTICE_TEXT_FIELDS} | {"how_vi": ""}
+    refused = as_admin.post(
+        reverse("backoffice:notice", args=[draft.pk]), data, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert refused.status_code == 422
+    assert "Trường này là bắt buộc." in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.how_vi
