@@ -177,7 +177,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         # Permissions (a group's, a person's) named in the person's language.
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.related_model is Permission:
-            field.label_from_instance = permission_label
+            field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
         return field
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -288,9 +288,9 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class AuditedAdminSite(admin.AdminSite):
     """Redress's admin site: every model admin registered on it records its changes."""
 
-    def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> Any:
+    def _build_app_dict(self, request: HttpRequest, label: Any = None) -> Any:
         # The packages' app and model names in the person's language (``audit.admin_names``).
-        app_dict = super()._build_app_dict(request, label)  # type: ignore[misc]
+        app_dict = super()._build_app_dict(request, label)
         if label is not None:
             return app_list_translate([app_dict])[0] if app_dict else app_dict
         app_list_translate(list(app_dict.values()))
