@@ -36,6 +36,12 @@ def as_admin(admin, signed_in):
     return signed_in(admin)
 
 
+@pytest.fixture
+def in_english(admin):
+    """The administrator reads the staff site in English (their own setting)."""
+    User.objects.filter(pk=admin.pk).update(language="en")
+
+
 def once():
     return uuid.uuid4().hex
 
@@ -126,7 +132,7 @@ def test_a_person_is_added_given_a_role_and_deactivated(as_admin, team):
     assert "Trần Thị Lan" in listed
 
 
-def test_a_taken_user_name_is_refused_beside_its_field(as_admin, team):
+def test_a_taken_user_name_is_refused_beside_its_field(as_admin, team, in_english):
     refused = as_admin.post(
         reverse("backoffice:person_create"),
         {
@@ -260,7 +266,7 @@ def test_a_day_off_is_added_shown_and_removed(as_admin):
     assert not CalendarOverride.objects.exists()
 
 
-def test_tet_shows_in_the_calendar_and_a_day_already_off_is_refused(as_admin):
+def test_tet_shows_in_the_calendar_and_a_day_already_off_is_refused(as_admin, in_english):
     calendar = BusinessCalendar.objects.get(is_default=True)
     url = reverse("backoffice:calendar", args=[calendar.pk])
     page = as_admin.get(url, {"year": "2027"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
@@ -344,7 +350,7 @@ def test_a_template_is_previewed_then_saved(as_admin):
     assert "Trả lời mẫu" in listed.content.decode()
 
 
-def test_a_broken_template_is_refused_beside_its_field(as_admin):
+def test_a_broken_template_is_refused_beside_its_field(as_admin, in_english):
     template = MessageTemplate.objects.create(
         code="reply-broken", language="vi", name="X", subject="S", body="B"
     )
@@ -391,3 +397,34 @@ def test_a_draft_without_its_vietnamese_text_is_refused(as_admin, admin):
     assert "Trường này là bắt buộc." in refused.content.decode()
     draft.refresh_from_db()
     assert draft.how_vi
+
+
+def test_the_pages_speak_english_too(as_admin, team, in_english):
+    page = as_admin.get(reverse("backoffice:units"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in page
+    assert "<h1>Units</h1>" in page
+    assert team.unit.name_en in page  # the English name of the unit
+
+
+def test_an_escalation_level_edit_round_trip(as_admin):
+    level = EscalationLevel.objects.order_by("level").first()
+    url = reverse("backoffice:escalation_edit", args=[level.pk])
+    assert as_admin.get(url).status_code == 200
+    saved = as_admin.post(
+        url,
+        {"audience": "top_management", "breach": "on", "after_hours": "8", "is_active": "on"},
+    )
+    assert saved.status_code == 302
+    level.refresh_from_db()
+    assert (level.audience, level.after_hours, level.near_due) == ("top_management", 8, False)
+
+
+def test_a_role_without_a_unit_is_refused_beside_the_field(as_admin, team):
+    refused = as_admin.post(
+        reverse("backoffice:person_role_grant", args=[team.handler.pk]),
+        {"role": Role.COMPLAINTS_MANAGER, "unit": ""},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert refused.status_code == 422
+    assert "Trường này là bắt buộc." in refused.content.decode()
+    assert not Membership.objects.filter(user=team.handler, role=Role.COMPLAINTS_MANAGER).exists()
