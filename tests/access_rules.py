@@ -4,6 +4,7 @@ Each identity in ``ORDER`` (the anonymous visitor, each role, a superuser) gets,
 method, the status its row says. Add a route, add its row here or in ``access_rules_improvement``.
 """
 
+from tests.access_rules_admin import ADMINISTRATION
 from tests.access_rules_audit import AUDIT
 from tests.access_rules_channels import CHANNELS
 from tests.access_rules_framework import FRAMEWORK
@@ -423,7 +424,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
 } | {
     key: {m: row(s) for m, s in rows.items()}
     for key, rows in (
-        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | CHANNELS
+        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | CHANNELS | ADMINISTRATION
     ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}

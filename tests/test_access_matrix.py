@@ -190,7 +190,7 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = world["capa"]
         elif name in ("task", "task_id"):
             values[name] = world["task"]
-        elif name in ("objective_id", "restriction_id"):
+        elif name in ("membership", "day", "objective_id", "restriction_id"):  # none exists
             values[name] = 999999
         elif name == "number":  # a policy version that does not exist
             values[name] = 999
