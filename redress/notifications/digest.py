@@ -22,7 +22,7 @@ from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
-from redress.notifications.models import Notification, NoticeDigest, OutboundEmail
+from redress.notifications.models import NoticeDigest, Notification, OutboundEmail
 from redress.notifications.tasks import deliver_email
 
 # The notices listed in one digest (the newest; the page shows the rest).
@@ -121,7 +121,7 @@ def digest_text(user: User, notices: list[Notification]) -> tuple[str, str]:
             % {"count": count}
         )
         lines = [
-            _("Good morning %(name)s, these notices are waiting for you:")
+            _("Hello %(name)s, these notices are waiting for you:")
             % {"name": user.get_full_name() or user.get_username()},
             "",
         ]

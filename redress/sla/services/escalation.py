@@ -186,9 +186,7 @@ def _send(
     return notice
 
 
-def sla_sweep(
-    *, now: dt.datetime | None = None, limit: int = 1000, catch_up: bool = False
-) -> int:
+def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000, catch_up: bool = False) -> int:
     """Check every clock whose next check time has passed: what the per-deadline tasks should
     have done while no worker ran. Returns how many clocks were checked. ``catch_up``: see
     ``sla_clock_check``."""
