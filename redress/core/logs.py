@@ -14,6 +14,11 @@ import logging
 
 _RETRYING = "_redress_retry_scheduled"
 TASK_LOGGERS = ("django_tasks", "django_tasks_db")
+# RQ's worker (REDRESS_TASKS=rq) says per job: taken, done, how long its result is kept. The
+# task library's "finished" line already says the first two; these go unless debugging.
+RQ_JOB_STEPS = frozenset(
+    {"dequeue_job_and_maintain_ttl", "handle_job_success", "_finalize_success"}
+)
 
 
 def retry_scheduled(error: BaseException | None) -> None:
@@ -42,12 +47,21 @@ class TaskLines(logging.Filter):
         return True
 
 
+class RqJobLines(logging.Filter):
+    """Filter for RQ's worker logger: its per-job lines only when debugging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.INFO and record.funcName in RQ_JOB_STEPS:
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
 def worker_logging(verbosity: int) -> None:
     """Set the worker's loggers for ``verbosity`` (0: warnings, 1: a line per task and per
     periodic job that did something, 2 and more: everything) and install the task filter."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     logging.getLogger("redress.worker").setLevel(level)
-    for name in TASK_LOGGERS:
+    for name, kind in (*((name, TaskLines) for name in TASK_LOGGERS), ("rq.worker", RqJobLines)):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, TaskLines) for f in logger.filters):
-            logger.addFilter(TaskLines())
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

@@ -104,3 +104,29 @@ def test_a_deadline_check_that_fails_is_retried_and_logged_without_traceback(mon
     with pytest.raises(OperationalError) as last:
         tasks.check_clock.call(1, attempt=tasks.MAX_ATTEMPTS)
     assert not is_retry_scheduled(last.value)
+
+
+def _rq_record(function: str, level: int = logging.INFO) -> logging.LogRecord:
+    record = logging.LogRecord(
+        "rq.worker", level, "base.py", 1, "Worker w: default: Job OK", (), None
+    )
+    record.funcName = function
+    return record
+
+
+def test_rq_says_nothing_more_per_job_unless_debugging():
+    from redress.core.logs import RqJobLines
+
+    quiet = RqJobLines()
+    logger = logging.getLogger("rq.worker")
+    level = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        assert not quiet.filter(_rq_record("_finalize_success"))
+        assert not quiet.filter(_rq_record("dequeue_job_and_maintain_ttl"))
+        assert quiet.filter(_rq_record("work"))  # started, stopping: once per worker
+        assert quiet.filter(_rq_record("handle_job_failure", logging.ERROR))
+        logger.setLevel(logging.DEBUG)
+        assert quiet.filter(_rq_record("_finalize_success"))
+    finally:
+        logger.setLevel(level)

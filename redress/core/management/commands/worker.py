@@ -90,7 +90,9 @@ class Command(BaseCommand):
         if options["once"]:
             run_periodic_once(jobs)
             if is_rq:
-                call_command("rqworker", "default", "--burst", "--with-scheduler")
+                call_command(
+                    "rqworker", "default", "--burst", "--with-scheduler", verbosity=verbosity
+                )
             else:
                 call_command(
                     "db_worker",
@@ -112,7 +114,7 @@ class Command(BaseCommand):
             ).start()
         try:
             if is_rq:
-                call_command("rqworker", "default", "--with-scheduler")
+                call_command("rqworker", "default", "--with-scheduler", verbosity=verbosity)
             else:
                 call_command("db_worker", "--no-reload", "--queue-name", "*", verbosity=verbosity)
         finally:
