@@ -178,3 +178,42 @@ def test_a_channel_acting_marks_nothing_read():
     complaint = receive(team, health_safety=True).complaint
     services.complaint_acknowledge(complaint=complaint, actor=Actor.channel("web"))
     assert unread(team.manager, complaint=complaint).count() == 1
+
+
+def test_the_notices_page_names_the_stage_and_counts_repeats(client):
+    from django.urls import reverse
+
+    from redress.core.models import User
+
+    team = make_team()
+    complaint = receive(team).complaint
+    for stage in (Stage.ASSESS, Stage.DECISION):
+        notify_users(
+            users=[team.manager], kind=Notification.Kind.BREACHED, complaint=complaint, stage=stage
+        )
+    client.force_login(User.objects.get(pk=team.manager.pk))
+    page = client.get(reverse("backoffice:notifications")).content.decode()
+    assert "<strong>Quá hạn ra quyết định</strong>" in page
+    assert f">{complaint.reference}</a>" in page
+    assert "(2 lần)" in page
+    assert "Quá hạn đánh giá ban đầu" not in page  # refreshed, not listed twice
+
+
+def test_the_migration_keeps_each_old_notices_time():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "redress.notifications.migrations.0013_notice_stage_repeats_digest"
+    )
+    team = make_team()
+    complaint = receive(team).complaint
+    notify_users(users=[team.manager], kind=Notification.Kind.MESSAGE, complaint=complaint)
+    old = dt.datetime(2026, 1, 5, 3, 0, tzinfo=dt.UTC)
+    Notification.objects.update(created_at=old)
+
+    migration.settle_existing(apps, None)
+
+    [notice] = Notification.objects.all()
+    assert (notice.updated_at, notice.read_at) == (old, None)
