@@ -266,7 +266,11 @@ REDRESS_PERIODIC_JOBS = [
     ("breach clock", "redress.privacy.jobs.breach_clock_sweep"),
     ("retention", "redress.privacy.jobs.retention_daily"),
     ("data-subject request clock", "redress.privacy.jobs.request_clock_sweep"),
+    ("notice digest", "redress.notifications.digest.notice_digest_send"),
 ]
+# The daily email digest of unread notices (for the people who ask for it on their notices
+# page): sent once a day from this local hour (the organisation's time zone).
+REDRESS_NOTICE_DIGEST_HOUR = env_int("REDRESS_NOTICE_DIGEST_HOUR", 7)
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
 REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)
@@ -373,10 +377,13 @@ SESSION_COOKIE_SECURE = env_bool("REDRESS_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# One line per record, with its time and level. The worker adds a line per task at info and
+# keeps tracebacks for real errors (redress.core.logs); `redress worker -v 2` says everything.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("REDRESS_LOG_LEVEL", "WARNING")},
 }
 

@@ -227,6 +227,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 200 200 200 200 200 200 200"),
         "POST": row("302 200 200 200 200 200 200 200"),
     },
+    "backoffice:notifications_digest": {
+        "GET": row("405 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
     "backoffice:notifications_read": {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),

@@ -76,6 +76,7 @@ urlpatterns = [
     path("search/", misc.search, name="search"),
     path("notifications/", misc.notifications, name="notifications"),
     path("notifications/read/", misc.notifications_read, name="notifications_read"),
+    path("notifications/digest/", misc.notifications_digest, name="notifications_digest"),
     path("intake/", intake.intake, name="intake"),
     path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
     path("intake/<str:reference>/done/", intake.intake_done, name="intake_done"),

@@ -2,10 +2,30 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The title of a deadline notice names its stage (``sla.rules.Stage`` codes: the deadline
+# engine sits beside this app, not below it).
+DEADLINE_TITLES = {
+    ("near_due", "acknowledge"): _("Acknowledgement due soon"),
+    ("near_due", "assess"): _("Initial assessment due soon"),
+    ("near_due", "decision"): _("Decision due soon"),
+    ("near_due", "close"): _("Closure due soon"),
+    ("near_due", "review"): _("Internal review due soon"),
+    ("breached", "acknowledge"): _("Acknowledgement overdue"),
+    ("breached", "assess"): _("Initial assessment overdue"),
+    ("breached", "decision"): _("Decision overdue"),
+    ("breached", "close"): _("Closure overdue"),
+    ("breached", "review"): _("Internal review overdue"),
+}
 
 
 class Notification(models.Model):
+    """A notice to one person. About a complaint, a person has at most one unread notice per
+    kind: a repeat refreshes it (``updated_at``, ``repeats``, ``stage``) instead of adding one,
+    and acting on the complaint marks it read."""
+
     class Kind(models.TextChoices):
         SIGNIFICANT = "significant", _("Significant complaint")
         ASSIGNED = "assigned", _("Complaint assigned to you")
@@ -57,25 +77,63 @@ class Notification(models.Model):
     )
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target_label = models.CharField(_("about"), max_length=200, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last time"), default=timezone.now)
+    repeats = models.PositiveIntegerField(_("times"), default=1)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "-updated_at"], name="notification_latest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"],
                 condition=~models.Q(dedupe_key=""),
                 name="notification_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "complaint", "kind"],
+                condition=models.Q(read_at__isnull=True, complaint__isnull=False),
+                name="notification_one_unread_per_complaint_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind}"
+
+    @property
+    def title(self) -> str:
+        """What happened, naming the stage of a deadline ("Decision overdue")."""
+        return str(DEADLINE_TITLES.get((self.kind, self.stage)) or self.get_kind_display())
+
+
+class NoticeDigest(models.Model):
+    """A person's choice to receive their unread notices by email once a day, and the local
+    date of the last digest (so that each person gets at most one a day, whichever worker
+    sends it)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notice_digest",
+    )
+    daily = models.BooleanField(_("daily email digest"), default=False)
+    last_sent_on = models.DateField(_("last digest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice digest")
+        verbose_name_plural = _("notice digests")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'daily' if self.daily else 'off'}"
 
 
 class MessageTemplate(models.Model):

@@ -24,6 +24,9 @@ from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
 from redress.notifications.models import MessageTemplate, OutboundEmail
 from redress.notifications.notices import notification_mark_read as notification_mark_read
+from redress.notifications.notices import (
+    notifications_read_on_complaint as notifications_read_on_complaint,
+)
 from redress.notifications.notices import notify_users as notify_users
 from redress.notifications.tasks import deliver_email
 

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 QUEUE_PAGE_QUERIES = 13
 # session, user, second factor, roles, organisation, rows, unread notices
 SEARCH_PAGE_QUERIES = 7
-# session, user, second factor, organisation, notices, roles, unread notices
-NOTICES_PAGE_QUERIES = 7
+# session, user, second factor, organisation, notices, digest choice, roles, unread notices
+NOTICES_PAGE_QUERIES = 8
 
 
 def many(team, count):
