@@ -205,7 +205,7 @@ def test_the_migration_keeps_each_old_notices_time():
     from django.apps import apps
 
     migration = importlib.import_module(
-        "redress.notifications.migrations.0013_notice_stage_repeats_digest"
+        "redress.notifications.migrations.0015_notice_stage_repeats_digest"
     )
     team = make_team()
     complaint = receive(team).complaint

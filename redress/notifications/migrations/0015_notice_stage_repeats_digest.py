@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('complaints', '0012_priority_matrix_and_complaint_fee'),
         ('core', '0004_organisation_complaint_fee'),
-        ('notifications', '0012_receipt_asks_consent_closure_survey_optional'),
+        ('notifications', '0014_short_message_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
