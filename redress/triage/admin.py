@@ -12,4 +12,3 @@ class KeywordRuleAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "product", "unit", "priority", "health_safety", "is_active"]
     list_filter = ["is_active", "priority", "health_safety"]
     search_fields = ["name", "keywords"]
-    autocomplete_fields: list[str] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,7 +155,7 @@ def _evaluate(
 
 def train(
     texts: Sequence[str],
-    labels: dict[str, Sequence[str]],
+    labels: Mapping[str, Sequence[str]],
     rules: Sequence[Rule] = (),
     *,
     min_examples: int = MIN_EXAMPLES,

@@ -68,9 +68,7 @@ class KeywordRule(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    priority = models.CharField(
-        _("priority"), max_length=10, choices=Priority.choices, blank=True
-    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
     health_safety = models.BooleanField(_("health or safety risk"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -119,7 +119,7 @@ class Suggestions:
 
 def _labels(raw: dict[str, tuple[str, float, str]], language: str) -> dict[str, str]:
     labels: dict[str, str] = {}
-    models = {Field.CATEGORY: Category, Field.PRODUCT: Product}
+    models: dict[str, Any] = {Field.CATEGORY: Category, Field.PRODUCT: Product}
     for name, model in models.items():
         if name in raw and raw[name][0].isdigit():
             found = model.objects.filter(pk=int(raw[name][0]), is_active=True).first()
@@ -219,7 +219,8 @@ def training_rows(limit: int | None = None) -> Iterator[dict[str, Any]]:
             "complainant__address",
         )[:limit]
     )
-    yield from rows.iterator(chunk_size=2000)
+    for row in rows.iterator(chunk_size=2000):
+        yield dict(row)
 
 
 def training_set(limit: int | None = None) -> TrainingSet:

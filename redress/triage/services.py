@@ -78,8 +78,13 @@ def triage_train(*, actor: Actor, limit: int | None = None) -> TriageModel:
         if old:
             TriageModel.objects.filter(pk__in=[pk for pk, _f in old]).update(file="")
             files = [f for _pk, f in old]
-            transaction.on_commit(lambda: [default_storage.delete(f) for f in files])
+            transaction.on_commit(lambda: _files_delete(files))
     return model
+
+
+def _files_delete(files: list[str]) -> None:
+    for name in files:
+        default_storage.delete(name)
 
 
 def _chosen(complaint: Complaint, name: str) -> str:

@@ -63,7 +63,7 @@ def similar_complaints(
     candidates = list(
         complaints_visible_to(user)
         .filter(wanted)
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk or 0)
         .only(
             "pk",
             "reference",
@@ -79,7 +79,9 @@ def similar_complaints(
     )
     if not candidates:
         return []
-    docs = [fold(text)] + [fold(complaint_text(c.subject, c.description[:2000])) for c in candidates]
+    docs = [fold(text)] + [
+        fold(complaint_text(c.subject, c.description[:2000])) for c in candidates
+    ]
     matrix = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, lowercase=False
     ).fit_transform(docs)

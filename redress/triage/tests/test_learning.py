@@ -75,9 +75,7 @@ def test_a_model_no_better_than_the_keyword_rules_is_not_used():
     from redress.triage.dataset import CATEGORIES
 
     rules = [
-        learning.Rule(
-            tuple(learning.fold_keyword(p) for p in vi + en), {"category": code}
-        )
+        learning.Rule(tuple(learning.fold_keyword(p) for p in vi + en), {"category": code})
         for code, (_p, _u, vi, en) in CATEGORIES.items()
     ]
     fields = learning.train([r.text for r in rows], _labels(rows), rules).metrics["fields"]

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        model = triage_train(actor=command_line_actor("redress triage train"), limit=options["limit"])
+        model = triage_train(
+            actor=command_line_actor("redress triage train"), limit=options["limit"]
+        )
         out = self.stdout
         out.write(
             f"version {model.version}: {model.examples} closed complaints, "
