@@ -38,7 +38,9 @@ def test_a_clerk_sees_and_accepts_a_suggested_category(page):
     page.locator("#id_description").dispatch_event("change")
     # Leaving the subject asked too: the panel settles on the answer to the last question.
     page.wait_for_load_state("networkidle")
-    button = page.locator(f'[data-triage-accept][data-field="category"][data-value="{delivery.pk}"]')
+    button = page.locator(
+        f'[data-triage-accept][data-field="category"][data-value="{delivery.pk}"]'
+    )
     button.wait_for()
     assert delivery.name_vi in page.locator(".triage-suggestions").inner_text()
     # Shown, not applied: the category is still empty until the clerk accepts.

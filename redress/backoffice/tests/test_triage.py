@@ -65,9 +65,7 @@ def test_the_clerk_sees_learned_suggestions_while_typing(team, signed_in):
 def test_intake_records_what_was_suggested_against_what_the_clerk_chose(team, signed_in):
     vocab, _rows = closed_complaints(250)
     triage_train(actor=Actor.system("triage"))
-    shown = selectors.suggestions_for(
-        "Kiện hàng bị thất lạc", "giao hàng chậm", stage=Stage.INTAKE
-    )
+    shown = selectors.suggestions_for("Kiện hàng bị thất lạc", "giao hàng chậm", stage=Stage.INTAKE)
     client = signed_in(team.frontline)
     response = client.post(
         reverse("backoffice:intake"),
