@@ -18,7 +18,7 @@ from redress.core.models import User
 from redress.core.text import fold
 from redress.triage.text import complaint_text
 
-CANDIDATES = 400
+CANDIDATES = 300
 RECENT = dt.timedelta(days=90)
 SHOWN = 8
 # Below this text similarity a complaint is shown only for a shared complainant or order.
@@ -80,7 +80,7 @@ def similar_complaints(
     if not candidates:
         return []
     docs = [fold(text)] + [
-        fold(complaint_text(c.subject, c.description[:2000])) for c in candidates
+        fold(complaint_text(c.subject, c.description[:600])) for c in candidates
     ]
     matrix = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, lowercase=False

@@ -61,6 +61,7 @@ def intake_triage(request: HttpRequest) -> HttpResponse:
             "suggestions": suggestions,
             "similar": similar,
             "stage": Stage.INTAKE,
+            "stage_fields": selectors.STAGE_FIELDS[Stage.INTAKE],
             "token_field": SUGGESTED_FIELD,
         },
     )
@@ -88,6 +89,7 @@ def complaint_suggestions(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "suggestions": suggestions,
             "stage": Stage.ASSESSMENT,
+            "stage_fields": selectors.STAGE_FIELDS[Stage.ASSESSMENT],
             "token_field": SUGGESTED_FIELD,
             "complaint": found,
         },
