@@ -79,9 +79,7 @@ def similar_complaints(
     )
     if not candidates:
         return []
-    docs = [fold(text)] + [
-        fold(complaint_text(c.subject, c.description[:600])) for c in candidates
-    ]
+    docs = [fold(text)] + [fold(complaint_text(c.subject, c.description[:600])) for c in candidates]
     matrix = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, lowercase=False
     ).fit_transform(docs)

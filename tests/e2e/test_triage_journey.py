@@ -1,7 +1,10 @@
 """A frontline clerk logs a phone complaint in Chromium: as the subject and description are
 typed, triage suggests a category learned from the organisation's closed complaints; the clerk
 accepts it into the form (nothing is applied before that), registers the complaint, and what
-was suggested and chosen is recorded."""
+was suggested and chosen is recorded.
+
+With REDRESS_SCREENSHOTS=1 the intake form with its suggestions is saved to docs/screenshots/.
+"""
 
 import pytest
 
@@ -13,6 +16,7 @@ from redress.triage.models import SuggestionOutcome
 from redress.triage.services import triage_train
 from redress.triage.testing import closed_complaints
 from tests.e2e.signin import sign_in
+from tests.e2e.test_backoffice_journey import shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +49,8 @@ def test_a_clerk_sees_and_accepts_a_suggested_category(page):
     assert delivery.name_vi in page.locator(".triage-suggestions").inner_text()
     # Shown, not applied: the category is still empty until the clerk accepts.
     assert page.locator("#id_category").input_value() == ""
+    page.locator(".triage-suggestions").scroll_into_view_if_needed()
+    shot(page, "triage-intake")
     button.click()
     assert page.locator("#id_category").input_value() == str(delivery.pk)
     assert button.get_attribute("aria-pressed") == "true"
