@@ -39,9 +39,14 @@ def test_a_clerk_sees_and_accepts_a_suggested_category(page):
     page.fill("#id_phone", "0987654321")
     page.fill("#id_subject", "Kiện hàng bị thất lạc")
     page.fill("#id_description", "Shipper không giao hàng, tôi chờ đã một tuần.")
-    page.locator("#id_description").dispatch_event("change")
-    # Leaving the subject asked too: the panel settles on the answer to the last question.
-    page.wait_for_load_state("networkidle")
+    page.locator("#id_description").press("Tab")  # leaving the field asks for suggestions
+    # Leaving the subject asked too: the panel settles once no question is in flight (htmx
+    # marks the panel while it asks, and the last question replaces any earlier one).
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#triage');"
+        " return t && !t.classList.contains('htmx-request')"
+        " && t.querySelector('[data-triage-accept]'); }"
+    )
     button = page.locator(
         f'[data-triage-accept][data-field="category"][data-value="{delivery.pk}"]'
     )

@@ -50,9 +50,9 @@ def test_the_clerk_sees_learned_suggestions_while_typing(team, signed_in):
     vocab, _rows = closed_complaints(250)
     triage_train(actor=Actor.system("triage"))
     client = signed_in(english(team.frontline))
-    body = client.get(
+    body = client.post(
         reverse("backoffice:intake_triage"),
-        {"subject": "Kiện hàng bị thất lạc", "description": "giao hàng chậm một tuần"},
+        {"subject": "Kiện hàng bị thất lạc", "description": "giao hàng chậm một tuần " * 200},
         HTTP_HX_REQUEST="true",
     ).content.decode()
     delivery = vocab.categories["delivery"]

@@ -38,12 +38,14 @@ def _int(value: str | None) -> int | None:
 
 @staff_view
 def intake_triage(request: HttpRequest) -> HttpResponse:
-    """HTMX: the suggestions and similar complaints for what the clerk has typed so far."""
+    """HTMX: the suggestions and similar complaints for what the clerk has typed so far (a POST
+    from the page: a description is too long for a URL)."""
     user: User = request.user  # type: ignore[assignment]
     if not can_receive(user):
         raise Http404("intake")
-    subject = request.GET.get("subject", "")[:300]
-    description = request.GET.get("description", "")[:20_000]
+    typed = request.POST if request.method == "POST" else request.GET
+    subject = typed.get("subject", "")[:300]
+    description = typed.get("description", "")[:20_000]
     suggestions = selectors.suggestions_for(
         subject, description, stage=Stage.INTAKE, language=_language()
     )
@@ -51,8 +53,8 @@ def intake_triage(request: HttpRequest) -> HttpResponse:
         user,
         subject=subject,
         description=description,
-        product_id=_int(request.GET.get("product")),
-        order_ref=request.GET.get("order_ref", "")[:100],
+        product_id=_int(typed.get("product")),
+        order_ref=typed.get("order_ref", "")[:100],
     )
     return render(
         request,
