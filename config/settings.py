@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "redress.improvement",
     "redress.framework",
     "redress.privacy",
+    "redress.triage",
     "redress.portal",
     "redress.backoffice",
     "redress.api",
@@ -267,10 +268,17 @@ REDRESS_PERIODIC_JOBS = [
     ("retention", "redress.privacy.jobs.retention_daily"),
     ("data-subject request clock", "redress.privacy.jobs.request_clock_sweep"),
     ("notice digest", "redress.notifications.digest.notice_digest_send"),
+    ("triage training", "redress.triage.jobs.triage_train_daily"),
 ]
 # The daily email digest of unread notices (for the people who ask for it on their notices
 # page): sent once a day from this local hour (the organisation's time zone).
 REDRESS_NOTICE_DIGEST_HOUR = env_int("REDRESS_NOTICE_DIGEST_HOUR", 7)
+# Triage (docs/triage.md): the hour of the day (organisation's time) from which the model is
+# learned again, once a day; the most closed complaints it learns from; the lowest confidence
+# of a suggestion shown.
+REDRESS_TRIAGE_TRAIN_HOUR = env_int("REDRESS_TRIAGE_TRAIN_HOUR", 3)
+REDRESS_TRIAGE_MAX_EXAMPLES = env_int("REDRESS_TRIAGE_MAX_EXAMPLES", 200_000)
+REDRESS_TRIAGE_MIN_CONFIDENCE = float(env("REDRESS_TRIAGE_MIN_CONFIDENCE", "0.2"))
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
 REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)

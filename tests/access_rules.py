@@ -13,6 +13,7 @@ from tests.access_rules_mail import MAIL
 from tests.access_rules_privacy import PRIVACY
 from tests.access_rules_review import REVIEW
 from tests.access_rules_training import TRAINING, TRAINING_ADMIN_SUPERUSER
+from tests.access_rules_triage import TRIAGE, TRIAGE_ADMIN_SUPERUSER
 
 ANON, FRONT, HANDLER, MANAGER, TOP, AUDITOR, ADMIN, ROOT = (
     "anonymous",
@@ -428,7 +429,15 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
 } | {
     key: {m: row(s) for m, s in rows.items()}
     for key, rows in (
-        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | CHANNELS | ADMINISTRATION
+        IMPROVEMENT
+        | FRAMEWORK
+        | TRAINING
+        | REVIEW
+        | MAIL
+        | PRIVACY
+        | CHANNELS
+        | ADMINISTRATION
+        | TRIAGE
     ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
@@ -672,6 +681,7 @@ for _status, _keys in [
     *ADMIN_SUPERUSER.items(),
     *IMPROVEMENT_ADMIN_SUPERUSER.items(),
     *TRAINING_ADMIN_SUPERUSER.items(),
+    *TRIAGE_ADMIN_SUPERUSER.items(),
 ]:
     for _key in _keys:
         RULES[_key] = {"GET": {**dict.fromkeys(ORDER, 302), ROOT: _status}}

@@ -32,6 +32,7 @@ from redress.backoffice.views import (
     reports,
     secondfactor,
     training,
+    triage,
     workspace,
 )
 from redress.backoffice.views import reviews as review_views
@@ -80,6 +81,13 @@ urlpatterns = [
     path("intake/", intake.intake, name="intake"),
     path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
     path("intake/<str:reference>/done/", intake.intake_done, name="intake_done"),
+    path("intake/triage/", triage.intake_triage, name="intake_triage"),
+    path(
+        "c/<str:reference>/suggestions/", triage.complaint_suggestions, name="complaint_suggestions"
+    ),
+    path("c/<str:reference>/similar/", triage.complaint_similar, name="complaint_similar"),
+    path("admin/triage/", triage.evaluation, name="triage"),
+    path("admin/triage/train/", triage.train, name="triage_train"),
     path("c/<str:reference>/", workspace.complaint, name="complaint"),
     path("c/<str:reference>/consent/", consent.consent_record, name="consent_record"),
     path("c/<str:reference>/consent/withdraw/", consent.consent_withdraw, name="consent_withdraw"),

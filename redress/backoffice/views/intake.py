@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from redress.backoffice.forms.intake import IntakeForm
+from redress.backoffice.views import triage
 from redress.backoffice.views.common import can_receive, page, staff_view
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.masking import PersonalDataScope, complainant_view
@@ -140,6 +141,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         )
     reference = result.complaint.reference
     if result.created:
+        triage.intake_recorded(request, result.complaint)
         # The tracking code exists only now (it is stored hashed): shown once, on the next page.
         request.session[_SESSION_KEY] = {reference: result.tracking_code}
         messages.success(

@@ -27,6 +27,7 @@ from django_htmx.http import reswap, retarget
 from redress.analytics.satisfaction import answer_get
 from redress.backoffice import actions as registry
 from redress.backoffice.forms.privacy import ConsentRecordForm, ConsentWithdrawForm
+from redress.backoffice.views import triage
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
 from redress.complaints.attachments import download_name
 from redress.complaints.links import complaint_links
@@ -328,6 +329,8 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
     except ApplicationError as error:
         form_add_error(form, error)
         return _form_error(request, found, spec, form, remedies, error.message, error.http_status)
+    if spec.action == Action.ASSESS:
+        triage.assessment_recorded(request, found)
     messages.success(request, spec.done)
     target = reverse("backoffice:complaint", args=[found.reference])
     if not complaints_visible_to(user).filter(pk=found.pk).exists():

@@ -72,6 +72,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "retention",
         "data-subject request clock",
         "notice digest",
+        "triage training",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")
