@@ -102,9 +102,14 @@ INSTALLED_APPS = [
     "redress.portal",
     "redress.backoffice",
     "redress.api",
+    "redress.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) every log line and queued task carries.
+    "redress.core.requestid.RequestIdMiddleware",
+    # The request counts and latencies of /metrics (docs/deployment.md, "Health and metrics").
+    "redress.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -370,10 +375,24 @@ SESSION_COOKIE_SECURE = env_bool("REDRESS_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Logs (docs/deployment.md, "Logs"): plain text by default; REDRESS_LOG_FORMAT=json writes one
+# JSON object per line. Either way each line carries the request id (X-Request-ID).
+REDRESS_LOG_FORMAT = env("REDRESS_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "redress.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "redress.core.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if REDRESS_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("REDRESS_LOG_LEVEL", "WARNING")},
 }
 
@@ -435,3 +454,11 @@ REDRESS_PORTAL_TRACK_RATE = env("REDRESS_PORTAL_TRACK_RATE", "10/900")
 # Staff password reset requests per address (each sends an email).
 REDRESS_PASSWORD_RESET_RATE = env("REDRESS_PASSWORD_RESET_RATE", "5/3600")
 REDRESS_PROXY_COUNT = env_int("REDRESS_PROXY_COUNT", 0)
+
+# Operations (docs/deployment.md, "Health and metrics"). /metrics answers loopback clients, and
+# others only with "Authorization: Bearer REDRESS_METRICS_TOKEN" when that is set.
+# /readyz fails when more emails than REDRESS_READY_MAIL_BACKLOG wait in the outbox, and
+# `redress doctor` warns when no worker was seen for REDRESS_WORKER_STALE_SECONDS.
+REDRESS_METRICS_TOKEN = env("REDRESS_METRICS_TOKEN")
+REDRESS_READY_MAIL_BACKLOG = env_int("REDRESS_READY_MAIL_BACKLOG", 1000)
+REDRESS_WORKER_STALE_SECONDS = env_int("REDRESS_WORKER_STALE_SECONDS", 300)
