@@ -462,3 +462,7 @@ REDRESS_PROXY_COUNT = env_int("REDRESS_PROXY_COUNT", 0)
 REDRESS_METRICS_TOKEN = env("REDRESS_METRICS_TOKEN")
 REDRESS_READY_MAIL_BACKLOG = env_int("REDRESS_READY_MAIL_BACKLOG", 1000)
 REDRESS_WORKER_STALE_SECONDS = env_int("REDRESS_WORKER_STALE_SECONDS", 300)
+# Under gunicorn with several workers: a directory, emptied before each start, where every
+# process writes its request metrics so that /metrics adds them up (prometheus_client reads
+# the same variable).
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR")

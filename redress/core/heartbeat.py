@@ -31,7 +31,9 @@ def heartbeat_beat(*, now: dt.datetime | None = None) -> None:
     )
 
 
-def heartbeats_recent(*, within: dt.timedelta, now: dt.datetime | None = None) -> list[WorkerHeartbeat]:
+def heartbeats_recent(
+    *, within: dt.timedelta, now: dt.datetime | None = None
+) -> list[WorkerHeartbeat]:
     """The workers seen within ``within`` of now (bounded: workers are few)."""
     since = (now or timezone.now()) - within
     return list(WorkerHeartbeat.objects.filter(seen_at__gte=since).order_by("-seen_at")[:100])

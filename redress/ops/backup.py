@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import django
-from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -109,8 +108,8 @@ def _dump_database(target: Path) -> str:
 
 def _migrations() -> dict[str, str]:
     last: dict[str, str] = {}
-    for app, name in MigrationRecorder(connection).migration_qs.order_by("id").values_list(
-        "app", "name"
+    for app, name in (
+        MigrationRecorder(connection).migration_qs.order_by("id").values_list("app", "name")
     ):
         last[app] = name
     return last

@@ -86,6 +86,8 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("mail_backlog", _mail_backlog),
 ]
 
+CHECKS_BY_NAME = dict(CHECKS)
+
 
 def readiness() -> list[Check]:
     """Run every check; a failing check gives its error, the others still run."""

@@ -10,10 +10,10 @@ and the figures rollup, never a scan of the complaints table.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -137,7 +137,9 @@ def _webhooks() -> Iterator[Metric]:
     from redress.integrations.models import WebhookDelivery
 
     family = GaugeMetricFamily(
-        "redress_webhook_deliveries", "Webhook deliveries waiting or failed, by state.", ["state"]
+        "redress_webhook_deliveries",
+        "Webhook deliveries waiting or failed, by state.",
+        labels=["state"],
     )
     S = WebhookDelivery.State
     states = [S.PENDING, S.SENDING, S.RETRYING, S.FAILED]
@@ -171,7 +173,10 @@ def _queues() -> Iterator[Metric]:
         from django_tasks_db.models import DBTaskResult
 
         for name, n in (
-            DBTaskResult.objects.ready().values_list("queue_name").annotate(n=Count("pk")).order_by()
+            DBTaskResult.objects.ready()
+            .values_list("queue_name")
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             depth.add_metric([name], n)
     yield depth
@@ -193,5 +198,5 @@ def _workers(now: dt.datetime) -> Iterator[Metric]:
     yield seen
 
 
-def multiprocess_dir() -> str | None:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")
+def multiprocess_dir() -> str:
+    return str(settings.PROMETHEUS_MULTIPROC_DIR)
