@@ -1,9 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
-    """Operations: health and readiness, Prometheus metrics, backup and restore, doctor."""
+    """Operations: health and readiness, Prometheus metrics, backup and restore, doctor. No
+    models and no pages: nothing here is shown to people, so nothing here is translated."""
 
     name = "redress.ops"
-    verbose_name = _("Operations")
+    verbose_name = "Operations"
