@@ -74,3 +74,37 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+# The request id travels with a task through the cache, keyed by the task's id: written when a
+# request queues the task, read by the worker when the task starts, so the worker's log lines
+# for that task carry the request's id. A lost key only loses the id on those lines.
+_TASK_KEY = "redress:task-request-id:{}"
+_TASK_KEY_SECONDS = 86400
+_logger = logging.getLogger("redress.tasks")
+
+
+def task_request_id_remember(task_id: str, rid: str) -> None:
+    if not rid:
+        return
+    from django.core.cache import cache
+
+    try:
+        cache.set(_TASK_KEY.format(task_id), rid, _TASK_KEY_SECONDS)
+    except Exception:
+        _logger.warning("the request id of task %s could not be kept", task_id, exc_info=True)
+
+
+def on_task_started(sender: object, task_result: object, **kwargs: object) -> None:
+    """Signal receiver (django_tasks ``task_started``): the task runs under its request's id."""
+    from django.core.cache import cache
+
+    try:
+        rid = cache.get(_TASK_KEY.format(getattr(task_result, "id", "")), "")
+    except Exception:
+        rid = ""
+    _current.set(str(rid))
+
+
+def on_task_finished(sender: object, task_result: object, **kwargs: object) -> None:
+    _current.set("")

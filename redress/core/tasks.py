@@ -11,7 +11,7 @@ from django_tasks.utils import normalize_json
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from redress.core.requestid import request_id
+from redress.core.requestid import request_id, task_request_id_remember
 
 logger = logging.getLogger("redress.tasks")
 
@@ -20,6 +20,7 @@ def _enqueue_logged(task: Any, rid: str, *args: Any, **kwargs: Any) -> None:
     # The request id goes with the task's id into the log, where the worker's lines about the
     # same task id follow it (docs/deployment.md, "Logs").
     result = task.enqueue(*args, **kwargs)
+    task_request_id_remember(str(result.id), rid)
     logger.info(
         "task queued",
         extra={"task": task.module_path, "task_id": str(result.id), "request_id": rid},

@@ -153,3 +153,36 @@ def test_json_log_lines_carry_the_request_id():
     assert line["message"] == "hello Hà Nội"
     assert line["request_id"] == "req-7"
     assert line["level"] == "INFO"
+
+
+def test_the_worker_runs_a_task_under_the_id_of_the_request_that_queued_it():
+    from redress.core import requestid
+    from redress.sla.testing import run_queued_tasks
+
+    team = make_team()
+    token = requestid._current.set("req-99")
+    try:
+        receive(team)
+    finally:
+        requestid._current.reset(token)
+    seen: list[tuple[str, str]] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append((record.getMessage(), record.request_id))
+
+    handler = Keep()
+    handler.addFilter(RequestIdFilter())
+    tasks_logger = logging.getLogger("django_tasks")
+    tasks_logger.addHandler(handler)
+    level = tasks_logger.level
+    tasks_logger.setLevel(logging.INFO)
+    try:
+        assert run_queued_tasks() >= 1
+    finally:
+        tasks_logger.removeHandler(handler)
+        tasks_logger.setLevel(level)
+    finished = [rid for message, rid in seen if "state=SUCCESSFUL" in message]
+    assert finished
+    assert set(finished) == {"req-99"}
+    assert requestid.request_id() == ""  # nothing left behind after the task
