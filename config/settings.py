@@ -252,6 +252,7 @@ else:
 REDRESS_PERIODIC_JOBS = [
     ("sla sweep", "redress.sla.services.sla_sweep"),
     ("outbox flush", "redress.notifications.tasks.outbox_flush"),
+    ("sms and zalo flush", "redress.notifications.channels.outbox.texts_flush"),
     ("mail poll", "redress.intake.tasks.mail_sweep"),
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
@@ -270,7 +271,11 @@ REDRESS_PERIODIC_JOBS = [
     ("breach clock", "redress.privacy.jobs.breach_clock_sweep"),
     ("retention", "redress.privacy.jobs.retention_daily"),
     ("data-subject request clock", "redress.privacy.jobs.request_clock_sweep"),
+    ("notice digest", "redress.notifications.digest.notice_digest_send"),
 ]
+# The daily email digest of unread notices (for the people who ask for it on their notices
+# page): sent once a day from this local hour (the organisation's time zone).
+REDRESS_NOTICE_DIGEST_HOUR = env_int("REDRESS_NOTICE_DIGEST_HOUR", 7)
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
 REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)
@@ -284,6 +289,8 @@ REDRESS_RETENTION_HOUR = env_int("REDRESS_RETENTION_HOUR", 2)
 REDRESS_DSAR_WARNING_HOURS = env_int("REDRESS_DSAR_WARNING_HOURS", 24)
 # The days a person may download the answer to their access request on the portal.
 REDRESS_DSAR_EXPORT_DAYS = env_int("REDRESS_DSAR_EXPORT_DAYS", 30)
+# Minutes a one-time code sent for a personal-data request stays valid (privacy.contact_codes).
+REDRESS_CONTACT_CODE_MINUTES = env_int("REDRESS_CONTACT_CODE_MINUTES", 15)
 REDRESS_DSAR_COMPLETION_DAYS = {
     "access": env_int("REDRESS_DSAR_ACCESS_DAYS", 20),
     "rectification": env_int("REDRESS_DSAR_RECTIFICATION_DAYS", 10),
@@ -375,22 +382,24 @@ SESSION_COOKIE_SECURE = env_bool("REDRESS_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
-# Logs (docs/deployment.md, "Logs"): plain text by default; REDRESS_LOG_FORMAT=json writes one
-# JSON object per line. Either way each line carries the request id (X-Request-ID).
+# Logs (docs/deployment.md, "Logs"): one line per record, with its time, level and the request
+# id (X-Request-ID); REDRESS_LOG_FORMAT=json writes one JSON object per line instead. The worker
+# adds a line per task at info and keeps tracebacks for real errors (redress.core.logs);
+# `redress worker -v 2` says everything.
 REDRESS_LOG_FORMAT = env("REDRESS_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "redress.core.requestid.RequestIdFilter"}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
         "json": {"()": "redress.core.requestid.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "json" if REDRESS_LOG_FORMAT == "json" else "text",
+            "formatter": "json" if REDRESS_LOG_FORMAT == "json" else "line",
         }
     },
     "root": {"handlers": ["console"], "level": env("REDRESS_LOG_LEVEL", "WARNING")},
@@ -406,6 +415,8 @@ REDRESS_MAIL_DOMAIN = env("REDRESS_MAIL_DOMAIN", "redress.local")
 # the complaint records it as an event. Wired here so that notifications never imports the
 # lifecycle (dependencies point from redress.handling down to notifications).
 REDRESS_EMAIL_OUTCOME_HOOKS = ["redress.handling.closure.on_email_outcome"]
+# The same for SMS and Zalo messages (notifications.channels.outbox).
+REDRESS_TEXT_OUTCOME_HOOKS = ["redress.handling.closure.on_text_outcome"]
 
 # Email intake (redress.intake; docs/email.md). The inbound webhook /intake/mail/ is off until
 # REDRESS_MAIL_WEBHOOK_SECRET is set. A mailbox raises an alert after this many failed polls

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("staff/", include("redress.backoffice.urls")),
     path("intake/mail/", include("redress.intake.urls")),
+    path("intake/channels/", include("redress.intake.urls_channels")),
     path("api/v1/", include("redress.api.urls")),
 ]
 urlpatterns += i18n_patterns(

@@ -4,7 +4,9 @@ Each identity in ``ORDER`` (the anonymous visitor, each role, a superuser) gets,
 method, the status its row says. Add a route, add its row here or in ``access_rules_improvement``.
 """
 
+from tests.access_rules_admin import ADMINISTRATION
 from tests.access_rules_audit import AUDIT
+from tests.access_rules_channels import CHANNELS
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
 from tests.access_rules_mail import MAIL
@@ -170,6 +172,11 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 200 200 200 403 403 404 404"),
         "POST": row("302 200 200 200 403 403 404 404"),
     },
+    # The owner list of a bulk assign: nobody is offered for complaints the person cannot see.
+    "backoffice:bulk_owners": {
+        "GET": row("302 200 200 200 200 200 200 200"),
+        "POST": row("302 200 200 200 200 200 200 200"),
+    },
     "backoffice:bulk": {
         "GET": row("302 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
@@ -234,6 +241,10 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 200 200 200 200 200 200 200"),
         "POST": row("302 200 200 200 200 200 200 200"),
     },
+    "backoffice:notifications_digest": {
+        "GET": row("405 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
     "backoffice:notifications_read": {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
@@ -285,6 +296,20 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "backoffice:queue": {
         "GET": row("302 200 200 200 200 200 200 200"),
         "POST": row("302 200 200 200 200 200 200 200"),
+    },
+    # A person's own queue columns and saved views: any member of staff, for themselves; a
+    # saved view that is not theirs (or does not exist) is not found.
+    "backoffice:queue_columns": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
+    },
+    "backoffice:queue_view_delete": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 404 404 404 404 404 404 404"),
+    },
+    "backoffice:queue_view_save": {
+        "GET": row("302 405 405 405 405 405 405 405"),
+        "POST": row("302 302 302 302 302 302 302 302"),
     },
     "backoffice:reply_template": {
         "GET": row("302 200 200 200 403 403 404 404"),
@@ -416,7 +441,9 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     },
 } | {
     key: {m: row(s) for m, s in rows.items()}
-    for key, rows in (IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY).items()
+    for key, rows in (
+        IMPROVEMENT | FRAMEWORK | TRAINING | REVIEW | MAIL | PRIVACY | CHANNELS | ADMINISTRATION
+    ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {

@@ -96,6 +96,7 @@ PRIVACY: dict[str, dict[str, str]] = {
     "backoffice:privacy_request_extend": _STEP,
     "backoffice:privacy_request_complete": _STEP,
     "backoffice:privacy_request_refuse": _STEP,
+    "backoffice:privacy_restriction_lift": _STEP,
     # The portal's requests about personal data: the same for everyone. Without the complaint's
     # tracking code in the session, the complaint's form and the acknowledgement send the
     # visitor to the tracking form; the stand-alone page answers an empty form on itself.
@@ -118,5 +119,15 @@ PRIVACY: dict[str, dict[str, str]] = {
     "portal:personal_data_by_code": {
         "GET": "200 200 200 200 200 200 200 200",
         "POST": "200 200 200 200 200 200 200 200",
+    },
+    # Without a tracking code: the address first (an empty form answers itself), then the
+    # one-time code, which without an address given in this session goes back to the first.
+    "portal:personal_data_contact": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "200 200 200 200 200 200 200 200",
+    },
+    "portal:personal_data_contact_code": {
+        "GET": "302 302 302 302 302 302 302 302",
+        "POST": "302 302 302 302 302 302 302 302",
     },
 }

@@ -190,7 +190,7 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = world["capa"]
         elif name in ("task", "task_id"):
             values[name] = world["task"]
-        elif name == "objective_id":
+        elif name in ("membership", "day", "objective_id", "restriction_id"):  # none exists
             values[name] = 999999
         elif name == "number":  # a policy version that does not exist
             values[name] = 999
@@ -204,6 +204,8 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = "MQ"
         elif name == "token":
             values[name] = "set-password"
+        elif name == "purpose":  # a gateway's callback
+            values[name] = "report"
         elif name == "rest":
             values[name] = "nothing-here"
         elif name == "app_label":

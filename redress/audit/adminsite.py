@@ -26,9 +26,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth.models import Permission
 from django.db import models, router, transaction
 from django.http import HttpRequest
 
+from redress.audit.admin_names import app_list_translate, permission_label
 from redress.audit.models import AuditChainHead, AuditEntry
 from redress.audit.services import audit_record, jsonable
 from redress.core.actors import Actor
@@ -171,6 +173,13 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             after=audit_mask(model, after),
         )
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Permissions (a group's, a person's) named in the person's language.
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
+        return field
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         _pending(request).before[id(obj)] = (_stored(obj) if change else {}, _head_seq())
         super().save_model(request, obj, form, change)
@@ -278,6 +287,14 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class AuditedAdminSite(admin.AdminSite):
     """Redress's admin site: every model admin registered on it records its changes."""
+
+    def _build_app_dict(self, request: HttpRequest, label: Any = None) -> Any:
+        # The packages' app and model names in the person's language (``audit.admin_names``).
+        app_dict = super()._build_app_dict(request, label)
+        if label is not None:
+            return app_list_translate([app_dict])[0] if app_dict else app_dict
+        app_list_translate(list(app_dict.values()))
+        return app_dict
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         admin_class = admin_class or admin.ModelAdmin

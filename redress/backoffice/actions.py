@@ -30,10 +30,12 @@ from redress.complaints.queues import owner_workload
 from redress.complaints.selectors import conflict_declarations
 from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.actors import Actor
+from redress.core.collation import person_key
 from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.selectors import staff_members, unit_ancestor_ids, users_with_role
 from redress.handling import services
+from redress.handling.effects import decision_mail_preview
 from redress.handling.registry import ACTIONS as REGISTERED_ACTIONS
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
 from redress.handling.registry import ActionSpec, action_perform
@@ -149,23 +151,55 @@ def assign_candidates(ctx: Context) -> list[tuple[User, Any]]:
     if "candidates" in ctx.cache:
         return ctx.cache["candidates"]
     if Role.COMPLAINTS_MANAGER in ctx.roles:
-        people = {u.pk: u for u in users_with_role(Role.HANDLER, unit_ids=[ctx.complaint.unit_id])}
+        # The unit the complaint is being moved to, when one is chosen in the same step.
+        unit_id = ctx.cache.get("assign_unit") or ctx.complaint.unit_id
+        people = {u.pk: u for u in users_with_role(Role.HANDLER, unit_ids=[unit_id])}
         for manager in users_with_role(
-            Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(ctx.complaint.unit_id)
+            Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(unit_id)
         ):
             people.setdefault(manager.pk, manager)
         if ctx.complaint.subject_staff_id:
             people.pop(ctx.complaint.subject_staff_id, None)
         for declaration in ctx.standing_declarations():
             people.pop(declaration.person_id, None)
-        users = sorted(
-            people.values(), key=lambda u: (u.get_full_name() or u.get_username()).lower()
-        )
+        users = sorted(people.values(), key=person_key)
     else:
         users = [] if ctx.conflicted(ctx.user.pk) else [ctx.user]
     load = owner_workload(ctx.user, [u.pk for u in users])
     ctx.cache["candidates"] = [(u, load[u.pk]) for u in users]
     return ctx.cache["candidates"]
+
+
+def returned_proposal(ctx: Context) -> Decision | None:
+    """The proposal returned for rework, when it is the complaint's latest decision: a new
+    proposal starts from it."""
+    latest = ctx.decisions[-1] if ctx.decisions else None
+    return latest if latest is not None and latest.state == Decision.State.RETURNED else None
+
+
+def proposal_initial(ctx: Context) -> dict[str, Any]:
+    """The proposal form's starting values: the returned proposal's outcome, text and reasons."""
+    returned = returned_proposal(ctx)
+    if returned is None:
+        return {}
+    return {"outcome": returned.outcome, "summary": returned.summary, "reasons": returned.reasons}
+
+
+def remedy_formset(ctx: Context, data: Any = None) -> Any:
+    """The remedies of a proposal: empty rows, after the returned proposal's remedies if any."""
+    if data is not None:
+        return action_forms.RemedyFormSet(data, prefix="remedies")
+    returned = returned_proposal(ctx)
+    initial = [
+        {
+            "type": r.type,
+            "amount": r.amount or None,
+            "description": r.description,
+            "due_at": r.due_at,
+        }
+        for r in (returned.remedies.all() if returned is not None else [])
+    ]
+    return action_forms.RemedyFormSet(prefix="remedies", initial=initial)
 
 
 def reply_templates(ctx: Context) -> list[tuple[str, str]]:
@@ -275,11 +309,16 @@ WRITTEN: list[Spec] = [
         Action.PROPOSE_DECISION,
         action_forms.ProposeDecisionForm,
         blocked=_decide_blocked,
+        form_kwargs=lambda ctx: {"initial": proposal_initial(ctx)},
         values=_proposal,
     ),
     Spec(Action.APPROVE_DECISION, action_forms.ApproveForm, blocked=_approve_blocked),
     Spec(Action.RETURN_DECISION, action_forms.ReturnDecisionForm, blocked=_decide_blocked),
-    Spec(Action.COMMUNICATE_DECISION, action_forms.CommunicateForm),
+    Spec(
+        Action.COMMUNICATE_DECISION,
+        action_forms.CommunicateForm,
+        form_kwargs=lambda ctx: {"preview": decision_mail_preview(ctx.complaint)},
+    ),
     Spec(Action.RECORD_REACTION, action_forms.ReactionForm),
     Spec(
         Action.SETTLE_REMEDY,
@@ -304,6 +343,7 @@ WRITTEN: list[Spec] = [
         form_kwargs=lambda ctx: {
             "candidates": assign_candidates(ctx),
             "may_move": Role.COMPLAINTS_MANAGER in ctx.roles,
+            "unit_id": ctx.cache.get("assign_unit"),
         },
     ),
     Spec(Action.PRIORITISE, action_forms.PrioritiseForm),

@@ -89,6 +89,40 @@ class DeadlineFilter(models.TextChoices):
     NONE = "none", _("No deadline")
 
 
+# The query parameters a queue page understands besides ``page``: what a saved view keeps.
+FILTER_KEYS = (
+    "status",
+    "priority",
+    "category",
+    "unit",
+    "owner",
+    "channel",
+    "received_from",
+    "received_to",
+    "deadline",
+    "sort",
+)
+
+
+class Column(models.TextChoices):
+    """The columns a person may show or hide. The reference, the deadline and the time left
+    are always shown, first: what a queue is for is which complaint needs action by when."""
+
+    SUBJECT = "subject", _("Subject")
+    COMPLAINANT = "complainant", _("Complainant")
+    STATUS = "status", _("Status")
+    PRIORITY = "priority", _("Priority")
+    CATEGORY = "category", _("Category")
+    UNIT = "unit", _("Unit")
+    OWNER = "owner", _("Owner")
+    CHANNEL = "channel", _("Channel")
+    RECEIVED = "received", _("Received")
+
+
+# Shown until a person chooses: they fit a 1366 px screen beside the navigation.
+DEFAULT_COLUMNS = (Column.SUBJECT, Column.STATUS, Column.PRIORITY, Column.OWNER)
+
+
 def next_due_expression() -> Case:
     """The deadline that is running now for the complaint's stage (None: none running)."""
     return Case(

@@ -4,6 +4,7 @@ detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -13,10 +14,12 @@ from redress.complaints.models import (
     ComplaintEvent,
     ConflictDeclaration,
     Message,
+    PauseReason,
     PriorityMatrix,
 )
 from redress.complaints.models.priority import default_priority_matrix
 from redress.complaints.references import tracking_code_matches
+from redress.complaints.transitions import Action
 from redress.core.errors import NotFound
 from redress.core.memo import memo
 from redress.core.models import User
@@ -51,6 +54,11 @@ class VisibleScope:
     nothing: bool = False
 
 
+# A complaint restricted at the person's request (Law 91/2025): the data-protection officer's
+# alone until the restriction is lifted.
+RESTRICTED = Q(processing_restricted=True)
+
+
 def visible_scope(user: User) -> VisibleScope:
     """The parts of a person's visibility (see ``complaints_visible_to``)."""
     if not user.is_authenticated or not user.is_active:
@@ -58,10 +66,17 @@ def visible_scope(user: User) -> VisibleScope:
     roles = user_roles(user)
     everything, units = _unit_scope(user)
     handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
-    if not everything and not units and not handles:
+    answers_for_data = Role.DPO in roles
+    if not everything and not units and not handles and not answers_for_data:
         return VisibleScope(everything=False, units=frozenset(), nothing=True)
-    also = Q(owner=user) if handles and not everything else None
-    hidden = Q(subject_staff=user) if Role.AUDITOR not in roles else None
+    also = None
+    if handles and not everything:
+        also = Q(owner=user)
+    if answers_for_data and not everything:
+        also = RESTRICTED if also is None else also | RESTRICTED
+    hidden = None if Role.AUDITOR in roles else Q(subject_staff=user)
+    if not answers_for_data:
+        hidden = RESTRICTED if hidden is None else hidden | RESTRICTED
     return VisibleScope(everything=everything, units=frozenset(units), also=also, hidden=hidden)
 
 
@@ -72,6 +87,8 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     - complaints managers: their units and every unit below;
     - handlers and frontline staff: their units' complaints, and any complaint they own;
     - nobody sees a complaint about themselves, except auditors (objectivity, confidentiality);
+    - a complaint whose processing is restricted at the person's request: only the
+      data-protection officer (Law 91/2025; they see nothing else by this role);
     - admins without another role, and inactive users: none.
     """
     scope = visible_scope(user)
@@ -162,6 +179,24 @@ def public_messages() -> QuerySet[Message]:
     return Message.objects.exclude(direction=Message.Direction.INTERNAL).order_by(
         "created_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class InformationRequest:
+    """What staff asked the complainant for while the complaint waits for them."""
+
+    asked_at: Any
+    question: str
+
+
+def information_request(complaint: Complaint) -> InformationRequest | None:
+    """The open request for information to the complainant (the complaint is paused waiting for
+    them), with the question as staff wrote it; None when nothing is asked of them."""
+    if complaint.paused_at is None or complaint.pause_reason != PauseReason.COMPLAINANT:
+        return None
+    pause = complaint.events.filter(action=Action.PAUSE).order_by("-at", "-pk").first()
+    data = pause.data if pause is not None and isinstance(pause.data, dict) else {}
+    return InformationRequest(asked_at=complaint.paused_at, question=str(data.get("note") or ""))
 
 
 def public_attachments() -> QuerySet[Attachment]:

@@ -41,3 +41,22 @@ class Conflict(ApplicationError):
 
     code = "conflict"
     http_status = 409
+
+
+class FieldProblems:
+    """What is wrong with a request, field by field, gathered before anything is written; a
+    service raises them all at once (``ValidationFailed``) so a form shows each beside its field."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: Any) -> None:
+        self.fields.setdefault(field, []).append(str(message))
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self, message: Any) -> None:
+        """Raise ``ValidationFailed`` with ``message`` and every problem, if there is one."""
+        if self.fields:
+            raise ValidationFailed(message, fields=self.fields)

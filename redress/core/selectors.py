@@ -99,3 +99,38 @@ def users_with_role(role: Role, *, unit_ids: Iterable[int] | None = None) -> lis
     if unit_ids is not None:
         memberships = memberships.filter(unit_id__in=list(unit_ids))
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("pk"))
+
+
+def units_for_admin() -> QuerySet[OrgUnit]:
+    """Every unit (active first, by name) with its parent and calendar, and how many people
+    hold a role in it today (``members``): the administrators' list of units."""
+    today = timezone.localdate()
+    held = Q(memberships__valid_from__isnull=True) | Q(memberships__valid_from__lte=today)
+    held &= Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=today)
+    return (
+        OrgUnit.objects.select_related("parent", "calendar")
+        .annotate(members=models.Count("memberships__user", filter=held, distinct=True))
+        .order_by("-is_active", "name", "pk")
+    )
+
+
+def people_for_admin(*, query: str = "", show: str = "") -> QuerySet[User]:
+    """People (active ones unless ``show`` is ``inactive`` or ``all``), by given then family
+    name (as Vietnamese lists go), matching ``query`` in their name, user name or email; their roles come with them
+    (one more query for the page)."""
+    people = User.objects.all()
+    if show == "inactive":
+        people = people.filter(is_active=False)
+    elif show != "all":
+        people = people.filter(is_active=True)
+    for word in query.split()[:5]:
+        people = people.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    roles = Membership.objects.select_related("unit").order_by("role", "unit__name")
+    return people.prefetch_related(models.Prefetch("memberships", queryset=roles)).order_by(
+        "first_name", "last_name", "username"
+    )

@@ -33,7 +33,7 @@ from redress.handling.kernel import (
 from redress.notifications.delivery import OUTBOX
 
 if TYPE_CHECKING:
-    from redress.notifications.models import OutboundEmail
+    from redress.notifications.models import OutboundEmail, OutboundText
 
 
 @transaction.atomic
@@ -162,6 +162,8 @@ def complaint_record_delivery(
     message_id: int | None,
     template: str,
     attempts: int,
+    channel: str = "email",
+    extra: dict[str, Any] | None = None,
 ) -> ComplaintEvent:
     """What became of an email to the complainant (sent, failed after the last retry, bounced),
     as an event on the complaint's follow-up record (ISO 10002 7.8: the complainant was told, or
@@ -174,6 +176,9 @@ def complaint_record_delivery(
     check_permission(actor, locked, Action.RECORD_DELIVERY)
     transition_check(locked.status, Action.RECORD_DELIVERY)
     data = {"delivery": state, "message": message_id, "template": template, "attempts": attempts}
+    if channel != "email":
+        data["channel"] = channel
+    data.update(extra or {})
     return record(
         complaint=locked,
         actor=actor,
@@ -196,4 +201,29 @@ def on_email_outcome(email: OutboundEmail) -> None:
         message_id=email.message_id,
         template=email.template_code,
         attempts=email.attempts,
+        extra={"instead_of": email.fallback_from, "why": email.fallback_reason}
+        if email.fallback_from
+        else None,
+    )
+
+
+def on_text_outcome(text: OutboundText) -> None:
+    """An SMS or Zalo message of a complaint reached a final state (sent, delivered,
+    undelivered, failed): an event on the complaint's record, with its cost when the gateway
+    gave it and the email sent instead, if any. Wired by ``REDRESS_TEXT_OUTCOME_HOOKS``."""
+    assert text.complaint_id is not None
+    extra: dict[str, Any] = {}
+    if text.cost is not None:
+        extra["cost"] = str(text.cost)
+    if text.fallback_email_id:
+        extra["fallback"] = "email"
+    complaint_record_delivery(
+        complaint_id=text.complaint_id,
+        actor=OUTBOX,
+        state=text.state,
+        message_id=text.message_id,
+        template=text.template_code,
+        attempts=text.attempts,
+        channel=text.channel.kind,
+        extra=extra,
     )

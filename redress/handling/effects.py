@@ -22,23 +22,25 @@ from redress.complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    Decision,
     Message,
     PauseReason,
     Status,
 )
 from redress.complaints.transitions import Action
 from redress.core.actors import Actor
+from redress.core.formats import money_format
 from redress.core.roles import Role
 from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.improvement.services import systemic_rules_apply
 from redress.integrations import hooks as webhooks
-from redress.notifications.models import Notification
-from redress.notifications.services import (
-    complainant_email,
-    message_email,
-    notify_users,
+from redress.notifications.channels.routing import (
+    complainant_notify,
+    message_notify,
     receipt_notify,
 )
+from redress.notifications.models import Notification
+from redress.notifications.services import complainant_email_render, notify_users
 from redress.sla import hooks as deadlines
 from redress.transparency.selectors import consent_is_withdrawn
 
@@ -80,7 +82,7 @@ def receipt_mail(step: Step) -> None:
 def acknowledgement_mail(step: Step) -> None:
     """Acknowledgement (7.4)."""
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="acknowledgement")
+        step, lambda: complainant_notify(complaint=step.complaint, code="acknowledgement")
     )
 
 
@@ -91,7 +93,7 @@ def information_request_mail(step: Step) -> None:
     note = step.event.data.get("note", "")
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="information_request", extra={"message": note}
         ),
     )
@@ -101,8 +103,22 @@ def _decision_context(complaint: Complaint) -> dict[str, Any]:
     decision = complaint.decisions.filter(state="communicated").order_by("-communicated_at").first()
     if decision is None:
         return {}
+    return decision_mail_context(decision)
+
+
+def decision_mail_context(decision: Decision) -> dict[str, Any]:
+    """What the decision mail says of a decision: outcome, text, reasons, remedies."""
+    language = decision.complaint.complainant.preferred_language
     remedies = [
-        f"- {r.get_type_display()}: {r.description or ''} {r.amount:,.0f} {r.currency}".rstrip()
+        " ".join(
+            part
+            for part in (
+                f"- {r.get_type_display()}:",
+                r.description,
+                money_format(r.amount, currency=r.currency, language=language) if r.amount else "",
+            )
+            if part
+        )
         for r in decision.remedies.all()
     ]
     return {
@@ -117,17 +133,47 @@ def decision_mail(step: Step) -> None:
     """The decision, its reasons and how to contest it (7.8)."""
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="decision", extra=_decision_context(step.complaint)
         ),
     )
+
+
+@dataclass(frozen=True)
+class MailPreview:
+    to: str
+    subject: str
+    body: str
+
+
+def decision_mail_preview(complaint: Complaint) -> MailPreview | None:
+    """The decision mail exactly as communicating the approved decision will send it (to "" when
+    the complainant gave no email: then nothing is sent, and the text is what to tell them);
+    None when there is no approved decision or no template."""
+    decision = (
+        complaint.decisions.filter(state=Decision.State.APPROVED)
+        .select_related("complaint__complainant")
+        .prefetch_related("remedies")
+        .order_by("-pk")
+        .first()
+    )
+    if decision is None:
+        return None
+    with translation.override(complaint.complainant.preferred_language):
+        try:
+            subject, body = complainant_email_render(
+                complaint=complaint, code="decision", extra=decision_mail_context(decision)
+            )
+        except LookupError:
+            return None
+    return MailPreview(to=complaint.complainant.email, subject=subject, body=body)
 
 
 def review_mail(step: Step) -> None:
     """The start of an internal review (a rejected decision, or an escalation)."""
     if step.complaint.status != Status.UNDER_REVIEW:
         return
-    _in_their_language(step, lambda: complainant_email(complaint=step.complaint, code="review"))
+    _in_their_language(step, lambda: complainant_notify(complaint=step.complaint, code="review"))
 
 
 def not_accepted_mail(step: Step) -> None:
@@ -139,7 +185,7 @@ def not_accepted_mail(step: Step) -> None:
         "reason": step.event.data.get("reason", ""),
     }
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="not_accepted", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="not_accepted", extra=extra)
     )
 
 
@@ -147,7 +193,7 @@ def withdrawal_mail(step: Step) -> None:
     """The confirmation of a withdrawal, so that a withdrawal they did not ask for is noticed."""
     extra = {"reason": step.event.data.get("reason", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="withdrawal", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="withdrawal", extra=extra)
     )
 
 
@@ -155,7 +201,7 @@ def reopen_mail(step: Step) -> None:
     """A reopened complaint: the complainant hears why and that handling goes on."""
     extra = {"reason": step.event.data.get("reason", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="reopened", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="reopened", extra=extra)
     )
 
 
@@ -167,7 +213,7 @@ def referral_mail(step: Step) -> None:
         "note": referral.note if referral else "",
     }
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="referral", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="referral", extra=extra)
     )
 
 
@@ -176,7 +222,7 @@ def merged_mail(step: Step) -> None:
     that nothing they sent is lost (7.2)."""
     extra = {"survivor": step.event.data.get("other", ""), "note": step.event.data.get("note", "")}
     _in_their_language(
-        step, lambda: complainant_email(complaint=step.complaint, code="merged", extra=extra)
+        step, lambda: complainant_notify(complaint=step.complaint, code="merged", extra=extra)
     )
 
 
@@ -186,17 +232,18 @@ def closure_mail(step: Step) -> None:
     survey = not consent_is_withdrawn(step.complaint.pk)
     _in_their_language(
         step,
-        lambda: complainant_email(
+        lambda: complainant_notify(
             complaint=step.complaint, code="closure", extra={"survey": survey}
         ),
     )
 
 
 def outbound_message_mail(step: Step) -> None:
-    """A reply written to the complainant goes out by email unless it was given another way."""
+    """A reply written to the complainant goes out by their preferred channel (else by email)
+    unless it was given another way."""
     message: Message = step.extra["message"]
     if message.direction == Message.Direction.OUTBOUND and message.channel in ("", Channel.EMAIL):
-        message_email(message=message)
+        message_notify(message=message)
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from redress.core.models import OrgUnit
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
 from redress.handling import effects
+from redress.notifications.notices import notifications_read_on_complaint
 
 Change = Callable[[Complaint], dict[str, Any] | None]
 
@@ -163,6 +164,10 @@ def record(
             method=method,
         ),
     )
+    if actor.user_id is not None:
+        # Acting on the complaint answers the person's notices about it (before the effects,
+        # which may tell them something new).
+        notifications_read_on_complaint(user_id=actor.user_id, complaint_id=complaint.pk)
     step = effects.Step(
         complaint=complaint, event=event, actor=actor, before=before, extra=extra or {}
     )

@@ -211,3 +211,39 @@ class ImportBatch(models.Model):
         import hashlib
 
         return hashlib.sha256(content).hexdigest()
+
+
+class InboundText(models.Model):
+    """An SMS a gateway passed on to Redress (its inbound callback): a reply that became a
+    message on the complainant's complaint, matched by their phone number, or kept as
+    unmatched for a person to look at. A gateway that calls twice is recognised by its id."""
+
+    class Outcome(models.TextChoices):
+        REPLY = "reply", _("Message on a complaint")
+        UNMATCHED = "unmatched", _("No complaint matches the number")
+
+    channel = models.ForeignKey(
+        "notifications.TextChannel", on_delete=models.PROTECT, related_name="+"
+    )
+    provider_id = models.CharField(_("gateway's id"), max_length=100)
+    sender = models.CharField(_("from"), max_length=32)
+    body = models.TextField(_("text"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.ForeignKey(
+        "complaints.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("incoming SMS")
+        verbose_name_plural = _("incoming SMS")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "provider_id"], name="inbound_text_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.outcome}"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 
-from redress.intake.models import InboundEmail, Mailbox
+from redress.intake.models import InboundEmail, InboundText, Mailbox
 
 # The header block of an email is rarely above a few kilobytes; reading this much of the stored
 # original is enough to show it and keeps the page fast whatever the attachments weigh.
@@ -94,4 +94,21 @@ def mailboxes_failing(*, limit: int = 20) -> list[Mailbox]:
         Mailbox.objects.filter(mailbox_failing_condition())
         .defer("password")
         .order_by("name", "pk")[:limit]
+    )
+
+
+def inbound_texts_recent(limit: int = 50) -> list[InboundText]:
+    """The latest SMS received from complainants (a reply on a complaint, or unmatched)."""
+    return list(
+        InboundText.objects.select_related("complaint", "channel")
+        .only(
+            "pk",
+            "sender",
+            "body",
+            "outcome",
+            "received_at",
+            "complaint__reference",
+            "channel__name",
+        )
+        .order_by("-pk")[:limit]
     )

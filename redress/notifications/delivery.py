@@ -64,19 +64,24 @@ def _outcome_hooks() -> list[Callable[[OutboundEmail], None]]:
 
 
 def _tell_staff(email: OutboundEmail) -> None:
-    complaint = Complaint.objects.select_related("owner").get(pk=email.complaint_id)  # type: ignore[misc]
+    tell_staff_undelivered(
+        complaint_id=email.complaint_id,  # type: ignore[arg-type]
+        kind=Notification.Kind.EMAIL_FAILED,
+        dedupe_key=f"email:{email.pk}",
+    )
+
+
+def tell_staff_undelivered(*, complaint_id: int, kind: str, dedupe_key: str) -> None:
+    """Tell the complaint's owner (or the unit's complaints managers) that a message did not
+    reach the complainant, so that someone reaches them another way."""
+    complaint = Complaint.objects.select_related("owner").get(pk=complaint_id)
     if complaint.owner is not None and complaint.owner.is_active:
         users = [complaint.owner]
     else:
         users = users_with_role(
             Role.COMPLAINTS_MANAGER, unit_ids=unit_ancestor_ids(complaint.unit_id)
         )
-    notify_users(
-        users=users,
-        kind=Notification.Kind.EMAIL_FAILED,
-        complaint=complaint,
-        dedupe_key=f"email:{email.pk}",
-    )
+    notify_users(users=users, kind=kind, complaint=complaint, dedupe_key=dedupe_key)
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
-"""Reading the outbox (administrators' page "Outgoing email")."""
+"""Reading the outboxes (administrators' pages "Outgoing email" and the SMS and Zalo log)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from redress.notifications.models import OutboundEmail
+from redress.notifications.models import OutboundEmail, OutboundText
 
 
 def outbox_list(*, state: str = "") -> QuerySet[OutboundEmail]:
@@ -24,3 +24,29 @@ def outbox_list(*, state: str = "") -> QuerySet[OutboundEmail]:
     if state:
         emails = emails.filter(state=state)
     return emails.order_by("-pk")
+
+
+def texts_log(*, state: str = "", channel_id: int | None = None) -> QuerySet[OutboundText]:
+    """The SMS and Zalo outbox, newest first by id, optionally of one state or channel."""
+    texts = OutboundText.objects.select_related("channel", "complaint").only(
+        "pk",
+        "to",
+        "state",
+        "attempts",
+        "template_code",
+        "cost",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "reported_at",
+        "is_test",
+        "fallback_email_id",
+        "channel__name",
+        "channel__gateway",
+        "complaint__reference",
+    )
+    if state:
+        texts = texts.filter(state=state)
+    if channel_id:
+        texts = texts.filter(channel_id=channel_id)
+    return texts.order_by("-pk")

@@ -24,6 +24,9 @@ from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
 from redress.notifications.models import MessageTemplate, OutboundEmail
 from redress.notifications.notices import notification_mark_read as notification_mark_read
+from redress.notifications.notices import (
+    notifications_read_on_complaint as notifications_read_on_complaint,
+)
 from redress.notifications.notices import notify_users as notify_users
 from redress.notifications.tasks import deliver_email
 
@@ -95,6 +98,17 @@ def base_context(complaint: Any) -> dict[str, Any]:
     }
 
 
+def complainant_email_render(
+    *, complaint: Any, code: str, extra: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """(subject, body) of template ``code`` as the complainant receives it, in their language;
+    the subject names the reference. Also what a preview shows before anything is sent."""
+    language = complaint.complainant.preferred_language
+    subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
+    return tagged, body
+
+
 def complainant_email(
     *,
     complaint: Any,
@@ -103,24 +117,54 @@ def complainant_email(
     in_reply_to: str = "",
     secrets: tuple[str, ...] = (),
     first: bool = False,
+    fallback: tuple[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Render template ``code`` for the complainant, record it on the complaint and queue it.
 
     Does nothing when the complainant gave no email address. Call inside the service's
     transaction: the message and the outbox row commit with the action, and sending starts
     only after the commit. ``first``: the complaint has no earlier message to answer.
+    ``fallback``: (channel, reason) when it goes by email instead of the preferred channel.
     """
     person = complaint.complainant
     if not person.email:
         return None
     language = person.preferred_language
     subject, body = template_render(code, language, {**base_context(complaint), **(extra or {})})
-    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
-    # Staff read the complaint's copy of the message; secrets (the tracking code) stay only in
-    # the email itself, so nobody can open the complainant's portal page from the timeline.
-    recorded = body
+    return email_queue(
+        complaint=complaint,
+        subject=subject,
+        body=body,
+        recorded=masked(body, secrets),
+        code=code,
+        in_reply_to=in_reply_to,
+        first=first,
+        fallback=fallback,
+    )
+
+
+def masked(text: str, secrets: tuple[str, ...]) -> str:
+    """Staff read the complaint's copy of the message; secrets (the tracking code) stay only in
+    the message sent, so nobody can open the complainant's portal page from the timeline."""
     for secret in secrets:
-        recorded = recorded.replace(secret, "••••")
+        text = text.replace(secret, "••••")
+    return text
+
+
+def email_queue(
+    *,
+    complaint: Any,
+    subject: str,
+    body: str,
+    recorded: str,
+    code: str,
+    in_reply_to: str = "",
+    first: bool = False,
+    fallback: tuple[str, str] | None = None,
+) -> OutboundEmail:
+    """Record an email already rendered on the complaint and put it in the outbox."""
+    person = complaint.complainant
+    tagged = subject if complaint.reference in subject else f"[{complaint.reference}] {subject}"
     # The thread is looked up before this message exists, and the Message-ID is chosen first:
     # one INSERT per row, nothing to update afterwards.
     parent = in_reply_to or ("" if first else thread_parent(complaint))
@@ -144,12 +188,14 @@ def complainant_email(
         email_message_id=message_id,
         in_reply_to=parent,
         template_code=code,
+        fallback_from=fallback[0] if fallback else "",
+        fallback_reason=fallback[1] if fallback else "",
     )
     _enqueue(email.pk)
     return email
 
 
-def message_email(*, message: Any) -> OutboundEmail | None:
+def message_email(*, message: Any, fallback: tuple[str, str] | None = None) -> OutboundEmail | None:
     """Send a message a handler wrote to the complainant (already recorded on the complaint)."""
     complaint = message.complaint
     if not complaint.complainant.email:
@@ -164,6 +210,8 @@ def message_email(*, message: Any) -> OutboundEmail | None:
         body=message.body,
         email_message_id=make_msgid(domain=settings.REDRESS_MAIL_DOMAIN),
         in_reply_to=thread_parent(complaint, exclude=message.pk),
+        fallback_from=fallback[0] if fallback else "",
+        fallback_reason=fallback[1] if fallback else "",
     )
     message.email_message_id = email.email_message_id
     message.delivery_state = OutboundEmail.State.QUEUED
@@ -186,30 +234,6 @@ def thread_parent(complaint: Any, *, exclude: int | None = None) -> str:
 
 def _enqueue(email_id: int) -> None:
     enqueue_on_commit(deliver_email, email_id)
-
-
-def receipt_notify(
-    *, complaint: Any, tracking_code: str, ask_consent: bool = False
-) -> OutboundEmail | None:
-    """The receipt, sent at once: reference, tracking code and link, what happens next.
-
-    ``ask_consent``: the channel did not ask the complainant to agree to the personal-data
-    notice (an email), so the receipt asks them to reply with an agreement word, with a link
-    to the notice (the template's ``ask_consent`` and ``notice_url``).
-    """
-    language = complaint.complainant.preferred_language
-    return complainant_email(
-        complaint=complaint,
-        code="receipt",
-        extra={
-            "tracking_code": tracking_code,
-            "tracking_url": tracking_url(complaint.reference, tracking_code, language),
-            "ask_consent": ask_consent,
-            "notice_url": public_url(f"/{language}/#privacy"),
-        },
-        secrets=(tracking_code,),
-        first=True,
-    )
 
 
 @transaction.atomic

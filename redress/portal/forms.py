@@ -23,6 +23,14 @@ from redress.complaints.attachments import (
     attachments_count_problem,
 )
 from redress.complaints.models import Category, Channel, Product, VulnerableGroup
+from redress.core.forms import VietnameseOrder
+from redress.portal.scales import (
+    CLARITY_CHOICES,
+    COURTESY_CHOICES,
+    FAIRNESS_CHOICES,
+    SCORE_CHOICES,
+    SPEED_CHOICES,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -47,6 +55,8 @@ VULNERABLE_CHOICES = [
 CHANNEL_CHOICES = [
     (Channel.EMAIL, _("Email")),
     (Channel.PHONE, _("Phone")),
+    (Channel.SMS, _("SMS")),
+    (Channel.ZALO, _("Zalo")),
     (Channel.LETTER, _("Letter by post")),
 ]
 
@@ -329,6 +339,8 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
         product_field, category_field = self.fields["product"], self.fields["category"]
         assert isinstance(product_field, forms.ModelChoiceField)
         assert isinstance(category_field, forms.ModelChoiceField)
+        # Listed in the alphabetical order of the names shown (Vietnamese collation).
+        product_field.iterator = category_field.iterator = VietnameseOrder
         product_field.queryset = products
         product_field.label_from_instance = lambda p: p.display_name(language)  # type: ignore[method-assign,assignment]
         category_field.queryset = categories
@@ -384,6 +396,16 @@ class ComplaintForm(AccessibleFormMixin, forms.Form):
             Channel.PHONE: (
                 "phone",
                 _("You chose phone: enter your phone number, or choose another way."),
+            ),
+            Channel.SMS: (
+                "phone",
+                _("You chose SMS: enter your phone number, or choose another way."),
+            ),
+            Channel.ZALO: (
+                "phone",
+                _(
+                    "You chose Zalo: enter the phone number of your Zalo account, or choose another way."
+                ),
             ),
             Channel.LETTER: (
                 "address",
@@ -502,20 +524,11 @@ class ReactionForm(AccessibleFormMixin, forms.Form):
         return data
 
 
-SCORE_CHOICES = [
-    ("1", _("1 – very unhappy")),
-    ("2", _("2 – unhappy")),
-    ("3", _("3 – neither happy nor unhappy")),
-    ("4", _("4 – happy")),
-    ("5", _("5 – very happy")),
-]
-
-
-def _optional_score(label: StrOrPromise) -> forms.TypedChoiceField:
-    """A 1–5 score the complainant may leave blank."""
+def _optional_score(label: StrOrPromise, choices: list[Any]) -> forms.TypedChoiceField:
+    """A 1–5 score the complainant may leave blank, on the question's own scale."""
     return forms.TypedChoiceField(
         label=label,
-        choices=SCORE_CHOICES,
+        choices=choices,
         coerce=int,
         required=False,
         empty_value=None,
@@ -535,10 +548,10 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a score from 1 to 5.")},
     )
-    fairness = _optional_score(_("Were we fair? (optional)"))
-    clarity = _optional_score(_("Did we explain things clearly? (optional)"))
-    speed = _optional_score(_("Were we quick enough? (optional)"))
-    courtesy = _optional_score(_("Were we polite and respectful? (optional)"))
+    fairness = _optional_score(_("Were we fair? (optional)"), FAIRNESS_CHOICES)
+    clarity = _optional_score(_("Did we explain things clearly? (optional)"), CLARITY_CHOICES)
+    speed = _optional_score(_("Were we quick enough? (optional)"), SPEED_CHOICES)
+    courtesy = _optional_score(_("Were we polite and respectful? (optional)"), COURTESY_CHOICES)
     comment = forms.CharField(
         label=_("Anything else you want to tell us? (optional)"),
         max_length=5000,

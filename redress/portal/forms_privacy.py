@@ -50,3 +50,39 @@ class PersonalDataByCodeForm(PersonalDataForm, TrackForm):
 
     grouped = ("data_request",)
     field_order = ["reference", "code", "data_request", "data_note"]
+
+
+class ContactCodeForm(AccessibleFormMixin, forms.Form):
+    """The address a complaint was made from, to send a one-time code to."""
+
+    email = forms.EmailField(
+        label=_("The email address you complained from"),
+        max_length=254,
+        help_text=_("We send a one-time code to it."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe()
+
+
+class PersonalDataByContactForm(PersonalDataForm):
+    """The request, with the one-time code sent to the address given before."""
+
+    grouped = ("data_request",)
+    field_order = ["one_time_code", "data_request", "data_note"]
+
+    one_time_code = forms.CharField(
+        label=_("One-time code"),
+        max_length=12,
+        help_text=_("Six digits, in the email we just sent."),
+        error_messages={"required": _("Enter the code from the email.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

@@ -30,6 +30,12 @@ urlpatterns = [
         name="personal_data_export",
     ),
     path("personal-data/", privacy.personal_data_by_code, name="personal_data_by_code"),
+    path("personal-data/by-email/", privacy.personal_data_contact, name="personal_data_contact"),
+    path(
+        "personal-data/by-email/code/",
+        privacy.personal_data_contact_code,
+        name="personal_data_contact_code",
+    ),
     path("personal-data/received/", privacy.personal_data_receipt, name="personal_data_receipt"),
     re_path(
         rf"^track/{REFERENCE}/files/(?P<pk>[0-9]{{1,18}})/$", files.complaint_file, name="file"

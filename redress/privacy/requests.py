@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from redress.audit.services import audit_record, jsonable
 from redress.complaints.models import Complaint
@@ -30,16 +31,19 @@ from redress.privacy.mail import outbox_email
 from redress.privacy.models import (
     OPEN_STATUSES,
     DataSubjectRequest,
-    ProcessingRestriction,
     RequestChannel,
     RequestEvent,
     RequestKind,
     RequestStatus,
     Verification,
 )
+from redress.privacy.restriction import complaints_restrict
 from redress.privacy.roles import Permission, permission_check
 from redress.transparency.models import NoticeConsent, WithdrawalMethod
 from redress.transparency.services import consent_withdraw
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def request_record(
@@ -150,7 +154,9 @@ def request_receive(
     if channel == RequestChannel.PORTAL:
         if not complaints:
             raise _refuse("complaints", _("A request from the portal concerns a complaint."))
-        verification = Verification.TRACKING_CODE
+        # The person proved the complaint's tracking code, or a one-time code sent to them.
+        if verification != Verification.ONE_TIME_CODE:
+            verification = Verification.TRACKING_CODE
     else:
         _manager(actor)
     complaints = list(dict.fromkeys(complaints))
@@ -256,6 +262,37 @@ def request_acknowledge(*, request: DataSubjectRequest, language: str) -> None:
     )
 
 
+def request_tell(
+    *, request: DataSubjectRequest, what: StrOrPromise, note: str = "", due: bool = False
+) -> None:
+    """Tell the person a later step of their request by email (``dsar_update``): ``what`` the
+    step is (a lazy text, put in their language), the DPO's ``note``, the deadline when ``due``.
+    Nothing when no address is known; nothing after an erasure, whose address is gone."""
+    if not request.contact_email or (request.kind == RequestKind.ERASURE and request.completed_at):
+        return
+    language = request.complainant.preferred_language if request.complainant else "vi"
+    organisation = organisation_get()
+    with translation.override(language):
+        kind, step = str(request.get_kind_display()), str(what)
+    outbox_email(
+        to=request.contact_email,
+        language=language,
+        code="dsar_update",
+        context={
+            "request_reference": request.reference,
+            "name": request.requester_name,
+            "kind": kind,
+            "what": step,
+            "note": note,
+            "due": format_local(request.completion_due_at, language) if due else "",
+            "organisation": organisation.name_en
+            if language == "en" and organisation.name_en
+            else organisation.name,
+            "support_email": organisation.support_email,
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Handle
 
@@ -306,6 +343,7 @@ def request_respond(*, actor: Actor, request: DataSubjectRequest, note: str) -> 
             "late": locked.first_responded_at > locked.first_response_due_at,
         },
     )
+    request_tell(request=locked, what=gettext_lazy("we are handling it"), note=note, due=True)
     return locked
 
 
@@ -345,6 +383,7 @@ def request_extend(
         note=reason,
         after={"days": days, "from": before, "to": locked.completion_due_at},
     )
+    request_tell(request=locked, what=gettext_lazy("we need more time"), note=reason, due=True)
     return locked
 
 
@@ -374,6 +413,7 @@ def request_complete(
         note=outcome_note,
         after={"at": locked.completed_at, "late": locked.completed_at > locked.completion_due_at},
     )
+    request_tell(request=locked, what=gettext_lazy("it is done"), note=outcome_note)
     return locked
 
 
@@ -395,6 +435,7 @@ def request_refuse(*, actor: Actor, request: DataSubjectRequest, reason: str) ->
         note=reason,
         after={"at": locked.completed_at},
     )
+    request_tell(request=locked, what=gettext_lazy("we cannot carry it out"), note=reason)
     return locked
 
 
@@ -461,18 +502,8 @@ def _fulfil_consent_withdrawal(request: DataSubjectRequest, actor: Actor) -> Non
 
 
 def _fulfil_restriction(request: DataSubjectRequest, actor: Actor) -> None:
-    """Mark each complaint of the request restricted (one restriction in force per complaint)."""
-    now = timezone.now()
-    in_force = set(
-        ProcessingRestriction.objects.filter(
-            lifted_at__isnull=True, complaint__in=request.complaints.all()
-        ).values_list("complaint_id", flat=True)
-    )
-    for complaint in request.complaints.all():
-        if complaint.pk not in in_force:
-            ProcessingRestriction.objects.create(
-                complaint=complaint, request=request, restricted_at=now
-            )
+    """Restrict each complaint of the request: the DPO's alone until lifted (``restriction``)."""
+    complaints_restrict(request=request, complaints=list(request.complaints.all()), actor=actor)
 
 
 FULFILMENT = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from redress.core.logs import retry_scheduled
 from redress.core.models import User
 from redress.core.selectors import organisation_get
 from redress.sla import services
@@ -38,6 +40,8 @@ def _retry_later(task_obj: object, attempt: int, *args: object) -> None:
         logger.error("%s%r failed %s times; the sweep will pick it up", task_obj, args, attempt)
         return
     task_obj.using(run_after=timezone.now() + _backoff(attempt)).enqueue(*args, attempt=attempt + 1)  # type: ignore[attr-defined]
+    # Called while handling the task's error: the worker logs it as a warning, no traceback.
+    retry_scheduled(sys.exception())
 
 
 @task()

@@ -204,3 +204,49 @@ def consent_withdraw(
         at=consent.withdrawn_at,
     )
     return consent
+
+
+NOTICE_TEXT_FIELDS = (*_TEXT_FIELDS, "change_note")
+
+
+@transaction.atomic
+def notice_draft_update(*, notice: Notice, actor: Actor, **texts: str) -> Notice:
+    """Change the text of a draft (each part in Vietnamese, required, and in English, which
+    falls back to the Vietnamese when empty) and its note of what changed. Published text never
+    changes: copy it into a new draft (``notice_copy``). Raises ``Conflict`` for a published
+    version and ``ValidationFailed`` naming each missing Vietnamese part. Audited with the
+    parts that changed (their names; the texts are public anyway, and long)."""
+    unknown = set(texts) - set(NOTICE_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a part of the public information: {sorted(unknown)}")
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if locked.is_published:
+        raise Conflict(
+            _("Version %(version)s is published; its text never changes. Copy it into a new draft.")
+            % {"version": locked.version},
+            code="published",
+        )
+    fields: dict[str, list[str]] = {}
+    for name, value in texts.items():
+        if name.endswith("_vi") and not value.strip():
+            fields.setdefault(name, []).append(_("This field is required."))
+    if len(texts.get("change_note", "")) > 300:
+        fields.setdefault("change_note", []).append(
+            _("At most %(count)d characters.") % {"count": 300}
+        )
+    if fields:
+        raise ValidationFailed(_("The draft cannot be saved."), fields=fields)
+    changed = [name for name, value in texts.items() if getattr(locked, name) != value.strip()]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, texts[name].strip())
+    locked.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action="transparency.draft_update",
+        target=locked,
+        target_label=str(locked),
+        after={"changed": sorted(changed), "version": locked.version},
+    )
+    return locked

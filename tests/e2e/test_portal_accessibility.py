@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from redress.complaints.models import Status
+from redress.complaints.models import PauseReason, Status
+from redress.core.actors import Actor
+from redress.handling.services import complaint_assign, complaint_pause
 from redress.handling.testing import PATHS, advance, make_team, receive
 from redress.portal.testing import portal_content, portal_settings, staff_decides  # noqa: F401
 
@@ -104,6 +106,19 @@ def test_every_portal_page_passes_axe_and_reflows_to_320px(page, settings):
     check(page, "complaint", problems, shot=True)
     page.get_by_role("button", name="Gửi", exact=True).click()
     check(page, "complaint-reply-error", problems)
+
+    asked = receive(team, subject="Hóa đơn tháng 10 sai")
+    handler = Actor.for_user(team.handler)
+    complaint_assign(complaint=asked.complaint, actor=handler, owner=team.handler)
+    complaint_pause(
+        complaint=asked.complaint,
+        actor=handler,
+        reason=PauseReason.COMPLAINANT,
+        note="Xin gửi ảnh hóa đơn tháng 10 và số hợp đồng.",
+    )
+    open_with_link(page, asked)
+    page.locator("#status #information-request form").wait_for()
+    check(page, "information-request", problems, shot=True)
 
     decided = receive(team, subject="Giao hàng trễ hai tuần")
     staff_decides(decided.complaint, team)

@@ -11,7 +11,12 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from redress.backoffice.forms.common import BLANK, LocalizedChoiceField, MultipleFileField
+from redress.backoffice.forms.common import (
+    BLANK,
+    FieldGroups,
+    LocalizedChoiceField,
+    MultipleFileField,
+)
 from redress.complaints import rules
 from redress.complaints.models import (
     Category,
@@ -28,6 +33,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.selectors import priority_matrix_cells
+from redress.core.formats import money_format
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
 from redress.framework.roles import Permission, may
@@ -38,13 +44,14 @@ REPLY_CHANNELS = [
 ]
 
 
-class ActionForm(forms.Form):
+class ActionForm(FieldGroups, forms.Form):
     """An action's form; ``complaint`` and ``user`` are there for choices that depend on them."""
 
     def __init__(self, *args: Any, complaint: Complaint, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
         self.user = user
+        self.use_field_groups()
 
 
 def _form_field(field: Field) -> forms.Field:
@@ -214,6 +221,7 @@ class AssessForm(ActionForm):
 
 
 class AssignForm(ActionForm):
+    field_order = ["unit", "owner", "override_reason"]
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     unit = LocalizedChoiceField(
         label=_("Move to unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False
@@ -228,10 +236,16 @@ class AssignForm(ActionForm):
     )
 
     def __init__(
-        self, *args: Any, candidates: list[tuple[User, Any]], may_move: bool, **kwargs: Any
+        self,
+        *args: Any,
+        candidates: list[tuple[User, Any]],
+        may_move: bool,
+        unit_id: int | None = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.candidates = {str(user.pk): user for user, _load in candidates}
+        self.may_move = may_move
         choices: list[tuple[str, str]] = [("", "—")]
         for user, load in candidates:
             name = user.get_full_name() or user.get_username()
@@ -244,6 +258,11 @@ class AssignForm(ActionForm):
         self.fields["owner"].choices = choices  # type: ignore[attr-defined]
         if not may_move:
             del self.fields["unit"]
+        else:
+            self.fields["unit"].initial = unit_id
+            self.fields["unit"].help_text = _(
+                "The owner list shows who may take the complaint in the unit chosen."
+            )
         if not may(self.user, Permission.ASSIGN_OVERRIDE):
             del self.fields["override_reason"]
 
@@ -305,7 +324,7 @@ class ReplyForm(ActionForm):
             self.fields["channel"].initial = Channel.PHONE
 
 
-class RemedyForm(forms.Form):
+class RemedyForm(FieldGroups, forms.Form):
     type = forms.ChoiceField(
         label=_("Remedy"), choices=[*BLANK, *RemedyType.choices], required=False
     )
@@ -316,6 +335,10 @@ class RemedyForm(forms.Form):
     due_at = forms.DateField(
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.use_field_groups()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -360,6 +383,13 @@ class CommunicateForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, preview: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The decision mail as the complainant will receive it (``effects.decision_mail_preview``).
+        self.preview = preview
+        if not self.complaint.complainant.email:
+            self.fields["via"].initial = Channel.PHONE
 
 
 class ReactionForm(ActionForm):
@@ -424,7 +454,15 @@ class SettleRemedyForm(ActionForm):
         self.fields["remedy"].choices = [  # type: ignore[attr-defined]
             (
                 str(r.pk),
-                f"{r.get_type_display()} {r.amount:,.0f} {r.currency} {r.description}".strip(),
+                " — ".join(
+                    part
+                    for part in (
+                        str(r.get_type_display()),
+                        money_format(r.amount, currency=r.currency) if r.amount else "",
+                        r.description,
+                    )
+                    if part
+                ),
             )
             for r in remedies
         ]

@@ -9,14 +9,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redress.backoffice.forms.common import LANGUAGES, LocalizedChoiceField, UserChoiceField
+from redress.backoffice.forms.common import (
+    LANGUAGES,
+    FieldGroups,
+    LocalizedChoiceField,
+    MultipleFileField,
+    UserChoiceField,
+)
 from redress.complaints.models import Category, Channel, Product, VulnerableGroup
 from redress.core.models import OrgUnit, User
 
 STAFF_CHANNELS = [(c, Channel(c).label) for c in (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER)]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(FieldGroups, forms.Form):
     # The same page sent twice (double click, reload) registers one complaint.
     once = forms.CharField(
         widget=forms.HiddenInput,
@@ -100,6 +106,11 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept as the evidence of their consent, with your name."),
     )
+    attachments = MultipleFileField(
+        label=_("Files the complainant handed in"),
+        required=False,
+        help_text=_("Letters, receipts, photos: scanned or photographed."),
+    )
     not_duplicate = forms.BooleanField(
         label=_("This is a new complaint, not one of those above"), required=False
     )
@@ -109,6 +120,7 @@ class IntakeForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["received_by"].queryset = takers  # type: ignore[attr-defined]
         self.fields["subject_staff"].queryset = staff  # type: ignore[attr-defined]
+        self.use_field_groups()
 
     def clean_received_at(self) -> Any:
         value = self.cleaned_data.get("received_at")

@@ -76,3 +76,7 @@ class CompleteForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = _text(_("Reason for the refusal"))
+
+
+class LiftForm(forms.Form):
+    reason = _text(_("Why the restriction is lifted"))

@@ -22,7 +22,7 @@ from redress.complaints.models import (
 from redress.complaints.transitions import Action
 from redress.core.formats import money_format
 from redress.integrations.models import EventType, Scope
-from redress.notifications.models import OutboundEmail
+from redress.notifications.models import FallbackReason, OutboundEmail, OutboundText
 
 register = template.Library()
 
@@ -39,6 +39,8 @@ _VOCABULARIES: dict[str, Any] = {
     "scope": Scope,
     "webhook_event": EventType,
     "delivery": OutboundEmail.State,
+    "text_delivery": OutboundText.State,
+    "fallback_reason": FallbackReason,
 }
 
 # Keys of event data shown in the timeline, with their labels and vocabularies.
@@ -61,6 +63,10 @@ _EVENT_FIELDS: list[tuple[str, Any, str]] = [
     ("note", _("Note"), ""),
     ("delivery", _("Delivery"), "delivery"),
     ("attempts", _("Attempts"), ""),
+    ("cost", _("Cost"), ""),
+    ("instead_of", _("Instead of"), "channel"),
+    ("why", _("Why"), "fallback_reason"),
+    ("fallback", _("Sent instead by"), "channel"),
     # References only: a complaint the reader may not see answers them with "not found".
     ("possible_duplicates", _("Possible duplicates"), ""),
 ]
@@ -74,6 +80,8 @@ def label(value: str, vocabulary: str) -> str:
         return value or ""
     if vocabulary == "pause_reason" and value not in choices.values:
         return value
+    if vocabulary == "delivery" and value not in choices.values:
+        choices = OutboundText.State  # an SMS or Zalo message: delivered, not delivered
     try:
         return str(choices(value).label)
     except ValueError:

@@ -20,3 +20,6 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+from redress.notifications.channels.testing import gateway  # noqa: E402, F401 - shared fixture

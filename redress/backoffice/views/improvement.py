@@ -142,7 +142,7 @@ def _issue_page(
         "capas": list(issue.capas.select_related("owner").order_by("pk")),
         "whys": list(issue.why_steps.all()),
         "fishbone": list(issue.fishbone.select_related("family")),
-        "events": list(issue.events.order_by("at", "pk")[:200]),
+        "events": list(issue.events.select_related("actor_user").order_by("at", "pk")[:200]),
         "may_decide": issue.status == "open"
         and may(user, Permission.ISSUE_DECIDE, unit_id=issue.unit_id),
         "may_attach": issue.is_open and may(user, Permission.ISSUE_WORK, unit_id=issue.unit_id),
@@ -312,7 +312,7 @@ def _capa_page(
         "complaints": list(
             complaints_visible_to(user).filter(capas=capa).order_by("-received_at")[:200]
         ),
-        "events": list(capa.events.order_by("at", "pk")[:200]),
+        "events": list(capa.events.select_related("actor_user").order_by("at", "pk")[:200]),
         "steps": {action for action, ok in steps.items() if ok},
         "may_task": capa.status != "closed"
         and may(user, Permission.CAPA_PLAN, unit_id=capa.unit_id, owner_id=capa.owner_id),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from redress.backoffice.forms.intake import IntakeForm
 from redress.backoffice.views.common import can_receive, page, staff_view
+from redress.complaints.attachments import IncomingFile
 from redress.complaints.masking import PersonalDataScope, complainant_view
 from redress.complaints.models import Channel
 from redress.complaints.queues import user_unit_ids
@@ -73,7 +74,16 @@ def _submission(data: dict[str, Any], clerk: User) -> Submission:
         else None,
         subject_staff=data.get("subject_staff"),
         subject_staff_note=data.get("subject_staff_note") or "",
+        attachments=[
+            IncomingFile(name=upload.name or "file", content=_read(upload))
+            for upload in data.get("attachments") or []
+        ],
     )
+
+
+def _read(upload: Any) -> bytes:
+    upload.seek(0)
+    return bytes(upload.read())
 
 
 def _shown(user: User, found: list[Any]) -> list[Any]:
@@ -95,7 +105,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = IntakeForm(initial=initial, units=units, takers=takers, staff=staff_members())
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []})
-    form = IntakeForm(request.POST, units=units, takers=takers, staff=staff_members())
+    form = IntakeForm(
+        request.POST, request.FILES, units=units, takers=takers, staff=staff_members()
+    )
     if not form.is_valid():
         return page(request, "backoffice/intake.html", {"form": form, "duplicates": []}, status=422)
     data = form.cleaned_data

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from redress.backoffice.views.queues import _page_number, rows_for
 from redress.complaints.queues import paginate
 from redress.complaints.search import complaint_search, looks_like_reference
 from redress.core.models import User
+from redress.notifications.digest import notice_digest_on, notice_digest_set
 from redress.notifications.models import Notification
 from redress.notifications.services import notification_mark_read
 
@@ -50,14 +52,34 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The latest notices for the person (significant complaints, assignments, approvals, deadlines)."""
+    """The latest notices for the person (significant complaints, assignments, approvals,
+    deadlines naming their stage), newest first, and their choice of a daily email digest."""
     user: User = request.user  # type: ignore[assignment]
     notices = list(
         Notification.objects.filter(recipient=user)
         .select_related("complaint")
-        .order_by("-created_at")[:100]
+        .order_by("-updated_at", "-pk")[:100]
     )
-    return page(request, "backoffice/notifications.html", {"notices": notices})
+    return page(
+        request,
+        "backoffice/notifications.html",
+        {"notices": notices, "digest_on": notice_digest_on(user)},
+    )
+
+
+@require_POST
+@staff_view
+def notifications_digest(request: HttpRequest) -> HttpResponse:
+    """Turn the person's own daily email digest on (``daily`` ticked) or off."""
+    daily = request.POST.get("daily") == "on"
+    notice_digest_set(user=request.user, daily=daily)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("You will receive your unread notices by email every morning.")
+        if daily
+        else _("You will not receive the daily email of notices."),
+    )
+    return redirect("backoffice:notifications")
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from redress.backoffice.forms.privacy_requests import (
     CompleteForm,
     ExtendForm,
+    LiftForm,
     RefuseForm,
     RequestRecordForm,
     RespondForm,
@@ -33,6 +34,7 @@ from redress.core.forms import form_add_error
 from redress.core.models import User
 from redress.privacy import requests as services
 from redress.privacy.models import DataSubjectRequest, RequestChannel
+from redress.privacy.restriction import restriction_lift
 from redress.privacy.roles import Permission, may
 from redress.privacy.selectors_requests import request_complaints, request_get_for, requests_for
 
@@ -124,6 +126,11 @@ def _request_page(
         "extend_form": forms.get("extend_form") or ExtendForm(),
         "complete_form": forms.get("complete_form") or CompleteForm(),
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
+        "restrictions": found.restrictions.select_related("complaint", "lifted_by").order_by(
+            "complaint__reference"
+        ),
+        "may_lift": may(_user(request), Permission.REQUEST_MANAGE),
+        "lift_form": forms.get("lift_form") or LiftForm(),
     }
     return page(request, "backoffice/privacy_request.html", context, status=status)
 
@@ -211,4 +218,24 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
         "refuse_form",
         services.request_refuse,
         gettext("The request is refused."),
+    )
+
+
+@require_POST
+@staff_view
+def request_restriction_lift(request: HttpRequest, pk: int, restriction_id: int) -> HttpResponse:
+    """Lift one restriction the request made: the complaint is read and handled as before."""
+    _require(request, Permission.REQUEST_MANAGE)
+    found = _found(request, pk)
+    lifted = found.restrictions.filter(pk=restriction_id).first()
+    if lifted is None:
+        raise Http404(restriction_id)
+    return form_perform(
+        request,
+        LiftForm(request.POST),
+        lambda data: restriction_lift(restriction=lifted, actor=_actor(request), **data),
+        gettext("The restriction is lifted."),
+        reverse("backoffice:privacy_request", args=[found.pk]),
+        lambda **kw: _request_page(request, found, **kw),
+        "lift_form",
     )

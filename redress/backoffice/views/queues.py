@@ -19,7 +19,9 @@ from redress.backoffice.views.common import HtmxHttpRequest, home_queue, page, s
 from redress.complaints import exports
 from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view
 from redress.complaints.models import Category, Complaint
+from redress.complaints.queue_views import queue_columns_get, saved_query, saved_views_for
 from redress.complaints.queues import (
+    Column,
     ListFilters,
     Queue,
     deadline_state,
@@ -119,6 +121,9 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
     result = queue_page(user, queue, filters, page=_page_number(request), now=now)
     query = request.GET.copy()
     query.pop("page", None)
+    shown = queue_columns_get(user)
+    current = saved_query(request.GET.urlencode())
+    views = saved_views_for(user)
     context = {
         "queue": Queue(queue),
         "counts": queue_counts(user, now=now),
@@ -129,6 +134,10 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
         "owners": owners,
         "query": query.urlencode(),
         "sort": filters.sort,
+        "columns": shown,
+        "column_choices": [(key, label, key in shown) for key, label in Column.choices],
+        "saved_views": views,
+        "current_view": next((v for v in views if v.queue == queue and v.query == current), None),
     }
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "backoffice/partials/queue_results.html", context)

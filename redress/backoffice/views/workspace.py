@@ -26,7 +26,6 @@ from django_htmx.http import reswap, retarget
 
 from redress.analytics.satisfaction import answer_get
 from redress.backoffice import actions as registry
-from redress.backoffice.forms.actions import RemedyFormSet
 from redress.backoffice.forms.privacy import ConsentRecordForm, ConsentWithdrawForm
 from redress.backoffice.views.common import HtmxHttpRequest, page, staff_view
 from redress.complaints.attachments import download_name
@@ -47,7 +46,7 @@ from redress.complaints.selectors import (
 from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.errors import ApplicationError, NotFound
 from redress.core.forms import form_add_error
-from redress.core.models import User
+from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.improvement.selectors import complaint_improvement, may
 from redress.improvement.transitions import Permission
@@ -163,7 +162,7 @@ def _deadlines(complaint: Complaint, now: dt.datetime) -> list[Deadline]:
 def _timeline(complaint: Complaint) -> list[Entry]:
     """Events, messages, notes and files, oldest first (four queries)."""
     entries: list[Entry] = []
-    for event in complaint.events.all():
+    for event in complaint.events.select_related("actor_user"):
         if (
             event.action in _MESSAGE_ACTIONS
             and isinstance(event.data, dict)
@@ -213,7 +212,7 @@ def workspace_context(
     ):
         form = open_spec.form(complaint=complaint, user=user, **open_spec.form_kwargs(ctx))
         if open_spec.action == Action.PROPOSE_DECISION:
-            remedies = RemedyFormSet(prefix="remedies")
+            remedies = registry.remedy_formset(ctx)
     return {
         "complaint": complaint,
         "person": complainant_view(complaint, scope),
@@ -289,12 +288,15 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
         status, reason = (409, blocked) if blocked else (0, "")
     if status:
         return _refused(request, found, spec, reason, status)
+    if spec.action == Action.ASSIGN:
+        _assign_unit(request, ctx)
     kwargs = spec.form_kwargs(ctx)
-    if request.method != "POST":
+    if request.method != "POST" or "refresh_owners" in request.POST:
         form = spec.form(complaint=found, user=user, **kwargs)
-        remedies = (
-            RemedyFormSet(prefix="remedies") if spec.action == Action.PROPOSE_DECISION else None
-        )
+        if request.method == "POST" and not request.htmx:  # the owners of another unit, no JS
+            context = workspace_context(request, found, open_action=spec.action, form=form)
+            return page(request, "backoffice/complaint.html", context)
+        remedies = registry.remedy_formset(ctx) if spec.action == Action.PROPOSE_DECISION else None
         if request.htmx:
             return render(
                 request,
@@ -307,7 +309,7 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
         )
     form = spec.form(request.POST, request.FILES, complaint=found, user=user, **kwargs)
     remedies = (
-        RemedyFormSet(request.POST, prefix="remedies")
+        registry.remedy_formset(ctx, request.POST)
         if spec.action == Action.PROPOSE_DECISION
         else None
     )
@@ -343,6 +345,18 @@ def act(request: HtmxHttpRequest, reference: str, action: str) -> HttpResponse:
             request, "backoffice/partials/workspace.html", workspace_context(request, refreshed)
         )
     return HttpResponseRedirect(target)
+
+
+def _assign_unit(request: HttpRequest, ctx: registry.Context) -> None:
+    """Assign and move in one step: the unit chosen (a refresh of the form, or its sending)
+    decides whose names the owner list offers."""
+    value = request.POST.get("unit") or request.GET.get("unit") or ""
+    if (
+        Role.COMPLAINTS_MANAGER in ctx.roles
+        and value.isdigit()
+        and OrgUnit.objects.filter(pk=int(value), is_active=True).exists()
+    ):
+        ctx.cache["assign_unit"] = int(value)
 
 
 def _form_error(

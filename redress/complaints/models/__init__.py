@@ -15,6 +15,7 @@ from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, Refere
 from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.priority import PriorityMatrix
+from redress.complaints.models.queue_views import QueueColumns, SavedQueueView
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -47,11 +48,13 @@ __all__ = [
     "Priority",
     "PriorityMatrix",
     "Product",
+    "QueueColumns",
     "Reaction",
     "ReferenceCounter",
     "Remedy",
     "RemedyType",
     "SatisfactionResponse",
+    "SavedQueueView",
     "Severity",
     "Status",
     "VulnerableGroup",

@@ -30,6 +30,8 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("Social media")
     CHAT = "chat", _("Chat")
     API = "api", _("Integration (API)")
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
 
 
 class Severity(models.TextChoices):

@@ -158,6 +158,9 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_note = models.TextField(_("closure note"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Restricted at the person's request (Law 91/2025): only the data-protection officer reads
+    # it until lifted (complaints_visible_to). Set and cleared by redress.privacy.restriction.
+    processing_restricted = models.BooleanField(_("processing restricted"), default=False)
 
     # Unaccented, lower-case text, so that "hoa don" finds "hóa đơn" on every database: the
     # reference, subject, description and order reference here; the complainant's name,
@@ -181,6 +184,12 @@ class Complaint(models.Model):
             models.Index(fields=["priority", "status"]),
             models.Index(fields=["decision_due_at"]),
             models.Index(fields=["review_due_at"]),
+            # The few restricted complaints, which the gate takes out for everyone but the DPO.
+            models.Index(
+                fields=["processing_restricted"],
+                name="complaint_restricted",
+                condition=models.Q(processing_restricted=True),
+            ),
             # A stage with a deadline and not yet done: the few complaints whose lateness still
             # changes with time, counted live beside the figures rollup (analytics).
             *(

@@ -1,6 +1,7 @@
 import pytest
 
 from redress.intake.testing import Dovecot
+from redress.notifications.channels.testing import gateway  # noqa: F401 - the shared fixture
 
 
 @pytest.fixture(autouse=True)

@@ -21,14 +21,24 @@ from redress.complaints.selectors import complaint_find_by_tracking
 from redress.core.errors import ApplicationError
 from redress.core.forms import form_add_error
 from redress.core.ratelimit import hit, is_limited, retry_minutes
-from redress.portal.forms_privacy import PersonalDataByCodeForm, PersonalDataForm
+from redress.portal.forms_privacy import (
+    ContactCodeForm,
+    PersonalDataByCodeForm,
+    PersonalDataByContactForm,
+    PersonalDataForm,
+)
 from redress.portal.views.common import TRACK_RATE, WEB, granted, not_granted, page
 from redress.portal.views.tracking import render_complaint
+from redress.privacy.contact_codes import code_minutes, contact_code_check, contact_code_send
 from redress.privacy.delivery import access_answer_deliver, access_answer_ready
-from redress.privacy.models import DataSubjectRequest, RequestChannel
+from redress.privacy.models import DataSubjectRequest, RequestChannel, Verification
 from redress.privacy.requests import request_receive
 
 RECEIPT_KEY = "portal_personal_data_request"
+# The address a one-time code was asked for, kept for the page where the code is entered.
+CONTACT_KEY = "portal_personal_data_contact"
+# Codes asked for by one client (the same allowance as tracking: codes are a way in too).
+CODE_RATE = TRACK_RATE
 
 
 def _ask(complaint: Complaint, data: dict[str, str]) -> DataSubjectRequest:
@@ -64,16 +74,26 @@ def personal_data_request(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 def personal_data_receipt(request: HttpRequest) -> HttpResponse:
     """The acknowledgement: the request's reference, what was asked and the due dates. Shown
-    only to the browser that made the request, while it still holds the complaint's code."""
+    only to the browser that made the request, while it still holds the complaint's code (or
+    right after it gave a one-time code)."""
     shown = request.session.get(RECEIPT_KEY) or {}
-    complaint = granted(request, shown["complaint"]) if shown else None
-    found = (
-        DataSubjectRequest.objects.filter(pk=shown["pk"], complainant=complaint.complainant).first()
-        if complaint is not None
-        else None
-    )
-    if complaint is None or found is None:
-        return redirect("portal:track")
+    if shown and not shown["complaint"]:
+        # Verified by a one-time code: the request this session recorded, no complaint open.
+        complaint = None
+        found = DataSubjectRequest.objects.filter(pk=shown["pk"]).first()
+        if found is None:
+            return redirect("portal:track")
+    else:
+        complaint = granted(request, shown["complaint"]) if shown else None
+        found = (
+            DataSubjectRequest.objects.filter(
+                pk=shown["pk"], complainant=complaint.complainant
+            ).first()
+            if complaint is not None
+            else None
+        )
+        if complaint is None or found is None:
+            return redirect("portal:track")
     return page(
         request,
         "portal/personal_data_receipt.html",
@@ -127,3 +147,68 @@ def personal_data_export(request: HttpRequest, reference: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.zip"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def personal_data_contact(request: HttpRequest) -> HttpResponse:
+    """For someone without their tracking code: the email address they complained from, to
+    send a one-time code to. The next page reads the same whether or not the address is known."""
+    template = "portal/personal_data_contact.html"
+    form = ContactCodeForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return page(request, template, {"nav": "track", "form": form})
+    if is_limited(request, "contact_code", CODE_RATE):
+        context = {
+            "nav": "track",
+            "form": form,
+            "limited": True,
+            "retry_minutes": retry_minutes(request, "contact_code"),
+        }
+        return page(request, template, context, status=429)
+    if not form.is_valid():
+        return page(request, template, {"nav": "track", "form": form})
+    hit(request, "contact_code", CODE_RATE)
+    email = form.cleaned_data["email"]
+    contact_code_send(email=email, language=get_language() or "vi")
+    request.session[CONTACT_KEY] = email
+    return redirect("portal:personal_data_contact_code")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def personal_data_contact_code(request: HttpRequest) -> HttpResponse:
+    """The one-time code and the request: a right code records the request for the person the
+    address belongs to, on all their complaints, and shows its acknowledgement."""
+    email = request.session.get(CONTACT_KEY)
+    if not email:
+        return redirect("portal:personal_data_contact")
+    template = "portal/personal_data_contact_code.html"
+    form = PersonalDataByContactForm(request.POST if request.method == "POST" else None)
+    context = {"nav": "track", "form": form, "email": email, "minutes": code_minutes()}
+    if request.method != "POST":
+        return page(request, template, context)
+    if is_limited(request, "track", TRACK_RATE):
+        context.update(limited=True, retry_minutes=retry_minutes(request, "track"))
+        return page(request, template, context, status=429)
+    if not form.is_valid():
+        return page(request, template, context)
+    data = form.cleaned_data
+    complainant = contact_code_check(email=email, code=data["one_time_code"])
+    if complainant is None:
+        hit(request, "track", TRACK_RATE)
+        form.add_error("one_time_code", gettext("The code is wrong or has expired."))
+        return page(request, template, context)
+    complaints = list(Complaint.objects.filter(complainant=complainant).order_by("received_at"))
+    found = request_receive(
+        actor=WEB,
+        kind=data["data_request"],
+        channel=RequestChannel.PORTAL,
+        complaints=complaints,
+        note=data.get("data_note") or "",
+        verification=Verification.ONE_TIME_CODE,
+        language=get_language() or "vi",
+    )
+    del request.session[CONTACT_KEY]
+    request.session[RECEIPT_KEY] = {"pk": found.pk, "complaint": ""}
+    return redirect("portal:personal_data_receipt")

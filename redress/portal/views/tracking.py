@@ -26,11 +26,13 @@ from redress.complaints.models import (
 )
 from redress.complaints.selectors import (
     complaint_find_by_tracking,
+    information_request,
     public_messages,
     public_timeline,
 )
 from redress.complaints.transitions import Action, allowed_actions
 from redress.core.errors import ApplicationError, Conflict
+from redress.core.formats import money_format
 from redress.core.forms import form_add_error
 from redress.core.ratelimit import hit, is_limited, retry_minutes
 from redress.core.selectors import organisation_get
@@ -165,8 +167,7 @@ def render_complaint(
             {
                 "label": present.REMEDY_WORDS.get(r.type, r.type),
                 "description": r.description,
-                "amount": f"{r.amount:,.0f}".replace(",", ".") if r.amount else "",
-                "currency": r.currency,
+                "amount": money_format(r.amount, currency=r.currency) if r.amount else "",
                 "due_at": r.due_at,
                 "done": r.is_settled,
             }
@@ -182,6 +183,8 @@ def render_complaint(
         else None,
         "rated": rated,
         "reply_form": (reply_form or ReplyForm()) if complaint.status != Status.CLOSED else None,
+        # Staff asked the complainant for information: the question, and the reply form with it.
+        "information_request": information_request(complaint),
         "withdraw_form": (withdraw_form or WithdrawForm())
         if Action.WITHDRAW in allowed_actions(complaint.status)
         else None,

@@ -8,6 +8,7 @@ from redress.privacy.models.breaches import (
     DataCategory,
     SubjectsDecision,
 )
+from redress.privacy.models.contact_codes import ContactCode
 from redress.privacy.models.erasure import AnonymisedComplaint, Erasure, LegalHold
 from redress.privacy.models.requests import (
     OPEN_STATUSES,
@@ -35,6 +36,7 @@ __all__ = [
     "AnonymisedComplaint",
     "BreachIncident",
     "BreachNotice",
+    "ContactCode",
     "DataCategory",
     "DataSubjectRequest",
     "Erasure",

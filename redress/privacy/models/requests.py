@@ -211,6 +211,15 @@ class ProcessingRestriction(models.Model):
     )
     restricted_at = models.DateTimeField(_("restricted"))
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("why the restriction was lifted"), blank=True)
 
     class Meta:
         verbose_name = _("restricted complaint")

@@ -55,6 +55,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
     assert [name for name, _job in periodic_jobs()] == [
         "sla sweep",
         "outbox flush",
+        "sms and zalo flush",
         "mail poll",
         "webhooks flush",
         "monthly report",
@@ -70,6 +71,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "breach clock",
         "retention",
         "data-subject request clock",
+        "notice digest",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")

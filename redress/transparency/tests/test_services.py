@@ -5,11 +5,11 @@ from django.urls import reverse
 
 from redress.audit.models import AuditEntry
 from redress.core.actors import Actor
-from redress.core.errors import Conflict
+from redress.core.errors import Conflict, ValidationFailed
 from redress.core.testing import UserFactory
 from redress.transparency.models import ExternalBody, Notice
 from redress.transparency.selectors import external_bodies_active, notice_current
-from redress.transparency.services import notice_copy, notice_publish
+from redress.transparency.services import notice_copy, notice_draft_update, notice_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,19 @@ def test_the_admin_copies_a_version_into_a_draft_and_publishes_it(admin_client):
     admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
     assert notice_current() == draft
     assert Notice.objects.get(version=1).is_published  # the old version stays on record
+
+
+def test_a_draft_is_edited_by_its_vietnamese_text_and_a_published_one_never():
+    actor = Actor.system("tests")
+    published = notice_current()
+    draft = notice_copy(notice=published, actor=actor)
+    with pytest.raises(ValidationFailed) as refused:
+        notice_draft_update(notice=draft, actor=actor, intro_vi=" ", intro_en="")
+    assert set(refused.value.fields) == {"intro_vi"}
+    notice_draft_update(notice=draft, actor=actor, intro_vi="Giới thiệu mới", intro_en="")
+    draft.refresh_from_db()
+    assert draft.intro_vi == "Giới thiệu mới"
+    entry = AuditEntry.objects.get(action="transparency.draft_update")
+    assert "intro_vi" in entry.after["changed"]
+    with pytest.raises(Conflict):
+        notice_draft_update(notice=published, actor=actor, intro_vi="Khác")

@@ -12,6 +12,15 @@
       event.target.blur();
     }
   });
+  // The navigation (and a queue's filters) fold on narrow screens and stay open on wide ones
+  // (without JavaScript they stay open everywhere).
+  var folds = document.querySelectorAll("[data-fold-narrow]");
+  if (folds.length && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 1101px)");
+    var fit = function () { folds.forEach(function (fold) { fold.open = wide.matches; }); };
+    fit();
+    if (wide.addEventListener) { wide.addEventListener("change", fit); }
+  }
   // "Select all" on a queue page.
   document.addEventListener("change", function (event) {
     var all = event.target.closest("[data-select-all]");
@@ -62,5 +71,22 @@
       var panel = document.getElementById("action-panel");
       if (panel) { event.preventDefault(); panel.innerHTML = ""; }
     }
+  });
+})();
+// Bulk assign: the owner list offers only the people who may take every complaint ticked
+// (asked of the server each time the selection changes; assigning checks again).
+(function () {
+  "use strict";
+  var pending = null;
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !(box.matches("input[name=ref]") || box.matches("[data-select-all]"))) { return; }
+    var select = document.querySelector("select[data-owners-url]");
+    if (!select || !box.form || box.form !== select.form) { return; }
+    var params = new URLSearchParams();
+    select.form.querySelectorAll("input[name=ref]:checked").forEach(function (ref) { params.append("ref", ref.value); });
+    var request = pending = fetch(select.getAttribute("data-owners-url") + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null && request === pending) { select.innerHTML = html; } });
   });
 })();

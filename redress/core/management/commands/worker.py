@@ -23,9 +23,10 @@ from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
 from redress.core.heartbeat import heartbeat_beat
+from redress.core.logs import worker_logging
 from redress.core.startup import secret_key_check
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("redress.worker")
 
 Job = tuple[str, Callable[[], object]]
 
@@ -47,12 +48,16 @@ def periodic_jobs() -> list[Job]:
 
 
 def run_periodic_once(jobs: Sequence[Job] | None = None) -> None:
-    """Run each job once; a job that fails is logged and does not stop the others."""
+    """Run each job once; a job that fails is logged and does not stop the others. A job
+    that did something (returned a count other than 0) says so in one line."""
     for name, job in periodic_jobs() if jobs is None else jobs:
         try:
-            job()
+            done = job()
         except Exception:
             logger.exception("%s failed; it runs again in a minute", name)
+            continue
+        if done:
+            logger.info("%s: %s", name, str(done)[:100])
 
 
 def _beat() -> None:
@@ -86,6 +91,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         secret_key_check()
+        verbosity = options["verbosity"]
+        worker_logging(verbosity)
         backend = str(settings.TASKS["default"]["BACKEND"])
         is_rq = backend.startswith("django_tasks_rq")
         jobs = periodic_jobs()  # a wrong path stops the worker here, not once a minute
@@ -93,10 +100,18 @@ class Command(BaseCommand):
             _beat()
             run_periodic_once(jobs)
             if is_rq:
-                call_command("rqworker", "default", "--burst", "--with-scheduler")
+                call_command(
+                    "rqworker", "default", "--burst", "--with-scheduler", verbosity=verbosity
+                )
             else:
                 call_command(
-                    "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*"
+                    "db_worker",
+                    "--batch",
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--queue-name",
+                    "*",
+                    verbosity=verbosity,
                 )
             return
         stop = threading.Event()
@@ -109,8 +124,8 @@ class Command(BaseCommand):
             ).start()
         try:
             if is_rq:
-                call_command("rqworker", "default", "--with-scheduler")
+                call_command("rqworker", "default", "--with-scheduler", verbosity=verbosity)
             else:
-                call_command("db_worker", "--no-reload", "--queue-name", "*")
+                call_command("db_worker", "--no-reload", "--queue-name", "*", verbosity=verbosity)
         finally:
             stop.set()

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from redress.complaints.models import Complaint
 from redress.intake.seed import DEMO_PASSWORD, DEMO_USERS, demo_organisation
+from redress.intake.seed.demo_notices import demo_notices_settle
 from redress.intake.seed.framework_demo import demo_management_system
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             # Generated complaints bypass the services, so their clocks are rebuilt from their
             # events: the demo queues then show real deadlines, near-due and overdue work.
             call_command("sla", "rebuild", verbosity=0)
+            # ... and what their past deadlines owe is filed, read, not announced at sign-in.
+            demo_notices_settle()
         demo_management_system(users)
         self.stdout.write("")
         self.stdout.write("Redress demo — http://127.0.0.1:8000/  (staff: /staff/, admin: /admin/)")

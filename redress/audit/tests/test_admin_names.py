@@ -1,0 +1,45 @@
+"""The Django admin names the packages' apps and models, and Django's stored permissions, in
+the person's language (``audit.admin_names``)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import RequestFactory
+from django.utils import translation
+
+from redress.audit.admin_names import permission_label
+from redress.audit.adminsite import AuditedAdminSite
+from redress.core.testing import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_permissions_are_named_from_the_translated_model_name():
+    add_group = Permission.objects.get(codename="add_group")
+    with translation.override("en"):
+        assert (
+            permission_label(add_group)
+            == "Authentication and Authorization | group | Can add group"
+        )
+    with translation.override("vi"):
+        # Django's own Vietnamese names of the app and the model.
+        assert permission_label(add_group).startswith("Xác thực và ủy quyền | Nhóm | ")
+
+
+def test_a_custom_permission_keeps_its_own_name():
+    publish = Permission.objects.get(codename="publish_notice")
+    with translation.override("en"):
+        assert permission_label(publish).endswith("| Can publish the public information")
+
+
+def test_the_packages_apps_are_named_in_the_admins_index():
+    from django.contrib import admin
+
+    site = admin.site
+    assert isinstance(site, AuditedAdminSite)
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory.create(is_superuser=True, is_staff=True)
+    with translation.override("en"):
+        names = {app["app_label"]: app["name"] for app in site.get_app_list(request)}
+    assert names["axes"] == "Sign-in lockout"
+    assert names["otp_totp"] == "Authenticator apps"
+    assert names["notifications"] == "Messages and notifications"

@@ -1,0 +1,199 @@
+"""Which way each message to the complainant goes (ISO 10002 4.5, 7.4, 7.8).
+
+The complainant's preferred channel first, when it is possible: Zalo, SMS (a complainant who
+asked to be phoned gets written messages by SMS), or email; else the next way that is possible,
+down to email, the fallback recorded on the message sent (``OutboundEmail.fallback_from`` and
+``fallback_reason``, shown in the delivery event). A way is possible when the complainant gave
+the number or address, an active channel of that kind exists, and the message has a short
+template (Zalo: a ZNS template mapped in the channel's options).
+
+Short messages have their own templates (purpose "short", codes ``short-<code>``) in Vietnamese
+and English; a channel set to send without accents strips Vietnamese diacritics. The receipt
+carries the secret tracking link; later messages link to the tracking page (the code is kept
+only as a hash).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redress.complaints.models import Channel, Message
+from redress.notifications.channels.outbox import text_queue
+from redress.notifications.channels.text import phone_international, unaccent
+from redress.notifications.models import MessageTemplate, OutboundEmail, OutboundText, TextChannel
+from redress.notifications.services import (
+    base_context,
+    complainant_email,
+    masked,
+    message_email,
+    public_url,
+    template_render,
+    tracking_url,
+)
+
+Sent = OutboundEmail | OutboundText | None
+
+ROUTES: dict[str, tuple[str, ...]] = {
+    Channel.ZALO: ("zalo", "sms", "email"),
+    Channel.SMS: ("sms", "email"),
+    Channel.PHONE: ("sms", "email"),
+}
+DEFAULT_ROUTE: tuple[str, ...] = ("email", "sms")
+
+
+def active_channel(kind: str) -> TextChannel | None:
+    gateways = (
+        [TextChannel.Gateway.ZALO_ZNS]
+        if kind == "zalo"
+        else [g for g in TextChannel.Gateway.values if g != TextChannel.Gateway.ZALO_ZNS]
+    )
+    return TextChannel.objects.filter(is_active=True, gateway__in=gateways).order_by("pk").first()
+
+
+def short_code(code: str) -> str:
+    return f"short-{code}"
+
+
+def _has_short(code: str) -> bool:
+    return MessageTemplate.objects.filter(code=short_code(code), is_active=True).exists()
+
+
+def _zns_template(channel: TextChannel, code: str) -> dict[str, Any] | None:
+    spec = ((channel.options or {}).get("templates") or {}).get(code)
+    return spec if isinstance(spec, dict) and spec.get("id") else None
+
+
+def _why_not(kind: str, person: Any, code: str) -> tuple[str, TextChannel | None]:
+    """('', channel) when the message can go this way, else (reason, None)."""
+    if kind == "email":
+        return ("" if person.email else "no_address"), None
+    if not phone_international(person.phone):
+        return "no_phone", None
+    channel = active_channel(kind)
+    if channel is None:
+        return "no_channel", None
+    if not _has_short(code) or (kind == "zalo" and _zns_template(channel, code) is None):
+        return "no_template", None
+    return "", channel
+
+
+def short_text(channel: TextChannel, code: str, language: str, context: dict[str, Any]) -> str:
+    _subject, body = template_render(short_code(code), language, context)
+    body = " ".join(body.split())
+    return unaccent(body) if channel.unaccented else body
+
+
+def _zns_params(channel: TextChannel, code: str, context: dict[str, Any]) -> dict[str, Any]:
+    spec = _zns_template(channel, code) or {}
+    data = {
+        name: str(context.get(key, ""))[:100] for name, key in (spec.get("params") or {}).items()
+    }
+    return {"template_id": str(spec["id"]), "data": data}
+
+
+def complainant_notify(
+    *,
+    complaint: Any,
+    code: str,
+    extra: dict[str, Any] | None = None,
+    secrets: tuple[str, ...] = (),
+    first: bool = False,
+) -> Sent:
+    """Send template ``code`` to the complainant by the first possible way of their route,
+    recording any fallback; nothing when no way is possible. Inside the action's transaction."""
+    person = complaint.complainant
+    skipped: list[tuple[str, str]] = []
+    for kind in ROUTES.get(person.preferred_channel, DEFAULT_ROUTE):
+        reason, channel = _why_not(kind, person, code)
+        if reason:
+            if kind != "email":
+                skipped.append((kind, reason))
+            continue
+        fallback = skipped[0] if skipped else None
+        if channel is None:
+            return complainant_email(
+                complaint=complaint,
+                code=code,
+                extra=extra,
+                secrets=secrets,
+                first=first,
+                fallback=fallback,
+            )
+        return _text(complaint, channel, code, extra or {}, secrets)
+    return None
+
+
+def _text(
+    complaint: Any,
+    channel: TextChannel,
+    code: str,
+    extra: dict[str, Any],
+    secrets: tuple[str, ...],
+) -> OutboundText:
+    person = complaint.complainant
+    language = person.preferred_language
+    context = {**base_context(complaint), **extra}
+    body = short_text(channel, code, language, context)
+    email: tuple[str, str, str] = ("", "", "")
+    if person.email:
+        subject, long_body = template_render(code, language, context)
+        email = (subject, long_body, masked(long_body, secrets))
+    return text_queue(
+        complaint=complaint,
+        channel=channel,
+        to=phone_international(person.phone),
+        body=body,
+        recorded=masked(body, secrets),
+        code=code,
+        params=_zns_params(channel, code, context) if channel.kind == "zalo" else None,
+        fallback=email,
+    )
+
+
+def message_notify(*, message: Message) -> Sent:
+    """A message a handler wrote to the complainant (already on the complaint), by the same
+    route; a short message carries its text (``short-message``)."""
+    complaint = message.complaint
+    person = complaint.complainant
+    skipped: list[tuple[str, str]] = []
+    for kind in ROUTES.get(person.preferred_channel, DEFAULT_ROUTE):
+        reason, channel = _why_not(kind, person, "message")
+        if reason:
+            if kind != "email":
+                skipped.append((kind, reason))
+            continue
+        if channel is None:
+            return message_email(message=message, fallback=skipped[0] if skipped else None)
+        context = {**base_context(complaint), "text": message.body}
+        body = short_text(channel, "message", person.preferred_language, context)
+        return text_queue(
+            complaint=complaint,
+            channel=channel,
+            to=phone_international(person.phone),
+            body=body,
+            recorded=message.body,
+            code="",
+            params=_zns_params(channel, "message", context) if channel.kind == "zalo" else None,
+            message=message,
+        )
+    return None
+
+
+def receipt_notify(*, complaint: Any, tracking_code: str, ask_consent: bool = False) -> Sent:
+    """The receipt, sent at once: reference, tracking code and the secret link, what happens
+    next. ``ask_consent``: the channel did not ask the complainant to agree to the
+    personal-data notice (an email), so the receipt asks them to reply with an agreement word,
+    with a link to the notice (the template's ``ask_consent`` and ``notice_url``)."""
+    language = complaint.complainant.preferred_language
+    return complainant_notify(
+        complaint=complaint,
+        code="receipt",
+        extra={
+            "tracking_code": tracking_code,
+            "tracking_url": tracking_url(complaint.reference, tracking_code, language),
+            "ask_consent": ask_consent,
+            "notice_url": public_url(f"/{language}/#privacy"),
+        },
+        secrets=(tracking_code,),
+        first=True,
+    )

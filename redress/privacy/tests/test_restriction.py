@@ -1,0 +1,128 @@
+"""Restriction of processing (Law 91/2025; docs/privacy.md): once a restriction request is
+done, the complaint is the data-protection officer's alone — gone from every other person's
+lists, pages and figures — until the DPO lifts it with a reason; both steps audited."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from redress.analytics.cohort import Cohort, Period
+from redress.analytics.kpis import CATALOGUE
+from redress.audit.models import AuditEntry
+from redress.audit.verify import audit_verify
+from redress.complaints.models import Complaint
+from redress.complaints.selectors import complaints_visible_to
+from redress.core.errors import Conflict, NotPermitted, ValidationFailed
+from redress.core.models import User
+from redress.core.roles import Role
+from redress.core.testing import actor, staff
+from redress.handling.testing import make_team, receive
+from redress.privacy import requests as services
+from redress.privacy.models import ProcessingRestriction
+from redress.privacy.restriction import restriction_lift
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return make_team()
+
+
+@pytest.fixture
+def dpo(team):
+    return staff(Role.DPO, team.unit, username="baove")
+
+
+def restricted(team, dpo, complaint):
+    request = services.request_receive(
+        actor=actor(dpo),
+        kind="restriction",
+        channel="staff",
+        complaints=[complaint],
+        verification="staff_check",
+    )
+    return services.request_complete(actor=actor(dpo), request=request, outcome_note="Đã hạn chế")
+
+
+def readers(team):
+    return [team.frontline, team.handler, team.manager, team.top, team.auditor]
+
+
+def test_a_restricted_complaint_is_read_by_the_dpo_alone_until_lifted(team, dpo):
+    kept, other = receive(team).complaint, receive(team).complaint
+    assert not complaints_visible_to(dpo).exists()  # the role shows nothing by itself
+    request = restricted(team, dpo, kept)
+    for person in readers(team):
+        visible = set(complaints_visible_to(person).values_list("pk", flat=True))
+        assert kept.pk not in visible and other.pk in visible, person.username
+    assert list(complaints_visible_to(dpo)) == [kept]
+    assert AuditEntry.objects.filter(action="privacy.restrict", target_label=kept.reference)
+
+    restriction = ProcessingRestriction.objects.get(request=request)
+    restriction_lift(
+        restriction=restriction, actor=actor(dpo), reason="Người khiếu nại rút yêu cầu"
+    )
+    for person in readers(team):
+        assert complaints_visible_to(person).filter(pk=kept.pk).exists(), person.username
+    assert not complaints_visible_to(dpo).exists()
+    entry = AuditEntry.objects.get(action="privacy.restriction_lift")
+    assert entry.after["reason"] == "Người khiếu nại rút yêu cầu"
+    assert audit_verify().ok
+
+
+def test_figures_leave_the_restricted_complaint_out_for_everyone_but_the_dpo(team, dpo):
+    complaints = [receive(team).complaint for _ in range(3)]
+    restricted(team, dpo, complaints[0])
+    today = timezone.localdate()
+    period = Period(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+
+    def volume(user):
+        return CATALOGUE["volume"].compute(Cohort(user=user, period=period)).value
+
+    assert volume(team.top) == 2
+    assert volume(team.manager) == 2
+    assert volume(dpo) == 1
+
+
+def test_lifting_needs_the_dpo_a_reason_and_a_restriction_in_force(team, dpo):
+    complaint = receive(team).complaint
+    request = restricted(team, dpo, complaint)
+    restriction = ProcessingRestriction.objects.get(request=request)
+    with pytest.raises(NotPermitted):
+        restriction_lift(restriction=restriction, actor=actor(team.manager), reason="x")
+    with pytest.raises(ValidationFailed) as refused:
+        restriction_lift(restriction=restriction, actor=actor(dpo), reason="  ")
+    assert "reason" in refused.value.fields
+    assert Complaint.objects.get(pk=complaint.pk).processing_restricted
+    restriction_lift(restriction=restriction, actor=actor(dpo), reason="Hết căn cứ")
+    with pytest.raises(Conflict):
+        restriction_lift(restriction=restriction, actor=actor(dpo), reason="Lần nữa")
+    assert not Complaint.objects.get(pk=complaint.pk).processing_restricted
+
+
+def test_the_handler_loses_the_page_and_the_dpo_lifts_on_the_request_page(client, team, dpo):
+    complaint = receive(team).complaint
+    request = restricted(team, dpo, complaint)
+    page = reverse("backoffice:complaint", args=[complaint.reference])
+    client.force_login(User.objects.get(pk=team.handler.pk))
+    assert client.get(page).status_code == 404
+    queue = client.get(reverse("backoffice:queue", args=["unit"]))
+    assert queue.status_code == 200 and complaint.reference not in queue.content.decode()
+
+    client.force_login(User.objects.get(pk=dpo.pk))
+    assert client.get(page).status_code == 200
+    shown = client.get(reverse("backoffice:privacy_request", args=[request.pk])).content.decode()
+    assert "Bỏ hạn chế" in shown or "Lift the restriction" in shown
+    restriction = ProcessingRestriction.objects.get(request=request)
+    lift = reverse("backoffice:privacy_restriction_lift", args=[request.pk, restriction.pk])
+    refused = client.post(lift, {"reason": ""})
+    assert refused.status_code == 422
+    assert Complaint.objects.get(pk=complaint.pk).processing_restricted
+    assert client.post(lift, {"reason": "Đã giải quyết tranh chấp"}).status_code == 302
+    assert not Complaint.objects.get(pk=complaint.pk).processing_restricted
+
+    client.force_login(User.objects.get(pk=team.handler.pk))
+    assert client.get(page).status_code == 200
