@@ -103,9 +103,14 @@ INSTALLED_APPS = [
     "redress.portal",
     "redress.backoffice",
     "redress.api",
+    "redress.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) every log line and queued task carries.
+    "redress.core.requestid.RequestIdMiddleware",
+    # The request counts and latencies of /metrics (docs/deployment.md, "Health and metrics").
+    "redress.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -385,13 +390,26 @@ SESSION_COOKIE_SECURE = env_bool("REDRESS_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
-# One line per record, with its time and level. The worker adds a line per task at info and
-# keeps tracebacks for real errors (redress.core.logs); `redress worker -v 2` says everything.
+# Logs (docs/deployment.md, "Logs"): one line per record, with its time, level and the request
+# id (X-Request-ID); REDRESS_LOG_FORMAT=json writes one JSON object per line instead. The worker
+# adds a line per task at info and keeps tracebacks for real errors (redress.core.logs);
+# `redress worker -v 2` says everything.
+REDRESS_LOG_FORMAT = env("REDRESS_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "filters": {"request_id": {"()": "redress.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "redress.core.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if REDRESS_LOG_FORMAT == "json" else "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("REDRESS_LOG_LEVEL", "WARNING")},
 }
 
@@ -455,3 +473,15 @@ REDRESS_PORTAL_TRACK_RATE = env("REDRESS_PORTAL_TRACK_RATE", "10/900")
 # Staff password reset requests per address (each sends an email).
 REDRESS_PASSWORD_RESET_RATE = env("REDRESS_PASSWORD_RESET_RATE", "5/3600")
 REDRESS_PROXY_COUNT = env_int("REDRESS_PROXY_COUNT", 0)
+
+# Operations (docs/deployment.md, "Health and metrics"). /metrics answers loopback clients, and
+# others only with "Authorization: Bearer REDRESS_METRICS_TOKEN" when that is set.
+# /readyz fails when more emails than REDRESS_READY_MAIL_BACKLOG wait in the outbox, and
+# `redress doctor` warns when no worker was seen for REDRESS_WORKER_STALE_SECONDS.
+REDRESS_METRICS_TOKEN = env("REDRESS_METRICS_TOKEN")
+REDRESS_READY_MAIL_BACKLOG = env_int("REDRESS_READY_MAIL_BACKLOG", 1000)
+REDRESS_WORKER_STALE_SECONDS = env_int("REDRESS_WORKER_STALE_SECONDS", 300)
+# Under gunicorn with several workers: a directory, emptied before each start, where every
+# process writes its request metrics so that /metrics adds them up (prometheus_client reads
+# the same variable).
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR")

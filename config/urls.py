@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("redress.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("redress.backoffice.urls")),

@@ -62,6 +62,20 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "POST": row("302 302 302 302 302 302 302 302"),
     },
     # The inbound-mail webhook takes only a POST with its secret; a staff session gives nothing.
+    # Health and metrics (docs/deployment.md) answer load balancers and Prometheus the same
+    # whoever is signed in; /metrics answers loopback (the test client) or its token.
+    "ops:healthz": {
+        "GET": row("200 200 200 200 200 200 200 200"),
+        "POST": row("405 405 405 405 405 405 405 405"),
+    },
+    "ops:readyz": {
+        "GET": row("200 200 200 200 200 200 200 200"),
+        "POST": row("405 405 405 405 405 405 405 405"),
+    },
+    "ops:metrics": {
+        "GET": row("200 200 200 200 200 200 200 200"),
+        "POST": row("405 405 405 405 405 405 405 405"),
+    },
     "intake:mail-webhook": {
         "GET": row("405 405 405 405 405 405 405 405"),
         "POST": row("401 401 401 401 401 401 401 401"),

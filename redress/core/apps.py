@@ -14,3 +14,11 @@ class CoreConfig(AppConfig):
 
         # A new session carries when it began, written with the sign-in's own save.
         user_logged_in.connect(session_stamp, dispatch_uid="redress-session-stamp")
+
+        from django_tasks.signals import task_finished, task_started
+
+        from redress.core.requestid import on_task_finished, on_task_started
+
+        # Logging only: the worker's lines for a task carry the id of the request that queued it.
+        task_started.connect(on_task_started, dispatch_uid="redress-task-request-id")
+        task_finished.connect(on_task_finished, dispatch_uid="redress-task-request-id-end")

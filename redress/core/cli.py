@@ -5,6 +5,9 @@ redress serve [--with-worker] [--port N] [--bind HOST:PORT]
 redress worker                  background tasks (Django Tasks, database backend)
 redress seed --complaints N     realistic demo and volume data
 redress audit verify            check the audit trail's hash chain
+redress backup DIR              database, files and audit anchors, with a manifest
+redress restore DIR [--force]   a backup back into an empty database and the file storage
+redress doctor                  check this deployment and say what to fix
 redress privacy erase --email ADDRESS --reason TEXT   erase a person's data (anonymise)
 redress <any manage.py command>
 """

@@ -161,3 +161,18 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each background worker (host and process) was seen alive: written by
+    ``redress worker`` on every sweep, read by the readiness check, the metrics and
+    ``redress doctor``. One row per worker, updated in place; not a record of the system."""
+
+    name = models.CharField(max_length=200, unique=True)  # "host:pid"
+    host = models.CharField(max_length=150)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +10,21 @@ from django.db import transaction
 from django_tasks.utils import normalize_json
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from redress.core.requestid import request_id, task_request_id_remember
+
+logger = logging.getLogger("redress.tasks")
+
+
+def _enqueue_logged(task: Any, rid: str, *args: Any, **kwargs: Any) -> None:
+    # The request id goes with the task's id into the log, where the worker's lines about the
+    # same task id follow it (docs/deployment.md, "Logs").
+    result = task.enqueue(*args, **kwargs)
+    task_request_id_remember(str(result.id), rid)
+    logger.info(
+        "task queued",
+        extra={"task": task.module_path, "task_id": str(result.id), "request_id": rid},
+    )
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
@@ -21,10 +37,11 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     catch what was not queued) rather than raised after the work has committed. ``task`` may
     carry options (``task.using(...)``).
     """
+    rid = request_id()
     if isinstance(task.get_backend(), DatabaseBackend):
-        task.enqueue(*args, **kwargs)
+        _enqueue_logged(task, rid, *args, **kwargs)
         return
-    transaction.on_commit(lambda: task.enqueue(*args, **kwargs), robust=True)
+    transaction.on_commit(lambda: _enqueue_logged(task, rid, *args, **kwargs), robust=True)
 
 
 def enqueue_all_on_commit(calls: Sequence[tuple[Any, tuple[Any, ...]]]) -> None:

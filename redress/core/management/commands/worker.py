@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
+from redress.core.heartbeat import heartbeat_beat
 from redress.core.logs import worker_logging
 from redress.core.startup import secret_key_check
 
@@ -59,9 +60,17 @@ def run_periodic_once(jobs: Sequence[Job] | None = None) -> None:
             logger.info("%s: %s", name, str(done)[:100])
 
 
+def _beat() -> None:
+    try:
+        heartbeat_beat()
+    except Exception:
+        logger.exception("the worker's heartbeat could not be written")
+
+
 def _loop(stop: threading.Event, interval: float, jobs: Sequence[Job]) -> None:
     while not stop.is_set():
         close_old_connections()
+        _beat()
         run_periodic_once(jobs)
         close_old_connections()
         stop.wait(interval)
@@ -88,6 +97,7 @@ class Command(BaseCommand):
         is_rq = backend.startswith("django_tasks_rq")
         jobs = periodic_jobs()  # a wrong path stops the worker here, not once a minute
         if options["once"]:
+            _beat()
             run_periodic_once(jobs)
             if is_rq:
                 call_command(
