@@ -169,7 +169,7 @@ class PeriodicClaim(models.Model):
     job runs once per period."""
 
     name = models.CharField(max_length=100, unique=True)
-    period = models.BigIntegerField(default=-1)
+    period = models.BigIntegerField(default=-1)  # when it started, seconds since the epoch
     claimed_by = models.CharField(max_length=200, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
 

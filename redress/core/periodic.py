@@ -2,8 +2,8 @@
 
 Every ``redress worker`` runs the jobs of ``REDRESS_PERIODIC_JOBS`` each minute; with two or
 more workers (on one machine or several) each job would run once per worker. Before running a
-job, a worker claims it for the current period (the number of whole periods since the epoch)
-in the database all workers share: a single conditional ``UPDATE`` of the job's row, which
+job, a worker claims it for the current period (the second since the epoch at which the
+period started) in the database all workers share: a single conditional ``UPDATE`` of the job's row, which
 only one worker can win because the database serialises updates of a row. The others see no
 row updated and skip the job until the next period. A worker that dies after claiming loses
 that period's run; the next period's claim runs the job again (the jobs are sweeps that catch
@@ -23,8 +23,10 @@ from redress.core.models import PeriodicClaim
 
 
 def current_period(interval: float, now: float | None = None) -> int:
-    """The number of whole ``interval``-second periods since the epoch at ``now``."""
-    return int((time.time() if now is None else now) // interval)
+    """When the ``interval``-second period around ``now`` started, in whole seconds since the
+    epoch: workers (or timers) with different intervals still agree on what came before."""
+    at = time.time() if now is None else now
+    return int(at // interval * interval)
 
 
 def worker_name() -> str:

@@ -53,9 +53,11 @@ def test_the_claim_names_the_worker_that_ran_the_job():
     assert PeriodicClaim.objects.get(name="sweep").claimed_by == "app-2:4242"
 
 
-def test_the_period_is_the_number_of_whole_intervals_since_the_epoch():
-    assert current_period(60, now=119.9) == 1
-    assert current_period(60, now=120.0) == 2
+def test_the_period_is_named_by_the_second_it_started():
+    assert current_period(60, now=119.9) == 60
+    assert current_period(60, now=120.0) == 120
+    # A worker sweeping every 5 s and a timer every minute agree on the order of periods.
+    assert current_period(5, now=125.0) > current_period(60, now=124.0)
 
 
 @pytest.mark.django_db(transaction=True)
