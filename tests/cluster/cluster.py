@@ -498,16 +498,25 @@ def portal_submission(cluster: Cluster, figures: Figures, number: int) -> None:
         "description": f"Dịch vụ của tôi bị gián đoạn từ hôm qua, mã khách hàng {number}.",
         "consent": "on",
     }
-    response = with_retries(
-        figures,
-        lambda: session.post(
-            f"{cluster.base}/vi/complain/",
-            data=data,
-            timeout=30,
-            headers={"Referer": f"{cluster.base}/vi/complain/"},
-        ),
-    )
-    found = re.search(r"KN-\d{4}-\d{6}", response.text) if response is not None else None
+    # The complainant presses "send" again until the receipt shows: the same form (its token)
+    # lands on the same complaint, however the first sending ended.
+    found = None
+    for _again in range(10):
+        response = with_retries(
+            figures,
+            lambda: session.post(
+                f"{cluster.base}/vi/complain/",
+                data=data,
+                timeout=30,
+                headers={"Referer": f"{cluster.base}/vi/complain/"},
+            ),
+        )
+        found = re.search(r"KN-\d{4}-\d{6}", response.text) if response is not None else None
+        if found is not None:
+            break
+        with figures.lock:
+            figures.retries += 1  # the next sending is a retry
+        time.sleep(1)
     if found is None:
         figures.failed.append(
             f"portal {number}: {None if response is None else response.status_code}"
