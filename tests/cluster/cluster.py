@@ -131,6 +131,7 @@ class Cluster:
     apps: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None])
     workers: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None])
     redis: subprocess.Popen | None = None
+    restarts: int = 0
     nginx: subprocess.Popen | None = None
 
     @property
@@ -297,12 +298,28 @@ class Cluster:
             start_new_session=True,
         )
 
+    def supervise(self, stop: threading.Event) -> threading.Thread:
+        """Restart a worker that exited, 2 s later, as systemd does for
+        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): an RQ worker
+        exits when it loses Redis."""
+
+        def run() -> None:
+            while not stop.wait(2):
+                for index, worker in enumerate(self.workers):
+                    if worker is not None and worker.poll() is not None:
+                        log(f"worker {index + 1} exited ({worker.returncode}); restarted")
+                        self.restarts += 1
+                        self.worker_start(index)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
     def worker_kill(self, index: int) -> None:
-        worker = self.workers[index]
+        worker, self.workers[index] = self.workers[index], None  # not for the supervisor
         if worker is not None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(10)
-            self.workers[index] = None
 
     def nginx_start(self) -> None:
         site = (ROOT / "deploy" / "nginx" / "redress.conf").read_text()
@@ -648,6 +665,8 @@ def main() -> int:
         intake, staff = cluster.tokens("tiepnhan", "quanly")
         figures = Figures()
         stop = threading.Event()
+        supervising = threading.Event()
+        cluster.supervise(supervising)
         injected = [] if options.no_faults else faults(cluster, stop)
         log(f"load: {options.seconds:.0f} s at concurrency {CONCURRENCY} through nginx")
         drive(cluster, figures, options.seconds, intake, staff)
@@ -665,6 +684,7 @@ def main() -> int:
             if now["unsent"] == 0 or time.monotonic() > deadline:
                 break
             time.sleep(3)
+        supervising.set()
         ok = check(cluster, figures, now, injected)
     finally:
         cluster.down()
@@ -706,6 +726,7 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
         f"complaints accepted    {len(accepted)} (API {len(figures.api_keys)}, portal {len(figures.portal)})"
     )
     print(f"staff actions          {figures.actions}")
+    print(f"workers restarted      {cluster.restarts} (as systemd would)")
     print(f"complaints in database {sum(in_db.values())}")
     print(f"requests given up      {len(figures.failed)} {figures.failed[:5]}")
     print(f"losses                 {len(lost)} {lost[:5]}")
