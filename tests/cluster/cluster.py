@@ -640,6 +640,7 @@ from redress.complaints.models import Complaint
 from redress.notifications.models import OutboundEmail
 print(json.dumps({
     "complaints": list(Complaint.objects.values_list("reference", flat=True)),
+    "subjects": list(Complaint.objects.values_list("subject", flat=True)),
     "unsent": OutboundEmail.objects.exclude(state__in=["sent", "bounced"]).count(),
 }))
 """
@@ -701,11 +702,13 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
     in_db = Counter(now["complaints"])
     accepted_refs = Counter(accepted.values())
     lost = [ref for ref in accepted_refs if ref not in in_db]
-    # Two keys (or two form tokens) ending in one complaint, or a complaint no client was
-    # answered with: a retry made a second complaint.
-    doubled = [ref for ref, n in accepted_refs.items() if n > 1] + [
-        ref for ref in in_db if ref not in accepted_refs
+    # Each load item has its own number in its subject: a subject twice is a complaint made
+    # twice (a retry that was not recognised), or two keys answered with one complaint.
+    doubled = [subject for subject, n in Counter(now["subjects"]).items() if n > 1] + [
+        ref for ref, n in accepted_refs.items() if n > 1
     ]
+    # Made, receipt mailed, but the client was never shown the reference (it gave up).
+    unanswered = [ref for ref in in_db if ref not in accepted_refs]
     receipts: dict[str, set[str]] = {}
     raw = Counter()
     for mail in cluster.smtp.messages():
@@ -731,6 +734,7 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
     print(f"requests given up      {len(figures.failed)} {figures.failed[:5]}")
     print(f"losses                 {len(lost)} {lost[:5]}")
     print(f"duplicates             {len(doubled)} {doubled[:5]}")
+    print(f"made, not shown        {len(unanswered)} {unanswered[:5]}")
     print(
         f"receipts               {len(receipts)}; missing {len(no_receipt)} {no_receipt[:5]}; "
         f"two different receipts {len(two_receipts)}; same receipt delivered again {resent}"
