@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint messages sync uv pdf-deps system-deps migrate demo clean bench-seed
+.PHONY: run test test-fast lint messages sync uv pdf-deps system-deps migrate demo clean bench-seed cluster-test
 
 uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -88,3 +88,19 @@ bench-seed: migrate
 
 clean:
 	rm -rf var/redress.sqlite3* var/media var/static
+
+# The multi-node test (docs/deployment.md "Cluster test"): its own PostgreSQL, Redis and SMTP
+# server, two app servers behind nginx, two RQ workers, a mixed load with faults; prints the
+# figures. Needs nginx and redis-server (installed as root with apt-get when missing).
+cluster-test: sync
+	@need=""; command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need="$$need nginx-light"; \
+	command -v redis-server >/dev/null || need="$$need redis-server"; \
+	if [ -n "$$need" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages for the cluster test:$$need ..."; \
+			(apt-get install -y -qq $$need >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$need >/dev/null)); \
+		else \
+			echo "The cluster test needs these Debian packages:$$need (apt-get install$$need)"; exit 1; \
+		fi; \
+	fi
+	@PATH="$$PATH:/usr/sbin" $(UV) run python tests/cluster/cluster.py $(CLUSTER_ARGS)

@@ -341,6 +341,10 @@ EMAIL_USE_TLS = env_bool("REDRESS_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("REDRESS_FROM_EMAIL", "Redress <khieunai@redress.local>")
 
 # Attachments: what a complainant or handler may upload (clear limits shown on forms).
+# The outbox (docs/email.md): how long a worker's claim on an email stops the others sending it,
+# and the unit of the retry back-off (2, 4, 8, 16, 32 units after the 1st…5th failure).
+REDRESS_OUTBOX_LEASE_SECONDS = env_int("REDRESS_OUTBOX_LEASE_SECONDS", 300)
+REDRESS_OUTBOX_RETRY_SECONDS = env_int("REDRESS_OUTBOX_RETRY_SECONDS", 60)
 REDRESS_ATTACHMENT_MAX_BYTES = env_int("REDRESS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REDRESS_ATTACHMENT_TYPES = [
     "image/jpeg",

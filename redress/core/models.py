@@ -176,3 +176,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PeriodicClaim(models.Model):
+    """Which period a periodic job last ran for (``redress.core.periodic``): one row per job,
+    claimed by a conditional update, so that however many workers run the periodic jobs each
+    job runs once per period."""
+
+    name = models.CharField(max_length=100, unique=True)
+    period = models.BigIntegerField(default=-1)  # when it started, seconds since the epoch
+    claimed_by = models.CharField(max_length=200, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.period}"

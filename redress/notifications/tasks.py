@@ -23,14 +23,21 @@ from redress.notifications.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-# How long a claimed email is left to its sender before another worker may try it.
-LEASE = dt.timedelta(minutes=5)
+
+
+# How long a claimed email is left to its sender before another worker may try it
+# (REDRESS_OUTBOX_LEASE_SECONDS, 300).
+def lease_period() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REDRESS_OUTBOX_LEASE_SECONDS)
+
+
 FINAL_STATES = (OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.BOUNCED)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    # 2, 4, 8, 16, 32 minutes: a mail server that is down for an hour loses nothing.
-    return dt.timedelta(minutes=2**attempts)
+    # 2, 4, 8, 16, 32 minutes (REDRESS_OUTBOX_RETRY_SECONDS, 60, is the unit): a mail server
+    # that is down for an hour loses nothing.
+    return dt.timedelta(seconds=settings.REDRESS_OUTBOX_RETRY_SECONDS * 2**attempts)
 
 
 def _claim(email_id: int) -> OutboundEmail | None:
@@ -44,7 +51,7 @@ def _claim(email_id: int) -> OutboundEmail | None:
         if email.next_attempt_at is not None and email.next_attempt_at > now:
             return None
         email.attempts += 1
-        email.next_attempt_at = now + LEASE
+        email.next_attempt_at = now + lease_period()
         email.save(update_fields=["attempts", "next_attempt_at"])
     return email
 

@@ -46,7 +46,7 @@ from redress.notifications.delivery import tell_staff_undelivered
 from redress.notifications.models import Notification, OutboundText, TextChannel
 from redress.notifications.notices import notify_users
 from redress.notifications.services import email_queue, message_email, public_url
-from redress.notifications.tasks import LEASE, MAX_ATTEMPTS, _backoff
+from redress.notifications.tasks import MAX_ATTEMPTS, _backoff, lease_period
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def _claim(text_id: int) -> OutboundText | None:
         if text.next_attempt_at is not None and text.next_attempt_at > now:
             return None
         text.attempts += 1
-        text.next_attempt_at = now + LEASE
+        text.next_attempt_at = now + lease_period()
         text.save(update_fields=["attempts", "next_attempt_at"])
     return text
 

@@ -6,12 +6,17 @@ thread runs the jobs named in ``REDRESS_PERIODIC_JOBS`` every minute (the deadli
 outbox flush, the mailbox poll, the webhook flush), so work that no task caught (queue lost,
 worker down when it fell due) is still done within a minute. The jobs are named in settings
 because the worker serves every app and core, the lowest layer, imports none of them.
+
+However many workers run, each job runs once per period: a worker claims a job for the current
+period in the shared database before running it (``redress.core.periodic``). ``--periodic``
+runs this period's unclaimed jobs once and exits, for a scheduler such as a systemd timer.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,6 +29,7 @@ from django.utils.module_loading import import_string
 
 from redress.core.heartbeat import heartbeat_beat
 from redress.core.logs import worker_logging
+from redress.core.periodic import current_period, periodic_claim
 from redress.core.startup import secret_key_check
 
 logger = logging.getLogger("redress.worker")
@@ -47,10 +53,17 @@ def periodic_jobs() -> list[Job]:
     return jobs
 
 
-def run_periodic_once(jobs: Sequence[Job] | None = None) -> None:
-    """Run each job once; a job that fails is logged and does not stop the others. A job
-    that did something (returned a count other than 0) says so in one line."""
+def run_periodic_once(jobs: Sequence[Job] | None = None, *, period: int | None = None) -> None:
+    """Run each job once; a job that fails is logged and does not stop the others. With a
+    ``period``, only the jobs this worker claims for that period (the others ran elsewhere). A
+    job that did something (returned a count other than 0) says so in one line."""
     for name, job in periodic_jobs() if jobs is None else jobs:
+        try:
+            if period is not None and not periodic_claim(name=name, period=period):
+                continue
+        except Exception:
+            logger.exception("%s could not be claimed; it runs again in a minute", name)
+            continue
         try:
             done = job()
         except Exception:
@@ -71,9 +84,10 @@ def _loop(stop: threading.Event, interval: float, jobs: Sequence[Job]) -> None:
     while not stop.is_set():
         close_old_connections()
         _beat()
-        run_periodic_once(jobs)
+        run_periodic_once(jobs, period=current_period(interval))
         close_old_connections()
-        stop.wait(interval)
+        # Wake at the start of the next period, as every other worker does: the first claims.
+        stop.wait(interval - time.time() % interval + 0.5)
     connection.close()
 
 
@@ -88,6 +102,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="Sweep once, run the due tasks, then exit."
         )
+        parser.add_argument(
+            "--periodic",
+            action="store_true",
+            help="Run the periodic jobs no other worker has run this period, then exit.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         secret_key_check()
@@ -96,6 +115,9 @@ class Command(BaseCommand):
         backend = str(settings.TASKS["default"]["BACKEND"])
         is_rq = backend.startswith("django_tasks_rq")
         jobs = periodic_jobs()  # a wrong path stops the worker here, not once a minute
+        if options["periodic"]:
+            run_periodic_once(jobs, period=current_period(options["sweep_interval"]))
+            return
         if options["once"]:
             _beat()
             run_periodic_once(jobs)

@@ -1,0 +1,410 @@
+"""The parts of the test cluster (tests/cluster/cluster.py): its own PostgreSQL, Redis, an SMTP
+server, two gunicorn app servers behind nginx, two RQ workers, each started and stopped on call."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+CONCURRENCY = 8
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+# --- SMTP -------------------------------------------------------------------------------
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        with self.lock:
+            self.received.append(bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+class Smtp:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.collector = Collector()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        with self.collector.lock:
+            raws = list(self.collector.received)
+        return [email.message_from_bytes(raw, policy=email.policy.default) for raw in raws]  # type: ignore[misc]
+
+
+# --- the cluster ---------------------------------------------------------------------
+
+
+def as_postgres(argv: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its tools as the postgres user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return argv
+
+
+def pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+        return str(candidate)
+    raise RuntimeError(f"{name} not found: install PostgreSQL (apt-get install postgresql)")
+
+
+@dataclass
+class Cluster:
+    tmp: Path
+    smtp: Smtp
+    pg_port: int = field(default_factory=free_port)
+    redis_port: int = field(default_factory=free_port)
+    proxy_port: int = field(default_factory=free_port)
+    app_ports: list[int] = field(default_factory=lambda: [free_port(), free_port()])
+    apps: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None])
+    workers: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None])
+    redis: subprocess.Popen | None = None
+    restarts: int = 0
+    nginx: subprocess.Popen | None = None
+
+    @property
+    def pgdata(self) -> Path:
+        return self.tmp / "pgdata"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.proxy_port}"
+
+    def env(self) -> dict[str, str]:
+        shared = self.tmp / "shared"
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/redress",
+            "REDRESS_DB_CONN_MAX_AGE": "0",
+            "REDRESS_TASKS": "rq",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "REDRESS_CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
+            "REDRESS_SECRET_KEY": self.secret,
+            "REDRESS_VAR_DIR": str(self.tmp / "var"),
+            "REDRESS_MEDIA_ROOT": str(shared / "media"),
+            "REDRESS_AUDIT_ANCHOR_FILE": str(shared / "audit-anchors.log"),
+            "REDRESS_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "REDRESS_CSRF_TRUSTED_ORIGINS": self.base,
+            "REDRESS_PUBLIC_URL": self.base,
+            "REDRESS_PROXY_COUNT": "1",
+            "REDRESS_EMAIL_HOST": "127.0.0.1",
+            "REDRESS_EMAIL_PORT": str(self.smtp.port),
+            "REDRESS_EMAIL_TIMEOUT": "5",
+            "REDRESS_OUTBOX_RETRY_SECONDS": "2",
+            "REDRESS_OUTBOX_LEASE_SECONDS": "10",
+            "REDRESS_PORTAL_SUBMIT_RATE": "100000/60",
+            "REDRESS_PORTAL_TRACK_RATE": "100000/60",
+            "REDRESS_LOG_LEVEL": "WARNING",
+        }
+
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+
+    def manage(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(  # noqa: S603
+            [PYTHON, "manage.py", *argv],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(argv)}: {result.stderr[-2000:]}")
+        return result
+
+    def spawn(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
+        out = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
+        return subprocess.Popen(  # noqa: S603
+            argv, cwd=kwargs.pop("cwd", ROOT), stdout=out, stderr=subprocess.STDOUT, **kwargs
+        )
+
+    # PostgreSQL, our own instance: restarting it touches nobody else on the machine.
+    def postgres_init(self) -> None:
+        self.pgdata.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, "postgres")
+            shutil.chown(self.pgdata, "postgres")
+        subprocess.run(  # noqa: S603
+            as_postgres(
+                [
+                    pg_bin("initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def postgres(self, action: str) -> None:
+        options = f"-p {self.pg_port} -k {self.pgdata} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off"
+        subprocess.run(  # noqa: S603
+            as_postgres(
+                [
+                    pg_bin("pg_ctl"),
+                    "-D",
+                    str(self.pgdata),
+                    "-o",
+                    options,
+                    "-w",
+                    "-m",
+                    "fast",
+                    "-l",
+                    str(self.pgdata / "server.log"),
+                    action,
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def redis_start(self) -> None:
+        self.redis = self.spawn(
+            "redis",
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
+        )
+        wait_port(self.redis_port)
+
+    def redis_stop(self) -> None:
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait(10)
+            self.redis = None
+
+    def app_start(self, index: int) -> None:
+        self.apps[index] = self.spawn(
+            f"app{index + 1}",
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.app_ports[index]}",
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+                "--graceful-timeout",
+                "10",
+            ],
+            env=self.env(),
+        )
+        wait_port(self.app_ports[index])
+
+    def app_stop(self, index: int) -> None:
+        app = self.apps[index]
+        if app is not None:
+            app.terminate()  # graceful: in-flight requests finish
+            app.wait(30)
+            self.apps[index] = None
+
+    def worker_start(self, index: int) -> None:
+        # In its own process group: SIGKILL then takes rqworker's work horse (its child) too.
+        self.workers[index] = self.spawn(
+            f"worker{index + 1}",
+            [PYTHON, "manage.py", "worker", "--sweep-interval", "5"],
+            env=self.env(),
+            start_new_session=True,
+        )
+
+    def supervise(self, stop: threading.Event) -> threading.Thread:
+        """Restart a worker that exited, 2 s later, as systemd does for
+        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): an RQ worker
+        exits when it loses Redis."""
+
+        def run() -> None:
+            while not stop.wait(2):
+                for index, worker in enumerate(self.workers):
+                    if worker is not None and worker.poll() is not None:
+                        log(f"worker {index + 1} exited ({worker.returncode}); restarted")
+                        self.restarts += 1
+                        self.worker_start(index)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def worker_kill(self, index: int) -> None:
+        worker, self.workers[index] = self.workers[index], None  # not for the supervisor
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+
+    def nginx_start(self) -> None:
+        site = (ROOT / "deploy" / "nginx" / "redress.conf").read_text()
+        upstream = "\n".join(
+            f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in self.app_ports
+        )
+        # The site file of deploy/ with this run's ports, plain HTTP (TLS is not the test).
+        site = re.sub(
+            r"upstream redress_app \{.*?\}",
+            "upstream redress_app {\n" + upstream + "\n}",
+            site,
+            flags=re.S,
+        )
+        site = site.split("# --- TLS ---")[0]
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.proxy_port};")
+        site = site.replace("listen [::]:80;", "")
+        site = site.replace("/srv/redress/static/", f"{self.tmp}/var/static/")
+        site = site.replace("return 301 https://$host$request_uri;", "")
+        (self.tmp / "nginx").mkdir()
+        conf = f"""
+daemon off;
+worker_processes 2;
+pid {self.tmp}/nginx/nginx.pid;
+error_log {self.tmp}/nginx/error.log warn;
+{"user root;" if os.geteuid() == 0 else ""}
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {self.tmp}/nginx/access.log;
+    client_body_temp_path {self.tmp}/nginx/body;
+    proxy_temp_path {self.tmp}/nginx/proxy;
+    fastcgi_temp_path {self.tmp}/nginx/fastcgi;
+    uwsgi_temp_path {self.tmp}/nginx/uwsgi;
+    scgi_temp_path {self.tmp}/nginx/scgi;
+{site}
+}}
+"""
+        (self.tmp / "nginx" / "nginx.conf").write_text(conf)
+        self.nginx = self.spawn(
+            "nginx",
+            ["nginx", "-c", str(self.tmp / "nginx" / "nginx.conf"), "-p", str(self.tmp / "nginx")],
+        )
+        wait_port(self.proxy_port)
+
+    def up(self) -> None:
+        log(f"PostgreSQL on {self.pg_port}, Redis on {self.redis_port}, SMTP on {self.smtp.port}")
+        self.postgres_init()
+        self.postgres("start")
+        subprocess.run(  # noqa: S603
+            [
+                pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.pg_port),
+                "-U",
+                "postgres",
+                "redress",
+            ],
+            check=True,
+        )
+        self.redis_start()
+        self.smtp.start()
+        log("migrate")
+        self.manage("migrate", "--noinput", "-v", "0")
+        log("demo organisation")
+        self.manage("demo", "--complaints", "0")
+        for index in (0, 1):
+            self.app_start(index)
+        self.nginx_start()
+        for index in (0, 1):
+            self.worker_start(index)
+        log(f"nginx on {self.proxy_port} in front of app servers on {self.app_ports}; two workers")
+
+    def tokens(self, *users: str) -> list[str]:
+        """An API token for each user, made in one process (each start of Django costs)."""
+        script = "from django.core.management import call_command\n" + "".join(
+            f"call_command('token', 'create', '--user', {user!r}, '--name', 'cluster {user}', "
+            f"'--scopes', 'read,write,actions', '--rate', '100000')\n"
+            for user in users
+        )
+        out = self.manage("shell", "-c", script).stdout
+        return re.findall(r"rdr_[A-Za-z0-9_\-]+", out)
+
+    def down(self) -> None:
+        for index in (0, 1):
+            worker = self.workers[index]
+            if worker is not None and worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+        if self.nginx is not None:
+            self.nginx.terminate()
+        for index in (0, 1):
+            app = self.apps[index]
+            if app is not None:
+                app.terminate()
+        for proc in [*self.workers, self.nginx, *self.apps]:
+            if proc is not None:
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        self.redis_stop()
+        self.smtp.stop()
+        if self.pgdata.exists():
+            subprocess.run(  # noqa: S603
+                as_postgres([pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "immediate", "stop"]),
+                check=False,
+                capture_output=True,
+            )
