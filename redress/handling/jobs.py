@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
 from redress.complaints.models import Complaint, Message, Reaction, Status
@@ -13,6 +13,7 @@ from redress.core.errors import ApplicationError
 from redress.core.selectors import organisation_get
 from redress.handling.decisions import complaint_record_reaction
 from redress.handling.messages import complaint_add_message
+from redress.notifications.channels.routing import active_channel, complainant_reachable
 from redress.notifications.services import base_context, template_render
 
 ANSWER_PERIOD = Actor.system("answer-period")
@@ -59,13 +60,18 @@ def progress_update_sweep(*, now: dt.datetime | None = None, limit: int = 100) -
     """Send a progress update (the ``progress_update`` template, in the complainant's language)
     to each complainant of an open complaint who has heard nothing from us for the organisation's
     ``progress_update_days`` (ISO 10002 7.3: informed at preset intervals). The update is a
-    message to the complainant like any other: recorded on the complaint, audited, emailed, and
-    it restarts the interval. Off when the setting is 0."""
+    message to the complainant like any other: recorded on the complaint, audited, sent by their
+    preferred channel (email, SMS or Zalo, with its fallback), and it restarts the interval.
+    Off when the setting is 0."""
     days = organisation_get().progress_update_days
     if not days:
         return 0
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days)
+    # Without a text channel switched on, those with a phone only cannot be reached at all.
+    no_way = Q(complainant__email="")
+    if any(active_channel(kind) is not None for kind in ("sms", "zalo")):
+        no_way &= Q(complainant__phone="")
     recent_news = Message.objects.filter(
         complaint=OuterRef("pk"), direction=Message.Direction.OUTBOUND, created_at__gt=cutoff
     )
@@ -73,7 +79,7 @@ def progress_update_sweep(*, now: dt.datetime | None = None, limit: int = 100) -
         Complaint.objects.filter(
             status__in=WAITING_FOR_US, paused_at__isnull=True, received_at__lte=cutoff
         )
-        .exclude(complainant__email="")
+        .exclude(no_way)
         .exclude(Exists(recent_news))
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:limit]
@@ -81,6 +87,8 @@ def progress_update_sweep(*, now: dt.datetime | None = None, limit: int = 100) -
     sent = 0
     for pk in list(due):
         complaint = Complaint.objects.select_related("complainant").get(pk=pk)
+        if not complainant_reachable(complaint.complainant):
+            continue  # a phone only, and no text channel switched on: nothing would reach them
         language = complaint.complainant.preferred_language
         with translation.override(language):
             subject, body = template_render("progress_update", language, base_context(complaint))

@@ -77,6 +77,12 @@ def _why_not(kind: str, person: Any, code: str) -> tuple[str, TextChannel | None
     return "", channel
 
 
+def complainant_reachable(person: Any, code: str = "message") -> bool:
+    """Whether a message with template ``code`` can reach the person some way: an email
+    address, or a phone and an SMS or Zalo channel switched on with its short template."""
+    return any(not _why_not(kind, person, code)[0] for kind in ("email", "sms", "zalo"))
+
+
 def short_text(channel: TextChannel, code: str, language: str, context: dict[str, Any]) -> str:
     _subject, body = template_render(short_code(code), language, context)
     body = " ".join(body.split())
