@@ -153,6 +153,21 @@ def test_the_workspace_lists_similar_complaints_with_what_they_share(team, signe
     assert "same complainant" in body and "same order reference" in body
 
 
+def test_a_similar_complaint_is_linked_or_merged_from_the_list(team, signed_in):
+    first = receive(team, order_ref="DH-777").complaint
+    same = receive(team, complainant=first.complainant, order_ref="DH-777").complaint
+    client = signed_in(english(team.handler))
+    body = client.get(
+        reverse("backoffice:complaint_similar", args=[first.reference]),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    workspace = reverse("backoffice:complaint", args=[first.reference])
+    assert f"{workspace}?action=link&amp;other={same.reference}" in body
+    assert f"{workspace}?action=merge&amp;other={same.reference}" in body
+    page = client.get(workspace, {"action": "link", "other": same.reference.lower()})
+    assert f'name="other" value="{same.reference}"' in page.content.decode()
+
+
 def test_similar_complaints_go_through_the_visibility_gate(team, signed_in):
     from redress.handling.testing import make_team
 

@@ -211,7 +211,12 @@ def workspace_context(
         and form is None
         and any(o.spec is open_spec and not o.blocked for o in offered)
     ):
-        form = open_spec.form(complaint=complaint, user=user, **open_spec.form_kwargs(ctx))
+        kwargs = open_spec.form_kwargs(ctx)
+        # From the similar complaints: link or merge, the other complaint already named.
+        other = request.GET.get("other", "").strip().upper()[:32]
+        if open_spec.action in _LINK_ACTIONS and other:
+            kwargs = {**kwargs, "initial": {"other": other}}
+        form = open_spec.form(complaint=complaint, user=user, **kwargs)
         if open_spec.action == Action.PROPOSE_DECISION:
             remedies = registry.remedy_formset(ctx)
     return {
