@@ -10,9 +10,6 @@ complaint. One browser page visits them all, signed in once.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -24,6 +21,7 @@ from redress.core.roles import Role
 from redress.handling.testing import complaint_in_state, make_team, receive
 from redress.intake.seed import DEMO_PASSWORD
 from redress.portal.testing import portal_content  # noqa: F401
+from tests.e2e.shots import shot
 from tests.e2e.signin import sign_in
 from tests.e2e.test_portal_accessibility import axe
 
@@ -33,14 +31,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    """With REDRESS_SCREENSHOTS=1, the screenshots of docs/backoffice.md."""
-    if os.environ.get("REDRESS_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"backoffice-{name}.png"), full_page=False)
 
 
 def staff_routes() -> list[str]:

@@ -1,14 +1,9 @@
 """The staff journey in Chromium: a handler takes an unassigned complaint through assessment
 and investigation to a decision with a refund above the four-eyes limit; the manager approves;
 the handler communicates it, records the acceptance, settles the refund and closes. A manager
-who proposes such a decision cannot approve it themselves.
+who proposes such a decision cannot approve it themselves."""
 
-With REDRESS_SCREENSHOTS=1 the queue and workspace pages are saved to docs/screenshots/.
-"""
-
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -21,13 +16,6 @@ from redress.intake.seed import demo_organisation
 from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    if os.environ.get("REDRESS_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"backoffice-{name}.png"), full_page=False)
 
 
 def new_complaint(subject="Hóa đơn tính sai tiền điện", **kwargs):
@@ -74,7 +62,6 @@ def test_handler_journey_with_four_eyes_approval(page):
     sign_in(page, "xuly")
     page.goto(page.base_url + "/staff/queue/unassigned/")
     page.wait_for_selector(f"text={complaint.reference}")
-    shot(page, "queue")
     page.click(f"a.ref:has-text('{complaint.reference}')")
     page.wait_for_selector(".case-head")
     handler_pk = str(
@@ -117,7 +104,6 @@ def test_handler_journey_with_four_eyes_approval(page):
     )
     assert page.locator("a[data-action=approve_decision]").count() == 0  # a handler never approves
     page.goto(page.base_url + f"/staff/c/{complaint.reference}/?action=add_note")
-    shot(page, "workspace")
     sign_out(page)
 
     sign_in(page, "quanly")

@@ -11,6 +11,7 @@ from django.apps import apps
 
 from redress.complaints.models import Complaint, Decision, Status
 from redress.intake.seed import demo_organisation
+from tests.e2e.shots import shot
 from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,6 +81,7 @@ def test_a_complaint_from_intake_to_closure(page, width, tmp_path):
     page.fill("#id_subject", "Hóa đơn tính sai tiền điện")
     page.fill("#id_description", "Tháng này công ty tính phí gấp đôi so với hợp đồng.")
     page.set_input_files("#id_attachments", str(receipt))
+    shot(page, f"intake-{width}")
     page.click("form.intake button[type=submit]")
     page.wait_for_selector(".code")
     complaint = Complaint.objects.get()
@@ -112,6 +114,7 @@ def test_a_complaint_from_intake_to_closure(page, width, tmp_path):
     page.fill("#action-form input[name='remedies-0-amount']", "890000")
     page.fill("#action-form input[name='remedies-0-description']", "Chuyển khoản vào tài khoản")
     no_sideways_scroll(page, width)
+    shot(page, f"workspace-propose-{width}")
     send(page, "decision_proposed")
     no_sideways_scroll(page, width)
     sign_out(page)
@@ -136,6 +139,7 @@ def test_a_complaint_from_intake_to_closure(page, width, tmp_path):
     send(page, "decision_approved")
     open_action(page, "communicate_decision", width)
     preview = page.locator("#decision-preview").inner_text()
+    shot(page, f"workspace-preview-{width}")
     assert "lan@example.vn" in preview and reference in preview
     assert "Hoàn lại tiền thu thừa của kỳ tháng 10" in preview and "890.000 ₫" in preview
     send(page, "decision_communicated")
@@ -148,6 +152,7 @@ def test_a_complaint_from_intake_to_closure(page, width, tmp_path):
     open_action(page, "close", width)
     send(page, "closed")
     no_sideways_scroll(page, width)
+    shot(page, f"workspace-{width}")
 
     closed = Complaint.objects.get(pk=complaint.pk)
     decisions = list(Decision.objects.filter(complaint=closed).order_by("pk"))

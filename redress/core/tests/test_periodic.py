@@ -60,7 +60,7 @@ def test_the_period_is_named_by_the_second_it_started():
     assert current_period(5, now=125.0) > current_period(60, now=124.0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_racing_for_the_same_period_run_each_job_once():
     if connection.vendor != "postgresql":
         pytest.skip("workers in threads need a database with concurrent connections")

@@ -14,7 +14,12 @@ from redress.complaints.models import Attachment, Complaint
 from redress.complaints.testing import plain_pdf
 from redress.handling.testing import make_team, receive
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The message templates that migrations install (for the receipts) are put back after any
+# earlier transactional test's flush emptied them.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("portal_content"),
+]
 
 
 @pytest.fixture
