@@ -25,8 +25,8 @@ from redress.complaints.models import (
     Decision,
     Message,
 )
-from redress.complaints.selectors import complaint_roles
-from redress.complaints.transitions import ACTION_ROLES, allowed_actions
+from redress.complaints.selectors import complaint_roles, conflicted_person_ids
+from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.errors import ValidationFailed
 from redress.core.models import User
 from redress.integrations.models import ApiToken, Scope
@@ -93,11 +93,20 @@ def actions_for(user: User, token: ApiToken, complaint: Complaint) -> list[str]:
     if not token.has_scope(Scope.ACTIONS):
         return []
     roles = complaint_roles(user, complaint)
-    return [
+    possible = [
         action
         for action in allowed_actions(complaint.status)
         if roles & ACTION_ROLES.get(action, frozenset())
     ]
+    # As in the back office: one declaration of a conflict per person, and a withdrawal only of
+    # a declaration that stands.
+    if Action.DECLARE_CONFLICT in possible or Action.WITHDRAW_CONFLICT in possible:
+        conflicted = conflicted_person_ids(complaint)
+        unavailable = {Action.DECLARE_CONFLICT if user.pk in conflicted else ""}
+        if not conflicted:
+            unavailable.add(Action.WITHDRAW_CONFLICT)
+        possible = [action for action in possible if action not in unavailable]
+    return possible
 
 
 def event_out(event: ComplaintEvent) -> dict[str, Any]:

@@ -80,3 +80,20 @@ def test_declare_then_withdraw_a_conflict_of_interest(api_as):
     assert declaration.withdrawn_by == team.manager
     again = _post(manager, complaint, "withdraw_conflict", body)
     assert again.status_code == 422 and "declaration" in error_of(again)["fields"]
+
+
+def test_allowed_actions_follow_the_declarations(api_as):
+    team = make_team()
+    complaint = receive(team).complaint
+
+    def allowed(person):
+        return api_as(person).get(f"/complaints/{complaint.reference}").json()["allowed_actions"]
+
+    assert "declare_conflict" in allowed(team.handler)
+    assert "withdraw_conflict" not in allowed(team.manager)  # nothing to withdraw yet
+    services.complaint_declare_conflict(
+        complaint=complaint, actor=Actor.for_user(team.handler), reason="Khách là hàng xóm"
+    )
+    assert "declare_conflict" not in allowed(team.handler)  # a second would be refused (409)
+    assert "declare_conflict" in allowed(team.manager)
+    assert "withdraw_conflict" in allowed(team.manager)
