@@ -15,8 +15,8 @@ from redress.triage import selectors
 from redress.triage.models import SuggestionOutcome
 from redress.triage.services import triage_train
 from redress.triage.testing import closed_complaints
+from tests.e2e.shots import shot
 from tests.e2e.signin import sign_in
-from tests.e2e.test_backoffice_journey import shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
