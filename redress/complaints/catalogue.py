@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -63,18 +61,12 @@ def _check(
 ) -> FieldProblems:
     problems = FieldProblems()
     if row is None:
-        if not code.strip():
-            problems.add("code", _("This field is required."))
-        else:
-            try:
-                validate_slug(code.strip())
-            except ValidationError:
-                problems.add(
-                    "code", _("Use only letters without accents, digits, hyphens and underscores.")
-                )
-            else:
-                if model.objects.filter(code__iexact=code.strip()).exists():
-                    problems.add("code", _("This code is already used."))
+        problems.new_code(
+            "code",
+            code,
+            taken=model.objects.filter(code__iexact=code.strip()),
+            taken_message=_("This code is already used."),
+        )
     for field, value in (("name_vi", name_vi), ("name_en", name_en)):
         if not value.strip():
             problems.add(field, _("This field is required."))

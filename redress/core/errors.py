@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
     """A refused or invalid request. ``message`` is already translated for the user."""
@@ -55,6 +59,22 @@ class FieldProblems:
 
     def __bool__(self) -> bool:
         return bool(self.fields)
+
+    def new_code(self, field: str, code: str, *, taken: Any, taken_message: Any) -> None:
+        """The code of a new record: required, letters without accents, digits, hyphens and
+        underscores, and not ``taken`` (a queryset of the records with that code)."""
+        if not code.strip():
+            self.add(field, gettext("This field is required."))
+            return
+        try:
+            validate_slug(code.strip())
+        except ValidationError:
+            self.add(
+                field, gettext("Use only letters without accents, digits, hyphens and underscores.")
+            )
+            return
+        if taken.exists():
+            self.add(field, taken_message)
 
     def raise_if_any(self, message: Any) -> None:
         """Raise ``ValidationFailed`` with ``message`` and every problem, if there is one."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email, validate_slug
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,18 +94,12 @@ def _unit_check(
 ) -> FieldProblems:
     problems = FieldProblems()
     if unit is None:
-        if not code.strip():
-            problems.add("code", _("This field is required."))
-        else:
-            try:
-                validate_slug(code.strip())
-            except ValidationError:
-                problems.add(
-                    "code", _("Use only letters without accents, digits, hyphens and underscores.")
-                )
-            else:
-                if OrgUnit.objects.filter(code__iexact=code.strip()).exists():
-                    problems.add("code", _("Another unit already has this code."))
+        problems.new_code(
+            "code",
+            code,
+            taken=OrgUnit.objects.filter(code__iexact=code.strip()),
+            taken_message=_("Another unit already has this code."),
+        )
     _required(problems, "name", name, limit=200)
     if len(name_en.strip()) > 200:
         problems.add("name_en", _("At most %(count)d characters.") % {"count": 200})
