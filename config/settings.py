@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "redress.framework",
     "redress.privacy",
     "redress.triage",
+    "redress.certification",
     "redress.portal",
     "redress.backoffice",
     "redress.api",

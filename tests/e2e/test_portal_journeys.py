@@ -144,7 +144,8 @@ def test_english_journey_through_the_secret_link_of_the_receipt_email(
     assert "We agree with your complaint" in reader.content() and "A refund" in reader.content()
     reader.get_by_label("No, I do not accept the decision").check()
     reader.get_by_role("button", name="Send my answer").click()
-    assert "Tell us why you do not accept the decision." in reader.content()
+    # Waits for the answer to the form (the click only starts the navigation).
+    reader.get_by_text("Tell us why you do not accept the decision.").first.wait_for()
     reader.get_by_label("If you do not accept: why not?").fill("The refund is too small.")
     reader.get_by_role("button", name="Send my answer").click()
     reader.get_by_role("heading", name="Other places you can go").wait_for()
