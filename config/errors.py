@@ -6,12 +6,14 @@ the Django admin keep Django's own answers."""
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
 from redress.backoffice.views.common import page as staff_page
+from redress.core.outage import RETRY_AFTER_SECONDS, is_outage
 from redress.portal.views.common import page as public_page
 
 logger = logging.getLogger(__name__)
@@ -55,4 +57,22 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return defaults.server_error(request, template_name="500.html")
+    # Django calls this while handling the exception, so the error is still at hand.
+    if not is_outage(sys.exc_info()[1]):
+        return defaults.server_error(request, template_name="500.html")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "unavailable", "message": _UNAVAILABLE, "fields": {}}}, status=503
+        )
+    else:
+        response = defaults.server_error(request, template_name="503.html")
+        response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+# In English and Vietnamese: this answer needs neither the database nor the request's language.
+_UNAVAILABLE = (
+    "Hệ thống tạm thời gián đoạn; không có gì bị thay đổi. Xin thử lại sau một phút. "
+    "The service is briefly unavailable; nothing was changed. Try again in a minute."
+)

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from redress.core.errors import ApplicationError
+from redress.core.outage import RETRY_AFTER_SECONDS, is_outage
 
 logger = logging.getLogger("redress.api")
 
@@ -186,6 +187,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
+        if is_outage(exc):
+            logger.warning("%s %s: a service is down (%s)", request.method, request.path, exc)
+            response = error_response(
+                api,
+                request,
+                503,
+                "unavailable",
+                _(
+                    "The service is briefly unavailable; nothing was changed. Try again in a minute."
+                ),
+            )
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         logger.exception("Unexpected error in %s %s", request.method, request.path)
         return error_response(
             api,

@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from redress.audit.anchors import anchor_path, audit_anchor
 
@@ -103,7 +104,9 @@ def _dump_database(target: Path) -> str:
             source.backup(copy)
         copy.close()
         return out.name
-    raise BackupError(f"backups of a {connection.vendor} database are not supported")
+    raise BackupError(
+        _("backups of a %(vendor)s database are not supported") % {"vendor": connection.vendor}
+    )
 
 
 def _migrations() -> dict[str, str]:
@@ -120,7 +123,10 @@ def backup_create(directory: Path) -> BackupResult:
     (created; it must be empty or absent). Raises ``BackupError`` otherwise."""
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
-        raise BackupError(f"{directory} is not empty: choose a new directory for each backup")
+        raise BackupError(
+            _("%(folder)s is not empty: choose a new directory for each backup")
+            % {"folder": directory}
+        )
     directory.mkdir(parents=True, exist_ok=True)
     # The anchor first: every entry it names is in the dump taken after it.
     audit_anchor()
@@ -166,15 +172,22 @@ def backup_check(directory: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads((directory / MANIFEST).read_text())
     except (OSError, ValueError) as error:
-        raise BackupError(f"{directory} holds no readable {MANIFEST}: {error}") from error
+        raise BackupError(
+            _("%(folder)s holds no readable %(manifest)s: %(error)s")
+            % {"folder": directory, "manifest": MANIFEST, "error": error}
+        ) from error
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+        raise BackupError(
+            _("unknown backup format %(format)r") % {"format": manifest.get("format")}
+        )
     for name, expected in manifest["files"].items():
         path = directory / name
         if not path.is_file():
-            raise BackupError(f"{name} is missing from the backup")
+            raise BackupError(_("%(name)s is missing from the backup") % {"name": name})
         if path.stat().st_size != expected["size"] or _sha256(path) != expected["sha256"]:
-            raise BackupError(f"{name} does not match its checksum in the manifest")
+            raise BackupError(
+                _("%(name)s does not match its checksum in the manifest") % {"name": name}
+            )
     return manifest
 
 
@@ -194,7 +207,8 @@ def database_is_empty() -> bool:
 def _restore_database(directory: Path, manifest: dict[str, Any]) -> None:
     if manifest["engine"] != connection.vendor:
         raise BackupError(
-            f"the backup is of a {manifest['engine']} database; this one is {connection.vendor}"
+            _("the backup is of a %(theirs)s database; this one is %(ours)s")
+            % {"theirs": manifest["engine"], "ours": connection.vendor}
         )
     dump = directory / manifest["database"]
     if connection.vendor == "postgresql":
@@ -219,7 +233,9 @@ def _restore_database(directory: Path, manifest: dict[str, Any]) -> None:
             text=True,
         )
         if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()[:2000]}")
+            raise BackupError(
+                _("pg_restore failed: %(error)s") % {"error": result.stderr.strip()[:2000]}
+            )
         return
     connection.ensure_connection()
     with sqlite3.connect(dump) as source:
@@ -234,8 +250,10 @@ def backup_restore(directory: Path, *, force: bool = False) -> dict[str, Any]:
     manifest = backup_check(directory)
     if not force and not database_is_empty():
         raise BackupError(
-            "the database is not empty (it holds complaints or audit entries); restore into a "
-            "new database, or pass --force to replace its contents"
+            _(
+                "the database is not empty (it holds complaints or audit entries); restore into "
+                "a new database, or pass --force to replace its contents"
+            )
         )
     _restore_database(directory, manifest)
     media_root = directory / MEDIA
@@ -247,7 +265,9 @@ def backup_restore(directory: Path, *, force: bool = False) -> dict[str, Any]:
             with path.open("rb") as handle:
                 saved = default_storage.save(name, File(handle))
             if saved != name:
-                raise BackupError(f"the storage saved {name} as {saved}")
+                raise BackupError(
+                    _("the storage saved %(name)s as %(saved)s") % {"name": name, "saved": saved}
+                )
     anchors = directory / ANCHORS
     if anchors.is_file():
         target = anchor_path()

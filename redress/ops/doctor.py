@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from redress.ops import health
 
@@ -44,40 +45,44 @@ def _debug() -> Finding:
         return Finding(
             "debug",
             False,
-            "DEBUG is on: error pages show code and settings to anyone.",
-            "Unset REDRESS_DEBUG (or set it to 0).",
+            _("DEBUG is on: error pages show code and settings to anyone."),
+            _("Unset REDRESS_DEBUG (or set it to 0)."),
         )
-    return Finding("debug", True, "DEBUG is off.")
+    return Finding("debug", True, _("DEBUG is off."))
 
 
 def _secret_key() -> Finding:
     key = str(settings.SECRET_KEY)
-    fix = "Run `redress secret_key` or set REDRESS_SECRET_KEY to 50 or more random characters."
+    fix = _("Run `redress secret_key` or set REDRESS_SECRET_KEY to 50 or more random characters.")
     if key == settings.DEMO_SECRET_KEY or key.startswith("django-insecure"):
-        return Finding("secret_key", False, "SECRET_KEY is the public demo key.", fix)
+        return Finding("secret_key", False, _("SECRET_KEY is the public demo key."), fix)
     if len(key) < 50 or len(set(key)) < 5:
         return Finding(
             "secret_key",
             False,
-            f"SECRET_KEY is weak ({len(key)} characters, {len(set(key))} different).",
+            _("SECRET_KEY is weak (%(length)s characters, %(different)s different).")
+            % {"length": len(key), "different": len(set(key))},
             fix,
         )
-    return Finding("secret_key", True, "SECRET_KEY is long and not the demo key.")
+    return Finding("secret_key", True, _("SECRET_KEY is long and not the demo key."))
 
 
 def _allowed_hosts() -> Finding:
     hosts = set(settings.ALLOWED_HOSTS)
-    fix = "Set REDRESS_ALLOWED_HOSTS to the site's host names, e.g. khieunai.example.vn."
+    fix = _("Set REDRESS_ALLOWED_HOSTS to the site's host names, e.g. khieunai.example.vn.")
     if "*" in hosts:
-        return Finding("allowed_hosts", False, "ALLOWED_HOSTS accepts any host ('*').", fix)
+        return Finding("allowed_hosts", False, _("ALLOWED_HOSTS accepts any host ('*')."), fix)
     if not hosts - _LOCAL_HOSTS:
         return Finding(
             "allowed_hosts",
             False,
-            "ALLOWED_HOSTS names only this machine: " + ", ".join(sorted(hosts)) + ".",
+            _("ALLOWED_HOSTS names only this machine: %(hosts)s.")
+            % {"hosts": ", ".join(sorted(hosts))},
             fix,
         )
-    return Finding("allowed_hosts", True, "ALLOWED_HOSTS: " + ", ".join(sorted(hosts)) + ".")
+    return Finding(
+        "allowed_hosts", True, _("ALLOWED_HOSTS: %(hosts)s.") % {"hosts": ", ".join(sorted(hosts))}
+    )
 
 
 def _email() -> Finding:
@@ -86,9 +91,12 @@ def _email() -> Finding:
         return Finding(
             "email",
             False,
-            f"Email goes to {backend.rsplit('.', 2)[-2]}: no complainant gets mail.",
-            "Set REDRESS_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
-            "REDRESS_EMAIL_HOST / REDRESS_EMAIL_PORT.",
+            _("Email goes to %(backend)s: no complainant gets mail.")
+            % {"backend": backend.rsplit(".", 2)[-2]},
+            _(
+                "Set REDRESS_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
+                "REDRESS_EMAIL_HOST / REDRESS_EMAIL_PORT."
+            ),
         )
     if backend.endswith("smtp.EmailBackend"):
         address = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
@@ -99,12 +107,17 @@ def _email() -> Finding:
             return Finding(
                 "email",
                 False,
-                f"The mail server {address} does not answer: {error}.",
-                "Check REDRESS_EMAIL_HOST and REDRESS_EMAIL_PORT, and that the firewall lets "
-                "this machine reach it.",
+                _("The mail server %(address)s does not answer: %(error)s.")
+                % {"address": address, "error": error},
+                _(
+                    "Check REDRESS_EMAIL_HOST and REDRESS_EMAIL_PORT, and that the firewall lets "
+                    "this machine reach it."
+                ),
             )
-        return Finding("email", True, f"The mail server {address} answers.")
-    return Finding("email", True, f"Email backend: {backend}.")
+        return Finding(
+            "email", True, _("The mail server %(address)s answers.") % {"address": address}
+        )
+    return Finding("email", True, _("Email backend: %(backend)s.") % {"backend": backend})
 
 
 def _storage() -> Finding:
@@ -114,11 +127,14 @@ def _storage() -> Finding:
         return Finding(
             "storage",
             False,
-            f"The file storage cannot be written: {error}.",
-            f"Make {settings.MEDIA_ROOT} (REDRESS_MEDIA_ROOT) writable by the user Redress runs "
-            "as, with free space; or fix the object-storage credentials.",
+            _("The file storage cannot be written: %(error)s.") % {"error": error},
+            _(
+                "Make %(folder)s (REDRESS_MEDIA_ROOT) writable by the user Redress runs as, "
+                "with free space; or fix the object-storage credentials."
+            )
+            % {"folder": settings.MEDIA_ROOT},
         )
-    return Finding("storage", True, "The file storage is writable.")
+    return Finding("storage", True, _("The file storage is writable."))
 
 
 def _var_dir() -> Finding:
@@ -132,11 +148,18 @@ def _var_dir() -> Finding:
             return Finding(
                 "var_dir",
                 False,
-                f"{place} cannot be written: {error}.",
-                f"Give the user Redress runs as write access to {place} (REDRESS_VAR_DIR, "
-                "REDRESS_AUDIT_ANCHOR_FILE).",
+                _("%(folder)s cannot be written: %(error)s.") % {"folder": place, "error": error},
+                _(
+                    "Give the user Redress runs as write access to %(folder)s (REDRESS_VAR_DIR, "
+                    "REDRESS_AUDIT_ANCHOR_FILE)."
+                )
+                % {"folder": place},
             )
-    return Finding("var_dir", True, f"{folder} and the audit anchor folder are writable.")
+    return Finding(
+        "var_dir",
+        True,
+        _("%(folder)s and the audit anchor folder are writable.") % {"folder": folder},
+    )
 
 
 def _database() -> Finding:
@@ -148,35 +171,43 @@ def _database() -> Finding:
         return Finding(
             "database",
             False,
-            f"The database cannot be reached: {error}.",
-            "Check DATABASE_URL, that the server runs, and that this machine may connect.",
+            _("The database cannot be reached: %(error)s.") % {"error": error},
+            _("Check DATABASE_URL, that the server runs, and that this machine may connect."),
         )
     if plan:
         return Finding(
-            "database", False, f"{len(plan)} migrations are not applied.", "Run `redress migrate`."
+            "database",
+            False,
+            _("%(count)s migrations are not applied.") % {"count": len(plan)},
+            _("Run `redress migrate`."),
         )
-    return Finding("database", True, f"The {connection.vendor} database is reachable and migrated.")
+    return Finding(
+        "database",
+        True,
+        _("The %(vendor)s database is reachable and migrated.") % {"vendor": connection.vendor},
+    )
 
 
 def _redis() -> Finding:
     used = []
     try:
         if health.tasks_use_rq():
-            used.append("task queue")
+            used.append(_("task queue"))
             health.CHECKS_BY_NAME["task_queue"]()
         if str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache"):
-            used.append("cache")
+            used.append(_("cache"))
             health.CHECKS_BY_NAME["cache"]()
     except Exception as error:
         return Finding(
             "redis",
             False,
-            f"Redis ({', '.join(used)}) does not answer: {error}.",
-            "Check REDIS_URL / REDRESS_CACHE_URL and that Redis runs.",
+            _("Redis (%(uses)s) does not answer: %(error)s.")
+            % {"uses": ", ".join(used), "error": error},
+            _("Check REDIS_URL / REDRESS_CACHE_URL and that Redis runs."),
         )
     if not used:
-        return Finding("redis", True, "Redis is not used (database queue, local cache).")
-    return Finding("redis", True, f"Redis answers ({', '.join(used)}).")
+        return Finding("redis", True, _("Redis is not used (database queue, local cache)."))
+    return Finding("redis", True, _("Redis answers (%(uses)s).") % {"uses": ", ".join(used)})
 
 
 def _time_zone() -> Finding:
@@ -186,32 +217,39 @@ def _time_zone() -> Finding:
         return Finding(
             "time_zone",
             False,
-            f"TIME_ZONE {settings.TIME_ZONE!r} is not a known time zone.",
-            "Set REDRESS_TIME_ZONE to a zone such as Asia/Ho_Chi_Minh.",
+            _("TIME_ZONE %(zone)r is not a known time zone.") % {"zone": settings.TIME_ZONE},
+            _("Set REDRESS_TIME_ZONE to a zone such as Asia/Ho_Chi_Minh."),
         )
     if not settings.USE_TZ:
-        return Finding("time_zone", False, "USE_TZ is off.", "Times must be stored in UTC.")
-    return Finding("time_zone", True, f"Times are shown in {settings.TIME_ZONE}.")
+        return Finding("time_zone", False, _("USE_TZ is off."), _("Times must be stored in UTC."))
+    return Finding(
+        "time_zone", True, _("Times are shown in %(zone)s.") % {"zone": settings.TIME_ZONE}
+    )
 
 
 def _workers() -> Finding:
     from redress.core.models import WorkerHeartbeat
 
     if str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend"):
-        return Finding("workers", True, "Tasks run in the web process (no worker needed).")
+        return Finding("workers", True, _("Tasks run in the web process (no worker needed)."))
     newest = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    fix = "Start `redress worker` (systemd: the worker unit) on at least one machine."
+    fix = _("Start `redress worker` (systemd: the worker unit) on at least one machine.")
     if newest is None:
-        return Finding("workers", False, "No worker has ever run against this database.", fix)
+        return Finding("workers", False, _("No worker has ever run against this database."), fix)
     age = timezone.now() - newest.seen_at
     if age > dt.timedelta(seconds=settings.REDRESS_WORKER_STALE_SECONDS):
         return Finding(
             "workers",
             False,
-            f"No worker seen for {int(age.total_seconds())} s (last: {newest.name}).",
+            _("No worker seen for %(seconds)s s (last: %(name)s).")
+            % {"seconds": int(age.total_seconds()), "name": newest.name},
             fix,
         )
-    return Finding("workers", True, f"A worker was seen {int(age.total_seconds())} s ago.")
+    return Finding(
+        "workers",
+        True,
+        _("A worker was seen %(seconds)s s ago.") % {"seconds": int(age.total_seconds())},
+    )
 
 
 CHECKS: list[Callable[[], Finding]] = [

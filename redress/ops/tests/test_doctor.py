@@ -39,10 +39,10 @@ def production(settings, tmp_path, mail_server):
     return settings
 
 
-def doctor() -> tuple[str, str | None]:
+def doctor(language: str = "en") -> tuple[str, str | None]:
     out = io.StringIO()
     try:
-        call_command("doctor", stdout=out)
+        call_command("doctor", language=language, stdout=out)
     except CommandError as error:
         return out.getvalue(), str(error)
     return out.getvalue(), None
@@ -70,6 +70,18 @@ def test_each_problem_is_named_with_its_fix_and_fails(production, settings):
     assert "fix: Unset REDRESS_DEBUG" in output
     assert "fix: Run `redress secret_key`" in output
     assert "ok   database:" in output
+
+
+def test_the_findings_and_their_fixes_are_in_vietnamese_by_default(production, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("doctor", stdout=out)
+    output = out.getvalue()
+    assert "LỖI  debug: DEBUG đang bật" in output
+    assert "cách sửa: Bỏ REDRESS_DEBUG" in output
+    assert "đạt  database:" in output
+    assert "1 vấn đề: debug" in str(refused.value)
 
 
 def test_an_unreachable_mail_server_and_a_silent_worker_are_reported(production, settings):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from redress.ops.backup import BackupError, backup_create
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"backup written to {result.directory}: {result.files} files, "
-            f"{result.media_files} of them attachments and other stored files"
+            _(
+                "backup written to %(folder)s: %(files)s files, %(media)s of them attachments "
+                "and other stored files"
+            )
+            % {"folder": result.directory, "files": result.files, "media": result.media_files}
         )

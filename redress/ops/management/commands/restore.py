@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from redress.ops.backup import BackupError, backup_restore
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"restored the backup of {manifest['created_at']} (Redress {manifest['redress']}); "
-            "run `redress migrate` if this code is newer, then `redress audit verify`"
+            _(
+                "restored the backup of %(created)s (Redress %(version)s); run `redress migrate` "
+                "if this code is newer, then `redress audit verify`"
+            )
+            % {"created": manifest["created_at"], "version": manifest["redress"]}
         )
