@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from redress.audit.services import audit_record
@@ -224,16 +224,18 @@ def csv_stream(
     tally = tally or ExportTally()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(header())
     complete = False
     try:
-        yield buffer.getvalue().encode("utf-8")
-        for cells in export_rows(user, queryset, language, tally):
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerows(cells)
+        # The stream is read after the view returned: the language is set here, not inherited.
+        with translation.override(language):
+            buffer.write("\ufeff")
+            writer.writerow(header())
             yield buffer.getvalue().encode("utf-8")
+            for cells in export_rows(user, queryset, language, tally):
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerows(cells)
+                yield buffer.getvalue().encode("utf-8")
         complete = True
     finally:
         export_record(user, tally=tally, fmt="csv", description=description, complete=complete)
@@ -251,9 +253,24 @@ def xlsx_write(
 ) -> ExportTally:
     """Write the XLSX workbook to ``out``; rows go to a temporary file as they come
     (xlsxwriter's constant-memory mode), so memory does not grow with the export."""
+    tally = tally or ExportTally()
+    with translation.override(language):
+        _xlsx_fill(user, queryset, out, language=language, tally=tally, progress=progress)
+    export_record(user, tally=tally, fmt="xlsx", description=description)
+    return tally
+
+
+def _xlsx_fill(
+    user: User,
+    queryset: QuerySet[Complaint],
+    out: IO[bytes],
+    *,
+    language: str,
+    tally: ExportTally,
+    progress: Callable[[ExportTally], None] | None,
+) -> None:
     import xlsxwriter
 
-    tally = tally or ExportTally()
     workbook = xlsxwriter.Workbook(
         out,
         {
@@ -278,8 +295,6 @@ def xlsx_write(
         if progress:
             progress(tally)
     workbook.close()
-    export_record(user, tally=tally, fmt="xlsx", description=description)
-    return tally
 
 
 def csv_write(
