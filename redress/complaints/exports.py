@@ -26,7 +26,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from redress.audit.services import audit_record
 from redress.complaints.masking import PersonalDataScope, mask_email, mask_name, mask_phone
@@ -78,6 +78,10 @@ _FIELDS = (
     "closed_at",
     "subject_staff_id",
 )
+
+
+def unknown_format_message(fmt: str) -> str:
+    return gettext("Unknown export format “%(format)s”: choose CSV or XLSX.") % {"format": fmt}
 
 
 def inline_max() -> int:
