@@ -24,9 +24,10 @@ from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from redress.audit.services import audit_record
 from redress.complaints.masking import PersonalDataScope, mask_email, mask_name, mask_phone
@@ -103,9 +104,9 @@ class ExportTally:
 
 
 def _choice_labels(field: str) -> dict[str, str]:
-    return {
-        value: str(label) for value, label in Complaint._meta.get_field(field).flatchoices
-    }
+    found = Complaint._meta.get_field(field)
+    assert isinstance(found, Field)  # a column with choices, not a relation
+    return {value: str(label) for value, label in found.choices or []}
 
 
 class _Labels:

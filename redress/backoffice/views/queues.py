@@ -261,8 +261,8 @@ def _export(
     response: HttpResponseBase
     if fmt == "xlsx":
         # A workbook is a zip whose directory comes last: built in a temporary file (constant
-        # memory), then sent from it.
-        out = tempfile.TemporaryFile()
+        # memory), then sent from it; the response closes (and so deletes) it once sent.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
         exports.xlsx_write(user, queryset, out, language=language, description=description)
         out.seek(0)
         response = FileResponse(out, content_type=exports.CONTENT_TYPES["xlsx"])
@@ -273,6 +273,15 @@ def _export(
         )
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response
+
+
+def _form_problems(form: QueueFilterForm) -> str:
+    """Each invalid field with its reason: "Status: Select a valid choice. …"."""
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        problems.append(f"{label}: {' '.join(str(error) for error in errors)}")
+    return "; ".join(problems)
 
 
 def _export_refused(request: HttpRequest, reason: str) -> HttpResponse:
@@ -292,11 +301,7 @@ def export(request: HttpRequest, queue: str) -> HttpResponseBase:
     form = QueueFilterForm(request.GET, categories=categories, units=units, owners=owners, me=user)
     if not form.is_valid():
         # An export of everything in place of a mistyped filter would be a surprise, and a leak.
-        problems = "; ".join(
-            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
-        )
-        return _export_refused(request, problems)
+        return _export_refused(request, _form_problems(form))
     filters = list_filters(form, user)
     scope = PersonalDataScope.for_user(user)
     if scope.unit_ids or scope.owner_sees:

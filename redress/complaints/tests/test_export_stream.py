@@ -15,9 +15,9 @@ from redress.complaints.masking import PersonalDataScope, complainant_view
 from redress.complaints.models import Complaint, Status
 from redress.complaints.queues import Queue, queue_queryset
 from redress.complaints.testing import CategoryFactory, ComplainantFactory
+from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.core.testing import UnitFactory, staff
-from redress.core.roles import Role
 from redress.handling.testing import complaint_in_state, make_team, receive
 
 pytestmark = pytest.mark.django_db
