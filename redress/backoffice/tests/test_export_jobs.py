@@ -76,6 +76,10 @@ def test_a_long_export_goes_to_a_job_only_its_requester_downloads(team, signed_i
 
     page = client.get(reverse("backoffice:export_job", args=[job.pk])).content.decode()
     assert reverse("backoffice:export_download", args=[job.pk]) in page
+    polled = client.get(reverse("backoffice:export_job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    polled_html = polled.content.decode()
+    assert "<html" not in polled_html and "every 2s" not in polled_html  # done: no more polling
+    assert reverse("backoffice:export_download", args=[job.pk]) in polled_html
     download = client.get(reverse("backoffice:export_download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     values = list(sheet.values)
