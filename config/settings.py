@@ -275,6 +275,7 @@ REDRESS_PERIODIC_JOBS = [
     ("data-subject request clock", "redress.privacy.jobs.request_clock_sweep"),
     ("notice digest", "redress.notifications.digest.notice_digest_send"),
     ("triage training", "redress.triage.jobs.triage_train_daily"),
+    ("export files expiry", "redress.complaints.export_jobs.export_files_expire"),
 ]
 # The daily email digest of unread notices (for the people who ask for it on their notices
 # page): sent once a day from this local hour (the organisation's time zone).
@@ -346,6 +347,10 @@ DEFAULT_FROM_EMAIL = env("REDRESS_FROM_EMAIL", "Redress <khieunai@redress.local>
 # and the unit of the retry back-off (2, 4, 8, 16, 32 units after the 1st…5th failure).
 REDRESS_OUTBOX_LEASE_SECONDS = env_int("REDRESS_OUTBOX_LEASE_SECONDS", 300)
 REDRESS_OUTBOX_RETRY_SECONDS = env_int("REDRESS_OUTBOX_RETRY_SECONDS", 60)
+# Exports of more rows than this are built by a background job with a download link (issue 19);
+# the job's file is kept this many hours, for the person who asked for it alone.
+REDRESS_EXPORT_INLINE_MAX = env_int("REDRESS_EXPORT_INLINE_MAX", 20_000)
+REDRESS_EXPORT_KEEP_HOURS = env_int("REDRESS_EXPORT_KEEP_HOURS", 24)
 REDRESS_ATTACHMENT_MAX_BYTES = env_int("REDRESS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REDRESS_ATTACHMENT_TYPES = [
     "image/jpeg",

@@ -237,6 +237,16 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         "GET": row("302 405 405 405 405 405 405 405"),
         "POST": row("302 302 302 302 302 302 302 302"),
     },
+    # An export built by a background job: its page and its file are for the person who asked
+    # for it; any other job (or none) is not found.
+    "backoffice:export_job": {
+        "GET": row("302 404 404 404 404 404 404 404"),
+        "POST": row("302 404 404 404 404 404 404 404"),
+    },
+    "backoffice:export_download": {
+        "GET": row("302 404 404 404 404 404 404 404"),
+        "POST": row("302 404 404 404 404 404 404 404"),
+    },
     "backoffice:queue_view_delete": {
         "GET": row("302 405 405 405 405 405 405 405"),
         "POST": row("302 404 404 404 404 404 404 404"),

@@ -51,11 +51,21 @@ class PersonalDataScope:
         return cls(user_id=user.pk, unit_ids=frozenset(units), owner_sees=Role.HANDLER in roles)
 
     def allows(self, complaint: Complaint) -> bool:
-        if self.user_id is None or complaint.subject_staff_id == self.user_id:
+        return self.allows_ids(
+            unit_id=complaint.unit_id,
+            owner_id=complaint.owner_id,
+            subject_staff_id=complaint.subject_staff_id,
+        )
+
+    def allows_ids(
+        self, *, unit_id: int | None, owner_id: int | None, subject_staff_id: int | None
+    ) -> bool:
+        """``allows`` for a complaint read as plain values (exports read no instances)."""
+        if self.user_id is None or subject_staff_id == self.user_id:
             return False
-        if complaint.unit_id in self.unit_ids:
+        if unit_id in self.unit_ids:
             return True
-        return self.owner_sees and complaint.owner_id == self.user_id
+        return self.owner_sees and owner_id == self.user_id
 
     def q(self) -> Q:
         """``allows`` as a filter, for searching by what only this scope may see."""

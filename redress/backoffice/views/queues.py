@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.queues import BulkForm, QueueFilterForm
 from redress.backoffice.views.common import HtmxHttpRequest, home_queue, page, staff_view
-from redress.complaints import exports
+from redress.complaints import export_jobs, exports
 from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view
 from redress.complaints.models import Category, Complaint
 from redress.complaints.queue_views import queue_columns_get, saved_query, saved_views_for
@@ -146,7 +155,7 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
 
 @staff_view
 @require_POST
-def bulk(request: HttpRequest, queue: str) -> HttpResponse:
+def bulk(request: HttpRequest, queue: str) -> HttpResponseBase:
     """Assign, change priority or export the selected complaints (or, for an export with
     nothing selected, the whole filtered queue)."""
     if queue not in Queue.values:
@@ -174,7 +183,15 @@ def bulk(request: HttpRequest, queue: str) -> HttpResponse:
     if operation.startswith("export_"):
         fmt = operation.removeprefix("export_")
         return _export(
-            request, user, selected, fmt, description=f"{queue}: {len(references) or 'all'}"
+            request,
+            user,
+            selected,
+            fmt,
+            queue=queue,
+            filters=filters,
+            description=f"{queue}: {len(references) or 'all'}",
+            # A selection (at most 500) is built at once; the job reads a whole queue.
+            may_defer=not references,
         )
     complaints = list(selected)
     if len(complaints) != len(set(references)):
@@ -218,31 +235,73 @@ def _bulk_change(user: User, complaints: list[Complaint], data: dict[str, Any]) 
 
 
 def _export(
-    request: HttpRequest, user: User, queryset: Any, fmt: str, *, description: str
-) -> HttpResponse:
+    request: HttpRequest,
+    user: User,
+    queryset: Any,
+    fmt: str,
+    *,
+    queue: str,
+    filters: ListFilters,
+    description: str,
+    may_defer: bool = True,
+) -> HttpResponseBase:
+    """Stream the export, or, past ``REDRESS_EXPORT_INLINE_MAX`` rows, hand it to a background
+    job and show its progress."""
     language = get_language() or "vi"
+    if may_defer and exports.rows_exceed(queryset, exports.inline_max()):
+        job = export_jobs.export_job_request(
+            user=user,
+            queue=queue,
+            filters=filters,
+            fmt=fmt,
+            language=language,
+            description=description,
+        )
+        return redirect("backoffice:export_job", pk=job.pk)
+    response: HttpResponseBase
     if fmt == "xlsx":
-        body = exports.export_xlsx(user, queryset, language=language, description=description)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        # A workbook is a zip whose directory comes last: built in a temporary file (constant
+        # memory), then sent from it; the response closes (and so deletes) it once sent.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
+        exports.xlsx_write(user, queryset, out, language=language, description=description)
+        out.seek(0)
+        response = FileResponse(out, content_type=exports.CONTENT_TYPES["xlsx"])
     else:
-        body = exports.export_csv(user, queryset, language=language, description=description)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
+        response = StreamingHttpResponse(
+            exports.csv_stream(user, queryset, language=language, description=description),
+            content_type=exports.CONTENT_TYPES["csv"],
+        )
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response
 
 
+def _form_problems(form: QueueFilterForm) -> str:
+    """Each invalid field with its reason: "Status: Select a valid choice. …"."""
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        problems.append(f"{label}: {' '.join(str(error) for error in errors)}")
+    return "; ".join(problems)
+
+
+def _export_refused(request: HttpRequest, reason: str) -> HttpResponse:
+    return page(request, "backoffice/export_refused.html", {"reason": reason}, status=400)
+
+
 @staff_view
-def export(request: HttpRequest, queue: str) -> HttpResponse:
+def export(request: HttpRequest, queue: str) -> HttpResponseBase:
     """The whole filtered queue as CSV or XLSX (GET link; masked where needed)."""
     if queue not in Queue.values:
         raise Http404(queue)
     user: User = request.user  # type: ignore[assignment]
     fmt = request.GET.get("format", "csv")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404(fmt)
+    if fmt not in exports.FORMATS:
+        return _export_refused(request, exports.unknown_format_message(fmt))
     categories, units, owners = _filter_options(user)
     form = QueueFilterForm(request.GET, categories=categories, units=units, owners=owners, me=user)
+    if not form.is_valid():
+        # An export of everything in place of a mistyped filter would be a surprise, and a leak.
+        return _export_refused(request, _form_problems(form))
     filters = list_filters(form, user)
     scope = PersonalDataScope.for_user(user)
     if scope.unit_ids or scope.owner_sees:
@@ -253,5 +312,11 @@ def export(request: HttpRequest, queue: str) -> HttpResponse:
             detail=f"{queue} {fmt}: {request.GET.urlencode()}",
         )
     return _export(
-        request, user, queue_queryset(user, queue, filters), fmt, description=f"{queue}: all"
+        request,
+        user,
+        queue_queryset(user, queue, filters),
+        fmt,
+        queue=queue,
+        filters=filters,
+        description=f"{queue}: all",
     )

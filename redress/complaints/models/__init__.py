@@ -12,6 +12,7 @@ from redress.complaints.models.choices import (
     VulnerableGroup,
 )
 from redress.complaints.models.complaint import OPEN_STATUSES, Complaint, ReferenceCounter
+from redress.complaints.models.exports import ExportJob
 from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.priority import PriorityMatrix
@@ -36,6 +37,7 @@ __all__ = [
     "Complainant",
     "Complaint",
     "ConflictDeclaration",
+    "ExportJob",
     "ComplaintEvent",
     "ComplaintLink",
     "Decision",
