@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from redress.analytics.cohort import organisation_zone
@@ -108,7 +109,7 @@ def pack_sample(pack: AuditorPack) -> QuerySet[PackSampleItem]:
 def grant_list() -> QuerySet[ExternalAuditorGrant]:
     return ExternalAuditorGrant.objects.select_related(
         "auditor", "granted_by", "revoked_by"
-    ).prefetch_related("packs")[:200]  # type: ignore[return-value]
+    ).prefetch_related("packs")[:200]
 
 
 def external_auditor_candidates() -> QuerySet[User]:
@@ -135,7 +136,7 @@ def sample_population(first: dt.date, last: dt.date) -> QuerySet[Complaint]:
     )
 
 
-def sample_order(seed: int) -> ExpressionWrapper:
+def sample_order(seed: int) -> ExpressionWrapper[CombinedExpression]:
     first = (F("pk") * MULTIPLIER + seed) % PRIME
     second = (first * first + seed) % PRIME
     return ExpressionWrapper(second, output_field=BigIntegerField())

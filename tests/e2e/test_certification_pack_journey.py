@@ -9,6 +9,7 @@ With REDRESS_SCREENSHOTS=1 the packs page and the ready pack are saved to docs/s
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -60,7 +61,7 @@ def test_a_manager_prepares_follows_and_downloads_an_auditors_pack(browser, live
     with page.expect_download() as waiting:
         page.click("#pack-download")
     download = waiting.value
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
 
     archive = zipfile.ZipFile(io.BytesIO(content))
     names = set(archive.namelist())
