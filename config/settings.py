@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "redress.backoffice.middleware.SecondFactorMiddleware",
+    # An external auditor reaches only the packs granted to them (docs/certification.md).
+    "redress.backoffice.middleware.ExternalAuditorMiddleware",
     # Last: turns a sign-in refused by the lockout into the "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]

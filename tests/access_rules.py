@@ -7,6 +7,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 from tests.access_rules_admin import ADMINISTRATION
 from tests.access_rules_api import API
 from tests.access_rules_audit import AUDIT
+from tests.access_rules_certification import CERTIFICATION
 from tests.access_rules_channels import CHANNELS
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
@@ -352,6 +353,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
+RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in CERTIFICATION.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",

@@ -190,7 +190,14 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
             values[name] = world["capa"]
         elif name in ("task", "task_id"):
             values[name] = world["task"]
-        elif name in ("membership", "day", "objective_id", "restriction_id"):  # none exists
+        elif name in (
+            "membership",
+            "day",
+            "objective_id",
+            "restriction_id",
+            "pack_id",
+            "grant_id",
+        ):  # none exists
             values[name] = 999999
         elif name == "number":  # a policy version that does not exist
             values[name] = 999
@@ -308,4 +315,57 @@ def test_every_role_gets_what_the_rule_says(world):
         Path(os.environ["REDRESS_MATRIX_DUMP"]).write_text(
             json.dumps({f"{k}|{m}|{w}": s for (k, m, w), s in seen.items()}, indent=0)
         )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_external_auditor_reaches_only_their_own_pages(world):
+    """A person without a staff role, granted a pack whose sample holds the world's complaint:
+    every other page of the staff site answers 403 (``access_rules_certification``)."""
+    from redress.backoffice.middleware import OPEN
+    from redress.certification.models import (
+        AuditorPack,
+        ExternalAuditorGrant,
+        PackSampleItem,
+        PackState,
+    )
+    from redress.complaints.models import Complaint
+    from tests.access_rules_certification import EXTERNAL_AUDITOR, EXTERNAL_AUDITOR_DEFAULT
+
+    today = timezone.localdate()
+    administrator = world["people"][ADMIN]
+    pack = AuditorPack.objects.create(
+        period_start=today,
+        period_end=today,
+        language="vi",
+        sample_size=1,
+        seed=1,
+        requested_by=administrator,
+        requested_at=timezone.now(),
+        state=PackState.READY,
+    )
+    PackSampleItem.objects.create(
+        pack=pack, complaint=Complaint.objects.get(reference=world["reference"]), position=1
+    )
+    outsider = User.objects.get(pk=UserFactory(username="external-auditor").pk)
+    grant = ExternalAuditorGrant.objects.create(
+        auditor=outsider,
+        starts_on=today,
+        ends_on=today,
+        reason="certification audit",
+        granted_by=administrator,
+        granted_at=timezone.now(),
+    )
+    grant.packs.add(pack)
+    client = Client()
+    client.force_login(outsider)
+    wrong = []
+    for key, pattern in sorted(routes().items()):
+        if not key.startswith("backoffice:") or key in OPEN:
+            continue
+        url = url_of(key, pattern, world)
+        for method in ("GET", "POST"):
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            expected = EXTERNAL_AUDITOR.get(key, {}).get(method, EXTERNAL_AUDITOR_DEFAULT)
+            if response.status_code != expected:
+                wrong.append(f"{key} {method}: expected {expected}, got {response.status_code}")
     assert not wrong, "\n".join(wrong)

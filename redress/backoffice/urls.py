@@ -10,6 +10,7 @@ from redress.backoffice.views import (
     audits,
     auth,
     bulk_owners,
+    certification,
     channels,
     consent,
     dashboards,
@@ -410,5 +411,30 @@ urlpatterns = [
         "privacy/requests/<int:pk>/restrictions/<int:restriction_id>/lift/",
         privacy_requests.request_restriction_lift,
         name="privacy_restriction_lift",
+    ),
+    # The auditor's pack and external auditors' access (docs/certification.md).
+    path("system/certification/packs/", certification.packs, name="packs"),
+    path("system/certification/packs/<int:pack_id>/", certification.pack, name="pack"),
+    path(
+        "system/certification/packs/<int:pack_id>/progress/",
+        certification.pack_progress,
+        name="pack_progress",
+    ),
+    path(
+        "system/certification/packs/<int:pack_id>/download/",
+        certification.pack_download,
+        name="pack_download",
+    ),
+    path("system/certification/access/", certification.grants, name="grants"),
+    path(
+        "system/certification/access/<int:grant_id>/revoke/",
+        certification.grant_revoke,
+        name="grant_revoke",
+    ),
+    path("external-audit/", certification.external_home, name="external_home"),
+    path(
+        "external-audit/complaints/<str:reference>/",
+        certification.external_complaint,
+        name="external_complaint",
     ),
 ]

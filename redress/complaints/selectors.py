@@ -3,6 +3,7 @@ detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,11 +60,36 @@ class VisibleScope:
 RESTRICTED = Q(processing_restricted=True)
 
 
+# What a person without a staff role is granted to see, asked of the apps above the register
+# that grant it (the external auditor's access to the sampled complaints of a pack, in
+# certification, registered from its ``ready()``): each answers the complaints granted, or None.
+VISIBILITY_GRANTS: list[Callable[[User], Q | None]] = []
+
+
+def visibility_grant_register(grant: Callable[[User], Q | None]) -> None:
+    if grant not in VISIBILITY_GRANTS:
+        VISIBILITY_GRANTS.append(grant)
+
+
+def _granted_scope(user: User) -> VisibleScope:
+    """A person without a staff role: the complaints granted to them, if any, never one whose
+    processing is restricted."""
+    granted = [q for grant in VISIBILITY_GRANTS if (q := grant(user)) is not None]
+    if not granted:
+        return VisibleScope(everything=False, units=frozenset(), nothing=True)
+    also = granted[0]
+    for q in granted[1:]:
+        also |= q
+    return VisibleScope(everything=False, units=frozenset(), also=also, hidden=RESTRICTED)
+
+
 def visible_scope(user: User) -> VisibleScope:
     """The parts of a person's visibility (see ``complaints_visible_to``)."""
     if not user.is_authenticated or not user.is_active:
         return VisibleScope(everything=False, units=frozenset(), nothing=True)
     roles = user_roles(user)
+    if not roles:
+        return _granted_scope(user)
     everything, units = _unit_scope(user)
     handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
     answers_for_data = Role.DPO in roles
@@ -89,7 +115,9 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     - nobody sees a complaint about themselves, except auditors (objectivity, confidentiality);
     - a complaint whose processing is restricted at the person's request: only the
       data-protection officer (Law 91/2025; they see nothing else by this role);
-    - admins without another role, and inactive users: none.
+    - admins without another role, and inactive users: none;
+    - a person without a staff role: what an app above grants them (an external auditor: the
+      sampled complaints of the packs of their live grants), else none.
     """
     scope = visible_scope(user)
     if scope.nothing:
