@@ -6,3 +6,7 @@ class CertificationConfig(AppConfig):
     name = "redress.certification"
     label = "certification"
     verbose_name = _("Certification readiness")
+
+    def ready(self) -> None:
+        # The evaluators register themselves by name when their modules are imported.
+        from redress.certification import evaluators  # noqa: F401
