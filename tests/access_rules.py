@@ -7,6 +7,7 @@ method, the status its row says. Add a route, add its row here or in ``access_ru
 from tests.access_rules_admin import ADMINISTRATION
 from tests.access_rules_api import API
 from tests.access_rules_audit import AUDIT
+from tests.access_rules_certification import CERTIFICATION
 from tests.access_rules_channels import CHANNELS
 from tests.access_rules_framework import FRAMEWORK
 from tests.access_rules_improvement import IMPROVEMENT, IMPROVEMENT_ADMIN_SUPERUSER
@@ -331,6 +332,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         IMPROVEMENT
         | FRAMEWORK
         | TRAINING
+        | CERTIFICATION
         | REVIEW
         | MAIL
         | PRIVACY
