@@ -46,7 +46,11 @@ class Reason(models.TextChoices):
 
 
 # What a status is worth in a score (per cent of an item's evidence).
-STATUS_SCORE = {Status.EVIDENCED: Decimal(100), Status.WEAK: Decimal(50), Status.MISSING: Decimal(0)}
+STATUS_SCORE = {
+    Status.EVIDENCED: Decimal(100),
+    Status.WEAK: Decimal(50),
+    Status.MISSING: Decimal(0),
+}
 
 
 @dataclass(frozen=True)

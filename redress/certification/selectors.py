@@ -105,7 +105,7 @@ class Readiness:
 def _mean(values: list[Decimal]) -> Decimal:
     if not values:
         return Decimal(0)
-    return (sum(values) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def standards() -> QuerySet[Standard]:
@@ -146,9 +146,7 @@ def _readiness(standard: Standard, ctx: Context, done: dict[int, Readiness]) -> 
     readiness = Readiness(
         standard=standard,
         now=ctx.now,
-        clauses=[
-            results[i.pk] for i in items if i.parent_id is None and i.kind == ItemKind.CLAUSE
-        ],
+        clauses=[results[i.pk] for i in items if i.parent_id is None and i.kind == ItemKind.CLAUSE],
         principles=[results[i.pk] for i in items if i.kind == ItemKind.PRINCIPLE],
         assessed=[r for r in results.values() if r.rules or r.referenced],
     )
@@ -179,4 +177,3 @@ def readiness_history(
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=days - 1)
     return ReadinessSnapshot.objects.filter(standard=standard, day__gte=since).order_by("day")
-

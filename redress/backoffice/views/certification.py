@@ -84,4 +84,3 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "snapshots": list(reversed(snapshots)),
         },
     )
-

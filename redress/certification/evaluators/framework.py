@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from redress.certification.evaluation import (
     Context,
@@ -201,9 +201,7 @@ def management_review_evidence(ctx: Context, params: dict[str, Any]) -> Evaluati
     )
     months = int(params.get("max_age_months", 12))
     if ctx.days_since(last.review_date) > months * MONTH_DAYS + 5:
-        gap = _("No management review was held in the last %(months)s months.") % {
-            "months": months
-        }
+        gap = _("No management review was held in the last %(months)s months.") % {"months": months}
         return weak(Reason.STALE, gap, fix, *facts, source=source)
     if last.status != ReviewStatus.MINUTES_APPROVED:
         gap = _("The minutes of the last management review are not approved.")

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from redress.certification.evaluation import (
     Context,

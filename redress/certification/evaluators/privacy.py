@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from redress.audit.models import AuditEntry
 from redress.certification.evaluation import (
@@ -59,7 +59,9 @@ def data_protection_officer_evidence(ctx: Context, params: dict[str, Any]) -> Ev
     if not officers:
         gap = _("Nobody is appointed data-protection officer.")
         return missing(gap, page("people", _("Give the role to someone")))
-    return evidenced(Fact(_("Data-protection officers"), officers), source=page("people", _("People")))
+    return evidenced(
+        Fact(_("Data-protection officers"), officers), source=page("people", _("People"))
+    )
 
 
 @evaluator("data_requests_on_time")

@@ -84,7 +84,9 @@ def test_responsibilities_need_one_accountable_role_per_step(team):
     assert partial.status == Status.WEAK
     assert fact(partial, "Steps without one accountable role") == 1
     Responsibility.objects.create(
-        step=ProcessStep.values[-1], role=Role.TOP_MANAGEMENT, part=Raci.ACCOUNTABLE,
+        step=ProcessStep.values[-1],
+        role=Role.TOP_MANAGEMENT,
+        part=Raci.ACCOUNTABLE,
         valid_from="2026-01-01",
     )
     assert run("responsibilities_assigned", "2026-03-09 09:00").status == Status.EVIDENCED
@@ -92,9 +94,16 @@ def test_responsibilities_need_one_accountable_role_per_step(team):
 
 def objective(team) -> Objective:
     return Objective.objects.create(
-        title="Xác nhận đúng hạn", kpi="ack_on_time_pct", direction="higher", target=95,
-        owner=team.manager, period_start="2026-01-01", period_end="2026-12-31",
-        frequency="monthly", next_review="2026-02-01", created_at=local("2026-01-01 09:00"),
+        title="Xác nhận đúng hạn",
+        kpi="ack_on_time_pct",
+        direction="higher",
+        target=95,
+        owner=team.manager,
+        period_start="2026-01-01",
+        period_end="2026-12-31",
+        frequency="monthly",
+        next_review="2026-02-01",
+        created_at=local("2026-01-01 09:00"),
     )
 
 
@@ -103,8 +112,13 @@ def test_objectives_need_a_recent_result(team):
     goal = objective(team)
     assert run("objectives_measured", "2026-03-09 09:00").reason == Reason.STALE
     ObjectiveResult.objects.create(
-        objective=goal, measured_on="2026-03-01", window_start="2026-01-01",
-        window_end="2026-02-28", value=96, status="on_track", source="kpi",
+        objective=goal,
+        measured_on="2026-03-01",
+        window_start="2026-01-01",
+        window_end="2026-02-28",
+        value=96,
+        status="on_track",
+        source="kpi",
         recorded_by_label="system",
     )
     assert run("objectives_measured", "2026-03-09 09:00", max_age_days=100).status == (
@@ -121,8 +135,12 @@ def test_training_current_for_handlers_and_its_expiry(team):
     none_trained = run("training_current", "2026-03-09 09:00", role="handler", target_pct=90)
     assert (none_trained.status, none_trained.reason) == (Status.WEAK, Reason.BELOW_TARGET)
     TrainingRecord.objects.create(
-        user=team.handler, course=course, completed_on="2026-01-05", expires_on="2027-01-05",
-        recorded_by_label="x", recorded_at=local("2026-01-05 09:00"),
+        user=team.handler,
+        course=course,
+        completed_on="2026-01-05",
+        expires_on="2027-01-05",
+        recorded_by_label="x",
+        recorded_at=local("2026-01-05 09:00"),
     )
     assert run("training_current", "2026-03-09 09:00", role="handler").status == Status.EVIDENCED
     assert run("training_current", "2027-02-01 09:00", role="handler").status == Status.WEAK
@@ -130,10 +148,18 @@ def test_training_current_for_handlers_and_its_expiry(team):
 
 def audit(team, planned_on: str, status: str, reported_at: str | None = None) -> Audit:
     return Audit.objects.create(
-        year=int(planned_on[:4]), sequence=Audit.objects.count() + 1, title="Đánh giá",
-        unit=team.unit, period_start="2025-01-01", period_end="2025-12-31", planned_on=planned_on,
-        risk_level=RiskLevel.MEDIUM, rationale="Rủi ro", planned_by=team.manager,
-        created_at=local("2026-01-02 09:00"), status=status,
+        year=int(planned_on[:4]),
+        sequence=Audit.objects.count() + 1,
+        title="Đánh giá",
+        unit=team.unit,
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        planned_on=planned_on,
+        risk_level=RiskLevel.MEDIUM,
+        rationale="Rủi ro",
+        planned_by=team.manager,
+        created_at=local("2026-01-02 09:00"),
+        status=status,
         reported_at=local(reported_at) if reported_at else None,
     )
 
@@ -155,9 +181,14 @@ def test_internal_audit_reported_ages_and_late_audits_weaken_it(team):
 def test_management_review_held_with_approved_minutes_within_a_year(team):
     assert run("management_review_held", "2026-03-09 09:00").status == Status.MISSING
     review = ManagementReview.objects.create(
-        reference="XX-2026-01", title="Xem xét", review_date="2026-03-02",
-        period_start="2025-03-01", period_end="2026-02-28", prepared_by=team.manager,
-        created_at=local("2026-02-01 09:00"), status=ReviewStatus.HELD,
+        reference="XX-2026-01",
+        title="Xem xét",
+        review_date="2026-03-02",
+        period_start="2025-03-01",
+        period_end="2026-02-28",
+        prepared_by=team.manager,
+        created_at=local("2026-02-01 09:00"),
+        status=ReviewStatus.HELD,
     )
     unapproved = run("management_review_held", "2026-03-09 09:00")
     assert (unapproved.status, unapproved.reason) == (Status.WEAK, Reason.GAP_IN_PERIOD)

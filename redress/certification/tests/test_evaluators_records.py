@@ -78,9 +78,14 @@ def test_channels_in_use_against_the_minimum(team):
 
 def published(at: str, *, charges: str = "Miễn phí", target: str = "1 ngày làm việc") -> Notice:
     notice = Notice.objects.create(
-        version=Notice.objects.count() + 1, intro_vi="Giới thiệu", how_vi="Cách khiếu nại",
-        charges_vi=charges, privacy_vi="Dữ liệu cá nhân", review_vi="Xem xét lại",
-        state=Notice.State.PUBLISHED, published_at=local(at),
+        version=Notice.objects.count() + 1,
+        intro_vi="Giới thiệu",
+        how_vi="Cách khiếu nại",
+        charges_vi=charges,
+        privacy_vi="Dữ liệu cá nhân",
+        review_vi="Xem xét lại",
+        state=Notice.State.PUBLISHED,
+        published_at=local(at),
     )
     NoticeStep.objects.create(notice=notice, title_vi="Xác nhận", target_vi=target)
     return notice
@@ -128,7 +133,9 @@ def test_satisfaction_answers_and_their_mean(team):
 def test_systemic_issues_opened_and_decided_in_time():
     assert run("systemic_issues_decided", "2026-03-20 09:00").status == Status.MISSING
     issue = SystemicIssue.objects.create(
-        title="Tính tiền hai lần", source="rule", opened_at=local("2026-03-01 09:00"),
+        title="Tính tiền hai lần",
+        source="rule",
+        opened_at=local("2026-03-01 09:00"),
         opened_by_label="system",
     )
     assert run("systemic_issues_decided", "2026-03-20 09:00").status == Status.EVIDENCED
@@ -142,9 +149,15 @@ def test_systemic_issues_opened_and_decided_in_time():
 
 def capa(team, **values) -> Capa:
     return Capa.objects.create(
-        title="Sửa quy trình", source=CapaSource.SUGGESTION, type=CapaType.CORRECTIVE,
-        owner=team.handler, unit=team.unit, check_window_days=30,
-        created_at=local("2026-01-05 09:00"), created_by_label="x", **values,
+        title="Sửa quy trình",
+        source=CapaSource.SUGGESTION,
+        type=CapaType.CORRECTIVE,
+        owner=team.handler,
+        unit=team.unit,
+        check_window_days=30,
+        created_at=local("2026-01-05 09:00"),
+        created_by_label="x",
+        **values,
     )
 
 
@@ -179,9 +192,14 @@ def test_a_data_protection_officer_appointed(team):
 
 def request(received: str, due: str, completed: str | None) -> DataSubjectRequest:
     return DataSubjectRequest.objects.create(
-        year=2026, sequence=DataSubjectRequest.objects.count() + 1, kind="access",
-        channel="portal", received_at=local(received), first_response_due_at=local(due),
-        completion_due_at=local(due), completed_at=local(completed) if completed else None,
+        year=2026,
+        sequence=DataSubjectRequest.objects.count() + 1,
+        kind="access",
+        channel="portal",
+        received_at=local(received),
+        first_response_due_at=local(due),
+        completion_due_at=local(due),
+        completed_at=local(completed) if completed else None,
         status="done" if completed else "received",
     )
 
@@ -199,8 +217,14 @@ def test_data_subject_requests_completed_by_their_deadline():
 def test_breaches_notified_within_72_hours_or_with_a_reason(team):
     found = local("2026-03-01 09:00")
     breach = BreachIncident.objects.create(
-        year=2026, sequence=1, title="Lộ email", description="…", discovered_at=found,
-        notify_due_at=found + dt.timedelta(hours=72), reported_by=team.manager, reported_at=found,
+        year=2026,
+        sequence=1,
+        title="Lộ email",
+        description="…",
+        discovered_at=found,
+        notify_due_at=found + dt.timedelta(hours=72),
+        reported_by=team.manager,
+        reported_at=found,
     )
     assert run("breaches_notified_on_time", "2026-03-02 09:00").status == Status.EVIDENCED
     late = run("breaches_notified_on_time", "2026-03-10 09:00")

@@ -67,10 +67,19 @@ def combined(statuses: list[Status]) -> Status:
 
 def audit_reported(team) -> None:
     Audit.objects.create(
-        year=2026, sequence=1, title="Đánh giá", unit=team.unit, period_start="2025-01-01",
-        period_end="2025-12-31", planned_on="2026-02-01", risk_level=RiskLevel.MEDIUM,
-        rationale="Rủi ro", planned_by=team.manager, created_at=local("2026-01-02 09:00"),
-        status=AuditStatus.REPORTED, reported_at=local("2026-02-20 09:00"),
+        year=2026,
+        sequence=1,
+        title="Đánh giá",
+        unit=team.unit,
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        planned_on="2026-02-01",
+        risk_level=RiskLevel.MEDIUM,
+        rationale="Rủi ro",
+        planned_by=team.manager,
+        created_at=local("2026-01-02 09:00"),
+        status=AuditStatus.REPORTED,
+        reported_at=local("2026-02-20 09:00"),
     )
 
 
