@@ -166,3 +166,11 @@ def test_the_page_filters_by_standard(team):
     assert "9.1.2" in answer.content.decode()
     missing = client.get(reverse("backoffice:readiness"), {"standard": "iso-none"})
     assert missing.status_code == 404
+
+
+def test_the_workers_run_the_snapshot_job():
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    jobs = dict(settings.REDRESS_PERIODIC_JOBS)
+    assert import_string(jobs["readiness snapshot"]) is readiness_snapshot_daily
