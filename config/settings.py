@@ -278,6 +278,7 @@ REDRESS_PERIODIC_JOBS = [
     ("notice digest", "redress.notifications.digest.notice_digest_send"),
     ("triage training", "redress.triage.jobs.triage_train_daily"),
     ("export files expiry", "redress.complaints.export_jobs.export_files_expire"),
+    ("readiness snapshot", "redress.certification.jobs.readiness_snapshot_daily"),
 ]
 # The daily email digest of unread notices (for the people who ask for it on their notices
 # page): sent once a day from this local hour (the organisation's time zone).

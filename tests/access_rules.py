@@ -342,6 +342,7 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
         IMPROVEMENT
         | FRAMEWORK
         | TRAINING
+        | CERTIFICATION
         | REVIEW
         | MAIL
         | PRIVACY
@@ -353,7 +354,6 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     ).items()
 }
 RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in AUDIT.items()}
-RULES |= {key: {m: row(s) for m, s in rows.items()} for key, rows in CERTIFICATION.items()}
 ADMIN_SUPERUSER: dict[int, list[str]] = {
     200: [
         "admin:analytics_activityvolume_add",

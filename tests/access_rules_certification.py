@@ -1,4 +1,5 @@
-"""Who may open what of the auditor's pack and external auditors' access (docs/certification.md):
+"""Who may open what of the readiness page, the auditor's pack and external auditors' access
+(docs/certification.md):
 the rows ``tests/access_rules.py`` merges into ``RULES``, in its column order (anonymous,
 frontline, handler, complaints manager, top management, auditor, administrator, superuser) and
 with its conventions; and what an external auditor gets on every route of the staff site.
@@ -18,9 +19,15 @@ not exist (404 for those who may read it). The external auditor's pages answer 4
 #   others; they answer GET only (405), after the sign-in;
 # - granting is for administrators and the superuser (an empty form: 422); revoking answers
 #   POST only (405 before the sign-in);
-# - the external auditor's pages refuse everyone else (403).
+# - the external auditor's pages refuse everyone else (403);
+# - the readiness page answers complaints managers, top management and auditors (and a
+#   superuser), 403 to every other role; it only reads: 405 to POST, before sign-in is asked.
 
 CERTIFICATION: dict[str, dict[str, str]] = {
+    "backoffice:readiness": {
+        "GET": "302 403 403 200 200 200 403 200",
+        "POST": "405 405 405 405 405 405 405 405",
+    },
     "backoffice:packs": {
         "GET": "302 403 403 200 200 200 200 403",
         "POST": "302 403 403 422 403 403 422 403",

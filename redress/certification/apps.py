@@ -14,3 +14,5 @@ class CertificationConfig(AppConfig):
         from redress.complaints.selectors import visibility_grant_register
 
         visibility_grant_register(external_complaints)
+        # The evaluators register themselves by name when their modules are imported.
+        from redress.certification import evaluators  # noqa: F401

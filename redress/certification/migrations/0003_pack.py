@@ -7,9 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
 
     dependencies = [
+        ('certification', '0002_maps_load'),
         ('complaints', '0015_queue_columns_and_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
