@@ -137,7 +137,12 @@ def open_work(cohort: Cohort) -> OpenWork:
         rows = (
             Complaint.objects.filter(either & still_open)
             .values_list("status", "unit_id")
-            .annotate(*(Count("pk", filter=part) for part, _sign in scope.corrections))
+            .annotate(
+                **{
+                    f"part{index}": Count("pk", filter=part)
+                    for index, (part, _sign) in enumerate(scope.corrections)
+                }
+            )
             .order_by()
         )
         for status, unit_id, *found in rows:
