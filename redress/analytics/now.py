@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 FIGURES = ("open", "overdue", "due_week")
 STAGES = tuple(STAGE_STATUSES)
-_STAGE_OF = {status: stage for stage, statuses in STAGE_STATUSES.items() for status in statuses}
+_STAGE_OF: dict[str, str] = {
+    status: stage for stage, statuses in STAGE_STATUSES.items() for status in statuses
+}
 
 
 def week_end(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
