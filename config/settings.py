@@ -261,6 +261,7 @@ REDRESS_PERIODIC_JOBS = [
     ("webhooks flush", "redress.integrations.tasks.webhooks_flush"),
     ("monthly report", "redress.analytics.tasks.monthly_report_send"),
     ("figures rollup", "redress.analytics.rollup.rollup_refresh_job"),
+    ("queue tally", "redress.complaints.queue_tally.queue_tally_compact_job"),
     ("audit anchor", "redress.audit.anchors.audit_anchor_due"),
     ("improvement", "redress.improvement.services.improvement_sweep"),
     ("management system", "redress.framework.jobs.framework_sweep"),

@@ -23,6 +23,8 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.models.records import Remedy
+from redress.complaints.queue_tally import queue_tally_move
+from redress.complaints.rules import audited_values
 from redress.complaints.testing import ComplainantFactory
 from redress.core.models import OrgUnit, User
 from redress.sla.models import StageClock
@@ -51,8 +53,10 @@ def register_row(unit: OrgUnit, received: str | dt.datetime, **fields: Any) -> C
         unit=unit,
         **fields,
     )
-    # Written past the lifecycle: its day and unit are marked for the rollup as an action would.
+    # Written past the lifecycle: its day and unit are marked for the rollup, and it is counted
+    # in the queue tally, as an action would.
     rollup_mark(complaint)
+    queue_tally_move(before={}, after=audited_values(complaint))
     return complaint
 
 

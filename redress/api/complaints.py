@@ -25,6 +25,7 @@ from redress.api.output import (
     cursor_pk,
     cursor_time_pk,
     deadlines,
+    due_soon_q,
     message_out,
     overdue_q,
 )
@@ -244,6 +245,9 @@ def complaints_filtered(request: HttpRequest, filters: ComplaintFilters) -> Quer
     if filters.overdue is not None:
         missed = overdue_q(timezone.now())
         queryset = queryset.filter(missed) if filters.overdue else queryset.exclude(missed)
+    if filters.due_soon is not None:
+        soon = due_soon_q(timezone.now())
+        queryset = queryset.filter(soon) if filters.due_soon else queryset.exclude(soon)
     if filters.q.strip():
         # The same search as the back office: the complainant's name and contacts only where
         # this user may see them unmasked.

@@ -18,53 +18,50 @@ from redress.complaints.masking import (
     mask_text,
 )
 from redress.complaints.models import (
-    OPEN_STATUSES,
     Attachment,
     Complaint,
     ComplaintEvent,
     Decision,
     Message,
 )
+from redress.complaints.models.deadline import running_deadline
+from redress.complaints.queues import DUE_SOON
 from redress.complaints.selectors import complaint_roles, conflicted_person_ids
 from redress.complaints.transitions import ACTION_ROLES, Action, allowed_actions
 from redress.core.errors import ValidationFailed
 from redress.core.models import User
 from redress.integrations.models import ApiToken, Scope
-from redress.sla.selectors import overdue_q as sla_overdue_q
 
-# Each stage's deadline and the time that meets it (as in redress.sla.selectors.overdue_q).
-_MILESTONES = (
-    ("acknowledge_due_at", "acknowledged_at"),
-    ("assess_due_at", "assessed_at"),
-    ("decision_due_at", "decision_communicated_at"),
-    ("close_due_at", "closed_at"),
-    # Set only while an internal review runs: a deadline passed there is late.
-    ("review_due_at", None),
+# Each stage's deadline (``review_due_at`` is set only while an internal review runs).
+_DEADLINES = (
+    "acknowledge_due_at",
+    "assess_due_at",
+    "decision_due_at",
+    "close_due_at",
+    "review_due_at",
 )
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open complaints that are late, as the deadline engine (and the back office) define it."""
-    return Q(status__in=OPEN_STATUSES) & sla_overdue_q(now)
+    """Complaints whose running deadline (the current stage's) has passed, as the back office's
+    deadline filter: read from the running deadlines' index."""
+    return Q(next_due_at__lt=now)
+
+
+def due_soon_q(now: dt.datetime) -> Q:
+    """Complaints whose running deadline comes within ``DUE_SOON`` (not yet passed)."""
+    return Q(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
 
 
 def is_overdue(complaint: Complaint, now: dt.datetime) -> bool:
-    """``overdue_q`` for one complaint already read."""
-    if complaint.status not in OPEN_STATUSES or complaint.paused_at is not None:
-        return False
-    for due, done in _MILESTONES:
-        deadline = getattr(complaint, due)
-        if (
-            deadline is not None
-            and deadline < now
-            and (done is None or getattr(complaint, done) is None)
-        ):
-            return True
-    return False
+    """``overdue_q`` for one complaint in memory (computed from its columns, which the caller
+    may just have changed)."""
+    due = running_deadline(complaint)
+    return due is not None and due < now
 
 
 def deadlines(complaint: Complaint) -> dict[str, dt.datetime | None]:
-    return {due: getattr(complaint, due) for due, _done in _MILESTONES}
+    return {due: getattr(complaint, due) for due in _DEADLINES}
 
 
 def complaint_summary(complaint: Complaint, now: dt.datetime) -> dict[str, Any]:

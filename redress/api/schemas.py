@@ -502,6 +502,9 @@ class ComplaintFilters(In):
     overdue: bool | None = Field(
         None, description="true: a deadline of the current stage has passed."
     )
+    due_soon: bool | None = Field(
+        None, description="true: the current stage's deadline comes within 48 hours."
+    )
     q: Text200 = Field(
         "",
         description=(

@@ -2,28 +2,34 @@
 
 Every queue, filter, sort, page and count starts from ``complaints_visible_to``. A page is one
 bounded query (offset at most ``MAX_PAGE`` pages deep, one extra row tells whether a next page
-exists) and the counts of all queues are one aggregate query, whatever the number of complaints.
+exists). The counts of the queues read the queue tally (``complaints.queue_tally``: a few rows
+per unit, whatever the number of complaints), corrected for the few complaints the person sees
+outside their units or may not see inside them; the overdue and due-soon counts read the
+running deadlines' index.
 
-The deadline that matters now (``next_due_at``) depends on the stage: acknowledgement while
-received, assessment while acknowledged, the decision until it is communicated, closure after
-that, and during an internal review the review's own deadline until its decision is
-communicated (``review_due_at`` is set only while a review runs). A paused complaint has no
-running deadline (its clock is stopped).
+The deadline that matters now (``next_due_at``) depends on the stage
+(``complaints.models.deadline``); the database stores it with the complaint and indexes it for
+the complaints that have one running (open and not paused).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.models import Complaint, PauseReason, Priority, Status
+from redress.complaints.models.deadline import CLOSING, DECIDING
+from redress.complaints.queue_tally import tally_scope
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
 from redress.core.roles import Role
@@ -34,31 +40,15 @@ PAGE_SIZE = 50
 MAX_PAGE = 200
 
 OPEN = ~Q(status=Status.CLOSED)
-_DECIDING = [
-    Status.ASSESSED,
-    Status.INVESTIGATING,
-    Status.DECISION_PROPOSED,
-    Status.DECISION_APPROVED,
-]
-# While a review runs, its new decision may be proposed and approved: the review's deadline
-# runs then, not the first decision's (already done).
-_REVIEW_DECIDING = [Status.DECISION_PROPOSED, Status.DECISION_APPROVED]
-_CLOSING = [
-    Status.DECISION_COMMUNICATED,
-    Status.RESOLVED,
-    Status.REFERRED_EXTERNAL,
-    Status.NOT_ACCEPTED,
-    Status.WITHDRAWN,
-]
 # Complaints that are over but for their closure (the overdue queue leaves them out).
 _ONLY_CLOSING = [Status.WITHDRAWN, Status.NOT_ACCEPTED]
 # The stage whose deadline runs in each open status (the dashboards count open work by it).
 STAGE_STATUSES: dict[str, list[Status]] = {
     "ack": [Status.RECEIVED],
     "assess": [Status.ACKNOWLEDGED],
-    "decision": _DECIDING,
+    "decision": DECIDING,
     "review": [Status.UNDER_REVIEW],
-    "close": _CLOSING,
+    "close": CLOSING,
 }
 
 
@@ -123,21 +113,6 @@ class Column(models.TextChoices):
 DEFAULT_COLUMNS = (Column.SUBJECT, Column.STATUS, Column.PRIORITY, Column.OWNER)
 
 
-def next_due_expression() -> Case:
-    """The deadline that is running now for the complaint's stage (None: none running)."""
-    return Case(
-        When(Q(status=Status.CLOSED) | Q(paused_at__isnull=False), then=Value(None)),
-        When(status=Status.RECEIVED, then=F("acknowledge_due_at")),
-        When(status=Status.ACKNOWLEDGED, then=F("assess_due_at")),
-        When(status=Status.UNDER_REVIEW, then=F("review_due_at")),
-        When(Q(status__in=_REVIEW_DECIDING, review_due_at__isnull=False), then=F("review_due_at")),
-        When(status__in=_DECIDING, then=F("decision_due_at")),
-        When(status__in=_CLOSING, then=F("close_due_at")),
-        default=Value(None),
-        output_field=models.DateTimeField(),
-    )
-
-
 def priority_rank_expression() -> Case:
     return Case(
         When(priority=Priority.URGENT, then=Value(0)),
@@ -183,20 +158,77 @@ def _queue_condition(queue: str, *, user: User, units: set[int], now: dt.datetim
 
 
 def _visible(user: User) -> QuerySet[Complaint]:
-    return complaints_visible_to(user).alias(next_due_at=next_due_expression())
+    return complaints_visible_to(user)
+
+
+# The queues whose counts are kept in the tally; the others change with time alone.
+_TIMED = (Queue.DUE_SOON, Queue.OVERDUE)
+_TALLIED = [key for key in Queue.values if key not in _TIMED]
+
+
+def _tally_condition(queue: str, *, user: User, units: set[int]) -> Q:
+    """``_queue_condition`` on the tally's columns (the queues it keeps)."""
+    still_open = ~Q(status=Status.CLOSED)
+    match queue:
+        case Queue.MINE:
+            return still_open & Q(owner_key=user.pk)
+        case Queue.UNIT:
+            return still_open & Q(unit_id__in=units)
+        case Queue.UNASSIGNED:
+            return still_open & Q(owner_key=0)
+        case Queue.AWAITING_APPROVAL:
+            return Q(status=Status.DECISION_PROPOSED)
+        case Queue.AWAITING_COMPLAINANT:
+            return (still_open & Q(pause=PauseReason.COMPLAINANT)) | Q(
+                status=Status.DECISION_COMMUNICATED, pause=""
+            )
+        case Queue.ALL:
+            return Q()
+    raise ValueError(queue)
 
 
 def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]:
-    """How many complaints each queue holds for the user: one aggregate query."""
+    """How many complaints each queue holds for the user, in a fixed number of queries whatever
+    the number of complaints: the tally of the units the person sees, corrected for the few
+    complaints the gate adds or hides (``queue_tally.tally_scope``); and the overdue and
+    due-soon complaints, found by the running deadlines' index."""
     now = now or timezone.now()
+    counts = dict.fromkeys(Queue.values, 0)
+    scope = tally_scope(user)
+    if scope is None:
+        return counts
     units = user_unit_ids(user)
-    aggregates = {
-        key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
-        if key != Queue.ALL
-        else Count("pk")
-        for key in Queue.values
-    }
-    return dict(_visible(user).aggregate(**aggregates))
+    counts.update(
+        scope.cells.aggregate(
+            **{
+                key: Coalesce(Sum("count", filter=_tally_condition(key, user=user, units=units)), 0)
+                for key in _TALLIED
+            }
+        )
+    )
+    if scope.corrections:
+        aggregates = {
+            f"{key}__{index}": Count(
+                "pk", filter=part & _queue_condition(key, user=user, units=units, now=now)
+            )
+            for index, (part, _sign) in enumerate(scope.corrections)
+            for key in _TALLIED
+        }
+        either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
+        found = Complaint.objects.filter(either).aggregate(**aggregates)
+        for index, (_part, sign) in enumerate(scope.corrections):
+            for key in _TALLIED:
+                counts[key] += sign * found[f"{key}__{index}"]
+    timed = _visible(user).filter(next_due_at__lt=now + DUE_SOON)
+    counts.update(
+        timed.aggregate(
+            **{
+                key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
+                for key in _TIMED
+            }
+        )
+    )
+    return counts
 
 
 @dataclass(frozen=True)
@@ -225,7 +257,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 def filter_complaints(
     queryset: QuerySet[Complaint], filters: ListFilters, *, now: dt.datetime
 ) -> QuerySet[Complaint]:
-    """Apply the list filters to a queryset that has the ``next_due_at`` alias."""
+    """Apply the list filters to a queryset of complaints."""
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.priority:
@@ -246,16 +278,15 @@ def filter_complaints(
         queryset = queryset.filter(
             received_at__lt=_local_midnight(filters.received_to + dt.timedelta(days=1))
         )
-    # Q, not keyword arguments: ``next_due_at`` is an alias the type checker cannot see.
     match filters.deadline:
         case DeadlineFilter.OVERDUE:
-            queryset = queryset.filter(Q(next_due_at__lt=now))
+            queryset = queryset.filter(next_due_at__lt=now)
         case DeadlineFilter.DUE_SOON:
-            queryset = queryset.filter(Q(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON))
+            queryset = queryset.filter(next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
         case DeadlineFilter.ON_TRACK:
-            queryset = queryset.filter(Q(next_due_at__gte=now + DUE_SOON))
+            queryset = queryset.filter(next_due_at__gte=now + DUE_SOON)
         case DeadlineFilter.NONE:
-            queryset = queryset.filter(Q(next_due_at__isnull=True))
+            queryset = queryset.filter(next_due_at__isnull=True)
     return queryset
 
 

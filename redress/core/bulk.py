@@ -42,7 +42,8 @@ class _Layout:
         assert meta.pk is not None
         self.table = meta.db_table
         self.pk_column = _column_name(meta.pk)
-        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
+        # Generated columns are the database's to compute: a write that names them fails.
+        self.fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
         self.columns = [_column_name(f) for f in self.fields]
         self.names = [f.attname for f in self.fields]
         self.json = [i for i, f in enumerate(self.fields) if f.get_internal_type() == "JSONField"]

@@ -19,6 +19,7 @@ from redress.analytics.rollup import rollup_mark
 from redress.audit.services import audit_record, jsonable
 from redress.complaints import rules
 from redress.complaints.models import Complaint, ComplaintEvent
+from redress.complaints.queue_tally import queue_tally_move
 from redress.complaints.selectors import complaint_roles
 from redress.complaints.transitions import (
     ACTION_ROLES,
@@ -173,8 +174,10 @@ def record(
     )
     effects.run(step, before_publishing=before_publishing)
     rollup_mark(complaint, unit_ids=[before.get("unit_id")])
+    after = snapshot(complaint)
+    queue_tally_move(before=before, after=after)
     # Last: the audit chain's head stays locked until commit, and every writer waits for it.
-    audit_before, audit_after = rules.audit_change(before, snapshot(complaint))
+    audit_before, audit_after = rules.audit_change(before, after)
     audit_record(
         actor=actor,
         action=rules.event_audit_action(action),

@@ -387,8 +387,12 @@ def test_list_filters(team, api_as):
         subject="Nhân viên thái độ không tốt",
         complainant=ComplainantFactory(full_name="Lê Văn Đức"),
     ).complaint
+    # Overdue: the deadline of the current stage (acknowledgement, while received) has passed.
     Complaint.objects.filter(pk=plain.pk).update(
-        decision_due_at=timezone.now() - dt.timedelta(hours=1)
+        acknowledge_due_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    Complaint.objects.filter(pk=accents.pk).update(
+        acknowledge_due_at=timezone.now() + dt.timedelta(hours=3)
     )
     Complaint.objects.filter(pk=urgent.pk).update(
         received_at=timezone.now() - dt.timedelta(days=10)
@@ -416,6 +420,9 @@ def test_list_filters(team, api_as):
     assert acknowledged.reference not in _references(api.get("/complaints", {"owner": "none"}))
     assert _references(api.get("/complaints", {"overdue": "true"})) == [plain.reference]
     assert plain.reference not in _references(api.get("/complaints", {"overdue": "false"}))
+    soon = _references(api.get("/complaints", {"due_soon": "true"}))
+    assert accents.reference in soon and plain.reference not in soon
+    assert accents.reference not in _references(api.get("/complaints", {"due_soon": "false"}))
     # A stopped clock cannot be late: the same rule as the back office's "overdue" queue.
     from redress.handling.services import complaint_pause
 

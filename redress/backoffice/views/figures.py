@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
@@ -24,7 +25,7 @@ from redress.backoffice.forms.dashboards import FigureFilterForm
 from redress.backoffice.views.common import page, staff_view
 from redress.backoffice.views.queues import _page_number, rows_for
 from redress.complaints.models import Category
-from redress.complaints.queues import next_due_expression, paginate, user_unit_ids
+from redress.complaints.queues import paginate, user_unit_ids
 from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.forms import form_add_error
 from redress.core.models import OrgUnit, User
@@ -138,7 +139,7 @@ def drill(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     found = queryset.count()
     listed = (
-        queryset.annotate(due_at=next_due_expression())
+        queryset.annotate(due_at=F("next_due_at"))
         .select_related("complainant", "unit", "owner", "category")
         .order_by("-received_at", "-pk")
     )

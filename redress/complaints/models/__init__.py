@@ -16,7 +16,7 @@ from redress.complaints.models.exports import ExportJob
 from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.priority import PriorityMatrix
-from redress.complaints.models.queue_views import QueueColumns, SavedQueueView
+from redress.complaints.models.queue_views import QueueColumns, QueueTally, SavedQueueView
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -51,6 +51,7 @@ __all__ = [
     "PriorityMatrix",
     "Product",
     "QueueColumns",
+    "QueueTally",
     "Reaction",
     "ReferenceCounter",
     "Remedy",

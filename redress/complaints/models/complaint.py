@@ -16,6 +16,7 @@ from redress.complaints.models.choices import (
     Status,
     VulnerableGroup,
 )
+from redress.complaints.models.deadline import running_deadline_expression
 from redress.complaints.models.register import Category, Complainant, Product
 
 OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
@@ -150,6 +151,13 @@ class Complaint(models.Model):
     close_due_at = models.DateTimeField(_("close by"), null=True, blank=True)
     # Set only while an internal review runs (redress.sla.rules.RUNNING_ONLY_STAGES).
     review_due_at = models.DateTimeField(_("review decided by"), null=True, blank=True)
+    # The deadline running now for the stage (complaints.models.deadline), computed by the
+    # database from the columns above whenever a row is written: exact whoever sets them.
+    next_due_at = models.GeneratedField(
+        expression=running_deadline_expression(),
+        output_field=models.DateTimeField(_("next deadline"), null=True, blank=True),
+        db_persist=True,
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
     decision_communicated_at = models.DateTimeField(
@@ -189,6 +197,12 @@ class Complaint(models.Model):
                 fields=["processing_restricted"],
                 name="complaint_restricted",
                 condition=models.Q(processing_restricted=True),
+            ),
+            # The running deadlines only (open and not paused): what overdue and due-soon read.
+            models.Index(
+                fields=["next_due_at"],
+                name="complaint_running_due",
+                condition=models.Q(next_due_at__isnull=False),
             ),
             # A stage with a deadline and not yet done: the few complaints whose lateness still
             # changes with time, counted live beside the figures rollup (analytics).

@@ -52,3 +52,31 @@ class SavedQueueView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QueueTally(models.Model):
+    """Complaints counted by what the queues ask of them: unit, owner, status and pause.
+
+    Kept as signed changes: each lifecycle action adds -1 for the cell its complaint left and
+    +1 for the one it entered (an insert, which never waits for another action), and
+    ``complaints.queue_tally`` merges the rows of each cell from time to time. The count of a
+    cell is the sum of its rows, always equal to a count of the register
+    (``complaints.queue_tally``; a test compares them after random actions).
+    """
+
+    unit = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    # The owner's id, 0 for nobody: a plain number, so that a cell is one value of each column.
+    owner_key = models.PositiveIntegerField(_("owner"), default=0)
+    status = models.CharField(_("status"), max_length=32)
+    # "" while the clock runs, the pause's reason while it is stopped.
+    pause = models.CharField(_("pause"), max_length=20, blank=True)
+    count = models.IntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("queue tally")
+        verbose_name_plural = _("queue tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.owner_key}/{self.status}/{self.pause}: {self.count}"

@@ -48,6 +48,7 @@ from redress.complaints.models import (
     LinkKind,
     Status,
 )
+from redress.complaints.queue_tally import queue_tally_add
 from redress.complaints.references import references_reserve, tracking_code_hash
 from redress.complaints.rules import (
     ComplainantKey,
@@ -117,6 +118,7 @@ def plan_write(
             plan.rows, actor=actor, source=source, file_name=file_name, progress=progress
         )
         ids = result.complaint_ids
+        queue_tally_add(Complaint.objects.filter(pk__in=ids))
         transaction.on_commit(lambda: _deadlines_schedule(ids))
     return result
 

@@ -35,6 +35,7 @@ from redress.complaints.models import (
     Product,
     Remedy,
 )
+from redress.complaints.queue_tally import queue_tally_rebuild
 from redress.complaints.references import references_reserve
 from redress.complaints.rules import event_audit_draft
 from redress.complaints.search import TRIGRAM_INDEXES
@@ -136,6 +137,7 @@ def seed_complaints(
     )
     # Every figure of the loaded complaints, before anyone reads them (bench/analytics.md).
     rollup_rebuild()
+    queue_tally_rebuild()
     audit_record(
         actor=Actor.system("seed"),
         action="complaints.seed",

@@ -1,0 +1,137 @@
+"""The plans behind the queues at scale: the overdue and due-soon filters (back office and API)
+read the running deadlines' index, and the queue counts never scan the complaints.
+
+The results are checked on every database; the plans only on PostgreSQL, where these indexes
+serve a million complaints (SQLite plans differently and is not the database for that scale).
+The register here holds a few thousand closed complaints beside the few with a deadline
+running, analysed, so that the planner chooses as it does at scale; it is also told to avoid
+scans, so a scan left in a plan means that no index can serve the query.
+"""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from redress.api.output import due_soon_q, overdue_q
+from redress.complaints.models import Complaint, Status
+from redress.complaints.queue_tally import queue_tally_rebuild
+from redress.complaints.queues import (
+    DeadlineFilter,
+    ListFilters,
+    Queue,
+    queue_counts,
+    queue_queryset,
+)
+from redress.complaints.selectors import complaints_visible_to
+from redress.complaints.testing import ComplainantFactory
+from redress.core.bulk import bulk_insert
+from redress.handling.testing import make_team, receive
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+ON_POSTGRES = pytest.mark.skipif(
+    not settings.IS_POSTGRES,
+    reason="plans are checked on PostgreSQL only: SQLite plans differently (results checked above)",
+)
+
+
+def _closed_in_bulk(team, count):
+    """Closed complaints of the team's unit, written in bulk (no deadline runs for them)."""
+    complainant = ComplainantFactory.create()
+    received = NOW - dt.timedelta(days=30)
+    rows = [
+        {
+            "reference": f"KN-P-{index:06d}",
+            "tracking_code_hash": "x",
+            "channel": "web",
+            "received_at": received,
+            "subject": "Đã xong",
+            "description": "…",
+            "unit_id": team.unit.pk,
+            "complainant_id": complainant.pk,
+            "status": Status.CLOSED,
+            "close_due_at": received + dt.timedelta(days=20),
+        }
+        for index in range(count)
+    ]
+    bulk_insert(Complaint, rows)
+    queue_tally_rebuild()
+
+
+@pytest.fixture
+def world():
+    team = make_team()
+    _closed_in_bulk(team, 3000)
+    late = receive(team).complaint
+    soon = receive(team).complaint
+    later = receive(team).complaint
+    for complaint, due in ((late, -3), (soon, 5), (later, 24 * 7)):
+        Complaint.objects.filter(pk=complaint.pk).update(
+            acknowledge_due_at=NOW + dt.timedelta(hours=due)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE complaints_complaint" if settings.IS_POSTGRES else "ANALYZE")
+    return team, late, soon
+
+
+def _plan(sql: str, params=()) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _deadline_querysets(team):
+    overdue = ListFilters(deadline=DeadlineFilter.OVERDUE)
+    due_soon = ListFilters(deadline=DeadlineFilter.DUE_SOON)
+    visible = complaints_visible_to(team.manager)
+    return {
+        "overdue queue": queue_queryset(team.manager, Queue.OVERDUE, now=NOW),
+        "due soon queue": queue_queryset(team.manager, Queue.DUE_SOON, now=NOW),
+        "overdue filter": queue_queryset(team.manager, Queue.ALL, overdue, now=NOW),
+        "due soon filter": queue_queryset(team.manager, Queue.ALL, due_soon, now=NOW),
+        "API overdue": visible.filter(overdue_q(NOW)),
+        "API due soon": visible.filter(due_soon_q(NOW)),
+    }
+
+
+def test_the_deadline_filters_find_the_running_deadlines(world):
+    team, late, soon = world
+    found = {name: [c.pk for c in qs] for name, qs in _deadline_querysets(team).items()}
+    assert found == {
+        "overdue queue": [late.pk],
+        "due soon queue": [soon.pk],
+        "overdue filter": [late.pk],
+        "due soon filter": [soon.pk],
+        "API overdue": [late.pk],
+        "API due soon": [soon.pk],
+    }
+
+
+@ON_POSTGRES
+def test_postgres_serves_the_deadline_filters_from_the_running_deadlines_index(world):
+    team, _late, _soon = world
+    for name, queryset in _deadline_querysets(team).items():
+        sql, params = queryset.query.sql_with_params()
+        plan = _plan(sql, params)
+        assert "complaint_running_due" in plan, (name, plan)
+
+
+@ON_POSTGRES
+def test_postgres_counts_the_queues_without_scanning_the_complaints(world):
+    team, _late, _soon = world
+    for person in (team.handler, team.manager, team.top):
+        with CaptureQueriesContext(connection) as captured:
+            queue_counts(person, now=NOW)
+        read = [q["sql"] for q in captured.captured_queries if "complaints_complaint" in q["sql"]]
+        assert read, "the overdue and due-soon counts read the complaints"
+        for sql in read:
+            plan = _plan(sql)
+            assert "Seq Scan on complaints_complaint" not in plan, (sql, plan)
+        counted = "\n".join(q["sql"] for q in captured.captured_queries)
+        assert "complaints_queuetally" in counted

@@ -1,0 +1,222 @@
+"""The queue tally and the stored running deadline: the counts the queues read equal a count of
+the register after any sequence of lifecycle actions, and the stored deadline equals the stage's."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from redress.analytics.cohort import Cohort, Filters, Period
+from redress.analytics.now import open_work, open_work_direct
+from redress.complaints.models import Complaint, PauseReason, QueueTally, Status
+from redress.complaints.models.deadline import running_deadline
+from redress.complaints.queue_tally import (
+    queue_tally_compact,
+    queue_tally_rebuild,
+    register_cells,
+    tally_cells,
+)
+from redress.complaints.queues import Queue, queue_counts, queue_queryset
+from redress.core.actors import Actor
+from redress.core.errors import ApplicationError
+from redress.core.roles import Role
+from redress.core.testing import UnitFactory, staff
+from redress.handling import services
+from redress.handling.testing import PATHS, advance, complaint_in_state, make_team, receive
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+# The steps that may follow each state (closing, moving, pausing are drawn apart).
+FORWARD = {
+    Status.RECEIVED: ["acknowledge", "withdraw"],
+    Status.ACKNOWLEDGED: ["assess", "not_accepted"],
+    Status.ASSESSED: ["investigate"],
+    Status.INVESTIGATING: ["propose"],
+    Status.DECISION_PROPOSED: ["approve"],
+    Status.DECISION_APPROVED: ["communicate"],
+    Status.DECISION_COMMUNICATED: ["accept", "reject"],
+    Status.RESOLVED: ["settle"],
+    Status.UNDER_REVIEW: ["refer"],
+}
+
+
+@pytest.fixture
+def org():
+    """Two teams, the second in a unit below the first's; a data-protection officer."""
+    first = make_team()
+    second = make_team(UnitFactory(parent=first.unit))
+    dpo = staff(Role.DPO, first.unit)
+    return first, second, dpo
+
+
+def direct_counts(user):
+    return {key: queue_queryset(user, key, now=NOW).count() for key in Queue.values}
+
+
+def assert_exact(people):
+    assert tally_cells() == register_cells()
+    for person in people:
+        assert queue_counts(person, now=NOW) == direct_counts(person), person
+
+
+def random_step(rng, complaints, teams):
+    """One lifecycle action drawn at random (a refusal changes nothing, which is also checked)."""
+    complaint = Complaint.objects.get(pk=rng.choice(complaints).pk)
+    team = {t.unit.pk: t for t in teams}[complaint.unit_id]
+    manager = Actor.for_user(teams[0].manager)
+    kind = rng.choice(["forward", "forward", "assign", "move", "pause", "resume", "close"])
+    if kind == "forward" and complaint.status in FORWARD:
+        advance(complaint, team, rng.choice(FORWARD[complaint.status]))
+    elif kind == "assign":
+        owner = rng.choice([team.handler, team.manager, teams[0].manager])
+        services.complaint_assign(complaint=complaint, actor=manager, owner=owner)
+    elif kind == "move":
+        target = rng.choice(teams)
+        services.complaint_assign(complaint=complaint, actor=manager, unit=target.unit)
+    elif kind == "pause":
+        reason = rng.choice([PauseReason.COMPLAINANT, PauseReason.THIRD_PARTY])
+        services.complaint_pause(complaint=complaint, actor=manager, reason=reason, note="Chờ")
+    elif kind == "resume":
+        services.complaint_resume(complaint=complaint, actor=manager)
+    elif complaint.status == Status.CLOSED:
+        services.complaint_reopen(complaint=complaint, actor=manager, reason="Chưa xong")
+    else:
+        advance(complaint, team, "close")
+
+
+def test_the_counts_equal_a_count_of_the_register_after_random_actions(org):
+    first, second, dpo = org
+    teams = [first, second]
+    rng = random.Random(19)
+    complaints = [receive(rng.choice(teams)).complaint for _ in range(8)]
+    # Complaints about a member of staff, hidden from them, and one the DPO alone reads.
+    complaints.append(receive(first, subject_staff=first.handler).complaint)
+    restricted = receive(second).complaint
+    Complaint.objects.filter(pk=restricted.pk).update(processing_restricted=True)
+    complaints.append(restricted)
+    # One owned outside the owner's units (as left by a reorganisation): written past the
+    # lifecycle, then counted again as after any such write.
+    elsewhere = receive(second).complaint
+    Complaint.objects.filter(pk=elsewhere.pk).update(owner=first.handler, unit=second.unit)
+    second_only = staff(Role.HANDLER, second.unit)
+    Complaint.objects.filter(pk=complaints[1].pk).update(owner=second_only)
+    queue_tally_rebuild()
+    complaints.append(elsewhere)
+    people = [
+        first.handler,
+        first.manager,
+        first.top,
+        first.auditor,
+        second.handler,
+        second.manager,
+        second_only,
+        dpo,
+    ]
+    assert_exact(people)
+    refused = 0
+    for step in range(60):
+        try:
+            random_step(rng, complaints, teams)
+        except ApplicationError:
+            refused += 1
+        if step % 15 == 14:
+            assert_exact(people)
+    assert refused < 60
+    statuses = set(Complaint.objects.values_list("status", flat=True))
+    assert len(statuses) >= 4, statuses
+    assert_exact(people)
+    queue_tally_compact()
+    assert QueueTally.objects.count() == len(register_cells())
+    assert_exact(people)
+
+
+def test_merging_and_rebuilding_keep_the_counts(org):
+    first, second, _dpo = org
+    for _ in range(3):
+        complaint_in_state(Status.INVESTIGATING, first)
+    receive(second)
+    before = tally_cells()
+    assert QueueTally.objects.count() > len(before)  # each action added its own rows
+    assert queue_tally_compact() > 0
+    assert tally_cells() == before == register_cells()
+    assert QueueTally.objects.count() == len(before)
+    assert queue_tally_compact() == 0
+    QueueTally.objects.all().delete()
+    assert tally_cells() == {}
+    call_command("queues", "--rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert tally_cells() == before
+
+
+def test_the_check_command_names_the_cells_that_differ(org, capsys):
+    first, _second, _dpo = org
+    receive(first)
+    call_command("queues", "--check")
+    assert "agrees" in capsys.readouterr().out
+    QueueTally.objects.all().delete()
+    with pytest.raises(Exception, match="1 cells differ"):
+        call_command("queues", "--check")
+
+
+def test_the_open_work_read_from_the_tally_equals_the_register(org):
+    first, second, _dpo = org
+    for state in (Status.RECEIVED, Status.INVESTIGATING, Status.DECISION_COMMUNICATED):
+        complaint_in_state(state, first)
+        complaint_in_state(state, second)
+    complaint_in_state(Status.CLOSED, second)
+    receive(first, subject_staff=first.manager)
+    late = receive(second).complaint
+    Complaint.objects.filter(pk=late.pk).update(acknowledge_due_at=NOW - dt.timedelta(hours=2))
+    period = Period(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
+    for person in (first.manager, second.manager, first.top, None):
+        for filters in (Filters(), Filters(unit=second.unit.pk)):
+            cohort = Cohort(user=person, period=period, filters=filters, now=NOW)
+            fast, direct = open_work(cohort), open_work_direct(cohort)
+            assert (fast.totals, fast.by_stage, fast.by_unit) == (
+                direct.totals,
+                direct.by_stage,
+                direct.by_unit,
+            )
+    assert open_work(Cohort(user=first.top, period=period, now=NOW)).totals["overdue"] == 1
+
+
+@pytest.mark.parametrize("state", list(PATHS))
+@pytest.mark.parametrize("paused", [False, True])
+def test_the_stored_deadline_is_the_running_stage_deadline(state, paused):
+    team = make_team()
+    complaint = complaint_in_state(state, team)
+    base = NOW.replace(microsecond=0)
+    fields = {
+        name: base + dt.timedelta(days=days)
+        for days, name in enumerate(
+            ["acknowledge_due_at", "assess_due_at", "decision_due_at", "close_due_at"], start=1
+        )
+    }
+    Complaint.objects.filter(pk=complaint.pk).update(**fields)
+    if paused and state != Status.CLOSED:
+        services.complaint_pause(
+            complaint=complaint,
+            actor=Actor.for_user(team.manager),
+            reason=PauseReason.THIRD_PARTY,
+            note="Chờ",
+        )
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert stored.next_due_at == running_deadline(stored)
+    if paused or state == Status.CLOSED:
+        assert stored.next_due_at is None
+    else:
+        assert stored.next_due_at is not None
+
+
+def test_the_review_deadline_runs_while_a_review_decides():
+    team = make_team()
+    complaint = complaint_in_state(Status.UNDER_REVIEW, team)
+    review = NOW + dt.timedelta(days=9)
+    Complaint.objects.filter(pk=complaint.pk).update(review_due_at=review)
+    assert Complaint.objects.get(pk=complaint.pk).next_due_at == review
+    advance(complaint, team, "propose")
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert stored.status == Status.DECISION_PROPOSED
+    assert stored.next_due_at == running_deadline(stored) == stored.review_due_at
