@@ -7,7 +7,8 @@ management, auditor, administrator, superuser) and with its conventions.
 - the suggestions for the assessment are for those who may assess the complaint (handlers and
   complaints managers); the others who see it get 403, the administrator 404 (no complaints);
 - the similar complaints of a complaint are for everyone who sees it, through the gate;
-- the evaluation page and training now are for administrators; training is a POST only.
+- the evaluation page and training now are for administrators; training is a POST only, and
+  the state of the training it asked for (polled by the page) a GET only.
 """
 
 TRIAGE: dict[str, dict[str, str]] = {
@@ -30,6 +31,10 @@ TRIAGE: dict[str, dict[str, str]] = {
     "backoffice:triage_train": {
         "GET": "405 405 405 405 405 405 405 405",
         "POST": "302 403 403 403 403 403 302 302",
+    },
+    "backoffice:triage_training": {
+        "GET": "302 403 403 403 403 403 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
     },
 }
 

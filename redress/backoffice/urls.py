@@ -88,6 +88,7 @@ urlpatterns = [
     path("c/<str:reference>/similar/", triage.complaint_similar, name="complaint_similar"),
     path("admin/triage/", triage.evaluation, name="triage"),
     path("admin/triage/train/", triage.train, name="triage_train"),
+    path("admin/triage/training/", triage.training, name="triage_training"),
     path("c/<str:reference>/", workspace.complaint, name="complaint"),
     path("c/<str:reference>/consent/", consent.consent_record, name="consent_record"),
     path("c/<str:reference>/consent/withdraw/", consent.consent_withdraw, name="consent_withdraw"),
