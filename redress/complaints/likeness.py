@@ -4,8 +4,11 @@ the clusters of similar complaints proposed as systemic issues (``triage.cluster
 
 TF-IDF weighted character 3–4-grams inside words of the folded text (lower case, without
 diacritics), compared by cosine: Vietnamese needs no word segmentation, and "hoa don" typed
-without diacritics matches "hoá đơn". The weights are learned from the texts compared, so a
-phrase every complaint uses ("kính gửi quý công ty") counts for little."""
+without diacritics matches "hoá đơn". For one complaint against its candidates the weights
+are learned from the texts compared, so a phrase every complaint uses ("kính gửi quý công
+ty") counts for little. Clusters are compared unweighted (``weighted=False``): there the words
+many complaints share are the pattern looked for, and weighting by rarity would discount them
+the more complaints share them."""
 
 from __future__ import annotations
 
@@ -29,11 +32,15 @@ def comparable(subject: str, description: str) -> str:
     return fold(complaint_text(subject, description[:DESCRIPTION_CHARS]))
 
 
-def likeness_matrix(texts: Sequence[str]) -> csr_matrix:
+def likeness_matrix(texts: Sequence[str], *, weighted: bool = True) -> csr_matrix:
     """One L2-normalised row per text (already ``comparable``): the dot product of two rows is
-    their likeness, 0..1."""
+    their likeness, 0..1. ``weighted``: n-grams weighted by their rarity among ``texts``."""
     vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, lowercase=False
+        analyzer="char_wb",
+        ngram_range=(3, 4),
+        sublinear_tf=True,
+        lowercase=False,
+        use_idf=weighted,
     )
     matrix: csr_matrix = vectorizer.fit_transform(texts)
     return matrix
