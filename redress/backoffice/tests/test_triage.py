@@ -204,6 +204,27 @@ def test_the_administrator_sees_the_evaluation_and_a_warning_when_rules_win(
     assert signed_in(team.manager).get(reverse("backoffice:triage")).status_code == 403
 
 
+def test_the_evaluation_page_shows_the_acceptance_rate_of_suggestions_in_use(team, signed_in):
+    KeywordRule.objects.create(name="Hoá đơn", keywords="hoá đơn", priority="high")
+    for chosen in ("high", "high", "high", "low"):
+        shown = selectors.suggestions_for("Hoá đơn sai", "", stage=Stage.ASSESSMENT)
+        complaint = receive(team).complaint
+        Complaint.objects.filter(pk=complaint.pk).update(priority=chosen)
+        from redress.triage.services import suggestion_outcomes_record
+
+        suggestion_outcomes_record(
+            complaint=complaint,
+            stage=Stage.ASSESSMENT,
+            token=shown.token,
+            actor=Actor.for_user(team.handler),
+        )
+    client = signed_in(english(staff(Role.ADMIN, team.unit)))
+    body = client.get(reverse("backoffice:triage")).content.decode()
+    row = body.split("Suggestions in use")[1].split("</tr>", 2)[1]
+    assert "Priority" in row and "keyword rule" in row
+    assert "<td>4</td><td>3</td><td>75%</td>" in row
+
+
 def test_the_administrator_trains_now_in_the_background_and_sees_the_result(team, signed_in):
     from redress.triage.training import triage_training_run
 
