@@ -80,7 +80,6 @@ def triage_training_run(*, training_id: int) -> TriageModel | None:
         training = (
             TriageTraining.objects.select_for_update()
             .filter(pk=training_id, state=TrainingState.QUEUED, in_progress=True)
-            .select_related("requested_by")
             .first()
         )
         if training is None:

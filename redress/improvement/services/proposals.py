@@ -59,12 +59,18 @@ def systemic_proposal_make(
     recorded (event and audit entry ``improvement.proposal_make``)."""
     ids = [c.pk for c in complaints]
     new = [pk for pk in ids if pk not in complaints_accounted_for(ids)]
+    waiting_id = (
+        SystemicProposal.objects.filter(status=ProposalStatus.PENDING, complaints__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     waiting = (
         SystemicProposal.objects.select_for_update()
-        .filter(status=ProposalStatus.PENDING, complaints__in=ids)
-        .distinct()
-        .order_by("pk")
+        .filter(pk=waiting_id, status=ProposalStatus.PENDING)
         .first()
+        if waiting_id is not None
+        else None
     )
     if waiting is not None:
         if not new:
