@@ -280,6 +280,7 @@ REDRESS_PERIODIC_JOBS = [
     ("triage training", "redress.triage.jobs.triage_train_daily"),
     ("export files expiry", "redress.complaints.export_jobs.export_files_expire"),
     ("readiness snapshot", "redress.certification.jobs.readiness_snapshot_daily"),
+    ("triage clusters", "redress.triage.clusters.clusters_propose_hourly"),
 ]
 # The daily email digest of unread notices (for the people who ask for it on their notices
 # page): sent once a day from this local hour (the organisation's time zone).
@@ -290,6 +291,11 @@ REDRESS_NOTICE_DIGEST_HOUR = env_int("REDRESS_NOTICE_DIGEST_HOUR", 7)
 REDRESS_TRIAGE_TRAIN_HOUR = env_int("REDRESS_TRIAGE_TRAIN_HOUR", 3)
 REDRESS_TRIAGE_MAX_EXAMPLES = env_int("REDRESS_TRIAGE_MAX_EXAMPLES", 200_000)
 REDRESS_TRIAGE_MIN_CONFIDENCE = float(env("REDRESS_TRIAGE_MIN_CONFIDENCE", "0.2"))
+# Clusters of similar complaints proposed as a systemic issue (a person confirms): at least N
+# complaints from N complainants within D days, each this alike (0..1) to the cluster's centre.
+REDRESS_TRIAGE_CLUSTER_SIZE = env_int("REDRESS_TRIAGE_CLUSTER_SIZE", 5)
+REDRESS_TRIAGE_CLUSTER_DAYS = env_int("REDRESS_TRIAGE_CLUSTER_DAYS", 7)
+REDRESS_TRIAGE_CLUSTER_LIKENESS = float(env("REDRESS_TRIAGE_CLUSTER_LIKENESS", "0.6"))
 # Personal-data breaches (docs/privacy.md): the hours before the 72-hour deadline to notify the
 # authority at which the data-protection officers are reminded.
 REDRESS_BREACH_WARNING_HOURS = env_int("REDRESS_BREACH_WARNING_HOURS", 24)

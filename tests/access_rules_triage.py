@@ -7,7 +7,11 @@ management, auditor, administrator, superuser) and with its conventions.
 - the suggestions for the assessment are for those who may assess the complaint (handlers and
   complaints managers); the others who see it get 403, the administrator 404 (no complaints);
 - the similar complaints of a complaint are for everyone who sees it, through the gate;
-- the evaluation page and training now are for administrators; training is a POST only.
+- a systemic issue proposed from similar complaints is read by those who read improvement
+  records (others get 403); confirming or dismissing it is for complaints managers and top
+  management (an empty form: 422), others who read it get 403, those who do not 404;
+- the evaluation page and training now are for administrators; training is a POST only, and
+  the state of the training it asked for (polled by the page) a GET only.
 """
 
 TRIAGE: dict[str, dict[str, str]] = {
@@ -30,6 +34,22 @@ TRIAGE: dict[str, dict[str, str]] = {
     "backoffice:triage_train": {
         "GET": "405 405 405 405 405 405 405 405",
         "POST": "302 403 403 403 403 403 302 302",
+    },
+    "backoffice:proposal": {
+        "GET": "302 403 200 200 200 200 403 403",
+        "POST": "302 403 200 200 200 200 403 403",
+    },
+    "backoffice:proposal_confirm": {
+        "GET": "405 405 405 405 405 405 405 405",
+        "POST": "302 404 403 422 422 403 404 404",
+    },
+    "backoffice:proposal_dismiss": {
+        "GET": "405 405 405 405 405 405 405 405",
+        "POST": "302 404 403 422 422 403 404 404",
+    },
+    "backoffice:triage_training": {
+        "GET": "302 403 403 403 403 403 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
     },
 }
 

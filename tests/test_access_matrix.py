@@ -38,6 +38,7 @@ from redress.improvement.services import (
     investigation_conclude,
     systemic_issue_open,
 )
+from redress.improvement.services.proposals import systemic_proposal_make
 from redress.improvement.tests.helpers import capa_for, cause
 from redress.intake.models import InboundEmail
 from redress.integrations.services import token_create
@@ -123,6 +124,15 @@ def world(settings, tmp_path):
         findings="Đã kiểm tra",
         root_cause=cause("process-handover"),
     )
+    # A systemic issue proposed from similar complaints (triage), waiting for a decision.
+    proposal = systemic_proposal_make(
+        actor=Actor.system("triage"),
+        title="Mất điện khu phố",
+        complaints=[complaint],
+        at_least=1,
+        evidence={},
+    )
+    assert proposal is not None
     issue = systemic_issue_open(
         actor=Actor.for_user(team.manager),
         title="Chậm bàn giao",
@@ -165,6 +175,7 @@ def world(settings, tmp_path):
         "attachment": attachment.pk,
         "email": original.pk,
         "issue": issue.pk,
+        "proposal": proposal.pk,
         "capa": capa.pk,
         "task": task.pk,
         "tokens": tokens,
@@ -180,8 +191,14 @@ def url_of(key: str, pattern: URLPattern, world: dict) -> str:
         if name == "reference":
             values[name] = world["reference"]
         elif name == "pk":
-            # the attachment, the systemic issue or the CAPA of the world; otherwise none
-            owners = {":attachment": "attachment", ":issue": "issue", ":capa": "capa"}
+            # the attachment, the systemic issue, the CAPA or the proposal of the world;
+            # otherwise none
+            owners = {
+                ":attachment": "attachment",
+                ":issue": "issue",
+                ":capa": "capa",
+                ":proposal": "proposal",
+            }
             found = [world[v] for k, v in owners.items() if key.split("_")[0].endswith(k)]
             values[name] = found[0] if found else 999999
         elif name == "issue_id":

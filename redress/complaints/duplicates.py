@@ -1,6 +1,10 @@
-"""Possible duplicates at intake (ISO 10002 7.2, REQ-7.2-2): the same complainant (email or
-phone) with a similar subject within 30 days. Intake only suggests them (as links, see
-``models.ComplaintLink``); a person links, dismisses or merges (``handling.links``).
+"""Possible duplicates at intake (ISO 10002 7.2, REQ-7.2-2): within 30 days, a complaint of the
+same complainant (email or phone) with a similar subject, or of the same complainant or about
+the same order or contract reference whose text (subject and description) is like this one's
+by the measure of triage's similar complaints (``complaints.likeness``). Intake only suggests
+them (as links, see ``models.ComplaintLink``); a person links, dismisses or merges
+(``handling.links``). A like text from another person about another order is not a duplicate:
+it is a pattern, which triage proposes as a systemic issue (``triage.clusters``).
 
 ``complaint_duplicates`` asks for one complaint being received; ``duplicates_in_bulk`` applies
 the same rule to a whole import at once."""
@@ -18,6 +22,7 @@ from difflib import SequenceMatcher
 from django.db.models import Q
 from django.utils import timezone
 
+from redress.complaints.likeness import comparable, likeness_to
 from redress.complaints.models import Complainant, Complaint
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
@@ -25,6 +30,8 @@ from redress.core.text import fold
 
 WINDOW = dt.timedelta(days=30)
 SIMILAR = 0.5
+# Subject and description this alike (``complaints.likeness``), with the same person or order.
+LIKE_TEXT = 0.5
 CANDIDATES = 50
 PEOPLE = 20  # complainant rows with the same email or phone (different names, typos)
 
@@ -49,10 +56,14 @@ def complaint_duplicates(
     email: str = "",
     phone: str = "",
     subject: str = "",
+    description: str = "",
+    order_ref: str = "",
     now: dt.datetime | None = None,
 ) -> list[Complaint]:
     """Complaints the user can see (all of them for ``None``: a channel receiving without a
-    person) that may be the same as the one being logged, most similar first."""
+    person) that may be the same as the one being logged, most alike first: of the same person
+    with a similar subject (``SIMILAR``), or of the same person or order with a like text
+    (``LIKE_TEXT``)."""
     now = now or timezone.now()
     if not subject.strip():
         return []
@@ -61,22 +72,40 @@ def complaint_duplicates(
         same_person |= Q(email__iexact=email.strip())
     if len(_digits(phone)) >= 6:
         same_person |= Q(phone=phone.strip()) | Q(phone=_digits(phone))
-    if not same_person:
-        return []
     # The person first, through the complainant's own indexes (email ignoring case, phone); then
-    # only their complaints. Every intake asks this, and most complainants are new: one small
-    # query, whatever the size of the register.
-    people = list(Complainant.objects.filter(same_person).values_list("pk", flat=True)[:PEOPLE])
-    if not people:
+    # only their complaints, and those about the same order (its own index). Every intake asks
+    # this, and most complainants are new: small queries, whatever the size of the register.
+    people = (
+        list(Complainant.objects.filter(same_person).values_list("pk", flat=True)[:PEOPLE])
+        if same_person
+        else []
+    )
+    wanted = Q(complainant_id__in=people) if people else Q()
+    if order_ref.strip():
+        wanted |= Q(order_ref=order_ref.strip())
+    if not wanted:
         return []
-    candidates = (
+    candidates = list(
         (Complaint.objects.all() if user is None else complaints_visible_to(user))
-        .filter(complainant_id__in=people, received_at__gte=now - WINDOW)
+        .filter(wanted, received_at__gte=now - WINDOW)
         .select_related("complainant", "owner")
         .order_by("-received_at")[:CANDIDATES]
     )
-    scored = [(subject_similarity(subject, c.subject), c) for c in candidates]
-    return [c for score, c in sorted(scored, key=lambda pair: -pair[0]) if score >= SIMILAR]
+    if not candidates:
+        return []
+    alike = likeness_to(
+        comparable(subject, description), [comparable(c.subject, c.description) for c in candidates]
+    )
+    scored = []
+    for candidate, text_likeness in zip(candidates, alike, strict=True):
+        subject_likeness = (
+            subject_similarity(subject, candidate.subject)
+            if candidate.complainant_id in people
+            else 0.0
+        )
+        if subject_likeness >= SIMILAR or text_likeness >= LIKE_TEXT:
+            scored.append((max(subject_likeness, text_likeness), candidate))
+    return [c for _score, c in sorted(scored, key=lambda pair: -pair[0])]
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from redress.complaints.models import Complaint
@@ -29,7 +29,9 @@ from redress.improvement.models import (
     CapaTask,
     Cause,
     Investigation,
+    ProposalStatus,
     SystemicIssue,
+    SystemicProposal,
 )
 from redress.improvement.models.capa import WORK_STATUSES
 from redress.improvement.models.systemic import OPEN_STATUSES
@@ -199,6 +201,44 @@ def issue_complaints_for_user(user: User, issue: SystemicIssue) -> QuerySet:  # 
     return (
         complaints_visible_to(user)
         .filter(systemic_links__issue=issue)
+        .order_by("-received_at")
+        .only("pk", "reference", "subject", "status", "received_at")
+    )
+
+
+def proposals_visible_to(user: User) -> QuerySet[SystemicProposal]:
+    """Proposed systemic issues are organisation-wide: every reader of improvement records sees
+    them (their complaints through the gate, ``proposal_complaints_for_user``)."""
+    if not _reader(user):
+        return SystemicProposal.objects.none()
+    return SystemicProposal.objects.all()
+
+
+def proposals_pending(user: User, limit: int = 20) -> list[SystemicProposal]:
+    """The proposals waiting for a decision, newest first (bounded), with their number of
+    complaints."""
+    return list(
+        proposals_visible_to(user)
+        .filter(status=ProposalStatus.PENDING)
+        .annotate(size=Count("complaints"))
+        .order_by("-proposed_at", "-pk")[:limit]
+    )
+
+
+def proposal_get_for_user(user: User, pk: int) -> SystemicProposal:
+    proposal = (
+        proposals_visible_to(user).select_related("issue", "decided_by").filter(pk=pk).first()
+    )
+    if proposal is None:
+        raise NotFound(_not_found())
+    return proposal
+
+
+def proposal_complaints_for_user(user: User, proposal: SystemicProposal) -> QuerySet:  # type: ignore[type-arg]
+    """The proposal's complaints that the person may see."""
+    return (
+        complaints_visible_to(user)
+        .filter(systemic_proposals=proposal)
         .order_by("-received_at")
         .only("pk", "reference", "subject", "status", "received_at")
     )

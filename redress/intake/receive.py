@@ -7,7 +7,8 @@ received as a ``Submission`` and call ``intake_receive``, so every channel gets 
   email's Message-ID) the same submission sent twice makes one complaint, and the key reused
   for something else is refused;
 - the complainant matched as ``complainant_get_or_create`` matches them;
-- possible duplicates (the same person, a similar subject, the last 30 days) found, kept as
+- possible duplicates (the last 30 days: the same person with a similar subject, or the same
+  person or order with a like text, ``complaints.duplicates``) found, kept as
   possible-duplicate links (``ComplaintLink``) and on the receipt event, for staff to link,
   dismiss or merge (``handling.links``) — suggested, never merged by intake;
 - consent to the personal-data notice recorded when the complainant gave it, with the way the
@@ -151,7 +152,12 @@ def possible_duplicates(submission: Submission, *, seen_by: User | None) -> list
     channel acting without a person)."""
     person = submission.person
     return complaint_duplicates(
-        seen_by, email=person.email, phone=person.phone, subject=submission.subject
+        seen_by,
+        email=person.email,
+        phone=person.phone,
+        subject=submission.subject,
+        description=submission.description,
+        order_ref=submission.order_ref,
     )
 
 

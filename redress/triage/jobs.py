@@ -13,6 +13,7 @@ from redress.core.actors import Actor
 from redress.core.selectors import organisation_get
 from redress.triage.models import TriageModel
 from redress.triage.services import triage_train
+from redress.triage.training import training_in_progress
 
 
 def train_hour() -> int:
@@ -21,13 +22,14 @@ def train_hour() -> int:
 
 def triage_train_daily(*, now: dt.datetime | None = None) -> TriageModel | None:
     """Train once a day, from the training hour, when no version was trained since that hour
-    today. Returns the new version, or None when it was not due."""
+    today and no training asked for on the page is in progress (it makes today's version).
+    Returns the new version, or None when it was not due."""
     now = now or timezone.now()
     zone = ZoneInfo(organisation_get().time_zone or settings.TIME_ZONE)
     local = now.astimezone(zone)
     if local.hour < train_hour():
         return None
     since = local.replace(hour=train_hour(), minute=0, second=0, microsecond=0)
-    if TriageModel.objects.filter(trained_at__gte=since).exists():
+    if TriageModel.objects.filter(trained_at__gte=since).exists() or training_in_progress():
         return None
     return triage_train(actor=Actor.system("triage"))

@@ -168,3 +168,56 @@ class SuggestionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.stage} {self.field}"
+
+
+class TrainingState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Training")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class TriageTraining(models.Model):
+    """A training asked for on the evaluation page ("Train now"), run by the worker: who asked,
+    when it started and ended, the version it made or why it failed. ``in_progress`` holds while
+    it waits or runs; one at a time (the constraint)."""
+
+    requested_at = models.DateTimeField(_("asked"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=TrainingState.choices, default=TrainingState.QUEUED
+    )
+    in_progress = models.BooleanField(_("in progress"), default=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    model = models.ForeignKey(
+        TriageModel,
+        verbose_name=_("version made"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("triage training")
+        verbose_name_plural = _("triage trainings")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_progress"],
+                condition=models.Q(in_progress=True),
+                name="triage_one_training_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.state}"

@@ -1,7 +1,12 @@
 """Similar complaints: for a complaint, or for what a clerk has typed so far, the most similar
-open or recent complaints the person may see, by TF-IDF cosine of their text (character
-n-grams of the folded text), raised when they share the complainant, the order reference or
-the product. Read through the visibility gate; bounded (``CANDIDATES`` newest candidates)."""
+open or recent complaints the person may see, by the likeness of their text
+(``complaints.likeness``: TF-IDF cosine of character n-grams of the folded text), raised when
+they share the complainant, the order reference or the product. Read through the visibility
+gate; bounded (``CANDIDATES`` newest candidates).
+
+The same measure finds the possible duplicates at intake (``complaints.duplicates``: the same
+person or order and a like text) and the clusters proposed as systemic issues
+(``triage.clusters``)."""
 
 from __future__ import annotations
 
@@ -10,13 +15,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from redress.complaints.likeness import comparable, likeness_to
 from redress.complaints.models import OPEN_STATUSES, Complaint
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
-from redress.core.text import fold
-from redress.triage.text import complaint_text
 
 CANDIDATES = 300
 RECENT = dt.timedelta(days=90)
@@ -51,7 +54,7 @@ def similar_complaints(
 ) -> list[Similar]:
     """The ``limit`` most similar complaints, best first, each with its text similarity and
     what else it shares (``complainant``, ``order``, ``product``). Two queries."""
-    text = complaint_text(subject, description)
+    text = comparable(subject, description)
     if not text.strip():
         return []
     since = timezone.now() - RECENT
@@ -79,11 +82,7 @@ def similar_complaints(
     )
     if not candidates:
         return []
-    docs = [fold(text)] + [fold(complaint_text(c.subject, c.description[:600])) for c in candidates]
-    matrix = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, lowercase=False
-    ).fit_transform(docs)
-    scores = (matrix[1:] @ matrix[0].T).toarray().ravel()
+    scores = likeness_to(text, [comparable(c.subject, c.description) for c in candidates])
     found = []
     for candidate, similarity in zip(candidates, scores, strict=True):
         reasons = []

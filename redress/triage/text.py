@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from redress.complaints.likeness import complaint_text
 from redress.privacy.scrub import Identifiers
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -33,5 +34,4 @@ def identifiers_of(texts: Iterable[str], phones: Iterable[str]) -> Identifiers:
     return Identifiers.of(texts, phones)
 
 
-def complaint_text(subject: str, description: str) -> str:
-    return f"{subject}\n{description}"
+__all__ = ["complaint_text", "identifiers_of", "scrub"]

@@ -13,8 +13,8 @@ from redress.improvement.services import capa_open, capa_plan, systemic_issue_op
 pytestmark = pytest.mark.django_db
 
 # session, user, second factor, organisation, roles, the unit tree (for managers), rows,
-# unread notices
-ISSUE_LIST_QUERIES = 8
+# unread notices, the proposals waiting (bounded)
+ISSUE_LIST_QUERIES = 9
 CAPA_LIST_QUERIES = 8
 
 

@@ -65,6 +65,28 @@ def test_duplicate_warning_needs_confirmation(team, signed_in):
     assert response.status_code == 302 and Complaint.objects.count() == 2
 
 
+def test_the_duplicate_hint_reads_the_description_and_the_order_typed(team, signed_in):
+    earlier = receive(
+        team,
+        complainant=ComplainantFactory(email="mai@example.vn"),
+        subject="Giao hàng trễ",
+        description="Kiện hàng quá hẹn năm ngày vẫn chưa được giao, tổng đài không trả lời.",
+        order_ref="DH-5521",
+    ).complaint
+    client = signed_in(team.frontline)
+    typed = {
+        "email": "someone.else@example.vn",
+        "subject": "Đơn chưa giao",
+        "description": "Kien hang qua hen nam ngay van chua duoc giao, tong dai khong tra loi.",
+    }
+    hint = client.post(reverse("backoffice:intake_duplicates"), typed).content.decode()
+    assert earlier.reference not in hint
+    hint = client.post(
+        reverse("backoffice:intake_duplicates"), {**typed, "order_ref": "DH-5521"}
+    ).content.decode()
+    assert earlier.reference in hint
+
+
 def test_missing_contact_and_future_time_are_refused(team, signed_in):
     client = signed_in(team.frontline)
     response = client.post(

@@ -12,7 +12,7 @@ from redress.core.roles import Role
 from redress.core.testing import staff
 from redress.handling.testing import complaint_in_state, receive
 from redress.triage import selectors
-from redress.triage.models import KeywordRule, Stage, SuggestionOutcome
+from redress.triage.models import KeywordRule, Stage, SuggestionOutcome, TriageTraining
 from redress.triage.services import triage_train
 from redress.triage.testing import closed_complaints
 
@@ -204,9 +204,45 @@ def test_the_administrator_sees_the_evaluation_and_a_warning_when_rules_win(
     assert signed_in(team.manager).get(reverse("backoffice:triage")).status_code == 403
 
 
-def test_the_administrator_trains_now(team, signed_in):
+def test_the_evaluation_page_shows_the_acceptance_rate_of_suggestions_in_use(team, signed_in):
+    KeywordRule.objects.create(name="Hoá đơn", keywords="hoá đơn", priority="high")
+    for chosen in ("high", "high", "high", "low"):
+        shown = selectors.suggestions_for("Hoá đơn sai", "", stage=Stage.ASSESSMENT)
+        complaint = receive(team).complaint
+        Complaint.objects.filter(pk=complaint.pk).update(priority=chosen)
+        from redress.triage.services import suggestion_outcomes_record
+
+        suggestion_outcomes_record(
+            complaint=complaint,
+            stage=Stage.ASSESSMENT,
+            token=shown.token,
+            actor=Actor.for_user(team.handler),
+        )
+    client = signed_in(english(staff(Role.ADMIN, team.unit)))
+    body = client.get(reverse("backoffice:triage")).content.decode()
+    row = body.split("Suggestions in use")[1].split("</tr>", 2)[1]
+    assert "Priority" in row and "keyword rule" in row
+    assert "<td>4</td><td>3</td><td>75%</td>" in row
+
+
+def test_the_administrator_trains_now_in_the_background_and_sees_the_result(team, signed_in):
+    from redress.triage.training import triage_training_run
+
     closed_complaints(60)
     admin = staff(Role.ADMIN, team.unit)
-    response = signed_in(admin).post(reverse("backoffice:triage_train"))
+    client = signed_in(english(admin))
+    response = client.post(reverse("backoffice:triage_train"))
     assert response.status_code == 302
+    assert selectors.model_active() is None  # nothing trained in the request
+    page = client.get(reverse("backoffice:triage")).content.decode()
+    assert "The training was handed to the worker" in page
+    assert "it starts when the worker takes it" in page
+    assert 'hx-trigger="every 5s"' in page and " disabled " in page
+    again = client.post(reverse("backoffice:triage_train"), follow=True).content.decode()
+    assert "A training is already in progress" in again
+    triage_training_run(training_id=TriageTraining.objects.get().pk)  # the worker
+    box = client.get(reverse("backoffice:triage_training"), HTTP_HX_REQUEST="true")
+    body = box.content.decode()
+    assert "Version 1 trained from 60 closed complaints" in body and "It is in use." in body
+    assert "every 5s" not in body  # no more polling
     assert selectors.model_active().version == 1

@@ -50,6 +50,7 @@ from redress.improvement.selectors import (
     issue_get_for_user,
     issue_list,
     may,
+    proposals_pending,
 )
 from redress.improvement.transitions import (
     CAPA_ACTION_PERMISSION,
@@ -127,6 +128,7 @@ def issue_list_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "issues": result.rows,
             "may_open": may(_user(request), Permission.ISSUE_OPEN, unit_id=None),
+            "proposals": proposals_pending(_user(request)),
         },
     )
 

@@ -164,11 +164,16 @@ def intake_done(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
-    """HTMX: the possible duplicates for what has been typed so far."""
+    """HTMX: the possible duplicates for what has been typed so far (a POST from the page: a
+    description is too long for a URL)."""
     user: User = request.user  # type: ignore[assignment]
     if not can_receive(user):
         raise Http404("intake")
-    data = {key: request.GET.get(key, "") for key in ("email", "phone", "subject")}
+    typed = request.POST if request.method == "POST" else request.GET
+    data = {
+        key: typed.get(key, "")[:20_000]
+        for key in ("email", "phone", "subject", "description", "order_ref")
+    }
     found = possible_duplicates(_submission(data, user), seen_by=user)
     return render(
         request, "backoffice/partials/duplicates.html", {"duplicates": _shown(user, found)}

@@ -11,19 +11,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from redress.backoffice.views.common import admin_view, can_receive, page, staff_view
 from redress.complaints.models import Complaint
 from redress.complaints.selectors import complaint_get_for_user, complaint_roles
 from redress.complaints.transitions import ACTION_ROLES, Action
 from redress.core.actors import Actor
-from redress.core.errors import NotFound
+from redress.core.errors import Conflict, NotFound
 from redress.core.models import User
 from redress.triage import selectors
 from redress.triage.models import Field, Stage
-from redress.triage.services import suggestion_outcomes_record, triage_train
+from redress.triage.services import suggestion_outcomes_record
 from redress.triage.similar import similar_complaints, similar_to_complaint
+from redress.triage.training import training_current, triage_training_request
 
 SUGGESTED_FIELD = "triage_suggested"
 
@@ -165,6 +166,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
             "models": models,
             "fields": fields,
             "acceptance": selectors.acceptance_rates(),
+            "training": training_current(),
         },
     )
 
@@ -172,7 +174,24 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 @require_POST
 @admin_view
 def train(request: HttpRequest) -> HttpResponse:
+    """Ask the worker to train a new version ("Train now"): the page then shows the training in
+    progress and its result. One at a time."""
     user: User = request.user  # type: ignore[assignment]
-    model = triage_train(actor=Actor.for_user(user))
-    messages.success(request, gettext("Version %(version)s trained.") % {"version": model.version})
+    try:
+        triage_training_request(actor=Actor.for_user(user))
+    except Conflict as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, gettext("The training was handed to the worker; this page shows its result.")
+        )
     return redirect("backoffice:triage")
+
+
+@require_GET
+@admin_view
+def training(request: HttpRequest) -> HttpResponse:
+    """HTMX: the training asked for on the page, polled while it is in progress."""
+    return render(
+        request, "backoffice/partials/triage_training.html", {"training": training_current()}
+    )

@@ -192,6 +192,13 @@ class Complaint(models.Model):
             models.Index(fields=["priority", "status"]),
             models.Index(fields=["decision_due_at"]),
             models.Index(fields=["review_due_at"]),
+            # The complaints about an order or contract: possible duplicates at intake look for
+            # the same reference within a month (complaints.duplicates).
+            models.Index(
+                fields=["order_ref", "received_at"],
+                name="complaint_order_ref",
+                condition=~models.Q(order_ref=""),
+            ),
             # The few restricted complaints, which the gate takes out for everyone but the DPO.
             models.Index(
                 fields=["processing_restricted"],

@@ -67,3 +67,75 @@ def test_other_subject_other_person_old_or_invisible_are_not(team, earlier):
         complaint_duplicates(team.frontline, email="an@example.vn", subject="Hóa đơn tính sai tiền")
         == []
     )
+
+
+LATE_PARCEL = (
+    "Đơn hàng của tôi đã quá hẹn năm ngày mà kiện hàng vẫn chưa được giao, tổng đài không "
+    "trả lời, đề nghị kiểm tra và giao ngay."
+)
+
+
+def test_same_person_with_a_like_text_under_another_subject_is_suggested(team):
+    person = ComplainantFactory(email="binh@example.vn")
+    earlier = receive(
+        team, complainant=person, subject="Giao hàng trễ", description=LATE_PARCEL
+    ).complaint
+    found = complaint_duplicates(
+        team.frontline,
+        email="binh@example.vn",
+        subject="Khiếu nại lần hai",  # a subject nothing like the first one's
+        description="Don hang cua toi da qua hen nam ngay ma kien hang van chua duoc giao.",
+    )
+    assert found == [earlier]
+
+
+def test_the_same_order_with_a_like_text_is_suggested_whoever_writes(team):
+    earlier = receive(
+        team,
+        complainant=ComplainantFactory(email="chi@example.vn"),
+        subject="Giao hàng trễ",
+        description=LATE_PARCEL,
+        order_ref="DH-7781",
+    ).complaint
+    receive(
+        team,
+        complainant=ComplainantFactory(email="other@example.vn"),
+        subject="Giao hàng trễ",
+        description=LATE_PARCEL,
+        order_ref="DH-1000",
+    )
+    # The complainant's husband writes about the same order, from his own address.
+    found = complaint_duplicates(
+        team.frontline,
+        email="chong@example.vn",
+        subject="Đơn DH-7781 chưa giao",
+        description="Kiện hàng vẫn chưa được giao, quá hẹn năm ngày, tổng đài không trả lời.",
+        order_ref="DH-7781",
+    )
+    assert found == [earlier]
+    # The same order about something else entirely is not the same complaint.
+    assert (
+        complaint_duplicates(
+            team.frontline,
+            email="chong@example.vn",
+            subject="Nhân viên thô lỗ",
+            description="Nhân viên cửa hàng nói chuyện rất thô lỗ với vợ tôi.",
+            order_ref="DH-7781",
+        )
+        == []
+    )
+
+
+def test_a_like_text_from_another_person_about_no_shared_order_is_not_a_duplicate(team):
+    receive(
+        team,
+        complainant=ComplainantFactory(email="dung@example.vn"),
+        subject="Giao hàng trễ",
+        description=LATE_PARCEL,
+    )
+    assert (
+        complaint_duplicates(
+            team.frontline, email="em@example.vn", subject="Giao hàng trễ", description=LATE_PARCEL
+        )
+        == []
+    )

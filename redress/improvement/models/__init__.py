@@ -24,8 +24,10 @@ from redress.improvement.models.systemic import (
     IssueDecision,
     IssueSource,
     IssueStatus,
+    ProposalStatus,
     SystemicIssue,
     SystemicIssueComplaint,
+    SystemicProposal,
     SystemicRule,
 )
 
@@ -45,9 +47,11 @@ __all__ = [
     "IssueDecision",
     "IssueSource",
     "IssueStatus",
+    "ProposalStatus",
     "SpcScan",
     "SystemicIssue",
     "SystemicIssueComplaint",
+    "SystemicProposal",
     "SystemicRule",
     "WhyStep",
 ]

@@ -59,6 +59,7 @@ class IssueSource(models.TextChoices):
     RULE = "rule", _("A rule")
     SPC = "spc", _("A control chart signal")
     MANUAL = "manual", _("Opened by hand")
+    SIMILAR = "similar", _("Similar complaints, confirmed by a person")
 
 
 class IssueStatus(models.TextChoices):
@@ -206,3 +207,60 @@ class SystemicIssueComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} ← {self.complaint_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    CONFIRMED = "confirmed", _("Confirmed: a systemic issue was opened")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class SystemicProposal(models.Model):
+    """A systemic issue proposed, not opened: complaints found alike by their text (triage's
+    clusters of similar complaints), named, for a person to confirm (which opens the issue with
+    them) or dismiss with a reason. Nothing is opened without a person (ISO 10002 4.7)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    proposed_at = models.DateTimeField(_("proposed"), db_index=True)
+    proposed_by_label = models.CharField(_("proposed by"), max_length=150)
+    evidence = models.JSONField(_("why it is proposed"), default=dict, blank=True)
+    complaints = models.ManyToManyField(
+        Complaint, verbose_name=_("complaints"), related_name="systemic_proposals"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+        db_index=True,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    issue = models.ForeignKey(
+        SystemicIssue,
+        verbose_name=_("systemic issue opened"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+
+    class Meta:
+        verbose_name = _("proposed systemic issue")
+        verbose_name_plural = _("proposed systemic issues")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"DX-{self.pk:05d}"

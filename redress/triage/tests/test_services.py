@@ -155,3 +155,23 @@ def test_the_daily_job_trains_once_a_day_from_its_hour(settings):
         assert triage_train_daily() is None
         clock.set("2026-03-11 03:05")
         assert triage_train_daily().version == 2
+
+
+def test_a_complainant_erased_through_privacy_leaves_the_training_set_at_the_next_training():
+    from redress.complaints.models import Complaint
+    from redress.privacy.erasure import complaints_anonymise
+
+    closed_complaints(60, seed=4)
+    first = triage_train(actor=SYSTEM)
+    assert first.examples == 60
+    erased = list(
+        Complaint.objects.filter(reference__startswith="DS-4-")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    complaints_anonymise(erased, actor=Actor.system("retention"), reason="Yêu cầu xoá dữ liệu")
+    assert AnonymisedComplaint.objects.filter(complaint_id__in=erased).count() == 2
+    assert triage_train(actor=SYSTEM).examples == 58
+    # The version learned before the erasure is kept only as its row, not its file, once
+    # enough later versions exist (FILES_KEPT); its held-out figures hold no text.
+    assert "DS-4-" not in str(TriageModel.objects.get(version=1).metrics)
