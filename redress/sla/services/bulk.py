@@ -1,0 +1,200 @@
+"""Deadlines for volume data: the clocks of many complaints built at once from their events
+(``redress sla rebuild``, the seed, the complaint import).
+
+Per batch of complaints: one query for the complaints, one for the events that move a clock,
+the clocks worked out in memory (``redress.sla.replay``, on calendars whose days are worked out
+once per run, ``redress.sla.calendar_index``), then the clocks and pauses written with the bulk
+writer (``COPY`` on PostgreSQL) and the complaints' deadlines with one ``UPDATE``. The answers
+are those of ``sla_clocks_rebuild``, one complaint at a time (``tests/test_bulk_clocks.py``).
+
+No check task is queued per clock: each clock's next check time is stored and the sweep
+(``sla_sweep``) finds the clocks whose time has come.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models.fields.json import KT
+
+from redress.complaints.models import Complaint, ComplaintEvent
+from redress.core.bulk import bulk_insert
+from redress.sla.calendar_index import IndexedCalendar
+from redress.sla.models import ClockPause, SlaPolicy, StageClock
+from redress.sla.replay import TIMED_ACTIONS, Clock, Event, Replay, Subject, due_fields
+from redress.sla.rules import DUE_FIELDS, RECEIPT_STAGES, Stage
+from redress.sla.selectors import calendar_row_for_unit, policy_for, work_calendar
+
+BUILD_BATCH = 5000
+_COMPLAINT_FIELDS = (
+    "pk",
+    "received_at",
+    "paused_at",
+    "unit_id",
+    "category_id",
+    "priority",
+    "channel",
+    "vulnerable_group",
+    "is_negotiation_request",
+    "health_safety",
+)
+_RECEIPT_FIELDS = [DUE_FIELDS[stage] for stage in RECEIPT_STAGES]
+_REVIEW_FIELD = DUE_FIELDS[Stage.REVIEW]
+
+
+class _Rules:
+    """The calendar and the policy of each kind of complaint, looked up once per run."""
+
+    def __init__(self) -> None:
+        self._calendar_of_unit: dict[int | None, IndexedCalendar] = {}
+        self._calendar_of_row: dict[int | None, IndexedCalendar] = {}
+        self._policies: dict[tuple[Any, ...], SlaPolicy | None] = {}
+
+    def calendar(self, unit_id: int | None) -> IndexedCalendar:
+        found = self._calendar_of_unit.get(unit_id)
+        if found is None:
+            row = calendar_row_for_unit(unit_id)
+            key = row.pk if row else None
+            if key not in self._calendar_of_row:
+                self._calendar_of_row[key] = IndexedCalendar.of(work_calendar(row))
+            found = self._calendar_of_unit[unit_id] = self._calendar_of_row[key]
+        return found
+
+    def policy(self, values: dict[str, Any]) -> SlaPolicy | None:
+        key = (
+            values["priority"],
+            values["channel"],
+            bool(values["vulnerable_group"]),
+            values["is_negotiation_request"],
+            values["health_safety"],
+            values["category_id"],
+            values["unit_id"],
+        )
+        if key not in self._policies:
+            fields = {k: v for k, v in values.items() if k not in ("pk", "received_at")}
+            self._policies[key] = policy_for(Complaint(**fields))
+        return self._policies[key]
+
+
+def _batches(complaint_ids: Sequence[int] | None, size: int) -> Iterator[list[int]]:
+    if complaint_ids is not None:
+        ordered = sorted(set(complaint_ids))
+        for start in range(0, len(ordered), size):
+            yield ordered[start : start + size]
+        return
+    last = 0
+    while True:
+        ids = list(
+            Complaint.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def sla_clocks_build(
+    *,
+    complaint_ids: Sequence[int] | None = None,
+    batch: int = BUILD_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build the clocks of every complaint (of ``complaint_ids``, or all) that has none, from
+    its recorded events, in batches each in its own transaction (inside the caller's when there
+    is one). Returns how many complaints got clocks."""
+    rules = _Rules()
+    built = 0
+    for ids in _batches(complaint_ids, batch):
+        with transaction.atomic():
+            built += _build(ids, rules)
+        if progress:
+            progress(len(ids))
+    return built
+
+
+def _build(ids: list[int], rules: _Rules) -> int:
+    timed = set(StageClock.objects.filter(complaint_id__in=ids).values_list("complaint_id", flat=True))
+    complaints = Complaint.objects.filter(pk__in=[pk for pk in ids if pk not in timed])
+    if connection.features.has_select_for_update:
+        complaints = complaints.select_for_update()
+    rows = list(complaints.order_by("pk").values(*_COMPLAINT_FIELDS))
+    if not rows:
+        return 0
+    todo = [row["pk"] for row in rows]
+    events: dict[int, list[Event]] = defaultdict(list)
+    found = (
+        ComplaintEvent.objects.filter(complaint_id__in=todo, action__in=TIMED_ACTIONS)
+        .annotate(reason=KT("data__reason"))
+        .order_by("complaint_id", "at", "pk")
+        .values_list("complaint_id", "action", "to_status", "at", "reason")
+    )
+    for complaint_id, action, to_status, at, reason in found:
+        events[complaint_id].append(Event(action, to_status, at, reason or ""))
+    ClockPause.objects.filter(complaint_id__in=todo).delete()
+    clock_rows: list[dict[str, object]] = []
+    pause_rows: list[dict[str, object]] = []
+    deadlines: list[tuple[int, dict[str, dt.datetime | None]]] = []
+    for row in rows:
+        subject = Subject(
+            id=row["pk"],
+            received_at=row["received_at"],
+            is_negotiation_request=row["is_negotiation_request"],
+            paused_at=row["paused_at"],
+        )
+        replay = Replay(subject, rules.policy(row), rules.calendar(row["unit_id"]))
+        clocks: list[Clock] = replay.run(events.get(subject.id, ()))
+        clock_rows.extend(clock.row(subject.id) for clock in clocks)
+        pause_rows.extend(
+            {"complaint_id": subject.id, "started_at": p[0], "ended_at": p[1], "reason": p[2]}
+            for p in replay.pauses
+        )
+        deadlines.append((subject.id, due_fields(clocks)))
+    bulk_insert(StageClock, clock_rows)
+    bulk_insert(ClockPause, pause_rows)
+    _deadlines_write(deadlines)
+    return len(rows)
+
+
+def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None]]]) -> None:
+    """Copy each complaint's stage deadlines onto it in one statement (the review's only when
+    the complaint has a review clock, as ``_sync_complaint`` does)."""
+    quote = connection.ops.quote_name
+    table = quote(Complaint._meta.db_table)
+    receipt = [f"{quote(name)} = v.{name}" for name in _RECEIPT_FIELDS]
+    review = quote(_REVIEW_FIELD)
+    columns = [[pk for pk, _fields in deadlines]]
+    columns += [[fields[name] for _pk, fields in deadlines] for name in _RECEIPT_FIELDS]
+    columns.append([_REVIEW_FIELD in fields for _pk, fields in deadlines])
+    columns.append([fields.get(_REVIEW_FIELD) for _pk, fields in deadlines])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(["id", *_RECEIPT_FIELDS, "has_review", _REVIEW_FIELD])
+            types = ["bigint[]", *["timestamptz[]"] * 4, "boolean[]", "timestamptz[]"]
+            arrays = ", ".join(f"%s::{kind}" for kind in types)
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(receipt)}, "  # noqa: S608 - names from the model
+                f"{review} = CASE WHEN v.has_review THEN v.{_REVIEW_FIELD} ELSE {table}.{review} END "
+                f"FROM unnest({arrays}) AS v({names}) WHERE {table}.id = v.id",
+                columns,
+            )
+            return
+        sets = ", ".join(f"{quote(name)} = %s" for name in _RECEIPT_FIELDS)
+        cursor.executemany(
+            f"UPDATE {table} SET {sets}, "  # noqa: S608 - names from the model
+            f"{review} = CASE WHEN %s THEN %s ELSE {review} END WHERE id = %s",
+            [
+                [
+                    *(connection.ops.adapt_datetimefield_value(v) for v in values[1:5]),
+                    values[5],
+                    connection.ops.adapt_datetimefield_value(values[6]),
+                    values[0],
+                ]
+                for values in zip(*columns, strict=True)
+            ],
+        )
