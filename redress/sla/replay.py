@@ -43,8 +43,7 @@ REVIEW_STARTED_BY = frozenset({"record_reaction", "escalate"})
 REVIEW_ENDED_BY = frozenset({"refer_external", "withdraw", "close", "reopen"})
 # The actions the replay reacts to (the others change no clock).
 TIMED_ACTIONS = frozenset(
-    {"pause", "resume", *STAGE_DONE_BY, "withdraw", "reopen", *REVIEW_STARTED_BY}
-    | REVIEW_ENDED_BY
+    {"pause", "resume", *STAGE_DONE_BY, "withdraw", "reopen", *REVIEW_STARTED_BY} | REVIEW_ENDED_BY
 )
 
 
@@ -113,9 +112,7 @@ class Clock:
 class Replay:
     """One complaint's clocks and pauses, advanced event by event as the services would."""
 
-    def __init__(
-        self, subject: Subject, policy: SlaPolicy | None, calendar: WorkCalendar
-    ) -> None:
+    def __init__(self, subject: Subject, policy: SlaPolicy | None, calendar: WorkCalendar) -> None:
         # Imported here: the services import the models, which need the app registry.
         from redress.sla.services.clocks import plan_stage
 
@@ -240,7 +237,9 @@ class Replay:
             )
             if at <= clock.due_at:
                 clock.outcome = MET
-                clock.margin_seconds = int(measure(calendar, unit, at, clock.due_at).total_seconds())
+                clock.margin_seconds = int(
+                    measure(calendar, unit, at, clock.due_at).total_seconds()
+                )
             else:
                 clock.outcome = BREACHED
                 clock.margin_seconds = -int(

@@ -6,8 +6,9 @@ bulk writers as the import: ``core.bulk.bulk_insert`` for the rows, the referenc
 ``references_reserve`` for gap-free references, ``audit.services.audit_record_bulk`` for the
 audit entries of every event, chained in order. One more audit entry records the run.
 
-Seeded complaints have no deadline clocks yet: ``redress sla rebuild`` builds them from the
-events (``manage.py demo`` does it for the demo).
+Each complaint gets its deadline clocks as it is loaded, worked out from its generated events by
+the SLA engine's bulk builder (``sla.services.DeadlineBuilder``, the one ``redress sla rebuild``
+uses): the complaint is inserted with its stage deadlines, its clocks follow in the same batch.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.intake.seed.demo import demo_organisation
 from redress.intake.seed.lifecycle import Row, Rows, SeedContext, complaint_generate
+from redress.sla.models import StageClock
+from redress.sla.services import TIMED_ACTIONS, DeadlineBuilder, Replay, due_fields, event_of
 
 SPAN = dt.timedelta(days=730)  # complaints are received over the last 24 months
 # From this many complaints on, PostgreSQL's trigram search indexes are built once at the end.
@@ -97,6 +100,7 @@ def seed_complaints(
     )
     events_total = 0
     created = 0
+    deadlines = DeadlineBuilder()
     postgres = connection.vendor == "postgresql"
     # A large load builds the trigram search index once at the end instead of row by row
     # (the usual PostgreSQL bulk-load practice; several times faster).
@@ -120,7 +124,11 @@ def seed_complaints(
             rows = Rows()
             for at, reference in zip(received, references, strict=True):
                 complaint_generate(context, rows, at, reference)
+            planned = _deadlines_plan(rows, deadlines)
             events_total += _write(rows)
+            deadlines.write(
+                [(c["id"], replay) for c, replay in zip(rows.complaints, planned, strict=True)]
+            )
             created += size
         if progress:
             progress(size)
@@ -131,7 +139,16 @@ def seed_complaints(
                     f"CREATE INDEX IF NOT EXISTS {index} ON complaints_complaint USING gin ({column} gin_trgm_ops)"
                 )
     statistics_refresh(
-        [Complainant, Complaint, ComplaintEvent, Decision, Remedy, Message, ExternalReferral],
+        [
+            Complainant,
+            Complaint,
+            ComplaintEvent,
+            Decision,
+            Remedy,
+            Message,
+            ExternalReferral,
+            StageClock,
+        ],
         rows=created,
     )
     # Every figure of the loaded complaints, before anyone reads them (bench/analytics.md).
@@ -144,6 +161,25 @@ def seed_complaints(
         after={"complaints": count, "events": events_total},
     )
     return SeedResult(complaints=created, events=events_total, seconds=time.monotonic() - started)
+
+
+def _deadlines_plan(rows: Rows, deadlines: DeadlineBuilder) -> list[Replay]:
+    """Each generated complaint's clocks from its events (in the order they happened, as they
+    will be stored), and its stage deadlines set on its row before it is inserted."""
+    timed: dict[int, list[Row]] = {id(c): [] for c in rows.complaints}
+    for event in rows.events:
+        if event["action"] in TIMED_ACTIONS:
+            timed[id(event["complaint"])].append(event)
+    planned = []
+    for complaint in rows.complaints:
+        events = sorted(timed[id(complaint)], key=lambda e: e["at"])
+        replay = deadlines.plan(
+            complaint,
+            [event_of(e["action"], e["to_status"], e["at"], e.get("data")) for e in events],
+        )
+        complaint.update(due_fields(replay.clocks))
+        planned.append(replay)
+    return planned
 
 
 def _ids_set(rows: Sequence[Row], ids: Sequence[int]) -> None:

@@ -13,7 +13,8 @@ late, gives the same answer.
 - ``queue``: how these services queue the tasks that call them back.
 """
 
-from redress.sla.services.bulk import BUILD_BATCH, sla_clocks_build
+from redress.sla.replay import TIMED_ACTIONS, Replay, due_fields
+from redress.sla.services.bulk import BUILD_BATCH, DeadlineBuilder, event_of, sla_clocks_build
 from redress.sla.services.clocks import (
     FALLBACK_NEAR_DUE_PERCENT,
     FALLBACK_TARGETS,
@@ -50,6 +51,11 @@ from redress.sla.services.recompute import (
 
 __all__ = [
     "BUILD_BATCH",
+    "TIMED_ACTIONS",
+    "DeadlineBuilder",
+    "Replay",
+    "due_fields",
+    "event_of",
     "FALLBACK_NEAR_DUE_PERCENT",
     "FALLBACK_TARGETS",
     "RECOMPUTE_BATCH",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,7 +25,7 @@ from redress.complaints.models import Complaint, ComplaintEvent
 from redress.core.bulk import bulk_insert
 from redress.sla.calendar_index import IndexedCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
-from redress.sla.replay import TIMED_ACTIONS, Clock, Event, Replay, Subject, due_fields
+from redress.sla.replay import TIMED_ACTIONS, Event, Replay, Subject, due_fields
 from redress.sla.rules import DUE_FIELDS, RECEIPT_STAGES, Stage
 from redress.sla.selectors import calendar_row_for_unit, policy_for, work_calendar
 
@@ -89,14 +89,66 @@ def _batches(complaint_ids: Sequence[int] | None, size: int) -> Iterator[list[in
     last = 0
     while True:
         ids = list(
-            Complaint.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
+            Complaint.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
         )
         if not ids:
             return
         yield ids
         last = ids[-1]
+
+
+def event_of(action: str, to_status: str, at: dt.datetime, data: Any) -> Event:
+    """A recorded event as the replay reads it (the pause's reason from its data)."""
+    reason = data.get("reason", "") if isinstance(data, dict) else data
+    return Event(action, to_status, at, "" if reason is None else str(reason))
+
+
+class DeadlineBuilder:
+    """The clocks of complaints being loaded in bulk (seed, import): planned from the rows and
+    events before they are written, so that each complaint is inserted with its deadlines,
+    then written once the complaints have their ids. One builder per load: each calendar's
+    days and each kind of complaint's policy are looked up once."""
+
+    def __init__(self) -> None:
+        self._rules = _Rules()
+        self._defaults = {
+            name: Complaint._meta.get_field(name).get_default()
+            for name in _COMPLAINT_FIELDS
+            if name not in ("pk", "received_at", "unit_id", "category_id")
+        }
+
+    def plan(self, complaint: Mapping[str, Any], events: Iterable[Event]) -> Replay:
+        """Work out the clocks of one complaint (a row: field attribute name → value) from its
+        timed events in the order they happened. ``due_fields(replay.clocks)`` are the
+        deadlines it carries."""
+        values = {**self._defaults, "unit_id": None, "category_id": None}
+        values.update((k, complaint[k]) for k in _COMPLAINT_FIELDS if k in complaint)
+        subject = Subject(
+            id=complaint.get("id") or 0,
+            received_at=values["received_at"],
+            is_negotiation_request=values["is_negotiation_request"],
+            paused_at=values["paused_at"],
+        )
+        replay = Replay(
+            subject, self._rules.policy(values), self._rules.calendar(values["unit_id"])
+        )
+        replay.run(events)
+        return replay
+
+    def write(self, planned: Sequence[tuple[int, Replay]]) -> None:
+        """Insert the clocks and pauses planned, for the complaints of the ids given."""
+        bulk_insert(
+            StageClock,
+            [clock.row(pk) for pk, replay in planned for clock in replay.clocks],
+        )
+        bulk_insert(
+            ClockPause,
+            [
+                {"complaint_id": pk, "started_at": p[0], "ended_at": p[1], "reason": p[2]}
+                for pk, replay in planned
+                for p in replay.pauses
+            ],
+        )
 
 
 def sla_clocks_build(
@@ -108,18 +160,20 @@ def sla_clocks_build(
     """Build the clocks of every complaint (of ``complaint_ids``, or all) that has none, from
     its recorded events, in batches each in its own transaction (inside the caller's when there
     is one). Returns how many complaints got clocks."""
-    rules = _Rules()
+    builder = DeadlineBuilder()
     built = 0
     for ids in _batches(complaint_ids, batch):
         with transaction.atomic():
-            built += _build(ids, rules)
+            built += _build(ids, builder)
         if progress:
             progress(len(ids))
     return built
 
 
-def _build(ids: list[int], rules: _Rules) -> int:
-    timed = set(StageClock.objects.filter(complaint_id__in=ids).values_list("complaint_id", flat=True))
+def _build(ids: list[int], builder: DeadlineBuilder) -> int:
+    timed = set(
+        StageClock.objects.filter(complaint_id__in=ids).values_list("complaint_id", flat=True)
+    )
     complaints = Complaint.objects.filter(pk__in=[pk for pk in ids if pk not in timed])
     if connection.features.has_select_for_update:
         complaints = complaints.select_for_update()
@@ -137,27 +191,9 @@ def _build(ids: list[int], rules: _Rules) -> int:
     for complaint_id, action, to_status, at, reason in found:
         events[complaint_id].append(Event(action, to_status, at, reason or ""))
     ClockPause.objects.filter(complaint_id__in=todo).delete()
-    clock_rows: list[dict[str, object]] = []
-    pause_rows: list[dict[str, object]] = []
-    deadlines: list[tuple[int, dict[str, dt.datetime | None]]] = []
-    for row in rows:
-        subject = Subject(
-            id=row["pk"],
-            received_at=row["received_at"],
-            is_negotiation_request=row["is_negotiation_request"],
-            paused_at=row["paused_at"],
-        )
-        replay = Replay(subject, rules.policy(row), rules.calendar(row["unit_id"]))
-        clocks: list[Clock] = replay.run(events.get(subject.id, ()))
-        clock_rows.extend(clock.row(subject.id) for clock in clocks)
-        pause_rows.extend(
-            {"complaint_id": subject.id, "started_at": p[0], "ended_at": p[1], "reason": p[2]}
-            for p in replay.pauses
-        )
-        deadlines.append((subject.id, due_fields(clocks)))
-    bulk_insert(StageClock, clock_rows)
-    bulk_insert(ClockPause, pause_rows)
-    _deadlines_write(deadlines)
+    planned = [(row["pk"], builder.plan(row, events.get(row["pk"], ()))) for row in rows]
+    builder.write(planned)
+    _deadlines_write([(pk, due_fields(replay.clocks)) for pk, replay in planned])
     return len(rows)
 
 

@@ -101,11 +101,34 @@ def varied_complaints(clock):
         # paused and still paused
         ["+1h", "acknowledge", "+1h", "pause"],
         # the whole way, reopened, paused in the second round
-        ["acknowledge", "assess", "investigate", "propose", "approve", "communicate", "accept",
-         "settle", "close", "+5d", "reopen", "+1d", "pause", "+2d", "resume"],
+        [
+            "acknowledge",
+            "assess",
+            "investigate",
+            "propose",
+            "approve",
+            "communicate",
+            "accept",
+            "settle",
+            "close",
+            "+5d",
+            "reopen",
+            "+1d",
+            "pause",
+            "+2d",
+            "resume",
+        ],
         # a rejected decision: internal review, still running
-        ["acknowledge", "assess", "investigate", "propose", "approve", "+20d", "communicate",
-         "reject"],
+        [
+            "acknowledge",
+            "assess",
+            "investigate",
+            "propose",
+            "approve",
+            "+20d",
+            "communicate",
+            "reject",
+        ],
         ["+3d", "withdraw"],
         ["assess_only", "not_accepted"],
     ]

@@ -21,9 +21,7 @@ CALENDARS = {
         weekdays=frozenset({0, 1, 2, 3, 4, 5}),
     ),
     "always open": WorkCalendar(always_open=True),
-    "berlin": WorkCalendar(
-        time_zone="Europe/Berlin", periods=((dt.time(9), dt.time(17, 30)),)
-    ),
+    "berlin": WorkCalendar(time_zone="Europe/Berlin", periods=((dt.time(9), dt.time(17, 30)),)),
 }
 
 
