@@ -34,7 +34,9 @@ def forget() -> None:
 
 
 def main() -> None:
-    one_by_one = int(sys.argv[sys.argv.index("--one-by-one") + 1]) if "--one-by-one" in sys.argv else 0
+    one_by_one = (
+        int(sys.argv[sys.argv.index("--one-by-one") + 1]) if "--one-by-one" in sys.argv else 0
+    )
     total = Complaint.objects.count()
     print(f"{total:,} complaints; load average {os.getloadavg()}")
     forget()
@@ -45,7 +47,9 @@ def main() -> None:
             with transaction.atomic():
                 sla_clocks_rebuild(complaint=Complaint.objects.select_for_update().get(pk=pk))
         seconds = time.monotonic() - started
-        print(f"one by one: {len(ids)} in {seconds:.1f} s = {1000 * seconds / len(ids):.1f} ms each")
+        print(
+            f"one by one: {len(ids)} in {seconds:.1f} s = {1000 * seconds / len(ids):.1f} ms each"
+        )
         forget()
     started = time.monotonic()
     built = sla_clocks_build()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, fields
+from zoneinfo import ZoneInfo
 
 from redress.sla.calendar import SEARCH_LIMIT_DAYS, UTC, CalendarError, WorkCalendar
 
@@ -36,6 +37,29 @@ class IndexedCalendar(WorkCalendar):
     _working: dict[dt.date, bool] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _midnights: dict[dt.date, dt.datetime] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # The instants inside which every answer is already in the index: [low, high).
+    _bounds: list[dt.datetime] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # The zone is looked up once (``WorkCalendar.tz`` builds it on each call).
+        object.__setattr__(self, "_zone", ZoneInfo(self.time_zone))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._zone  # type: ignore[attr-defined,no-any-return]
+
+    def local_date(self, instant: dt.datetime) -> dt.date:
+        return instant.astimezone(self._zone).date()  # type: ignore[attr-defined]
+
+    def midnight(self, day: dt.date) -> dt.datetime:
+        known = self._midnights.get(day)
+        if known is None:
+            known = self._midnights[day] = super().midnight(day)
+        return known
 
     @classmethod
     def of(cls, calendar: WorkCalendar) -> IndexedCalendar:
@@ -62,6 +86,7 @@ class IndexedCalendar(WorkCalendar):
             index[name] = []
         # [first day, day after the last] covered; the idle days run at the end.
         index["span"] = [first, first, 0]
+        self._bounds.clear()
 
     def _grow(self) -> None:
         index = self._index
@@ -90,11 +115,18 @@ class IndexedCalendar(WorkCalendar):
                 after.append(total)
             day += dt.timedelta(days=1)
         span[1] = day
+        self._bounds[:] = [
+            self.midnight(span[0] + dt.timedelta(days=1)),
+            self.midnight(day - dt.timedelta(days=1)),
+        ]
         if span[2] > SEARCH_LIMIT_DAYS:
             raise CalendarError("No working time within three years.")
 
     def _cover(self, instant: dt.datetime) -> None:
         """Make the index reach past ``instant`` (and a day either side)."""
+        bounds = self._bounds
+        if bounds and bounds[0] <= instant < bounds[1]:
+            return
         day = self.local_date(instant)
         index = self._index
         if not index or day - dt.timedelta(days=1) < index["span"][0]:

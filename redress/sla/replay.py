@@ -120,6 +120,9 @@ class Replay:
         self.subject, self.policy, self.calendar = subject, policy, calendar
         self.clocks: list[Clock] = []
         self.pauses: list[list] = []  # type: ignore[type-arg]  # [started, ended or None, reason]
+        # The same stage is planned again on the same terms (at its end, at the final
+        # recomputation): the rules are pure, so the first answer stands.
+        self._plans: dict[tuple[object, ...], Plan] = {}
 
     def _pauses(self, until: dt.datetime | None = None) -> list[Pause]:
         return [(p[0], p[1] or until) for p in sorted(self.pauses, key=lambda p: p[0])]
@@ -127,15 +130,19 @@ class Replay:
     def _plan(
         self, stage: str, started_at: dt.datetime, round_number: int, pauses: Sequence[Pause]
     ) -> Plan:
-        return self._plan_stage(
-            complaint=cast("Complaint", self.subject),
-            stage=stage,
-            started_at=started_at,
-            round_number=round_number,
-            policy=self.policy,
-            calendar=self.calendar,
-            pauses=pauses,
-        )
+        key = (stage, started_at, round_number, *pauses)
+        known = self._plans.get(key)
+        if known is None:
+            known = self._plans[key] = self._plan_stage(
+                complaint=cast("Complaint", self.subject),
+                stage=stage,
+                started_at=started_at,
+                round_number=round_number,
+                policy=self.policy,
+                calendar=self.calendar,
+                pauses=pauses,
+            )
+        return known
 
     @staticmethod
     def _set(clock: Clock, plan: Plan) -> None:

@@ -53,6 +53,7 @@ class _Rules:
         self._calendar_of_unit: dict[int | None, IndexedCalendar] = {}
         self._calendar_of_row: dict[int | None, IndexedCalendar] = {}
         self._policies: dict[tuple[Any, ...], SlaPolicy | None] = {}
+        self._asked: tuple[str, ...] | None = None
 
     def calendar(self, unit_id: int | None) -> IndexedCalendar:
         found = self._calendar_of_unit.get(unit_id)
@@ -65,19 +66,38 @@ class _Rules:
         return found
 
     def policy(self, values: dict[str, Any]) -> SlaPolicy | None:
-        key = (
-            values["priority"],
-            values["channel"],
-            bool(values["vulnerable_group"]),
-            values["is_negotiation_request"],
-            values["health_safety"],
-            values["category_id"],
-            values["unit_id"],
+        if self._asked is None:
+            self._asked = _conditions_asked()
+        key = tuple(
+            bool(values[name]) if name == "vulnerable_group" else values[name]
+            for name in self._asked
         )
         if key not in self._policies:
             fields = {k: v for k, v in values.items() if k not in ("pk", "received_at")}
             self._policies[key] = policy_for(Complaint(**fields))
         return self._policies[key]
+
+
+def _conditions_asked() -> tuple[str, ...]:
+    """The complaint fields some active policy has a condition on: complaints alike in these
+    get the same policy (``policy_matches``), so it is looked up once for each kind."""
+    asked: set[str] = set()
+    for policy in SlaPolicy.objects.filter(is_active=True).prefetch_related("categories", "units"):
+        if policy.priorities:
+            asked.add("priority")
+        if policy.channels:
+            asked.add("channel")
+        if policy.vulnerable is not None:
+            asked.add("vulnerable_group")
+        if policy.negotiation_request is not None:
+            asked.add("is_negotiation_request")
+        if policy.health_safety is not None:
+            asked.add("health_safety")
+        if policy.categories.all():
+            asked.add("category_id")
+        if policy.units.all():
+            asked.add("unit_id")
+    return tuple(sorted(asked))
 
 
 def _batches(complaint_ids: Sequence[int] | None, size: int) -> Iterator[list[int]]:
@@ -112,7 +132,7 @@ class DeadlineBuilder:
     def __init__(self) -> None:
         self._rules = _Rules()
         self._defaults = {
-            name: Complaint._meta.get_field(name).get_default()
+            name: Complaint._meta.get_field(name).get_default()  # type: ignore[union-attr]
             for name in _COMPLAINT_FIELDS
             if name not in ("pk", "received_at", "unit_id", "category_id")
         }
@@ -204,7 +224,7 @@ def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None
     table = quote(Complaint._meta.db_table)
     receipt = [f"{quote(name)} = v.{name}" for name in _RECEIPT_FIELDS]
     review = quote(_REVIEW_FIELD)
-    columns = [[pk for pk, _fields in deadlines]]
+    columns: list[list[Any]] = [[pk for pk, _fields in deadlines]]
     columns += [[fields[name] for _pk, fields in deadlines] for name in _RECEIPT_FIELDS]
     columns.append([_REVIEW_FIELD in fields for _pk, fields in deadlines])
     columns.append([fields.get(_REVIEW_FIELD) for _pk, fields in deadlines])

@@ -155,12 +155,24 @@ def varied_complaints(clock):
     return made
 
 
+def only(found, ids):
+    clocks, pauses, deadlines = found
+    return (
+        [row for row in clocks if row[0] in ids],
+        [row for row in pauses if row[0] in ids],
+        [row for row in deadlines if row[0] in ids],
+    )
+
+
 def test_the_set_based_build_equals_the_one_by_one_rebuild(clock):
     seed_complaints(250, batch=100)
+    seeded_ids = set(Complaint.objects.values_list("pk", flat=True))
+    seeded = snapshot()  # the seed loads each complaint with its clocks
     varied_complaints(clock)
     forget_clocks()
     assert sla_clocks_rebuild_missing() == Complaint.objects.count()
     one_by_one = snapshot()
+    assert only(one_by_one, seeded_ids) == seeded
     assert {row[11] for row in one_by_one[0]} >= {"running", "met", "breached", "cancelled"}
     assert any(row[2] is None for row in one_by_one[1])  # a pause still running
     forget_clocks()
