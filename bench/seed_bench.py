@@ -11,7 +11,7 @@ import sys
 import time
 
 BASE = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "redress_seedbench"
+DB = os.environ.get("BENCH_DB", "redress_seedbench")
 
 
 def run(*args: str, env: dict[str, str]) -> str:

@@ -20,7 +20,8 @@ rows first.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import NotSupportedError, connection, models
@@ -169,3 +170,44 @@ def statistics_refresh(models_loaded: Sequence[type[models.Model]], *, rows: int
     with connection.cursor() as cursor:
         for model in models_loaded:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@contextmanager
+def indexes_deferred(models_loaded: Sequence[type[models.Model]], *, rows: int) -> Iterator[None]:
+    """During a bulk load of ``rows`` rows into tables that hold fewer, drop their secondary
+    indexes and build them once at the end (the usual PostgreSQL bulk-load practice: one sort
+    per index instead of a B-tree insertion per row, several times faster at 100,000 rows and
+    more). Unique indexes and constraints stay, so the load is checked as it goes; the indexes
+    are built again even when the load fails. Elsewhere, or for a small load, nothing changes.
+    """
+    if connection.vendor != "postgresql" or rows < DEFER_INDEXES_FROM:
+        yield
+        return
+    tables = [model._meta.db_table for model in models_loaded]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reltuples FROM pg_class c WHERE c.relname = ANY(%s)", [tables]
+        )
+        small = [name for name, tuples in cursor.fetchall() if tuples < rows]
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class t ON t.oid = i.indrelid"
+            " WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            [small],
+        )
+        deferred = cursor.fetchall()
+        for name, _definition in deferred:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, definition in deferred:
+                cursor.execute(
+                    definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+                )
+
+
+# From this many rows on, ``indexes_deferred`` drops and rebuilds the secondary indexes.
+DEFER_INDEXES_FROM = 20_000

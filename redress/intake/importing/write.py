@@ -18,8 +18,9 @@ calling the same rules (``complaints.rules``) and the same bulk writers:
   (``importing.duplicates``), and kept as links and on the receive event, as at any receipt;
 - consent to the personal-data notice is recorded, in bulk, for the rows whose consent column
   says yes (method "import", the file and row as evidence, on the receive event too);
-- deadlines come from the SLA engine: the new complaints are handed to its batched
-  recomputation task once the import has committed (it starts their clocks).
+- deadlines come from the SLA engine's bulk builder (``DeadlineBuilder``, the one
+  ``redress sla rebuild`` uses): each complaint is inserted with its stage deadlines and its
+  clocks are written with it, in the same transaction.
 
 Imported complaints are records the organisation already holds: no receipt email is sent.
 """
@@ -27,7 +28,6 @@ Imported complaints are records the organisation already holds: no receipt email
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,7 +73,7 @@ from redress.intake.importing.check import SCOPE, CheckedRow, Plan
 from redress.intake.importing.duplicates import Earlier, rows_duplicates
 from redress.intake.models import IntakeKey
 from redress.notifications.models import Notification
-from redress.sla.tasks import recompute_complaints
+from redress.sla.services import DeadlineBuilder, due_fields
 from redress.transparency.models import (
     ConsentMethod,
     ConsentPurpose,
@@ -83,11 +83,8 @@ from redress.transparency.models import (
 )
 from redress.transparency.selectors import notice_in_force_chooser
 
-logger = logging.getLogger(__name__)
-
 IMPORT_ACTOR = Actor.channel("import")
 CHUNK = 2000  # rows written together (each table's rows of a chunk in one COPY)
-DEADLINE_BATCH = 200  # complaints per SLA task
 LOOKUP = 5000  # values per query when finding complainants
 
 
@@ -117,9 +114,7 @@ def plan_write(
         result = _write(
             plan.rows, actor=actor, source=source, file_name=file_name, progress=progress
         )
-        ids = result.complaint_ids
-        queue_tally_add(Complaint.objects.filter(pk__in=ids))
-        transaction.on_commit(lambda: _deadlines_schedule(ids))
+        queue_tally_add(Complaint.objects.filter(pk__in=result.complaint_ids))
     return result
 
 
@@ -147,6 +142,7 @@ def _write(
     notice_at = notice_in_force_chooser()
     ids: list[int] = []
     significant: list[tuple[int, int]] = []
+    deadlines = DeadlineBuilder()
     for start in range(0, len(rows), CHUNK):
         part = slice(start, start + CHUNK)
         chunk = rows[part]
@@ -204,7 +200,13 @@ def _write(
                     ),
                 }
             )
+        # Each complaint is inserted with its stage deadlines and its clocks follow at once,
+        # as the SLA engine starts them at receipt (nothing has happened to them yet).
+        planned = [deadlines.plan(c, ()) for c in complaints]
+        for c, replay in zip(complaints, planned, strict=True):
+            c.update(due_fields(replay.clocks))
         complaint_ids = bulk_insert(Complaint, complaints)
+        deadlines.write(list(zip(complaint_ids, planned, strict=True)))
         ids.extend(complaint_ids)
         links = _links(duplicates, range(part.start, part.start + len(chunk)), ids, now)
         bulk_insert(ComplaintLink, links)
@@ -429,14 +431,3 @@ def _tell_managers(significant: Sequence[tuple[int, int]]) -> None:
             for user_id in by_unit[unit_id]
         )
     Notification.objects.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
-
-
-def _deadlines_schedule(complaint_ids: list[int]) -> None:
-    """Hand the new complaints to the SLA engine, in its batches (it starts their clocks)."""
-    for start in range(0, len(complaint_ids), DEADLINE_BATCH):
-        try:
-            recompute_complaints.enqueue(complaint_ids[start : start + DEADLINE_BATCH])
-        except Exception:
-            logger.exception(
-                "could not queue deadlines for %s imported complaints", len(complaint_ids)
-            )

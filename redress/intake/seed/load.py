@@ -6,8 +6,9 @@ bulk writers as the import: ``core.bulk.bulk_insert`` for the rows, the referenc
 ``references_reserve`` for gap-free references, ``audit.services.audit_record_bulk`` for the
 audit entries of every event, chained in order. One more audit entry records the run.
 
-Seeded complaints have no deadline clocks yet: ``redress sla rebuild`` builds them from the
-events (``manage.py demo`` does it for the demo).
+Each complaint gets its deadline clocks as it is loaded, worked out from its generated events by
+the SLA engine's bulk builder (``sla.services.DeadlineBuilder``, the one ``redress sla rebuild``
+uses): the complaint is inserted with its stage deadlines, its clocks follow in the same batch.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from redress.analytics.rollup import rollup_rebuild
+from redress.audit.models import AuditEntry
 from redress.audit.services import audit_record, audit_record_bulk
 from redress.complaints.models import (
     Category,
@@ -38,18 +40,29 @@ from redress.complaints.models import (
 from redress.complaints.queue_tally import queue_tally_rebuild
 from redress.complaints.references import references_reserve
 from redress.complaints.rules import event_audit_draft
-from redress.complaints.search import TRIGRAM_INDEXES
 from redress.core.actors import Actor
-from redress.core.bulk import bulk_insert, statistics_refresh
+from redress.core.bulk import bulk_insert, indexes_deferred, statistics_refresh
 from redress.core.models import OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.intake.seed.demo import demo_organisation
 from redress.intake.seed.lifecycle import Row, Rows, SeedContext, complaint_generate
+from redress.sla.models import ClockPause, StageClock
+from redress.sla.services import TIMED_ACTIONS, DeadlineBuilder, Replay, due_fields, event_of
 
 SPAN = dt.timedelta(days=730)  # complaints are received over the last 24 months
-# From this many complaints on, PostgreSQL's trigram search indexes are built once at the end.
-REBUILD_SEARCH_INDEX_FROM = 20_000
+# The tables a seed writes (and their statistics refreshed after it).
+_LOADED = [
+    Complainant,
+    Complaint,
+    ComplaintEvent,
+    Decision,
+    Remedy,
+    Message,
+    ExternalReferral,
+    StageClock,
+    ClockPause,
+]
 
 
 @dataclass
@@ -98,43 +111,36 @@ def seed_complaints(
     )
     events_total = 0
     created = 0
+    deadlines = DeadlineBuilder()
     postgres = connection.vendor == "postgresql"
-    # A large load builds the trigram search index once at the end instead of row by row
-    # (the usual PostgreSQL bulk-load practice; several times faster).
-    rebuild_search_index = postgres and count >= REBUILD_SEARCH_INDEX_FROM
-    if rebuild_search_index:
-        with connection.cursor() as cursor:
-            for index in TRIGRAM_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {index}")
-    for size in _chunks(count, batch):
-        with transaction.atomic():
-            if postgres:
-                # Generated data can be generated again: no need to wait for each batch's fsync.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            received = sorted(context.now - SPAN * (rng.random() ** 1.3) for _ in range(size))
-            references = references_reserve(
-                prefix=organisation.reference_prefix,
-                received_at=received,
-                time_zone=organisation.time_zone,
-            )
-            rows = Rows()
-            for at, reference in zip(received, references, strict=True):
-                complaint_generate(context, rows, at, reference)
-            events_total += _write(rows)
-            created += size
-        if progress:
-            progress(size)
-    if rebuild_search_index:
-        with connection.cursor() as cursor:
-            for index, column in TRIGRAM_INDEXES.items():
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON complaints_complaint USING gin ({column} gin_trgm_ops)"
+    loaded = [*_LOADED, AuditEntry]
+    # A large load builds the secondary indexes (the trigram search indexes among them) once at
+    # the end instead of row by row.
+    with indexes_deferred(loaded, rows=count):
+        for size in _chunks(count, batch):
+            with transaction.atomic():
+                if postgres:
+                    # Generated data can be generated again: no need to wait for each fsync.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                received = sorted(context.now - SPAN * (rng.random() ** 1.3) for _ in range(size))
+                references = references_reserve(
+                    prefix=organisation.reference_prefix,
+                    received_at=received,
+                    time_zone=organisation.time_zone,
                 )
-    statistics_refresh(
-        [Complainant, Complaint, ComplaintEvent, Decision, Remedy, Message, ExternalReferral],
-        rows=created,
-    )
+                rows = Rows()
+                for at, reference in zip(received, references, strict=True):
+                    complaint_generate(context, rows, at, reference)
+                planned = _deadlines_plan(rows, deadlines)
+                events_total += _write(rows)
+                deadlines.write(
+                    [(c["id"], replay) for c, replay in zip(rows.complaints, planned, strict=True)]
+                )
+                created += size
+            if progress:
+                progress(size)
+    statistics_refresh(loaded, rows=created)
     # Every figure of the loaded complaints, before anyone reads them (bench/analytics.md).
     rollup_rebuild()
     queue_tally_rebuild()
@@ -146,6 +152,25 @@ def seed_complaints(
         after={"complaints": count, "events": events_total},
     )
     return SeedResult(complaints=created, events=events_total, seconds=time.monotonic() - started)
+
+
+def _deadlines_plan(rows: Rows, deadlines: DeadlineBuilder) -> list[Replay]:
+    """Each generated complaint's clocks from its events (in the order they happened, as they
+    will be stored), and its stage deadlines set on its row before it is inserted."""
+    timed: dict[int, list[Row]] = {id(c): [] for c in rows.complaints}
+    for event in rows.events:
+        if event["action"] in TIMED_ACTIONS:
+            timed[id(event["complaint"])].append(event)
+    planned = []
+    for complaint in rows.complaints:
+        events = sorted(timed[id(complaint)], key=lambda e: e["at"])
+        replay = deadlines.plan(
+            complaint,
+            [event_of(e["action"], e["to_status"], e["at"], e.get("data")) for e in events],
+        )
+        complaint.update(due_fields(replay.clocks))
+        planned.append(replay)
+    return planned
 
 
 def _ids_set(rows: Sequence[Row], ids: Sequence[int]) -> None:

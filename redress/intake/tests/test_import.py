@@ -512,3 +512,35 @@ def test_admin_large_files_are_imported_by_the_worker(team, admin_client, settin
 
     batch.refresh_from_db()
     assert (batch.state, batch.created_count) == ("imported", 3)
+
+
+def test_imported_complaints_have_the_clocks_the_engine_would_start(team):
+    from redress.sla.models import StageClock
+    from redress.sla.services import sla_clocks_rebuild_missing
+
+    plan_write(plan_for(csv_bytes(good_rows())))
+    fields = [
+        "complaint_id",
+        "stage",
+        "round",
+        "policy_id",
+        "target_amount",
+        "target_unit",
+        "statutory",
+        "started_at",
+        "due_at",
+        "near_due_at",
+        "outcome",
+        "next_check_at",
+    ]
+    due = ["acknowledge_due_at", "assess_due_at", "decision_due_at", "close_due_at"]
+    imported = list(StageClock.objects.order_by("complaint_id", "stage").values_list(*fields))
+    deadlines = list(Complaint.objects.order_by("pk").values_list(*due))
+    assert imported and all(all(row) for row in deadlines)
+    StageClock.objects.all().delete()
+    Complaint.objects.update(**dict.fromkeys(due))
+    assert sla_clocks_rebuild_missing() == Complaint.objects.count()
+    assert (
+        list(StageClock.objects.order_by("complaint_id", "stage").values_list(*fields)) == imported
+    )
+    assert list(Complaint.objects.order_by("pk").values_list(*due)) == deadlines

@@ -9,9 +9,12 @@ late, gives the same answer.
 - ``clocks``: open, pause, complete, cancel, a new round after a reopening; the plan of a stage.
 - ``recompute``: recompute after a policy or calendar edit; rebuild clocks from the events.
 - ``escalation``: the clock check, its notices, and the sweep.
+- ``bulk``: the clocks of many complaints at once, set-based (volume data).
 - ``queue``: how these services queue the tasks that call them back.
 """
 
+from redress.sla.replay import TIMED_ACTIONS, Replay, due_fields
+from redress.sla.services.bulk import BUILD_BATCH, DeadlineBuilder, event_of, sla_clocks_build
 from redress.sla.services.clocks import (
     FALLBACK_NEAR_DUE_PERCENT,
     FALLBACK_TARGETS,
@@ -47,6 +50,12 @@ from redress.sla.services.recompute import (
 )
 
 __all__ = [
+    "BUILD_BATCH",
+    "TIMED_ACTIONS",
+    "DeadlineBuilder",
+    "Replay",
+    "due_fields",
+    "event_of",
     "FALLBACK_NEAR_DUE_PERCENT",
     "FALLBACK_TARGETS",
     "RECOMPUTE_BATCH",
@@ -59,6 +68,7 @@ __all__ = [
     "plan_stage",
     "sla_calendar_changed",
     "sla_clock_check",
+    "sla_clocks_build",
     "sla_clocks_open",
     "sla_clocks_rebuild",
     "sla_clocks_rebuild_missing",

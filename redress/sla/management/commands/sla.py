@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from redress.sla.models import BusinessCalendar
 from redress.sla.selectors import calendar_default, holiday_names, work_calendar
-from redress.sla.services import sla_clocks_rebuild_missing, sla_sweep
+from redress.sla.services import sla_clocks_build, sla_clocks_rebuild_missing, sla_sweep
 
 
 class Command(BaseCommand):
@@ -22,8 +22,11 @@ class Command(BaseCommand):
             "sweep", help="Send every near-due and breach notice that is owed now."
         )
         sweep.add_argument("--limit", type=int, default=1000)
-        sub.add_parser(
+        rebuild = sub.add_parser(
             "rebuild", help="Build the clocks of complaints that have none (imported or seeded)."
+        )
+        rebuild.add_argument(
+            "--batch", type=int, default=5000, help="complaints per transaction (default 5000)"
         )
         calendar = sub.add_parser(
             "calendar", help="List the days off and swapped working days of a year."
@@ -40,7 +43,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"checked {checked} clocks")
             return
         if options["subcommand"] == "rebuild":
-            self.stdout.write(f"rebuilt the clocks of {sla_clocks_rebuild_missing()} complaints")
+            # Set-based for the complaints without clocks; then, one by one, the review clocks of
+            # complaints that had clocks before reviews were timed (a few at most).
+            built = sla_clocks_build(batch=options["batch"])
+            built += sla_clocks_rebuild_missing()
+            self.stdout.write(f"rebuilt the clocks of {built} complaints")
             return
         row = (
             BusinessCalendar.objects.filter(name=options["name"]).first()
