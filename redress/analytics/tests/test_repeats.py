@@ -5,7 +5,9 @@ are the same whether written receipt by receipt or rebuilt at once."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -18,6 +20,7 @@ from redress.complaints.testing import ComplainantFactory
 from redress.core.roles import Role
 from redress.core.testing import UnitFactory, staff
 from redress.handling.testing import make_team, receive
+from redress.intake.importing import mapping_guess, plan_write, table_check, table_read
 
 pytestmark = pytest.mark.django_db
 
@@ -147,5 +150,27 @@ def test_a_receipt_rewrites_its_complainants_links_even_when_received_earlier():
     assert links[later.pk].previous_near_at == earlier.received_at
     assert links[earlier.pk].near_another and links[later.pk].near_another
     written = _links()
+    repeats.repeat_links_rebuild()
+    assert _links() == written
+
+
+def test_an_import_writes_the_links_of_its_complainants():
+    make_team()
+    earlier = ComplainantFactory.create(full_name="Nguyễn Văn An", email="an@example.vn")
+    receive(make_team(), complainant=earlier, received_at=FIRST)
+    day = dt.date.today() - dt.timedelta(days=3)
+    rows = [
+        ["Nguyễn Văn An", "an@example.vn", "Hóa đơn sai", "Tính tiền hai lần.", day.isoformat()],
+        ["Nguyễn Văn An", "an@example.vn", "Lần hai", "Lại sai.", day.isoformat()],
+        ["Trần Thị Bình", "binh@example.vn", "Giao trễ", "Trễ 10 ngày.", day.isoformat()],
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([["Họ tên", "Email", "Tiêu đề", "Nội dung", "Ngày nhận"], *rows])
+    table = table_read(out.getvalue().encode("utf-8"), "file.csv")
+    plan_write(table_check(table, mapping_guess(table.headers)))
+
+    written = _links()
+    assert len(written) == 4
+    assert sum(near for *_rest, near, _previous_near in written) == 2
     repeats.repeat_links_rebuild()
     assert _links() == written
