@@ -32,6 +32,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from redress.analytics.cohort import Cohort
 from redress.analytics.measures import REPEAT_WINDOW, repeat_counts
@@ -69,7 +70,7 @@ def repeat_links(receipts: Iterable[Receipt]) -> Iterator[ComplaintRepeat]:
                 previous_near = at
 
 
-def _receipts(complaints: Iterable[Complaint] | None = None) -> Iterator[Receipt]:
+def _receipts(complaints: QuerySet[Complaint] | None = None) -> Iterator[Receipt]:
     queryset = Complaint.objects.all() if complaints is None else complaints
     rows = queryset.order_by("complainant_id", "received_at", "pk").values_list(
         "complainant_id", "pk", "received_at"
@@ -138,7 +139,7 @@ def repeat_links_rebuild() -> int:
                 links=quote(ComplaintRepeat._meta.db_table),
                 complaints=quote(Complaint._meta.db_table),
             ),
-            {"window": REPEAT_WINDOW},
+            {"window": REPEAT_WINDOW},  # type: ignore[dict-item]
         )
         return int(cursor.rowcount)
 
