@@ -29,7 +29,9 @@ PG = "postgres://postgres@127.0.0.1:5432"
 
 
 def database(count: int) -> str:
-    return f"redress_bench_analytics_{count}"
+    # BENCH_DATABASE names another (e.g. a clone of a seeded template) when several people
+    # measure on one machine.
+    return os.environ.get("BENCH_DATABASE") or f"redress_bench_analytics_{count}"
 
 
 def prepare(count: int) -> None:
@@ -56,6 +58,29 @@ def timings(
         results.append((time.perf_counter() - started) * 1000)
         assert answer.status_code == 200, (path, answer.status_code, answer.content[:300])
     return results
+
+
+def parts(user: object, period: object, repeat: int) -> list[tuple[str, list[float]]]:
+    """Repeat complainants alone, for top management over the period: by the definition (a
+    search per complaint) and from the links (``analytics.repeats``), each on a fresh cohort."""
+    from redress.analytics import figures, measures
+    from redress.analytics.cohort import Cohort
+
+    found = []
+    for label, compute in (
+        ("repeat complainants, by the definition", measures.repeat_complainants),
+        ("repeat complainants, from the links", figures.repeat_complainants),
+    ):
+        values = []
+        for _ in range(max(repeat // 2, 3)):
+            cohort = Cohort(user=user, period=period)  # type: ignore[arg-type]
+            if compute is figures.repeat_complainants:
+                figures.cohort_measures(cohort)  # read with the other KPIs in an answer
+            started = time.perf_counter()
+            compute(cohort)
+            values.append((time.perf_counter() - started) * 1000)
+        found.append((f"  part: {label}", values))
+    return found
 
 
 def measure(count: int, repeat: int, explain: bool) -> None:
@@ -139,6 +164,7 @@ def measure(count: int, repeat: int, explain: bool) -> None:
                 timings(client, f"/api/v1/analytics/{code}", params, headers, max(repeat // 2, 3)),
             )
         )
+    rows.extend(parts(user, period, repeat))
     print(f"{'request':<52} {'p50 ms':>8} {'p95 ms':>8} {'p50 / cheapest':>15}")
     for label, values in rows:
         p50 = statistics.median(values)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from redress.analytics import measures, rollup_read
+from redress.analytics import measures, repeats, rollup_read
 from redress.analytics.cohort import Cohort
 from redress.analytics.measures import OVERDUE, complaint_conditions, late_combine, memo_on
 
@@ -94,3 +94,16 @@ def satisfaction(cohort: Cohort) -> dict[str, Any]:
         found[f"{name}_count"] = answered
         found[f"{name}_sum"] = counts[f"satisfaction_{name}_sum"] if answered else None
     return found
+
+
+def repeat_complainants(cohort: Cohort) -> dict[str, int]:
+    """Complainants of the cohort and those who came back (``measures.repeat_complainants``):
+    counted over the links (``analytics.repeats``) when they answer the cohort, else directly."""
+    if _rolled(cohort):
+        volume = cohort_measures(cohort)["volume"]
+        found = memo_on(
+            cohort, "repeat_linked", lambda: repeats.repeat_linked(cohort, volume=volume)
+        )
+        if found is not None:
+            return found
+    return measures.repeat_complainants(cohort)

@@ -177,7 +177,7 @@ def _accepted(cohort: Cohort) -> Figure:
 
 
 def _repeat(cohort: Cohort) -> Figure:
-    found = measures.repeat_complainants(cohort)
+    found = figures.repeat_complainants(cohort)
     return percent(found["repeat"], found["complainants"])
 
 

@@ -319,22 +319,29 @@ def satisfaction(cohort: Cohort) -> dict[str, Any]:
     return memo_on(cohort, "satisfaction", compute)
 
 
+def repeat_counts(complaints: QuerySet[Complaint], visible: QuerySet[Complaint]) -> dict[str, int]:
+    """The complainants of ``complaints``, and those of them with another complaint among
+    ``visible`` received within 90 days (either side) of one of theirs in ``complaints``."""
+    another = visible.filter(
+        complainant_id=OuterRef("complainant_id"),
+        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
+        received_at__lte=OuterRef("received_at") + REPEAT_WINDOW,
+    ).exclude(pk=OuterRef("pk"))
+    return complaints.aggregate(
+        complainants=Count("complainant_id", distinct=True),
+        repeat=Count("complainant_id", distinct=True, filter=Exists(another)),
+    )
+
+
 def repeat_complainants(cohort: Cohort) -> dict[str, int]:
     """Complainants of the cohort, and those of them with another complaint (that the person
-    looking may see) received within 90 days of one of their complaints in the cohort."""
-
-    def compute() -> dict[str, int]:
-        another = cohort.visible.filter(
-            complainant_id=OuterRef("complainant_id"),
-            received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
-            received_at__lte=OuterRef("received_at") + REPEAT_WINDOW,
-        ).exclude(pk=OuterRef("pk"))
-        return cohort.complaints.aggregate(
-            complainants=Count("complainant_id", distinct=True),
-            repeat=Count("complainant_id", distinct=True, filter=Exists(another)),
-        )
-
-    return memo_on(cohort, "repeat_complainants", compute)
+    looking may see, within the filters) received within 90 days of one of their complaints in
+    the cohort."""
+    return memo_on(
+        cohort,
+        "repeat_complainants",
+        lambda: repeat_counts(cohort.complaints, cohort.visible),
+    )
 
 
 def _months(first: dt.date, last: dt.date) -> list[tuple[dt.date, int, int]]:

@@ -180,3 +180,45 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.built_at:%Y-%m-%d %H:%M} ({self.zone})"
+
+
+class ComplaintRepeat(models.Model):
+    """Where one complaint stands among its complainant's complaints (in order of receipt, then
+    id), for "repeat complainants" (``analytics.repeats``; docs/kpis.md): when the complaint
+    before it was received, whether another of theirs lies within 90 days either side, and when
+    the last such complaint before it was received. With these, the complainants of a period and
+    those of them who came back are each a count over an index, not a search per complaint.
+    Written with every receipt, by the import and by the rollup's rebuild; rebuilt from the
+    register at any time; never the only copy of anything."""
+
+    complaint = models.OneToOneField(
+        "complaints.Complaint", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    complainant_id = models.BigIntegerField()
+    received_at = models.DateTimeField()
+    previous_at = models.DateTimeField(null=True)
+    near_another = models.BooleanField(default=False)
+    previous_near_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["complainant_id"], name="repeat_complainant"),
+            # Complaints whose complainant's previous complaint fell in a period.
+            models.Index(
+                fields=["previous_at", "received_at"],
+                name="repeat_previous",
+                condition=models.Q(previous_at__isnull=False),
+            ),
+            # Complaints with another within 90 days, by receipt and by the previous such one.
+            models.Index(
+                fields=["received_at"], name="repeat_near", condition=models.Q(near_another=True)
+            ),
+            models.Index(
+                fields=["previous_near_at", "received_at"],
+                name="repeat_previous_near",
+                condition=models.Q(near_another=True, previous_near_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"complaint {self.complaint_id} of complainant {self.complainant_id}"

@@ -32,12 +32,14 @@ from redress.analytics.cohort import (
     organisation_zone,
 )
 from redress.analytics.models import (
+    ComplaintRepeat,
     RollupFigures,
     RollupLevel,
     RollupLock,
     RollupStale,
     RollupState,
 )
+from redress.analytics.repeats import repeat_links_rebuild
 from redress.analytics.rollup_figures import Totals, complaint_figures
 from redress.complaints.models import Complaint
 from redress.core.bulk import statistics_refresh
@@ -198,7 +200,10 @@ def rollup_rebuild(*, first: dt.date | None = None, last: dt.date | None = None)
             RollupFigures.objects.bulk_create(_rows(DAY, cells), batch_size=2000)
             _months_rewrite([month], None)
             month = following
-        statistics_refresh([RollupFigures], rows=read)
+        if whole:
+            # Who complained when, for repeat complainants: rewritten with the rest.
+            repeat_links_rebuild()
+        statistics_refresh([RollupFigures, ComplaintRepeat], rows=read)
         if whole:
             RollupState.objects.all().delete()
             RollupState.objects.create(built_at=timezone.now(), zone=str(zone))

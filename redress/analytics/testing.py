@@ -9,6 +9,7 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from redress.analytics.repeats import repeat_links_refresh
 from redress.analytics.rollup import rollup_mark
 from redress.complaints.models import (
     Channel,
@@ -53,10 +54,12 @@ def register_row(unit: OrgUnit, received: str | dt.datetime, **fields: Any) -> C
         unit=unit,
         **fields,
     )
-    # Written past the lifecycle: its day and unit are marked for the rollup, and it is counted
-    # in the queue tally, as an action would.
+    # Written past the lifecycle: its day and unit are marked for the rollup, it is counted in
+    # the queue tally as an action would, and its complainant's links are rewritten as a
+    # receipt would.
     rollup_mark(complaint)
     queue_tally_move(before={}, after=audited_values(complaint))
+    repeat_links_refresh([complaint.complainant_id])
     return complaint
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from redress.analytics.repeats import repeat_links_refresh
 from redress.complaints import rules
 from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
 from redress.complaints.models import (
@@ -207,6 +208,8 @@ def complaint_receive(
     )
     flag_significance(complaint)
     complaint.save(force_insert=True)
+    # Where it stands among the complainant's complaints, for repeat complainants (analytics).
+    repeat_links_refresh([complainant.pk])
 
     def reference_assign() -> None:
         # The year's counter stays locked until commit (references are gap-free), so every other

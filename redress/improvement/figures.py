@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from redress.analytics.cohort import Cohort
 from redress.analytics.dashboards import ROW_HEADINGS
 from redress.analytics.kpis import Better, Figure, Kpi, KpiUnit, kpi_register, percent
+from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import Column, Row, Table, breakdown
 from redress.core.selectors import unit_descendant_ids
 from redress.improvement.models import Capa, Cause, SystemicIssue
@@ -140,6 +141,14 @@ def _cause_names() -> dict[int, str]:
     }
 
 
+def _cohort_volume(cohort: Cohort) -> int:
+    """The cohort's complaints: summed from the rollup's month and day rows when it covers the
+    cohort, else counted."""
+    if rollup_covers(cohort):
+        return sum(found["volume"] for found in rollup_grouped(cohort, "total", "month").values())
+    return cohort.complaints.count()
+
+
 # What the rows of the Pareto are, for the table view and its downloads.
 ROW_HEADINGS["pareto_cause"] = gettext_lazy("Root cause")
 
@@ -148,16 +157,19 @@ ROW_HEADINGS["pareto_cause"] = gettext_lazy("Root cause")
 def pareto_cause(cohort: Cohort) -> Table:
     """The cohort's complaints whose investigation recorded a root cause, by that cause, largest
     first with the cumulative share; those without a recorded cause are counted in a note."""
+    # Only the complaints with a recorded cause are grouped (a join from the few investigations
+    # with one); the others are the cohort's complaints less those, its number read from the
+    # rollup where it covers the cohort (bench/analytics.md).
     grouped = (
-        cohort.complaints.values("investigation__root_cause")
+        cohort.complaints.filter(investigation__root_cause__isnull=False)
+        .values("investigation__root_cause")
         .annotate(n=Count("pk"))
         .order_by("-n", "investigation__root_cause")
         .values_list("investigation__root_cause", "n")
     )
     counts = list(grouped)
-    without = sum(n for key, n in counts if key is None)
-    counts = [(key, n) for key, n in counts if key is not None]
     total = sum(n for _key, n in counts)
+    without = _cohort_volume(cohort) - total
     names = _cause_names()
     rows, running = [], 0
     for key, n in counts:

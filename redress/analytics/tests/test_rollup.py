@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pytest
 
@@ -15,10 +16,12 @@ from redress.analytics.models import RollupFigures, RollupStale, RollupState
 from redress.analytics.rollup_figures import Histogram
 from redress.analytics.tables import breakdown_compute
 from redress.analytics.testing import VN, at, random_register, register_row
-from redress.complaints.models import Channel, Priority, Status
+from redress.complaints.models import Channel, Complaint, Priority, Status
 from redress.complaints.testing import CategoryFactory, ProductFactory
 from redress.core.testing import UnitFactory
 from redress.handling.testing import complaint_in_state, make_team
+from redress.improvement.figures import _cause_names
+from redress.improvement.models import Cause, Investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +282,52 @@ def test_every_breakdown_read_from_the_rollup_equals_the_direct_computation(regi
     RollupState.objects.bulk_create(state)
     assert rolled == direct
     assert any(rows for rows, _summary in rolled.values())
+
+
+def _causes_direct(cohort):
+    """The root-cause Pareto's counts by its definition: every complaint of the cohort grouped
+    by its investigation's cause (None: none recorded)."""
+    names = _cause_names()
+    found = Counter(cohort.complaints.values_list("investigation__root_cause", flat=True))
+    return {names[key] if key is not None else None: n for key, n in found.items()}
+
+
+def test_the_root_cause_pareto_equals_the_direct_counts_with_and_without_the_rollup(register):
+    team, branch, categories, _product = register
+    causes = list(Cause.objects.all()[:4])
+    rng = random.Random(3)
+    for complaint in Complaint.objects.all():
+        if rng.random() < 0.4:
+            Investigation.objects.create(
+                complaint=complaint,
+                root_cause=rng.choice([*causes, None]),
+                started_at=NOW,
+                updated_at=NOW,
+            )
+    people = [team.manager, team.top, team.handler, None]
+    filters_list = [Filters(), Filters(unit=branch.pk), Filters(category=categories[0].pk)]
+
+    def tables():
+        return {
+            (getattr(person, "username", None), filters): breakdown_compute(
+                "pareto_cause", Cohort(person, PERIODS[1], filters, now=NOW)
+            )
+            for person in people
+            for filters in filters_list
+        }
+
+    rolled = tables()
+    state = list(RollupState.objects.all())
+    RollupState.objects.all().delete()
+    direct = tables()
+    RollupState.objects.bulk_create(state)
+    for (username, filters), table in rolled.items():
+        person = next(p for p in people if getattr(p, "username", None) == username)
+        expected = _causes_direct(Cohort(person, PERIODS[1], filters, now=NOW))
+        without = expected.pop(None, 0)
+        assert {row.label: row.values["count"] for row in table.rows} == expected
+        assert table.notes == direct[username, filters].notes
+        assert table.rows == direct[username, filters].rows
+        assert (table.notes != []) == (without > 0)
+        assert not without or str(without) in table.notes[0]
+    assert any(table.rows for table in rolled.values())

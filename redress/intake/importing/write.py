@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from redress.analytics.repeats import repeat_links_refresh
 from redress.analytics.rollup import rollup_mark_received
 from redress.audit.services import audit_record_bulk
 from redress.complaints.models import (
@@ -277,6 +278,7 @@ def _write(
             ],
         )
         rollup_mark_received((c["received_at"], c["unit_id"]) for c in complaints)
+        repeat_links_refresh({c["complainant_id"] for c in complaints})
         significant.extend(
             (pk, c["unit_id"])
             for pk, c in zip(complaint_ids, complaints, strict=True)
