@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
-DB_NAME = "redress_bench"
+# Another database name keeps two benchmarks on one machine apart.
+DB_NAME = os.environ.get("REDRESS_BENCH_DB", "redress_bench")
 
 
 def body(n: int) -> bytes:
