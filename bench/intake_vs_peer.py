@@ -122,12 +122,14 @@ def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
     }
 
 
-def redress_run(count: int, concurrency: int, workers: int, extra: list[str]) -> dict[str, object]:
+def redress_run(
+    count: int, concurrency: int, workers: int, extra: list[str], root: Path = ROOT
+) -> dict[str, object]:
     before = load_average()
     out = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "bench" / "api_bench.py"),
+            str(root / "bench" / "api_bench.py"),
             "--count",
             str(count),
             "--concurrency",
@@ -136,14 +138,15 @@ def redress_run(count: int, concurrency: int, workers: int, extra: list[str]) ->
             str(workers),
             *extra,
         ],
-        cwd=ROOT,
-        check=True,
+        cwd=root,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise RuntimeError(f"api_bench.py failed:\n{out.stderr[-3000:]}")
     result = last_json(out.stdout)
     return {
-        "who": "Redress",
+        "who": "Redress" if root == ROOT else f"Redress at {root}",
         "per_s": result["complaints_per_s"],
         "p50_ms": result["p50_ms"],
         "p95_ms": result["p95_ms"],
@@ -166,6 +169,11 @@ def main() -> None:
     parser.add_argument(
         "--redress-args", default="", help="more arguments for api_bench.py (e.g. --workers 3)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout of Redress (an earlier commit) run after this one in each round",
+    )
     args = parser.parse_args()
     extra = shlex.split(args.redress_args)
     ratios = []
@@ -174,6 +182,9 @@ def main() -> None:
         print(json.dumps({"round": round_number, **peer}), flush=True)
         ours = redress_run(args.count, args.concurrency, args.workers, extra)
         print(json.dumps({"round": round_number, **ours}), flush=True)
+        if args.before:
+            earlier = redress_run(args.count, args.concurrency, args.workers, extra, args.before)
+            print(json.dumps({"round": round_number, **earlier}), flush=True)
         ratios.append(round(float(ours["per_s"]) / float(peer["per_s"]), 2))
     print(json.dumps({"ratios_redress_to_peer": ratios}), flush=True)
 
