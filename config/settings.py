@@ -185,7 +185,7 @@ if IS_POSTGRES:
     # pooled connection is checked before each request, so a database restart is ridden out).
     POOL = env("REDRESS_DB_POOL")
     if POOL:
-        pool_min, _, pool_max = POOL.partition(",")
+        pool_min, _comma, pool_max = POOL.partition(",")
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"]["OPTIONS"]["pool"] = {
