@@ -182,6 +182,27 @@ if IS_POSTGRES:
     # PostgreSQL's JIT compiles a query when its estimated cost is high: for the figures'
     # aggregates that took longer (about 180 ms) than running them (docs/decisions.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A pool of connections in each process (psycopg_pool; docs/deployment.md, "PostgreSQL
+    # settings"): "MIN,MAX" connections, e.g. "2,4". It replaces REDRESS_DB_CONN_MAX_AGE (a
+    # pooled connection is checked before each request, so a database restart is ridden out).
+    POOL = env("REDRESS_DB_POOL")
+    if POOL:
+        pool_min, _comma, pool_max = POOL.partition(",")
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(pool_min),
+            "max_size": int(pool_max or pool_min),
+            "timeout": env_int("REDRESS_DB_POOL_TIMEOUT", 10),
+        }
+    # Parameters bound by the server (and, with REDRESS_DB_PREPARE_THRESHOLD, statements run
+    # that many times prepared once per connection): off by default, measured in bench/api.md.
+    if env_bool("REDRESS_DB_SERVER_SIDE_BINDING"):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    if env("REDRESS_DB_PREPARE_THRESHOLD"):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+            "REDRESS_DB_PREPARE_THRESHOLD", 0
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

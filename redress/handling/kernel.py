@@ -165,9 +165,9 @@ def record(
             method=method,
         ),
     )
-    if actor.user_id is not None:
+    if actor.user_id is not None and action != Action.RECEIVE:
         # Acting on the complaint answers the person's notices about it (before the effects,
-        # which may tell them something new).
+        # which may tell them something new). A complaint just received has no notices yet.
         notifications_read_on_complaint(user_id=actor.user_id, complaint_id=complaint.pk)
     step = effects.Step(
         complaint=complaint, event=event, actor=actor, before=before, extra=extra or {}

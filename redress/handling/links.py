@@ -34,6 +34,8 @@ def possible_duplicates_record(
 ) -> None:
     """Keep each complaint intake found as a possible duplicate of ``complaint`` (a pair
     already linked keeps its link)."""
+    if not others:
+        return
     existing = set(
         ComplaintLink.objects.filter(other=complaint).values_list("complaint_id", flat=True)
     )

@@ -34,6 +34,7 @@ from redress.core.errors import ValidationFailed
 from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
+from redress.core.tasks import tasks_batched
 from redress.handling.kernel import (
     check_choice,
     check_permission,
@@ -44,6 +45,7 @@ from redress.handling.kernel import (
 )
 from redress.handling.links import possible_duplicates_record
 from redress.handling.objectivity import staff_check
+from redress.sla.rules import DUE_FIELDS
 
 
 def complainant_get_or_create(
@@ -113,7 +115,6 @@ class Received:
     tracking_code: str
 
 
-@transaction.atomic
 def complaint_receive(
     *,
     actor: Actor,
@@ -172,85 +173,98 @@ def complaint_receive(
         staff_check(subject_staff, "subject_staff")
     unit = unit or default_intake_unit()
     check_permission(actor, None, Action.RECEIVE, unit=unit)
-    organisation = organisation_get()
-    at = received_at or timezone.now()
-    code = tracking_code_new()
-    complaint = Complaint(
-        # Provisional and unique; the gap-free reference replaces it before anything shows it.
-        reference=f"~{uuid.uuid4().hex[:30]}",
-        status=Status.RECEIVED,
-        channel=channel,
-        received_at=at,
-        received_by=received_by or actor.user,
-        language=language if language in ("vi", "en") else "vi",
-        source_system=source_system,
-        complainant=complainant,
-        representative_name=representative_name.strip(),
-        representative_relation=representative_relation.strip(),
-        representative_contact=representative_contact.strip(),
-        subject=subject.strip()[:300],
-        description=description.strip(),
-        occurred_on=occurred_on,
-        category=category,
-        product=product,
-        order_ref=order_ref.strip(),
-        remedy_requested=remedy_requested.strip(),
-        amount_claimed=amount,
-        currency=organisation.currency,
-        is_negotiation_request=is_negotiation_request,
-        vulnerable_group=vulnerable_group,
-        health_safety=health_safety,
-        subject_staff=subject_staff,
-        unit=unit,
-    )
-    complaint.priority, complaint.severity = rules.intake_priority_severity(
-        vulnerable=bool(vulnerable_group), health_safety=health_safety
-    )
-    flag_significance(complaint)
-    complaint.save(force_insert=True)
-    # Where it stands among the complainant's complaints, for repeat complainants (analytics).
-    repeat_links_refresh([complainant.pk])
-
-    def reference_assign() -> None:
-        # The year's counter stays locked until commit (references are gap-free), so every other
-        # intake waits from here on: it is taken after the deadlines are set, leaving under the
-        # lock only the work that shows the reference (mail, webhooks, audit).
-        complaint.reference = reference_next(
-            prefix=organisation.reference_prefix, received_at=at, time_zone=organisation.time_zone
-        )
-        complaint.tracking_code_hash = tracking_code_hash(complaint.reference, code)
-        complaint.search_text, complaint.search_personal = search_texts(complaint)
-        Complaint.objects.filter(pk=complaint.pk).update(
-            reference=complaint.reference,
-            tracking_code_hash=complaint.tracking_code_hash,
-            search_text=complaint.search_text,
-            search_personal=complaint.search_personal,
-        )
-
-    record(
-        complaint=complaint,
-        actor=actor,
-        action=Action.RECEIVE,
-        from_status="",
-        before={},
-        data=rules.receive_event_data(
+    # Checked: from here on every statement writes. Without a savepoint of its own: an error
+    # ends the caller's transaction (intake's) as a whole, which rolls back anyway. The task
+    # rows (deadline checks, the receipt's sending) go in one INSERT at the end.
+    with transaction.atomic(savepoint=False), tasks_batched():
+        organisation = organisation_get()
+        at = received_at or timezone.now()
+        code = tracking_code_new()
+        complaint = Complaint(
+            # Provisional and unique; the gap-free reference replaces it before anything shows it.
+            reference=f"~{uuid.uuid4().hex[:30]}",
+            status=Status.RECEIVED,
             channel=channel,
-            negotiation_request=is_negotiation_request,
-            attachments=len(files),
-            # References of complaints that may be the same one (suggested, never merged).
-            **({"possible_duplicates": list(possible_duplicates)} if possible_duplicates else {}),
-            # The member of staff complained about, named at intake, and why (ISO 10002 4.7).
-            **(
-                {"subject_staff": subject_staff.pk, "reason": subject_staff_note.strip()}
-                if subject_staff is not None
-                else {}
+            received_at=at,
+            received_by=received_by or actor.user,
+            language=language if language in ("vi", "en") else "vi",
+            source_system=source_system,
+            complainant=complainant,
+            representative_name=representative_name.strip(),
+            representative_relation=representative_relation.strip(),
+            representative_contact=representative_contact.strip(),
+            subject=subject.strip()[:300],
+            description=description.strip(),
+            occurred_on=occurred_on,
+            category=category,
+            product=product,
+            order_ref=order_ref.strip(),
+            remedy_requested=remedy_requested.strip(),
+            amount_claimed=amount,
+            currency=organisation.currency,
+            is_negotiation_request=is_negotiation_request,
+            vulnerable_group=vulnerable_group,
+            health_safety=health_safety,
+            subject_staff=subject_staff,
+            unit=unit,
+        )
+        complaint.priority, complaint.severity = rules.intake_priority_severity(
+            vulnerable=bool(vulnerable_group), health_safety=health_safety
+        )
+        flag_significance(complaint)
+        complaint.save(force_insert=True)
+        # Where it stands among the complainant's complaints, for repeat complainants (analytics).
+        repeat_links_refresh([complainant.pk])
+
+        def reference_assign() -> None:
+            # The year's counter stays locked until commit (references are gap-free), so every other
+            # intake waits from here on: it is taken after the deadlines are set, leaving under the
+            # lock only the work that shows the reference (mail, webhooks, audit).
+            complaint.reference = reference_next(
+                prefix=organisation.reference_prefix,
+                received_at=at,
+                time_zone=organisation.time_zone,
+            )
+            complaint.tracking_code_hash = tracking_code_hash(complaint.reference, code)
+            complaint.search_text, complaint.search_personal = search_texts(complaint)
+            # One UPDATE for the reference and the deadlines the engine has just set in memory
+            # (``sla_clocks_open(write_deadlines=False)``).
+            Complaint.objects.filter(pk=complaint.pk).update(
+                reference=complaint.reference,
+                tracking_code_hash=complaint.tracking_code_hash,
+                search_text=complaint.search_text,
+                search_personal=complaint.search_personal,
+                **{name: getattr(complaint, name) for name in DUE_FIELDS.values()},
+            )
+
+        record(
+            complaint=complaint,
+            actor=actor,
+            action=Action.RECEIVE,
+            from_status="",
+            before={},
+            data=rules.receive_event_data(
+                channel=channel,
+                negotiation_request=is_negotiation_request,
+                attachments=len(files),
+                # References of complaints that may be the same one (suggested, never merged).
+                **(
+                    {"possible_duplicates": list(possible_duplicates)}
+                    if possible_duplicates
+                    else {}
+                ),
+                # The member of staff complained about, named at intake, and why (ISO 10002 4.7).
+                **(
+                    {"subject_staff": subject_staff.pk, "reason": subject_staff_note.strip()}
+                    if subject_staff is not None
+                    else {}
+                ),
             ),
-        ),
-        method=channel,
-        at=at,
-        extra={"tracking_code": code},
-        before_publishing=reference_assign,
-    )
-    attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
-    possible_duplicates_record(complaint, duplicate_of, found_by=channel, at=at)
-    return Received(complaint=complaint, tracking_code=code)
+            method=channel,
+            at=at,
+            extra={"tracking_code": code},
+            before_publishing=reference_assign,
+        )
+        attachments_store(files, complaint=complaint, message=None, uploaded_by=str(actor))
+        possible_duplicates_record(complaint, duplicate_of, found_by=channel, at=at)
+        return Received(complaint=complaint, tracking_code=code)

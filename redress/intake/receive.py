@@ -198,7 +198,13 @@ def intake_receive(
         with transaction.atomic():
             received = receive()
         return IntakeResult(received.complaint, True, received.tracking_code, duplicates)
-    return _intake_once(once, submission_fingerprint(submission), receive, duplicates)
+    return _intake_once(
+        once,
+        submission_fingerprint(submission),
+        receive,
+        duplicates,
+        look_first=bool(submission.attachments),
+    )
 
 
 def _seen_by(user: User | None, complaints: list[Complaint]) -> list[Complaint]:
@@ -257,6 +263,8 @@ def _intake_once(
     fingerprint: str,
     receive: Callable[[], Received],
     duplicates: list[Complaint],
+    *,
+    look_first: bool,
 ) -> IntakeResult:
     """Receive once per (scope, key).
 
@@ -265,15 +273,19 @@ def _intake_once(
     submissions with one key make one complaint: the second waits on the unique key and then
     returns the first's complaint.
     """
-    # Almost every key is new: look it up without loading a complaint (a repeat loads it after).
-    try:
-        existing = IntakeKey.objects.only("fingerprint", "complaint_id").get(
-            scope=once.scope, key=once.key
-        )
-    except IntakeKey.DoesNotExist:
-        pass
-    else:
-        return _repeat(existing, fingerprint)
+    # Almost every key is new, so it is not looked up first: a repeat is found by the key's
+    # unique index when it is written, and everything written with it is rolled back (its
+    # reference given back). Only a submission with files is looked up first, because the
+    # files stored before that point would stay behind.
+    if look_first:
+        try:
+            existing = IntakeKey.objects.only("fingerprint", "complaint_id").get(
+                scope=once.scope, key=once.key
+            )
+        except IntakeKey.DoesNotExist:
+            pass
+        else:
+            return _repeat(existing, fingerprint)
     try:
         with transaction.atomic():
             received = receive()

@@ -27,8 +27,9 @@ def on_complaint_event(complaint: Complaint, event: ComplaintEvent) -> None:
     time each internal review from its start to its decision."""
     action = event.action
     if action == "receive":
-        # A complaint is received once, with no clocks and no pauses yet.
-        services.sla_clocks_open(complaint=complaint)
+        # A complaint is received once, with no clocks and no pauses yet. Receipt writes the
+        # deadlines onto the complaint with its reference, in the UPDATE that follows.
+        services.sla_clocks_open(complaint=complaint, write_deadlines=False)
         return
     if action == "pause":
         services.sla_pause_start(

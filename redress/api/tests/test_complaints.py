@@ -206,6 +206,35 @@ def test_revoked_token_is_401_at_once(team, make_token):
     assert "revoked" in error_of(response)["message"]
 
 
+def test_intake_stops_at_once_when_the_token_is_revoked_or_the_role_ends(
+    team, make_token, settings
+):
+    # Settings rows are remembered per process in production (REDRESS_SETTINGS_MEMO_SECONDS);
+    # who may send complaints never is: the request after a revocation is refused.
+    from redress.api.tests.conftest import ApiClient
+    from redress.core.memo import memo_clear
+    from redress.core.models import Membership
+
+    settings.REDRESS_SETTINGS_MEMO_SECONDS = 600
+    try:
+        frontline = ApiClient(make_token(team.frontline))
+        body = complaint_body(unit=team.unit.code)
+        assert frontline.post("/complaints", body).status_code == 201
+
+        Membership.objects.filter(user=team.frontline).update(
+            valid_to=timezone.localdate() - dt.timedelta(days=1)
+        )
+        assert frontline.post("/complaints", body).status_code == 403
+
+        handler = ApiClient(make_token(team.handler))
+        assert handler.post("/complaints", body).status_code == 201
+        token_revoke(token=ApiToken.objects.get(user=team.handler), actor=Actor.system("test"))
+        assert handler.post("/complaints", body).status_code == 401
+        assert Complaint.objects.count() == 2
+    finally:
+        memo_clear()
+
+
 def test_expired_token_and_inactive_user_are_401(team, api_as):
     expiring = api_as(team.handler, expires_at=timezone.now() + dt.timedelta(seconds=60))
     ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))

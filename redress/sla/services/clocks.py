@@ -113,8 +113,11 @@ def plan_stage(
     return Plan(policy=policy, target=target, due_at=due, near_due_at=near, statutory=statutory)
 
 
-def _sync_complaint(complaint: Complaint, clocks: Iterable[StageClock]) -> None:
-    """Copy each stage's current deadline onto the complaint (list pages filter on them)."""
+def _sync_complaint(
+    complaint: Complaint, clocks: Iterable[StageClock], *, write: bool = True
+) -> None:
+    """Copy each stage's current deadline onto the complaint (list pages filter on them);
+    with ``write=False`` only in memory, for a caller that writes the complaint itself."""
     latest: dict[str, StageClock] = {}
     for clock in clocks:
         if clock.stage not in latest or clock.round >= latest[clock.stage].round:
@@ -130,7 +133,8 @@ def _sync_complaint(complaint: Complaint, clocks: Iterable[StageClock]) -> None:
     }
     if not fields:
         return
-    type(complaint).objects.filter(pk=complaint.pk).update(**fields)
+    if write:
+        type(complaint).objects.filter(pk=complaint.pk).update(**fields)
     for name, value in fields.items():
         setattr(complaint, name, value)
 
@@ -184,9 +188,13 @@ def sla_clocks_start(*, complaint: Complaint) -> list[StageClock]:
     return sla_clocks_open(complaint=complaint, pauses=_pauses(complaint))
 
 
-def sla_clocks_open(*, complaint: Complaint, pauses: Sequence[Pause] = ()) -> list[StageClock]:
+def sla_clocks_open(
+    *, complaint: Complaint, pauses: Sequence[Pause] = (), write_deadlines: bool = True
+) -> list[StageClock]:
     """Start the four stage clocks of a complaint that has none (on receipt: no pauses yet),
-    in one INSERT, and copy the deadlines onto the complaint."""
+    in one INSERT, and copy the deadlines onto the complaint. ``write_deadlines=False`` sets
+    them on ``complaint`` in memory only: receipt writes them with the reference, in one
+    UPDATE (``handling.receipt``)."""
     calendar = calendar_for_unit(complaint.unit_id)
     policy = policy_for(complaint)
     clocks = []
@@ -207,7 +215,7 @@ def sla_clocks_open(*, complaint: Complaint, pauses: Sequence[Pause] = ()) -> li
         clocks.append(clock)
     StageClock.objects.bulk_create(clocks)
     enqueue_checks([(c.pk, c.next_check_at) for c in clocks if c.next_check_at is not None])
-    _sync_complaint(complaint, clocks)
+    _sync_complaint(complaint, clocks, write=write_deadlines)
     return clocks
 
 
