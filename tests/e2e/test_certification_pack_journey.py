@@ -1,5 +1,6 @@
 """The auditor's pack in Chromium, with the Content-Security-Policy enforced: the complaints
-manager opens the packs page from the navigation, asks for a pack of the last quarter with a
+manager opens the readiness page from the navigation, sees the score of each clause, goes on
+to the packs page from there, asks for a pack of the last quarter with a
 sample of three complaints; the page follows the background job (the database queue, run here
 by its worker) until the pack is ready; the manager downloads it, and the ZIP holds the PDF
 and the files.
@@ -43,7 +44,10 @@ def test_a_manager_prepares_follows_and_downloads_an_auditors_pack(browser, live
     references = [new_complaint(subject=f"Hóa đơn sai lần {n}").reference for n in range(5)]
 
     sign_in(page, "quanly")
-    page.click("a[href$='/system/certification/packs/']")
+    page.locator("a[href$='/staff/certification/']").first.click()
+    page.wait_for_selector("#readiness-score")
+    assert page.locator("#readiness-score").inner_text().endswith("%")
+    page.click("#to-packs")
     page.wait_for_selector("#pack-form")
     page.fill("#id_sample_size", "3")
     shot(page, "certification-packs")
