@@ -23,7 +23,11 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
 
 def is_outage(error: BaseException | None) -> bool:
     """True for an error raised because the database or the task queue cannot be reached."""
-    outages = (OperationalError, InterfaceError, *_redis_errors())
+    outages: tuple[type[BaseException], ...] = (
+        OperationalError,
+        InterfaceError,
+        *_redis_errors(),
+    )
     seen = 0
     # The driver's error is often the cause of the one raised (e.g. a task backend's own error).
     while error is not None and seen < 5:
