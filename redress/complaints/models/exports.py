@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def export_path(instance: "ExportJob", filename: str) -> str:
@@ -20,7 +21,8 @@ class ExportJob(models.Model):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Being built")
         DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+        # In context: another app's "Failed" (an email not sent) reads differently in Vietnamese.
+        FAILED = "failed", pgettext_lazy("export state", "Failed")
         EXPIRED = "expired", _("Expired")
 
     requested_by = models.ForeignKey(

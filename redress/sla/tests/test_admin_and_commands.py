@@ -60,6 +60,7 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "webhooks flush",
         "monthly report",
         "figures rollup",
+        "queue tally",
         "audit anchor",
         "improvement",
         "management system",
@@ -73,6 +74,9 @@ def test_the_worker_runs_the_sweep_every_minute(clock):
         "data-subject request clock",
         "notice digest",
         "triage training",
+        "export files expiry",
+        "readiness snapshot",
+        "triage clusters",
     ]
     team = make_team()
     clock.set("2026-03-09 09:00")

@@ -62,7 +62,7 @@ def test_five_like_complaints_from_five_people_are_proposed_and_nothing_is_opene
     (proposal,) = clusters_propose()
     assert set(proposal.complaints.all()) == set(outage)
     assert proposal.status == ProposalStatus.PENDING
-    assert "5 similar complaints in 7 days" in proposal.title
+    assert "5 khiếu nại tương tự trong 7 ngày" in proposal.title
     assert set(proposal.evidence["complaints"]) == {c.reference for c in outage}
     assert proposal.evidence["size"] == 5 and proposal.evidence["days"] == 7
     assert not SystemicIssue.objects.exists()
