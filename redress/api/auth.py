@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from redress.api.errors import MissingScope, RateLimited
+from redress.core.errors import NotPermitted
 from redress.core.models import User
+from redress.core.selectors import user_roles
 from redress.integrations.models import ApiToken, Scope
 from redress.integrations.services import NotAuthenticated, token_authenticate
 
@@ -72,6 +74,10 @@ class TokenAuth(HttpBearer):
         rate_limit_check(api_token)
         if not api_token.has_scope(self.scope):
             raise MissingScope(_("This token lacks the “%(scope)s” scope.") % {"scope": self.scope})
+        # A person without a staff role (an external auditor, whose access is the pack and its
+        # sampled records on the staff site, every view logged) has nothing to do here.
+        if not api_token.user.is_superuser and not user_roles(api_token.user):
+            raise NotPermitted(_("The person this token acts for holds no staff role."))
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token

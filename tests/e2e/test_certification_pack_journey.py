@@ -5,7 +5,7 @@ sample of three complaints; the page follows the background job (the database qu
 by its worker) until the pack is ready; the manager downloads it, and the ZIP holds the PDF
 and the files.
 
-With REDRESS_SCREENSHOTS=1 the packs page and the ready pack are saved to docs/screenshots/.
+With REDRESS_SCREENSHOTS=1 the readiness page, the packs page and the ready pack are saved to docs/screenshots/.
 """
 
 import io
@@ -51,6 +51,7 @@ def test_a_manager_prepares_follows_and_downloads_an_auditors_pack(browser, live
     page.locator("a[href$='/staff/certification/']").first.click()
     page.wait_for_selector("#readiness-score")
     assert page.locator("#readiness-score").inner_text().endswith("%")
+    shot(page, "certification-readiness")
     page.click("#to-packs")
     page.wait_for_selector("#pack-form")
     page.fill("#id_sample_size", "3")

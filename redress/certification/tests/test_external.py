@@ -235,3 +235,20 @@ def test_a_manager_starts_a_pack_from_the_page(team, complaints):
     assert response.status_code == 302
     assert response["Location"] == reverse("backoffice:pack", args=[started.pk])
     assert started.requested_by == team.manager and started.sample_size == 5
+
+
+def test_an_external_auditor_s_api_token_is_refused_even_while_the_grant_is_live(
+    pack, administrator, outsider
+):
+    from redress.integrations.services import token_create
+
+    grant(administrator, outsider, pack)
+    raw = token_create(actor=Actor.system("test"), user=outsider, name="auditor").raw
+    answer = Client().get(
+        "/api/v1/complaints",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
+    )
+    # The pack and its sampled records are theirs on the staff site only, where each view is
+    # logged; the API would list the sample with no such log.
+    assert answer.status_code == 403
+    assert "no staff role" in answer.json()["error"]["message"]
