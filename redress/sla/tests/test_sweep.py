@@ -66,9 +66,7 @@ def test_the_sweep_gives_what_each_clocks_own_check_gives(teams, clock, settings
     for _n in range(24):
         team = rng.choice(teams)
         clock.set(start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 6)))
-        complaint = receive(
-            team, received_at=clock.now, health_safety=rng.random() < 0.2
-        ).complaint
+        complaint = receive(team, received_at=clock.now, health_safety=rng.random() < 0.2).complaint
         handler = Actor.for_user(team.handler)
         if rng.random() < 0.7:
             services.complaint_assign(
@@ -152,7 +150,9 @@ def test_a_person_owed_many_notices_gets_one_digest_and_one_email(
     assert (notice.kind, notice.complaint_id) == ("breached", few.pk)
     with django_capture_on_commit_callbacks(execute=True):
         run_queued_tasks()
-    notice_emails = [m for m in mail.outbox if "Deadline missed" in m.subject or "Quá hạn" in m.subject]
+    notice_emails = [
+        m for m in mail.outbox if "Deadline missed" in m.subject or "Quá hạn" in m.subject
+    ]
     assert [m.to for m in notice_emails] == [[quiet.email]]
     assert all(DeadlineNotice.objects.values_list("told_at", flat=True))
 
