@@ -53,7 +53,7 @@ SWEEP_BATCH = 2000
 # Notices told per run of the second step (the next sweep tells the rest).
 TELL_LIMIT = 200_000
 # Rows per INSERT of notices.
-_INSERT_CHUNK = 500
+_INSERT_CHUNK = 2000
 
 
 class _Due(NamedTuple):
@@ -317,10 +317,22 @@ def deadline_notices_tell(
                 for notice in notices:
                     one_by_one[notice.pk].append(person)
         _tell_one_by_one(pending, one_by_one)
-        ids = [notice.pk for notice in pending]
-        for start in range(0, len(ids), 10_000):
-            DeadlineNotice.objects.filter(pk__in=ids[start : start + 10_000]).update(told_at=now)
+        _told_write([notice.pk for notice in pending], now)
     return len(pending)
+
+
+def _told_write(ids: Sequence[int], now: dt.datetime) -> None:
+    """Mark the notices told: one statement with an array on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(DeadlineNotice._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET told_at = %s WHERE id = ANY(%s::bigint[])",  # noqa: S608 - the model's table
+                [now, list(ids)],
+            )
+        return
+    for start in range(0, len(ids), 500):
+        DeadlineNotice.objects.filter(pk__in=ids[start : start + 500]).update(told_at=now)
 
 
 def _tell_one_by_one(pending: Sequence[_Untold], people: dict[int, list[User]]) -> None:
