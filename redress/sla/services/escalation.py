@@ -170,7 +170,7 @@ def _send(
     return notice
 
 
-NOTIFICATION_KINDS = {
+NOTIFICATION_KINDS: dict[str, str] = {
     DeadlineNotice.Kind.NEAR_DUE: Notification.Kind.NEAR_DUE,
     DeadlineNotice.Kind.BREACHED: Notification.Kind.BREACHED,
 }

@@ -209,7 +209,7 @@ def _notices_insert(
                 "RETURNING id, clock_id, kind, level",
                 params,
             )
-            inserted += [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+            inserted += [tuple(row) for row in cursor.fetchall()]
     return inserted
 
 
@@ -297,8 +297,8 @@ def deadline_notices_tell(
             return 0
         owed: dict[int, list[_Untold]] = defaultdict(list)
         for notice in pending:
-            for person in notice.recipients:
-                owed[person].append(notice)
+            for person_id in notice.recipients:
+                owed[person_id].append(notice)
         people = User.objects.in_bulk(list(owed))
         one_by_one: dict[int, list[User]] = defaultdict(list)
         for person_id, notices in owed.items():
