@@ -306,6 +306,9 @@ REDRESS_PERIODIC_JOBS = [
 # The daily email digest of unread notices (for the people who ask for it on their notices
 # page): sent once a day from this local hour (the organisation's time zone).
 REDRESS_NOTICE_DIGEST_HOUR = env_int("REDRESS_NOTICE_DIGEST_HOUR", 7)
+# Deadline notices (docs/sla.md, "Escalation"): a person owed more than this many by one
+# sweep gets a single digest notice (and one email) naming the complaints instead.
+REDRESS_DEADLINE_DIGEST_AFTER = env_int("REDRESS_DEADLINE_DIGEST_AFTER", 3)
 # Triage (docs/triage.md): the hour of the day (organisation's time) from which the model is
 # learned again, once a day; the most closed complaints it learns from; the lowest confidence
 # of a suggestion shown.

@@ -32,6 +32,7 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.sealing import seal, unseal
 from redress.core.selectors import users_with_role
+from redress.core.tasks import enqueue_all_on_commit
 from redress.integrations.models import (
     ApiToken,
     EventType,
@@ -470,6 +471,36 @@ def _active_subscriptions() -> list[WebhookSubscription]:
     return list(WebhookSubscription.objects.filter(is_active=True).only("pk", "events"))
 
 
+def _deliveries(
+    event_type: str,
+    complaint: Complaint | None,
+    snapshot: dict[str, Any] | None,
+    data: dict[str, Any],
+    targets: Sequence[WebhookSubscription],
+    now: dt.datetime,
+) -> list[WebhookDelivery]:
+    """One event (its id, type, time, the complaint's snapshot and ``data``), one delivery
+    per subscription."""
+    event_id = "evt_" + uuid.uuid4().hex
+    payload = {
+        "id": event_id,
+        "type": event_type,
+        "created_at": now,
+        "data": {**({"complaint": snapshot} if snapshot is not None else {}), **data},
+    }
+    body = json.dumps(jsonable(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return [
+        WebhookDelivery(
+            subscription_id=s.pk,
+            event_id=event_id,
+            event_type=event_type,
+            complaint=complaint,
+            body=body,
+        )
+        for s in targets
+    ]
+
+
 def events_publish(
     complaint: Complaint | None, events: Sequence[tuple[str, dict[str, Any]]]
 ) -> int:
@@ -492,26 +523,7 @@ def events_publish(
             continue
         if snapshot is None and complaint is not None:
             snapshot = complaint_snapshot(complaint)
-        event_id = "evt_" + uuid.uuid4().hex
-        payload = {
-            "id": event_id,
-            "type": event_type,
-            "created_at": now,
-            "data": {**({"complaint": snapshot} if snapshot is not None else {}), **data},
-        }
-        body = json.dumps(
-            jsonable(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
-        rows += [
-            WebhookDelivery(
-                subscription_id=s.pk,
-                event_id=event_id,
-                event_type=event_type,
-                complaint=complaint,
-                body=body,
-            )
-            for s in targets
-        ]
+        rows += _deliveries(event_type, complaint, snapshot, data, targets, now)
     if not rows:
         return 0
     created = WebhookDelivery.objects.bulk_create(rows)
@@ -529,6 +541,42 @@ def webhooks_publish(
     if event_type not in EventType.values:
         raise ValueError(f"unknown webhook event {event_type!r}")
     return events_publish(complaint, [(event_type, data or {})])
+
+
+def webhooks_publish_each(event_type: str, items: Sequence[tuple[int, dict[str, Any]]]) -> int:
+    """Publish one event per (complaint id, data), for many complaints at once (the deadline
+    sweep: one ``complaint.deadline_breached`` per deadline): the complaints read in one
+    query, the deliveries written in one INSERT and queued with the transaction. Returns the
+    number of deliveries queued; nothing is read when no active subscription wants the event.
+    Raises ``ValueError`` for an unknown event type."""
+    if event_type not in EventType.values:
+        raise ValueError(f"unknown webhook event {event_type!r}")
+    targets = [s for s in _active_subscriptions() if s.wants(event_type)]
+    if not items or not targets:
+        return 0
+    complaints = Complaint.objects.select_related("unit", "category", "owner").in_bulk(
+        {complaint_id for complaint_id, _data in items}
+    )
+    snapshots: dict[int, dict[str, Any]] = {}
+    now = timezone.now()
+    rows: list[WebhookDelivery] = []
+    for complaint_id, data in items:
+        complaint = complaints.get(complaint_id)
+        if complaint is None:
+            continue
+        if complaint_id not in snapshots:
+            snapshots[complaint_id] = complaint_snapshot(complaint)
+        rows += _deliveries(event_type, complaint, snapshots[complaint_id], data, targets, now)
+    created = WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+    _enqueue_all([row.pk for row in created])
+    return len(created)
+
+
+def _enqueue_all(ids: Sequence[int]) -> None:
+    # Imported here: the delivery task imports this module (it switches a failing endpoint off).
+    from redress.integrations.tasks import deliver_webhook
+
+    enqueue_all_on_commit([(deliver_webhook, (delivery_id,)) for delivery_id in ids])
 
 
 def _enqueue(ids: Sequence[int]) -> None:

@@ -1,9 +1,12 @@
 """Notices to staff (significant complaints, deadlines) shown in the back office."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # The title of a deadline notice names its stage (``sla.rules.Stage`` codes: the deadline
 # engine sits beside this app, not below it).
@@ -52,6 +55,7 @@ class Notification(models.Model):
             "breach_overdue",
             _("Breach: the 72 hours to notify the authority are over"),
         )
+        DEADLINE_DIGEST = "deadline_digest", _("Deadlines near or missed")
 
     class Target(models.TextChoices):
         """Records other than complaints that a notice may be about (by kind and id: this app
@@ -83,6 +87,9 @@ class Notification(models.Model):
     repeats = models.PositiveIntegerField(_("times"), default=1)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True)
+    # A digest of deadline notices: {"count": n, "items": [{"reference", "stage", "kind",
+    # "due_at"}, ...]} (the first ``DEADLINE_DIGEST_ITEMS`` of them).
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -110,8 +117,31 @@ class Notification(models.Model):
 
     @property
     def title(self) -> str:
-        """What happened, naming the stage of a deadline ("Decision overdue")."""
+        """What happened, naming the stage of a deadline ("Decision overdue"), or how many
+        deadlines a digest names."""
+        if self.kind == self.Kind.DEADLINE_DIGEST:
+            count = self.details.get("count", 0)
+            return ngettext(
+                "%(count)s deadline near or missed", "%(count)s deadlines near or missed", count
+            ) % {"count": count}
         return str(DEADLINE_TITLES.get((self.kind, self.stage)) or self.get_kind_display())
+
+    @property
+    def digest_items(self) -> list[dict[str, object]]:
+        """The complaints a deadline digest names, each with its stage's label, whether the
+        deadline is near or missed, the deadline and how late it was when the digest was made."""
+        items = []
+        for item in self.details.get("items", []):
+            due = dt.datetime.fromisoformat(item["due_at"]) if item.get("due_at") else None
+            items.append(
+                {
+                    "reference": item["reference"],
+                    "stage": DEADLINE_TITLES.get((item["kind"], item["stage"]), item["stage"]),
+                    "missed": item["kind"] == self.Kind.BREACHED,
+                    "due_at": due,
+                }
+            )
+        return items
 
 
 class NoticeDigest(models.Model):

@@ -357,6 +357,10 @@ class DeadlineNotice(models.Model):
     recipients = models.JSONField(_("recipients"), default=list)
     sent_at = models.DateTimeField(_("sent"))
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    # When the recipients were told (their notices, one by one or in a digest). The sweep
+    # records notices first and tells people after, per person, once it knows how many each
+    # is owed; a notice recorded but not yet told is told by the next sweep.
+    told_at = models.DateTimeField(_("people told"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deadline notice")
@@ -364,6 +368,13 @@ class DeadlineNotice(models.Model):
         ordering = ["sent_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["clock", "kind", "level"], name="deadline_notice_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(told_at__isnull=True),
+                name="deadline_notice_untold",
+            )
         ]
 
     def __str__(self) -> str:

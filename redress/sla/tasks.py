@@ -77,8 +77,9 @@ def recompute_received_since(since: str, unit_ids: list[int] | None, attempt: in
 
 
 @task()
-def email_notice(notice_id: int, attempt: int = 1) -> int:
-    """Email a deadline notice to its recipients, each in their language; once only."""
+def email_notice(notice_id: int, only: list[int] | None = None, attempt: int = 1) -> int:
+    """Email a deadline notice to its recipients (``only`` these of them, when the others
+    were told in a digest), each in their language; once only."""
     try:
         with transaction.atomic():
             notice = (
@@ -90,9 +91,8 @@ def email_notice(notice_id: int, attempt: int = 1) -> int:
             if notice is None:
                 return 0
             sent = 0
-            for user in User.objects.filter(pk__in=notice.recipients, is_active=True).exclude(
-                email=""
-            ):
+            recipients = notice.recipients if only is None else set(notice.recipients) & set(only)
+            for user in User.objects.filter(pk__in=recipients, is_active=True).exclude(email=""):
                 subject, body = notice_text(notice, user.language)
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
                 sent += 1
@@ -100,7 +100,7 @@ def email_notice(notice_id: int, attempt: int = 1) -> int:
             notice.save(update_fields=["emailed_at"])
             return sent
     except Exception:
-        _retry_later(email_notice, attempt, notice_id)
+        _retry_later(email_notice, attempt, notice_id, only)
         raise
 
 

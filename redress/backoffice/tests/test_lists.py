@@ -235,3 +235,28 @@ def test_export_link_exports_the_filtered_queue(team, signed_in):
 
     body = b"".join(response.streaming_content)
     assert len(list(load_workbook(io.BytesIO(body)).active.values)) == 2
+
+
+def test_a_deadline_digest_lists_its_complaints_on_the_notices_page(team, signed_in):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from redress.notifications.deadline_digest import deadline_digest_item, deadline_digest_notify
+
+    complaints = [receive(team).complaint for _ in range(4)]
+    late = timezone.now() - dt.timedelta(hours=5)
+    deadline_digest_notify(
+        user=team.manager,
+        items=[
+            deadline_digest_item(
+                reference=c.reference, stage="decision", kind="breached", due_at=late
+            )
+            for c in complaints
+        ],
+    )
+    page = signed_in(team.manager).get(reverse("backoffice:notifications")).content.decode()
+    for complaint in complaints:
+        assert reverse("backoffice:complaint", args=[complaint.reference]) in page
+    assert page.count("Quá hạn ra quyết định") == 4  # the stage, in the manager's language
+    assert reverse("backoffice:queue", args=["overdue"]) in page

@@ -8,7 +8,9 @@ late, gives the same answer.
 
 - ``clocks``: open, pause, complete, cancel, a new round after a reopening; the plan of a stage.
 - ``recompute``: recompute after a policy or calendar edit; rebuild clocks from the events.
-- ``escalation``: the clock check, its notices, and the sweep.
+- ``escalation``: the check of one clock and the rules of the notices it owes.
+- ``audience``: who each escalation level reaches.
+- ``sweep``: every due clock at once, set-based, and telling each person once (digests).
 - ``bulk``: the clocks of many complaints at once, set-based (volume data).
 - ``queue``: how these services queue the tasks that call them back.
 """
@@ -37,7 +39,7 @@ from redress.sla.services.clocks import (
     sla_stage_complete,
     sla_stages_cancel,
 )
-from redress.sla.services.escalation import sla_clock_check, sla_sweep
+from redress.sla.services.escalation import Due, notices_due, sla_clock_check
 from redress.sla.services.recompute import (
     RECOMPUTE_BATCH,
     sla_calendar_changed,
@@ -48,8 +50,13 @@ from redress.sla.services.recompute import (
     sla_recompute_schedule,
     sla_reviews_rebuild,
 )
+from redress.sla.services.sweep import SWEEP_BATCH, deadline_notices_tell, sla_sweep
 
 __all__ = [
+    "SWEEP_BATCH",
+    "Due",
+    "deadline_notices_tell",
+    "notices_due",
     "BUILD_BATCH",
     "TIMED_ACTIONS",
     "DeadlineBuilder",

@@ -47,9 +47,13 @@ def enqueue_checks(checks: Sequence[tuple[int, dt.datetime]]) -> None:
         enqueue_all_on_commit(calls)
 
 
-def enqueue_notice_email(notice_id: int) -> None:
-    """Queue the email of a deadline notice to its recipients, with the current transaction."""
-    enqueue_on_commit(_tasks().email_notice, notice_id)
+def enqueue_notice_email(notice_id: int, only: Sequence[int] | None = None) -> None:
+    """Queue the email of a deadline notice to its recipients (or to ``only`` these of them:
+    the others were told in a digest), with the current transaction."""
+    if only is None:
+        enqueue_on_commit(_tasks().email_notice, notice_id)
+    else:
+        enqueue_on_commit(_tasks().email_notice, notice_id, list(only))
 
 
 def enqueue_recompute(

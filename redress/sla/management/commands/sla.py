@@ -21,7 +21,7 @@ class Command(BaseCommand):
         sweep = sub.add_parser(
             "sweep", help="Send every near-due and breach notice that is owed now."
         )
-        sweep.add_argument("--limit", type=int, default=1000)
+        sweep.add_argument("--limit", type=int, default=100_000)
         rebuild = sub.add_parser(
             "rebuild", help="Build the clocks of complaints that have none (imported or seeded)."
         )
