@@ -44,6 +44,7 @@ from redress.privacy.scrub import (
     PLACEHOLDER,
     Identifiers,
     ScrubCount,
+    forms_batches,
     phone_forms,
     phone_national,
     rows_scrub,
@@ -245,40 +246,53 @@ def _complaints_blank(complaint_ids: Sequence[int], ids: Identifiers, count: Scr
 def _audit_redactions(
     complaint_ids: Sequence[int], complainant_ids: Sequence[int], ids: Identifiers
 ) -> dict[int, RedactedContent]:
-    """The audit entries about the complaints or complainants (one indexed query each), and any
-    other whose content holds an identifier (one scan of the JSON as text), redacted."""
+    """The audit entries about the complaints or complainants (one indexed query), and any
+    other whose content holds an identifier (a scan of the JSON as text per batch of forms),
+    redacted."""
     about = Q(
         target_type=Complaint._meta.label_lower, target_id__in=[str(i) for i in complaint_ids]
     ) | Q(
         target_type=Complainant._meta.label_lower,
         target_id__in=[str(i) for i in complainant_ids],
     )
-    mention = Q()
-    for form in ids.search_forms():
-        mention |= (
-            Q(target_label__icontains=form) | Q(_before__icontains=form) | Q(_after__icontains=form)
-        )
-    entries = (
-        AuditEntry.objects.annotate(
-            _before=Cast("before", TextField()), _after=Cast("after", TextField())
-        )
-        .filter(about | mention if mention else about)
-        .order_by("seq")
+    entries = AuditEntry.objects.annotate(
+        _before=Cast("before", TextField()), _after=Cast("after", TextField())
     )
+    seqs = set(entries.filter(about).values_list("seq", flat=True))
+    # The mentions in batches of forms, as the sweep does (``scrub.forms_batches``).
+    for batch in forms_batches(ids.search_forms(), 3):
+        mention = Q()
+        for form in batch:
+            mention |= (
+                Q(target_label__icontains=form)
+                | Q(_before__icontains=form)
+                | Q(_after__icontains=form)
+            )
+        seqs.update(entries.filter(mention).values_list("seq", flat=True))
     redactions: dict[int, RedactedContent] = {}
-    for entry in entries.iterator(chunk_size=500):
-        content: RedactedContent = {
-            "before": ids.replace_json(entry.before or {}),
-            "after": ids.replace_json(entry.after or {}),
-            "target_label": ids.replace(entry.target_label),
-        }
-        if (content["before"], content["after"], content["target_label"]) != (
-            entry.before or {},
-            entry.after or {},
-            entry.target_label,
+    ordered = sorted(seqs)
+    for start in range(0, len(ordered), 500):
+        for entry in AuditEntry.objects.filter(seq__in=ordered[start : start + 500]).order_by(
+            "seq"
         ):
-            redactions[entry.seq] = content
+            _redaction_add(redactions, entry, ids)
     return redactions
+
+
+def _redaction_add(
+    redactions: dict[int, RedactedContent], entry: AuditEntry, ids: Identifiers
+) -> None:
+    content: RedactedContent = {
+        "before": ids.replace_json(entry.before or {}),
+        "after": ids.replace_json(entry.after or {}),
+        "target_label": ids.replace(entry.target_label),
+    }
+    if (content["before"], content["after"], content["target_label"]) != (
+        entry.before or {},
+        entry.after or {},
+        entry.target_label,
+    ):
+        redactions[entry.seq] = content
 
 
 def _anonymise(
