@@ -45,11 +45,11 @@ from redress.privacy.scrub import (
     Identifiers,
     ScrubCount,
     forms_batches,
-    phone_forms,
     phone_national,
     rows_scrub,
     rows_sweep,
 )
+from redress.privacy.selectors import complainants_matching
 
 # The lifecycle's end states: a complaint in any other is still being handled.
 FINISHED = frozenset({Status.CLOSED, Status.WITHDRAWN, Status.NOT_ACCEPTED})
@@ -389,23 +389,6 @@ def complaints_anonymise(
         Complainant.objects.filter(pk__in=set(people)).select_for_update().order_by("pk")
     )
     return _anonymise(ids, complainants, actor=actor, reason=reason)
-
-
-def complainants_matching(*, email: str = "", phone: str = "") -> list[Complainant]:
-    """The complainant records with this email (any case) or this phone (in any written form)."""
-    found: dict[int, Complainant] = {}
-    if email.strip():
-        for person in Complainant.objects.filter(email__iexact=email.strip()):
-            found[person.pk] = person
-    national = phone_national(phone)
-    if len(national) >= 6:
-        nearby = Complainant.objects.filter(
-            Q(phone__in=phone_forms(phone)) | Q(phone__contains=national[-4:])
-        )
-        for person in nearby:
-            if phone_national(person.phone) == national:
-                found[person.pk] = person
-    return [found[pk] for pk in sorted(found)]
 
 
 @transaction.atomic
