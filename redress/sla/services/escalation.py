@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 
 def _audience(complaint: Complaint, audience: str) -> list[User]:
+    if complaint.processing_restricted:
+        # Restricted at the person's request (Law 91/2025): its clock keeps running, and the
+        # one who may read it, the data-protection officer, hears instead of the ladder.
+        return users_with_role(Role.DPO)
     if audience == EscalationLevel.Audience.OWNER:
         if complaint.owner is not None and complaint.owner.is_active:
             return [complaint.owner]
