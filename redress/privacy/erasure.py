@@ -7,7 +7,7 @@ removed from every table and file while the statistics stay.
   to the complaint (description, messages, events, decisions, outbox mail, inbound mail store,
   webhook payloads, survey comment...) and then in any other row of any table that still
   mentions one (quarantine, admin log, investigation notes); attachments and original emails
-  deleted from storage; search columns rebuilt; the audit entries holding an identifier
+  deleted from storage; stored import spreadsheets rewritten without them (``import_files``); search columns rebuilt; the audit entries holding an identifier
   redacted (``audit.services.audit_redact``, so that ``redress audit verify`` still passes).
   Category, dates, channel, unit, status, outcome, remedies and amounts, survey scores,
   deadlines and rollups are untouched: the KPI figures do not move.
@@ -37,6 +37,7 @@ from redress.complaints.models import Attachment, Complainant, Complaint, Status
 from redress.complaints.rules import complainant_search_text, complaint_search_text
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
+from redress.privacy.import_files import import_files_rewrite
 from redress.privacy.legal_hold import held_complaint_ids
 from redress.privacy.models import AnonymisedComplaint, Erasure
 from redress.privacy.roles import Permission, permission_check
@@ -64,6 +65,7 @@ class ErasureReport:
     complainants: int
     rows: dict[str, int] = field(default_factory=dict)  # rows changed per table
     files_deleted: int = 0
+    import_files_rewritten: int = 0
     audit_redacted: int = 0
 
     @property
@@ -77,6 +79,7 @@ class ErasureReport:
             "rows_changed": self.rows_changed,
             "rows_by_table": dict(sorted(self.rows.items())),
             "files_deleted": self.files_deleted,
+            "import_files_rewritten": self.import_files_rewritten,
             "audit_entries_redacted": self.audit_redacted,
         }
 
@@ -332,6 +335,7 @@ def _anonymise(
     _complaints_blank(complaint_ids, ids, count)
     _complainants_blank(complainants, count)
     rows_sweep(ids, count)
+    report.import_files_rewritten = import_files_rewrite(complaint_ids, ids)
     _delete_files(files, report)
     for table, n in count.rows.items():
         report.rows[table] = report.rows.get(table, 0) + n
