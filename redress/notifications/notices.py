@@ -13,6 +13,7 @@ busy complaint does not bury the others. Acting on the complaint marks its notic
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -96,7 +97,7 @@ def notify_users(
 def _readers(complaint: object, users: Iterable[User]) -> list[User]:
     """The users who may be told about ``complaint`` (a complaint, or its id): its restriction
     is read from the database, since a caller's copy may predate it."""
-    pk = getattr(complaint, "pk", complaint)
+    pk: Any = getattr(complaint, "pk", complaint)
     current = Complaint.objects.filter(pk=pk).only("pk", "processing_restricted").first()
     if current is None:
         return list(users)

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -112,6 +113,6 @@ def import_files_rewrite(complaint_ids: Sequence[int], ids: Identifiers) -> int:
         stored = default_storage.save(f"imports/{sha[:2]}/{sha}", ContentFile(new))
         batches._base_manager.filter(pk=batch.pk).update(file=stored, sha256=sha)
         if not batches._base_manager.filter(file=name).exclude(pk=batch.pk).exists():
-            transaction.on_commit(lambda old=name: default_storage.delete(old))
+            transaction.on_commit(partial(default_storage.delete, name))
         rewritten += 1
     return rewritten
