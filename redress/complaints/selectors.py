@@ -3,7 +3,7 @@ detail, export, API call and dashboard starts from it (DESIGN.md rule 3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,23 @@ class VisibleScope:
 RESTRICTED = Q(processing_restricted=True)
 
 
+def sees_restricted(user: User) -> bool:
+    """Whether the person may read complaints whose processing is restricted (the
+    data-protection officer; ``complaints_visible_to`` applies the same rule)."""
+    return user.is_active and Role.DPO in user_roles(user)
+
+
+def complaint_readers(complaint: Complaint, users: Iterable[User]) -> list[User]:
+    """Of ``users``, those who may be told about ``complaint``: all of them, unless its
+    processing is restricted; then only those who may read it (the data-protection officer).
+    Every notice about a complaint passes through here, so that a restriction silences
+    reminders, escalations and digests to everyone else."""
+    people = list(users)
+    if not complaint.processing_restricted:
+        return people
+    return [user for user in people if sees_restricted(user)]
+
+
 # What a person without a staff role is granted to see, asked of the apps above the register
 # that grant it (the external auditor's access to the sampled complaints of a pack, in
 # certification, registered from its ``ready()``): each answers the complaints granted, or None.
@@ -92,7 +109,7 @@ def visible_scope(user: User) -> VisibleScope:
         return _granted_scope(user)
     everything, units = _unit_scope(user)
     handles = Role.HANDLER in roles or Role.COMPLAINTS_MANAGER in roles
-    answers_for_data = Role.DPO in roles
+    answers_for_data = sees_restricted(user)
     if not everything and not units and not handles and not answers_for_data:
         return VisibleScope(everything=False, units=frozenset(), nothing=True)
     also = None

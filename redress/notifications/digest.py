@@ -23,6 +23,7 @@ from redress.core.models import User
 from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
 from redress.notifications.models import NoticeDigest, Notification, OutboundEmail
+from redress.notifications.selectors import notices_of
 from redress.notifications.tasks import deliver_email
 
 # The notices listed in one digest (the newest; the page shows the rest).
@@ -82,7 +83,8 @@ def notice_digest_send(now: dt.datetime | None = None) -> int:
                 continue  # another worker took this person's day
             user = User.objects.get(pk=user_id)
             notices = list(
-                Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+                notices_of(user)
+                .filter(read_at__isnull=True)
                 .select_related("complaint")
                 .order_by("-updated_at", "-pk")[: DIGEST_LIMIT + 1]
             )

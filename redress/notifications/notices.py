@@ -13,10 +13,13 @@ busy complaint does not bury the others. Acting on the complaint marks its notic
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
 
+from redress.complaints.models import Complaint
+from redress.complaints.selectors import complaint_readers
 from redress.core.models import User
 from redress.notifications.models import Notification
 
@@ -37,7 +40,12 @@ def notify_users(
     one more repeat) instead of a second one. ``target`` (kind, id, label) names another record
     the notice is about (``Notification.Target``); ``stage`` the stage of a deadline notice
     (a ``sla`` stage code), named in its title.
+
+    A complaint whose processing is restricted (Law 91/2025) is told only to who may read it,
+    the data-protection officer (``complaints.selectors.complaint_readers``).
     """
+    if complaint is not None:
+        users = _readers(complaint, users)
     recipients = {user.pk: user for user in users}
     if not recipients:
         return 0
@@ -84,6 +92,16 @@ def notify_users(
     # A notice another worker added meanwhile stands for this one (the unique constraints).
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return refreshed + len(rows)
+
+
+def _readers(complaint: object, users: Iterable[User]) -> list[User]:
+    """The users who may be told about ``complaint`` (a complaint, or its id): its restriction
+    is read from the database, since a caller's copy may predate it."""
+    pk: Any = getattr(complaint, "pk", complaint)
+    current = Complaint.objects.filter(pk=pk).only("pk", "processing_restricted").first()
+    if current is None:
+        return list(users)
+    return complaint_readers(current, users)
 
 
 def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

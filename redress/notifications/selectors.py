@@ -1,10 +1,23 @@
-"""Reading the outboxes (administrators' pages "Outgoing email" and the SMS and Zalo log)."""
+"""Reading the outboxes (administrators' pages "Outgoing email" and the SMS and Zalo log), and a
+person's notices."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from redress.notifications.models import OutboundEmail, OutboundText
+from redress.complaints.selectors import sees_restricted
+from redress.core.models import User
+from redress.notifications.models import Notification, OutboundEmail, OutboundText
+
+
+def notices_of(user: User) -> QuerySet[Notification]:
+    """The person's notices (the bell, its count, the daily digest), without those about a
+    complaint restricted since (Law 91/2025) unless they may read it: a notice given before
+    the restriction does not keep showing the complaint."""
+    notices = Notification.objects.filter(recipient=user)
+    if not sees_restricted(user):
+        notices = notices.exclude(complaint__processing_restricted=True)
+    return notices
 
 
 def outbox_list(*, state: str = "") -> QuerySet[OutboundEmail]:

@@ -7,7 +7,7 @@ removed from every table and file while the statistics stay.
   to the complaint (description, messages, events, decisions, outbox mail, inbound mail store,
   webhook payloads, survey comment...) and then in any other row of any table that still
   mentions one (quarantine, admin log, investigation notes); attachments and original emails
-  deleted from storage; search columns rebuilt; the audit entries holding an identifier
+  deleted from storage; stored import spreadsheets rewritten without them (``import_files``); search columns rebuilt; the audit entries holding an identifier
   redacted (``audit.services.audit_redact``, so that ``redress audit verify`` still passes).
   Category, dates, channel, unit, status, outcome, remedies and amounts, survey scores,
   deadlines and rollups are untouched: the KPI figures do not move.
@@ -37,6 +37,7 @@ from redress.complaints.models import Attachment, Complainant, Complaint, Status
 from redress.complaints.rules import complainant_search_text, complaint_search_text
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
+from redress.privacy.import_files import import_files_rewrite
 from redress.privacy.legal_hold import held_complaint_ids
 from redress.privacy.models import AnonymisedComplaint, Erasure
 from redress.privacy.roles import Permission, permission_check
@@ -44,11 +45,12 @@ from redress.privacy.scrub import (
     PLACEHOLDER,
     Identifiers,
     ScrubCount,
-    phone_forms,
+    forms_batches,
     phone_national,
     rows_scrub,
     rows_sweep,
 )
+from redress.privacy.selectors import complainants_matching
 
 # The lifecycle's end states: a complaint in any other is still being handled.
 FINISHED = frozenset({Status.CLOSED, Status.WITHDRAWN, Status.NOT_ACCEPTED})
@@ -63,6 +65,7 @@ class ErasureReport:
     complainants: int
     rows: dict[str, int] = field(default_factory=dict)  # rows changed per table
     files_deleted: int = 0
+    import_files_rewritten: int = 0
     audit_redacted: int = 0
 
     @property
@@ -76,6 +79,7 @@ class ErasureReport:
             "rows_changed": self.rows_changed,
             "rows_by_table": dict(sorted(self.rows.items())),
             "files_deleted": self.files_deleted,
+            "import_files_rewritten": self.import_files_rewritten,
             "audit_entries_redacted": self.audit_redacted,
         }
 
@@ -245,40 +249,53 @@ def _complaints_blank(complaint_ids: Sequence[int], ids: Identifiers, count: Scr
 def _audit_redactions(
     complaint_ids: Sequence[int], complainant_ids: Sequence[int], ids: Identifiers
 ) -> dict[int, RedactedContent]:
-    """The audit entries about the complaints or complainants (one indexed query each), and any
-    other whose content holds an identifier (one scan of the JSON as text), redacted."""
+    """The audit entries about the complaints or complainants (one indexed query), and any
+    other whose content holds an identifier (a scan of the JSON as text per batch of forms),
+    redacted."""
     about = Q(
         target_type=Complaint._meta.label_lower, target_id__in=[str(i) for i in complaint_ids]
     ) | Q(
         target_type=Complainant._meta.label_lower,
         target_id__in=[str(i) for i in complainant_ids],
     )
-    mention = Q()
-    for form in ids.search_forms():
-        mention |= (
-            Q(target_label__icontains=form) | Q(_before__icontains=form) | Q(_after__icontains=form)
-        )
-    entries = (
-        AuditEntry.objects.annotate(
-            _before=Cast("before", TextField()), _after=Cast("after", TextField())
-        )
-        .filter(about | mention if mention else about)
-        .order_by("seq")
+    entries = AuditEntry.objects.annotate(
+        _before=Cast("before", TextField()), _after=Cast("after", TextField())
     )
+    seqs = set(entries.filter(about).values_list("seq", flat=True))
+    # The mentions in batches of forms, as the sweep does (``scrub.forms_batches``).
+    for batch in forms_batches(ids.search_forms(), 3):
+        mention = Q()
+        for form in batch:
+            mention |= (
+                Q(target_label__icontains=form)
+                | Q(_before__icontains=form)
+                | Q(_after__icontains=form)
+            )
+        seqs.update(entries.filter(mention).values_list("seq", flat=True))
     redactions: dict[int, RedactedContent] = {}
-    for entry in entries.iterator(chunk_size=500):
-        content: RedactedContent = {
-            "before": ids.replace_json(entry.before or {}),
-            "after": ids.replace_json(entry.after or {}),
-            "target_label": ids.replace(entry.target_label),
-        }
-        if (content["before"], content["after"], content["target_label"]) != (
-            entry.before or {},
-            entry.after or {},
-            entry.target_label,
+    ordered = sorted(seqs)
+    for start in range(0, len(ordered), 500):
+        for entry in AuditEntry.objects.filter(seq__in=ordered[start : start + 500]).order_by(
+            "seq"
         ):
-            redactions[entry.seq] = content
+            _redaction_add(redactions, entry, ids)
     return redactions
+
+
+def _redaction_add(
+    redactions: dict[int, RedactedContent], entry: AuditEntry, ids: Identifiers
+) -> None:
+    content: RedactedContent = {
+        "before": ids.replace_json(entry.before or {}),
+        "after": ids.replace_json(entry.after or {}),
+        "target_label": ids.replace(entry.target_label),
+    }
+    if (content["before"], content["after"], content["target_label"]) != (
+        entry.before or {},
+        entry.after or {},
+        entry.target_label,
+    ):
+        redactions[entry.seq] = content
 
 
 def _anonymise(
@@ -318,6 +335,7 @@ def _anonymise(
     _complaints_blank(complaint_ids, ids, count)
     _complainants_blank(complainants, count)
     rows_sweep(ids, count)
+    report.import_files_rewritten = import_files_rewrite(complaint_ids, ids)
     _delete_files(files, report)
     for table, n in count.rows.items():
         report.rows[table] = report.rows.get(table, 0) + n
@@ -375,23 +393,6 @@ def complaints_anonymise(
         Complainant.objects.filter(pk__in=set(people)).select_for_update().order_by("pk")
     )
     return _anonymise(ids, complainants, actor=actor, reason=reason)
-
-
-def complainants_matching(*, email: str = "", phone: str = "") -> list[Complainant]:
-    """The complainant records with this email (any case) or this phone (in any written form)."""
-    found: dict[int, Complainant] = {}
-    if email.strip():
-        for person in Complainant.objects.filter(email__iexact=email.strip()):
-            found[person.pk] = person
-    national = phone_national(phone)
-    if len(national) >= 6:
-        nearby = Complainant.objects.filter(
-            Q(phone__in=phone_forms(phone)) | Q(phone__contains=national[-4:])
-        )
-        for person in nearby:
-            if phone_national(person.phone) == national:
-                found[person.pk] = person
-    return [found[pk] for pk in sorted(found)]
 
 
 @transaction.atomic

@@ -44,6 +44,7 @@ from redress.core.errors import ValidationFailed
 from redress.core.selectors import organisation_get
 from redress.notifications.models import OutboundEmail
 from redress.privacy.roles import Permission, permission_check
+from redress.privacy.selectors import complainants_matching
 from redress.transparency.models import NoticeConsent
 
 # The shape of the export; raised when a field changes meaning or goes away (adding one does not).
@@ -90,8 +91,8 @@ def _row(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
 def person_query(
     *, email: str = "", phone: str = "", complainant_ids: list[int] | None = None
 ) -> tuple[str, str]:
-    """The email and phone normalised as intake matches a returning complainant
-    (``complaints.rules.complainant_keys``: email without case, phone as written, trimmed).
+    """The email and phone as asked (``complaints.rules.complainant_keys``: email without case,
+    phone trimmed; the phone is then matched in any written form).
     Refused, naming the field: neither given, an email that is not one, a phone without digits."""
     keys = dict(
         (kind, value)
@@ -116,15 +117,15 @@ def person_query(
 def person_holdings(
     *, email: str = "", phone: str = "", complainant_ids: list[int] | None = None
 ) -> Holdings:
-    """The complainant records found by the email (any case), the phone, or their ids, and
-    every complaint they made (two queries)."""
+    """The complainant records found by the email (any case), the phone (in any written form,
+    as the erasure finds them: ``selectors.complainants_matching``), or their ids, and every
+    complaint they made."""
     email, phone = person_query(email=email, phone=phone, complainant_ids=complainant_ids)
-    match = Q(pk__in=list(complainant_ids or []))
-    if email:
-        match |= Q(email__iexact=email)
-    if phone:
-        match |= Q(phone=phone)
-    complainants = list(Complainant.objects.filter(match).order_by("pk"))
+    found = {c.pk: c for c in complainants_matching(email=email, phone=phone)}
+    missing = set(complainant_ids or []) - set(found)
+    if missing:
+        found.update((c.pk, c) for c in Complainant.objects.filter(pk__in=missing))
+    complainants = [found[pk] for pk in sorted(found)]
     communicated = Decision.objects.filter(state=Decision.State.COMMUNICATED).order_by(
         "communicated_at", "pk"
     )

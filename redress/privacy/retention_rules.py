@@ -1,6 +1,8 @@
 """The retention rules as the data-protection officer sees and changes them (docs/privacy.md,
 "Retention"), the recent runs, and the paragraph of the public personal-data notice that states
-the periods as configured, so that the notice never promises what Redress does not do."""
+the periods as configured. Each published version of the notice has the paragraph written into
+it, and a change of a rule publishes a new version, so that the notice never promises what
+Redress does not do and the version a complainant consented to stays as they read it."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from redress.privacy.models.retention import (
     MIN_MONTHS_CLOSED_COMPLAINTS,
 )
 from redress.privacy.roles import Permission, may, permission_check
+from redress.transparency.services import notice_republish
 
 RUNS_SHOWN = 20
 
@@ -99,6 +102,14 @@ def retention_rule_change(
         before=before,
         after={"months": months, "expiry": expiry},
     )
+    if before != {"months": months, "expiry": expiry}:
+        # The public notice states the periods: a new version says the new ones, and the
+        # versions consented to before keep theirs.
+        notice_republish(
+            actor=actor,
+            change_note=_("Retention periods changed: %(records)s.")
+            % {"records": RecordType(locked.record_type).label},
+        )
     return locked
 
 
@@ -110,14 +121,16 @@ def period_words(months: int) -> str:
     return ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
 
 
-def _sentence(rule: RetentionRule) -> str:
+def _sentence(rule: Any) -> str:
+    """The sentence of one rule (``rule`` has ``record_type``, ``months`` and ``expiry``: a
+    ``RetentionRule``, or its historical model in a migration)."""
     period = {"period": period_words(rule.months)}
     if rule.record_type == RecordType.AUDIT:
         return _(
             "The audit trail of the handling of complaints is not deleted: each of its entries "
             "seals the one before it."
         )
-    if not rule.is_active:
+    if rule.expiry == Expiry.KEEP:
         return _("%(records)s: kept, with no end set.") % {
             "records": RecordType(rule.record_type).label
         }
@@ -149,11 +162,17 @@ def _sentence(rule: RetentionRule) -> str:
 
 
 def retention_notice_text() -> str:
-    """How long personal data is kept, in the active language, as the rules are set now (the
-    public personal-data notice shows it; ``transparency.selectors.notice_privacy_text``)."""
-    rules = _ordered(list(RetentionRule.objects.all()))
+    """How long personal data is kept, in the active language, as the rules are set now
+    (written into each version of the public notice as it is published)."""
+    return retention_paragraph(list(RetentionRule.objects.all()))
+
+
+def retention_paragraph(rules: list[Any]) -> str:
+    """The paragraph stating ``rules`` (see ``_sentence``), in the active language."""
     if not rules:
         return ""
+    order = {kind: index for index, kind in enumerate(RecordType.values)}
+    rules = sorted(rules, key=lambda rule: order.get(rule.record_type, len(order)))
     return " ".join([_("How long we keep your data:"), *(_sentence(rule) for rule in rules)])
 
 

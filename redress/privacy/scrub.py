@@ -4,7 +4,8 @@
 text (any case, with or without Vietnamese diacritics, a phone as 0912345678, 0912 345 678,
 0912.345.678 or +84912345678) and replaces each with ``PLACEHOLDER``. ``rows_scrub`` applies it
 to every text and JSON column of the rows given; ``rows_mentioning`` finds, in any table, the
-rows whose text holds one of the identifiers as stored (one query per table).
+rows whose text holds one of the identifiers as stored (a few queries per table: the search
+terms go in batches that SQLite and PostgreSQL accept however many identifiers a person has).
 """
 
 from __future__ import annotations
@@ -208,22 +209,45 @@ def sweepable_models() -> Iterator[type[models.Model]]:
             yield model
 
 
-def mentioning(model: type[models.Model], forms: list[str]) -> models.QuerySet[Any]:
-    """The rows of ``model`` whose text or JSON columns hold one of ``forms`` (one query; a
-    JSON column is searched as its text)."""
-    condition = Q()
+# At most this many ``LIKE`` terms in one query: SQLite refuses a condition deeper than 1000
+# ("Expression tree is too large"), and an OR of thousands of terms is slow on PostgreSQL too.
+# A person with many complaints has many identifiers (each complaint's representative and
+# order reference), each searched in several forms, in every text column of a table.
+TERMS_PER_QUERY = 200
+
+
+def forms_batches(forms: list[str], columns: int) -> Iterator[list[str]]:
+    """``forms`` in batches small enough that ``columns`` × a batch stays within
+    ``TERMS_PER_QUERY`` (one form per batch when a table has that many columns)."""
+    size = max(1, TERMS_PER_QUERY // max(1, columns))
+    for start in range(0, len(forms), size):
+        yield forms[start : start + size]
+
+
+def mentioning(model: type[models.Model], forms: list[str]) -> set[Any]:
+    """The primary keys of the rows of ``model`` whose text or JSON columns hold one of
+    ``forms`` (a JSON column is searched as its text), in as many queries as the batches of
+    forms need (``forms_batches``)."""
+    fields = text_fields(model)
     annotations: dict[str, Any] = {}
-    for f in text_fields(model):
+    columns: list[str] = []
+    for f in fields:
         column = f.name
         if isinstance(f, models.JSONField):
             column = f"_erasure_{f.name}"
             annotations[column] = Cast(f.name, TextField())
-        for form in forms:
-            condition |= Q(**{f"{column}__icontains": form})
+        columns.append(column)
     queryset = model._base_manager.all()
     if annotations:
         queryset = queryset.annotate(**annotations)
-    return queryset.filter(condition)
+    found: set[Any] = set()
+    for batch in forms_batches(forms, len(columns)):
+        condition = Q()
+        for column in columns:
+            for form in batch:
+                condition |= Q(**{f"{column}__icontains": form})
+        found.update(queryset.filter(condition).values_list("pk", flat=True))
+    return found
 
 
 def rows_sweep(identifiers: Identifiers, count: ScrubCount) -> None:
@@ -234,6 +258,7 @@ def rows_sweep(identifiers: Identifiers, count: ScrubCount) -> None:
     if not forms:
         return
     for model in sweepable_models():
-        found = list(mentioning(model, forms).values_list("pk", flat=True))
-        if found:
-            rows_scrub(model._base_manager.filter(pk__in=found), identifiers, count)
+        found = sorted(mentioning(model, forms))
+        for start in range(0, len(found), 500):
+            chunk = found[start : start + 500]
+            rows_scrub(model._base_manager.filter(pk__in=chunk), identifiers, count)

@@ -34,6 +34,11 @@ class Notice(models.Model):
     privacy_en = models.TextField(_("personal data notice (English)"), blank=True)
     review_vi = models.TextField(_("internal review (Vietnamese)"))
     review_en = models.TextField(_("internal review (English)"), blank=True)
+    # The retention periods as the rules were set when this version was published, written
+    # into it so that what a complainant consented to stays on record (privacy's rules change;
+    # a change publishes a new version). Empty for a version published before this was kept.
+    retention_vi = models.TextField(_("retention periods (Vietnamese)"), blank=True, editable=False)
+    retention_en = models.TextField(_("retention periods (English)"), blank=True, editable=False)
     change_note = models.CharField(
         _("what changed"),
         max_length=300,

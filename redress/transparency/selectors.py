@@ -146,16 +146,19 @@ def targets_for_groups() -> list[GroupTarget]:
     return found
 
 
-# Where the personal-data notice states how long data is kept: the portal puts there the
-# periods as they are configured (privacy's retention rules; this app cannot read them), so
-# that the notice never promises what is not done.
+# Where the personal-data notice states how long data is kept: each version, when published,
+# has the periods of privacy's retention rules written into it (``services.notice_publish``),
+# and a change of the rules publishes a new version, so that the notice never promises what
+# is not done and what each version said stays on record.
 RETENTION_PLACEHOLDER = "{retention}"
 
 
-def notice_privacy_text(notice: Notice, language: str, retention: str) -> str:
-    """The personal-data notice in ``language`` with ``retention`` (the periods as configured)
-    where the text has ``{retention}``, or after it when the text has no such place."""
+def notice_privacy_text(notice: Notice, language: str) -> str:
+    """The personal-data notice of this version in ``language``, with the retention periods
+    written into the version when it was published (``Notice.retention_vi``/``_en``) where
+    its text has ``{retention}``, or after its text when it has no such place."""
     text = notice.text("privacy", language)
+    retention = notice.text("retention", language)
     if RETENTION_PLACEHOLDER in text:
         return text.replace(RETENTION_PLACEHOLDER, retention).strip()
     if not retention:

@@ -4,12 +4,12 @@ recording a complainant's consent to the personal-data notice and its withdrawal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from redress.audit.services import audit_record
@@ -24,6 +24,7 @@ from redress.transparency.models import (
     NoticeStep,
     WithdrawalMethod,
 )
+from redress.transparency.selectors import notice_current
 
 _TEXT_FIELDS = [
     f"{part}_{lang}"
@@ -33,13 +34,33 @@ _TEXT_FIELDS = [
 _STEP_FIELDS = [f"{part}_{lang}" for part in ("title", "body", "target") for lang in ("vi", "en")]
 
 
+# What states the retention periods as they are set, in the active language: privacy's
+# rules, above this app, registered from its ``ready()`` (``notice_retention_source_set``).
+_RETENTION_SOURCE: list[Callable[[], str]] = []
+
+
+def notice_retention_source_set(source: Callable[[], str]) -> None:
+    _RETENTION_SOURCE[:] = [source]
+
+
+def _retention_texts() -> dict[str, str]:
+    if not _RETENTION_SOURCE:
+        return {}
+    texts = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            texts[f"retention_{language}"] = _RETENTION_SOURCE[0]()
+    return texts
+
+
 def notice_next_version() -> int:
     return (Notice.objects.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
 @transaction.atomic
 def notice_publish(*, notice: Notice, actor: Actor) -> Notice:
-    """Publish a draft: from now on it is the public page. Earlier versions stay on record.
+    """Publish a draft: from now on it is the public page, with the retention periods as the
+    rules are set now written into it. Earlier versions stay on record.
 
     Raises ``Conflict`` when the version is already published (published text never changes).
     """
@@ -52,7 +73,10 @@ def notice_publish(*, notice: Notice, actor: Actor) -> Notice:
     locked.state = Notice.State.PUBLISHED
     locked.published_at = timezone.now()
     locked.published_by = actor.user
-    locked.save(update_fields=["state", "published_at", "published_by"])
+    retention = _retention_texts()
+    for name, text in retention.items():
+        setattr(locked, name, text)
+    locked.save(update_fields=["state", "published_at", "published_by", *retention])
     audit_record(
         actor=actor,
         action="transparency.publish",
@@ -91,6 +115,19 @@ def notice_copy(*, notice: Notice, actor: Actor) -> Notice:
         after={"from": notice.version},
     )
     return draft
+
+
+@transaction.atomic
+def notice_republish(*, actor: Actor, change_note: str) -> Notice | None:
+    """Publish the text of the version in force again as a new version (its retention periods
+    written anew): what a change of the retention rules does. None before any publication."""
+    current = notice_current()
+    if current is None:
+        return None
+    draft = notice_copy(notice=current, actor=actor)
+    draft.change_note = change_note[:300]
+    draft.save(update_fields=["change_note"])
+    return notice_publish(notice=draft, actor=actor)
 
 
 def staff_evidence(*, clerk: User, note: str) -> dict[str, str]:

@@ -28,7 +28,7 @@ from redress.framework.roles import Permission as FrameworkPermission
 from redress.framework.roles import may as framework_may
 from redress.framework.selectors_audit import may_read_audits
 from redress.improvement.transitions import IMPROVEMENT_ROLES, Permission
-from redress.notifications.models import Notification
+from redress.notifications.selectors import notices_of
 
 View = Callable[..., HttpResponseBase]
 # Who may take the complaints report (``views.reports``): the people who review the process.
@@ -106,7 +106,7 @@ def page(
         "may_improve": bool(IMPROVEMENT_ROLES[Permission.READ] & set(roles)),
         "may_framework": framework_may(user, FrameworkPermission.READ),  # type: ignore[arg-type]
         "may_audit": may_read_audits(user),  # type: ignore[arg-type]
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),  # type: ignore[misc]
+        "unread": notices_of(user).filter(read_at__isnull=True).count(),  # type: ignore[arg-type]
         **context,
     }
     return render(request, template, context, status=status)

@@ -16,7 +16,7 @@ from redress.complaints.queues import paginate
 from redress.complaints.search import complaint_search, looks_like_reference
 from redress.core.models import User
 from redress.notifications.digest import notice_digest_on, notice_digest_set
-from redress.notifications.models import Notification
+from redress.notifications.selectors import notices_of
 from redress.notifications.services import notification_mark_read
 
 
@@ -56,9 +56,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     deadlines naming their stage), newest first, and their choice of a daily email digest."""
     user: User = request.user  # type: ignore[assignment]
     notices = list(
-        Notification.objects.filter(recipient=user)
-        .select_related("complaint")
-        .order_by("-updated_at", "-pk")[:100]
+        notices_of(user).select_related("complaint").order_by("-updated_at", "-pk")[:100]
     )
     return page(
         request,

@@ -15,7 +15,6 @@ from redress.core.actors import Actor
 from redress.core.formats import money_format
 from redress.core.selectors import organisation_get
 from redress.portal import access, present
-from redress.privacy.retention_rules import retention_notice_text
 from redress.transparency.models import Notice
 from redress.transparency.selectors import (
     external_bodies_active,
@@ -51,8 +50,8 @@ def page(
         "organisation_name": name,
         "time_zone": organisation.time_zone,
         "notice": notice,
-        # The periods as the retention rules set them, never a number written in the text.
-        "privacy": notice_privacy_text(notice, language, retention_notice_text()) if notice else "",
+        # With the retention periods written into the version when it was published.
+        "privacy": notice_privacy_text(notice, language) if notice else "",
         "review": notice.text("review", language) if notice else "",
         "complaint_fee": fee_words(organisation.complaint_fee),
     }

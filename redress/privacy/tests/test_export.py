@@ -201,6 +201,31 @@ def test_the_same_person_is_found_by_phone(everything):
     ]
 
 
+@pytest.mark.parametrize(
+    "written", ["0912 345 678", "0912.345.678", "+84912345678", "84-912-345-678"]
+)
+def test_the_phone_is_matched_in_any_written_form(everything, team, written):
+    """The person gave their number one way on the form and another way when asking."""
+    other_form = intake_receive(
+        Submission(
+            person=Person(full_name=NAME, phone="+84 912 345 678"),
+            subject="Gọi lại giúp tôi",
+            description="Số của tôi viết theo kiểu quốc tế.",
+            unit=team.unit,
+        ),
+        channel=Channel.API,
+        actor=Actor.channel("api"),
+    ).complaint
+    data = person_export(phone=written)
+    assert [c["reference"] for c in data["sections"]["complaints"]] == [
+        everything["web"].reference,
+        everything["emailed"].reference,
+        other_form.reference,
+    ]
+    # A number that merely ends the same is someone else.
+    assert person_export(phone="0812 345 678")["sections"]["complaints"] == []
+
+
 def test_a_person_with_no_records_gets_an_empty_export(everything):
     data = person_export(email="nobody@example.vn")
     assert data["sections"] == {name: [] for name, _provider in EXPORT_SECTIONS}

@@ -12,16 +12,25 @@ from redress.analytics.cohort import Cohort, Period
 from redress.analytics.kpis import CATALOGUE
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, Message
 from redress.complaints.selectors import complaints_visible_to
+from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.testing import actor, staff
+from redress.handling.messages import complaint_add_message
+from redress.handling.services import complaint_assign
 from redress.handling.testing import make_team, receive
+from redress.notifications.digest import notice_digest_send, notice_digest_set
+from redress.notifications.models import Notification, OutboundEmail
+from redress.notifications.selectors import notices_of
 from redress.privacy import requests as services
 from redress.privacy.models import ProcessingRestriction
 from redress.privacy.restriction import restriction_lift
+from redress.sla.models import DeadlineNotice
+from redress.sla.services import sla_sweep
+from redress.sla.testing import frozen_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +135,48 @@ def test_the_handler_loses_the_page_and_the_dpo_lifts_on_the_request_page(client
 
     client.force_login(User.objects.get(pk=team.handler.pk))
     assert client.get(page).status_code == 200
+
+
+def test_a_restricted_complaint_s_reminders_go_to_the_dpo_alone(client, team, dpo, settings):
+    """Its clocks run on, but the escalations, the notices of the handling and the daily digest
+    tell nobody but the data-protection officer about it; a notice given before the
+    restriction leaves the others' notices and digests."""
+    settings.REDRESS_NOTICE_DIGEST_HOUR = 0
+    settings.REDRESS_DEADLINE_DIGEST_AFTER = 100  # each deadline notice told on its own
+    with frozen_clock("2026-03-09 09:00") as clock:
+        kept = receive(team, received_at=clock.now).complaint
+        other = receive(team, received_at=clock.now).complaint
+        for complaint in (kept, other):
+            complaint_assign(complaint=complaint, actor=actor(team.manager), owner=team.handler)
+        assert Notification.objects.filter(recipient=team.handler, complaint=kept).exists()
+        for person in readers(team):
+            notice_digest_set(user=person, daily=True)
+        restricted(team, dpo, kept)
+
+        clock.set("2026-04-20 10:00")  # every deadline of both complaints is long past
+        sla_sweep(catch_up=True)
+        complaint_add_message(
+            complaint=Complaint.objects.get(pk=kept.pk),
+            actor=Actor.channel("email"),
+            direction=Message.Direction.INBOUND,
+            subject="Bổ sung",
+            body="Tôi gửi thêm thông tin.",
+        )
+        notice_digest_send()
+
+    sent = DeadlineNotice.objects.filter(clock__complaint=kept)
+    assert sent.exists()
+    assert {pk for notice in sent for pk in notice.recipients} == {dpo.pk}
+    assert DeadlineNotice.objects.filter(clock__complaint=other).exclude(recipients=[dpo.pk])
+    told = Notification.objects.filter(complaint=kept).exclude(kind="assigned")
+    assert set(told.values_list("recipient", flat=True)) == {dpo.pk}
+    for person in readers(team):
+        shown = notices_of(person).values_list("complaint_id", flat=True)
+        assert kept.pk not in set(shown), person.username
+        for email in OutboundEmail.objects.filter(to=person.email):
+            assert kept.reference not in email.subject + email.body, person.username
+    assert OutboundEmail.objects.filter(to=team.handler.email, body__contains=other.reference)
+
+    client.force_login(User.objects.get(pk=team.handler.pk))
+    bell = client.get(reverse("backoffice:notifications")).content.decode()
+    assert kept.reference not in bell and other.reference in bell

@@ -40,7 +40,7 @@ from redress.privacy.models import (
 from redress.privacy.retention import months_before, retention_run
 from redress.privacy.retention_rules import retention_notice_text, retention_rule_change
 from redress.sla.testing import frozen_clock
-from redress.transparency.models import NoticeConsent
+from redress.transparency.models import Notice, NoticeConsent
 from redress.transparency.selectors import notice_current
 from redress.transparency.services import consent_record
 
@@ -519,7 +519,10 @@ def test_the_dry_run_button_shows_what_would_expire(client, people, world, anony
 
 
 def test_the_portal_notice_states_the_periods_as_set(client, people):
-    assert "{retention}" in notice_current().privacy_en
+    first = notice_current()
+    assert "{retention}" in first.privacy_en
+    assert "kept for 5 years after the complaint is closed" in first.retention_en
+    assert "được lưu 5 năm kể từ khi khiếu nại được đóng" in first.retention_vi
     html = client.get(reverse("portal:home")).content.decode()
     assert "kept for 5 years after the complaint is closed" in html
     assert "{retention}" not in html
@@ -539,6 +542,27 @@ def test_the_portal_notice_states_the_periods_as_set(client, people):
     assert "kept for 78 months after the complaint is closed" in html
     assert "5 years" not in html
     assert "Files attached to closed complaints: kept, with no end set." in html
+
+    # Each change published a new version; the one consented to before says what it said.
+    current = notice_current()
+    assert current.version == first.version + 2 and current.is_published
+    assert Notice.objects.get(pk=first.pk).retention_en == first.retention_en
+    assert Notice.objects.get(pk=first.pk).privacy_en == first.privacy_en
+    assert "78 months" in Notice.objects.get(version=first.version + 1).retention_en
+    assert "24 months" not in Notice.objects.get(version=first.version + 1).retention_en
+    assert current.privacy_vi == first.privacy_vi and "78 tháng" in current.retention_vi
+    published = AuditEntry.objects.filter(action="transparency.publish").order_by("seq")
+    assert [e.after["version"] for e in published] == [first.version + 1, first.version + 2]
+    assert {e.actor_user_id for e in published} == {people["dpo"].pk}
+
+    # Saving a rule as it is publishes nothing.
+    retention_rule_change(
+        actor=actor(people["dpo"]),
+        rule=rule_of(RecordType.ATTACHMENTS),
+        months=24,
+        expiry=Expiry.KEEP,
+    )
+    assert notice_current().version == current.version
 
 
 def test_the_notice_text_names_every_kind_of_record():

@@ -19,6 +19,7 @@ class Audiences:
         self._unit_managers: dict[int, list[int]] = {}
         self._organisation_managers: dict[int, list[int]] = {}
         self._top_management: list[int] | None = None
+        self._data_protection: list[int] | None = None
 
     def _chain(self, unit_id: int) -> list[int]:
         if unit_id not in self._chains:
@@ -32,12 +33,23 @@ class Audiences:
         return self._unit_managers[unit_id]
 
     def recipients(
-        self, *, audience: str, unit_id: int, owner_id: int | None, owner_active: bool
+        self,
+        *,
+        audience: str,
+        unit_id: int,
+        owner_id: int | None,
+        owner_active: bool,
+        restricted: bool = False,
     ) -> list[int]:
-        """Rules: the owner if there is one and they are active, else the unit's complaints
+        """Rules: a complaint whose processing is restricted (Law 91/2025) is told to the one
+        who may read it, the data-protection officer, whatever the level; otherwise the owner if there is one and they are active, else the unit's complaints
         managers (the notice must not be lost); the unit's managers are those of the nearest
         unit up the tree that has any; the organisation's are the top unit's, else every
         complaints manager; top management is everyone holding that role."""
+        if restricted:
+            if self._data_protection is None:
+                self._data_protection = [u.pk for u in users_with_role(Role.DPO)]
+            return self._data_protection
         if audience == Audience.OWNER:
             if owner_id is not None and owner_active:
                 return [owner_id]

@@ -89,8 +89,8 @@ def sla_clock_check(
     the recipients at once, and set when to look again.
 
     A paused or finished clock owes nothing. A complaint whose processing is restricted at the
-    person's request is told to nobody (its readers are the data-protection officer alone):
-    the clock is left as it is, and what it owes goes out once the restriction is lifted.
+    person's request keeps its clock, and what it owes is told to its one reader, the
+    data-protection officer (``Audiences.recipients``).
     Safe to run any number of times, concurrently included: the row lock and the unique
     constraint on ``DeadlineNotice`` keep each notice single. ``catch_up`` sends what is owed
     even outside working hours (loading history, such as the demo's, at any hour).
@@ -102,8 +102,6 @@ def sla_clock_check(
         if clock is None:
             return []
         complaint = Complaint.objects.select_related("owner").get(pk=clock.complaint_id)
-        if complaint.processing_restricted:
-            return []
         if clock.outcome != RUNNING or complaint.paused_at is not None:
             if clock.next_check_at is not None:
                 StageClock.objects.filter(pk=clock.pk).update(next_check_at=None)
@@ -136,6 +134,7 @@ def _send(
         unit_id=complaint.unit_id,
         owner_id=owner.pk if owner else None,
         owner_active=bool(owner and owner.is_active),
+        restricted=complaint.processing_restricted,
     )
     try:
         with transaction.atomic():

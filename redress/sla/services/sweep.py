@@ -69,6 +69,7 @@ class _Due(NamedTuple):
     unit_id: int
     owner_id: int | None
     owner_active: bool | None
+    restricted: bool
 
 
 class _Rules:
@@ -95,8 +96,8 @@ def sla_sweep(
 ) -> int:
     """Check every clock whose next check time has passed, up to ``limit`` clocks, and tell
     people of the notices owed (see the module). The same notices, to the same people, and
-    the same next checks as ``sla_clock_check`` on each clock. A complaint whose processing is
-    restricted is not swept (its clocks wait, untouched, for the restriction to be lifted).
+    the same next checks as ``sla_clock_check`` on each clock (a complaint whose processing is
+    restricted is told to the data-protection officer alone).
     Returns how many clocks were checked. ``catch_up``: see ``sla_clock_check``; digests are
     then filed without an email (history being loaded is not announced)."""
     now = now or timezone.now()
@@ -122,9 +123,7 @@ def sla_sweep(
 
 def _due_clocks(now: dt.datetime, size: int) -> list[_Due]:
     rows = (
-        StageClock.objects.filter(
-            next_check_at__lte=now, outcome=RUNNING, complaint__processing_restricted=False
-        )
+        StageClock.objects.filter(next_check_at__lte=now, outcome=RUNNING)
         .order_by("next_check_at", "pk")
         .select_for_update(skip_locked=True, of=("self",))
         .values_list(
@@ -138,6 +137,7 @@ def _due_clocks(now: dt.datetime, size: int) -> list[_Due]:
             "complaint__unit_id",
             "complaint__owner_id",
             "complaint__owner__is_active",
+            "complaint__processing_restricted",
         )[:size]
     )
     return [_Due(*row) for row in rows]
@@ -174,6 +174,7 @@ def _sweep_batch(*, now: dt.datetime, size: int, rules: _Rules, catch_up: bool) 
                         unit_id=clock.unit_id,
                         owner_id=clock.owner_id,
                         owner_active=bool(clock.owner_active),
+                        restricted=clock.restricted,
                     )
                     owed.append(
                         (clock.pk, due.kind, due.level.level, due.level.audience, recipients)

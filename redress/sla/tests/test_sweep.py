@@ -1,6 +1,6 @@
 """The sweep checks thousands of clocks at once and must say exactly what the check of each
-clock says; it tells a person owed many notices in one digest; it tells nobody of a complaint
-whose processing is restricted."""
+clock says; it tells a person owed many notices in one digest; it tells only the
+data-protection officer of a complaint whose processing is restricted."""
 
 import datetime as dt
 import random
@@ -176,23 +176,20 @@ def test_the_digest_email_in_english_names_the_stage_and_lateness(clock):
     assert "10 hours late" in body
 
 
-def test_a_restricted_complaint_is_told_to_nobody_until_the_restriction_is_lifted(clock):
+def test_a_restricted_complaint_is_told_to_the_data_protection_officer_alone(clock):
     team = make_team()
+    officer = staff(Role.DPO, unit=team.unit, username="dpo")
     clock.set("2026-03-09 09:00")
     [complaint] = _owned(team, team.handler, clock, 1)
     type(complaint).objects.filter(pk=complaint.pk).update(processing_restricted=True)
-    ack = StageClock.objects.get(complaint=complaint, stage="acknowledge")
 
     clock.set("2026-03-11 09:00")
     sla_sweep()
-    sla_clock_check(clock_id=ack.pk)
-    assert not DeadlineNotice.objects.exists()
-    assert not deadline_notices().exists()
-
-    type(complaint).objects.filter(pk=complaint.pk).update(processing_restricted=False)
-    sla_sweep()
-    told = Notification.objects.filter(complaint=complaint, kind="breached")
-    assert {n.recipient_id for n in told} == {team.handler.pk, team.manager.pk}
+    sent = DeadlineNotice.objects.filter(clock__complaint=complaint)
+    assert sent.exists()
+    assert {pk for notice in sent for pk in notice.recipients} == {officer.pk}
+    told = deadline_notices(complaint=complaint)
+    assert set(told.values_list("recipient", flat=True)) == {officer.pk}
 
 
 def test_a_notice_sent_meanwhile_by_another_worker_is_not_sent_again(clock):

@@ -8,7 +8,11 @@ from redress.core.actors import Actor
 from redress.core.errors import Conflict, ValidationFailed
 from redress.core.testing import UserFactory
 from redress.transparency.models import ExternalBody, Notice
-from redress.transparency.selectors import external_bodies_active, notice_current
+from redress.transparency.selectors import (
+    external_bodies_active,
+    notice_current,
+    notice_privacy_text,
+)
 from redress.transparency.services import notice_copy, notice_draft_update, notice_publish
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +88,10 @@ def test_the_admin_copies_a_version_into_a_draft_and_publishes_it(admin_client):
     admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
     assert notice_current() == draft
     assert Notice.objects.get(version=1).is_published  # the old version stays on record
+    # The version states the retention periods as the rules are set at its publication.
+    published = Notice.objects.get(pk=draft.pk)
+    assert "5 years" in published.retention_en and "5 năm" in published.retention_vi
+    assert "5 years" in notice_privacy_text(published, "en")
 
 
 def test_a_draft_is_edited_by_its_vietnamese_text_and_a_published_one_never():

@@ -89,6 +89,7 @@ class Command(BaseCommand):
             f"erasure #{report.erasure_id}: {len(report.complaint_ids)} complaint(s) of "
             f"{report.complainants} complainant record(s) anonymised; "
             f"{report.rows_changed} row(s) changed, {report.files_deleted} file(s) deleted, "
+            f"{report.import_files_rewritten} import file(s) rewritten, "
             f"{report.audit_redacted} audit entries redacted"
         )
         for table, n in sorted(report.rows.items()):
