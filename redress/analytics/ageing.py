@@ -22,7 +22,7 @@ from redress.core.models import OrgUnit
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import BusinessCalendar, StageClock
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage
-from redress.sla.selectors import calendar_default, calendar_for_unit, work_calendar
+from redress.sla.selectors import calendar_default, work_calendar
 
 # The backlog counts every open complaint, whenever received: from the first day the rollup could
 # hold to ten years after now (a clock set wrong must not hide a complaint).
@@ -149,7 +149,7 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
 
     The decision clock of round 1 usually carries the legal limit itself (``statutory``); when
     the policy's own target was earlier, a met target meets the law too, and only a missed or
-    running one needs the legal limit computed, once per unit and day of receipt.
+    running one needs the legal limit computed, once per calendar and day of receipt.
     """
 
     def compute() -> dict[str, int]:
@@ -169,17 +169,18 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
             met=Count("pk", filter=met_outcome),
         )
         counted, met = found["counted"], found["met"]
-        calendars: dict[int, WorkCalendar] = {}
+        # Each unit's calendar, as the group of units that keep it (``_calendar_groups``).
+        groups = _calendar_groups()
+        group_of = {unit: i for i, (_c, units) in enumerate(groups) for unit in units or ()}
         limits: dict[tuple[int, dt.date], dt.datetime] = {}
         unsure = clocks.exclude(legal).exclude(met_outcome)
         for completed_at, unit_id, received_at in unsure.values_list(
             "completed_at", "complaint__unit_id", "complaint__received_at"
         ):
-            if unit_id not in calendars:
-                calendars[unit_id] = calendar_for_unit(unit_id)
-            calendar = calendars[unit_id]
-            # The limit depends on the day of receipt only (``add_working_days``).
-            key = (unit_id, calendar.local_date(received_at))
+            group = group_of.get(unit_id, 0)
+            calendar = groups[group][0]
+            # The limit depends on the calendar and the day of receipt only.
+            key = (group, calendar.local_date(received_at))
             if key not in limits:
                 limits[key] = calendar.add_working_days(received_at, VN_NEGOTIATION_WORKING_DAYS)
             limit = limits[key]
