@@ -184,8 +184,8 @@ def rollup_rows(queryset: QuerySet[Complaint], zone: ZoneInfo) -> Iterator[dict[
         known = pk_array[rows] == wanted
         return rows[known], *(np.array(column, dtype=object)[known] for column in columns)
 
-    for key, (ids, values) in related.counts.items():
-        found, found_values = place(ids, values)
+    for key, (key_ids, key_values) in related.counts.items():
+        found, found_values = place(key_ids, key_values)
         np.add.at(counts[:, columns.index[key]], found, found_values.astype(np.int64))
     close_rows, close_found = place(*related.close_days)
     close_values = close_found.astype(np.int64)
@@ -193,8 +193,8 @@ def rollup_rows(queryset: QuerySet[Complaint], zone: ZoneInfo) -> Iterator[dict[
     np.add.at(counts[:, columns.index["close_total"]], close_rows, close_values)
     remedies: list[tuple[int, str, Decimal]] = []
     if related.remedies:
-        ids, currencies_of, totals = zip(*related.remedies, strict=True)
-        remedy_rows, found_currencies, found_totals = place(ids, currencies_of, totals)
+        remedy_ids, currencies_of, totals = zip(*related.remedies, strict=True)
+        remedy_rows, found_currencies, found_totals = place(remedy_ids, currencies_of, totals)
         for row, currency, total in zip(remedy_rows, found_currencies, found_totals, strict=True):
             counts[row, columns.index[f"remedied:{currency}"]] = 1
             remedies.append((int(row), str(currency), total))
