@@ -22,7 +22,7 @@ from redress.core.models import OrgUnit
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import BusinessCalendar, StageClock
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage
-from redress.sla.selectors import calendar_default, calendar_for_unit, work_calendar
+from redress.sla.selectors import calendar_default, work_calendar
 
 # The backlog counts every open complaint, whenever received: from the first day the rollup could
 # hold to ten years after now (a clock set wrong must not hide a complaint).
@@ -149,7 +149,7 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
 
     The decision clock of round 1 usually carries the legal limit itself (``statutory``); when
     the policy's own target was earlier, a met target meets the law too, and only a missed or
-    running one needs the legal limit computed — a handful of rows.
+    running one needs the legal limit computed, once per calendar and day of receipt.
     """
 
     def compute() -> dict[str, int]:
@@ -158,32 +158,35 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
             stage=Stage.DECISION,
             round=1,
         ).exclude(outcome=StageClock.Outcome.CANCELLED)
-        counted = met = 0
-        unsure: list[StageClock] = []
-        for clock in clocks.only(
-            "outcome", "statutory", "due_at", "completed_at", "complaint_id"
-        ).iterator():
-            done = clock.outcome != StageClock.Outcome.RUNNING
-            if clock.statutory and clock.due_at is not None:
-                if done or clock.due_at < cohort.now:
-                    counted += 1
-                    met += done and clock.outcome == StageClock.Outcome.MET
-            elif done and clock.outcome == StageClock.Outcome.MET:
-                counted += 1
-                met += 1
-            else:
-                unsure.append(clock)
-        received = cohort.complaints.filter(pk__in=[c.complaint_id for c in unsure]).values_list(
-            "pk", "unit_id", "received_at"
+        running = Q(outcome=StageClock.Outcome.RUNNING)
+        met_outcome = Q(outcome=StageClock.Outcome.MET)
+        legal = Q(statutory=True, due_at__isnull=False)
+        # The clocks that carry the legal limit, and the met ones that do not, are counted in
+        # SQL; only the others need the limit worked out on their unit's calendar.
+        found = clocks.aggregate(
+            counted=Count("pk", filter=legal & (~running | Q(due_at__lt=cohort.now)))
+            + Count("pk", filter=~legal & met_outcome),
+            met=Count("pk", filter=met_outcome),
         )
-        receipt = {pk: (unit_id, at) for pk, unit_id, at in received}
-        for clock in unsure:
-            unit_id, received_at = receipt[clock.complaint_id]
-            calendar = calendar_for_unit(unit_id)
-            limit = calendar.add_working_days(received_at, VN_NEGOTIATION_WORKING_DAYS)
-            if clock.completed_at is not None:
+        counted, met = found["counted"], found["met"]
+        # Each unit's calendar, as the group of units that keep it (``_calendar_groups``).
+        groups = _calendar_groups()
+        group_of = {unit: i for i, (_c, units) in enumerate(groups) for unit in units or ()}
+        limits: dict[tuple[int, dt.date], dt.datetime] = {}
+        unsure = clocks.exclude(legal).exclude(met_outcome)
+        for completed_at, unit_id, received_at in unsure.values_list(
+            "completed_at", "complaint__unit_id", "complaint__received_at"
+        ):
+            group = group_of.get(unit_id, 0)
+            calendar = groups[group][0]
+            # The limit depends on the calendar and the day of receipt only.
+            key = (group, calendar.local_date(received_at))
+            if key not in limits:
+                limits[key] = calendar.add_working_days(received_at, VN_NEGOTIATION_WORKING_DAYS)
+            limit = limits[key]
+            if completed_at is not None:
                 counted += 1
-                met += clock.completed_at <= limit
+                met += completed_at <= limit
             elif limit < cohort.now:
                 counted += 1
         return {"counted": counted, "met": met}

@@ -98,7 +98,9 @@ def satisfaction(cohort: Cohort) -> dict[str, Any]:
 
 def repeat_complainants(cohort: Cohort) -> dict[str, int]:
     """Complainants of the cohort and those who came back (``measures.repeat_complainants``):
-    counted over the links (``analytics.repeats``) when they answer the cohort, else directly."""
+    counted over the links (``analytics.repeats``) when they answer the cohort, else searched
+    from the cohort's near complaints (``repeats.repeat_narrowed``); without the rollup, by the
+    definition."""
     if _rolled(cohort):
         volume = cohort_measures(cohort)["volume"]
         found = memo_on(
@@ -106,4 +108,5 @@ def repeat_complainants(cohort: Cohort) -> dict[str, int]:
         )
         if found is not None:
             return found
+        return memo_on(cohort, "repeat_narrowed", lambda: repeats.repeat_narrowed(cohort))
     return measures.repeat_complainants(cohort)

@@ -32,7 +32,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from redress.analytics.cohort import Cohort
 from redress.analytics.measures import REPEAT_WINDOW, repeat_counts
@@ -191,3 +191,22 @@ def repeat_linked(cohort: Cohort, *, volume: int) -> dict[str, int] | None:
         found["complainants"] += counted["complainants"] - theirs.count()
         found["repeat"] += counted["repeat"]
     return found
+
+
+def repeat_narrowed(cohort: Cohort) -> dict[str, int]:
+    """``measures.repeat_counts`` of a cohort the links do not answer exactly (a filter, or a
+    person who sees part of the register), searching only from the complaints linked as near.
+
+    A complaint with another of its complainant's within 90 days among those the person sees
+    (within the filters) has one among all the complaints, so the nearest either side is within
+    90 days too: it is *near*. The search per complaint of the definition therefore runs over
+    the cohort's near complaints only, not the period's, with the same answer."""
+    near = ComplaintRepeat.objects.filter(complaint_id=OuterRef("pk"), near_another=True)
+    complainants = cohort.complaints.aggregate(found=Count("complainant_id", distinct=True))[
+        "found"
+    ]
+    candidates = cohort.complaints.filter(Exists(near))
+    return {
+        "complainants": complainants,
+        "repeat": repeat_counts(candidates, cohort.visible)["repeat"],
+    }

@@ -40,9 +40,10 @@ from redress.analytics.models import (
     RollupState,
 )
 from redress.analytics.repeats import repeat_links_rebuild
+from redress.analytics.rollup_build import rollup_rows
 from redress.analytics.rollup_figures import Totals, complaint_figures
 from redress.complaints.models import Complaint
-from redress.core.bulk import statistics_refresh
+from redress.core.bulk import bulk_insert, statistics_refresh
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
 Cells = dict[tuple[dt.date, int, str, str], Totals]
@@ -166,9 +167,10 @@ def rollup_refresh(
 
 
 def rollup_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> int:
-    """Build the figures of the days ``first``..``last`` (default: every day of the register)
-    from the complaints, month by month; the number of complaints read. After a bulk load, and
-    when the organisation's time zone changed."""
+    """Build the figures of the months of the days ``first``..``last`` (default: every day of
+    the register) from the complaints, month by month, column by column
+    (``rollup_build.rollup_rows``); the number of complaints read. After a bulk load, and when
+    the organisation's time zone changed."""
     zone = _zone()
     received = Complaint.objects.order_by("received_at").values_list("received_at", flat=True)
     if first is None or last is None:
@@ -188,17 +190,16 @@ def rollup_rebuild(*, first: dt.date | None = None, last: dt.date | None = None)
         month = _month(first)
         while month <= last:
             following = (month + dt.timedelta(days=32)).replace(day=1)
-            days = (max(first, month), min(last, following - dt.timedelta(days=1)))
-            start, end = _day_bounds(days[0], days[1], zone)
+            start, end = _day_bounds(month, following - dt.timedelta(days=1), zone)
             complaints = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-            cells = _cells_of(complaints, zone)
+            rows = list(rollup_rows(complaints, zone))
             read += sum(
-                totals.counts["volume"] for key, totals in cells.items() if key[2] == "total"
+                row["volume"] for row in rows if row["dimension"] == "total" and row["level"] == DAY
             )
-            RollupFigures.objects.filter(level=DAY, start__gte=days[0], start__lte=days[1]).delete()
-            RollupStale.objects.filter(day__gte=days[0], day__lte=days[1]).delete()
-            RollupFigures.objects.bulk_create(_rows(DAY, cells), batch_size=2000)
-            _months_rewrite([month], None)
+            if not whole:
+                RollupFigures.objects.filter(start__gte=month, start__lt=following).delete()
+            RollupStale.objects.filter(day__gte=month, day__lt=following).delete()
+            bulk_insert(RollupFigures, rows)
             month = following
         if whole:
             # Who complained when, for repeat complainants: rewritten with the rest.

@@ -184,9 +184,26 @@ class Place:
     values: tuple[tuple[str, str], ...]
 
 
-def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
-    """Decisions, remedies, satisfaction answers and first-closure times, per complaint."""
-    related: dict[int, Totals] = defaultdict(Totals)
+@dataclass
+class Related:
+    """The figures of ``queryset``'s complaints kept in other tables, as plain rows: for each
+    count, the complaint ids and their values; each first closure's (complaint id, working
+    days); each (complaint id, currency, cost) of the remedies of communicated decisions."""
+
+    counts: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    close_days: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+    remedies: list[tuple[int, str, Decimal]] = field(default_factory=list)
+
+    def add(self, key: str, complaint_id: int, value: int) -> None:
+        ids, values = self.counts.setdefault(key, ([], []))
+        ids.append(complaint_id)
+        values.append(value)
+
+
+def related_rows(queryset: QuerySet[Complaint]) -> Related:
+    """Decisions, remedies, satisfaction answers and first-closure times of the complaints of
+    ``queryset`` (a fixed number of queries)."""
+    related = Related()
     decisions = (
         Decision.objects.filter(complaint__in=queryset, state=Decision.State.COMMUNICATED)
         .order_by()
@@ -198,9 +215,8 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
         )
     )
     for decided in decisions:
-        counts = related[decided["complaint_id"]].counts
         for key in ("communicated", "in_favour", "accepted"):
-            counts[f"decisions_{key}"] += decided[key]
+            related.add(f"decisions_{key}", decided["complaint_id"], decided[key])
     remedies = (
         Remedy.objects.filter(
             decision__complaint__in=queryset, decision__state=Decision.State.COMMUNICATED
@@ -210,12 +226,9 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
         .annotate(total=Sum("amount"))
     )
     for cost in remedies:
-        totals = related[cost["decision__complaint_id"]]
-        totals.remedy[cost["currency"]] = totals.remedy.get(cost["currency"], Decimal(0)) + (
-            cost["total"] or Decimal(0)
+        related.remedies.append(
+            (cost["decision__complaint_id"], cost["currency"], cost["total"] or Decimal(0))
         )
-        # Complaints with a remedy in this currency (one row per complaint and currency).
-        totals.counts[f"remedied:{cost['currency']}"] = 1
     satisfaction: dict[str, Any] = {
         "answers": Count("pk"),
         "overall_sum": Sum("overall"),
@@ -231,14 +244,31 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
         .annotate(**satisfaction)
     )
     for answer in cast(list[dict[str, Any]], list(answers)):
-        counts = related[answer["complaint_id"]].counts
         for key in satisfaction:
-            counts[f"satisfaction_{key}"] += answer[key] or 0
+            related.add(f"satisfaction_{key}", answer["complaint_id"], answer[key] or 0)
     for complaint_id, days in first_close_clocks(queryset).values_list(
         "complaint_id", "working_days"
     ):
         if days is None:  # excluded by ``first_close_clocks``; for the type checker
             continue
+        related.close_days[0].append(complaint_id)
+        related.close_days[1].append(days)
+    return related
+
+
+def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
+    """``related_rows`` per complaint."""
+    found = related_rows(queryset)
+    related: dict[int, Totals] = defaultdict(Totals)
+    for key, (ids, values) in found.counts.items():
+        for complaint_id, value in zip(ids, values, strict=True):
+            related[complaint_id].counts[key] += value
+    for complaint_id, currency, total in found.remedies:
+        totals = related[complaint_id]
+        totals.remedy[currency] = totals.remedy.get(currency, Decimal(0)) + total
+        # Complaints with a remedy in this currency (one row per complaint and currency).
+        totals.counts[f"remedied:{currency}"] = 1
+    for complaint_id, days in zip(*found.close_days, strict=True):
         totals = related[complaint_id]
         totals.counts["close_count"] += 1
         totals.counts["close_total"] += days

@@ -232,6 +232,16 @@ def test_vn7_compliance_uses_the_legal_limit_of_seven_working_days(team):
         due_at=at("2026-03-05 23:59"),
         outcome=StageClock.Outcome.BREACHED,
     )
+    # Received the same day, same target missed, decided on 12 March: the law is missed too
+    # (the legal limit, worked out once for the day, serves both).
+    late_too = row(team.unit, "2026-03-02 10:00", is_negotiation_request=True)
+    _clock(
+        late_too,
+        "decision",
+        days=10,
+        due_at=at("2026-03-05 23:59"),
+        outcome=StageClock.Outcome.BREACHED,
+    )
     # Still waiting, and the 7 working days (to 11 March) are long gone.
     StageClock.objects.create(
         complaint=row(team.unit, "2026-03-02 09:00", is_negotiation_request=True),
@@ -246,7 +256,7 @@ def test_vn7_compliance_uses_the_legal_limit_of_seven_working_days(team):
 
     result = figures(team.manager)["vn7_compliance_pct"]
 
-    assert (result.numerator, result.denominator) == (2, 4)
+    assert (result.numerator, result.denominator) == (2, 5)
 
 
 def _decision(complaint, outcome, reaction="", state=Decision.State.COMMUNICATED, amount=0):
