@@ -1,4 +1,4 @@
-""""Communicate the decision" shows exactly what the complainant will receive, the way their
+""" "Communicate the decision" shows exactly what the complainant will receive, the way their
 route sends it: the email alone; an SMS with the email it falls back to; a Zalo message to a
 complainant without email; in the complainant's language, to whom (masked as the workspace
 masks the complainant)."""
