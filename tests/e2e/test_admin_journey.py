@@ -32,10 +32,11 @@ def a_working_day(calendar: BusinessCalendar) -> dt.date:
 WIDER_THAN_THE_PAGE = """(() => {
   const page = document.documentElement;
   if (page.scrollWidth <= page.clientWidth) return [];
-  // What sticks out, outside the tables that scroll in their own box: the culprit's name.
+  // What sticks out, but for what scrolls in its table's own box: the culprit's name.
   return [page.scrollWidth, ...[...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > page.clientWidth + 1)
-    .filter(e => !e.parentElement.closest('.table-scroll'))
+    .filter(e => getComputedStyle(e).position === 'absolute'
+      || !e.parentElement.closest('.table-scroll'))
     .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id)];
 })()"""
 
