@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
+from redress.backoffice.decision_preview import decision_preview_for
 from redress.backoffice.forms import actions as action_forms
 from redress.complaints.attachments import IncomingFile
 from redress.complaints.models import (
@@ -35,7 +36,6 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.selectors import staff_members, unit_ancestor_ids, users_with_role
 from redress.handling import services
-from redress.handling.effects import decision_mail_preview
 from redress.handling.registry import ACTIONS as REGISTERED_ACTIONS
 from redress.handling.registry import BY_ACTION as BY_REGISTERED
 from redress.handling.registry import ActionSpec, action_perform
@@ -317,7 +317,7 @@ WRITTEN: list[Spec] = [
     Spec(
         Action.COMMUNICATE_DECISION,
         action_forms.CommunicateForm,
-        form_kwargs=lambda ctx: {"preview": decision_mail_preview(ctx.complaint)},
+        form_kwargs=lambda ctx: {"preview": decision_preview_for(ctx.complaint, ctx.user)},
     ),
     Spec(Action.RECORD_REACTION, action_forms.ReactionForm),
     Spec(

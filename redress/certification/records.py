@@ -70,9 +70,10 @@ def complaint_records(
         )
     if not records:
         return []
-    for event in ComplaintEvent.objects.filter(complaint_id__in=list(records)).order_by(
-        "complaint_id", "at", "pk"
-    ):
+    events = ComplaintEvent.objects.filter(complaint_id__in=list(records)).select_related(
+        "actor_user"
+    )
+    for event in events.order_by("complaint_id", "at", "pk"):
         records[event.complaint_id].events.append(event)
     decisions = (
         Decision.objects.filter(complaint_id__in=list(records))

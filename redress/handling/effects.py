@@ -35,12 +35,14 @@ from redress.core.selectors import unit_ancestor_ids, users_with_role
 from redress.improvement.services import systemic_rules_apply
 from redress.integrations import hooks as webhooks
 from redress.notifications.channels.routing import (
+    RoutePreview,
     complainant_notify,
+    complainant_preview,
     message_notify,
     receipt_notify,
 )
 from redress.notifications.models import Notification
-from redress.notifications.services import complainant_email_render, notify_users
+from redress.notifications.services import notify_users
 from redress.sla import hooks as deadlines
 from redress.transparency.selectors import consent_is_withdrawn
 
@@ -139,17 +141,11 @@ def decision_mail(step: Step) -> None:
     )
 
 
-@dataclass(frozen=True)
-class MailPreview:
-    to: str
-    subject: str
-    body: str
-
-
-def decision_mail_preview(complaint: Complaint) -> MailPreview | None:
-    """The decision mail exactly as communicating the approved decision will send it (to "" when
-    the complainant gave no email: then nothing is sent, and the text is what to tell them);
-    None when there is no approved decision or no template."""
+def decision_preview(complaint: Complaint) -> RoutePreview | None:
+    """The decision exactly as communicating the approved decision will send it: the way the
+    complainant's route takes (email, or SMS or Zalo with the email it falls back to), in their
+    language; with no way to reach them, the text is what to tell them. None when there is no
+    approved decision or no template."""
     decision = (
         complaint.decisions.filter(state=Decision.State.APPROVED)
         .select_related("complaint__complainant")
@@ -161,12 +157,11 @@ def decision_mail_preview(complaint: Complaint) -> MailPreview | None:
         return None
     with translation.override(complaint.complainant.preferred_language):
         try:
-            subject, body = complainant_email_render(
+            return complainant_preview(
                 complaint=complaint, code="decision", extra=decision_mail_context(decision)
             )
         except LookupError:
             return None
-    return MailPreview(to=complaint.complainant.email, subject=subject, body=body)
 
 
 def review_mail(step: Step) -> None:

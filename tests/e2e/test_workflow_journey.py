@@ -139,6 +139,8 @@ def test_a_complaint_from_intake_to_closure(page, width, tmp_path):
     send(page, "decision_approved")
     open_action(page, "communicate_decision", width)
     preview = page.locator("#decision-preview").inner_text()
+    assert page.get_attribute("#decision-preview", "data-way") == "email"
+    page.locator("#decision-preview").scroll_into_view_if_needed()
     shot(page, f"workspace-preview-{width}")
     assert "lan@example.vn" in preview and reference in preview
     assert "Hoàn lại tiền thu thừa của kỳ tháng 10" in preview and "890.000 ₫" in preview

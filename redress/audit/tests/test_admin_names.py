@@ -43,3 +43,39 @@ def test_the_packages_apps_are_named_in_the_admins_index():
     assert names["axes"] == "Sign-in lockout"
     assert names["otp_totp"] == "Authenticator apps"
     assert names["notifications"] == "Messages and notifications"
+
+
+def test_every_app_and_model_a_superuser_sees_in_the_admin_is_named_in_vietnamese():
+    from django.contrib import admin
+
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory.create(is_superuser=True, is_staff=True)
+
+    def names(language):
+        with translation.override(language):
+            return {
+                (app["app_label"], model["object_name"]): (str(app["name"]), str(model["name"]))
+                for app in admin.site.get_app_list(request)
+                for model in app["models"]
+            }
+
+    english, vietnamese = names("en"), names("vi")
+    same = {
+        key: english[key]
+        for key in english
+        # Only an abbreviation in capitals ("SMS") may read the same in both languages.
+        if any(
+            e == v and not e.isupper() for e, v in zip(english[key], vietnamese[key], strict=True)
+        )
+    }
+    assert same == {}
+
+
+def test_every_permission_is_named_in_vietnamese():
+    english_only = []
+    with translation.override("vi"):
+        for permission in Permission.objects.select_related("content_type"):
+            name = permission_label(permission).rsplit(" | ", 1)[-1]
+            if name.startswith("Can "):
+                english_only.append(permission.codename)
+    assert english_only == []

@@ -386,9 +386,14 @@ class CommunicateForm(ActionForm):
 
     def __init__(self, *args: Any, preview: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # The decision mail as the complainant will receive it (``effects.decision_mail_preview``).
+        # The decision as the complainant will receive it (``backoffice.decision_preview``).
         self.preview = preview
-        if not self.complaint.complainant.email:
+        way = preview.way if preview else ""
+        if way in (Channel.SMS, Channel.ZALO):
+            via = self.fields["via"]
+            via.choices = [(way, Channel(way).label), *via.choices]  # type: ignore[attr-defined]
+            via.initial = way
+        elif not way and not self.complaint.complainant.email:
             self.fields["via"].initial = Channel.PHONE
 
 

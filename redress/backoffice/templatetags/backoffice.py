@@ -102,7 +102,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             value = label(value, vocabulary)
         elif isinstance(value, bool):
             value = gettext("yes") if value else gettext("no")
-        elif key == "remedy_total":
+        elif key in ("remedy_total", "cost"):
             value = money(value)
         elif isinstance(value, list):
             value = ", ".join(str(item) for item in value)
@@ -133,9 +133,10 @@ def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
 
 
 @register.filter
-def money(value: Any) -> str:
-    """ "8.990.000 ₫" (in English "8,990,000 ₫"); "" for what is not an amount."""
-    return money_format(value)
+def money(value: Any, currency: str = "VND") -> str:
+    """ "8.990.000 ₫" (in English "8,990,000 ₫"); "" for what is not an amount.
+    ``{{ remedy.amount|money:remedy.currency }}`` for another currency ("1.200 USD")."""
+    return money_format(value, currency=currency or "VND")
 
 
 @register.filter

@@ -103,9 +103,11 @@ def test_a_test_message_goes_through_the_gateway_and_shows_in_the_log(admin, sig
     sent = OutboundText.objects.get(is_test=True)
     assert (sent.state, sent.complaint) == ("sent", None)
     assert AuditEntry.objects.filter(action="notifications.channel_test").exists()
+    OutboundText.objects.filter(pk=sent.pk).update(cost=1250)
     log = client.get(reverse("backoffice:channel_log")).content.decode()
     assert "SMS and Zalo delivery log" in log
     assert "Sent" in log
+    assert "1,250 ₫" in log  # the cost as money is written (in English here)
 
 
 def test_the_delivery_log_reads_a_fixed_number_of_queries(

@@ -231,6 +231,7 @@ def test_communicating_shows_the_decision_mail_exactly_as_it_will_be_sent(team, 
         .content.decode()
     )
     preview = body[body.index('id="decision-preview"') :]
+    assert 'data-way="email"' in preview and "data-text-preview" not in preview
     assert complaint.complainant.email in preview
     assert complaint.reference in preview
     assert decision.summary in preview
@@ -259,7 +260,7 @@ def test_without_an_email_the_preview_says_nothing_is_sent(team, signed_in):
         .get(act_url(complaint, "communicate_decision"), HTTP_HX_REQUEST="true")
         .content.decode()
     )
-    assert 'data-by-email="no"' in body and "By email to" not in body
+    assert 'data-way="none"' in body and "By email to" not in body
     assert '<option value="phone" selected>' in body  # communicated by another channel
 
 

@@ -27,6 +27,7 @@ from redress.backoffice.forms.privacy_requests import (
     RespondForm,
     VerifyForm,
 )
+from redress.backoffice.templatetags.people import names_of_labels
 from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.core.actors import Actor
 from redress.core.errors import ApplicationError, NotFound
@@ -114,12 +115,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def _request_page(
     request: HttpRequest, found: DataSubjectRequest, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    events = list(found.events.all())
     context: dict[str, Any] = {
         "section": SECTION,
         "dsar": found,
         "now": timezone.now(),
         "complaints": found.complaints.order_by("reference"),
-        "events": found.events.all(),
+        "events": events,
+        "names": names_of_labels(e.actor_label for e in events),
         "may_manage": may(_user(request), Permission.REQUEST_MANAGE) and found.is_open,
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "respond_form": forms.get("respond_form") or RespondForm(),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.privacy_retention import RetentionRuleForm
+from redress.backoffice.templatetags.people import names_of_labels
 from redress.backoffice.views.common import form_perform, page, staff_view
 from redress.complaints.models import Complaint
 from redress.core.actors import Actor
@@ -60,8 +61,9 @@ def _page(
         }
         for rule in rules
     ]
-    runs = retention_runs_recent(user)
+    runs = list(retention_runs_recent(user))
     labels = dict(RecordType.choices)
+    names = names_of_labels(run.actor_label for run in runs)
     context: dict[str, Any] = {
         "section": "retention",
         "rows": rows,
@@ -69,6 +71,7 @@ def _page(
         "runs": [
             {
                 "run": run,
+                "by": names[run.actor_label] if run.actor_label else "",
                 "counts": [
                     (labels.get(kind, kind), counts.get("expired", 0), counts.get("done", 0))
                     for kind, counts in run.results.items()

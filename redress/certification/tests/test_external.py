@@ -12,6 +12,7 @@ from redress.audit.models import AuditEntry
 from redress.certification.models import AuditorPack
 from redress.certification.services import grant_create, grant_revoke, pack_generate, pack_start
 from redress.certification.tests.conftest import period, today
+from redress.complaints.models import Remedy
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import NotPermitted, ValidationFailed
@@ -252,3 +253,28 @@ def test_an_external_auditor_s_api_token_is_refused_even_while_the_grant_is_live
     # logged; the API would list the sample with no such log.
     assert answer.status_code == 403
     assert "no staff role" in answer.json()["error"]["message"]
+
+
+def test_a_sampled_record_reads_as_people_write_it(team, complaints, administrator, outsider):
+    closed = complaints[-1]  # closed with a decision and a refund
+    Remedy.objects.filter(decision__complaint=closed).update(amount=8_990_000)
+    User.objects.filter(pk=team.handler.pk).update(first_name="Tuấn", last_name="Phạm Minh")
+    first, last = period()
+    started = pack_start(
+        actor=Actor.for_user(team.manager),
+        period_start=first,
+        period_end=last,
+        language="vi",
+        sample_size=len(complaints),
+    )
+    grant(administrator, outsider, pack_generate(started.pk))
+
+    body = (
+        signed_in(outsider)
+        .get(reverse("backoffice:external_complaint", args=[closed.reference]))
+        .content.decode()
+    )
+
+    assert "8.990.000 ₫" in body
+    assert "Phạm Minh Tuấn" in body and f">{team.handler.username}<" not in body
+    assert ">communicate_decision<" not in body and ">closed<" not in body

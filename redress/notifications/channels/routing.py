@@ -15,6 +15,7 @@ only as a hash).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from redress.complaints.models import Channel, Message
@@ -24,6 +25,7 @@ from redress.notifications.models import MessageTemplate, OutboundEmail, Outboun
 from redress.notifications.services import (
     base_context,
     complainant_email,
+    complainant_email_render,
     masked,
     message_email,
     public_url,
@@ -97,6 +99,33 @@ def _zns_params(channel: TextChannel, code: str, context: dict[str, Any]) -> dic
     return {"template_id": str(spec["id"]), "data": data}
 
 
+@dataclass(frozen=True)
+class Route:
+    """The way a message goes: ``kind`` "email", "sms" or "zalo" ("" when no way is possible),
+    the text channel for SMS and Zalo, and the preferred ways passed over, with why."""
+
+    kind: str
+    channel: TextChannel | None
+    skipped: tuple[tuple[str, str], ...]
+
+    @property
+    def fallback(self) -> tuple[str, str] | None:
+        return self.skipped[0] if self.skipped else None
+
+
+def route_choose(person: Any, code: str) -> Route:
+    """The first possible way of the person's route for template ``code``."""
+    skipped: list[tuple[str, str]] = []
+    for kind in ROUTES.get(person.preferred_channel, DEFAULT_ROUTE):
+        reason, channel = _why_not(kind, person, code)
+        if reason:
+            if kind != "email":
+                skipped.append((kind, reason))
+            continue
+        return Route(kind=kind, channel=channel, skipped=tuple(skipped))
+    return Route(kind="", channel=None, skipped=tuple(skipped))
+
+
 def complainant_notify(
     *,
     complaint: Any,
@@ -107,26 +136,60 @@ def complainant_notify(
 ) -> Sent:
     """Send template ``code`` to the complainant by the first possible way of their route,
     recording any fallback; nothing when no way is possible. Inside the action's transaction."""
-    person = complaint.complainant
-    skipped: list[tuple[str, str]] = []
-    for kind in ROUTES.get(person.preferred_channel, DEFAULT_ROUTE):
-        reason, channel = _why_not(kind, person, code)
-        if reason:
-            if kind != "email":
-                skipped.append((kind, reason))
-            continue
-        fallback = skipped[0] if skipped else None
-        if channel is None:
-            return complainant_email(
-                complaint=complaint,
-                code=code,
-                extra=extra,
-                secrets=secrets,
-                first=first,
-                fallback=fallback,
-            )
-        return _text(complaint, channel, code, extra or {}, secrets)
+    route = route_choose(complaint.complainant, code)
+    if route.kind == "email":
+        return complainant_email(
+            complaint=complaint,
+            code=code,
+            extra=extra,
+            secrets=secrets,
+            first=first,
+            fallback=route.fallback,
+        )
+    if route.channel is not None:
+        return _text(complaint, route.channel, code, extra or {}, secrets)
     return None
+
+
+@dataclass(frozen=True)
+class RoutePreview:
+    """What ``complainant_notify`` would send, rendered without sending anything: the way
+    (``route.kind``, "" when none is possible), where to (a number in international form, or
+    the email address), the short text as that channel sends it (SMS, Zalo), and the email —
+    the message itself, or the one that goes instead if the short text is not delivered (empty
+    when the complainant gave no address; with no way at all, what to tell them)."""
+
+    route: Route
+    to: str
+    text: str
+    email_to: str
+    email_subject: str
+    email_body: str
+
+
+def complainant_preview(
+    *, complaint: Any, code: str, extra: dict[str, Any] | None = None
+) -> RoutePreview:
+    """Template ``code`` as the complainant will receive it, in their language (the caller
+    sets it). Raises LookupError when the template does not exist."""
+    person = complaint.complainant
+    route = route_choose(person, code)
+    subject, body = complainant_email_render(complaint=complaint, code=code, extra=extra)
+    text, to = "", person.email if route.kind == "email" else ""
+    if route.channel is not None:
+        context = {**base_context(complaint), **(extra or {})}
+        text = short_text(route.channel, code, person.preferred_language, context)
+        to = phone_international(person.phone)
+    # An SMS or Zalo message to someone without an email address has no email behind it.
+    emailed = bool(person.email) or not route.kind
+    return RoutePreview(
+        route=route,
+        to=to,
+        text=text,
+        email_to=person.email,
+        email_subject=subject if emailed else "",
+        email_body=body if emailed else "",
+    )
 
 
 def _text(
@@ -161,28 +224,24 @@ def message_notify(*, message: Message) -> Sent:
     route; a short message carries its text (``short-message``)."""
     complaint = message.complaint
     person = complaint.complainant
-    skipped: list[tuple[str, str]] = []
-    for kind in ROUTES.get(person.preferred_channel, DEFAULT_ROUTE):
-        reason, channel = _why_not(kind, person, "message")
-        if reason:
-            if kind != "email":
-                skipped.append((kind, reason))
-            continue
-        if channel is None:
-            return message_email(message=message, fallback=skipped[0] if skipped else None)
-        context = {**base_context(complaint), "text": message.body}
-        body = short_text(channel, "message", person.preferred_language, context)
-        return text_queue(
-            complaint=complaint,
-            channel=channel,
-            to=phone_international(person.phone),
-            body=body,
-            recorded=message.body,
-            code="",
-            params=_zns_params(channel, "message", context) if channel.kind == "zalo" else None,
-            message=message,
-        )
-    return None
+    route = route_choose(person, "message")
+    if route.kind == "email":
+        return message_email(message=message, fallback=route.fallback)
+    channel = route.channel
+    if channel is None:
+        return None
+    context = {**base_context(complaint), "text": message.body}
+    body = short_text(channel, "message", person.preferred_language, context)
+    return text_queue(
+        complaint=complaint,
+        channel=channel,
+        to=phone_international(person.phone),
+        body=body,
+        recorded=message.body,
+        code="",
+        params=_zns_params(channel, "message", context) if channel.kind == "zalo" else None,
+        message=message,
+    )
 
 
 def receipt_notify(*, complaint: Any, tracking_code: str, ask_consent: bool = False) -> Sent:

@@ -83,6 +83,9 @@ def test_the_dpo_records_a_request_by_phone_and_handles_it_on_its_page(client, t
     assert request.status == RequestStatus.DONE and request.extension_days == 10
     page = client.get(reverse("backoffice:privacy_request", args=[request.pk]))
     assert page.status_code == 200 and "Đã hạn chế xử lý" in page.content.decode()
+    # The history names who took each step, never their username.
+    history = page.content.decode().split('id="h-history"')[1]
+    assert dpo.get_full_name() in history and "baove" not in history
     # A closed request takes no more steps: 409, nothing changes.
     late = client.post(
         reverse("backoffice:privacy_request_refuse", args=[request.pk]), {"reason": "x"}

@@ -486,6 +486,8 @@ def test_readers_see_the_rules_and_runs_and_only_the_dpo_the_forms(client, peopl
     sign_in(client, people["dpo"])
     html = client.get(reverse("backoffice:retention")).content.decode()
     assert reverse("backoffice:retention_dry_run") in html
+    runs = html.split('id="retention-runs"')[1]
+    assert f"({CLI.label})" not in runs  # who ran it, as people read it
     assert reverse("backoffice:retention_rule", args=[rule_of(RecordType.AUDIT).pk]) in html
 
 
