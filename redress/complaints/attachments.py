@@ -244,12 +244,16 @@ def _files_save(files: Sequence[CheckedFile]) -> list[str]:
             paths.append(path)
     except storage_write_errors() as error:
         _files_remove(written)
-        message = _(
-            "The files could not be stored just now: our file storage is full or unavailable. "
-            "Nothing was sent. Try again in a few minutes, or send without the files."
-        )
+        message = storage_refused_message()
         raise StorageRefused(message, fields={"attachments": [message]}) from error
     return paths
+
+
+def storage_refused_message() -> str:
+    return _(
+        "The files could not be stored just now: our file storage is full or unavailable. "
+        "Nothing was sent. Try again in a few minutes, or send without the files."
+    )
 
 
 def _files_remove(names: Sequence[str]) -> None:

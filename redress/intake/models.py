@@ -19,9 +19,7 @@ class IntakeKey(models.Model):
     # same submission shortly after: a portal form whose receipt was lost between the commit
     # and the browser (the database restarting before the session was saved) gets it back.
     # Only for scopes that ask (Once.keep_receipt); empty otherwise.
-    receipt = models.CharField(
-        _("receipt"), max_length=200, blank=True, default="", db_default=""
-    )
+    receipt = models.CharField(_("receipt"), max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("intake key")
