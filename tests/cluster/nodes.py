@@ -324,8 +324,8 @@ class Cluster:
 
     def supervise(self, stop: threading.Event) -> threading.Thread:
         """Restart a worker that exited, 2 s later, as systemd does for
-        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): an RQ worker
-        exits when it loses Redis."""
+        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): a worker that
+        loses Redis other than while waiting for a task may exit."""
 
         def run() -> None:
             while not stop.wait(2):
