@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -255,10 +256,34 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("REDRESS_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Attachments, exports and raw inbound mail on S3-compatible object storage (AWS S3, MinIO,
+# Ceph RGW, Garage...) instead of REDRESS_MEDIA_ROOT: every app server and worker then shares
+# the bucket, no shared filesystem needed (docs/deployment.md "Attachments on shared storage").
+REDRESS_STORAGE = env("REDRESS_STORAGE", "filesystem").strip().lower()
+if REDRESS_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("REDRESS_S3_BUCKET", "redress"),
+            "endpoint_url": env("REDRESS_S3_ENDPOINT_URL") or None,
+            "region_name": env("REDRESS_S3_REGION") or None,
+            "access_key": env("REDRESS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("REDRESS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("REDRESS_S3_PREFIX", ""),
+            # "path" (https://host/bucket/key) suits MinIO and most self-hosted servers.
+            "addressing_style": env("REDRESS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Objects stay private: Redress checks who may see each file and streams it itself.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Django's rule, as on disk: a name taken gets another name, never overwritten.
+            "file_overwrite": False,
+        },
+    }
 
 # Background work: Django's Tasks API. The database backend needs nothing more than the
 # database; REDRESS_TASKS=rq moves the queue to Redis for several machines.

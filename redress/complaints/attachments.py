@@ -23,7 +23,8 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from redress.complaints.models import Attachment, Complaint, Message
-from redress.core.errors import ValidationFailed
+from redress.core.errors import StorageRefused, ValidationFailed
+from redress.core.storage import storage_write_errors
 
 MAX_FILES = 10
 
@@ -198,15 +199,16 @@ def attachments_check(
 def attachments_store(
     files: Sequence[CheckedFile], *, complaint: Complaint, message: Message | None, uploaded_by: str
 ) -> list[Attachment]:
-    """Store checked files and link them (called inside the service's transaction)."""
+    """Store checked files and link them (called inside the service's transaction).
+
+    Raises ``StorageRefused`` (on the ``attachments`` field) when the storage refuses a file —
+    a full or read-only disk, object storage down or refusing. The files this call had stored
+    are then removed again, and the exception rolls the caller's transaction back: no
+    complaint or message is kept without its files, and no file without its row."""
+    paths = _files_save(files)
     stored = []
     now = timezone.now()
-    for checked in files:
-        path = f"attachments/{checked.sha256[:2]}/{checked.sha256}"
-        if not default_storage.exists(path):
-            # A rolled-back transaction leaves the file behind; it is content-addressed, so a
-            # later upload of the same file reuses it and nothing else can point at it.
-            path = default_storage.save(path, ContentFile(checked.content))
+    for checked, path in zip(files, paths, strict=True):
         attachment = Attachment(
             complaint=complaint,
             message=message,
@@ -221,3 +223,43 @@ def attachments_store(
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+def _files_save(files: Sequence[CheckedFile]) -> list[str]:
+    """Each file's name in the storage, saved unless the same content is already there."""
+    paths: list[str] = []
+    written: list[str] = []
+    try:
+        for checked in files:
+            path = f"attachments/{checked.sha256[:2]}/{checked.sha256}"
+            if not default_storage.exists(path):
+                # A rolled-back transaction leaves the file behind; it is content-addressed, so
+                # a later upload of the same file reuses it and nothing else can point at it.
+                # Until the save returns, the name counts as written: a disk that fills up
+                # mid-way leaves a truncated file under the content's name, which a later
+                # upload of the same file would otherwise take for whole.
+                written.append(path)
+                path = default_storage.save(path, ContentFile(checked.content))
+                written[-1] = path
+            paths.append(path)
+    except storage_write_errors() as error:
+        _files_remove(written)
+        message = storage_refused_message()
+        raise StorageRefused(message, fields={"attachments": [message]}) from error
+    return paths
+
+
+def storage_refused_message() -> str:
+    return _(
+        "The files could not be stored just now: our file storage is full or unavailable. "
+        "Nothing was sent. Try again in a few minutes, or send without the files."
+    )
+
+
+def _files_remove(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        except storage_write_errors():  # noqa: PERF203 - best effort, the storage is failing
+            continue

@@ -80,3 +80,11 @@ class FieldProblems:
         """Raise ``ValidationFailed`` with ``message`` and every problem, if there is one."""
         if self.fields:
             raise ValidationFailed(message, fields=self.fields)
+
+
+class StorageRefused(ApplicationError):
+    """The file storage refused to keep a file (disk full, read-only, the object store down or
+    refusing): nothing was written; the sender may try again later (HTTP 503)."""
+
+    code = "storage_unavailable"
+    http_status = 503

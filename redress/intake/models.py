@@ -15,6 +15,11 @@ class IntakeKey(models.Model):
         "complaints.Complaint", on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The tracking code of the complaint it made, sealed (core.sealing), for a repeat of the
+    # same submission shortly after: a portal form whose receipt was lost between the commit
+    # and the browser (the database restarting before the session was saved) gets it back.
+    # Only for scopes that ask (Once.keep_receipt); empty otherwise.
+    receipt = models.CharField(_("receipt"), max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("intake key")

@@ -32,6 +32,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redress.complaints.attachments import IncomingFile
@@ -41,6 +42,7 @@ from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import Conflict
 from redress.core.models import OrgUnit, User
+from redress.core.sealing import Unsealable, seal, unseal
 from redress.handling.receipt import Received, complainant_get_or_create, complaint_receive
 from redress.intake.models import IntakeKey
 from redress.transparency.selectors import notice_current
@@ -110,13 +112,21 @@ class Once:
 
     scope: str
     key: str
+    # Keep the tracking code, sealed, so that a repeat within RECEIPT_REPLAY_SECONDS gets it
+    # again (the portal: the key is a form's random token, which only that browser holds).
+    keep_receipt: bool = False
+
+
+# How long after a submission its repeat still gets the tracking code back.
+RECEIPT_REPLAY_SECONDS = 3600
 
 
 @dataclass
 class IntakeResult:
     complaint: Complaint
     created: bool
-    tracking_code: str | None  # only when this call created the complaint
+    # When this call created the complaint, or it repeats one whose Once kept its receipt.
+    tracking_code: str | None
     # The possible duplicates the actor may see (all of them for a channel without a person).
     duplicates: list[Complaint] = field(default_factory=list)
 
@@ -279,9 +289,9 @@ def _intake_once(
     # files stored before that point would stay behind.
     if look_first:
         try:
-            existing = IntakeKey.objects.only("fingerprint", "complaint_id").get(
-                scope=once.scope, key=once.key
-            )
+            existing = IntakeKey.objects.only(
+                "fingerprint", "complaint_id", "receipt", "created_at"
+            ).get(scope=once.scope, key=once.key)
         except IntakeKey.DoesNotExist:
             pass
         else:
@@ -294,6 +304,7 @@ def _intake_once(
                 key=once.key,
                 fingerprint=fingerprint,
                 complaint=received.complaint,
+                receipt=seal(received.tracking_code or "") if once.keep_receipt else "",
             )
     except IntegrityError:
         raced = (
@@ -312,4 +323,15 @@ def _repeat(existing: IntakeKey, fingerprint: str) -> IntakeResult:
         raise Conflict(
             _("This key was already used for a different submission."), code="idempotency_conflict"
         )
-    return IntakeResult(existing.complaint, False, None)
+    return IntakeResult(existing.complaint, False, _receipt_kept(existing))
+
+
+def _receipt_kept(existing: IntakeKey) -> str | None:
+    """The tracking code a recent submission kept for its repeats, else None (shown once)."""
+    age = timezone.now() - existing.created_at
+    if not existing.receipt or age.total_seconds() > RECEIPT_REPLAY_SECONDS:
+        return None
+    try:
+        return unseal(existing.receipt)
+    except Unsealable:  # the secret key changed since: the receipt email still has the code
+        return None

@@ -46,6 +46,7 @@ class Figures:
     answers: Counter[int] = field(default_factory=Counter)
     api_keys: dict[str, str] = field(default_factory=dict)  # Idempotency-Key -> reference
     portal: dict[str, str] = field(default_factory=dict)  # form token -> reference
+    mails: dict[str, str] = field(default_factory=dict)  # Message-ID -> reference
     actions: int = 0
     failed: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -148,6 +149,41 @@ def portal_submission(cluster: Cluster, figures: Figures, number: int) -> None:
         figures.portal[token] = found.group(0)
 
 
+def mail_in(cluster: Cluster, figures: Figures, number: int) -> None:
+    """An email posted to the inbound-mail webhook by a relay, which retries the same message
+    (its Message-ID) until Redress answers."""
+    message_id = f"<cluster-{uuid.uuid4()}@mail.example.test>"
+    raw = (
+        f"From: Người gửi {number} <thu{number}@example.test>\r\n"
+        "To: khieunai@example.test\r\n"
+        f"Subject: Thư khiếu nại số ({number})\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "Date: Tue, 01 Dec 2026 09:00:00 +0700\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        f"Tôi chưa nhận được hàng của đơn DH-{number} sau hai tuần.\r\n"
+    ).encode()
+    headers = {
+        "Authorization": f"Bearer {cluster.mail_secret}",
+        "Content-Type": "message/rfc822",
+    }
+    response = with_retries(
+        figures,
+        lambda: requests.post(
+            f"{cluster.base}/intake/mail/", data=raw, headers=headers, timeout=30
+        ),
+    )
+    reference = response.json().get("reference") if response is not None and response.ok else None
+    if not reference:
+        figures.failed.append(
+            f"mail {number}: {'no answer' if response is None else response.text[:200]}"
+        )
+        return
+    with figures.lock:
+        figures.mails[message_id] = reference
+
+
 def staff_action(cluster: Cluster, token: str, figures: Figures) -> None:
     with figures.lock:
         references = list(figures.api_keys.values())[-20:]
@@ -169,18 +205,21 @@ def staff_action(cluster: Cluster, token: str, figures: Figures) -> None:
 
 
 def drive(cluster: Cluster, figures: Figures, seconds: float, intake: str, staff: str) -> None:
-    """A mixed load at concurrency 8 for ``seconds``: 6 parts API intake, 2 portal, 1 action."""
+    """A mixed load at concurrency 8 for ``seconds``: of 10, 6 API intake, 2 portal, 1 mail in
+    through the inbound-mail webhook, 1 staff action."""
     stop = time.monotonic() + seconds
     counter = iter(range(10**9))
 
     def client(slot: int) -> None:
         while time.monotonic() < stop:
             number = next(counter)
-            kind = number % 9
+            kind = number % 10
             if kind < 6:
                 api_intake(cluster, intake, figures, number)
             elif kind < 8:
                 portal_submission(cluster, figures, number)
+            elif kind < 9:
+                mail_in(cluster, figures, number)
             else:
                 staff_action(cluster, staff, figures)
 
@@ -189,6 +228,15 @@ def drive(cluster: Cluster, figures: Figures, seconds: float, intake: str, staff
 
 
 # --- faults ------------------------------------------------------------------------
+
+
+FAULTS = (
+    "app server stopped",
+    "worker SIGKILL",
+    "SMTP down",
+    "Redis restarted",
+    "PostgreSQL restarted",
+)
 
 
 def faults(cluster: Cluster, stop: threading.Event) -> list[str]:
@@ -243,10 +291,12 @@ REPORT = """
 import json
 from redress.complaints.models import Complaint
 from redress.notifications.models import OutboundEmail
+from redress.integrations.models import WebhookDelivery
 print(json.dumps({
     "complaints": list(Complaint.objects.values_list("reference", flat=True)),
     "subjects": list(Complaint.objects.values_list("subject", flat=True)),
     "unsent": OutboundEmail.objects.exclude(state__in=["sent", "bounced"]).count(),
+    "webhooks": list(WebhookDelivery.objects.values_list("event_id", "state", "complaint__reference")),
 }))
 """
 
@@ -287,11 +337,15 @@ def main() -> int:
         deadline = time.monotonic() + 120
         while True:
             now = state(cluster)
-            if now["unsent"] == 0 or time.monotonic() > deadline:
+            pending = [w for w in now["webhooks"] if w[1] not in ("delivered", "failed")]
+            if (now["unsent"] == 0 and not pending) or time.monotonic() > deadline:
                 break
             time.sleep(3)
         supervising.set()
         ok = check(cluster, figures, now, injected)
+        if not options.no_faults and len(injected) < len(FAULTS):
+            print(f"only {len(injected)} of {len(FAULTS)} faults were injected: a longer --seconds")
+            ok = False
     finally:
         cluster.down()
         if options.keep or not ok:
@@ -303,7 +357,7 @@ def main() -> int:
 
 
 def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) -> bool:
-    accepted = {**figures.api_keys, **figures.portal}
+    accepted = {**figures.api_keys, **figures.portal, **figures.mails}
     in_db = Counter(now["complaints"])
     accepted_refs = Counter(accepted.values())
     lost = [ref for ref in accepted_refs if ref not in in_db]
@@ -324,6 +378,17 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
     no_receipt = [ref for ref in in_db if ref not in receipts]
     two_receipts = [ref for ref, ids in receipts.items() if len(ids) > 1]
     resent = sum(n - 1 for n in raw.values())
+    # Webhooks: every delivery Redress recorded reached the receiver at least once (counted by
+    # its id, so a repeat after a worker died mid-way is de-duplicable), and every complaint
+    # had its "received" event delivered.
+    heard = Counter(cluster.hooks.ids())
+    deliveries = {event_id: state for event_id, state, _ref in now["webhooks"]}
+    hooks_missing = [event_id for event_id in deliveries if event_id not in heard]
+    hooks_again = sum(n - 1 for n in heard.values() if n > 1)
+    hooks_unknown = [event_id for event_id in heard if event_id not in deliveries]
+    announced = {ref for _id, _state, ref in now["webhooks"]}
+    not_announced = [ref for ref in in_db if ref not in announced]
+    served = cluster.rq_finished()
     audit = cluster.manage("audit", "verify", check=False)
     print()
     print("== figures")
@@ -331,7 +396,8 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
     print(f"requests               {figures.requests} (retries {figures.retries})")
     print(f"answers                {dict(sorted(figures.answers.items()))}")
     print(
-        f"complaints accepted    {len(accepted)} (API {len(figures.api_keys)}, portal {len(figures.portal)})"
+        f"complaints accepted    {len(accepted)} (API {len(figures.api_keys)}, "
+        f"portal {len(figures.portal)}, mail in {len(figures.mails)})"
     )
     print(f"staff actions          {figures.actions}")
     print(f"workers restarted      {cluster.restarts} (as systemd would)")
@@ -346,6 +412,12 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
     )
     print(f"outbox left unsent     {now['unsent']}")
     print(
+        f"webhooks               {len(deliveries)} recorded, {len(set(heard))} received; "
+        f"missing {len(hooks_missing)} {hooks_missing[:3]}; delivered again {hooks_again}; "
+        f"unknown ids {len(hooks_unknown)}; complaints without one {len(not_announced)}"
+    )
+    print(f"tasks served (RQ)      {served} since the last Redis restart")
+    print(
         f"audit chain            {'verifies' if audit.returncode == 0 else 'FAILS: ' + audit.stdout[-500:] + audit.stderr[-500:]}"
     )
     return (
@@ -355,6 +427,11 @@ def check(cluster: Cluster, figures: Figures, now: dict, injected: list[str]) ->
         and not two_receipts
         and not figures.failed
         and now["unsent"] == 0
+        and not hooks_missing
+        and not hooks_unknown
+        and not not_announced
+        and all(state == "delivered" for state in deliveries.values())
+        and served > 0
         and audit.returncode == 0
         and len(accepted) > 0
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import http.server
 import os
 import re
 import secrets
@@ -80,6 +81,45 @@ class Smtp:
         return [email.message_from_bytes(raw, policy=email.policy.default) for raw in raws]  # type: ignore[misc]
 
 
+# --- webhook receiver -------------------------------------------------------------------
+
+
+class Hooks:
+    """A receiver of Redress's webhooks, as an integration runs one: it answers 200 and counts
+    each delivery by its id (X-Redress-Delivery), so a delivery sent twice is seen as such."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list[str] = []
+        self.lock = threading.Lock()
+        hooks = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's hook
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with hooks.lock:
+                    hooks.received.append(self.headers.get("X-Redress-Delivery", ""))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/redress"
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return list(self.received)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
 # --- the cluster ---------------------------------------------------------------------
 
 
@@ -103,6 +143,7 @@ def pg_bin(name: str) -> str:
 class Cluster:
     tmp: Path
     smtp: Smtp
+    hooks: Hooks = field(default_factory=Hooks)
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
     proxy_port: int = field(default_factory=free_port)
@@ -147,9 +188,13 @@ class Cluster:
             "REDRESS_PORTAL_SUBMIT_RATE": "100000/60",
             "REDRESS_PORTAL_TRACK_RATE": "100000/60",
             "REDRESS_LOG_LEVEL": "WARNING",
+            # Mail in through the inbound-mail webhook (docs/email.md), from many senders.
+            "REDRESS_MAIL_WEBHOOK_SECRET": self.mail_secret,
+            "REDRESS_MAIL_SENDER_LIMIT": "0",
         }
 
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    mail_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     def manage(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(  # noqa: S603
@@ -279,8 +324,8 @@ class Cluster:
 
     def supervise(self, stop: threading.Event) -> threading.Thread:
         """Restart a worker that exited, 2 s later, as systemd does for
-        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): an RQ worker
-        exits when it loses Redis."""
+        deploy/systemd/redress-worker@.service (Restart=always, RestartSec=2): a worker that
+        loses Redis other than while waiting for a task may exit."""
 
         def run() -> None:
             while not stop.wait(2):
@@ -366,12 +411,28 @@ http {{
         self.manage("migrate", "--noinput", "-v", "0")
         log("demo organisation")
         self.manage("demo", "--complaints", "0")
+        self.manage(
+            "shell",
+            "-c",
+            "from redress.integrations.models import WebhookSubscription as W\n"
+            f"W.objects.create(name='cluster', url={self.hooks.url!r}, secret='s' * 32, "
+            "events=['complaint.received', 'complaint.status_changed'])",
+        )
         for index in (0, 1):
             self.app_start(index)
         self.nginx_start()
         for index in (0, 1):
             self.worker_start(index)
         log(f"nginx on {self.proxy_port} in front of app servers on {self.app_ports}; two workers")
+
+    def rq_finished(self) -> int:
+        """Tasks the RQ workers finished since Redis last started (it keeps nothing across a
+        restart): more than 0 after the Redis fault shows the workers serve tasks again."""
+        import redis
+        from rq.registry import FinishedJobRegistry
+
+        connection = redis.Redis(host="127.0.0.1", port=self.redis_port)
+        return FinishedJobRegistry("default", connection=connection).count
 
     def tokens(self, *users: str) -> list[str]:
         """An API token for each user, made in one process (each start of Django costs)."""
@@ -402,6 +463,7 @@ http {{
                     proc.kill()
         self.redis_stop()
         self.smtp.stop()
+        self.hooks.stop()
         if self.pgdata.exists():
             subprocess.run(  # noqa: S603
                 as_postgres([pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "immediate", "stop"]),

@@ -70,7 +70,9 @@ def _receive(form: ComplaintForm, language: str, request: HttpRequest) -> Intake
         submission,
         channel=Channel.WEB,
         actor=WEB,
-        once=Once(scope="portal", key=data["form_token"]),
+        # A repeat of the form gets its receipt back, as a retry after the database restarted
+        # between the complaint's commit and the session's save would otherwise lose it.
+        once=Once(scope="portal", key=data["form_token"], keep_receipt=True),
     )
 
 
@@ -126,7 +128,7 @@ def _after_receipt(request: HttpRequest, result: IntakeResult) -> HttpResponse:
     reference = result.complaint.reference
     if result.created:
         hit(request, "submit", SUBMIT_RATE)
-        assert result.tracking_code is not None
+    if result.tracking_code is not None:
         access.grant(request, reference, result.tracking_code)
         request.session[RECEIPT_KEY] = reference
     else:

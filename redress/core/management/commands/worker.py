@@ -32,6 +32,10 @@ from redress.core.logs import worker_logging
 from redress.core.periodic import current_period, periodic_claim
 from redress.core.startup import secret_key_check
 
+# The job class of django-tasks-rq: a plain RQ job cannot run a Django task (the task object
+# is not callable), so every task would fail and only the periodic sweeps would do the work.
+RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+
 logger = logging.getLogger("redress.worker")
 
 Job = tuple[str, Callable[[], object]]
@@ -123,7 +127,12 @@ class Command(BaseCommand):
             run_periodic_once(jobs)
             if is_rq:
                 call_command(
-                    "rqworker", "default", "--burst", "--with-scheduler", verbosity=verbosity
+                    "rqworker",
+                    "default",
+                    "--burst",
+                    "--with-scheduler",
+                    job_class=RQ_JOB_CLASS,
+                    verbosity=verbosity,
                 )
             else:
                 call_command(
@@ -146,7 +155,13 @@ class Command(BaseCommand):
             ).start()
         try:
             if is_rq:
-                call_command("rqworker", "default", "--with-scheduler", verbosity=verbosity)
+                call_command(
+                    "rqworker",
+                    "default",
+                    "--with-scheduler",
+                    job_class=RQ_JOB_CLASS,
+                    verbosity=verbosity,
+                )
             else:
                 call_command("db_worker", "--no-reload", "--queue-name", "*", verbosity=verbosity)
         finally:
