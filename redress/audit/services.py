@@ -1,7 +1,8 @@
 """Writing to the audit trail. Called by every service inside its own transaction.
 
 ``audit_record`` appends one entry; ``audit_record_bulk`` appends many at once for the bulk
-paths (import, seed). Both lock the chain head, number, hash and seal the entries the same way,
+paths (import, seed); ``audit_record_prepared`` appends entries encoded ahead, in other
+processes (``audit_entry_prepare``), by the seed. All lock the chain head, number, hash and seal the entries the same way,
 and move the head, so ``redress audit verify`` cannot tell them apart.
 
 An entry's hash covers its content and the previous entry's hash (the chain); its seal is the
@@ -13,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -23,7 +25,7 @@ from django.utils import timezone
 from redress.audit.keys import AuditKey, audit_key, entry_seal_message, head_seal_message
 from redress.audit.models import AuditChainHead, AuditEntry
 from redress.core.actors import Actor
-from redress.core.bulk import bulk_insert
+from redress.core.bulk import JsonText, bulk_insert
 
 GENESIS = "0" * 64
 # The canonical JSON of a hashed entry (one encoder, made once: the bulk paths hash 100,000s).
@@ -257,3 +259,133 @@ def audit_redact(
         target_label=target_label,
         after={"entries": redacted_hashes, "reason": reason},
     )
+
+
+# A value not known yet where an entry is prepared (its number, the hash before it, an id): a
+# string no real value holds (a private-use character around its name), replaced in the
+# canonical JSON by the value's own encoding, so the text is byte for byte the one
+# ``_canonical`` makes of the filled-in entry.
+_SLOT_MARK = "\ue000"
+_SLOTTED = re.compile(f'"{_SLOT_MARK}(\\w+){_SLOT_MARK}"')
+
+
+def audit_slot(name: str) -> str:
+    """A stand-in for a value ``audit_record_prepared`` fills in (``target_id``, an event id…)."""
+    return f"{_SLOT_MARK}{name}{_SLOT_MARK}"
+
+
+def _template(value: Any) -> tuple[str, ...]:
+    """The canonical JSON of ``value`` split at its slots: text, slot name, text, …"""
+    return tuple(_SLOTTED.split(_canonical(value)))
+
+
+def _filled(template: tuple[str, ...], values: Mapping[str, str]) -> str:
+    if len(template) == 1:
+        return template[0]
+    parts = list(template)
+    for i in range(1, len(parts), 2):
+        parts[i] = values[parts[i]]
+    return "".join(parts)
+
+
+class PreparedEntry(NamedTuple):
+    """An entry encoded ahead of its place in the chain (``audit_entry_prepare``): its columns,
+    its ``before`` as JSON, its ``after`` and its hashed payload as templates with slots."""
+
+    at: dt.datetime
+    actor_kind: str
+    actor_label: str
+    actor_user_id: int | None
+    action: str
+    target_type: str
+    target_label: str
+    before: str
+    after: tuple[str, ...]
+    hashed: tuple[str, ...]
+
+
+def audit_entry_prepare(draft: AuditDraft) -> PreparedEntry:
+    """Encode a draft (which may hold ``audit_slot``s in ``target_id`` and in ``after``) as
+    far as it can be before it is chained: the work ``audit_record_bulk`` does per entry but
+    numbering, linking and sealing. Pure: it runs in the seed's worker processes."""
+    before, after = jsonable(draft["before"]), jsonable(draft["after"])
+    before_text = _canonical(before)
+    if _SLOT_MARK in before_text:
+        raise ValueError("an entry's before cannot hold slots")
+    payload = {
+        "seq": audit_slot("seq"),
+        "at": jsonable(draft["at"]),
+        "actor_kind": draft["actor_kind"],
+        "actor_label": draft["actor_label"][:150],
+        "actor_user_id": draft["actor_user_id"],
+        "action": draft["action"],
+        "target_type": draft["target_type"],
+        "target_id": str(draft["target_id"]),
+        "target_label": draft["target_label"][:150],
+        "before": before,
+        "after": after,
+        "prev_hash": audit_slot("prev_hash"),
+    }
+    return PreparedEntry(
+        at=draft["at"],
+        actor_kind=payload["actor_kind"],
+        actor_label=payload["actor_label"],
+        actor_user_id=draft["actor_user_id"],
+        action=draft["action"],
+        target_type=draft["target_type"],
+        target_label=payload["target_label"],
+        before=before_text,
+        after=_template(after),
+        hashed=_template(payload),
+    )
+
+
+def _slot_text(value: int | str) -> str:
+    return str(value) if isinstance(value, int) else _canonical(value)
+
+
+@transaction.atomic(savepoint=False)
+def audit_record_prepared(
+    entries: Sequence[PreparedEntry], slots: Sequence[Mapping[str, int | str]]
+) -> list[int]:
+    """Append prepared entries to the chain in the order given, ``slots[i]`` filling in the
+    slots of ``entries[i]`` (``target_id`` is the entry's target's id); returns their ids.
+    The entries, their hashes and seals are those ``audit_record_bulk`` writes for the same
+    drafts (``test_prepared.py``)."""
+    if not entries:
+        return []
+    head = _head_lock()
+    key = audit_key()
+    seq, prev_hash = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for entry, values in zip(entries, slots, strict=True):
+        seq += 1
+        texts = {name: _slot_text(value) for name, value in values.items()}
+        # The target's id is stored as text, whatever it was given as.
+        texts["target_id"] = _canonical(str(values["target_id"]))
+        texts["seq"] = str(seq)
+        texts["prev_hash"] = f'"{prev_hash}"'
+        hash_ = hashlib.sha256(_filled(entry.hashed, texts).encode("utf-8")).hexdigest()
+        rows.append(
+            {
+                "seq": seq,
+                "at": entry.at,
+                "actor_kind": entry.actor_kind,
+                "actor_label": entry.actor_label,
+                "actor_user_id": entry.actor_user_id,
+                "action": entry.action,
+                "target_type": entry.target_type,
+                "target_id": str(values["target_id"]),
+                "target_label": entry.target_label,
+                "before": JsonText(entry.before),
+                "after": JsonText(_filled(entry.after, texts)),
+                "prev_hash": prev_hash,
+                "hash": hash_,
+                "key_id": key.id,
+                "seal": key.seal(entry_seal_message(hash_)),
+            }
+        )
+        prev_hash = hash_
+    ids = bulk_insert(AuditEntry, rows)
+    _head_move(head, seq, prev_hash, key)
+    return ids

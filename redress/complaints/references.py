@@ -58,11 +58,35 @@ def references_reserve(
         following[year] = counter.last + 1
         counter.last += count
         counter.save(update_fields=["last"])
+    return _numbered(prefix, years, following)
+
+
+def _numbered(prefix: str, years: Sequence[int], following: dict[int, int]) -> list[str]:
     references = []
     for year in years:
         references.append(reference_format(prefix, year, following[year]))
         following[year] += 1
     return references
+
+
+def reference_counters() -> dict[int, int]:
+    """Each year's last number taken."""
+    return dict(ReferenceCounter.objects.values_list("year", "last"))
+
+
+def references_planned(
+    *, prefix: str, received_at: Sequence[dt.datetime], time_zone: str, last: dict[int, int]
+) -> list[str]:
+    """The references ``references_reserve`` gives ``received_at`` while the counters stand
+    at ``last`` (``reference_counters``), which this moves past them as the reservation would:
+    a bulk load working its references out ahead (the seed, before its rows are generated
+    elsewhere) and reserving them later, in the same order, checks it got the same."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    years = [reference_year(at, zone) for at in received_at]
+    following = {year: last.get(year, 0) + 1 for year in set(years)}
+    for year, count in Counter(years).items():
+        last[year] = last.get(year, 0) + count
+    return _numbered(prefix, years, following)
 
 
 def tracking_code_new() -> str:

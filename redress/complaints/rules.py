@@ -265,7 +265,7 @@ def audit_change(
 
 
 def event_audit_after(
-    changed: Mapping[str, Any], *, event_id: int, data: dict[str, Any]
+    changed: Mapping[str, Any], *, event_id: int | str, data: dict[str, Any]
 ) -> dict[str, Any]:
     """The ``after`` of an event's audit entry: the changed fields, the event's id and, when it
     has any, the event's data."""
@@ -354,16 +354,17 @@ def receive_event_values(
 
 def event_audit_draft(
     *,
-    complaint_id: int,
+    complaint_id: int | str,
     reference: str,
     event: Mapping[str, Any],
-    event_id: int,
+    event_id: int | str,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
 ) -> AuditDraft:
     """The audit entry of a complaint event (``event``: its ``event_values``), as
     ``audit_record_bulk`` takes it. ``before`` and ``after`` are the complaint's
-    ``audited_values`` around the action (at receipt, ``before`` is empty)."""
+    ``audited_values`` around the action (at receipt, ``before`` is empty). The ids may be
+    slots (``audit_slot``) for ``audit_entry_prepare``."""
     audit_before, audit_after = audit_change(before, after)
     return {
         "at": event["at"],

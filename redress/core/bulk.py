@@ -15,6 +15,11 @@ given for them is kept: historical data keeps its dates). The primary key is alw
 
 Nothing here runs ``save()``, signals or validation: the callers are services that check their
 rows first.
+
+A load split over processes (the seed) turns its rows into value lists in another process
+(``bulk_values``, JSON already encoded) and inserts them with ``bulk_insert_values``: the
+process that writes then does no per-row work but filling in the parents' ids
+(``bulk_column``) and sending the row.
 """
 
 from __future__ import annotations
@@ -30,6 +35,12 @@ from django.utils import timezone
 CHUNK = 2000  # rows per INSERT statement on databases that go through ``bulk_create``
 
 Row = Mapping[str, Any]
+
+
+class JsonText(str):
+    """A JSON column's value already encoded (by ``bulk_values``): written as it is."""
+
+    __slots__ = ()
 
 
 class _Layout:
@@ -71,6 +82,36 @@ class _Layout:
         return values
 
 
+def bulk_values(model: type[models.Model], rows: Sequence[Row]) -> list[list[Any]]:
+    """``rows`` as ``bulk_insert_values`` takes them: each a list of its column values in the
+    table's order (``bulk_column`` gives a column's place), JSON columns encoded. Pure: it can
+    run in any process."""
+    layout = _Layout(model)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    values = [layout.values(row) for row in rows]
+    for i in layout.json:
+        for row_values in values:
+            if row_values[i] is not None:
+                row_values[i] = JsonText(dumps(row_values[i]))
+    return values
+
+
+def bulk_column(model: type[models.Model], name: str) -> int:
+    """The place of the field ``name`` (attribute name, ``complaint_id``) in ``bulk_values``."""
+    return _Layout(model).names.index(name)
+
+
+def bulk_insert_values(model: type[models.Model], values: Sequence[Sequence[Any]]) -> list[int]:
+    """Insert rows given as ``bulk_values`` makes them and return their primary keys, in order."""
+    if not values:
+        return []
+    layout = _Layout(model)
+    if connection.vendor == "postgresql":
+        return _copy_values(layout, values)
+    rows = [dict(zip(layout.names, row, strict=True)) for row in values]
+    return bulk_insert(model, rows)
+
+
 def _column_name(field: models.Field[Any, Any]) -> str:
     if field.column is None:  # only fields that are not stored have none
         raise ValueError(f"{field} has no column")
@@ -89,25 +130,43 @@ def bulk_insert(model: type[models.Model], rows: Sequence[Row]) -> list[int]:
 
 
 def _copy(model: type[models.Model], layout: _Layout, rows: Sequence[Row]) -> list[int]:
-    quote = connection.ops.quote_name
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [layout.table, layout.pk_column, len(rows)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        names = ", ".join(quote(c) for c in [layout.pk_column, *layout.columns])
-        with cursor.cursor.copy(f"COPY {quote(layout.table)} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        ids = _ids_take(cursor, layout, len(rows))
+        with _copy_stream(cursor, layout) as copy:
             for pk, row in zip(ids, rows, strict=True):
                 values = layout.values(row)
                 for i in layout.json:
                     # JSON goes as text, which COPY parses into jsonb; None stays SQL NULL, as
-                    # Django stores it.
-                    if values[i] is not None:
+                    # Django stores it. Text encoded already (``bulk_values``) goes as it is.
+                    if values[i] is not None and not isinstance(values[i], JsonText):
                         values[i] = dumps(values[i])
                 copy.write_row([pk, *values])
     return ids
+
+
+def _copy_values(layout: _Layout, values: Sequence[Sequence[Any]]) -> list[int]:
+    with connection.cursor() as cursor:
+        ids = _ids_take(cursor, layout, len(values))
+        with _copy_stream(cursor, layout) as copy:
+            write = copy.write_row
+            for pk, row in zip(ids, values, strict=True):
+                write((pk, *row))
+    return ids
+
+
+def _ids_take(cursor: Any, layout: _Layout, count: int) -> list[int]:
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [layout.table, layout.pk_column, count],
+    )
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _copy_stream(cursor: Any, layout: _Layout) -> Any:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in [layout.pk_column, *layout.columns])
+    return cursor.cursor.copy(f"COPY {quote(layout.table)} ({names}) FROM STDIN")
 
 
 def _executemany(model: type[models.Model], layout: _Layout, rows: Sequence[Row]) -> list[int]:
@@ -132,7 +191,13 @@ def _executemany(model: type[models.Model], layout: _Layout, rows: Sequence[Row]
         ids = list(range(last - count + 1, last + 1))
         preps = [f.get_db_prep_save for f in layout.fields]
         prepared = [
-            [pk, *(prep(v, connection) for prep, v in zip(preps, layout.values(row), strict=True))]
+            [
+                pk,
+                *(
+                    v if isinstance(v, JsonText) else prep(v, connection)
+                    for prep, v in zip(preps, layout.values(row), strict=True)
+                ),
+            ]
             for pk, row in zip(ids, rows, strict=True)
         ]
         names = ", ".join(quote(c) for c in [layout.pk_column, *layout.columns])

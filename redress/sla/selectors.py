@@ -104,9 +104,10 @@ def _active_policies() -> list[SlaPolicy]:
 
 
 def _ancestors(model: type, pk: int | None) -> set[int]:
-    if pk is None:
-        return set()
-    parents = _parents(model)
+    return set() if pk is None else _ancestors_in(_parents(model), pk)
+
+
+def _ancestors_in(parents: dict[int, int | None], pk: int | None) -> set[int]:
     found: set[int] = set()
     current: int | None = pk
     while current is not None and current not in found:
@@ -148,6 +149,28 @@ def policy_for(complaint: Complaint) -> SlaPolicy | None:
         if policy_matches(policy, complaint, categories=categories, units=units):
             return policy
     return None
+
+
+class PolicyChooser:
+    """``policy_for`` over the active policies and the category and unit trees read once, for
+    the bulk paths: after it is made, choosing needs no database (the seed's worker processes
+    plan deadlines with it)."""
+
+    def __init__(self) -> None:
+        self._policies = _active_policies()
+        for policy in self._policies:
+            # Read now, not at the first match: the prefetched sets are what the match reads.
+            policy.categories.all()
+            policy.units.all()
+        self._parents = {Category: _parents(Category), OrgUnit: _parents(OrgUnit)}
+
+    def __call__(self, complaint: Complaint) -> SlaPolicy | None:
+        categories = _ancestors_in(self._parents[Category], complaint.category_id)
+        units = _ancestors_in(self._parents[OrgUnit], complaint.unit_id)
+        for policy in self._policies:
+            if policy_matches(policy, complaint, categories=categories, units=units):
+                return policy
+        return None
 
 
 def clocks_of(complaint: Complaint) -> list[StageClock]:

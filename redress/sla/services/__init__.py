@@ -16,7 +16,13 @@ late, gives the same answer.
 """
 
 from redress.sla.replay import TIMED_ACTIONS, Replay, due_fields
-from redress.sla.services.bulk import BUILD_BATCH, DeadlineBuilder, event_of, sla_clocks_build
+from redress.sla.services.bulk import (
+    BUILD_BATCH,
+    DeadlineBuilder,
+    PlannedClocks,
+    event_of,
+    sla_clocks_build,
+)
 from redress.sla.services.clocks import (
     FALLBACK_NEAR_DUE_PERCENT,
     FALLBACK_TARGETS,
@@ -60,6 +66,7 @@ __all__ = [
     "BUILD_BATCH",
     "TIMED_ACTIONS",
     "DeadlineBuilder",
+    "PlannedClocks",
     "Replay",
     "due_fields",
     "event_of",

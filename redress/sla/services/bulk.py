@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from django.db import connection, transaction
 from django.db.models.fields.json import KT
@@ -25,9 +25,9 @@ from redress.complaints.models import Complaint, ComplaintEvent
 from redress.core.bulk import bulk_insert
 from redress.sla.calendar_index import IndexedCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
-from redress.sla.replay import TIMED_ACTIONS, Event, Replay, Subject, due_fields
+from redress.sla.replay import TIMED_ACTIONS, Clock, Event, Replay, Subject, due_fields
 from redress.sla.rules import DUE_FIELDS, RECEIPT_STAGES, Stage
-from redress.sla.selectors import calendar_row_for_unit, policy_for, work_calendar
+from redress.sla.selectors import PolicyChooser, calendar_row_for_unit, work_calendar
 
 BUILD_BATCH = 5000
 _COMPLAINT_FIELDS = (
@@ -54,6 +54,14 @@ class _Rules:
         self._calendar_of_row: dict[int | None, IndexedCalendar] = {}
         self._policies: dict[tuple[Any, ...], SlaPolicy | None] = {}
         self._asked: tuple[str, ...] | None = None
+        self._chooser: PolicyChooser | None = None
+
+    def preload(self, unit_ids: Iterable[int | None]) -> None:
+        """Read now everything choosing a calendar and a policy reads (for ``unit_ids``)."""
+        for unit_id in unit_ids:
+            self.calendar(unit_id)
+        self._asked = self._asked if self._asked is not None else _conditions_asked()
+        self._chooser = self._chooser or PolicyChooser()
 
     def calendar(self, unit_id: int | None) -> IndexedCalendar:
         found = self._calendar_of_unit.get(unit_id)
@@ -74,7 +82,8 @@ class _Rules:
         )
         if key not in self._policies:
             fields = {k: v for k, v in values.items() if k not in ("pk", "received_at")}
-            self._policies[key] = policy_for(Complaint(**fields))
+            self._chooser = self._chooser or PolicyChooser()
+            self._policies[key] = self._chooser(Complaint(**fields))
         return self._policies[key]
 
 
@@ -137,6 +146,11 @@ class DeadlineBuilder:
             if name not in ("pk", "received_at", "unit_id", "category_id")
         }
 
+    def preload(self, unit_ids: Iterable[int | None]) -> None:
+        """Read the calendars of ``unit_ids`` and the policies now: planning for complaints of
+        these units then needs no database (the seed plans in worker processes)."""
+        self._rules.preload(unit_ids)
+
     def plan(self, complaint: Mapping[str, Any], events: Iterable[Event]) -> Replay:
         """Work out the clocks of one complaint (a row: field attribute name → value) from its
         timed events in the order they happened. ``due_fields(replay.clocks)`` are the
@@ -155,7 +169,7 @@ class DeadlineBuilder:
         replay.run(events)
         return replay
 
-    def write(self, planned: Sequence[tuple[int, Replay]]) -> None:
+    def write(self, planned: Sequence[tuple[int, Planned]]) -> None:
         """Insert the clocks and pauses planned, for the complaints of the ids given."""
         bulk_insert(
             StageClock,
@@ -169,6 +183,24 @@ class DeadlineBuilder:
                 for p in replay.pauses
             ],
         )
+
+
+class Planned(Protocol):
+    """A complaint's clocks and pauses worked out (a ``Replay``, or ``PlannedClocks``)."""
+
+    @property
+    def clocks(self) -> Sequence[Clock]: ...
+
+    @property
+    def pauses(self) -> Sequence[Sequence[Any]]: ...
+
+
+class PlannedClocks(NamedTuple):
+    """What a ``Replay`` worked out, without its calendar and policy: what a seed's worker
+    process sends back to be written."""
+
+    clocks: list[Clock]
+    pauses: list[list[Any]]
 
 
 def sla_clocks_build(

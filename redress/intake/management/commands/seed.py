@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from redress.intake.seed import seed_complaints
+from redress.intake.seed import seed_complaints, seed_jobs_default
 
 
 class Command(BaseCommand):
@@ -15,8 +15,15 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="random seed (same seed, same data)"
         )
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes generating batches (default: every core on PostgreSQL, 1 on SQLite)",
+        )
 
     def handle(self, *args: object, **options: int) -> None:
+        jobs = options["jobs"] or seed_jobs_default()
         with tqdm(
             total=options["complaints"], unit="complaint", disable=options["verbosity"] == 0
         ) as bar:
@@ -24,6 +31,7 @@ class Command(BaseCommand):
                 options["complaints"],
                 seed=options["seed"],
                 batch=options["batch"],
+                jobs=jobs,
                 progress=bar.update,
             )
         self.stdout.write(
