@@ -30,7 +30,7 @@ from redress.analytics.measures import (
     settled_names,
 )
 from redress.analytics.models import RollupLevel
-from redress.analytics.rollup_figures import DENSE, related_rows
+from redress.analytics.rollup_figures import histogram_stored, related_rows
 from redress.complaints.models import Complaint
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
@@ -92,19 +92,6 @@ def _run_lengths(group: Array, value: Array) -> tuple[Array, Array, Array]:
     )
     counts = np.diff(np.concatenate([starts, [len(group)]]))
     return group[starts], value[starts], counts
-
-
-def _stored_histogram(values: Array, counts: Array, *, dense: bool) -> tuple[dict[str, Any], bytes]:
-    """As ``rollup_figures.Histogram.stored`` stores them (values in order, no zero counts)."""
-    packed = b""
-    if dense:
-        inside = (values >= 0) & (values < DENSE)
-        if inside.any():
-            array = np.zeros(int(values[inside].max()) + 1, dtype="<i4")
-            array[values[inside]] = counts[inside]
-            packed = array.tobytes()
-        values, counts = values[~inside], counts[~inside]
-    return {"values": values.tolist(), "counts": counts.tolist()}, packed
 
 
 class Histograms:
@@ -267,8 +254,8 @@ def _level_rows(
             for name, found in zip(columns.keys, sums[g].tolist(), strict=True)
             if found
         }
-        ack_stored, ack_packed = _stored_histogram(*ack_histograms.of(g), dense=dense)
-        close_stored, close_packed = _stored_histogram(*close_histograms.of(g), dense=dense)
+        ack_stored, ack_packed = histogram_stored(*ack_histograms.of(g), dense=dense)
+        close_stored, close_packed = histogram_stored(*close_histograms.of(g), dense=dense)
         yield {
             "level": level,
             "start": dt.date.fromordinal(base + start),

@@ -45,6 +45,23 @@ PAIRS = ("channel_priority", "category_outcome")
 DENSE = 20_160
 
 
+def histogram_stored(
+    values: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], *, dense: bool
+) -> tuple[dict[str, list[int]], bytes]:
+    """What the rollup stores of a histogram given as its values in order and their (non-zero)
+    counts: two lists, or (``dense``, for a month) the values from 0 to ``DENSE`` as packed
+    32-bit little-endian counts and the rest as lists."""
+    packed = b""
+    if dense:
+        inside = (values >= 0) & (values < DENSE)
+        if inside.any():
+            array = np.zeros(int(values[inside].max()) + 1, dtype="<i4")
+            array[values[inside]] = counts[inside]
+            packed = array.tobytes()
+        values, counts = values[~inside], counts[~inside]
+    return {"values": values.tolist(), "counts": counts.tolist()}, packed
+
+
 class Histogram:
     """How many times each whole number was seen; adds up with another, gives the median.
 
@@ -97,16 +114,7 @@ class Histogram:
     def stored(self, *, dense: bool = False) -> tuple[dict[str, list[int]], bytes]:
         """What the rollup stores: the values and their counts as two lists, or (``dense``, for
         a month) those from 0 to ``DENSE`` as packed 32-bit little-endian counts."""
-        values, counts = self._combined()
-        packed = b""
-        if dense:
-            inside = (values >= 0) & (values < DENSE)
-            if inside.any():
-                array = np.zeros(int(values[inside].max()) + 1, dtype="<i4")
-                array[values[inside]] = counts[inside]
-                packed = array.tobytes()
-            values, counts = values[~inside], counts[~inside]
-        return {"values": values.tolist(), "counts": counts.tolist()}, packed
+        return histogram_stored(*self._combined(), dense=dense)
 
     def add_stored(self, stored: dict[str, list[int]], packed: bytes) -> None:
         if packed:
