@@ -89,7 +89,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=120, blank=True)
     # A digest of deadline notices: {"count": n, "items": [{"reference", "stage", "kind",
     # "due_at"}, ...]} (the first ``DEADLINE_DIGEST_ITEMS`` of them).
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(default=dict, db_default={}, blank=True)
 
     class Meta:
         verbose_name = _("notification")

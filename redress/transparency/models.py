@@ -37,8 +37,12 @@ class Notice(models.Model):
     # The retention periods as the rules were set when this version was published, written
     # into it so that what a complainant consented to stays on record (privacy's rules change;
     # a change publishes a new version). Empty for a version published before this was kept.
-    retention_vi = models.TextField(_("retention periods (Vietnamese)"), blank=True, editable=False)
-    retention_en = models.TextField(_("retention periods (English)"), blank=True, editable=False)
+    retention_vi = models.TextField(
+        _("retention periods (Vietnamese)"), blank=True, db_default="", editable=False
+    )
+    retention_en = models.TextField(
+        _("retention periods (English)"), blank=True, db_default="", editable=False
+    )
     change_note = models.CharField(
         _("what changed"),
         max_length=300,

@@ -155,4 +155,4 @@ def test_the_complaint_shows_how_its_sms_went_and_what_it_cost(signed_in, gatewa
     text = page.content.decode()
     assert page.status_code == 200
     assert "SMS" in text
-    assert "250.00" in text  # the cost the gateway returned, on the delivery event
+    assert "250 ₫" in text  # the cost the gateway returned, as money, on the delivery event

@@ -12,7 +12,7 @@ from django_tasks import task
 
 pytestmark = [
     pytest.mark.skipif(settings.REDRESS_TASKS != "rq", reason="needs REDRESS_TASKS=rq"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -10,7 +10,7 @@ from redress.intake.seed import seed_complaints
 from redress.sla.models import StageClock
 
 # Each seed's workers read what the loading process committed: no test transaction around it.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 _IDS = {"id", "complaint_id", "complainant_id"}
 

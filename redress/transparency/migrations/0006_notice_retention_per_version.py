@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notice',
             name='retention_en',
-            field=models.TextField(blank=True, editable=False, verbose_name='retention periods (English)'),
+            field=models.TextField(blank=True, db_default='', editable=False, verbose_name='retention periods (English)'),
         ),
         migrations.AddField(
             model_name='notice',
             name='retention_vi',
-            field=models.TextField(blank=True, editable=False, verbose_name='retention periods (Vietnamese)'),
+            field=models.TextField(blank=True, db_default='', editable=False, verbose_name='retention periods (Vietnamese)'),
         ),
     ]
