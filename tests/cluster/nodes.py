@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import requests
 from receivers import Hooks, Smtp, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -293,11 +294,40 @@ class Cluster:
                 "2",
                 "--graceful-timeout",
                 "10",
+                # As deploy/systemd/redress-web.service: the port opens once the code is loaded,
+                # so the proxy does not queue requests on a server that is still starting.
+                "--preload",
             ],
             env=self.env(),
         )
         if wait:
             wait_port(self.app_ports[index])
+
+    def app_back(self, index: int) -> None:
+        """Start an app server and wait until it is back in service: ready (``/readyz``, as a
+        load balancer checks) and sent requests by the proxy again — which sets a server aside
+        for ``fail_timeout`` after a failure. Restarting the next one before that would leave
+        the proxy none."""
+        self.app_start(index)
+        port = self.app_ports[index]
+
+        def ready() -> bool:
+            try:
+                return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).ok
+            except requests.RequestException:
+                return False
+
+        wait_for(ready, 90, every=0.5)
+        log_file = self.tmp / "nginx" / "access.log"
+        start = log_file.stat().st_size
+        served = re.compile(rf" [234]\d\d 127\.0\.0\.1:{port} ")
+
+        def proxied() -> bool:
+            with log_file.open("rb") as lines:
+                lines.seek(start)
+                return bool(served.search(lines.read().decode(errors="replace")))
+
+        wait_for(proxied, 30, every=0.5)
 
     def app_stop(self, index: int) -> None:
         app = self.apps[index]
@@ -365,7 +395,8 @@ error_log {self.tmp}/nginx/error.log warn;
 events {{ worker_connections 512; }}
 http {{
     include /etc/nginx/mime.types;
-    access_log {self.tmp}/nginx/access.log;
+    log_format cluster '$time_local $status $upstream_addr $upstream_status "$request"';
+    access_log {self.tmp}/nginx/access.log cluster;
     client_body_temp_path {self.tmp}/nginx/body;
     proxy_temp_path {self.tmp}/nginx/proxy;
     fastcgi_temp_path {self.tmp}/nginx/fastcgi;

@@ -53,6 +53,10 @@ class Collector:
         self.lock = threading.Lock()
         self.held = Held()
 
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
         # The message is kept as soon as its data has arrived; a sender killed before the
         # "250" then sends it again: counted apart, de-duplicable by its Message-ID.

@@ -113,8 +113,12 @@ class Upgrade(Faults):
             failed, in_flight = figures.failures(), figures.in_flight
             log(f"app server {index + 1} restarted on the new release")
             cluster.app_stop(index)
-            cluster.app_start(index)
+            cluster.app_back(index)
             failed = figures.failures() - failed
+            self.notes.append(
+                f"app server {index + 1} restarted on the new release: {in_flight} requests in "
+                f"flight, {failed} answered 5xx or not at all"
+            )
             if failed > in_flight:
                 self.problems.append(
                     f"app server {index + 1} restarted: {failed} failures > {in_flight} in flight"
