@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint messages sync uv pdf-deps system-deps migrate demo clean bench-seed cluster-test
+.PHONY: run test test-fast lint messages sync uv pdf-deps system-deps migrate demo clean bench-seed cluster-deps cluster-test upgrade-test
 
 uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -90,9 +90,18 @@ clean:
 	rm -rf var/redress.sqlite3* var/media var/static
 
 # The multi-node test (docs/deployment.md "Cluster test"): its own PostgreSQL, Redis and SMTP
-# server, two app servers behind nginx, two RQ workers, a mixed load with faults; prints the
-# figures. Needs nginx and redis-server (installed as root with apt-get when missing).
-cluster-test: sync
+# server, two app servers behind nginx, two RQ workers, a mixed load with every fault; prints
+# the figures. Needs nginx and redis-server (installed as root with apt-get when missing) and
+# root for the storage faults (a small tmpfs for the files). CI runs it (.ci/run).
+cluster-test: cluster-deps
+	@PATH="$$PATH:/usr/sbin" $(UV) run python tests/cluster/cluster.py $(CLUSTER_ARGS)
+
+# The upgrade test (docs/deployment.md "Upgrades"): the previous release's code (the commit of
+# deploy/released-migrations.txt) serves the cluster's load while this checkout's migrate runs.
+upgrade-test: cluster-deps
+	@PATH="$$PATH:/usr/sbin" $(UV) run python tests/cluster/cluster.py --upgrade $(CLUSTER_ARGS)
+
+cluster-deps: sync
 	@need=""; command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need="$$need nginx-light"; \
 	command -v redis-server >/dev/null || need="$$need redis-server"; \
 	if [ -n "$$need" ]; then \
@@ -103,4 +112,3 @@ cluster-test: sync
 			echo "The cluster test needs these Debian packages:$$need (apt-get install$$need)"; exit 1; \
 		fi; \
 	fi
-	@PATH="$$PATH:/usr/sbin" $(UV) run python tests/cluster/cluster.py $(CLUSTER_ARGS)

@@ -22,7 +22,11 @@ from django_tasks import task
 from redress.core.actors import Actor
 from redress.core.sealing import Unsealable, unseal
 from redress.integrations.models import WebhookDelivery, WebhookSubscription
-from redress.integrations.services import deliveries_due, webhook_subscription_disable
+from redress.integrations.services import (
+    deliveries_due,
+    sending_lease,
+    webhook_subscription_disable,
+)
 from redress.integrations.signing import signature_compute
 
 TIMEOUT_SECONDS = 10
@@ -107,7 +111,7 @@ def _claim(delivery_id: int) -> tuple[WebhookDelivery, WebhookSubscription] | No
         if (
             delivery.state == WebhookDelivery.State.SENDING
             and delivery.last_attempt_at
-            and (now - delivery.last_attempt_at < dt.timedelta(minutes=10))
+            and (now - delivery.last_attempt_at < sending_lease())
         ):
             return None  # another worker is sending it right now
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > now + dt.timedelta(

@@ -1,11 +1,9 @@
 """The parts of the test cluster (tests/cluster/cluster.py): its own PostgreSQL, Redis, an SMTP
-server, two gunicorn app servers behind nginx, two RQ workers, each started and stopped on call."""
+server, two gunicorn app servers behind nginx, two RQ workers, each started and stopped on call;
+the attachment storage on a small filesystem of its own that can be filled or made read-only."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import http.server
 import os
 import re
 import secrets
@@ -16,20 +14,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from aiosmtpd.controller import Controller
+import psycopg
+import requests
+from receivers import Hooks, Smtp, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 CONCURRENCY = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_port(port: int, seconds: float = 60) -> None:
@@ -46,78 +42,14 @@ def log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
-# --- SMTP -------------------------------------------------------------------------------
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        with self.lock:
-            self.received.append(bytes(envelope.original_content))
-        return "250 Message accepted for delivery"
-
-
-class Smtp:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.collector = Collector()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def messages(self) -> list[email.message.EmailMessage]:
-        with self.collector.lock:
-            raws = list(self.collector.received)
-        return [email.message_from_bytes(raw, policy=email.policy.default) for raw in raws]  # type: ignore[misc]
-
-
-# --- webhook receiver -------------------------------------------------------------------
-
-
-class Hooks:
-    """A receiver of Redress's webhooks, as an integration runs one: it answers 200 and counts
-    each delivery by its id (X-Redress-Delivery), so a delivery sent twice is seen as such."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[str] = []
-        self.lock = threading.Lock()
-        hooks = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's hook
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with hooks.lock:
-                    hooks.received.append(self.headers.get("X-Redress-Delivery", ""))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/redress"
-
-    def ids(self) -> list[str]:
-        with self.lock:
-            return list(self.received)
-
-    def stop(self) -> None:
-        self.server.shutdown()
+def wait_for(condition: Callable[[], bool], seconds: float, every: float = 0.2) -> bool:
+    """Poll ``condition`` until it holds (True) or ``seconds`` pass (False): no fixed sleeps."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return condition()
 
 
 # --- the cluster ---------------------------------------------------------------------
@@ -143,6 +75,9 @@ def pg_bin(name: str) -> str:
 class Cluster:
     tmp: Path
     smtp: Smtp
+    # The checkout whose code the app servers and workers run (another release's for the
+    # upgrade test); the cluster's own files (nginx site) always come from this checkout.
+    code: Path = ROOT
     hooks: Hooks = field(default_factory=Hooks)
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
@@ -153,6 +88,7 @@ class Cluster:
     redis: subprocess.Popen | None = None
     restarts: int = 0
     nginx: subprocess.Popen | None = None
+    media_mounted: bool = False
 
     @property
     def pgdata(self) -> Path:
@@ -196,10 +132,12 @@ class Cluster:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     mail_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
-    def manage(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def manage(
+        self, *argv: str, check: bool = True, code: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", *argv],
-            cwd=ROOT,
+            cwd=code or self.code,
             env=self.env(),
             capture_output=True,
             text=True,
@@ -212,7 +150,62 @@ class Cluster:
     def spawn(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
         out = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
         return subprocess.Popen(  # noqa: S603
-            argv, cwd=kwargs.pop("cwd", ROOT), stdout=out, stderr=subprocess.STDOUT, **kwargs
+            argv, cwd=kwargs.pop("cwd", self.code), stdout=out, stderr=subprocess.STDOUT, **kwargs
+        )
+
+    def sql(self, query: str, *params: Any) -> list[tuple]:
+        """Rows of a query on the cluster's database, read directly (starting Django for each
+        look would cost seconds of CPU)."""
+        dsn = f"host=127.0.0.1 port={self.pg_port} user=postgres dbname=redress"
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as connection:
+            return connection.execute(query, params).fetchall()  # type: ignore[arg-type]
+
+    # The attachment storage: a filesystem of its own (tmpfs, 16 MB), so that the test can fill
+    # it (ENOSPC) or make it read-only (EROFS) as a real disk does. Mounting needs root.
+    @property
+    def media(self) -> Path:
+        return self.tmp / "shared" / "media"
+
+    def storage_mount(self) -> None:
+        self.media.mkdir(parents=True, exist_ok=True)
+        mounted = subprocess.run(  # noqa: S603
+            ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "redress-media", str(self.media)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.media_mounted = mounted.returncode == 0
+        if not self.media_mounted:
+            log(f"attachment storage not on a filesystem of its own: {mounted.stderr.strip()}")
+
+    def storage_break(self, how: str) -> None:
+        """``full``: fill the storage's filesystem to the last byte; ``read-only``: remount it
+        read-only."""
+        if how == "full":
+            descriptor = os.open(self.media / "filler", os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                for size in (1 << 20, 4096, 1):  # to the last byte that fits
+                    try:
+                        while True:
+                            os.write(descriptor, bytes(size))
+                    except OSError:
+                        pass
+            finally:
+                os.close(descriptor)
+        else:
+            self.remount("ro")
+
+    def storage_mend(self, how: str) -> None:
+        if how == "full":
+            (self.media / "filler").unlink()
+        else:
+            self.remount("rw")
+
+    def remount(self, mode: str) -> None:
+        subprocess.run(  # noqa: S603
+            ["mount", "-o", f"remount,{mode}", str(self.media)],  # noqa: S607
+            check=True,
+            capture_output=True,
         )
 
     # PostgreSQL, our own instance: restarting it touches nobody else on the machine.
@@ -285,7 +278,7 @@ class Cluster:
             self.redis.wait(10)
             self.redis = None
 
-    def app_start(self, index: int) -> None:
+    def app_start(self, index: int, wait: bool = True) -> None:
         self.apps[index] = self.spawn(
             f"app{index + 1}",
             [
@@ -301,10 +294,40 @@ class Cluster:
                 "2",
                 "--graceful-timeout",
                 "10",
+                # As deploy/systemd/redress-web.service: the port opens once the code is loaded,
+                # so the proxy does not queue requests on a server that is still starting.
+                "--preload",
             ],
             env=self.env(),
         )
-        wait_port(self.app_ports[index])
+        if wait:
+            wait_port(self.app_ports[index])
+
+    def app_back(self, index: int) -> None:
+        """Start an app server and wait until it is back in service: ready (``/readyz``, as a
+        load balancer checks) and sent requests by the proxy again — which sets a server aside
+        for ``fail_timeout`` after a failure. Restarting the next one before that would leave
+        the proxy none."""
+        self.app_start(index)
+        port = self.app_ports[index]
+
+        def ready() -> bool:
+            try:
+                return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).ok
+            except requests.RequestException:
+                return False
+
+        wait_for(ready, 90, every=0.5)
+        log_file = self.tmp / "nginx" / "access.log"
+        start = log_file.stat().st_size
+        served = re.compile(rf" [234]\d\d 127\.0\.0\.1:{port} ")
+
+        def proxied() -> bool:
+            with log_file.open("rb") as lines:
+                lines.seek(start)
+                return bool(served.search(lines.read().decode(errors="replace")))
+
+        wait_for(proxied, 30, every=0.5)
 
     def app_stop(self, index: int) -> None:
         app = self.apps[index]
@@ -372,7 +395,8 @@ error_log {self.tmp}/nginx/error.log warn;
 events {{ worker_connections 512; }}
 http {{
     include /etc/nginx/mime.types;
-    access_log {self.tmp}/nginx/access.log;
+    log_format cluster '$time_local $status $upstream_addr $upstream_status "$request"';
+    access_log {self.tmp}/nginx/access.log cluster;
     client_body_temp_path {self.tmp}/nginx/body;
     proxy_temp_path {self.tmp}/nginx/proxy;
     fastcgi_temp_path {self.tmp}/nginx/fastcgi;
@@ -388,7 +412,8 @@ http {{
         )
         wait_port(self.proxy_port)
 
-    def up(self) -> None:
+    def up(self, *users: str) -> list[str]:
+        """Start every part; an API token for each of ``users``."""
         log(f"PostgreSQL on {self.pg_port}, Redis on {self.redis_port}, SMTP on {self.smtp.port}")
         self.postgres_init()
         self.postgres("start")
@@ -407,23 +432,21 @@ http {{
         )
         self.redis_start()
         self.smtp.start()
+        self.storage_mount()
         log("migrate")
         self.manage("migrate", "--noinput", "-v", "0")
-        log("demo organisation")
-        self.manage("demo", "--complaints", "0")
-        self.manage(
-            "shell",
-            "-c",
-            "from redress.integrations.models import WebhookSubscription as W\n"
-            f"W.objects.create(name='cluster', url={self.hooks.url!r}, secret='s' * 32, "
-            "events=['complaint.received', 'complaint.status_changed'])",
-        )
+        # The app servers and workers start while one process makes the demo organisation,
+        # the webhook subscription and the tokens (each start of Django costs seconds).
         for index in (0, 1):
-            self.app_start(index)
-        self.nginx_start()
-        for index in (0, 1):
+            self.app_start(index, wait=False)
             self.worker_start(index)
+        self.nginx_start()
+        log("demo organisation, webhook subscription, tokens")
+        tokens = self.setup(users)
+        for port in self.app_ports:
+            wait_port(port)
         log(f"nginx on {self.proxy_port} in front of app servers on {self.app_ports}; two workers")
+        return tokens
 
     def rq_finished(self) -> int:
         """Tasks the RQ workers finished since Redis last started (it keeps nothing across a
@@ -434,9 +457,16 @@ http {{
         connection = redis.Redis(host="127.0.0.1", port=self.redis_port)
         return FinishedJobRegistry("default", connection=connection).count
 
-    def tokens(self, *users: str) -> list[str]:
-        """An API token for each user, made in one process (each start of Django costs)."""
-        script = "from django.core.management import call_command\n" + "".join(
+    def setup(self, users: tuple[str, ...]) -> list[str]:
+        """The demo organisation (units, one user per role), a webhook subscription to the
+        test's receiver and an API token for each user, in one process."""
+        script = (
+            "from django.core.management import call_command\n"
+            "from redress.integrations.models import WebhookSubscription as W\n"
+            "call_command('demo', complaints=0, verbosity=0)\n"
+            f"W.objects.create(name='cluster', url={self.hooks.url!r}, secret='s' * 32, "
+            "events=['complaint.received', 'complaint.status_changed'])\n"
+        ) + "".join(
             f"call_command('token', 'create', '--user', {user!r}, '--name', 'cluster {user}', "
             f"'--scopes', 'read,write,actions', '--rate', '100000')\n"
             for user in users
@@ -464,6 +494,8 @@ http {{
         self.redis_stop()
         self.smtp.stop()
         self.hooks.stop()
+        if self.media_mounted:
+            subprocess.run(["umount", "-l", str(self.media)], check=False, capture_output=True)  # noqa: S603, S607
         if self.pgdata.exists():
             subprocess.run(  # noqa: S603
                 as_postgres([pg_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "immediate", "stop"]),

@@ -356,6 +356,34 @@ def test_flush_sends_what_is_due(db, receiver):
     assert len(receiver.requests) == 1
 
 
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again_after_the_lease(
+    db, receiver, settings
+):
+    """A worker killed mid-send leaves its delivery "sending": the others keep off it for the
+    outbox's lease (REDRESS_OUTBOX_LEASE_SECONDS), then send it again, under the same id."""
+    settings.REDRESS_OUTBOX_LEASE_SECONDS = 60
+    subscribe(receiver.url, events=["complaint.received"])
+    receive(make_team())
+    (delivery,) = _deliveries()
+    started = timezone.now() - dt.timedelta(seconds=30)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state="sending", attempts=1, last_attempt_at=started
+    )
+
+    assert deliveries_due() == []
+    assert webhook_deliver_now(delivery.pk) != "delivered"
+    assert receiver.requests == []
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        last_attempt_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    assert deliveries_due() == [delivery.pk]
+    assert webhooks_flush() == 1
+    delivery.refresh_from_db()
+    assert delivery.state == "delivered"
+    assert [r.headers["x-redress-delivery"] for r in receiver.requests] == [delivery.event_id]
+
+
 def test_subscription_validation(db):
     from redress.core.errors import ValidationFailed
 
