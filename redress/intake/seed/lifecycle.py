@@ -119,22 +119,51 @@ _STEPS: dict[str, list[str]] = {
     ],
 }
 
-# Share of complaints in each state: most older complaints are closed.
-_STATE_WEIGHTS = {
-    Status.RECEIVED: 4,
-    Status.ACKNOWLEDGED: 4,
-    Status.ASSESSED: 3,
-    Status.INVESTIGATING: 8,
-    Status.DECISION_PROPOSED: 3,
-    Status.DECISION_APPROVED: 2,
-    Status.DECISION_COMMUNICATED: 4,
-    Status.RESOLVED: 4,
-    Status.UNDER_REVIEW: 2,
-    Status.REFERRED_EXTERNAL: 1,
-    Status.NOT_ACCEPTED: 3,
-    Status.WITHDRAWN: 2,
-    Status.CLOSED: 60,
-}
+# A complaint still open has come this far along the usual path, in proportion to the share of
+# its handling time that has passed; one whose decision was communicated may instead be under
+# internal review or referred to an external body.
+_OPEN_PATH = [
+    Status.RECEIVED,
+    Status.ACKNOWLEDGED,
+    Status.ASSESSED,
+    Status.INVESTIGATING,
+    Status.DECISION_PROPOSED,
+    Status.DECISION_APPROVED,
+    Status.DECISION_COMMUNICATED,
+    Status.RESOLVED,
+]
+_AFTER_DECISION = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_EXTERNAL: 0.05}
+# How the finished ones ended.
+_FINISHED = {Status.CLOSED: 88, Status.NOT_ACCEPTED: 7, Status.WITHDRAWN: 5}
+# The backlog is what arrived within about one handling time: 20 days on average, or longer in
+# a small data set so that it still has complaints open at every stage to show (at least about
+# OPEN_AT_LEAST of them).
+HANDLING_DAYS = 20.0
+OPEN_AT_LEAST = 100
+
+
+def handling_days_mean(count: int, span_days: float) -> float:
+    """The mean time to finish a complaint in a data set of ``count`` complaints received over
+    ``span_days`` days (``HANDLING_DAYS``, longer for a small set: ``OPEN_AT_LEAST``)."""
+    return max(HANDLING_DAYS, OPEN_AT_LEAST * span_days / max(count, 1))
+
+
+def _state_and_days(rng: random.Random, age_days: float, mean_days: float) -> tuple[str, float]:
+    """The state of a complaint received ``age_days`` ago, and the days its steps so far took:
+    its handling time is drawn (exponential, mean ``mean_days``); finished by now, it ended as
+    most complaints do, else it is somewhere along the way."""
+    handling = rng.expovariate(1 / mean_days)
+    if handling <= age_days:
+        return rng.choices(list(_FINISHED), list(_FINISHED.values()))[0], handling
+    reached = _OPEN_PATH[int(age_days / handling * len(_OPEN_PATH))]
+    if reached in (Status.DECISION_COMMUNICATED, Status.RESOLVED):
+        draw = rng.random()
+        for state, share in _AFTER_DECISION.items():
+            if draw < share:
+                return state, age_days
+            draw -= share
+    return reached, age_days
+
 
 _STEP_STATUS = {
     "acknowledge": Status.ACKNOWLEDGED,
@@ -168,8 +197,6 @@ _CHANNELS = [
 ]
 _CHANNEL_WEIGHTS = [35, 25, 20, 8, 4, 4, 4]
 _VULNERABLE = [v for v in VulnerableGroup.values if v]
-_STATES = list(_STATE_WEIGHTS)
-_WEIGHTS = list(_STATE_WEIGHTS.values())
 # What the intake rule gives a complaint it raises nothing for.
 _ORDINARY = intake_priority_severity(vulnerable=False, health_safety=False)
 
@@ -185,12 +212,16 @@ class SeedContext:
     categories: dict[str, int]
     product_ids: list[int]
     handlers: list[int]
+    # Each unit's handlers (a complaint's owner is one of its unit's when it has any).
+    unit_handlers: dict[int, list[int]]
     managers: list[int]
     frontline: list[int]
     users: dict[int, str]
     now: dt.datetime
     currency: str
     tz: zoneinfo.ZoneInfo
+    # The mean time to finish a complaint (``handling_days_mean``).
+    handling_days: float = HANDLING_DAYS
     # Names and topics repeat: each word is folded once.
     fold: MemoisedFold = field(default_factory=MemoisedFold)
 
@@ -241,18 +272,19 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
         }
     )
     topic = rng.choice(TOPICS)
-    age_days = (ctx.now - at).days
-    # Old complaints are mostly closed; recent ones are spread over the open stages.
-    state = rng.choices(_STATES, _WEIGHTS)[0] if age_days > 60 else rng.choice(_STATES[:10])
+    age_days = (ctx.now - at).total_seconds() / 86400
+    state, took_days = _state_and_days(rng, age_days, ctx.handling_days)
     channel = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS)[0]
     safety = topic[0] == "safety"
     priority, severity = intake_priority_severity(vulnerable=bool(vulnerable), health_safety=safety)
     amount = Decimal(rng.randrange(1, 400) * 50_000) if rng.random() < 0.6 else None
     subject, description = (topic[3], topic[4]) if english else (topic[1], topic[2])
     order_ref = f"DH{rng.randrange(10**7):07d}" if rng.random() < 0.7 else ""
+    unit_id = rng.choice(ctx.unit_ids)
+    handlers = ctx.unit_handlers.get(unit_id) or ctx.handlers
     owner = (
-        rng.choice(ctx.handlers)
-        if ctx.handlers and state != Status.RECEIVED and rng.random() < 0.9
+        rng.choice(handlers)
+        if handlers and state != Status.RECEIVED and rng.random() < 0.9
         else None
     )
     complaint: Row = {
@@ -283,7 +315,7 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
         "is_significant": is_significant(
             health_safety=safety, severity=severity, vulnerable=bool(vulnerable)
         ),
-        "unit_id": rng.choice(ctx.unit_ids),
+        "unit_id": unit_id,
         "owner_id": owner,
         "search_text": complaint_search_text(
             reference, subject, description, order_ref, folder=ctx.fold
@@ -292,7 +324,7 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
         "updated_at": ctx.now,
     }
     rows.complaints.append(complaint)
-    _lifecycle(ctx, rows, complaint, state, owner, vulnerable=bool(vulnerable))
+    _lifecycle(ctx, rows, complaint, state, owner, vulnerable=bool(vulnerable), days=took_days)
 
 
 def _event(rows: Rows, complaint: Row, event: Row, before: Row, after: Row) -> None:
@@ -309,14 +341,15 @@ def _lifecycle(
     owner: int | None,
     *,
     vulnerable: bool,
+    days: float,
 ) -> None:
     """The events (and decisions, remedies, notes, referrals) that lead to ``state``, in order,
     each with the audited values of the complaint before and after it."""
     rng = ctx.rng
     at: dt.datetime = complaint["received_at"]
     steps = _STEPS[state]
-    # Spread the steps between receipt and now (at most some weeks for older complaints).
-    room = min((ctx.now - at).total_seconds(), 40 * 86400)
+    # Spread the steps over the ``days`` they took (never past now).
+    room = min((ctx.now - at).total_seconds(), days * 86400)
     offsets = sorted(rng.random() * room for _ in steps)
     channel = complaint["channel"]
     current = audited_values({**complaint, "status": Status.RECEIVED})

@@ -24,6 +24,7 @@ import os
 import random
 import time
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -57,12 +58,12 @@ from redress.core.bulk import (
     indexes_deferred,
     statistics_refresh,
 )
-from redress.core.models import OrgUnit, User
+from redress.core.models import Membership, OrgUnit, User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.intake.seed.batches import Batch, BatchOrder, batch_random, batches_made
 from redress.intake.seed.demo import demo_organisation
-from redress.intake.seed.lifecycle import SeedContext
+from redress.intake.seed.lifecycle import SeedContext, handling_days_mean
 from redress.sla.models import ClockPause, StageClock
 from redress.sla.services import DeadlineBuilder
 
@@ -99,6 +100,15 @@ def _ids_with_role(role: Role) -> list[int]:
     return list(User.objects.filter(memberships__role=role).values_list("pk", flat=True).distinct())
 
 
+def _unit_handlers() -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in (
+        Membership.objects.filter(role=Role.HANDLER).order_by("unit_id", "user_id")
+    ).values_list("unit_id", "user_id"):
+        found[unit_id].append(user_id)
+    return dict(found)
+
+
 def seed_jobs_default() -> int:
     """How many processes generate the batches unless told: every core on PostgreSQL; one on
     SQLite, whose single writer is the limit and whose test databases live in one process."""
@@ -132,12 +142,14 @@ def seed_complaints(
         categories=dict(Category.objects.values_list("code", "pk")),
         product_ids=list(Product.objects.values_list("pk", flat=True)),
         handlers=_ids_with_role(Role.HANDLER),
+        unit_handlers=_unit_handlers(),
         managers=_ids_with_role(Role.COMPLAINTS_MANAGER),
         frontline=_ids_with_role(Role.FRONTLINE),
         users=dict(User.objects.values_list("pk", "username")),
         now=now or timezone.now(),
         currency=organisation.currency,
         tz=zoneinfo.ZoneInfo(organisation.time_zone),
+        handling_days=handling_days_mean(count, SPAN.days),
     )
     deadlines = DeadlineBuilder()
     deadlines.preload([*context.unit_ids, None])

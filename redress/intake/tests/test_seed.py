@@ -17,7 +17,7 @@ from redress.complaints import rules
 from redress.complaints.models import Complaint, ComplaintEvent, Decision, ReferenceCounter, Status
 from redress.complaints.search import search_texts
 from redress.complaints.transitions import TRANSITIONS
-from redress.core.models import User
+from redress.core.models import Membership, User
 from redress.intake.seed import DEMO_USERS, demo_organisation, seed_complaints
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,31 @@ def test_the_demo_has_a_management_system_to_show(capsys):
     assert all(o.results.count() == 1 for o in Objective.objects.all())
     assert Responsibility.objects.count() > 0
     assert "baove" in capsys.readouterr().out
+
+
+def test_a_volume_seed_has_the_backlog_of_one_handling_time_not_of_its_whole_span():
+    # 4,000 complaints over 730 days (more of them lately): 20 days of handling on average, so
+    # a few percent of them open, nearly all received in the last two months (an
+    # organisation's backlog, however large its register).
+    now = dt.datetime(2026, 6, 15, 3, tzinfo=dt.UTC)
+    seed_complaints(4000, now=now)
+    finished = [Status.CLOSED, Status.NOT_ACCEPTED, Status.WITHDRAWN]
+    open_ones = Complaint.objects.exclude(status__in=finished)
+    assert 40 <= open_ones.count() <= 0.08 * 4000
+    recent = open_ones.filter(received_at__gte=now - dt.timedelta(days=60)).count()
+    assert recent >= 0.9 * open_ones.count()
+    # The oldest open ones have come furthest along the way.
+    oldest = open_ones.order_by("received_at")[: open_ones.count() // 4]
+    newest = open_ones.order_by("-received_at")[: open_ones.count() // 4]
+    assert sum(c.status == Status.RECEIVED for c in oldest) < sum(
+        c.status == Status.RECEIVED for c in newest
+    )
+    # Owners come from the complaint's own unit when it has handlers.
+    for complaint in Complaint.objects.filter(owner__isnull=False).select_related("owner")[:200]:
+        units = set(
+            complaint.owner.memberships.filter(role="handler").values_list("unit_id", flat=True)
+        )
+        unit_has_handlers = Membership.objects.filter(
+            role="handler", unit_id=complaint.unit_id
+        ).exists()
+        assert not unit_has_handlers or complaint.unit_id in units
