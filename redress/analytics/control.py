@@ -20,12 +20,10 @@ from django.utils.translation import gettext_lazy
 from redress.analytics import spc
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import Drill
-from redress.analytics.measures import _months, complaint_conditions
+from redress.analytics.measures import _months, complaint_conditions, first_close_clocks
 from redress.analytics.models import ActivityMeasure, ActivityVolume
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import BREAKDOWNS, Column, Row, Table, breakdown
-from redress.sla.models import StageClock
-from redress.sla.rules import Stage
 
 BASELINE_WEEKS = 20
 
@@ -83,6 +81,33 @@ def _weekly_rolled(cohort: Cohort, weeks: list[dt.date]) -> dict[dt.date, dict[s
         week = found.get(_as_date(week_start))
         if week is not None:
             week["late"] += count
+    return found
+
+
+def _weekly_closed(cohort: Cohort, weeks: list[dt.date]) -> dict[dt.date, tuple[int, int]]:
+    """Each week's complaints (by week of receipt) closed at least once: how many, and their
+    working days to the first closure added up (``measures.first_close_clocks``); from the
+    rollup's days when it covers the cohort."""
+    found = {w: (0, 0) for w in weeks}
+    if rollup_covers(cohort):
+        days = rollup_grouped(cohort, "total", "day", ("close_count", "close_total"))
+        for day, counts in days.items():
+            assert isinstance(day, dt.date)
+            monday = day - dt.timedelta(days=day.weekday())
+            if monday in found:
+                count, total = found[monday]
+                found[monday] = (count + counts["close_count"], total + counts["close_total"])
+        return found
+    rows = (
+        first_close_clocks(cohort.complaints)
+        .annotate(week=TruncWeek("complaint__received_at", tzinfo=cohort.zone))
+        .values("week")
+        .annotate(total=Sum("working_days"), n=Count("pk"))
+    )
+    for row in rows:
+        week = _as_date(row["week"])
+        if week in found:
+            found[week] = (row["n"], row["total"])
     return found
 
 
@@ -275,25 +300,17 @@ def control_time_to_close(cohort: Cohort) -> Table:
     weeks = week_starts(cohort.period)
     if not weeks:
         return _empty("control_time_to_close")
-    rows = (
-        StageClock.objects.filter(
-            complaint__in=cohort.complaints,
-            stage=Stage.CLOSE,
-            round=1,
-            completed_at__isnull=False,
-            working_days__isnull=False,
-        )
-        .exclude(outcome=StageClock.Outcome.CANCELLED)
-        .annotate(week=TruncWeek("complaint__received_at", tzinfo=cohort.zone))
-        .values("week")
-        .annotate(total=Sum("working_days"), n=Count("pk"))
-    )
-    found = {_as_date(row["week"]): row["total"] / row["n"] for row in rows if row["n"]}
+    closed = _weekly_closed(cohort, weeks)
+    found = {week: total / count for week, (count, total) in closed.items() if count}
     values = [found.get(w) for w in weeks]
-    usable = sum(1 for v in values[:BASELINE_WEEKS] if v is not None)
-    if usable < spc.MIN_BASELINE_XMR:
+    try:
+        # Too few when the baseline has no two consecutive weeks with closures (sparse data,
+        # e.g. a rare category): no moving range to set the limits from.
+        chart = spc.xmr_chart(
+            [f"{w:%d/%m/%Y}" for w in weeks], values, baseline=_baseline(len(weeks))
+        )
+    except spc.BaselineTooShort:
         return _empty("control_time_to_close", too_few=True)
-    chart = spc.xmr_chart([f"{w:%d/%m/%Y}" for w in weeks], values, baseline=_baseline(len(weeks)))
     drill = Drill(cohort)
     drills = [drill.query("closed", period=_week_period(w)) for w in weeks]
     return _table(
