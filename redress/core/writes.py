@@ -1,0 +1,160 @@
+"""Rows written without building model instances, and writes kept for one statement.
+
+Intake writes about a dozen rows in one transaction; through the ORM each costs a model
+instance and a compiled query, and a round trip. ``insert`` and ``update`` write plain rows with
+SQL made once per table and set of columns (values prepared by the fields, as the ORM would).
+Inside ``writes_combined()``, those whose result nobody reads before the block ends (marks,
+counters' deltas, the audit entry and head, task rows, the intake key) are kept and sent together
+when it ends: on PostgreSQL as one statement (data-modifying ``WITH`` parts), elsewhere one by
+one. The block must run inside the transaction that asks for the writes, so they still commit
+or roll back with it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+Row = Mapping[str, Any]
+Statement = tuple[str, list[Any]]
+# A kept statement and the table it writes.
+Kept = tuple[str, list[Any], str]
+
+_pending: contextvars.ContextVar[list[Kept] | None] = contextvars.ContextVar(
+    "redress_writes_pending", default=None
+)
+
+
+@contextmanager
+def writes_combined() -> Iterator[None]:
+    """Keep the writes made with ``later=True`` and send them in one statement at the end of
+    the block (nothing is sent if it raises). A nested block leaves them to the outer one."""
+    if _pending.get() is not None:
+        yield
+        return
+    statements: list[Kept] = []
+    token = _pending.set(statements)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _send(statements)
+
+
+def writes_kept() -> bool:
+    """Whether a ``writes_combined`` block is open (writes made ``later`` are kept)."""
+    return _pending.get() is not None
+
+
+def writes_flush(model: type[models.Model]) -> None:
+    """Send what the open block keeps now if any of it writes ``model``'s table: for a writer
+    that must read what an earlier one kept (the audit chain's head)."""
+    statements = _pending.get()
+    if statements and any(table == model._meta.db_table for _s, _p, table in statements):
+        _send(list(statements))
+        statements.clear()
+
+
+def _send(statements: Sequence[Kept]) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or len(statements) == 1:
+            for sql, params, _table in statements:
+                cursor.execute(sql, params)
+            return
+        # Every part of one statement sees the same snapshot and none sees another's rows:
+        # the parts are independent writes (foreign keys are checked at commit).
+        *parts, (last_sql, last_params, _table) = statements
+        heads = ", ".join(f"w{n} AS ({sql})" for n, (sql, _params, _t) in enumerate(parts))
+        params = [value for _sql, part_params, _t in parts for value in part_params]
+        cursor.execute(f"WITH {heads} {last_sql}", [*params, *last_params])
+
+
+def writes_keep(model: type[models.Model], sql: str, params: list[Any]) -> None:
+    """Keep a statement of the caller's own (one that writes ``model``'s table and returns
+    nothing) for the open block; at once when none is open."""
+    _run(model, (sql, params), later=True)
+
+
+def _run(
+    model: type[models.Model], statement: Statement, *, later: bool, returning: bool = False
+) -> Any:
+    pending = _pending.get()
+    sql, params = statement
+    if later and pending is not None and not returning:
+        pending.append((sql, params, model._meta.db_table))
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0] if returning else None
+
+
+@functools.cache
+def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
+    """The model's stored fields by attribute name (``unit_id``, not ``unit``)."""
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int, pk: bool) -> str:
+    quote = connection.ops.quote_name
+    fields = _fields(model)
+    names = ", ".join(quote(fields[name].column) for name in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # Names from the model's own metadata, values as parameters.
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * rows)}"  # noqa: S608
+    if pk:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"  # type: ignore[union-attr]
+    return sql
+
+
+def _values(model: type[models.Model], row: Row) -> dict[str, Any]:
+    """Every stored field of a new row: those given, the others at their defaults (a field
+    with a database default is left to the database; the auto primary key too)."""
+    values: dict[str, Any] = {}
+    for name, field in _fields(model).items():
+        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if name in row:
+            value = row[name]
+        elif field.primary_key and isinstance(field, models.AutoField) or field.has_db_default():
+            continue
+        else:
+            value = None if stamped else field.get_default()
+        if value is None and stamped:
+            value = timezone.now()
+        values[name] = field.get_db_prep_save(value, connection)
+    return values
+
+
+def insert(
+    model: type[models.Model], rows: Sequence[Row], *, later: bool = False, pk: bool = False
+) -> int | None:
+    """Insert ``rows`` (by attribute name) in one statement. ``pk``: return the first row's
+    primary key (written at once); ``later``: keep it for the open ``writes_combined`` block."""
+    if not rows:
+        return None
+    prepared = [_values(model, row) for row in rows]
+    columns = tuple(prepared[0])
+    sql = _insert_sql(model, columns, len(prepared), pk)
+    params = [row[name] for row in prepared for name in columns]
+    return _run(model, (sql, params), later=later, returning=pk)  # type: ignore[no-any-return]
+
+
+def update(model: type[models.Model], pk: Any, values: Row, *, later: bool = False) -> None:
+    """Update one row by primary key: ``values`` by attribute name."""
+    quote = connection.ops.quote_name
+    fields = _fields(model)
+    names = list(values)
+    assignments = ", ".join(f"{quote(fields[name].column)} = %s" for name in names)
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
+    params = [fields[name].get_db_prep_save(values[name], connection) for name in names]
+    _run(model, (sql, [*params, pk]), later=later)
