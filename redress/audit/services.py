@@ -26,7 +26,7 @@ from redress.audit.keys import AuditKey, audit_key, entry_seal_message, head_sea
 from redress.audit.models import AuditChainHead, AuditEntry
 from redress.core.actors import Actor
 from redress.core.bulk import JsonText, bulk_insert
-from redress.core.writes import insert, update, writes_flush, writes_kept
+from redress.core.writes import insert, row_locked, update, writes_flush, writes_kept
 
 GENESIS = "0" * 64
 # The canonical JSON of a hashed entry (one encoder, made once: the bulk paths hash 100,000s).
@@ -107,10 +107,8 @@ def _values_hash(values: Mapping[str, Any]) -> str:
 
 def _head_lock() -> AuditChainHead:
     """The chain head, locked until the transaction ends: writers of the chain queue here."""
-    try:
-        return AuditChainHead.objects.select_for_update().get(pk=1)
-    except AuditChainHead.DoesNotExist:
-        return AuditChainHead.objects.create(pk=1)
+    head = row_locked(AuditChainHead, 1)
+    return AuditChainHead.objects.create(pk=1) if head is None else head
 
 
 # An entry's stored fields but its id, which the database gives.

@@ -13,15 +13,20 @@ or roll back with it.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import decimal
 import functools
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 Row = Mapping[str, Any]
+M = TypeVar("M", bound=models.Model)
 Statement = tuple[str, list[Any]]
 # A kept statement and the table it writes.
 Kept = tuple[str, list[Any], str]
@@ -98,8 +103,13 @@ def _run(
 
 @functools.cache
 def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
-    """The model's stored fields by attribute name (``unit_id``, not ``unit``)."""
-    return {field.attname: field for field in model._meta.concrete_fields}
+    """The model's written fields by attribute name (``unit_id``, not ``unit``); a generated
+    column is the database's."""
+    return {
+        field.attname: field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "generated", False)
+    }
 
 
 @functools.cache
@@ -116,12 +126,40 @@ def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int, 
     return sql
 
 
+# Values psycopg sends as they are, which the fields would hand over unchanged on PostgreSQL.
+PLAIN = (str, int, bool, float, decimal.Decimal, dt.datetime, dt.date, uuid.UUID, type(None))
+
+
+def _prepared(field: models.Field[Any, Any], value: Any, database: Any) -> Any:
+    """The value as the field would send it (``get_db_prep_save``); skipped on PostgreSQL for
+    plain values of fields other than JSON, where it changes nothing and costs most."""
+    if (
+        type(value) in PLAIN
+        and database.vendor == "postgresql"
+        and not isinstance(field, models.JSONField)
+    ):
+        return value
+    return field.get_db_prep_save(value, database)
+
+
+@functools.cache
+def _stamps(model: type[models.Model]) -> frozenset[str]:
+    """The dates the ORM stamps when it saves (``auto_now``, ``auto_now_add``)."""
+    return frozenset(
+        name
+        for name, field in _fields(model).items()
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    )
+
+
 def _values(model: type[models.Model], row: Row) -> dict[str, Any]:
     """Every stored field of a new row: those given, the others at their defaults (a field
     with a database default is left to the database; the auto primary key too)."""
     values: dict[str, Any] = {}
+    database = connections[DEFAULT_DB_ALIAS]
+    stamps = _stamps(model)
     for name, field in _fields(model).items():
-        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        stamped = name in stamps
         if name in row:
             value = row[name]
         elif field.primary_key and isinstance(field, models.AutoField) or field.has_db_default():
@@ -130,7 +168,7 @@ def _values(model: type[models.Model], row: Row) -> dict[str, Any]:
             value = None if stamped else field.get_default()
         if value is None and stamped:
             value = timezone.now()
-        values[name] = field.get_db_prep_save(value, connection)
+        values[name] = _prepared(field, value, database)
     return values
 
 
@@ -156,5 +194,63 @@ def update(model: type[models.Model], pk: Any, values: Row, *, later: bool = Fal
     assignments = ", ".join(f"{quote(fields[name].column)} = %s" for name in names)
     table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
-    params = [fields[name].get_db_prep_save(values[name], connection) for name in names]
+    database = connections[DEFAULT_DB_ALIAS]
+    params = [_prepared(fields[name], values[name], database) for name in names]
     _run(model, (sql, [*params, pk]), later=later)
+
+
+def insert_new(objs: Sequence[models.Model]) -> None:
+    """Insert new instances of one model in one statement and give them their primary keys,
+    as ``bulk_create`` would, without compiling a query (no ``save()``, no signals: Redress
+    keeps no logic in them). A field left to its database default is left out; a creation
+    stamp (``auto_now_add``) is set on the instance too."""
+    if not objs:
+        return
+    model = type(objs[0])
+    auto_pk = isinstance(model._meta.pk, models.AutoField)
+    rows = []
+    for obj in objs:
+        row: dict[str, Any] = {}
+        for name, field in _fields(model).items():
+            value = getattr(obj, name)
+            if isinstance(value, DatabaseDefault) or (field.primary_key and auto_pk):
+                continue
+            if value is None and name in _stamps(model):
+                value = timezone.now()
+                setattr(obj, name, value)
+            row[name] = value
+        rows.append(row)
+    prepared = [_values(model, row) for row in rows]
+    columns = tuple(prepared[0])
+    if any(tuple(row) != columns for row in prepared):
+        raise ValueError("insert_new: every instance must leave the same fields to the database")
+    sql = _insert_sql(model, columns, len(prepared), auto_pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [row[name] for row in prepared for name in columns])
+        keys = [found[0] for found in cursor.fetchall()] if auto_pk else []
+    for n, obj in enumerate(objs):
+        if auto_pk:
+            obj.pk = keys[n]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+@functools.cache
+def _locked_sql(model: type[models.Model]) -> tuple[str, list[str]]:
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in fields)
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT {columns} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
+    return sql, [field.attname for field in fields]
+
+
+def row_locked(model: type[M], pk: Any) -> M | None:
+    """The row ``pk`` as an instance, locked until the transaction ends (``select_for_update``
+    without compiling a query, for a row every writer locks: the audit chain's head)."""
+    sql, names = _locked_sql(model)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        found = cursor.fetchone()
+    return None if found is None else model.from_db(connection.alias, names, found)

@@ -35,7 +35,7 @@ from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
 from redress.core.tasks import tasks_batched
-from redress.core.writes import update, writes_combined
+from redress.core.writes import insert_new, update, writes_combined
 from redress.handling.kernel import (
     check_choice,
     check_permission,
@@ -93,7 +93,7 @@ def complainant_get_or_create(
         )
     if existing is not None:
         return existing
-    return Complainant.objects.create(
+    complainant = Complainant(
         full_name=full_name.strip(),
         email=email.strip(),
         phone=phone.strip(),
@@ -103,6 +103,8 @@ def complainant_get_or_create(
         preferred_channel=preferred_channel,
         vulnerable_group=vulnerable_group,
     )
+    insert_new([complainant])
+    return complainant
 
 
 @memo
@@ -220,7 +222,7 @@ def complaint_receive(
             vulnerable=bool(vulnerable_group), health_safety=health_safety
         )
         flag_significance(complaint)
-        complaint.save(force_insert=True)
+        insert_new([complaint])
         # Where it stands among the complainant's complaints, for repeat complainants (analytics);
         # the complainant's row was locked when they were found.
         repeat_links_receive(complainant.pk)
