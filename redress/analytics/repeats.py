@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -143,7 +144,7 @@ def repeat_links_receive(complainant_id: int) -> None:
     sql = RECEIPT_SQL.format(
         links=quote(ComplaintRepeat._meta.db_table), complaints=quote(Complaint._meta.db_table)
     )
-    params = [REPEAT_WINDOW, REPEAT_WINDOW, complainant_id]
+    params: list[Any] = [REPEAT_WINDOW, REPEAT_WINDOW, complainant_id]
     if writes_kept():
         writes_keep(ComplaintRepeat, sql, params)
         return

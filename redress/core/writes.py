@@ -112,17 +112,24 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     }
 
 
+def _column(field: models.Field[Any, Any] | None) -> str:
+    """The quoted column of a stored field (only fields that are not stored have none)."""
+    if field is None or field.column is None:
+        raise ValueError(f"{field} has no column")
+    return connection.ops.quote_name(field.column)
+
+
 @functools.cache
 def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int, pk: bool) -> str:
     quote = connection.ops.quote_name
     fields = _fields(model)
-    names = ", ".join(quote(fields[name].column) for name in columns)
+    names = ", ".join(_column(fields[name]) for name in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     # Names from the model's own metadata, values as parameters.
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * rows)}"  # noqa: S608
     if pk:
-        sql += f" RETURNING {quote(model._meta.pk.column)}"  # type: ignore[union-attr]
+        sql += f" RETURNING {_column(model._meta.pk)}"
     return sql
 
 
@@ -191,8 +198,8 @@ def update(model: type[models.Model], pk: Any, values: Row, *, later: bool = Fal
     quote = connection.ops.quote_name
     fields = _fields(model)
     names = list(values)
-    assignments = ", ".join(f"{quote(fields[name].column)} = %s" for name in names)
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
+    assignments = ", ".join(f"{_column(fields[name])} = %s" for name in names)
+    table, key = quote(model._meta.db_table), _column(model._meta.pk)
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
     database = connections[DEFAULT_DB_ALIAS]
     params = [_prepared(fields[name], values[name], database) for name in names]
@@ -239,8 +246,8 @@ def insert_new(objs: Sequence[models.Model]) -> None:
 def _locked_sql(model: type[models.Model]) -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
     fields = model._meta.concrete_fields
-    columns = ", ".join(quote(field.column) for field in fields)
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
+    columns = ", ".join(_column(field) for field in fields)
+    table, key = quote(model._meta.db_table), _column(model._meta.pk)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = f"SELECT {columns} FROM {table} WHERE {key} = %s{lock}"  # noqa: S608
     return sql, [field.attname for field in fields]
