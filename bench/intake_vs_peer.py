@@ -8,7 +8,9 @@ Each round runs the peer's own load (``loadgen.py intake --mode api``: 2,000 tic
 ``POST /api/tickets/`` with a DRF token, concurrency 8, gunicorn with 2 sync workers, from an
 empty ticket table) and then Redress's (``bench/api_bench.py``: 2,000 complaints through
 ``POST /api/v1/complaints`` with an integration token, the same concurrency and workers, from
-an empty register). The load average is read before each run. It prints one JSON line per run
+an empty register). The load average is read before each run, and each stack's server CPU per
+item is counted the same way (its gunicorn workers and their PostgreSQL backends, from
+``/proc``), the fairest figure on a shared machine. It prints one JSON line per run
 and, at the end, the ratio of Redress's rate to the peer's in each round. Only 127.0.0.1 is
 used; every server it starts is stopped.
 
@@ -28,6 +30,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from api_bench import cpu_seconds, server_pids  # the same CPU count for both stacks
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = Path(os.environ.get("PEER_KIT", ROOT.parent / "shared" / "bench-peer"))
@@ -49,6 +53,25 @@ def last_json(text: str) -> dict[str, object]:
     start = text.rfind("\n{")
     start = 0 if start < 0 and text.startswith("{") else start + 1
     return json.loads(text[start:])
+
+
+def backends_of(database: str) -> list[int]:
+    """PostgreSQL backends connected to ``database`` (the servers keep theirs open)."""
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [int(line) for line in out.stdout.split() if line.strip()]
 
 
 def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
@@ -89,6 +112,10 @@ def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
                     raise
                 time.sleep(0.3)
         before = load_average()
+        # The server's CPU, as api_bench.py counts Redress's: its workers and their backends.
+        database = os.environ.get("PEER_DB", "helpdesk")
+        gunicorn_workers, backends = server_pids(server.pid), backends_of(database)
+        cpu_before = (cpu_seconds(gunicorn_workers), cpu_seconds(backends))
         out = subprocess.run(
             [
                 python,
@@ -106,6 +133,11 @@ def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
             capture_output=True,
             text=True,
         )
+        new_backends = [pid for pid in backends_of(database) if pid not in backends]
+        cpu_after = (
+            cpu_seconds(gunicorn_workers),
+            cpu_seconds(backends) + cpu_seconds(new_backends),
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -118,6 +150,10 @@ def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
         "p99_ms": result["p99_ms"],
         "ok": result["ok"],
         "errors": result["errors"],
+        "cpu_ms_per_complaint": {
+            "gunicorn_workers": round((cpu_after[0] - cpu_before[0]) / count * 1000, 2),
+            "postgresql": round((cpu_after[1] - cpu_before[1]) / count * 1000, 2),
+        },
         "load_average_before": before,
     }
 
@@ -176,7 +212,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     extra = shlex.split(args.redress_args)
-    ratios = []
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
     for round_number in range(1, args.rounds + 1):
         peer = peer_run(args.count, args.concurrency, args.workers)
         print(json.dumps({"round": round_number, **peer}), flush=True)
@@ -186,7 +223,15 @@ def main() -> None:
             earlier = redress_run(args.count, args.concurrency, args.workers, extra, args.before)
             print(json.dumps({"round": round_number, **earlier}), flush=True)
         ratios.append(round(float(ours["per_s"]) / float(peer["per_s"]), 2))
-    print(json.dumps({"ratios_redress_to_peer": ratios}), flush=True)
+        # The fairest figure on a shared machine: the peer's server CPU per item over ours.
+        cpu_ratios.append(
+            round(
+                peer["cpu_ms_per_complaint"]["gunicorn_workers"]  # type: ignore[index]
+                / ours["cpu_ms_per_complaint"]["gunicorn_workers"],  # type: ignore[index]
+                2,
+            )
+        )
+    print(json.dumps({"ratios_redress_to_peer": ratios, "cpu_ratios": cpu_ratios}), flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -40,6 +41,7 @@ from redress.analytics.models import ComplaintRepeat
 from redress.complaints.models import Complainant, Complaint
 from redress.complaints.selectors import VisibleScope, visible_scope
 from redress.core.models import OrgUnit
+from redress.core.writes import writes_keep, writes_kept
 
 BATCH = 5000
 
@@ -101,6 +103,53 @@ def repeat_links_refresh(complainant_ids: Iterable[int]) -> None:
         )
         ComplaintRepeat.objects.filter(complainant_id__in=chunk).delete()
         _write(repeat_links(_receipts(Complaint.objects.filter(complainant_id__in=chunk))))
+
+
+# One complainant's links after a receipt, in one statement (PostgreSQL): a receipt only adds a
+# complaint, so every link of theirs is written again over the one it replaces.
+RECEIPT_SQL = """
+INSERT INTO {links} (complaint_id, complainant_id, received_at, previous_at, near_another,
+                     previous_near_at)
+SELECT id, complainant_id, received_at, previous_at, near_another,
+       MAX(CASE WHEN near_another THEN received_at END) OVER (
+           PARTITION BY complainant_id ORDER BY received_at, id
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+FROM (
+    SELECT id, complainant_id, received_at, previous_at,
+           COALESCE(received_at - previous_at <= %s, FALSE)
+           OR COALESCE(next_at - received_at <= %s, FALSE) AS near_another
+    FROM (
+        SELECT id, complainant_id, received_at,
+               LAG(received_at) OVER w AS previous_at, LEAD(received_at) OVER w AS next_at
+        FROM {complaints} WHERE complainant_id = %s
+        WINDOW w AS (PARTITION BY complainant_id ORDER BY received_at, id)
+    ) AS ordered
+) AS judged
+WHERE TRUE
+ON CONFLICT (complaint_id) DO UPDATE SET
+    received_at = EXCLUDED.received_at, previous_at = EXCLUDED.previous_at,
+    near_another = EXCLUDED.near_another, previous_near_at = EXCLUDED.previous_near_at
+"""
+
+
+def repeat_links_receive(complainant_id: int) -> None:
+    """The links of a complainant one of whose complaints was just received, with their row
+    locked by the caller (``complainant_get_or_create(lock=True)``; a new complainant is seen by
+    nobody else yet). On PostgreSQL one statement, kept for the receipt's combined write
+    (``core.writes``) when one is open; elsewhere as ``repeat_links_refresh``."""
+    if connection.vendor != "postgresql":
+        repeat_links_refresh([complainant_id])
+        return
+    quote = connection.ops.quote_name
+    sql = RECEIPT_SQL.format(
+        links=quote(ComplaintRepeat._meta.db_table), complaints=quote(Complaint._meta.db_table)
+    )
+    params: list[Any] = [REPEAT_WINDOW, REPEAT_WINDOW, complainant_id]
+    if writes_kept():
+        writes_keep(ComplaintRepeat, sql, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # The same links in one statement, for PostgreSQL (whose interval arithmetic is exact): at

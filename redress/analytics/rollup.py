@@ -44,6 +44,7 @@ from redress.analytics.rollup_build import rollup_rows
 from redress.analytics.rollup_figures import Totals, complaint_figures
 from redress.complaints.models import Complaint
 from redress.core.bulk import bulk_insert, statistics_refresh
+from redress.core.writes import insert
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
 Cells = dict[tuple[dt.date, int, str, str], Totals]
@@ -68,8 +69,9 @@ def _day_bounds(first: dt.date, last: dt.date, zone: ZoneInfo) -> tuple[dt.datet
 def rollup_mark(complaint: Complaint, *, unit_ids: Iterable[int | None] = ()) -> None:
     """Mark the complaint's day and unit (and any unit it has just left) stale."""
     day = complaint.received_at.astimezone(_zone()).date()
-    units = {unit for unit in (complaint.unit_id, *unit_ids) if unit is not None}
-    RollupStale.objects.bulk_create([RollupStale(day=day, unit_id=unit) for unit in units])
+    units = sorted({unit for unit in (complaint.unit_id, *unit_ids) if unit is not None})
+    # Nobody reads a mark back in the action's transaction: sent with its combined write.
+    insert(RollupStale, [{"day": day, "unit_id": unit} for unit in units], later=True)
 
 
 def rollup_mark_received(received: Iterable[tuple[dt.datetime, int]]) -> None:

@@ -26,6 +26,7 @@ from redress.audit.keys import AuditKey, audit_key, entry_seal_message, head_sea
 from redress.audit.models import AuditChainHead, AuditEntry
 from redress.core.actors import Actor
 from redress.core.bulk import JsonText, bulk_insert
+from redress.core.writes import insert, row_locked, update, writes_flush, writes_kept
 
 GENESIS = "0" * 64
 # The canonical JSON of a hashed entry (one encoder, made once: the bulk paths hash 100,000s).
@@ -106,17 +107,23 @@ def _values_hash(values: Mapping[str, Any]) -> str:
 
 def _head_lock() -> AuditChainHead:
     """The chain head, locked until the transaction ends: writers of the chain queue here."""
-    try:
-        return AuditChainHead.objects.select_for_update().get(pk=1)
-    except AuditChainHead.DoesNotExist:
-        return AuditChainHead.objects.create(pk=1)
+    head = row_locked(AuditChainHead, 1)
+    return AuditChainHead.objects.create(pk=1) if head is None else head
 
 
-def _head_move(head: AuditChainHead, seq: int, hash_: str, key: AuditKey) -> None:
-    """Move the locked head to the entry ``seq`` and seal it."""
+# An entry's stored fields but its id, which the database gives.
+ENTRY_FIELDS = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+
+
+def _head_move(
+    head: AuditChainHead, seq: int, hash_: str, key: AuditKey, *, later: bool = False
+) -> None:
+    """Move the locked head to the entry ``seq`` and seal it (``later``: with the open
+    combined write, ``core.writes``)."""
     head.seq, head.hash, head.key_id = seq, hash_, key.id
     head.seal = key.seal(head_seal_message(seq, hash_, head.legacy_until))
-    head.save(update_fields=["seq", "hash", "key_id", "seal"])
+    values = {"seq": head.seq, "hash": head.hash, "key_id": head.key_id, "seal": head.seal}
+    update(AuditChainHead, head.pk, values, later=later)
 
 
 # No savepoint of its own: it runs inside a service's transaction, and if it fails the
@@ -137,6 +144,8 @@ def audit_record(
     Call it at the end of a service's transaction: the chain head stays locked until commit,
     so the lock is held as briefly as possible.
     """
+    # A head moved by a write still kept must be written before it is read.
+    writes_flush(AuditChainHead)
     head = _head_lock()
     entry = AuditEntry(
         seq=head.seq + 1,
@@ -156,8 +165,12 @@ def audit_record(
     entry.hash = entry_hash(entry)
     entry.key_id = key.id
     entry.seal = key.seal(entry_seal_message(entry.hash))
-    entry.save(force_insert=True)
-    _head_move(head, entry.seq, entry.hash, key)
+    # Inside a combined write (intake's) the entry and the head go with it, and the entry has
+    # no id yet; otherwise both are written now.
+    kept = writes_kept()
+    row = {field.attname: getattr(entry, field.attname) for field in ENTRY_FIELDS}
+    entry.pk = insert(AuditEntry, [row], later=kept, pk=not kept)
+    _head_move(head, entry.seq, entry.hash, key, later=kept)
     return entry
 
 

@@ -26,6 +26,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 
 from redress.complaints.models import Complaint, QueueTally
 from redress.complaints.selectors import visible_scope
+from redress.core.writes import insert
 
 if TYPE_CHECKING:
     from redress.core.models import User
@@ -71,11 +72,14 @@ def queue_tally_move(*, before: Mapping[str, Any], after: Mapping[str, Any]) -> 
     if left == entered:
         return
     rows = [(entered, 1)] if left is None else [(left, -1), (entered, 1)]
-    QueueTally.objects.bulk_create(
+    # A delta nobody reads back in the action's transaction: sent with its combined write.
+    insert(
+        QueueTally,
         [
-            QueueTally(unit_id=unit, owner_key=owner, status=status, pause=pause, count=count)
-            for (unit, owner, status, pause), count in rows
-        ]
+            {"unit_id": unit, "owner_key": owner, "status": status, "pause": pause, "count": n}
+            for (unit, owner, status, pause), n in rows
+        ],
+        later=True,
     )
 
 

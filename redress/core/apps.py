@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and people")
 
     def ready(self) -> None:
+        import psycopg._queries
+
+        # psycopg parses a statement's placeholders once and remembers it, but only for
+        # statements of at most 50 parameters: intake's complaint INSERT (about 60) and its
+        # combined write (``core.writes``) were parsed again on every request.
+        psycopg._queries.MAX_CACHED_STATEMENT_PARAMS = 200
+
         from django.contrib.auth.signals import user_logged_in
 
         from redress.core.middleware import session_stamp

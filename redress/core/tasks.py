@@ -14,6 +14,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from redress.core.requestid import request_id, task_request_id_remember
+from redress.core.writes import insert
 
 logger = logging.getLogger("redress.tasks")
 
@@ -39,7 +40,12 @@ def tasks_batched() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if rows:
-        DBTaskResult.objects.bulk_create(rows)
+        fields = [field.attname for field in DBTaskResult._meta.concrete_fields]
+        insert(
+            DBTaskResult,
+            [{name: getattr(row, name) for name in fields} for row in rows],
+            later=True,
+        )
 
 
 def _row(

@@ -33,6 +33,7 @@ from redress.core.errors import NotPermitted, ValidationFailed
 from redress.core.models import OrgUnit
 from redress.core.roles import Role
 from redress.core.selectors import unit_descendant_ids, user_roles
+from redress.core.writes import insert_new
 from redress.handling import effects
 from redress.notifications.notices import notifications_read_on_complaint
 
@@ -151,7 +152,7 @@ def record(
     tracking code, the message just written); ``before_publishing``: see ``effects.run``."""
     at = at or timezone.now()
     data = jsonable(data or {})
-    event = ComplaintEvent.objects.create(
+    event = ComplaintEvent(
         complaint=complaint,
         **rules.event_values(
             action=action,
@@ -165,6 +166,7 @@ def record(
             method=method,
         ),
     )
+    insert_new([event])
     if actor.user_id is not None and action != Action.RECEIVE:
         # Acting on the complaint answers the person's notices about it (before the effects,
         # which may tell them something new). A complaint just received has no notices yet.

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from redress.analytics.repeats import repeat_links_refresh
+from redress.analytics.repeats import repeat_links_receive
 from redress.complaints import rules
 from redress.complaints.attachments import IncomingFile, attachments_check, attachments_store
 from redress.complaints.models import (
@@ -35,6 +35,7 @@ from redress.core.memo import memo
 from redress.core.models import OrgUnit, User
 from redress.core.selectors import organisation_get
 from redress.core.tasks import tasks_batched
+from redress.core.writes import insert_new, update, writes_combined
 from redress.handling.kernel import (
     check_choice,
     check_permission,
@@ -64,6 +65,8 @@ def complainant_get_or_create(
     A returning complainant's stored record is never changed by a new complaint: anyone can
     send a complaint in their name, so what it says (vulnerable group, language, channel) belongs
     to that complaint (``complaint_receive(vulnerable_group=…)``), not to the person's record.
+    Their row stays locked until the caller's transaction ends, so that two receipts for one
+    person write the person's repeat links one after the other.
     """
     require({"full_name": full_name})
     if not (email.strip() or phone.strip() or address.strip()):
@@ -77,16 +80,20 @@ def complainant_get_or_create(
         )
     existing = None
     if email.strip():
-        existing = Complainant.objects.filter(
-            email__iexact=email.strip(), full_name=full_name.strip()
-        ).first()
+        existing = (
+            Complainant.objects.select_for_update()
+            .filter(email__iexact=email.strip(), full_name=full_name.strip())
+            .first()
+        )
     elif phone.strip():
-        existing = Complainant.objects.filter(
-            phone=phone.strip(), full_name=full_name.strip()
-        ).first()
+        existing = (
+            Complainant.objects.select_for_update()
+            .filter(phone=phone.strip(), full_name=full_name.strip())
+            .first()
+        )
     if existing is not None:
         return existing
-    return Complainant.objects.create(
+    complainant = Complainant(
         full_name=full_name.strip(),
         email=email.strip(),
         phone=phone.strip(),
@@ -96,6 +103,8 @@ def complainant_get_or_create(
         preferred_channel=preferred_channel,
         vulnerable_group=vulnerable_group,
     )
+    insert_new([complainant])
+    return complainant
 
 
 @memo
@@ -175,8 +184,9 @@ def complaint_receive(
     check_permission(actor, None, Action.RECEIVE, unit=unit)
     # Checked: from here on every statement writes. Without a savepoint of its own: an error
     # ends the caller's transaction (intake's) as a whole, which rolls back anyway. The task
-    # rows (deadline checks, the receipt's sending) go in one INSERT at the end.
-    with transaction.atomic(savepoint=False), tasks_batched():
+    # rows (deadline checks, the receipt's sending) go in one INSERT at the end, sent with the
+    # other writes nobody reads back in one statement (``core.writes``).
+    with transaction.atomic(savepoint=False), writes_combined(), tasks_batched():
         organisation = organisation_get()
         at = received_at or timezone.now()
         code = tracking_code_new()
@@ -212,9 +222,10 @@ def complaint_receive(
             vulnerable=bool(vulnerable_group), health_safety=health_safety
         )
         flag_significance(complaint)
-        complaint.save(force_insert=True)
-        # Where it stands among the complainant's complaints, for repeat complainants (analytics).
-        repeat_links_refresh([complainant.pk])
+        insert_new([complaint])
+        # Where it stands among the complainant's complaints, for repeat complainants (analytics);
+        # the complainant's row was locked when they were found.
+        repeat_links_receive(complainant.pk)
 
         def reference_assign() -> None:
             # The year's counter stays locked until commit (references are gap-free), so every other
@@ -228,13 +239,18 @@ def complaint_receive(
             complaint.tracking_code_hash = tracking_code_hash(complaint.reference, code)
             complaint.search_text, complaint.search_personal = search_texts(complaint)
             # One UPDATE for the reference and the deadlines the engine has just set in memory
-            # (``sla_clocks_open(write_deadlines=False)``).
-            Complaint.objects.filter(pk=complaint.pk).update(
-                reference=complaint.reference,
-                tracking_code_hash=complaint.tracking_code_hash,
-                search_text=complaint.search_text,
-                search_personal=complaint.search_personal,
-                **{name: getattr(complaint, name) for name in DUE_FIELDS.values()},
+            # (``sla_clocks_open(write_deadlines=False)``), sent with the combined write.
+            update(
+                Complaint,
+                complaint.pk,
+                {
+                    "reference": complaint.reference,
+                    "tracking_code_hash": complaint.tracking_code_hash,
+                    "search_text": complaint.search_text,
+                    "search_personal": complaint.search_personal,
+                    **{name: getattr(complaint, name) for name in DUE_FIELDS.values()},
+                },
+                later=True,
             )
 
         record(

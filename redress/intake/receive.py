@@ -43,6 +43,7 @@ from redress.core.actors import Actor
 from redress.core.errors import Conflict
 from redress.core.models import OrgUnit, User
 from redress.core.sealing import Unsealable, seal, unseal
+from redress.core.writes import insert, writes_combined
 from redress.handling.receipt import Received, complainant_get_or_create, complaint_receive
 from redress.intake.models import IntakeKey
 from redress.transparency.selectors import notice_current
@@ -205,7 +206,7 @@ def intake_receive(
         return received
 
     if once is None:
-        with transaction.atomic():
+        with transaction.atomic(), writes_combined():
             received = receive()
         return IntakeResult(received.complaint, True, received.tracking_code, duplicates)
     return _intake_once(
@@ -297,15 +298,18 @@ def _intake_once(
         else:
             return _repeat(existing, fingerprint)
     try:
-        with transaction.atomic():
+        # The key goes with the receipt's combined write (``core.writes``), so a repeat is
+        # refused by the key's unique index when that one statement runs, still in here.
+        with transaction.atomic(), writes_combined():
             received = receive()
-            IntakeKey.objects.create(
-                scope=once.scope,
-                key=once.key,
-                fingerprint=fingerprint,
-                complaint=received.complaint,
-                receipt=seal(received.tracking_code or "") if once.keep_receipt else "",
-            )
+            key = {
+                "scope": once.scope,
+                "key": once.key,
+                "fingerprint": fingerprint,
+                "complaint_id": received.complaint.pk,
+                "receipt": seal(received.tracking_code or "") if once.keep_receipt else "",
+            }
+            insert(IntakeKey, [key], later=True)
     except IntegrityError:
         raced = (
             IntakeKey.objects.filter(scope=once.scope, key=once.key)

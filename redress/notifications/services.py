@@ -22,6 +22,7 @@ from redress.complaints.models import Channel, Message
 from redress.core.memo import memo
 from redress.core.selectors import organisation_get
 from redress.core.tasks import enqueue_on_commit
+from redress.core.writes import insert_new
 from redress.notifications.models import MessageTemplate, OutboundEmail
 from redress.notifications.notices import notification_mark_read as notification_mark_read
 from redress.notifications.notices import (
@@ -169,7 +170,7 @@ def email_queue(
     # one INSERT per row, nothing to update afterwards.
     parent = in_reply_to or ("" if first else thread_parent(complaint))
     message_id = make_msgid(domain=settings.REDRESS_MAIL_DOMAIN)
-    message = Message.objects.create(
+    message = Message(
         complaint=complaint,
         direction=Message.Direction.OUTBOUND,
         channel=Channel.EMAIL,
@@ -179,7 +180,8 @@ def email_queue(
         email_message_id=message_id,
         delivery_state=OutboundEmail.State.QUEUED,
     )
-    email = OutboundEmail.objects.create(
+    insert_new([message])
+    email = OutboundEmail(
         complaint=complaint,
         message=message,
         to=person.email,
@@ -191,6 +193,7 @@ def email_queue(
         fallback_from=fallback[0] if fallback else "",
         fallback_reason=fallback[1] if fallback else "",
     )
+    insert_new([email])
     _enqueue(email.pk)
     return email
 

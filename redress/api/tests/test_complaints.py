@@ -206,6 +206,68 @@ def test_revoked_token_is_401_at_once(team, make_token):
     assert "revoked" in error_of(response)["message"]
 
 
+# One create through the API, on PostgreSQL: the token, the person's roles, the unit named, the
+# look-up for possible duplicates, (BEGIN), the complainant (look-up, insert), the complaint, its
+# event, its four stage clocks (one INSERT), the year's counter, the receipt message, its outbox
+# row, the audit head's lock, everything nobody reads back in one statement (reference, marks,
+# tally, repeat links, audit entry and head, task rows, intake key), (COMMIT). SQLite sends that
+# one as its parts, and writes the repeat links in several.
+CREATE_STATEMENTS = {"postgresql": 16, "sqlite": 28}
+
+
+def test_one_create_records_everything_in_a_fixed_number_of_statements(team, api_as, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from redress.analytics.models import ComplaintRepeat, RollupStale
+    from redress.audit.models import AuditChainHead, AuditEntry
+    from redress.audit.verify import audit_verify
+    from redress.complaints.models import ComplaintEvent, Message, QueueTally
+    from redress.core.memo import memo_clear
+    from redress.intake.models import IntakeKey
+    from redress.notifications.models import OutboundEmail
+    from redress.sla.models import StageClock
+
+    # Settings rows remembered, as in production (who may send is still read every time).
+    settings.REDRESS_SETTINGS_MEMO_SECONDS = 600
+    try:
+        api = api_as(team.frontline)
+        body = complaint_body(unit=team.unit.code)
+        assert (
+            api.post("/complaints", body, headers={"Idempotency-Key": "first"}).status_code == 201
+        )
+        tasks_before = DBTaskResult.objects.count()
+        # Someone else, about something else: nothing to link as a possible duplicate.
+        body["complainant"] = {"full_name": "Lê Văn Tâm", "email": "tam@example.test"}
+        body["subject"] = "Nhân viên giao hàng không đến"
+        body["description"] = "Tôi đã chờ cả ngày mà không ai giao hàng."
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post("/complaints", body, headers={"Idempotency-Key": "second"})
+        assert response.status_code == 201
+    finally:
+        memo_clear()
+    assert len(captured.captured_queries) <= CREATE_STATEMENTS[connection.vendor], "\n".join(
+        query["sql"][:120] for query in captured.captured_queries
+    )
+    complaint = Complaint.objects.get(reference=response.json()["reference"])
+    assert ComplaintEvent.objects.filter(complaint=complaint, action="receive").count() == 1
+    assert StageClock.objects.filter(complaint=complaint).count() == 4
+    assert Message.objects.filter(complaint=complaint).count() == 1
+    assert OutboundEmail.objects.filter(complaint=complaint).count() == 1
+    assert ComplaintRepeat.objects.filter(complaint=complaint).exists()
+    assert IntakeKey.objects.filter(complaint=complaint).exists()
+    assert RollupStale.objects.filter(unit_id=complaint.unit_id).exists()
+    assert (
+        sum(QueueTally.objects.filter(status=Status.RECEIVED).values_list("count", flat=True)) == 2
+    )
+    assert DBTaskResult.objects.count() == tasks_before + 5  # four deadline checks, the receipt
+    entry = AuditEntry.objects.get(target_id=str(complaint.pk))
+    assert AuditChainHead.objects.get().seq == entry.seq
+    assert complaint.search_text and complaint.tracking_code_hash and complaint.acknowledge_due_at
+    assert audit_verify().ok
+
+
 def test_intake_stops_at_once_when_the_token_is_revoked_or_the_role_ends(
     team, make_token, settings
 ):

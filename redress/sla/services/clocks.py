@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from redress.complaints.models import Complaint, Status
+from redress.core.writes import insert_new
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
 from redress.sla.rules import (
@@ -213,7 +214,7 @@ def sla_clocks_open(
         )
         _set_plan(clock, plan)
         clocks.append(clock)
-    StageClock.objects.bulk_create(clocks)
+    insert_new(clocks)
     enqueue_checks([(c.pk, c.next_check_at) for c in clocks if c.next_check_at is not None])
     _sync_complaint(complaint, clocks, write=write_deadlines)
     return clocks
