@@ -13,7 +13,10 @@ class CoreConfig(AppConfig):
         # psycopg parses a statement's placeholders once and remembers it, but only for
         # statements of at most 50 parameters: intake's complaint INSERT (about 60) and its
         # combined write (``core.writes``) were parsed again on every request.
-        psycopg._queries.MAX_CACHED_STATEMENT_PARAMS = 200
+        # A private constant of psycopg (pinned in uv.lock): set only where it still exists,
+        # so that an upgrade that drops it costs speed, not a failure to start.
+        if hasattr(psycopg._queries, "MAX_CACHED_STATEMENT_PARAMS"):
+            psycopg._queries.MAX_CACHED_STATEMENT_PARAMS = 200
 
         from django.contrib.auth.signals import user_logged_in
 
