@@ -132,9 +132,17 @@ _OPEN_PATH = [
     Status.DECISION_COMMUNICATED,
     Status.RESOLVED,
 ]
-_AFTER_DECISION = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_EXTERNAL: 0.05}
-# How the finished ones ended.
-_FINISHED = {Status.CLOSED: 88, Status.NOT_ACCEPTED: 7, Status.WITHDRAWN: 5}
+_AFTER_DECISION: dict[str, float] = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_EXTERNAL: 0.05}
+# How the finished ones ended: each was closed, after a decision, after being found not to be a
+# complaint, or after the complainant withdrew it (weights).
+_FINISHED_PATHS: list[tuple[list[str], int]] = [
+    (_STEPS[Status.CLOSED], 88),
+    (["acknowledge", "not_accepted", "close"], 7),
+    (["withdraw", "close"], 5),
+]
+# An open complaint not yet past assessment may instead be waiting to be closed as not a
+# complaint, or as withdrawn.
+_BEFORE_DECISION: dict[str, float] = {Status.NOT_ACCEPTED: 0.08, Status.WITHDRAWN: 0.04}
 # The backlog is what arrived within about one handling time: 20 days on average, or longer in
 # a small data set so that it still has complaints open at every stage to show (at least about
 # OPEN_AT_LEAST of them).
@@ -148,21 +156,32 @@ def handling_days_mean(count: int, span_days: float) -> float:
     return max(HANDLING_DAYS, OPEN_AT_LEAST * span_days / max(count, 1))
 
 
-def _state_and_days(rng: random.Random, age_days: float, mean_days: float) -> tuple[str, float]:
-    """The state of a complaint received ``age_days`` ago, and the days its steps so far took:
-    its handling time is drawn (exponential, mean ``mean_days``); finished by now, it ended as
-    most complaints do, else it is somewhere along the way."""
+def _branch(rng: random.Random, shares: dict[str, float]) -> str | None:
+    draw = rng.random()
+    for state, share in shares.items():
+        if draw < share:
+            return state
+        draw -= share
+    return None
+
+
+def _state_and_steps(
+    rng: random.Random, age_days: float, mean_days: float
+) -> tuple[str, list[str], float]:
+    """The state of a complaint received ``age_days`` ago, the lifecycle steps that led there
+    and the days they took: its handling time is drawn (exponential, mean ``mean_days``);
+    finished by now, it was closed the way most complaints are, else it is somewhere along
+    the way."""
     handling = rng.expovariate(1 / mean_days)
     if handling <= age_days:
-        return rng.choices(list(_FINISHED), list(_FINISHED.values()))[0], handling
-    reached = _OPEN_PATH[int(age_days / handling * len(_OPEN_PATH))]
-    if reached in (Status.DECISION_COMMUNICATED, Status.RESOLVED):
-        draw = rng.random()
-        for state, share in _AFTER_DECISION.items():
-            if draw < share:
-                return state, age_days
-            draw -= share
-    return reached, age_days
+        paths, weights = zip(*_FINISHED_PATHS, strict=True)
+        return Status.CLOSED, rng.choices(paths, weights)[0], handling
+    reached: str = _OPEN_PATH[int(age_days / handling * len(_OPEN_PATH))]
+    if reached in (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSESSED):
+        reached = _branch(rng, _BEFORE_DECISION) or reached
+    elif reached in (Status.DECISION_COMMUNICATED, Status.RESOLVED):
+        reached = _branch(rng, _AFTER_DECISION) or reached
+    return reached, _STEPS[reached], age_days
 
 
 _STEP_STATUS = {
@@ -273,7 +292,7 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
     )
     topic = rng.choice(TOPICS)
     age_days = (ctx.now - at).total_seconds() / 86400
-    state, took_days = _state_and_days(rng, age_days, ctx.handling_days)
+    state, steps, took_days = _state_and_steps(rng, age_days, ctx.handling_days)
     channel = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS)[0]
     safety = topic[0] == "safety"
     priority, severity = intake_priority_severity(vulnerable=bool(vulnerable), health_safety=safety)
@@ -324,7 +343,7 @@ def complaint_generate(ctx: SeedContext, rows: Rows, at: dt.datetime, reference:
         "updated_at": ctx.now,
     }
     rows.complaints.append(complaint)
-    _lifecycle(ctx, rows, complaint, state, owner, vulnerable=bool(vulnerable), days=took_days)
+    _lifecycle(ctx, rows, complaint, steps, owner, vulnerable=bool(vulnerable), days=took_days)
 
 
 def _event(rows: Rows, complaint: Row, event: Row, before: Row, after: Row) -> None:
@@ -337,17 +356,16 @@ def _lifecycle(
     ctx: SeedContext,
     rows: Rows,
     complaint: Row,
-    state: str,
+    steps: list[str],
     owner: int | None,
     *,
     vulnerable: bool,
     days: float,
 ) -> None:
-    """The events (and decisions, remedies, notes, referrals) that lead to ``state``, in order,
+    """The events (and decisions, remedies, notes, referrals) of ``steps``, in order,
     each with the audited values of the complaint before and after it."""
     rng = ctx.rng
     at: dt.datetime = complaint["received_at"]
-    steps = _STEPS[state]
     # Spread the steps over the ``days`` they took (never past now).
     room = min((ctx.now - at).total_seconds(), days * 86400)
     offsets = sorted(rng.random() * room for _ in steps)

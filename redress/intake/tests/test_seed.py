@@ -181,6 +181,14 @@ def test_a_volume_seed_has_the_backlog_of_one_handling_time_not_of_its_whole_spa
     assert sum(c.status == Status.RECEIVED for c in oldest) < sum(
         c.status == Status.RECEIVED for c in newest
     )
+    # Complaints found not to be complaints, or withdrawn, are closed in the end too: those
+    # still waiting to be closed are recent.
+    closed_from = set(
+        ComplaintEvent.objects.filter(to_status=Status.CLOSED).values_list("from_status", flat=True)
+    )
+    assert {Status.NOT_ACCEPTED, Status.WITHDRAWN} <= closed_from
+    waiting = Complaint.objects.filter(status__in=[Status.NOT_ACCEPTED, Status.WITHDRAWN])
+    assert waiting.count() <= 0.02 * 4000
     # Owners come from the complaint's own unit when it has handlers.
     for complaint in Complaint.objects.filter(owner__isnull=False).select_related("owner")[:200]:
         units = set(
