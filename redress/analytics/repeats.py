@@ -134,7 +134,7 @@ ON CONFLICT (complaint_id) DO UPDATE SET
 
 def repeat_links_receive(complainant_id: int) -> None:
     """The links of a complainant one of whose complaints was just received, with their row
-    locked by the caller (``complainant_get_or_create(lock=True)``; a new complainant is seen by
+    locked in the caller's transaction (``complainant_get_or_create``; a new complainant is seen by
     nobody else yet). On PostgreSQL one statement, kept for the receipt's combined write
     (``core.writes``) when one is open; elsewhere as ``repeat_links_refresh``."""
     if connection.vendor != "postgresql":

@@ -78,19 +78,22 @@ def complainant_get_or_create(
         raise ValidationFailed(
             _("Unknown language."), fields={"preferred_language": [_("Not a valid choice.")]}
         )
-    existing = None
-    if email.strip():
-        existing = (
-            Complainant.objects.select_for_update()
-            .filter(email__iexact=email.strip(), full_name=full_name.strip())
-            .first()
-        )
-    elif phone.strip():
-        existing = (
-            Complainant.objects.select_for_update()
-            .filter(phone=phone.strip(), full_name=full_name.strip())
-            .first()
-        )
+    # The person's row stays locked until the caller's transaction ends, so that two receipts
+    # for them write their repeat links in turn; called outside one, this is its own.
+    with transaction.atomic(savepoint=False):
+        existing = None
+        if email.strip():
+            existing = (
+                Complainant.objects.select_for_update()
+                .filter(email__iexact=email.strip(), full_name=full_name.strip())
+                .first()
+            )
+        elif phone.strip():
+            existing = (
+                Complainant.objects.select_for_update()
+                .filter(phone=phone.strip(), full_name=full_name.strip())
+                .first()
+            )
     if existing is not None:
         return existing
     complainant = Complainant(
