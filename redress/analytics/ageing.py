@@ -16,13 +16,18 @@ from django.db.models import Count, Q
 
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.measures import memo_on
-from redress.analytics.rollup_read import rollup_covers, rollup_grouped
+from redress.analytics.negotiation import (
+    SETTLED,
+    LegalLimits,
+    calendar_groups,
+    clock_judge,
+    clock_values,
+    decision_clocks,
+)
+from redress.analytics.rollup_read import rollup_covers, rollup_grouped, rollup_totals
 from redress.complaints.models import Status
-from redress.core.models import OrgUnit
 from redress.sla.calendar import WorkCalendar
-from redress.sla.models import BusinessCalendar, StageClock
-from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage
-from redress.sla.selectors import calendar_default, work_calendar
+from redress.sla.models import StageClock
 
 # The backlog counts every open complaint, whenever received: from the first day the rollup could
 # hold to ten years after now (a clock set wrong must not hide a complaint).
@@ -53,22 +58,10 @@ def age_cutoff(calendar: WorkCalendar, now: dt.datetime, age: int) -> dt.datetim
     return calendar.midnight(working_days_begun(calendar, now, age + 1)[-1])
 
 
-def _calendar_groups() -> list[tuple[WorkCalendar, list[int] | None]]:
-    """Each calendar in use with the units that keep it (None: every unit, when all share it)."""
-    default = calendar_default()
-    units: dict[int | None, list[int]] = defaultdict(list)
-    for pk, calendar_id in OrgUnit.objects.values_list("pk", "calendar_id"):
-        units[calendar_id or (default.pk if default else None)].append(pk)
-    if len(units) <= 1:
-        return [(work_calendar(default), None)]
-    rows = BusinessCalendar.objects.in_bulk([pk for pk in units if pk is not None])
-    return [(work_calendar(rows.get(pk) if pk else None), ids) for pk, ids in units.items()]
-
-
 def age_condition(now: dt.datetime, *, younger_than: int) -> Q:
     """Complaints received at most ``younger_than`` working days before ``now``."""
     condition = Q(pk__in=[])
-    for calendar, unit_ids in _calendar_groups():
+    for calendar, unit_ids in calendar_groups():
         part = Q(received_at__gte=age_cutoff(calendar, now, younger_than))
         if unit_ids is not None:
             part &= Q(unit_id__in=unit_ids)
@@ -98,7 +91,7 @@ def _rolled_limits(cohort: Cohort) -> tuple[dt.date, dt.date, Period, Period] | 
     """When one calendar in the organisation's zone sets every age (its cut-offs are then
     midnights of the rollup's days): the first day of the 0–7 and of the 8–30 bucket, and the
     periods of the open complaints up to 30 working days old and older; None otherwise."""
-    groups = _calendar_groups()
+    groups = calendar_groups()
     if len(groups) != 1 or groups[0][0].time_zone != str(cohort.zone):
         return None
     calendar = groups[0][0]
@@ -145,50 +138,31 @@ def backlog_by_priority(cohort: Cohort) -> dict[str, dict[str, int]] | None:
 
 def vn7_compliance(cohort: Cohort) -> dict[str, int]:
     """Consumer negotiation requests (Law 19/2023 Art. 57) of the cohort whose first decision
-    was communicated within 7 working days of receipt, over those answered or past the limit.
-
-    The decision clock of round 1 usually carries the legal limit itself (``statutory``); when
-    the policy's own target was earlier, a met target meets the law too, and only a missed or
-    running one needs the legal limit computed, once per calendar and day of receipt.
-    """
+    was communicated within 7 working days of receipt, over those answered or past the limit
+    (``analytics.negotiation``): the settled clocks from the rollup when it covers the cohort,
+    the others judged now."""
 
     def compute() -> dict[str, int]:
-        clocks = StageClock.objects.filter(
-            complaint__in=cohort.complaints.filter(is_negotiation_request=True),
-            stage=Stage.DECISION,
-            round=1,
-        ).exclude(outcome=StageClock.Outcome.CANCELLED)
-        running = Q(outcome=StageClock.Outcome.RUNNING)
-        met_outcome = Q(outcome=StageClock.Outcome.MET)
-        legal = Q(statutory=True, due_at__isnull=False)
-        # The clocks that carry the legal limit, and the met ones that do not, are counted in
-        # SQL; only the others need the limit worked out on their unit's calendar.
-        found = clocks.aggregate(
-            counted=Count("pk", filter=legal & (~running | Q(due_at__lt=cohort.now)))
-            + Count("pk", filter=~legal & met_outcome),
-            met=Count("pk", filter=met_outcome),
-        )
-        counted, met = found["counted"], found["met"]
-        # Each unit's calendar, as the group of units that keep it (``_calendar_groups``).
-        groups = _calendar_groups()
-        group_of = {unit: i for i, (_c, units) in enumerate(groups) for unit in units or ()}
-        limits: dict[tuple[int, dt.date], dt.datetime] = {}
-        unsure = clocks.exclude(legal).exclude(met_outcome)
-        for completed_at, unit_id, received_at in unsure.values_list(
-            "completed_at", "complaint__unit_id", "complaint__received_at"
-        ):
-            group = group_of.get(unit_id, 0)
-            calendar = groups[group][0]
-            # The limit depends on the calendar and the day of receipt only.
-            key = (group, calendar.local_date(received_at))
-            if key not in limits:
-                limits[key] = calendar.add_working_days(received_at, VN_NEGOTIATION_WORKING_DAYS)
-            limit = limits[key]
-            if completed_at is not None:
-                counted += 1
-                met += completed_at <= limit
-            elif limit < cohort.now:
-                counted += 1
-        return {"counted": counted, "met": met}
+        clocks = decision_clocks(cohort.complaints)
+        found = {"counted": 0, "met": 0}
+        if rollup_covers(cohort):
+            totals = rollup_totals(cohort)
+            found["counted"] = totals.counts["vn7_counted"]
+            found["met"] = totals.counts["vn7_met"]
+            # Completed or not running is settled; the rest, read through the clocks' index on
+            # (stage, outcome, completed_at), are the requests still waiting.
+            clocks = clocks.filter(
+                outcome__in=[
+                    StageClock.Outcome.RUNNING,
+                    StageClock.Outcome.MET,
+                    StageClock.Outcome.BREACHED,
+                ]
+            ).exclude(SETTLED)
+        limits = LegalLimits()
+        for clock in clock_values(clocks):
+            counted, met = clock_judge(clock, cohort.now, limits)
+            found["counted"] += counted
+            found["met"] += met
+        return found
 
     return memo_on(cohort, "vn7", compute)

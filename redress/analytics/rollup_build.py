@@ -142,6 +142,8 @@ def rollup_rows(queryset: QuerySet[Complaint], zone: ZoneInfo) -> Iterator[dict[
             *(f"satisfaction_{key}" for key in SATISFACTION_KEYS),
             "close_count",
             "close_total",
+            "vn7_counted",
+            "vn7_met",
             *(f"remedied:{currency}" for currency in currencies),
         ],
         size,

@@ -30,6 +30,13 @@ from redress.analytics.measures import (
     first_contact_condition,
     settled_names,
 )
+from redress.analytics.negotiation import (
+    SETTLED,
+    LegalLimits,
+    clock_judge,
+    clock_values,
+    decision_clocks,
+)
 from redress.complaints.models import Complaint, Decision, Reaction, SatisfactionResponse
 from redress.complaints.models.records import Remedy
 
@@ -254,6 +261,12 @@ def related_rows(queryset: QuerySet[Complaint]) -> Related:
     for answer in cast(list[dict[str, Any]], list(answers)):
         for key in satisfaction:
             related.add(f"satisfaction_{key}", answer["complaint_id"], answer[key] or 0)
+    # The 7-working-day rule's settled clocks (``analytics.negotiation``).
+    limits, now = LegalLimits(), dt.datetime.now(tz=dt.UTC)
+    for clock in clock_values(decision_clocks(queryset).filter(SETTLED)):
+        counted, met = clock_judge(clock, now, limits)
+        related.add("vn7_counted", clock["complaint_id"], int(counted))
+        related.add("vn7_met", clock["complaint_id"], int(met))
     for complaint_id, days in first_close_clocks(queryset).values_list(
         "complaint_id", "working_days"
     ):

@@ -78,6 +78,9 @@ def random_register(
     withdrawn, not accepted, with remedies and satisfaction answers."""
     complaints = []
     complainants = [ComplainantFactory.create() for _ in range(max(count // 3, 1))]
+    # Draws of their own for the decision clocks, so that the rest of the register is the same
+    # as before they were varied.
+    clocks = random.Random(count)  # noqa: S311
     for _ in range(count):
         received = first + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
 
@@ -126,15 +129,30 @@ def random_register(
                 Remedy.objects.create(
                     decision=decision, type="refund", amount=rng.randrange(1, 50) * 100_000
                 )
+            # The decision clock carries the legal limit, or the policy's earlier target (then
+            # a missed target may still meet the law: the 7-working-day rule works it out).
+            statutory = clocks.random() < 0.6
             StageClock.objects.create(
                 complaint=complaint,
                 stage="decision",
                 started_at=received,
                 completed_at=fields["decision_communicated_at"],
                 working_days=rng.randrange(0, 12),
-                statutory=True,
-                due_at=later(24 * 9),
+                statutory=statutory,
+                due_at=later(24 * 9) if statutory else later(24 * clocks.choice([4, 6])),
                 outcome=rng.choice(["met", "breached"]),
+            )
+        elif stage == 2:
+            # Waiting for a decision: the clock runs (or has been marked missed) and counts for
+            # the 7-working-day rule only once the limit has passed.
+            statutory = clocks.random() < 0.6
+            StageClock.objects.create(
+                complaint=complaint,
+                stage="decision",
+                started_at=received,
+                statutory=statutory,
+                due_at=later(24 * 9) if statutory else later(24 * 4),
+                outcome=clocks.choice(["running", "running", "breached"]),
             )
         if stage >= 5:
             StageClock.objects.create(
