@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -586,23 +584,3 @@ def _enqueue(ids: Sequence[int]) -> None:
 
     for delivery_id in ids:
         deliver_webhook.enqueue(delivery_id)
-
-
-def sending_lease() -> dt.timedelta:
-    """How long a delivery being sent is left to its worker before another may send it again
-    (the outbox's lease, REDRESS_OUTBOX_LEASE_SECONDS): a worker killed mid-send leaves it
-    "sending", and the receiver de-duplicates a second delivery by its id."""
-    return dt.timedelta(seconds=settings.REDRESS_OUTBOX_LEASE_SECONDS)
-
-
-def deliveries_due(now: dt.datetime | None = None, *, limit: int = 500) -> list[int]:
-    """Ids of deliveries that should be tried now (catch-up after the worker was down, and
-    attempts whose worker died mid-send: still "sending" after the lease)."""
-    now = now or timezone.now()
-    stale = now - sending_lease()
-    due = WebhookDelivery.objects.filter(
-        Q(state__in=[WebhookDelivery.State.PENDING, WebhookDelivery.State.RETRYING])
-        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        | Q(state=WebhookDelivery.State.SENDING, last_attempt_at__lt=stale)
-    )
-    return list(due.order_by("pk").values_list("pk", flat=True)[:limit])

@@ -22,11 +22,8 @@ from django_tasks import task
 from redress.core.actors import Actor
 from redress.core.sealing import Unsealable, unseal
 from redress.integrations.models import WebhookDelivery, WebhookSubscription
-from redress.integrations.services import (
-    deliveries_due,
-    sending_lease,
-    webhook_subscription_disable,
-)
+from redress.integrations.selectors import deliveries_due, sending_lease
+from redress.integrations.services import webhook_subscription_disable
 from redress.integrations.signing import signature_compute
 
 TIMEOUT_SECONDS = 10

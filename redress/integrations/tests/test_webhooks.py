@@ -21,8 +21,8 @@ from redress.core.roles import Role
 from redress.core.testing import UserFactory, staff
 from redress.handling.testing import advance, complaint_in_state, make_team, receive
 from redress.integrations.models import EventType, WebhookDelivery, WebhookSubscription
+from redress.integrations.selectors import deliveries_due
 from redress.integrations.services import (
-    deliveries_due,
     webhook_delivery_retry,
     webhook_secret,
     webhook_subscription_create,
