@@ -212,8 +212,8 @@ def server_pids(master: int) -> list[int]:
     return children
 
 
-def postgres_pids() -> list[int]:
-    """Backends connected to the benchmark database (the workers keep theirs open)."""
+def backends_of(database: str) -> list[int]:
+    """PostgreSQL backends connected to ``database`` (the servers keep theirs open)."""
     out = subprocess.run(
         [
             "psql",
@@ -222,7 +222,7 @@ def postgres_pids() -> list[int]:
             "-U",
             "postgres",
             "-tAc",
-            f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB_NAME}'",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'",
         ],
         check=True,
         capture_output=True,
@@ -264,12 +264,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         load(
             port, token, min(200, args.count), args.concurrency, args.floor
         )  # warm-up, not counted
-        workers, backends = server_pids(server.pid), postgres_pids()
+        workers, backends = server_pids(server.pid), backends_of(DB_NAME)
         cpu_before = (cpu_seconds(workers), cpu_seconds(backends), time.process_time())
         with open("/proc/loadavg") as loadavg:
             load_before = loadavg.read().split()[0]
         latencies, statuses, elapsed = load(port, token, args.count, args.concurrency, args.floor)
-        backends_after = postgres_pids()
+        backends_after = backends_of(DB_NAME)
         new_backends = [pid for pid in backends_after if pid not in backends]
         cpu_after = (
             cpu_seconds(workers),

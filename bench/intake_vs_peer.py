@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from api_bench import cpu_seconds, server_pids  # the same CPU count for both stacks
+from api_bench import backends_of, cpu_seconds, server_pids  # the same CPU count for both stacks
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = Path(os.environ.get("PEER_KIT", ROOT.parent / "shared" / "bench-peer"))
@@ -53,25 +53,6 @@ def last_json(text: str) -> dict[str, object]:
     start = text.rfind("\n{")
     start = 0 if start < 0 and text.startswith("{") else start + 1
     return json.loads(text[start:])
-
-
-def backends_of(database: str) -> list[int]:
-    """PostgreSQL backends connected to ``database`` (the servers keep theirs open)."""
-    out = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return [int(line) for line in out.stdout.split() if line.strip()]
 
 
 def peer_run(count: int, concurrency: int, workers: int) -> dict[str, object]:
