@@ -9,7 +9,8 @@ the list behind it always agree. These figures are about now: the period does no
 
 They are read without scanning the open complaints where the filters allow (none, or a unit):
 the open ones from the queue tally (``complaints.queue_tally``), the overdue and due ones from
-the running deadlines' index (those due by the end of the week). ``open_work_direct`` counts
+the deadline tally (``complaints.deadline_tally``) and, for today and the week's last day, the
+running deadlines' index. ``open_work_direct`` counts
 the register itself, the definition the fast path is tested against.
 """
 
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 
 from redress.analytics.cohort import Cohort
+from redress.complaints.deadline_tally import DueRange, due_counts
 from redress.complaints.models import Complaint, Status
 from redress.complaints.queue_tally import tally_scope
 from redress.complaints.queues import STAGE_STATUSES
@@ -114,8 +116,8 @@ def open_work_direct(cohort: Cohort) -> OpenWork:
 
 
 def open_work(cohort: Cohort) -> OpenWork:
-    """``open_work_direct``, read from the queue tally and the running deadlines' index when
-    the cohort is narrowed by a unit at most (three or four queries, none over the open
+    """``open_work_direct``, read from the queue tally and the deadline tally when the cohort
+    is narrowed by a unit at most (a fixed number of queries, none over the open
     complaints)."""
     f = cohort.filters
     if any(value not in (None, "") for value in (f.category, f.channel, f.priority, f.product)):
@@ -150,19 +152,18 @@ def open_work(cohort: Cohort) -> OpenWork:
         for status, unit_id, *found in rows:
             for (_part, sign), count in zip(scope.corrections, found, strict=True):
                 _add(work, status, unit_id, "open", sign * count)
-    conditions = now_conditions(cohort.now, cohort.zone)
-    timed = (
-        cohort.visible.filter(still_open, next_due_at__lt=week_end(cohort.now, cohort.zone))
-        .values_list("status", "unit_id")
-        .annotate(
-            overdue=Count("pk", filter=conditions["now_overdue"]),
-            due_week=Count("pk", filter=conditions["now_due_week"]),
-        )
-        .order_by()
+    due = due_counts(
+        scope,
+        cohort.visible,
+        {
+            "overdue": DueRange(until=cohort.now),
+            "due_week": DueRange(since=cohort.now, until=week_end(cohort.now, cohort.zone)),
+        },
+        by=("status", "unit_id"),
     )
-    for status, unit_id, overdue, due_week in timed:
-        _add(work, status, unit_id, "overdue", overdue)
-        _add(work, status, unit_id, "due_week", due_week)
+    for figure, per_key in due.items():
+        for (status, unit_id), count in per_key.items():
+            _add(work, status, unit_id, figure, count)
     # A unit whose open complaints all came out by the corrections is not listed.
     work.by_unit = {unit: counts for unit, counts in work.by_unit.items() if any(counts.values())}
     return work

@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 
-from redress.complaints.models import Complaint, QueueTally
+from redress.complaints.models import Complaint, DeadlineTally, QueueTally
 from redress.complaints.selectors import visible_scope
 from redress.core.writes import insert
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from redress.core.models import User
 
 Cell = tuple[int, int, str, str]
+T = TypeVar("T", QueueTally, DeadlineTally)
 
 
 class TallyRaced(Exception):
@@ -131,8 +132,17 @@ class TallyScope:
     they own) or out (-1: inside them but hidden from the person). Both kinds are few and
     found by their own index (owner; subject of the complaint, restricted)."""
 
-    cells: QuerySet[QueueTally]
+    allowed: list[int] | None  # the units whose cells are read (None: every unit)
     corrections: list[tuple[Q, int]]
+
+    def cells_of(self, model: type[T]) -> QuerySet[T]:
+        """The rows of a tally (this one, or the deadline tally) for the units in scope."""
+        cells = model.objects.all()
+        return cells if self.allowed is None else cells.filter(unit_id__in=self.allowed)
+
+    @property
+    def cells(self) -> QuerySet[QueueTally]:
+        return self.cells_of(QueueTally)
 
 
 def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallyScope | None:
@@ -144,9 +154,6 @@ def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallySco
     allowed = None if scope is None or scope.everything else set(scope.units)
     if units is not None:
         allowed = set(units) if allowed is None else allowed & set(units)
-    cells = QueueTally.objects.all()
-    if allowed is not None:
-        cells = cells.filter(unit_id__in=sorted(allowed))
     corrections: list[tuple[Q, int]] = []
     if scope is not None and not scope.everything and scope.also is not None:
         elsewhere = scope.also & ~Q(unit_id__in=sorted(scope.units))
@@ -160,7 +167,7 @@ def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallySco
         if allowed is not None:
             inside &= Q(unit_id__in=sorted(allowed))
         corrections.append((inside, -1))
-    return TallyScope(cells, corrections)
+    return TallyScope(None if allowed is None else sorted(allowed), corrections)
 
 
 def queue_tally_rebuild() -> int:
@@ -179,32 +186,38 @@ def queue_tally_rebuild() -> int:
 
 
 def queue_tally_compact() -> int:
-    """Merge each cell's rows into one (a cell summing to zero goes); returns the rows merged
-    (0 when another merge ran at the same time: the work is left to that one)."""
+    """Merge each cell's rows into one (a cell summing to zero goes), in the queue tally and in
+    the deadline tally; returns the rows merged (a tally another merge was working on at the
+    same time is left to that one)."""
+    return _compact(QueueTally, ("unit_id", "owner_key", "status", "pause")) + _compact(
+        DeadlineTally, ("unit_id", "status", "due_on")
+    )
+
+
+def _compact(model: type[T], cell: tuple[str, ...]) -> int:
     try:
         with transaction.atomic():
-            read = list(
-                QueueTally.objects.values_list(
-                    "pk", "unit_id", "owner_key", "status", "pause", "count"
-                )
-            )
-            grouped: dict[Cell, list[tuple[int, int]]] = defaultdict(list)
-            for pk, unit, owner, status, pause, count in read:
-                grouped[unit, owner, status, pause].append((pk, count))
-            merged = {
-                cell: rows for cell, rows in grouped.items() if len(rows) > 1 or not rows[0][1]
-            }
+            read = list(model.objects.values_list("pk", *cell, "count"))
+            grouped: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
+            for pk, *key, count in read:
+                grouped[tuple(key)].append((pk, count))
+            merged = {key: rows for key, rows in grouped.items() if len(rows) > 1 or not rows[0][1]}
             if not merged:
                 return 0
             pks = [pk for rows in merged.values() for pk, _count in rows]
             removed = 0
             for start in range(0, len(pks), 2000):
                 chunk = pks[start : start + 2000]
-                removed += QueueTally.objects.filter(pk__in=chunk).delete()[0]
+                removed += model.objects.filter(pk__in=chunk).delete()[0]
             if removed != len(pks):
                 raise TallyRaced
-            QueueTally.objects.bulk_create(
-                _rows({cell: sum(count for _pk, count in rows) for cell, rows in merged.items()}),
+            sums = {key: sum(count for _pk, count in rows) for key, rows in merged.items()}
+            model.objects.bulk_create(
+                [
+                    model(**dict(zip(cell, key, strict=True)), count=total)
+                    for key, total in sorted(sums.items())
+                    if total
+                ],
                 batch_size=2000,
             )
             return removed

@@ -5,7 +5,8 @@ bounded query (offset at most ``MAX_PAGE`` pages deep, one extra row tells wheth
 exists). The counts of the queues read the queue tally (``complaints.queue_tally``: a few rows
 per unit, whatever the number of complaints), corrected for the few complaints the person sees
 outside their units or may not see inside them; the overdue and due-soon counts read the
-running deadlines' index.
+deadline tally (``complaints.deadline_tally``: per unit, status and day due) and, for the day
+now and the day the range ends, the running deadlines' index.
 
 The deadline that matters now (``next_due_at``) depends on the stage
 (``complaints.models.deadline``); the database stores it with the complaint and indexes it for
@@ -27,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from redress.complaints.deadline_tally import DueRange, due_counts
 from redress.complaints.models import Complaint, PauseReason, Priority, Status
 from redress.complaints.models.deadline import CLOSING, DECIDING
 from redress.complaints.queue_tally import tally_scope
@@ -191,7 +193,7 @@ def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int
     """How many complaints each queue holds for the user, in a fixed number of queries whatever
     the number of complaints: the tally of the units the person sees, corrected for the few
     complaints the gate adds or hides (``queue_tally.tally_scope``); and the overdue and
-    due-soon complaints, found by the running deadlines' index."""
+    due-soon complaints, from the deadline tally (``deadline_tally.due_counts``)."""
     now = now or timezone.now()
     counts = dict.fromkeys(Queue.values, 0)
     scope = tally_scope(user)
@@ -219,15 +221,15 @@ def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int
         for index, (_part, sign) in enumerate(scope.corrections):
             for key in _TALLIED:
                 counts[key] += sign * found[f"{key}__{index}"]
-    timed = _visible(user).filter(next_due_at__lt=now + DUE_SOON)
-    counts.update(
-        timed.aggregate(
-            **{
-                key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
-                for key in _TIMED
-            }
-        )
+    due = due_counts(
+        scope,
+        _visible(user),
+        {
+            Queue.OVERDUE: DueRange(until=now, where=~Q(status__in=_ONLY_CLOSING)),
+            Queue.DUE_SOON: DueRange(since=now, until=now + DUE_SOON),
+        },
     )
+    counts.update({queue: found[()] for queue, found in due.items()})
     return counts
 
 

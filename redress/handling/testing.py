@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from redress.complaints.models import (
     Classification,
     Complaint,
     Outcome,
+    PauseReason,
     Reaction,
     RemedyType,
     Status,
@@ -182,3 +184,44 @@ def complaint_in_state(state: str, team: Team, **kwargs: object) -> Complaint:
         complaint = advance(complaint, team, step)
     assert complaint.status == state, (complaint.status, state)
     return complaint
+
+
+# The steps that may follow each state (closing, moving, pausing are drawn apart).
+_FORWARD: dict[str, list[str]] = {
+    Status.RECEIVED: ["acknowledge", "withdraw"],
+    Status.ACKNOWLEDGED: ["assess", "not_accepted"],
+    Status.ASSESSED: ["investigate"],
+    Status.INVESTIGATING: ["propose"],
+    Status.DECISION_PROPOSED: ["approve"],
+    Status.DECISION_APPROVED: ["communicate"],
+    Status.DECISION_COMMUNICATED: ["accept", "reject"],
+    Status.RESOLVED: ["settle"],
+    Status.UNDER_REVIEW: ["refer"],
+}
+
+
+def random_action(rng: random.Random, complaints: list[Complaint], teams: list[Team]) -> None:
+    """One lifecycle action on one of ``complaints``, drawn at random: a step forward, a new
+    owner or unit, a pause, a resumption, a closure or a reopening (``ApplicationError`` when
+    the lifecycle refuses it, which changes nothing). The first team's manager moves work."""
+    complaint = Complaint.objects.get(pk=rng.choice(complaints).pk)
+    team = {t.unit.pk: t for t in teams}[complaint.unit_id]
+    manager = Actor.for_user(teams[0].manager)
+    kind = rng.choice(["forward", "forward", "assign", "move", "pause", "resume", "close"])
+    if kind == "forward" and complaint.status in _FORWARD:
+        advance(complaint, team, rng.choice(_FORWARD[complaint.status]))
+    elif kind == "assign":
+        owner = rng.choice([team.handler, team.manager, teams[0].manager])
+        services.complaint_assign(complaint=complaint, actor=manager, owner=owner)
+    elif kind == "move":
+        target = rng.choice(teams)
+        services.complaint_assign(complaint=complaint, actor=manager, unit=target.unit)
+    elif kind == "pause":
+        reason = rng.choice([PauseReason.COMPLAINANT, PauseReason.THIRD_PARTY])
+        services.complaint_pause(complaint=complaint, actor=manager, reason=reason, note="Chờ")
+    elif kind == "resume":
+        services.complaint_resume(complaint=complaint, actor=manager)
+    elif complaint.status == Status.CLOSED:
+        services.complaint_reopen(complaint=complaint, actor=manager, reason="Chưa xong")
+    else:
+        advance(complaint, team, "close")

@@ -16,7 +16,12 @@ from redress.complaints.models.exports import ExportJob
 from redress.complaints.models.links import ComplaintLink, LinkKind
 from redress.complaints.models.objectivity import ConflictDeclaration
 from redress.complaints.models.priority import PriorityMatrix
-from redress.complaints.models.queue_views import QueueColumns, QueueTally, SavedQueueView
+from redress.complaints.models.queue_views import (
+    DeadlineTally,
+    QueueColumns,
+    QueueTally,
+    SavedQueueView,
+)
 from redress.complaints.models.records import (
     Attachment,
     ComplaintEvent,
@@ -52,6 +57,7 @@ __all__ = [
     "Product",
     "QueueColumns",
     "QueueTally",
+    "DeadlineTally",
     "Reaction",
     "ReferenceCounter",
     "Remedy",

@@ -80,3 +80,30 @@ class QueueTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.owner_key}/{self.status}/{self.pause}: {self.count}"
+
+
+class DeadlineTally(models.Model):
+    """Complaints whose deadline runs, counted by unit, status and the day (in UTC) it falls due.
+
+    Kept by the database itself: the running deadline is a generated column that every writer
+    of a stage's deadline, a status or a pause moves, so triggers on the complaints' table (see
+    ``complaints.deadline_tally``) add a signed row for each cell a write changed, in the
+    writer's transaction. A cell's count is the sum of its rows.
+    """
+
+    unit = models.ForeignKey(
+        "core.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    status = models.CharField(_("status"), max_length=32)
+    due_on = models.DateField(_("due on (UTC)"))
+    count = models.IntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("deadline tally")
+        verbose_name_plural = _("deadline tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.status}/{self.due_on}: {self.count}"

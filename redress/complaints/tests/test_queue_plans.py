@@ -135,3 +135,4 @@ def test_postgres_counts_the_queues_without_scanning_the_complaints(world):
             assert "Seq Scan on complaints_complaint" not in plan, (sql, plan)
         counted = "\n".join(q["sql"] for q in captured.captured_queries)
         assert "complaints_queuetally" in counted
+        assert "complaints_deadlinetally" in counted

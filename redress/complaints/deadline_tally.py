@@ -1,0 +1,178 @@
+"""The deadline tally: the complaints whose deadline runs, counted per unit, status and the day
+(UTC) it falls due, so that "overdue", "due soon" and "due this week" read a few rows per unit
+and day instead of every complaint past its deadline (issue 19; DESIGN.md rule 8).
+
+- **Kept by the database.** The running deadline is a generated column
+  (``complaints.models.deadline``) that every writer of a stage's deadline, a status or a pause
+  moves: the lifecycle, the SLA engine, bulk loads, a repair by hand. The tally is moved where
+  the column is: triggers on the complaints' table (migration ``complaints.0020``) add a signed
+  row for each cell a write changed, in the writer's transaction (on PostgreSQL one grouped
+  insert per statement, so a bulk load adds a row per cell, not per complaint). Exact by
+  construction, as the column is; a test compares it with the register after random actions
+  and writes of every kind.
+- **Merged** with the queue tally by the periodic job (``queue_tally.queue_tally_compact``) and
+  **rebuilt** with it (``redress queues --rebuild``).
+- **Read** by ``due_counts``: the whole days inside a range from the tally, the partial days at
+  its ends from the running deadlines' index (at most two days of deadlines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from redress.complaints.models import Complaint, DeadlineTally
+from redress.complaints.queue_tally import TallyScope
+
+DeadlineCell = tuple[int, str, dt.date]
+Key = tuple[Any, ...]
+Row = tuple[Key, dict[str, Any]]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class DueRange:
+    """Complaints whose running deadline is in [``since``, ``until``) (no lower bound for
+    None), narrowed by ``where`` on the columns the tally shares with the register (status,
+    unit)."""
+
+    until: dt.datetime
+    since: dt.datetime | None = None
+    where: Q = field(default_factory=Q)
+
+    def split(self) -> tuple[Q | None, Q | None, Q | None]:
+        """(the tally's whole days, the same days in the register, the partial days at the
+        ends in the register); None where there is nothing."""
+        first = None if self.since is None else self.since.astimezone(dt.UTC).date()
+        if first is not None and self.since is not None and _midnight(first) < self.since:
+            first += dt.timedelta(days=1)
+        last = self.until.astimezone(dt.UTC).date()
+        if first is not None and first >= last:
+            return None, None, Q(next_due_at__gte=self.since, next_due_at__lt=self.until)
+        cells = Q(due_on__lt=last)
+        whole = Q(next_due_at__lt=_midnight(last))
+        partial = []
+        if first is None:
+            whole &= Q(next_due_at__isnull=False)
+        else:
+            cells &= Q(due_on__gte=first)
+            whole &= Q(next_due_at__gte=_midnight(first))
+            if self.since is not None and self.since < _midnight(first):
+                partial.append(Q(next_due_at__gte=self.since, next_due_at__lt=_midnight(first)))
+        if _midnight(last) < self.until:
+            partial.append(Q(next_due_at__gte=_midnight(last), next_due_at__lt=self.until))
+        either = functools.reduce(operator.or_, partial) if partial else None
+        return cells, whole, either
+
+
+def _grouped(queryset: QuerySet[Any], by: Sequence[str], totals: dict[str, Any]) -> list[Row]:
+    """Rows of (key, {name: total}) for ``totals`` over ``queryset`` grouped by ``by``."""
+    if not by:
+        found = queryset.aggregate(**totals)
+        return [((), found)]
+    return [
+        (tuple(row[name] for name in by), row)
+        for row in queryset.values(*by).annotate(**totals).order_by()
+    ]
+
+
+def due_counts(
+    scope: TallyScope,
+    visible: QuerySet[Complaint],
+    ranges: Mapping[str, DueRange],
+    *,
+    by: Sequence[str] = (),
+) -> dict[str, dict[Key, int]]:
+    """For each named range, how many complaints of ``visible`` (the person's, as ``scope``
+    reads the tally for them) have their running deadline in it, grouped by ``by`` (columns of
+    both the tally and the register: "status", "unit_id"; the empty key () without). Three
+    queries whatever the number of complaints or ranges: the tally's whole days, the scope's
+    corrections over those days, and the index over the partial days at the ends."""
+    counts: dict[str, dict[Key, int]] = {name: defaultdict(int) for name in ranges}
+    parts = {name: (r.where, *r.split()) for name, r in ranges.items()}
+
+    def add(rows: list[Row], sign_of: Mapping[str, tuple[str, int]]) -> None:
+        for key, totals in rows:
+            for column, (name, sign) in sign_of.items():
+                counts[name][key] += sign * (totals[column] or 0)
+
+    tallied = {name: where & cells for name, (where, cells, _w, _p) in parts.items() if cells}
+    if tallied:
+        rows = _grouped(
+            scope.cells_of(DeadlineTally).filter(functools.reduce(operator.or_, tallied.values())),
+            by,
+            {f"t_{name}": Sum("count", filter=q) for name, q in tallied.items()},
+        )
+        add(rows, {f"t_{name}": (name, 1) for name in tallied})
+        if scope.corrections:
+            whole = {name: where & w for name, (where, _c, w, _p) in parts.items() if w}
+            fields, signs = {}, {}
+            for index, (part, sign) in enumerate(scope.corrections):
+                for name, q in whole.items():
+                    fields[f"c{index}_{name}"] = Count("pk", filter=part & q)
+                    signs[f"c{index}_{name}"] = (name, sign)
+            either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
+            found = Complaint.objects.filter(either, functools.reduce(operator.or_, whole.values()))
+            add(_grouped(found, by, fields), signs)
+    edges = {name: where & p for name, (where, _c, _w, p) in parts.items() if p}
+    if edges:
+        found = visible.filter(functools.reduce(operator.or_, edges.values()))
+        add(
+            _grouped(found, by, {f"e_{name}": Count("pk", filter=q) for name, q in edges.items()}),
+            {f"e_{name}": (name, 1) for name in edges},
+        )
+    return {
+        name: {key: n for key, n in found.items() if n} if by else {(): found[()]}
+        for name, found in counts.items()
+    }
+
+
+def register_deadline_cells() -> dict[DeadlineCell, int]:
+    """The running deadlines counted directly from the register (one grouped query)."""
+    rows = (
+        Complaint.objects.filter(next_due_at__isnull=False)
+        .annotate(due_on=TruncDate("next_due_at", tzinfo=dt.UTC))
+        .values_list("unit_id", "status", "due_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(unit, status, due_on): n for unit, status, due_on, n in rows}
+
+
+def deadline_tally_cells() -> dict[DeadlineCell, int]:
+    """The cells as the tally holds them (cells summing to zero left out)."""
+    rows = (
+        DeadlineTally.objects.values_list("unit_id", "status", "due_on")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {(unit, status, due_on): total for unit, status, due_on, total in rows if total}
+
+
+def deadline_tally_rebuild() -> int:
+    """Count the running deadlines again into the tally; returns the cells written. Writers of
+    complaints wait meanwhile (their triggers insert into the locked tally)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(DeadlineTally._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - model's table
+        DeadlineTally.objects.all().delete()
+        rows = [
+            DeadlineTally(unit_id=unit, status=status, due_on=due_on, count=n)
+            for (unit, status, due_on), n in sorted(register_deadline_cells().items())
+        ]
+        DeadlineTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
