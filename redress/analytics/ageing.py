@@ -149,15 +149,24 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
             totals = rollup_totals(cohort)
             found["counted"] = totals.counts["vn7_counted"]
             found["met"] = totals.counts["vn7_met"]
-            # Completed or not running is settled; the rest, read through the clocks' index on
-            # (stage, outcome, completed_at), are the requests still waiting.
-            clocks = clocks.filter(
-                outcome__in=[
-                    StageClock.Outcome.RUNNING,
-                    StageClock.Outcome.MET,
-                    StageClock.Outcome.BREACHED,
-                ]
-            ).exclude(SETTLED)
+            # Completed or not running is settled; the rest are the requests still waiting, found
+            # through the index of those (complaint_negotiation_waiting): a first decision
+            # clock runs only until the decision is communicated, and withdrawing, refusing or
+            # merging a complaint cancels it (sla.hooks), so no other complaint has one.
+            waiting = cohort.complaints.filter(decision_communicated_at__isnull=True).exclude(
+                status__in=[Status.CLOSED, Status.WITHDRAWN, Status.NOT_ACCEPTED]
+            )
+            clocks = (
+                decision_clocks(waiting)
+                .filter(
+                    outcome__in=[
+                        StageClock.Outcome.RUNNING,
+                        StageClock.Outcome.MET,
+                        StageClock.Outcome.BREACHED,
+                    ]
+                )
+                .exclude(SETTLED)
+            )
         limits = LegalLimits()
         for clock in clock_values(clocks):
             counted, met = clock_judge(clock, cohort.now, limits)

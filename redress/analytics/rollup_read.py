@@ -82,7 +82,9 @@ def _period_filter(period: Period, *, days_only: bool = False) -> Q:
     if not whole:
         return Q(level=DAY, start__gte=period.first, start__lte=period.last)
     after = (whole[-1] + dt.timedelta(days=32)).replace(day=1)
-    condition = Q(level=MONTH, start__in=whole)
+    # The whole months are consecutive: one range of month rows (a period from the register's
+    # first day would otherwise list every month since).
+    condition = Q(level=MONTH, start__gte=whole[0], start__lte=whole[-1])
     if period.first < whole[0]:
         condition |= Q(level=DAY, start__gte=period.first, start__lt=whole[0])
     if after <= period.last:

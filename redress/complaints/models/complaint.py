@@ -211,6 +211,14 @@ class Complaint(models.Model):
                 name="complaint_running_due",
                 condition=models.Q(next_due_at__isnull=False),
             ),
+            # The consumer negotiation requests still waiting for their first decision: the
+            # 7-working-day rule reads their decision clocks live (analytics.ageing).
+            models.Index(
+                fields=["received_at"],
+                name="complaint_negotiation_waiting",
+                condition=models.Q(is_negotiation_request=True, decision_communicated_at=None)
+                & ~models.Q(status__in=["closed", "withdrawn", "not_accepted"]),
+            ),
             # A stage with a deadline and not yet done: the few complaints whose lateness still
             # changes with time, counted live beside the figures rollup (analytics).
             *(
