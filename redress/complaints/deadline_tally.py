@@ -1,6 +1,8 @@
-"""The deadline tally: the complaints whose deadline runs, counted per unit, status and the day
-(UTC) it falls due, so that "overdue", "due soon" and "due this week" read a few rows per unit
-and day instead of every complaint past its deadline (issue 19; DESIGN.md rule 8).
+"""The deadline tally: the complaints whose deadline runs, counted per unit, status and the hour
+it falls due in, so that "overdue", "due soon" and "due this week" read a few rows per unit and
+hour instead of every complaint past its deadline (issue 19; DESIGN.md rule 8). Deadlines
+cluster at the end of working days, so hours make hardly more cells than days would (3,095
+against 2,731 for 58,000 running deadlines in bench/scale.md's million).
 
 - **Kept by the database.** The running deadline is a generated column
   (``complaints.models.deadline``) that every writer of a stage's deadline, a status or a pause
@@ -12,8 +14,8 @@ and day instead of every complaint past its deadline (issue 19; DESIGN.md rule 8
   and writes of every kind.
 - **Merged** with the queue tally by the periodic job (``queue_tally.queue_tally_compact``) and
   **rebuilt** with it (``redress queues --rebuild``).
-- **Read** by ``due_counts``: the whole days inside a range from the tally, the partial days at
-  its ends from the running deadlines' index (at most two days of deadlines).
+- **Read** by ``due_counts``: the whole hours inside a range from the tally, the partial hours at
+  its ends from the running deadlines' index (at most two hours of deadlines).
 """
 
 from __future__ import annotations
@@ -28,18 +30,19 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncHour
 
 from redress.complaints.models import Complaint, DeadlineTally
 from redress.complaints.queue_tally import TallyScope
 
-DeadlineCell = tuple[int, str, dt.date]
+DeadlineCell = tuple[int, str, dt.datetime]
+HOUR = dt.timedelta(hours=1)
 Key = tuple[Any, ...]
 Row = tuple[Key, dict[str, Any]]
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+def _hour_start(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -53,26 +56,26 @@ class DueRange:
     where: Q = field(default_factory=Q)
 
     def split(self) -> tuple[Q | None, Q | None, Q | None]:
-        """(the tally's whole days, the same days in the register, the partial days at the
+        """(the tally's whole hours, the same hours in the register, the partial hours at the
         ends in the register); None where there is nothing."""
-        first = None if self.since is None else self.since.astimezone(dt.UTC).date()
-        if first is not None and self.since is not None and _midnight(first) < self.since:
-            first += dt.timedelta(days=1)
-        last = self.until.astimezone(dt.UTC).date()
+        first = None if self.since is None else _hour_start(self.since)
+        if first is not None and self.since is not None and first < self.since:
+            first += HOUR
+        last = _hour_start(self.until)
         if first is not None and first >= last:
             return None, None, Q(next_due_at__gte=self.since, next_due_at__lt=self.until)
-        cells = Q(due_on__lt=last)
-        whole = Q(next_due_at__lt=_midnight(last))
+        cells = Q(due_hour__lt=last)
+        whole = Q(next_due_at__lt=last)
         partial = []
         if first is None:
             whole &= Q(next_due_at__isnull=False)
         else:
-            cells &= Q(due_on__gte=first)
-            whole &= Q(next_due_at__gte=_midnight(first))
-            if self.since is not None and self.since < _midnight(first):
-                partial.append(Q(next_due_at__gte=self.since, next_due_at__lt=_midnight(first)))
-        if _midnight(last) < self.until:
-            partial.append(Q(next_due_at__gte=_midnight(last), next_due_at__lt=self.until))
+            cells &= Q(due_hour__gte=first)
+            whole &= Q(next_due_at__gte=first)
+            if self.since is not None and self.since < first:
+                partial.append(Q(next_due_at__gte=self.since, next_due_at__lt=first))
+        if last < self.until:
+            partial.append(Q(next_due_at__gte=last, next_due_at__lt=self.until))
         either = functools.reduce(operator.or_, partial) if partial else None
         return cells, whole, either
 
@@ -98,8 +101,8 @@ def due_counts(
     """For each named range, how many complaints of ``visible`` (the person's, as ``scope``
     reads the tally for them) have their running deadline in it, grouped by ``by`` (columns of
     both the tally and the register: "status", "unit_id"; the empty key () without). Three
-    queries whatever the number of complaints or ranges: the tally's whole days, the scope's
-    corrections over those days, and the index over the partial days at the ends."""
+    queries whatever the number of complaints or ranges: the tally's whole hours, the scope's
+    corrections over those hours, and the index over the partial hours at the ends."""
     counts: dict[str, dict[Key, int]] = {name: defaultdict(int) for name in ranges}
     parts = {name: (r.where, *r.split()) for name, r in ranges.items()}
 
@@ -143,22 +146,22 @@ def register_deadline_cells() -> dict[DeadlineCell, int]:
     """The running deadlines counted directly from the register (one grouped query)."""
     rows = (
         Complaint.objects.filter(next_due_at__isnull=False)
-        .annotate(due_on=TruncDate("next_due_at", tzinfo=dt.UTC))
-        .values_list("unit_id", "status", "due_on")
+        .annotate(due_hour=TruncHour("next_due_at", tzinfo=dt.UTC))
+        .values_list("unit_id", "status", "due_hour")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {(unit, status, due_on): n for unit, status, due_on, n in rows}
+    return {(unit, status, due_hour): n for unit, status, due_hour, n in rows}
 
 
 def deadline_tally_cells() -> dict[DeadlineCell, int]:
     """The cells as the tally holds them (cells summing to zero left out)."""
     rows = (
-        DeadlineTally.objects.values_list("unit_id", "status", "due_on")
+        DeadlineTally.objects.values_list("unit_id", "status", "due_hour")
         .annotate(total=Sum("count"))
         .order_by()
     )
-    return {(unit, status, due_on): total for unit, status, due_on, total in rows if total}
+    return {(unit, status, due_hour): total for unit, status, due_hour, total in rows if total}
 
 
 def deadline_tally_rebuild() -> int:
@@ -171,8 +174,8 @@ def deadline_tally_rebuild() -> int:
                 cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - model's table
         DeadlineTally.objects.all().delete()
         rows = [
-            DeadlineTally(unit_id=unit, status=status, due_on=due_on, count=n)
-            for (unit, status, due_on), n in sorted(register_deadline_cells().items())
+            DeadlineTally(unit_id=unit, status=status, due_hour=due_hour, count=n)
+            for (unit, status, due_hour), n in sorted(register_deadline_cells().items())
         ]
         DeadlineTally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -190,7 +190,7 @@ def queue_tally_compact() -> int:
     the deadline tally; returns the rows merged (a tally another merge was working on at the
     same time is left to that one)."""
     return _compact(QueueTally, ("unit_id", "owner_key", "status", "pause")) + _compact(
-        DeadlineTally, ("unit_id", "status", "due_on")
+        DeadlineTally, ("unit_id", "status", "due_hour")
     )
 
 

@@ -5,8 +5,8 @@ bounded query (offset at most ``MAX_PAGE`` pages deep, one extra row tells wheth
 exists). The counts of the queues read the queue tally (``complaints.queue_tally``: a few rows
 per unit, whatever the number of complaints), corrected for the few complaints the person sees
 outside their units or may not see inside them; the overdue and due-soon counts read the
-deadline tally (``complaints.deadline_tally``: per unit, status and day due) and, for the day
-now and the day the range ends, the running deadlines' index.
+deadline tally (``complaints.deadline_tally``: per unit, status and hour due) and, for the hour
+now and the hour the range ends, the running deadlines' index.
 
 The deadline that matters now (``next_due_at``) depends on the stage
 (``complaints.models.deadline``); the database stores it with the complaint and indexes it for

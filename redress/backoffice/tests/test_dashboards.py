@@ -435,7 +435,7 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 MANAGER_DASHBOARD_QUERIES = (
     117  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the open
     # work from the queue tally and its corrections, the overdue and due this week from the
-    # deadline tally, its corrections and the partial days
+    # deadline tally, its corrections and the partial hours
 )
 TOP_DASHBOARD_QUERIES = 46  # with the objectives
 HANDLER_DASHBOARD_QUERIES = 20

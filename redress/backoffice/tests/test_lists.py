@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # session, user, the second factor (the session's device, or whether one is enrolled), the
 # person's roles, organisation (time zone), counts (the queue tally of the person's units, the
 # complaints the gate adds or hides, the overdue and due soon from the deadline tally, its
-# corrections and the partial days), rows, categories, units, owners, the person's columns,
+# corrections and the partial hours), rows, categories, units, owners, the person's columns,
 # their saved views, unread notices
 QUEUE_PAGE_QUERIES = 17
 # session, user, second factor, roles, organisation, rows, unread notices

@@ -1,4 +1,4 @@
-"""The deadline tally (complaints with a running deadline counted per unit, status and day due)
+"""The deadline tally (complaints with a running deadline counted per unit, status and hour due)
 and the triggers that keep it: the running deadline is a generated column moved by every writer
 of a stage's deadline, a status or a pause, so the tally is moved where the column is, by the
 database, in the writer's transaction (``complaints.deadline_tally``). The triggers are made and
@@ -11,6 +11,9 @@ from django.db import migrations, models
 TABLE = "complaints_complaint"
 TALLY = "complaints_deadlinetally"
 
+# The start of the hour a deadline falls in, in UTC whatever the session's time zone.
+HOUR = "date_trunc('hour', next_due_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+
 # PostgreSQL: one trigger per statement, reading the rows it wrote (transition tables), so that
 # a bulk write (a seed, an import, `redress sla rebuild`) adds one grouped row per cell, and a
 # write that changed no cell (a new message, a note) adds none.
@@ -18,20 +21,20 @@ POSTGRES_FUNCTION = f"""
 CREATE FUNCTION complaints_deadline_tally_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO {TALLY} (unit_id, status, due_on, count)
-    SELECT unit_id, status, (next_due_at AT TIME ZONE 'UTC')::date, count(*)
+    INSERT INTO {TALLY} (unit_id, status, due_hour, count)
+    SELECT unit_id, status, {HOUR}, count(*)
     FROM entered WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO {TALLY} (unit_id, status, due_on, count)
-    SELECT unit_id, status, (next_due_at AT TIME ZONE 'UTC')::date, -count(*)
+    INSERT INTO {TALLY} (unit_id, status, due_hour, count)
+    SELECT unit_id, status, {HOUR}, -count(*)
     FROM departed WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3;
   ELSE
-    INSERT INTO {TALLY} (unit_id, status, due_on, count)
-    SELECT unit_id, status, due_on, sum(n) FROM (
-      SELECT unit_id, status, (next_due_at AT TIME ZONE 'UTC')::date AS due_on, -1 AS n
+    INSERT INTO {TALLY} (unit_id, status, due_hour, count)
+    SELECT unit_id, status, due_hour, sum(n) FROM (
+      SELECT unit_id, status, {HOUR} AS due_hour, -1 AS n
       FROM departed WHERE next_due_at IS NOT NULL
       UNION ALL
-      SELECT unit_id, status, (next_due_at AT TIME ZONE 'UTC')::date, 1
+      SELECT unit_id, status, {HOUR}, 1
       FROM entered WHERE next_due_at IS NOT NULL
     ) AS moved GROUP BY 1, 2, 3 HAVING sum(n) <> 0;
   END IF;
@@ -55,24 +58,29 @@ POSTGRES_DROP = [
     for event in ("insert", "update", "delete")
 ] + ["DROP FUNCTION IF EXISTS complaints_deadline_tally_move()"]
 
-# SQLite has triggers per row only; a row whose cell did not change adds nothing.
-_COUNT = f"INSERT INTO {TALLY} (unit_id, status, due_on, count)"
+# SQLite has triggers per row only; a row whose cell did not change adds nothing. Its hours are
+# written as Django writes a date and time there.
+def _hour(row: str) -> str:
+    return f"strftime('%Y-%m-%d %H:00:00', {row}next_due_at)"
+
+
+_COUNT = f"INSERT INTO {TALLY} (unit_id, status, due_hour, count)"
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER complaints_deadline_tally_insert AFTER INSERT ON {TABLE}
     WHEN NEW.next_due_at IS NOT NULL BEGIN
-      {_COUNT} VALUES (NEW.unit_id, NEW.status, date(NEW.next_due_at), 1);
+      {_COUNT} VALUES (NEW.unit_id, NEW.status, {_hour('NEW.')}, 1);
     END""",
     f"""CREATE TRIGGER complaints_deadline_tally_update AFTER UPDATE ON {TABLE}
     WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.status IS NOT NEW.status
-      OR date(OLD.next_due_at) IS NOT date(NEW.next_due_at) BEGIN
-      {_COUNT} SELECT OLD.unit_id, OLD.status, date(OLD.next_due_at), -1
+      OR {_hour('OLD.')} IS NOT {_hour('NEW.')} BEGIN
+      {_COUNT} SELECT OLD.unit_id, OLD.status, {_hour('OLD.')}, -1
         WHERE OLD.next_due_at IS NOT NULL;
-      {_COUNT} SELECT NEW.unit_id, NEW.status, date(NEW.next_due_at), 1
+      {_COUNT} SELECT NEW.unit_id, NEW.status, {_hour('NEW.')}, 1
         WHERE NEW.next_due_at IS NOT NULL;
     END""",
     f"""CREATE TRIGGER complaints_deadline_tally_delete AFTER DELETE ON {TABLE}
     WHEN OLD.next_due_at IS NOT NULL BEGIN
-      {_COUNT} VALUES (OLD.unit_id, OLD.status, date(OLD.next_due_at), -1);
+      {_COUNT} VALUES (OLD.unit_id, OLD.status, {_hour('OLD.')}, -1);
     END""",
 ]
 SQLITE_DROP = [
@@ -83,9 +91,9 @@ SQLITE_DROP = [
 # The running deadlines now, counted into the tally (after the triggers exist, in the same
 # transaction: a write committed before is counted here, one after by the triggers).
 FILL = {
-    "postgresql": f"""{_COUNT} SELECT unit_id, status, (next_due_at AT TIME ZONE 'UTC')::date,
-        count(*) FROM {TABLE} WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3""",
-    "sqlite": f"""{_COUNT} SELECT unit_id, status, date(next_due_at), count(*) FROM {TABLE}
+    "postgresql": f"""{_COUNT} SELECT unit_id, status, {HOUR}, count(*) FROM {TABLE}
+        WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3""",
+    "sqlite": f"""{_COUNT} SELECT unit_id, status, {_hour('')}, count(*) FROM {TABLE}
         WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3""",
 }
 
@@ -96,13 +104,13 @@ def triggers_make(apps, schema_editor):
         [POSTGRES_FUNCTION, *POSTGRES_TRIGGERS] if vendor == "postgresql" else SQLITE_TRIGGERS
     )
     for statement in [*statements, FILL[vendor]]:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def triggers_drop(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for statement in POSTGRES_DROP if vendor == "postgresql" else SQLITE_DROP:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
     schema_editor.execute(f"DELETE FROM {TALLY}")
 
 
@@ -119,7 +127,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(max_length=32, verbose_name='status')),
-                ('due_on', models.DateField(verbose_name='due on (UTC)')),
+                ('due_hour', models.DateTimeField(verbose_name='due within the hour from')),
                 ('count', models.IntegerField(verbose_name='count')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit', verbose_name='unit')),
             ],

@@ -83,7 +83,7 @@ class QueueTally(models.Model):
 
 
 class DeadlineTally(models.Model):
-    """Complaints whose deadline runs, counted by unit, status and the day (in UTC) it falls due.
+    """Complaints whose deadline runs, counted by unit, status and the hour it falls due in.
 
     Kept by the database itself: the running deadline is a generated column that every writer
     of a stage's deadline, a status or a pause moves, so triggers on the complaints' table (see
@@ -98,7 +98,10 @@ class DeadlineTally(models.Model):
         verbose_name=_("unit"),
     )
     status = models.CharField(_("status"), max_length=32)
-    due_on = models.DateField(_("due on (UTC)"))
+    # The start of the hour the deadline falls in (deadlines cluster at the end of working days,
+    # so hours make hardly more cells than days, and the partial hours at a range's ends are
+    # read from the register).
+    due_hour = models.DateTimeField(_("due within the hour from"))
     count = models.IntegerField(_("count"))
 
     class Meta:
@@ -106,4 +109,4 @@ class DeadlineTally(models.Model):
         verbose_name_plural = _("deadline tallies")
 
     def __str__(self) -> str:
-        return f"{self.unit_id}/{self.status}/{self.due_on}: {self.count}"
+        return f"{self.unit_id}/{self.status}/{self.due_hour}: {self.count}"

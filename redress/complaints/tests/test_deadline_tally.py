@@ -31,22 +31,25 @@ NOW = timezone.now().replace(microsecond=0)
 MIDNIGHT = dt.datetime.combine(
     NOW.astimezone(dt.UTC).date() + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
 )
-# Moments on both sides of midnights (UTC and local), and exactly on one.
+# Moments on both sides of midnights and hours (UTC and local), and exactly on them.
 MOMENTS = [
     NOW - dt.timedelta(hours=30),
     NOW,
     MIDNIGHT - dt.timedelta(minutes=1),
     MIDNIGHT,
     MIDNIGHT + dt.timedelta(hours=17),
+    MIDNIGHT + dt.timedelta(hours=17, minutes=59, seconds=59),
     NOW + dt.timedelta(hours=75),
 ]
 STAGES = ["acknowledge_due_at", "assess_due_at", "decision_due_at", "close_due_at"]
 
 
 def _some_deadline(rng: random.Random) -> dt.datetime:
-    """Around now, some exactly on a midnight."""
+    """Around now, some exactly on an hour, many at the same time of day (as working days end)."""
     if rng.random() < 0.15:
-        return MIDNIGHT + dt.timedelta(days=rng.randint(-2, 2))
+        return MIDNIGHT + dt.timedelta(hours=rng.randint(-50, 50))
+    if rng.random() < 0.3:
+        return MIDNIGHT + dt.timedelta(days=rng.randint(-3, 3), hours=10)
     return NOW + dt.timedelta(minutes=rng.randint(-100 * 60, 100 * 60))
 
 

@@ -117,8 +117,8 @@ def test_counts_match_the_lists_in_a_fixed_number_of_queries(
     }
     user = type(team.handler).objects.get(pk=team.handler.pk)
     # The person's roles, the tally of their units, the complaints the gate adds or hides, and
-    # the overdue and due-soon ones: the deadline tally's whole days, the gate's corrections
-    # over them, the partial days from the running deadlines' index.
+    # the overdue and due-soon ones: the deadline tally's whole hours, the gate's corrections
+    # over them, the partial hours from the running deadlines' index.
     with django_assert_num_queries(6):
         queue_counts(user, now=NOW)
 
