@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy
 from redress.analytics import spc
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import Drill
-from redress.analytics.measures import _months, complaint_conditions, first_close_clocks
+from redress.analytics.measures import (
+    _months,
+    complaint_conditions,
+    first_close_clocks,
+    memo_on,
+)
 from redress.analytics.models import ActivityMeasure, ActivityVolume
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import BREAKDOWNS, Column, Row, Table, breakdown
@@ -43,6 +48,14 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _weekly(cohort: Cohort, weeks: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
+    """Each week's complaints (by week of receipt): how many, acknowledged on time, late. Once
+    per cohort: the volume chart and the on-time chart of a dashboard share it."""
+    return memo_on(
+        cohort, f"weekly:{weeks[0]}:{len(weeks)}", lambda: _weekly_counted(cohort, weeks)
+    )
+
+
+def _weekly_counted(cohort: Cohort, weeks: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     conditions = complaint_conditions(cohort.now)
     if rollup_covers(cohort):
         return _weekly_rolled(cohort, weeks)
