@@ -23,7 +23,10 @@ def free_port() -> int:
 
 class Held:
     """Deliveries a receiver holds before answering (``hold`` seconds), so that a worker can be
-    killed while it is sending: how many are being held now, and how many were in all."""
+    killed while it is sending: how many are being held now, and how many were in all. One at
+    a time: another delivery of the same kind meanwhile passes at once, so that one worker held
+    on a mail leaves the other free to take a webhook (holding every mail could keep both
+    workers busy with mails while no webhook is ever on its way)."""
 
     def __init__(self) -> None:
         self.hold = 0.0
@@ -33,9 +36,10 @@ class Held:
 
     def enter(self) -> float:
         with self.lock:
-            if self.hold:
-                self.now += 1
-                self.total += 1
+            if not self.hold or self.now:
+                return 0.0
+            self.now += 1
+            self.total += 1
             return self.hold
 
     def leave(self, held: float) -> None:
