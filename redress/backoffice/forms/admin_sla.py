@@ -28,7 +28,10 @@ class PolicyForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
     near_due_percent = forms.IntegerField(
-        label=_("Near-due reminder at (% of the time used)"), min_value=1, max_value=99
+        # xgettext:no-python-format
+        label=_("Near-due reminder at (% of the time used)"),
+        min_value=1,
+        max_value=99,
     )
 
     def __init__(self, *args: Any, policy: SlaPolicy, **kwargs: Any):
