@@ -28,12 +28,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncHour
 
 from redress.complaints.models import Complaint, DeadlineTally
-from redress.complaints.queue_tally import TallyScope
+from redress.complaints.queue_tally import TallyScope, tally_emptied
 
 DeadlineCell = tuple[int, str, dt.datetime]
 HOUR = dt.timedelta(hours=1)
@@ -168,11 +168,7 @@ def deadline_tally_rebuild() -> int:
     """Count the running deadlines again into the tally; returns the cells written. Writers of
     complaints wait meanwhile (their triggers insert into the locked tally)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            table = connection.ops.quote_name(DeadlineTally._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - model's table
-        DeadlineTally.objects.all().delete()
+        tally_emptied(DeadlineTally)
         rows = [
             DeadlineTally(unit_id=unit, status=status, due_hour=due_hour, count=n)
             for (unit, status, due_hour), n in sorted(register_deadline_cells().items())

@@ -175,14 +175,21 @@ def queue_tally_rebuild() -> int:
     Actions wait meanwhile (on PostgreSQL the tally is locked against inserts), so none is
     counted twice or missed."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            table = connection.ops.quote_name(QueueTally._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - model's table
-        QueueTally.objects.all().delete()
+        tally_emptied(QueueTally)
         rows = _rows(register_cells())
         QueueTally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def tally_emptied(model: type[T]) -> None:
+    """Empty a tally to count it again, in the caller's transaction; on PostgreSQL the tally is
+    locked against inserts first, so that the writers that would move it wait until the new
+    count is committed (none is counted twice or missed)."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - model's table
+    model.objects.all().delete()
 
 
 def queue_tally_compact() -> int:
