@@ -8,6 +8,8 @@ import datetime as dt
 import random
 
 import pytest
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from redress.analytics.cohort import Cohort, Filters, Period
@@ -149,3 +151,22 @@ def test_a_rebuilt_deadline_tally_holds_the_same_cells(org):
     DeadlineTally.objects.all().delete()
     assert deadline_tally_rebuild() == len(before)
     assert deadline_tally_cells() == before
+
+
+@pytest.mark.skipif(
+    settings.IS_POSTGRES, reason="PostgreSQL flushes with TRUNCATE, which moves no tally"
+)
+@pytest.mark.parametrize("first", ["complaints_complaint", "core_orgunit"])
+def test_a_flush_in_any_order_leaves_the_deadline_tally_empty(org, first):
+    """Tests between browser journeys empty every table in an order that varies from run to
+    run: whichever goes first, no cell is left behind, and none refers to a deleted unit."""
+    _open_in_bulk(org[0], 5, random.Random(5))
+    assert DeadlineTally.objects.exists()
+    then = "core_orgunit" if first == "complaints_complaint" else "complaints_complaint"
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for table in ("complaints_deadlinetally", first, then):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the tables named above
+        left = list(DeadlineTally.objects.values_list("unit_id", "count"))
+        transaction.set_rollback(True)  # the rest of the test database as it was
+    assert left == []
