@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from redress.analytics import ageing
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import OUTCOME_LABELS, Drill, outcome_annotation
-from redress.analytics.measures import STAGE_FIELDS, complaint_conditions
+from redress.analytics.measures import STAGE_FIELDS, complaint_conditions, overdue_counts
 from redress.analytics.rollup_figures import PAIRS
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped
 from redress.analytics.tables import BREAKDOWNS, Column, Row, Table, breakdown
@@ -343,21 +343,12 @@ def _stages_by_unit(cohort: Cohort) -> list[dict[str, Any]]:
         return [dict(row) for row in cohort.complaints.values("unit_id").annotate(**aggregates)]
     kept = tuple(f"{stage}_{part}" for stage in STAGE_FIELDS for part in ("on_time", "late_done"))
     grouped = rollup_grouped(cohort, "total", "unit", kept)
-    overdue_names = [f"{stage}_overdue" for stage in STAGE_FIELDS]
-    any_overdue = conditions[overdue_names[0]]
-    for name in overdue_names[1:]:
-        any_overdue |= conditions[name]
-    overdue: dict[Any, dict[str, Any]] = {
-        row["unit_id"]: dict(row)
-        for row in cohort.complaints.filter(any_overdue)
-        .values("unit_id")
-        .annotate(**{name: Count("pk", filter=conditions[name]) for name in overdue_names})
-    }
+    overdue = overdue_counts(cohort.complaints, cohort.now, by=("unit_id",))
     rows = []
     for unit_id, found in grouped.items():
         row: dict[str, Any] = {"unit_id": unit_id}
         for stage in STAGE_FIELDS:
-            late_now = overdue.get(unit_id, {}).get(f"{stage}_overdue", 0)
+            late_now = overdue.get((unit_id,), {}).get(f"{stage}_overdue", 0)
             row[f"{stage}_on_time"] = found[f"{stage}_on_time"]
             row[f"{stage}_late"] = found[f"{stage}_late_done"] + late_now
         rows.append(row)

@@ -6,11 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
-
 from redress.analytics import measures, repeats, rollup_read
 from redress.analytics.cohort import Cohort
-from redress.analytics.measures import OVERDUE, complaint_conditions, late_combine, memo_on
+from redress.analytics.measures import late_combine, memo_on, overdue_counts
 
 
 def _rolled(cohort: Cohort) -> bool:
@@ -27,15 +25,7 @@ def cohort_measures(cohort: Cohort) -> dict[str, Any]:
         totals: dict[str, Any] = dict(rollup_read.rollup_totals(cohort).counts)
         for name in measures.settled_names():
             totals.setdefault(name, 0)
-        conditions = complaint_conditions(cohort.now)
-        overdue = conditions["ack_overdue"]
-        for name in OVERDUE:
-            overdue |= conditions[name]
-        totals.update(
-            cohort.complaints.filter(overdue).aggregate(
-                **{name: Count("pk", filter=conditions[name]) for name in sorted(OVERDUE)}
-            )
-        )
+        totals.update(overdue_counts(cohort.complaints, cohort.now)[()])
         return late_combine(totals)
 
     return memo_on(cohort, "complaints", compute)

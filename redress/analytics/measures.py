@@ -57,6 +57,9 @@ NOT_ACCEPTED = [Classification.NOT_A_COMPLAINT, Classification.OUT_OF_SCOPE]
 IN_FAVOUR = [Outcome.UPHELD, Outcome.PARTLY_UPHELD]
 
 
+VULNERABLE = ~Q(vulnerable_group="")
+
+
 def _stage_conditions(stage: str, now: dt.datetime) -> dict[str, Q]:
     """For a stage with a deadline: done on time (at or before it), late (done after it, or not
     done and past it). Not done and not yet due is neither: it is left out.
@@ -103,9 +106,8 @@ def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
     }
     for stage in STAGE_FIELDS:
         conditions.update(_stage_conditions(stage, now))
-    vulnerable = ~Q(vulnerable_group="")
     for part in ("on_time", "late", "late_done", "overdue"):
-        conditions[f"vulnerable_ack_{part}"] = conditions[f"ack_{part}"] & vulnerable
+        conditions[f"vulnerable_ack_{part}"] = conditions[f"ack_{part}"] & VULNERABLE
     return conditions
 
 
@@ -114,6 +116,36 @@ def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
 OVERDUE = frozenset({*(f"{stage}_overdue" for stage in STAGE_FIELDS), "vulnerable_ack_overdue"})
 # The sums of two measures (``late`` = done late + overdue), left out of the aggregates.
 COMBINED = frozenset({*(f"{stage}_late" for stage in STAGE_FIELDS), "vulnerable_ack_late"})
+
+
+def overdue_counts(
+    complaints: QuerySet[Complaint], now: dt.datetime, by: tuple[str, ...] = ()
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The ``OVERDUE`` counts of ``complaints``, grouped by the fields ``by`` (the key of each
+    group is the tuple of their values; ``()`` without grouping).
+
+    One query per stage: each then reads only its stage's index of pending deadlines, which
+    holds every column the gate and the filters ask for (``complaint_<stage>_due_pending``), and
+    never the complaints' rows, however scattered the open ones are in the table."""
+    conditions = complaint_conditions(now)
+    found: dict[tuple[Any, ...], dict[str, int]] = {}
+    for stage in STAGE_FIELDS:
+        # The counts' own conditions name no column beyond the index's (the stage's "not done"
+        # is its predicate): the vulnerable among the overdue acknowledgements.
+        counts = {f"{stage}_overdue": Count("pk")}
+        if stage == "ack":
+            counts["vulnerable_ack_overdue"] = Count("pk", filter=VULNERABLE)
+        names = list(counts)
+        late = complaints.filter(conditions[f"{stage}_overdue"])
+        rows = late.values(*by).annotate(**counts) if by else [late.aggregate(**counts)]
+        for row in rows:
+            key = tuple(row[field] for field in by)
+            group = found.setdefault(key, dict.fromkeys(sorted(OVERDUE), 0))
+            for name in names:
+                group[name] = row[name]
+    if not by:
+        found.setdefault((), dict.fromkeys(sorted(OVERDUE), 0))
+    return found
 
 
 def settled_names() -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import models
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
@@ -18,7 +18,7 @@ from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 from django.db.models.fields import NOT_PROVIDED
 
-from redress.core.migration_operations import AddIndexWithoutLock
+from redress.core.migration_operations import AddIndexWithoutLock, RemoveIndexWithoutLock
 
 RELEASED = Path(settings.BASE_DIR) / "deploy" / "released-migrations.txt"
 
@@ -99,6 +99,13 @@ def problems_of(
             and table in BIG_TABLES
         ):
             found.append(f"{operation.describe()}: use AddIndexConcurrently on a big table")
+        elif (
+            isinstance(operation, ops.RemoveIndex)
+            and not isinstance(operation, RemoveIndexConcurrently)
+            and table in BIG_TABLES
+        ):
+            # DROP INDEX waits for the table's strongest lock, and every query queues behind it.
+            found.append(f"{operation.describe()}: use RemoveIndexConcurrently on a big table")
         operation.state_forwards(app, state)
     return found
 
@@ -164,11 +171,16 @@ def released_state():
             ops.AddIndex("intakekey", models.Index(fields=["created_at"], name="ik_created")),
             "AddIndexConcurrently",
         ),
+        (
+            ops.RemoveIndex("complaint", "complaint_running_due"),
+            "RemoveIndexConcurrently",
+        ),
     ],
 )
 def test_an_unsafe_migration_is_caught(released_state, operation, problem):
     state, existing = released_state
-    [found] = problems_of(_migration("intake", operation), state, existing)
+    app = "complaints" if operation.model_name == "complaint" else "intake"
+    [found] = problems_of(_migration(app, operation), state, existing)
     assert problem in found
 
 
@@ -181,3 +193,5 @@ def test_a_safe_migration_passes(released_state):
         AddIndexWithoutLock("intakekey", models.Index(fields=["created_at"], name="ik_created")),
     )
     assert problems_of(safe, state, existing) == []
+    dropped = _migration("complaints", RemoveIndexWithoutLock("complaint", "complaint_running_due"))
+    assert problems_of(dropped, state, existing) == []
