@@ -20,8 +20,7 @@ from redress.analytics.negotiation import (
     SETTLED,
     LegalLimits,
     calendar_groups,
-    clock_judge,
-    clock_values,
+    clocks_judge,
     decision_clocks,
 )
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped, rollup_totals
@@ -167,11 +166,9 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
                 )
                 .exclude(SETTLED)
             )
-        limits = LegalLimits()
-        for clock in clock_values(clocks):
-            counted, met = clock_judge(clock, cohort.now, limits)
-            found["counted"] += counted
-            found["met"] += met
+        counted, met = clocks_judge(clocks, cohort.now, LegalLimits())
+        found["counted"] += counted
+        found["met"] += met
         return found
 
     return memo_on(cohort, "vn7", compute)

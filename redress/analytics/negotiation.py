@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from redress.complaints.models import Complaint
 from redress.core.models import OrgUnit
@@ -99,3 +99,29 @@ def clock_judge(
     if completed is not None:
         return True, completed <= limit
     return limit < now, False
+
+
+# A clock that carries the legal limit is judged by its own deadline and outcome alone.
+CARRIES_THE_LIMIT = Q(statutory=True, due_at__isnull=False)
+
+
+def clocks_judge(
+    clocks: QuerySet[StageClock], now: dt.datetime, limits: LegalLimits
+) -> tuple[int, int]:
+    """``clock_judge`` summed over ``clocks``: how many count and how many met the limit. The
+    clocks that carry the limit are judged in one aggregate; only the others are read, to work
+    out their limit by calendar and day of receipt."""
+    judged = (
+        clocks.filter(CARRIES_THE_LIMIT)
+        .order_by()
+        .aggregate(
+            counted=Count("pk", filter=~Q(outcome=RUNNING) | Q(due_at__lt=now)),
+            met=Count("pk", filter=Q(outcome=MET)),
+        )
+    )
+    counted, met = judged["counted"], judged["met"]
+    for clock in clock_values(clocks.exclude(CARRIES_THE_LIMIT).order_by()):
+        one_counted, one_met = clock_judge(clock, now, limits)
+        counted += one_counted
+        met += one_met
+    return counted, met
