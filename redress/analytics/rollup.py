@@ -126,7 +126,9 @@ def _months_rewrite(months: Iterable[dt.date], unit_ids: Iterable[int] | None) -
         for unit_id, dimension, value, figures, ack, close in days.values_list(
             "unit_id", "dimension", "value", "figures", "ack_minutes", "close_days"
         ).iterator(chunk_size=5000):
-            cells[month, unit_id, dimension, value].add_stored(figures, bytes(ack), bytes(close))
+            cells[month, unit_id, dimension, value].add_stored(
+                figures, bytes(ack), bytes(close), dense=False
+            )
         months_rows.delete()
         RollupFigures.objects.bulk_create(_rows(MONTH, cells), batch_size=2000)
 

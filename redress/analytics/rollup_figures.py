@@ -56,8 +56,14 @@ def histogram_stored(
     values: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], *, dense: bool
 ) -> tuple[dict[str, list[int]], bytes]:
     """What the rollup stores of a histogram given as its values in order and their (non-zero)
-    counts: two lists, or (``dense``, for a month) the values from 0 to ``DENSE`` as packed
-    32-bit little-endian counts and the rest as lists."""
+    counts: for a day, the values then their counts, packed as 32-bit little-endian integers;
+    for a month (``dense``), the counts of the values from 0 to ``DENSE`` packed the same way
+    and the rare larger values as two lists. Packed, a day's histograms stay out of its JSON
+    figures, which then stay small enough to be read without decompressing (PostgreSQL
+    compresses a row's value over about 2 kB)."""
+    if not dense:
+        packed = np.concatenate([values, counts]).astype("<i4").tobytes() if len(values) else b""
+        return {}, packed
     packed = b""
     if dense:
         inside = (values >= 0) & (values < DENSE)
@@ -123,9 +129,15 @@ class Histogram:
         a month) those from 0 to ``DENSE`` as packed 32-bit little-endian counts."""
         return histogram_stored(*self._combined(), dense=dense)
 
-    def add_stored(self, stored: dict[str, list[int]], packed: bytes) -> None:
-        if packed:
+    def add_stored(self, stored: dict[str, list[int]], packed: bytes, *, dense: bool) -> None:
+        """Add a histogram as ``histogram_stored`` gave it (``dense`` for a month's). A day's
+        values may also be in ``stored``, as the rollup stored them before they were packed."""
+        if packed and dense:
             self._add_dense(np.frombuffer(packed, dtype="<i4"), 1)
+        elif packed:
+            both = np.frombuffer(packed, dtype="<i4").astype(np.int64)
+            half = len(both) // 2
+            self.parts.append((both[:half], both[half:]))
         if stored.get("values"):
             self.parts.append(
                 (
@@ -166,8 +178,8 @@ class Totals:
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + sign * amount
 
     def stored(self, *, dense: bool = False) -> tuple[dict[str, Any], bytes, bytes]:
-        """The figures as the rollup stores them: a JSON object, and the two histograms' counts
-        packed (for a month, ``dense``; empty for a day)."""
+        """The figures as the rollup stores them: a JSON object, and the two histograms packed
+        (``histogram_stored``; ``dense`` for a month)."""
         ack, ack_packed = self.ack_minutes.stored(dense=dense)
         close, close_packed = self.close_days.stored(dense=dense)
         figures = {
@@ -178,13 +190,16 @@ class Totals:
         }
         return figures, ack_packed, close_packed
 
-    def add_stored(self, figures: dict[str, Any], ack_packed: bytes, close_packed: bytes) -> None:
-        """Add figures as ``stored`` gave them (without building another ``Totals``)."""
+    def add_stored(
+        self, figures: dict[str, Any], ack_packed: bytes, close_packed: bytes, *, dense: bool
+    ) -> None:
+        """Add figures as ``stored`` gave them (without building another ``Totals``); ``dense``
+        for a month's."""
         counts = self.counts
         for key, value in figures.get("counts", {}).items():
             counts[key] += value
-        self.ack_minutes.add_stored(figures.get("ack_minutes", {}), ack_packed)
-        self.close_days.add_stored(figures.get("close_days", {}), close_packed)
+        self.ack_minutes.add_stored(figures.get("ack_minutes", {}), ack_packed, dense=dense)
+        self.close_days.add_stored(figures.get("close_days", {}), close_packed, dense=dense)
         for currency, amount in figures.get("remedy", {}).items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + Decimal(amount)
 

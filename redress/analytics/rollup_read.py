@@ -72,24 +72,26 @@ def rollup_covers(cohort: Cohort, dimension: str = "total") -> bool:
 def _period_filter(period: Period, *, days_only: bool = False) -> Q:
     """Whole months of the period as month rows, the days before and after them as day rows
     (each an index range)."""
-    whole: list[dt.date] = []
-    month = period.first.replace(day=1)
-    while month <= period.last and not days_only:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        if month >= period.first and following - dt.timedelta(days=1) <= period.last:
-            whole.append(month)
-        month = following
-    if not whole:
+    first_whole = _month_start(period.first, 0 if period.first.day == 1 else 1)
+    after = _month_start(period.last, 1)  # the first day after the last whole month
+    if period.last != after - dt.timedelta(days=1):
+        after = _month_start(period.last, 0)
+    if days_only or first_whole >= after:
         return Q(level=DAY, start__gte=period.first, start__lte=period.last)
-    after = (whole[-1] + dt.timedelta(days=32)).replace(day=1)
     # The whole months are consecutive: one range of month rows (a period from the register's
     # first day would otherwise list every month since).
-    condition = Q(level=MONTH, start__gte=whole[0], start__lte=whole[-1])
-    if period.first < whole[0]:
-        condition |= Q(level=DAY, start__gte=period.first, start__lt=whole[0])
+    condition = Q(level=MONTH, start__gte=first_whole, start__lt=after)
+    if period.first < first_whole:
+        condition |= Q(level=DAY, start__gte=period.first, start__lt=first_whole)
     if after <= period.last:
         condition |= Q(level=DAY, start__gte=after, start__lte=period.last)
     return condition
+
+
+def _month_start(day: dt.date, months_later: int) -> dt.date:
+    """The first day of the month ``months_later`` months after ``day``'s."""
+    month = day.month - 1 + months_later
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,30 @@ class Scope:
 
 def _scope(cohort: Cohort, dimension: str = "total", *, days_only: bool = False) -> Scope | None:
     """What to read for the cohort (None: the person sees nothing)."""
-    rollup_refresh(first=cohort.period.first, last=cohort.period.last, zone=cohort.zone)
     chosen = _dimension(cohort)
     if chosen is None:
         raise ValueError("the rollup does not cover a cohort narrowed by two dimensions")
+    seen = memo_on(cohort, "rollup_seen", lambda: _seen(cohort))
+    if seen is None:
+        return None
+    units, seen_elsewhere, hidden = seen
+    rows = RollupFigures.objects.filter(_period_filter(cohort.period, days_only=days_only))
+    if chosen[0] != "total" or dimension == "total":
+        rows = rows.filter(dimension=chosen[0], value__in=chosen[1])
+    else:
+        rows = rows.filter(dimension=dimension)
+    if units is not None:
+        rows = rows.filter(unit_id__in=units)
+    return Scope(rows, seen_elsewhere, hidden)
+
+
+Seen = tuple[list[int] | None, QuerySet[Complaint] | None, QuerySet[Complaint] | None]
+
+
+def _seen(cohort: Cohort) -> Seen | None:
+    """For every read of one cohort, once: its stale cells refreshed, the units whose rows it
+    reads (None: all) and the corrections (None when there is nothing to correct)."""
+    rollup_refresh(first=cohort.period.first, last=cohort.period.last, zone=cohort.zone)
     scope = visible_scope(cohort.user) if cohort.user is not None else None
     if scope is not None and scope.nothing:
         return None
@@ -116,13 +138,6 @@ def _scope(cohort: Cohort, dimension: str = "total", *, days_only: bool = False)
     if cohort.filters.unit is not None:
         subtree = unit_descendant_ids([cohort.filters.unit])
         units = subtree if units is None else units & subtree
-    rows = RollupFigures.objects.filter(_period_filter(cohort.period, days_only=days_only))
-    if chosen[0] != "total" or dimension == "total":
-        rows = rows.filter(dimension=chosen[0], value__in=chosen[1])
-    else:
-        rows = rows.filter(dimension=dimension)
-    if units is not None:
-        rows = rows.filter(unit_id__in=sorted(units))
     seen_elsewhere = hidden = None
     # The corrections start from what picks out their few complaints (the owner, the subject
     # of the complaint), so that they read an index, not the period's complaints.
@@ -137,7 +152,7 @@ def _scope(cohort: Cohort, dimension: str = "total", *, days_only: bool = False)
         if units is not None:
             found = found.filter(unit_id__in=sorted(units))
         hidden = found if found.exists() else None
-    return Scope(rows, seen_elsewhere, hidden)
+    return (None if units is None else sorted(units)), seen_elsewhere, hidden
 
 
 def rollup_totals(cohort: Cohort) -> Totals:
@@ -148,9 +163,9 @@ def rollup_totals(cohort: Cohort) -> Totals:
         scope = _scope(cohort)
         if scope is None:
             return totals
-        stored = scope.rows.values_list("figures", "ack_minutes", "close_days")
-        for figures, ack, close in stored:
-            totals.add_stored(figures, bytes(ack), bytes(close))
+        stored = scope.rows.values_list("level", "figures", "ack_minutes", "close_days")
+        for level, figures, ack, close in stored:
+            totals.add_stored(figures, bytes(ack), bytes(close), dense=level == MONTH)
         if scope.seen_elsewhere is not None:
             totals.add(figures_of(scope.seen_elsewhere, cohort.zone))
         if scope.hidden is not None:

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from redress.analytics import figures, rollup
@@ -206,20 +207,43 @@ def _histogram(values):
     return histogram
 
 
+@pytest.mark.parametrize("dense", [True, False], ids=["month", "day"])
 @pytest.mark.parametrize(
     "values",
     [[], [5], [1, 3], [1, 1, 9], [1, 2, 9, 9], [-3, 0, 40_000, 7], [30_000, 25_000, -1, -1, 2]],
 )
-def test_the_median_of_a_histogram_is_the_median_of_its_values(values):
+def test_the_median_of_a_histogram_is_the_median_of_its_values(values, dense):
     from redress.analytics.measures import median
 
     histogram = _histogram(values)
     assert histogram.median() == median(sorted(values))
     copy = Histogram()
-    copy.add_stored(*histogram.stored(dense=True))
+    stored, packed = histogram.stored(dense=dense)
+    copy.add_stored(stored, packed, dense=dense)
     copy.add_histogram(_histogram(values[:1]))
     copy.add_histogram(_histogram(values[:1]), sign=-1)
     assert copy.median() == median(sorted(values)) and copy.count() == len(values)
+
+
+def test_a_day_stored_before_its_histograms_were_packed_is_read_the_same(register):
+    """Day rows written by an earlier release keep their histograms in the JSON figures; they
+    are read as before until the rollup is rebuilt."""
+    team, *_ = register
+    period = PERIODS[1]  # months and loose days: day rows are read
+    cohort = Cohort(user=team.top, period=period, now=NOW)
+    assert figures._rolled(cohort)
+    packed = [result.figure for result in kpis_compute(cohort)]
+    days = RollupFigures.objects.filter(level="day").exclude(ack_minutes=b"")
+    assert days.exists(), "the day rows keep their histograms packed"
+    for row in days:
+        for name in ("ack_minutes", "close_days"):
+            both = np.frombuffer(bytes(getattr(row, name)), dtype="<i4")
+            half = len(both) // 2
+            row.figures[name] = {"values": both[:half].tolist(), "counts": both[half:].tolist()}
+            setattr(row, name, b"")
+        row.save(update_fields=["figures", "ack_minutes", "close_days"])
+    cohort = Cohort(user=team.top, period=period, now=NOW)
+    assert [result.figure for result in kpis_compute(cohort)] == packed
 
 
 def test_the_command_rebuilds_the_rollup_and_the_figures_are_read_from_it(register):
