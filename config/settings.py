@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "redress.core.requestid.RequestIdMiddleware",
     # The request counts and latencies of /metrics (docs/deployment.md, "Health and metrics").
     "redress.ops.metrics.RequestMetricsMiddleware",
+    # A read-only request reads the small reference tables once (redress.core.read_memo).
+    "redress.core.read_memo.ReadMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from redress.complaints.models import Complaint
 from redress.core.models import OrgUnit
+from redress.core.read_memo import remembered
 from redress.sla.calendar import WorkCalendar
 from redress.sla.models import BusinessCalendar, StageClock
 from redress.sla.rules import VN_NEGOTIATION_WORKING_DAYS, Stage
@@ -32,6 +33,10 @@ SETTLED = Q(completed_at__isnull=False) & ~Q(outcome=RUNNING)
 
 def calendar_groups() -> list[tuple[WorkCalendar, list[int] | None]]:
     """Each calendar in use with the units that keep it (None: every unit, when all share it)."""
+    return remembered(("calendar_groups",), _calendar_groups)
+
+
+def _calendar_groups() -> list[tuple[WorkCalendar, list[int] | None]]:
     default = calendar_default()
     units: dict[int | None, list[int]] = defaultdict(list)
     for pk, calendar_id in OrgUnit.objects.values_list("pk", "calendar_id"):

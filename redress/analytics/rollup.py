@@ -44,6 +44,7 @@ from redress.analytics.rollup_build import rollup_rows
 from redress.analytics.rollup_figures import Totals, complaint_figures
 from redress.complaints.models import Complaint
 from redress.core.bulk import bulk_insert, statistics_refresh
+from redress.core.read_memo import remembered
 from redress.core.writes import insert
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
@@ -230,5 +231,5 @@ def rollup_refresh_job() -> None:
 
 def rollup_ready(zone: ZoneInfo | None = None) -> bool:
     """Whether the rollup was built, in the organisation's time zone of now."""
-    state = RollupState.objects.order_by("-built_at").first()
+    state = remembered(("rollup_state",), RollupState.objects.order_by("-built_at").first)
     return state is not None and state.zone == str(zone or _zone())

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import get_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -82,6 +84,19 @@ class Cell:
 class TableRow:
     label: str
     cells: list[Cell]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells as HTML, made here rather than in the template: a dashboard's charts
+        hold hundreds of cells, and a template renders each one several times slower."""
+        return format_html_join("", "{}", ((_cell_html(cell),) for cell in self.cells))
+
+
+def _cell_html(cell: Cell) -> SafeString:
+    inner = format_html('<a href="{}">{}</a>', cell.url, cell.text) if cell.url else cell.text
+    if cell.numeric:
+        return format_html('<td class="num">{}</td>', inner)
+    return format_html("<td>{}</td>", inner)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from redress.core.memo import memo
 from redress.core.models import Membership, Organisation, OrgUnit, User
+from redress.core.read_memo import remembered
 from redress.core.roles import Role
 
 
@@ -53,9 +54,7 @@ def unit_descendant_ids(unit_ids: Iterable[int]) -> set[int]:
 def tree_descendant_ids(model: type[models.Model], ids: Iterable[int]) -> set[int]:
     """The given rows of a small tree (a model with a ``parent``) and every row below them,
     from one query."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in model._default_manager.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
+    children = remembered(("tree", model._meta.label), lambda: _children(model))
     found: set[int] = set()
     stack = list(ids)
     while stack:
@@ -65,6 +64,13 @@ def tree_descendant_ids(model: type[models.Model], ids: Iterable[int]) -> set[in
         found.add(pk)
         stack.extend(children.get(pk, []))
     return found
+
+
+def _children(model: type[models.Model]) -> dict[int | None, list[int]]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in model._default_manager.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    return children
 
 
 def unit_ancestor_ids(unit_id: int) -> list[int]:
