@@ -1,7 +1,8 @@
-"""The live overdue counts beside the rollup: equal to a direct count for every person and
-filter, and on PostgreSQL read from the indexes of pending deadlines alone (an index-only scan
-per stage), so that at a million complaints they read no complaint's row however scattered the
-open ones are."""
+"""The live counts beside the rollup: the overdue stages equal a direct count for every person
+and filter, and on PostgreSQL are read from the indexes of pending deadlines alone (an
+index-only scan per stage), so that at a million complaints they read no complaint's row
+however scattered the open ones are; the 7-working-day rule's waiting clocks are read from the
+index of open first decisions alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from redress.analytics import figures
+from redress.analytics.ageing import vn7_compliance
 from redress.analytics.cohort import Cohort, Filters, Period
 from redress.analytics.measures import (
     OVERDUE,
@@ -20,6 +23,7 @@ from redress.analytics.measures import (
     complaint_conditions,
     overdue_counts,
 )
+from redress.analytics.rollup import rollup_rebuild
 from redress.analytics.testing import VN, at, random_register, register_row
 from redress.complaints.models import Channel, Complaint, Priority, Status
 from redress.complaints.testing import CategoryFactory, ProductFactory
@@ -151,3 +155,35 @@ def test_postgres_counts_the_overdue_from_the_pending_indexes_alone(world):
                 assert "Index Only Scan using complaint_" in plan, (cohort, plan)
                 assert "_due_pending on complaints_complaint" in plan, (cohort, plan)
                 assert "Index Scan using" not in plan.replace("Index Only Scan", ""), plan
+
+
+def _only_keys_and(table: str, kept: str) -> None:
+    """Drop every index of ``table`` but its keys and ``kept``, in the test's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique
+            AND c.relname <> %s""",
+            [table, kept],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="plans are checked on PostgreSQL only")
+def test_postgres_judges_the_waiting_requests_clocks_from_the_open_first_decisions_alone(world):
+    team, _category, _product = world
+    rollup_rebuild()
+    _only_keys_and("sla_stageclock", "sla_first_decision_open")
+    for person in (team.manager, team.top):
+        cohort = Cohort(user=person, period=PERIOD, now=NOW)
+        assert figures._rolled(cohort)
+        with CaptureQueriesContext(connection) as captured:
+            vn7_compliance(cohort)
+        # The live reads (the settled clocks of the corrections are read with them).
+        live = "\"sla_stageclock\".\"outcome\" IN ('running', 'met', 'breached')"
+        read = [q["sql"] for q in captured.captured_queries if live in q["sql"]]
+        assert len(read) == 2, "the clocks that carry the limit, then the others"
+        for sql in read:
+            plan = _plan(sql, ())
+            assert "Index Only Scan using sla_first_decision_open" in plan, plan
