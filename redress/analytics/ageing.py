@@ -149,7 +149,7 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
             found["counted"] = totals.counts["vn7_counted"]
             found["met"] = totals.counts["vn7_met"]
             # Completed or not running is settled; the rest are the requests still waiting, found
-            # through the index of those (complaint_negotiation_waiting): a first decision
+            # through the index of those (complaint_negotiation_owed): a first decision
             # clock runs only until the decision is communicated, and withdrawing, refusing or
             # merging a complaint cancels it (sla.hooks), so no other complaint has one.
             waiting = cohort.complaints.filter(decision_communicated_at__isnull=True).exclude(

@@ -225,10 +225,12 @@ class Complaint(models.Model):
                 condition=models.Q(next_due_at__isnull=False),
             ),
             # The consumer negotiation requests still waiting for their first decision: the
-            # 7-working-day rule reads their decision clocks live (analytics.ageing).
+            # 7-working-day rule reads their decision clocks live (analytics.ageing), and the
+            # gate's and filters' columns from here.
             models.Index(
                 fields=["received_at"],
-                name="complaint_negotiation_waiting",
+                name="complaint_negotiation_owed",
+                include=PENDING_COVERED,
                 condition=models.Q(is_negotiation_request=True, decision_communicated_at=None)
                 & ~models.Q(status__in=["closed", "withdrawn", "not_accepted"]),
             ),
