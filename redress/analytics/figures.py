@@ -34,9 +34,9 @@ def cohort_measures(cohort: Cohort) -> dict[str, Any]:
 def hours_to_ack(cohort: Cohort) -> dict[str, Any]:
     if not _rolled(cohort):
         return measures.hours_to_ack(cohort)
-    totals = rollup_read.rollup_totals(cohort)
-    middle = totals.ack_minutes.median()
-    return {"count": totals.counts["ack_count"], "median": None if middle is None else middle / 60}
+    count = rollup_read.rollup_totals(cohort).counts["ack_count"]
+    middle = rollup_read.rollup_ack_minutes(cohort).median()
+    return {"count": count, "median": None if middle is None else middle / 60}
 
 
 def working_days_to_close(cohort: Cohort) -> dict[str, Any]:

@@ -54,25 +54,43 @@ DENSE = 20_160
 
 def histogram_stored(
     values: np.ndarray[Any, Any], counts: np.ndarray[Any, Any], *, dense: bool
-) -> tuple[dict[str, list[int]], bytes]:
+) -> tuple[dict[str, Any], bytes]:
     """What the rollup stores of a histogram given as its values in order and their (non-zero)
     counts: for a day, the values then their counts, packed as 32-bit little-endian integers;
-    for a month (``dense``), the counts of the values from 0 to ``DENSE`` packed the same way
-    and the rare larger values as two lists. Packed, a day's histograms stay out of its JSON
-    figures, which then stay small enough to be read without decompressing (PostgreSQL
-    compresses a row's value over about 2 kB)."""
+    for a month (``dense``), the counts of the values from 0 to ``DENSE`` packed as the
+    narrowest unsigned integers that hold them (``WIDTHS``) and the rare larger values as two
+    lists. Packed, a day's histograms stay out of its JSON figures, which then stay small
+    enough to be read without decompressing (PostgreSQL compresses a row's value over about
+    2 kB)."""
     if not dense:
         packed = np.concatenate([values, counts]).astype("<i4").tobytes() if len(values) else b""
         return {}, packed
-    packed = b""
-    if dense:
-        inside = (values >= 0) & (values < DENSE)
-        if inside.any():
-            array = np.zeros(int(values[inside].max()) + 1, dtype="<i4")
-            array[values[inside]] = counts[inside]
-            packed = array.tobytes()
-        values, counts = values[~inside], counts[~inside]
-    return {"values": values.tolist(), "counts": counts.tolist()}, packed
+    packed, width = b"", 4
+    inside = (values >= 0) & (values < DENSE)
+    if inside.any():
+        width = _narrowest(counts[inside])
+        array = np.zeros(int(values[inside].max()) + 1, dtype=WIDTHS[width])
+        array[values[inside]] = counts[inside]
+        packed = array.tobytes()
+    values, counts = values[~inside], counts[~inside]
+    stored: dict[str, Any] = {"values": values.tolist(), "counts": counts.tolist()}
+    if width != 4:
+        stored["width"] = width
+    return stored, packed
+
+
+# A month's counts packed in the fewest bytes that hold the largest (its stored "width"; 4 when
+# not given, as the rollup stored them before). PostgreSQL sends binary columns as hex text, so
+# the bytes read decide what a dashboard's read costs: most minutes of a month count a few
+# acknowledgements, and one byte each holds them.
+WIDTHS = {1: "<u1", 2: "<u2", 4: "<i4"}
+
+
+def _narrowest(counts: np.ndarray[Any, Any]) -> int:
+    if counts.min() < 0:
+        return 4
+    largest = int(counts.max())
+    return 1 if largest < 2**8 else 2 if largest < 2**16 else 4
 
 
 class Histogram:
@@ -124,16 +142,17 @@ class Histogram:
         parts = sum(int(c.sum()) for _, c in self.parts)
         return int(self.dense.sum()) + parts + sum(self.single.values())
 
-    def stored(self, *, dense: bool = False) -> tuple[dict[str, list[int]], bytes]:
+    def stored(self, *, dense: bool = False) -> tuple[dict[str, Any], bytes]:
         """What the rollup stores: the values and their counts as two lists, or (``dense``, for
-        a month) those from 0 to ``DENSE`` as packed 32-bit little-endian counts."""
+        a month) those from 0 to ``DENSE`` as packed counts (``histogram_stored``)."""
         return histogram_stored(*self._combined(), dense=dense)
 
-    def add_stored(self, stored: dict[str, list[int]], packed: bytes, *, dense: bool) -> None:
+    def add_stored(self, stored: dict[str, Any], packed: bytes, *, dense: bool) -> None:
         """Add a histogram as ``histogram_stored`` gave it (``dense`` for a month's). A day's
         values may also be in ``stored``, as the rollup stored them before they were packed."""
         if packed and dense:
-            self._add_dense(np.frombuffer(packed, dtype="<i4"), 1)
+            width = WIDTHS[int(stored.get("width", 4))]
+            self._add_dense(np.frombuffer(packed, dtype=width), 1)
         elif packed:
             both = np.frombuffer(packed, dtype="<i4").astype(np.int64)
             half = len(both) // 2
@@ -191,14 +210,20 @@ class Totals:
         return figures, ack_packed, close_packed
 
     def add_stored(
-        self, figures: dict[str, Any], ack_packed: bytes, close_packed: bytes, *, dense: bool
+        self,
+        figures: dict[str, Any],
+        ack_packed: bytes | None,
+        close_packed: bytes,
+        *,
+        dense: bool,
     ) -> None:
         """Add figures as ``stored`` gave them (without building another ``Totals``); ``dense``
-        for a month's."""
+        for a month's; without the minutes to acknowledge when ``ack_packed`` is None."""
         counts = self.counts
         for key, value in figures.get("counts", {}).items():
             counts[key] += value
-        self.ack_minutes.add_stored(figures.get("ack_minutes", {}), ack_packed, dense=dense)
+        if ack_packed is not None:
+            self.ack_minutes.add_stored(figures.get("ack_minutes", {}), ack_packed, dense=dense)
         self.close_days.add_stored(figures.get("close_days", {}), close_packed, dense=dense)
         for currency, amount in figures.get("remedy", {}).items():
             self.remedy[currency] = self.remedy.get(currency, Decimal(0)) + Decimal(amount)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 
 from redress.analytics.cohort import NONE, Cohort, Period, category_descendant_ids
@@ -28,6 +28,7 @@ from redress.analytics.models import RollupFigures, RollupLevel
 from redress.analytics.rollup import rollup_ready, rollup_refresh
 from redress.analytics.rollup_figures import (
     PAIRS,
+    Histogram,
     Place,
     Totals,
     complaint_figures,
@@ -155,24 +156,59 @@ def _seen(cohort: Cohort) -> Seen | None:
     return (None if units is None else sorted(units)), seen_elsewhere, hidden
 
 
+def _corrections(cohort: Cohort, scope: Scope) -> list[tuple[Totals, int]]:
+    """The figures of the complaints the person sees outside the rows read (+1) and of those
+    hidden inside them (-1), once per cohort."""
+
+    def compute() -> list[tuple[Totals, int]]:
+        found = []
+        if scope.seen_elsewhere is not None:
+            found.append((figures_of(scope.seen_elsewhere, cohort.zone), 1))
+        if scope.hidden is not None:
+            found.append((figures_of(scope.hidden, cohort.zone), -1))
+        return found
+
+    return memo_on(cohort, "rollup_corrections", compute)
+
+
 def rollup_totals(cohort: Cohort) -> Totals:
-    """The figures of the cohort (``rollup_covers`` must hold), its stale cells refreshed."""
+    """The figures of the cohort (``rollup_covers`` must hold), its stale cells refreshed: all
+    but the minutes to acknowledge (``rollup_ack_minutes``). Only their median needs them, and
+    they are most of the bytes a month row holds, so they are read only when it is asked for."""
 
     def compute() -> Totals:
         totals = Totals()
         scope = _scope(cohort)
         if scope is None:
             return totals
-        stored = scope.rows.values_list("level", "figures", "ack_minutes", "close_days")
-        for level, figures, ack, close in stored:
-            totals.add_stored(figures, bytes(ack), bytes(close), dense=level == MONTH)
-        if scope.seen_elsewhere is not None:
-            totals.add(figures_of(scope.seen_elsewhere, cohort.zone))
-        if scope.hidden is not None:
-            totals.add(figures_of(scope.hidden, cohort.zone), sign=-1)
+        stored = scope.rows.values_list("level", "figures", "close_days")
+        for level, figures, close in stored:
+            totals.add_stored(figures, None, bytes(close), dense=level == MONTH)
+        for figures, sign in _corrections(cohort, scope):
+            totals.add(replace(figures, ack_minutes=Histogram()), sign)
         return totals
 
     return memo_on(cohort, "rollup", compute)
+
+
+def rollup_ack_minutes(cohort: Cohort) -> Histogram:
+    """The whole minutes to acknowledge the cohort's complaints, as a histogram."""
+
+    def compute() -> Histogram:
+        histogram = Histogram()
+        scope = _scope(cohort)
+        if scope is None:
+            return histogram
+        stored = scope.rows.values_list(
+            "level", KeyTransform("ack_minutes", "figures"), "ack_minutes"
+        )
+        for level, figures, packed in stored:
+            histogram.add_stored(figures or {}, bytes(packed), dense=level == MONTH)
+        for figures, sign in _corrections(cohort, scope):
+            histogram.add_histogram(figures.ack_minutes, sign)
+        return histogram
+
+    return memo_on(cohort, "rollup_ack_minutes", compute)
 
 
 def _counted(key: str) -> Coalesce:

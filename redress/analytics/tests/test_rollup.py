@@ -14,7 +14,7 @@ from redress.analytics import figures, rollup
 from redress.analytics.cohort import NONE, Cohort, Filters, Period
 from redress.analytics.kpis import kpis_compute
 from redress.analytics.models import RollupFigures, RollupStale, RollupState
-from redress.analytics.rollup_figures import Histogram
+from redress.analytics.rollup_figures import WIDTHS, Histogram
 from redress.analytics.tables import breakdown_compute
 from redress.analytics.testing import VN, at, random_register, register_row
 from redress.complaints.models import Channel, Complaint, Priority, Status
@@ -223,6 +223,42 @@ def test_the_median_of_a_histogram_is_the_median_of_its_values(values, dense):
     copy.add_histogram(_histogram(values[:1]))
     copy.add_histogram(_histogram(values[:1]), sign=-1)
     assert copy.median() == median(sorted(values)) and copy.count() == len(values)
+
+
+@pytest.mark.parametrize(
+    ("repeats", "width"), [(1, 1), (255, 1), (256, 2), (65_535, 2), (65_536, 4)]
+)
+def test_a_month_packs_its_counts_in_the_fewest_bytes_and_reads_them_back(repeats, width):
+    """A month's counts take one byte each while they stay under 256, two under 65,536, four
+    beyond; the histogram read back is the same."""
+    histogram = Histogram()
+    for value, count in ((0, 3), (17, repeats), (1_439, 1), (30_000, 2)):
+        histogram.add(value, count)
+    stored, packed = histogram.stored(dense=True)
+    assert stored.get("width", 4) == width
+    assert len(packed) == 1_440 * width  # the minutes 0 to 1,439; 30,000 is kept in the lists
+    copy = Histogram()
+    copy.add_stored(stored, packed, dense=True)
+    assert copy.count() == histogram.count() and copy.median() == histogram.median()
+
+
+def test_a_month_stored_with_four_bytes_a_count_is_read_the_same(register):
+    """Month rows written by an earlier release pack every count in four bytes and say no
+    width; they are read as before until the rollup is rebuilt."""
+    team, *_ = register
+    cohort = Cohort(user=team.top, period=PERIODS[0], now=NOW)
+    assert figures._rolled(cohort)
+    narrow = [result.figure for result in kpis_compute(cohort)]
+    months = RollupFigures.objects.filter(level="month").exclude(ack_minutes=b"")
+    assert all(row.figures["ack_minutes"]["width"] == 1 for row in months)
+    for row in months:
+        for name in ("ack_minutes", "close_days"):
+            width = row.figures[name].pop("width", 4)
+            counts = np.frombuffer(bytes(getattr(row, name)), dtype=WIDTHS[width])
+            setattr(row, name, counts.astype("<i4").tobytes())
+        row.save(update_fields=["figures", "ack_minutes", "close_days"])
+    cohort = Cohort(user=team.top, period=PERIODS[0], now=NOW)
+    assert [result.figure for result in kpis_compute(cohort)] == narrow
 
 
 def test_a_day_stored_before_its_histograms_were_packed_is_read_the_same(register):
