@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from redress.analytics.cohort import NONE, Cohort, Period, category_descendant_ids
 from redress.analytics.measures import memo_on
-from redress.analytics.models import RollupFigures, RollupLevel
+from redress.analytics.models import RollupFigures, RollupLevel, RollupStale
 from redress.analytics.rollup import rollup_ready, rollup_refresh
 from redress.analytics.rollup_figures import (
     PAIRS,
@@ -35,7 +35,8 @@ from redress.analytics.rollup_figures import (
     figures_of,
 )
 from redress.complaints.models import Complaint
-from redress.complaints.selectors import visible_scope
+from redress.complaints.selectors import VisibleScope, visible_scope
+from redress.core.read_memo import remembered
 from redress.core.selectors import unit_descendant_ids
 
 DAY, MONTH = RollupLevel.DAY, RollupLevel.MONTH
@@ -129,7 +130,8 @@ Seen = tuple[list[int] | None, QuerySet[Complaint] | None, QuerySet[Complaint] |
 def _seen(cohort: Cohort) -> Seen | None:
     """For every read of one cohort, once: its stale cells refreshed, the units whose rows it
     reads (None: all) and the corrections (None when there is nothing to correct)."""
-    rollup_refresh(first=cohort.period.first, last=cohort.period.last, zone=cohort.zone)
+    if remembered("rollup_stale_any", RollupStale.objects.exists):
+        rollup_refresh(first=cohort.period.first, last=cohort.period.last, zone=cohort.zone)
     scope = visible_scope(cohort.user) if cohort.user is not None else None
     if scope is not None and scope.nothing:
         return None
@@ -139,21 +141,49 @@ def _seen(cohort: Cohort) -> Seen | None:
     if cohort.filters.unit is not None:
         subtree = unit_descendant_ids([cohort.filters.unit])
         units = subtree if units is None else units & subtree
+    if scope is None or cohort.user is None:
+        return (None if units is None else sorted(units)), None, None
     seen_elsewhere = hidden = None
     # The corrections start from what picks out their few complaints (the owner, the subject
     # of the complaint), so that they read an index, not the period's complaints.
     everyone = Cohort(None, cohort.period, cohort.filters, cohort.now).complaints
-    if scope is not None and not scope.everything and scope.also is not None:
-        found = everyone.filter(scope.also).exclude(unit_id__in=sorted(scope.units))
-        if scope.hidden is not None:
-            found = found.exclude(scope.hidden)
+    ever_elsewhere, ever_hidden = remembered(
+        ("rollup_corrections_ever", cohort.user.pk),
+        lambda: (
+            _seen_elsewhere(scope, Complaint.objects.all()).exists(),
+            _hidden(scope, Complaint.objects.all(), None).exists(),
+        ),
+    )
+    if ever_elsewhere:
+        found = _seen_elsewhere(scope, everyone)
         seen_elsewhere = found if found.exists() else None
-    if scope is not None and scope.hidden is not None:
-        found = everyone.filter(scope.hidden)
-        if units is not None:
-            found = found.filter(unit_id__in=sorted(units))
+    if ever_hidden:
+        found = _hidden(scope, everyone, units)
         hidden = found if found.exists() else None
     return (None if units is None else sorted(units)), seen_elsewhere, hidden
+
+
+# A page reads several cohorts of one person (the period, the year before, the backlog's ages);
+# whether the person sees any complaint outside their units, or has any hidden inside them, is
+# asked once over the whole register (an index look-up each), and per cohort only when so.
+
+
+def _seen_elsewhere(scope: VisibleScope, complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The complaints the person sees outside the units of their scope (none: an empty set)."""
+    if scope.everything or scope.also is None:
+        return complaints.none()
+    found = complaints.filter(scope.also).exclude(unit_id__in=sorted(scope.units))
+    return found.exclude(scope.hidden) if scope.hidden is not None else found
+
+
+def _hidden(
+    scope: VisibleScope, complaints: QuerySet[Complaint], units: set[int] | None
+) -> QuerySet[Complaint]:
+    """The complaints hidden from the person inside ``units`` (None: every unit)."""
+    if scope.hidden is None:
+        return complaints.none()
+    found = complaints.filter(scope.hidden)
+    return found.filter(unit_id__in=sorted(units)) if units is not None else found
 
 
 def _corrections(cohort: Cohort, scope: Scope) -> list[tuple[Totals, int]]:

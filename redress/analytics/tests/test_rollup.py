@@ -19,6 +19,7 @@ from redress.analytics.tables import breakdown_compute
 from redress.analytics.testing import VN, at, random_register, register_row
 from redress.complaints.models import Channel, Complaint, Priority, Status
 from redress.complaints.testing import CategoryFactory, ProductFactory
+from redress.core.read_memo import read_memo
 from redress.core.testing import UnitFactory
 from redress.handling.testing import complaint_in_state, make_team
 from redress.improvement.figures import _cause_names
@@ -198,6 +199,26 @@ def test_a_reassigned_complaint_refreshes_the_unit_it_left(register):
     complaint.save(update_fields=["unit"])
     rollup.rollup_mark(complaint, unit_ids=[team.unit.pk])
     _compare([team.top], [Filters(unit=branch.pk), Filters()], periods=[PERIODS[2]])
+
+
+def test_the_cohorts_of_one_request_read_the_same_figures_as_without_the_request(register):
+    """Within one GET request (``read_memo``) the rollup asks once whether any cell is stale and
+    whether the person sees complaints outside their units or has some hidden inside them (the
+    manager has both); every cohort's figures are the ones read without it."""
+    team, branch, *_ = register
+
+    def cohort_of(person, period, filters):
+        return Cohort(user=person, period=period, filters=filters, now=NOW)
+
+    filters_list = [Filters(), Filters(unit=branch.pk), Filters(channel=Channel.EMAIL)]
+    people = [team.top, team.manager, team.handler]  # the manager after one without corrections
+    without = _figures(cohort_of, PERIODS, filters_list, people)
+    stale = Complaint.objects.filter(unit=branch).first()
+    rollup.rollup_mark_received([(stale.received_at, stale.unit_id)])
+    with read_memo():
+        within = _figures(cohort_of, PERIODS, filters_list, people)
+    assert within == without
+    assert not RollupStale.objects.exists(), "the stale cell was refreshed"
 
 
 def _histogram(values):

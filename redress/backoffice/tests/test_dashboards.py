@@ -425,8 +425,9 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 
 # A dashboard reads the session, the user, the second factor (the session's device), their roles, the organisation (time zone), the
 # units and categories of the filters, the KPI targets, one aggregate per kind of measure of its
-# KPIs and for each cohort read from the rollup, once: its state, its stale cells, the person's
-# units, whether any complaint is seen outside those units or hidden inside them; then each
+# KPIs and for each cohort read from the rollup, once: its state, the person's units, and only
+# if the register has any such complaint at all (asked once per request), the stale cells and
+# whether a complaint is seen outside those units or hidden inside them; then each
 # chart's rows and the overdue counted live (one query per stage), the calendar for the backlog,
 # one or two grouped queries per chart read directly, with the names of its rows, then the open
 # work by stage and unit (manager), the latest significant complaints (top management) or the
@@ -434,12 +435,12 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # rollup's state are read once per request (core.read_memo). Tests read the organisation's
 # settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0), which adds a few.
 MANAGER_DASHBOARD_QUERIES = (
-    73  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
+    54  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
     # counts read once for both control charts; the open
     # work from the queue tally and its corrections, the overdue and due this week from the
     # deadline tally, its corrections and the partial hours
 )
-TOP_DASHBOARD_QUERIES = 36  # with the objectives
+TOP_DASHBOARD_QUERIES = 34  # with the objectives
 HANDLER_DASHBOARD_QUERIES = 23  # four of them the overdue stages of the four KPIs
 # session, user, second factor, roles, organisation; the cohort's checks (organisation, unit by
 # code, unit tree, read once); the count; the page; the unit's name for the line above the
