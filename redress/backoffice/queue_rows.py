@@ -31,6 +31,35 @@ from redress.core.models import User
 
 T = TypeVar("T")
 SUBJECT_CHARS = 70
+# The columns a row reads (with ``complainant_view`` and ``PersonalDataScope.allows``): a queue's
+# page reads these alone, not the descriptions and search texts of its complaints.
+ROW_FIELDS = (
+    "reference",
+    "status",
+    "priority",
+    "channel",
+    "received_at",
+    "subject",
+    "paused_at",
+    "is_significant",
+    "next_due_at",
+    "unit__name",
+    "unit__name_en",
+    "category__name_vi",
+    "category__name_en",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "subject_staff_id",
+    "complainant__full_name",
+    "complainant__organisation",
+    "complainant__email",
+    "complainant__phone",
+    "complainant__address",
+    "representative_name",
+    "representative_relation",
+    "representative_contact",
+)
 NO_DEADLINE = mark_safe('<span class="muted">—</span>')  # noqa: S308 - a constant
 
 

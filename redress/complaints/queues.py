@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,8 +376,13 @@ def queue_page(
     *,
     page: int = 1,
     now: dt.datetime | None = None,
+    fields: Sequence[str] = (),
 ) -> Page:
-    return paginate(queue_queryset(user, queue, filters, now=now), page)
+    """One page of a queue; with ``fields``, only those columns of the complaints and of the
+    related rows (``"unit__name"``) are read: a list needs neither descriptions nor search
+    texts."""
+    queryset = queue_queryset(user, queue, filters, now=now)
+    return paginate(queryset.only(*fields) if fields else queryset, page)
 
 
 def deadline_state(due_at: dt.datetime | None, *, now: dt.datetime) -> str:

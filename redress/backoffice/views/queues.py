@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.queues import BulkForm, QueueFilterForm
-from redress.backoffice.queue_rows import RowLayout, rows_for
+from redress.backoffice.queue_rows import ROW_FIELDS, RowLayout, rows_for
 from redress.backoffice.views.common import HtmxHttpRequest, home_queue, page, staff_view
 from redress.complaints import export_jobs, exports
 from redress.complaints.masking import PersonalDataScope
@@ -107,7 +107,9 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
         request.GET or None, categories=categories, units=units, owners=owners, me=user
     )
     filters = list_filters(form, user) if request.GET else ListFilters()
-    result = queue_page(user, queue, filters, page=_page_number(request), now=now)
+    result = queue_page(
+        user, queue, filters, page=_page_number(request), now=now, fields=ROW_FIELDS
+    )
     query = request.GET.copy()
     query.pop("page", None)
     shown = queue_columns_get(user)
