@@ -11,6 +11,7 @@ zone, the fixed texts, each distinct label, name and time) is worked out once fo
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -72,6 +73,13 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
+def _shortened(text: str) -> str:
+    """``truncatechars``: most subjects are short enough, and are returned without asking for
+    the translated ellipsis (``Truncator`` counts no more characters than ``len``)."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= SUBJECT_CHARS else Truncator(text).chars(SUBJECT_CHARS)
+
+
 class RowTexts:
     """What the rows of one page share, worked out once for the page: the reader's language,
     the organisation's time zone (active in every staff view), the texts every row repeats, and
@@ -89,6 +97,9 @@ class RowTexts:
             ' <span class="tag">{}</span>', pgettext("clock stopped", "paused")
         )
         self.nobody = format_html('<span class="muted">{}</span>', gettext("nobody"))
+        self.no_deadline = format_html(
+            '<td class="when">{}</td><td>{}</td>', NO_DEADLINE, NO_DEADLINE
+        )
         self._known: dict[tuple[str, Any], Any] = {}
 
     def once(self, kind: str, key: Any, make: Callable[[], T]) -> T:
@@ -98,9 +109,6 @@ class RowTexts:
         except KeyError:
             value = self._known[kind, key] = make()
             return value
-
-    def label(self, choices: type[models.TextChoices], value: str) -> str:
-        return self.once(choices.__name__, value, lambda: _label(choices, value))
 
     def shown(self, moment: dt.datetime) -> str:
         """The moment in the organisation's time zone, as "31/12/2026 17:00"."""
@@ -170,24 +178,27 @@ class Row:
             texts.significant if c.is_significant else "",
         )
         due = getattr(c, "due_at", None)
-        if due:
-            yield format_html('<td class="when">{}</td>', texts.time(due))
-            yield format_html(
-                '<td><span class="due d-{}" title="{}">{}</span></td>',
-                self.deadline,
-                texts.shown(due),
-                texts.left(due),
-            )
-        else:
-            yield format_html('<td class="when">{}</td><td>{}</td>', NO_DEADLINE, NO_DEADLINE)
+        yield texts.once("due", due, lambda: self._due(due)) if due else texts.no_deadline
         for column in self.layout.columns:
             yield _COLUMN_CELLS[column](self)
+
+    # The cells below depend on one value each: made once per page for each value.
+
+    def _due(self, due: dt.datetime) -> SafeString:
+        texts = self.texts
+        return format_html(
+            '<td class="when">{}</td><td><span class="due d-{}" title="{}">{}</span></td>',
+            texts.time(due),
+            self.deadline,
+            texts.shown(due),
+            texts.left(due),
+        )
 
     def _subject(self) -> SafeString:
         c = self.complaint
         return format_html(
             '<td class="subject">{}{}</td>',
-            Truncator(c.subject).chars(SUBJECT_CHARS),
+            _shortened(c.subject),
             self.texts.paused if c.paused_at else "",
         )
 
@@ -196,41 +207,59 @@ class Row:
 
     def _status(self) -> SafeString:
         status = self.complaint.status
-        return format_html(
-            '<td><span class="status s-{}">{}</span></td>', status, self.texts.label(Status, status)
+        return self.texts.once(
+            "status",
+            status,
+            lambda: format_html(
+                '<td><span class="status s-{}">{}</span></td>', status, _label(Status, status)
+            ),
         )
 
     def _priority(self) -> SafeString:
         priority = self.complaint.priority
-        return format_html(
-            '<td><span class="prio p-{}">{}</span></td>',
+        return self.texts.once(
+            "priority",
             priority,
-            self.texts.label(Priority, priority),
+            lambda: format_html(
+                '<td><span class="prio p-{}">{}</span></td>', priority, _label(Priority, priority)
+            ),
         )
 
     def _category(self) -> SafeString:
-        c, texts = self.complaint, self.texts
-        name = (
-            texts.once("category", c.category_id, lambda: c.category.display_name(texts.language))  # type: ignore[union-attr]
-            if c.category_id
-            else ""
+        category, texts = self.complaint.category, self.texts
+        return texts.once(
+            "category",
+            category and category.pk,
+            lambda: format_html(
+                '<td class="wrap-short">{}</td>',
+                category.display_name(texts.language) if category else "",
+            ),
         )
-        return format_html('<td class="wrap-short">{}</td>', name)
 
     def _unit(self) -> SafeString:
-        c, texts = self.complaint, self.texts
-        name = texts.once("unit", c.unit_id, lambda: c.unit.display_name(texts.language))
-        return format_html('<td class="unit">{}</td>', name)
+        unit, texts = self.complaint.unit, self.texts
+        return texts.once(
+            "unit",
+            unit.pk,
+            lambda: format_html('<td class="unit">{}</td>', unit.display_name(texts.language)),
+        )
 
     def _owner(self) -> SafeString:
         owner = self.complaint.owner
-        if owner is None:
-            return format_html('<td class="person">{}</td>', self.texts.nobody)
-        name = self.texts.once("owner", owner.pk, lambda: owner.get_full_name() or owner.username)
-        return format_html('<td class="person">{}</td>', name)
+        return self.texts.once(
+            "owner",
+            owner and owner.pk,
+            lambda: format_html(
+                '<td class="person">{}</td>',
+                (owner.get_full_name() or owner.username) if owner else self.texts.nobody,
+            ),
+        )
 
     def _channel(self) -> SafeString:
-        return format_html("<td>{}</td>", self.texts.label(Channel, self.complaint.channel))
+        channel = self.complaint.channel
+        return self.texts.once(
+            "channel", channel, lambda: format_html("<td>{}</td>", _label(Channel, channel))
+        )
 
     def _received(self) -> SafeString:
         return format_html('<td class="when">{}</td>', self.texts.time(self.complaint.received_at))
