@@ -102,7 +102,8 @@ def due_counts(
     reads the tally for them) have their running deadline in it, grouped by ``by`` (columns of
     both the tally and the register: "status", "unit_id"; the empty key () without). Three
     queries whatever the number of complaints or ranges: the tally's whole hours, the scope's
-    corrections over those hours, and the index over the partial hours at the ends."""
+    corrections over those hours (grouped by correction), and the index over the partial hours at
+    the ends."""
     counts: dict[str, dict[Key, int]] = {name: defaultdict(int) for name in ranges}
     parts = {name: (r.where, *r.split()) for name, r in ranges.items()}
 
@@ -121,14 +122,15 @@ def due_counts(
         add(rows, {f"t_{name}": (name, 1) for name in tallied})
         if scope.corrections:
             whole = {name: where & w for name, (where, _c, w, _p) in parts.items() if w}
-            fields, signs = {}, {}
-            for index, (part, sign) in enumerate(scope.corrections):
-                for name, q in whole.items():
-                    fields[f"c{index}_{name}"] = Count("pk", filter=part & q)
-                    signs[f"c{index}_{name}"] = (name, sign)
             either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
-            found = Complaint.objects.filter(either, functools.reduce(operator.or_, whole.values()))
-            add(_grouped(found, by, fields), signs)
+            corrected = Complaint.objects.filter(
+                either, functools.reduce(operator.or_, whole.values())
+            ).annotate(correction=scope.correction_index())
+            fields = {f"c_{name}": Count("pk", filter=q) for name, q in whole.items()}
+            for (index, *key), totals in _grouped(corrected, ("correction", *by), fields):
+                sign = scope.corrections[index][1]
+                for name in whole:
+                    counts[name][tuple(key)] += sign * (totals[f"c_{name}"] or 0)
     edges = {name: where & p for name, (where, _c, _w, p) in parts.items() if p}
     if edges:
         found = visible.filter(functools.reduce(operator.or_, edges.values()))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from redress.complaints.models import Complaint, DeadlineTally, QueueTally
 from redress.complaints.selectors import visible_scope
@@ -143,6 +143,19 @@ class TallyScope:
     @property
     def cells(self) -> QuerySet[QueueTally]:
         return self.cells_of(QueueTally)
+
+    def correction_index(self) -> Case:
+        """The index in ``corrections`` of the one a complaint falls under, for a query over
+        complaints that fall under one of them: they are disjoint (counted in: outside the
+        person's units; out: inside them), so that a query grouped by it compiles each
+        correction once, not once per figure."""
+        return Case(
+            *(
+                When(part, then=Value(index))
+                for index, (part, _sign) in enumerate(self.corrections)
+            ),
+            output_field=IntegerField(),
+        )
 
 
 def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallyScope | None:

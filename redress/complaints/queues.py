@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,18 +209,25 @@ def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int
         )
     )
     if scope.corrections:
-        aggregates = {
-            f"{key}__{index}": Count(
-                "pk", filter=part & _queue_condition(key, user=user, units=units, now=now)
-            )
-            for index, (part, _sign) in enumerate(scope.corrections)
-            for key in _TALLIED
-        }
         either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
-        found = Complaint.objects.filter(either).aggregate(**aggregates)
-        for index, (_part, sign) in enumerate(scope.corrections):
-            for key in _TALLIED:
-                counts[key] += sign * found[f"{key}__{index}"]
+        # One row per correction: each is compiled once, not once per queue.
+        rows = (
+            Complaint.objects.filter(either)
+            .annotate(correction=scope.correction_index())
+            .values("correction")
+            .annotate(
+                **{
+                    key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
+                    for key in _TALLIED
+                }
+            )
+            .values_list("correction", *_TALLIED)
+            .order_by()
+        )
+        for index, *found in rows:
+            sign = scope.corrections[index][1]
+            for key, count in zip(_TALLIED, found, strict=True):
+                counts[key] += sign * count
     due = due_counts(
         scope,
         _visible(user),
@@ -369,8 +376,13 @@ def queue_page(
     *,
     page: int = 1,
     now: dt.datetime | None = None,
+    fields: Sequence[str] = (),
 ) -> Page:
-    return paginate(queue_queryset(user, queue, filters, now=now), page)
+    """One page of a queue; with ``fields``, only those columns of the complaints and of the
+    related rows (``"unit__name"``) are read: a list needs neither descriptions nor search
+    texts."""
+    queryset = queue_queryset(user, queue, filters, now=now)
+    return paginate(queryset.only(*fields) if fields else queryset, page)
 
 
 def deadline_state(due_at: dt.datetime | None, *, now: dt.datetime) -> str:

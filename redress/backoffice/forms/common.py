@@ -8,6 +8,8 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from redress.complaints.attachments import attachment_problem, attachments_count_problem
@@ -50,6 +52,46 @@ class LocalizedChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name(get_language() or "vi")
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written here rather than by a template each (Django's
+    markup, attributes and all): a queue's filters offer some fifty options on every page.
+    A select with groups of options is left to Django's templates."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>',
+                option["value"],
+                _attributes(option["attrs"]),
+                option["label"],
+            )
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attributes(widget["attrs"]),
+            mark_safe(options),  # noqa: S308 - every option is made by format_html
+        )
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Django's ``attrs.html``: ` name="value"`, the name alone for True, nothing for False."""
+    return SafeString(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,26 +7,40 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from redress.backoffice.forms.common import BLANK, LocalizedChoiceField
+from redress.backoffice.forms.common import BLANK, LocalizedChoiceField, PlainSelect
 from redress.complaints.models import Category, Channel, Priority, Status
 from redress.complaints.queues import DeadlineFilter, Sort
 from redress.core.models import OrgUnit, User
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=[*BLANK, *Status.choices], required=False)
+    # The selects are written in Python (PlainSelect): the form is on every page of a queue.
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[*BLANK, *Status.choices], required=False, widget=PlainSelect
+    )
     priority = forms.ChoiceField(
-        label=_("Priority"), choices=[*BLANK, *Priority.choices], required=False
+        label=_("Priority"),
+        choices=[*BLANK, *Priority.choices],
+        required=False,
+        widget=PlainSelect,
     )
     category = LocalizedChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label="—"
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="—",
+        widget=PlainSelect,
     )
     unit = LocalizedChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, empty_label="—"
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label="—",
+        widget=PlainSelect,
     )
-    owner = forms.ChoiceField(label=_("Owner"), choices=BLANK, required=False)
+    owner = forms.ChoiceField(label=_("Owner"), choices=BLANK, required=False, widget=PlainSelect)
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[*BLANK, *Channel.choices], required=False
+        label=_("Channel"), choices=[*BLANK, *Channel.choices], required=False, widget=PlainSelect
     )
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -35,9 +49,14 @@ class QueueFilterForm(forms.Form):
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     deadline = forms.ChoiceField(
-        label=_("Deadline"), choices=[*BLANK, *DeadlineFilter.choices], required=False
+        label=_("Deadline"),
+        choices=[*BLANK, *DeadlineFilter.choices],
+        required=False,
+        widget=PlainSelect,
     )
-    sort = forms.ChoiceField(label=_("Sort"), choices=Sort.choices, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=Sort.choices, required=False, widget=PlainSelect
+    )
 
     def __init__(
         self, *args: Any, categories: Any, units: Any, owners: list[User], me: User, **kwargs: Any

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from redress.backoffice.time_left import time_left
 from redress.complaints.models import (
     Channel,
     Classification,
@@ -110,26 +110,8 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     return rows
 
 
-def _duration(delta: dt.timedelta) -> str:
-    """The largest useful unit: days from two days up, then hours, then minutes."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes >= 48 * 60:
-        days = minutes // (24 * 60)
-        return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
-    if minutes >= 60:
-        hours = minutes // 60
-        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
-    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
-
-
-@register.simple_tag
-def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
-    """ "2 days left" or "3 hours overdue"."""
-    if due is None:
-        return ""
-    if due >= now:
-        return gettext("%(time)s left") % {"time": _duration(due - now)}
-    return gettext("%(time)s overdue") % {"time": _duration(now - due)}
+# "2 days left" or "3 hours overdue": ``{% time_left due now %}``.
+register.simple_tag(time_left)
 
 
 @register.filter

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from redress.backoffice.queue_rows import rows_for
 from redress.backoffice.views.common import page, staff_view
-from redress.backoffice.views.queues import _page_number, rows_for
+from redress.backoffice.views.queues import _page_number
 from redress.complaints.queues import paginate
 from redress.complaints.search import complaint_search, looks_like_reference
 from redress.core.models import User

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,16 +23,16 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from redress.backoffice.forms.queues import BulkForm, QueueFilterForm
+from redress.backoffice.queue_rows import ROW_FIELDS, RowLayout, rows_for
 from redress.backoffice.views.common import HtmxHttpRequest, home_queue, page, staff_view
 from redress.complaints import export_jobs, exports
-from redress.complaints.masking import ComplainantView, PersonalDataScope, complainant_view
+from redress.complaints.masking import PersonalDataScope
 from redress.complaints.models import Category, Complaint
 from redress.complaints.queue_views import queue_columns_get, saved_query, saved_views_for
 from redress.complaints.queues import (
     Column,
     ListFilters,
     Queue,
-    deadline_state,
     queue_counts,
     queue_page,
     queue_queryset,
@@ -47,25 +46,6 @@ from redress.core.selectors import user_roles
 from redress.handling import services
 from redress.privacy.access_log import personal_data_accessed
 from redress.privacy.models import PersonalDataAccess
-
-
-@dataclass(frozen=True)
-class Row:
-    complaint: Complaint
-    person: ComplainantView
-    deadline: str
-
-
-def rows_for(user: User, complaints: list[Complaint], *, now: Any) -> list[Row]:
-    scope = PersonalDataScope.for_user(user)
-    return [
-        Row(
-            complaint=c,
-            person=complainant_view(c, scope),
-            deadline=deadline_state(getattr(c, "due_at", None), now=now),
-        )
-        for c in complaints
-    ]
 
 
 def _filter_options(user: User) -> tuple[Any, Any, list[User]]:
@@ -127,7 +107,9 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
         request.GET or None, categories=categories, units=units, owners=owners, me=user
     )
     filters = list_filters(form, user) if request.GET else ListFilters()
-    result = queue_page(user, queue, filters, page=_page_number(request), now=now)
+    result = queue_page(
+        user, queue, filters, page=_page_number(request), now=now, fields=ROW_FIELDS
+    )
     query = request.GET.copy()
     query.pop("page", None)
     shown = queue_columns_get(user)
@@ -138,7 +120,9 @@ def queue(request: HtmxHttpRequest, queue: str) -> HttpResponse:
         "counts": queue_counts(user, now=now),
         "form": form,
         "result": result,
-        "rows": rows_for(user, result.rows, now=now),
+        "rows": rows_for(
+            user, result.rows, now=now, layout=RowLayout.chosen(shown, selectable=True)
+        ),
         "now": now,
         "owners": owners,
         "query": query.urlencode(),
