@@ -102,7 +102,15 @@ def _rolled_limits(cohort: Cohort) -> tuple[dt.date, dt.date, Period, Period] | 
 
 
 def _backlog_rolled(cohort: Cohort) -> dict[str, int] | None:
-    """The backlog from the rollup's open counts by day of receipt (``_rolled_limits``)."""
+    """The backlog from the rollup's open counts by day of receipt (``_rolled_limits``); the
+    sum of the backlog by priority when that is read (every complaint has one priority), so
+    that a dashboard showing both reads the rows once."""
+    by_priority = backlog_by_priority(cohort)
+    if by_priority is not None:
+        return {
+            f"b{bucket}": sum(ages[bucket] for ages in by_priority.values())
+            for bucket in ("0_7", "8_30", "over_30")
+        }
     limits = _rolled_limits(cohort)
     if limits is None or not rollup_covers(cohort):
         return None
@@ -120,6 +128,10 @@ def _backlog_rolled(cohort: Cohort) -> dict[str, int] | None:
 def backlog_by_priority(cohort: Cohort) -> dict[str, dict[str, int]] | None:
     """Open complaints now by priority and working-day age bucket ("0_7", "8_30", "over_30"),
     from the rollup (``_rolled_limits``); None when it cannot say."""
+    return memo_on(cohort, "backlog_by_priority", lambda: _by_priority(cohort))
+
+
+def _by_priority(cohort: Cohort) -> dict[str, dict[str, int]] | None:
     limits = _rolled_limits(cohort)
     if limits is None or not rollup_covers(cohort, "priority"):
         return None
