@@ -9,11 +9,18 @@ are those of ``sla_clocks_rebuild``, one complaint at a time (``tests/test_bulk_
 
 No check task is queued per clock: each clock's next check time is stored and the sweep
 (``sla_sweep``) finds the clocks whose time has come.
+
+With ``jobs`` above one the batches are ranges of ids built by that many worker processes
+(``core.batch_processes``), each range in its own transaction, as one process builds them. The
+writers never wait on each other: their complaints, clocks and pauses are disjoint, and the
+deadline tally's triggers (migration ``complaints.0020``) only insert signed rows into a table
+without a unique key, so no two transactions lock the same tally row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -22,7 +29,9 @@ from django.db import connection, transaction
 from django.db.models.fields.json import KT
 
 from redress.complaints.models import Complaint, ComplaintEvent
+from redress.core.batch_processes import batches_in_processes, in_processes_possible
 from redress.core.bulk import bulk_insert
+from redress.core.models import OrgUnit
 from redress.sla.calendar_index import IndexedCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
 from redress.sla.replay import TIMED_ACTIONS, Clock, Event, Replay, Subject, due_fields
@@ -207,12 +216,32 @@ def sla_clocks_build(
     *,
     complaint_ids: Sequence[int] | None = None,
     batch: int = BUILD_BATCH,
+    jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Build the clocks of every complaint (of ``complaint_ids``, or all) that has none, from
     its recorded events, in batches each in its own transaction (inside the caller's when there
-    is one). Returns how many complaints got clocks."""
+    is one). With ``jobs`` above one, on PostgreSQL and outside a transaction, ``jobs`` worker
+    processes build the batches (raises ``core.batch_processes.BatchFailed`` when one fails:
+    the batches committed stay, and a rerun builds the rest). Returns how many complaints got
+    clocks; ``progress`` is told how many complaints each batch went through."""
     builder = DeadlineBuilder()
+    if in_processes_possible(jobs):
+        # Read now what every worker needs (calendars, policies): they inherit it.
+        builder.preload([None, *OrgUnit.objects.values_list("pk", flat=True)])
+        spans = (
+            [list(ids) for ids in _batches(complaint_ids, batch)]
+            if complaint_ids is not None
+            else _id_ranges(batch)
+        )
+        built = 0
+        for _span, (seen, made) in batches_in_processes(
+            functools.partial(_span_build, builder=builder), spans, jobs=jobs
+        ):
+            built += made
+            if progress:
+                progress(seen)
+        return built
     built = 0
     for ids in _batches(complaint_ids, batch):
         with transaction.atomic():
@@ -220,6 +249,41 @@ def sla_clocks_build(
         if progress:
             progress(len(ids))
     return built
+
+
+IdRange = tuple[int, int | None]
+
+
+def _id_ranges(size: int) -> list[IdRange]:
+    """The complaints cut into ranges (after this id, up to and including that one; None: to
+    the end) of ``size`` complaints each, reading only the ids at the cuts."""
+    ranges: list[IdRange] = []
+    after = 0
+    while True:
+        cut = list(
+            Complaint.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[size - 1 : size]
+        )
+        if not cut:
+            ranges.append((after, None))
+            return ranges
+        ranges.append((after, cut[0]))
+        after = cut[0]
+
+
+def _span_build(span: IdRange | list[int], *, builder: DeadlineBuilder) -> tuple[int, int]:
+    """Build the clocks of the complaints of ``span`` (a range of ids, or the ids) in the
+    caller's transaction: (how many complaints it holds, how many got clocks)."""
+    if isinstance(span, list):
+        ids = span
+    else:
+        after, upto = span
+        found = Complaint.objects.filter(pk__gt=after)
+        if upto is not None:
+            found = found.filter(pk__lte=upto)
+        ids = list(found.order_by("pk").values_list("pk", flat=True))
+    return len(ids), (_build(ids, builder) if ids else 0)
 
 
 def _build(ids: list[int], builder: DeadlineBuilder) -> int:
