@@ -313,6 +313,11 @@ def _build(ids: list[int], builder: DeadlineBuilder) -> int:
     return len(rows)
 
 
+# The deadlines of a batch on their way to the complaints (PostgreSQL): a table of this
+# session's, emptied at each commit.
+_DEADLINES_IN = "sla_deadlines_in"
+
+
 def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None]]]) -> None:
     """Copy each complaint's stage deadlines onto it in one statement (the review's only when
     the complaint has a review clock, as ``_sync_complaint`` does)."""
@@ -326,14 +331,27 @@ def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None
     columns.append([fields.get(_REVIEW_FIELD) for _pk, fields in deadlines])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ", ".join(["id", *_RECEIPT_FIELDS, "has_review", _REVIEW_FIELD])
-            types = ["bigint[]", *["timestamptz[]"] * 4, "boolean[]", "timestamptz[]"]
-            arrays = ", ".join(f"%s::{kind}" for kind in types)
+            # COPY in binary into a table of the session, then one UPDATE joined to it: a
+            # fraction of the work of sending the deadlines as arrays of parameters. The
+            # complaints are found by their ids from it (the primary key's index, whatever the
+            # planner guesses of the table's size).
+            names = ["id", *_RECEIPT_FIELDS, "has_review", _REVIEW_FIELD]
+            types = ["bigint", *["timestamptz"] * 4, "boolean", "timestamptz"]
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_DEADLINES_IN} "
+                f"({', '.join(f'{n} {t}' for n, t in zip(names, types, strict=True))}) "
+                "ON COMMIT DELETE ROWS"
+            )
+            cursor.execute(f"DELETE FROM {_DEADLINES_IN}")  # noqa: S608 - a name of this module's
+            with cursor.cursor.copy(f"COPY {_DEADLINES_IN} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(receipt)}, "  # noqa: S608 - names from the model
                 f"{review} = CASE WHEN v.has_review THEN v.{_REVIEW_FIELD} ELSE {table}.{review} END "
-                f"FROM unnest({arrays}) AS v({names}) WHERE {table}.id = v.id",
-                columns,
+                f"FROM {_DEADLINES_IN} AS v WHERE {table}.id = v.id "
+                f"AND {table}.id = ANY(ARRAY(SELECT id FROM {_DEADLINES_IN}))"
             )
             return
         sets = ", ".join(f"{quote(name)} = %s" for name in _RECEIPT_FIELDS)
