@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from redress.core.batch_processes import BatchFailed, batches_in_processes, in_processes_possible
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not settings.IS_POSTGRES, reason="worker processes run on PostgreSQL only"),
 ]
 
