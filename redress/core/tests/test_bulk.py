@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from redress.core import bulk
 from redress.core.bulk import bulk_insert
+from redress.core.models import PeriodicClaim
 from redress.intake.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,19 @@ def test_ids_of_a_rolled_back_insert_are_not_visible(path):
 def test_no_rows_write_nothing(path):
     assert bulk_insert(ImportBatch, []) == []
     assert not ImportBatch.objects.exists()
+
+
+def test_a_table_of_plain_columns_keeps_its_values(path):
+    # On PostgreSQL its columns (text, integers, timestamps) go in COPY's binary format.
+    moment = dt.datetime(2027, 2, 6, 22, 59, 59, 123456, tzinfo=dt.UTC)
+    rows = [
+        {"name": "nhắc hạn\tđêm\\n", "period": 2**40, "claimed_by": "", "claimed_at": moment},
+        {"name": "second", "claimed_at": None},
+    ]
+    ids = bulk_insert(PeriodicClaim, rows)
+
+    found = PeriodicClaim.objects.filter(pk__in=ids).order_by("pk")
+    assert list(found.values_list("name", "period", "claimed_by", "claimed_at")) == [
+        ("nhắc hạn\tđêm\\n", 2**40, "", moment),
+        ("second", -1, "", None),
+    ]

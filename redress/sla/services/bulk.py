@@ -9,11 +9,18 @@ are those of ``sla_clocks_rebuild``, one complaint at a time (``tests/test_bulk_
 
 No check task is queued per clock: each clock's next check time is stored and the sweep
 (``sla_sweep``) finds the clocks whose time has come.
+
+With ``jobs`` above one the batches are ranges of ids built by that many worker processes
+(``core.batch_processes``), each range in its own transaction, as one process builds them. The
+writers never wait on each other: their complaints, clocks and pauses are disjoint, and the
+deadline tally's triggers (migration ``complaints.0020``) only insert signed rows into a table
+without a unique key, so no two transactions lock the same tally row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -22,7 +29,9 @@ from django.db import connection, transaction
 from django.db.models.fields.json import KT
 
 from redress.complaints.models import Complaint, ComplaintEvent
+from redress.core.batch_processes import batches_in_processes, in_processes_possible
 from redress.core.bulk import bulk_insert
+from redress.core.models import OrgUnit
 from redress.sla.calendar_index import IndexedCalendar
 from redress.sla.models import ClockPause, SlaPolicy, StageClock
 from redress.sla.replay import TIMED_ACTIONS, Clock, Event, Replay, Subject, due_fields
@@ -207,12 +216,32 @@ def sla_clocks_build(
     *,
     complaint_ids: Sequence[int] | None = None,
     batch: int = BUILD_BATCH,
+    jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Build the clocks of every complaint (of ``complaint_ids``, or all) that has none, from
     its recorded events, in batches each in its own transaction (inside the caller's when there
-    is one). Returns how many complaints got clocks."""
+    is one). With ``jobs`` above one, on PostgreSQL and outside a transaction, ``jobs`` worker
+    processes build the batches (raises ``core.batch_processes.BatchFailed`` when one fails:
+    the batches committed stay, and a rerun builds the rest). Returns how many complaints got
+    clocks; ``progress`` is told how many complaints each batch went through."""
     builder = DeadlineBuilder()
+    if in_processes_possible(jobs):
+        # Read now what every worker needs (calendars, policies): they inherit it.
+        builder.preload([None, *OrgUnit.objects.values_list("pk", flat=True)])
+        spans = (
+            [list(ids) for ids in _batches(complaint_ids, batch)]
+            if complaint_ids is not None
+            else _id_ranges(batch)
+        )
+        built = 0
+        for _span, (seen, made) in batches_in_processes(
+            functools.partial(_span_build, builder=builder), spans, jobs=jobs
+        ):
+            built += made
+            if progress:
+                progress(seen)
+        return built
     built = 0
     for ids in _batches(complaint_ids, batch):
         with transaction.atomic():
@@ -220,6 +249,41 @@ def sla_clocks_build(
         if progress:
             progress(len(ids))
     return built
+
+
+IdRange = tuple[int, int | None]
+
+
+def _id_ranges(size: int) -> list[IdRange]:
+    """The complaints cut into ranges (after this id, up to and including that one; None: to
+    the end) of ``size`` complaints each, reading only the ids at the cuts."""
+    ranges: list[IdRange] = []
+    after = 0
+    while True:
+        cut = list(
+            Complaint.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[size - 1 : size]
+        )
+        if not cut:
+            ranges.append((after, None))
+            return ranges
+        ranges.append((after, cut[0]))
+        after = cut[0]
+
+
+def _span_build(span: IdRange | list[int], *, builder: DeadlineBuilder) -> tuple[int, int]:
+    """Build the clocks of the complaints of ``span`` (a range of ids, or the ids) in the
+    caller's transaction: (how many complaints it holds, how many got clocks)."""
+    if isinstance(span, list):
+        ids = span
+    else:
+        after, upto = span
+        found = Complaint.objects.filter(pk__gt=after)
+        if upto is not None:
+            found = found.filter(pk__lte=upto)
+        ids = list(found.order_by("pk").values_list("pk", flat=True))
+    return len(ids), (_build(ids, builder) if ids else 0)
 
 
 def _build(ids: list[int], builder: DeadlineBuilder) -> int:
@@ -249,6 +313,11 @@ def _build(ids: list[int], builder: DeadlineBuilder) -> int:
     return len(rows)
 
 
+# The deadlines of a batch on their way to the complaints (PostgreSQL): a table of this
+# session's, emptied at each commit.
+_DEADLINES_IN = "sla_deadlines_in"
+
+
 def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None]]]) -> None:
     """Copy each complaint's stage deadlines onto it in one statement (the review's only when
     the complaint has a review clock, as ``_sync_complaint`` does)."""
@@ -262,14 +331,27 @@ def _deadlines_write(deadlines: Sequence[tuple[int, dict[str, dt.datetime | None
     columns.append([fields.get(_REVIEW_FIELD) for _pk, fields in deadlines])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ", ".join(["id", *_RECEIPT_FIELDS, "has_review", _REVIEW_FIELD])
-            types = ["bigint[]", *["timestamptz[]"] * 4, "boolean[]", "timestamptz[]"]
-            arrays = ", ".join(f"%s::{kind}" for kind in types)
+            # COPY in binary into a table of the session, then one UPDATE joined to it: a
+            # fraction of the work of sending the deadlines as arrays of parameters. The
+            # complaints are found by their ids from it (the primary key's index, whatever the
+            # planner guesses of the table's size).
+            names = ["id", *_RECEIPT_FIELDS, "has_review", _REVIEW_FIELD]
+            types = ["bigint", *["timestamptz"] * 4, "boolean", "timestamptz"]
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_DEADLINES_IN} "
+                f"({', '.join(f'{n} {t}' for n, t in zip(names, types, strict=True))}) "
+                "ON COMMIT DELETE ROWS"
+            )
+            cursor.execute(f"DELETE FROM {_DEADLINES_IN}")  # noqa: S608 - a name of this module's
+            with cursor.cursor.copy(f"COPY {_DEADLINES_IN} FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(receipt)}, "  # noqa: S608 - names from the model
                 f"{review} = CASE WHEN v.has_review THEN v.{_REVIEW_FIELD} ELSE {table}.{review} END "
-                f"FROM unnest({arrays}) AS v({names}) WHERE {table}.id = v.id",
-                columns,
+                f"FROM {_DEADLINES_IN} AS v WHERE {table}.id = v.id "
+                f"AND {table}.id = ANY(ARRAY(SELECT id FROM {_DEADLINES_IN}))"
             )
             return
         sets = ", ".join(f"{quote(name)} = %s" for name in _RECEIPT_FIELDS)

@@ -1,5 +1,6 @@
 """``redress sla sweep``: check every deadline whose time has come (what the per-deadline tasks
-would have done while no worker ran). ``redress sla calendar``: print a calendar's days off."""
+would have done while no worker ran). ``redress sla rebuild [--jobs J]``: build the clocks of
+complaints that have none. ``redress sla calendar``: print a calendar's days off."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
+from redress.core.batch_processes import BatchFailed, jobs_default
 from redress.sla.models import BusinessCalendar
 from redress.sla.selectors import calendar_default, holiday_names, work_calendar
 from redress.sla.services import sla_clocks_build, sla_clocks_rebuild_missing, sla_sweep
@@ -28,6 +30,12 @@ class Command(BaseCommand):
         rebuild.add_argument(
             "--batch", type=int, default=5000, help="complaints per transaction (default 5000)"
         )
+        rebuild.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes building batches (default: every core on PostgreSQL, 1 on SQLite)",
+        )
         calendar = sub.add_parser(
             "calendar", help="List the days off and swapped working days of a year."
         )
@@ -45,7 +53,15 @@ class Command(BaseCommand):
         if options["subcommand"] == "rebuild":
             # Set-based for the complaints without clocks; then, one by one, the review clocks of
             # complaints that had clocks before reviews were timed (a few at most).
-            built = sla_clocks_build(batch=options["batch"])
+            try:
+                built = sla_clocks_build(
+                    batch=options["batch"], jobs=options["jobs"] or jobs_default()
+                )
+            except BatchFailed as failed:
+                raise CommandError(
+                    f"Building the clocks stopped: {failed}. The batches finished before it "
+                    "are kept; run `sla rebuild` again to build the rest."
+                ) from failed
             built += sla_clocks_rebuild_missing()
             self.stdout.write(f"rebuilt the clocks of {built} complaints")
             return
