@@ -14,7 +14,15 @@ from redress.analytics.rollup import rollup_ready
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.complaints import rules
-from redress.complaints.models import Complaint, ComplaintEvent, Decision, ReferenceCounter, Status
+from redress.complaints.deadline_tally import deadline_tally_cells, register_deadline_cells
+from redress.complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    DeadlineTally,
+    Decision,
+    ReferenceCounter,
+    Status,
+)
 from redress.complaints.search import search_texts
 from redress.complaints.transitions import TRANSITIONS
 from redress.core.models import Membership, User
@@ -141,6 +149,16 @@ def test_the_seed_leaves_the_figures_rollup_current():
     cohort = Cohort(None, Period(today - dt.timedelta(days=800), today))
     volume = {r.kpi.code: r.figure for r in kpis_compute(cohort, ["volume"])}["volume"]
     assert volume.value == 200
+
+
+def test_the_seed_leaves_one_row_per_cell_in_the_deadline_tally():
+    """The triggers add rows to the deadline tally batch by batch; the seed merges them, so the
+    first queue page reads one row a cell, and the tally agrees with the register."""
+    seed_complaints(300, batch=60)
+    cells = deadline_tally_cells()
+    assert len(cells) > 10
+    assert DeadlineTally.objects.count() == len(cells)
+    assert cells == register_deadline_cells()
 
 
 def test_the_demo_has_a_management_system_to_show(capsys):

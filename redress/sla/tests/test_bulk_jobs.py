@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from redress.complaints.deadline_tally import deadline_tally_cells, register_deadline_cells
-from redress.complaints.models import Complaint
+from redress.complaints.models import Complaint, DeadlineTally
 from redress.intake.seed import seed_complaints
 from redress.sla.models import ClockPause, StageClock
 from redress.sla.rules import DUE_FIELDS
@@ -92,3 +92,5 @@ def test_a_failed_batch_stops_the_run_and_a_rerun_builds_the_rest(monkeypatch):
     call_command("sla", "rebuild", "--jobs", "2", "--batch", "40")
     assert snapshot() == one_process
     assert deadline_tally_cells() == register_deadline_cells()
+    # The batches' tally rows are merged: one row a cell.
+    assert DeadlineTally.objects.count() == len(deadline_tally_cells())
