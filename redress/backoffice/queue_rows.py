@@ -206,22 +206,22 @@ class Row:
         return format_html('<td class="person">{}</td>', self.person.full_name)
 
     def _status(self) -> SafeString:
-        status = self.complaint.status
-        return self.texts.once(
-            "status",
-            status,
-            lambda: format_html(
-                '<td><span class="status s-{}">{}</span></td>', status, _label(Status, status)
-            ),
-        )
+        return self._coded("status", Status, self.complaint.status)
 
     def _priority(self) -> SafeString:
-        priority = self.complaint.priority
+        return self._coded("prio", Priority, self.complaint.priority)
+
+    def _coded(self, css: str, choices: type[models.TextChoices], code: str) -> SafeString:
+        """A code shown by its label, classed for the stylesheet ("status s-new", "prio p-high")."""
         return self.texts.once(
-            "priority",
-            priority,
+            css,
+            code,
             lambda: format_html(
-                '<td><span class="prio p-{}">{}</span></td>', priority, _label(Priority, priority)
+                '<td><span class="{} {}-{}">{}</span></td>',
+                css,
+                css[0],
+                code,
+                _label(choices, code),
             ),
         )
 
