@@ -38,6 +38,13 @@ def main() -> None:
     parser.add_argument("database")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent))
+    parser.add_argument(
+        "--restarts",
+        type=int,
+        default=0,
+        help="then time the overdue lists on the first request after each of N restarts of the"
+        " local PostgreSQL (pg_ctlcluster, as root; its own cache emptied, the system's kept)",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"{PG}/{args.database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -159,8 +166,46 @@ def main() -> None:
         )
     )
     show(*rows[-1])
+    if args.restarts:
+        cold = [
+            ("API list ?overdue=true", api, "/api/v1/complaints?overdue=true", api_headers),
+            ("manager: overdue queue", manager, "/staff/queue/overdue/", {}),
+            ("handler: all, filter overdue", handler, "/staff/queue/all/?deadline=overdue", {}),
+        ]
+        for label, who, path, headers in cold:
+            client = who if isinstance(who, Client) else Client()
+            if not isinstance(who, Client):
+                client.force_login(who)
+                second_factor_verified(client, who)
+            results = []
+            for _ in range(args.restarts):
+                connection.close()
+                postgres_restart()
+                started = time.perf_counter()
+                answer = client.get(path, headers=headers)
+                results.append((time.perf_counter() - started) * 1000)
+                assert answer.status_code == 200, (path, answer.status_code)
+            show(f"{label}, first after a restart", results, 0)
     load_end = os.getloadavg()
     print(f"load average at end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
+
+
+def postgres_restart() -> None:
+    """Restart the local PostgreSQL and wait until it takes connections (its shared buffers are
+    then empty; the operating system's file cache is not)."""
+    import subprocess
+
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],  # noqa: S607
+        check=True,
+    )
+    for _ in range(60):
+        ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False)  # noqa: S603, S607
+        if ready.returncode == 0:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back")
 
 
 if __name__ == "__main__":

@@ -131,6 +131,30 @@ class Chart:
     def data_id(self) -> str:
         return f"{self.id}-data"
 
+    @property
+    def body_html(self) -> SafeString:
+        """The table view's rows, made here: a control chart has a row a week, and a template
+        renders each row several times slower."""
+        return mark_safe(  # noqa: S308 (escaped)
+            "".join(
+                f'<tr><th scope="row">{conditional_escape(row.label)}</th>{row.cells_html}</tr>'
+                for row in self.rows
+            )
+        )
+
+    @property
+    def notes_html(self) -> SafeString:
+        """The notes as list items; a control chart's signals (every note after the first, its
+        baseline) are marked as such."""
+        return mark_safe(  # noqa: S308 (escaped)
+            "".join(
+                f'<li class="signal">{conditional_escape(note)}</li>'
+                if index and self.signals
+                else f"<li>{conditional_escape(note)}</li>"
+                for index, note in enumerate(self.notes)
+            )
+        )
+
 
 def chart_build(table: Table, *, query: str = "") -> Chart:
     """The chart component of one breakdown; ``query`` holds the filters it was computed with."""

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from redress.backoffice.forms.common import BLANK
+from redress.backoffice.forms.common import BLANK, PlainSelect
 from redress.complaints.models import Channel
 
 # The query parameters that narrow a cohort, in the order of the form.
@@ -30,11 +30,13 @@ class FigureFilterForm(forms.Form):
         self.fields["unit"] = forms.ChoiceField(
             label=_("Unit"),
             required=False,
+            widget=PlainSelect,
             choices=[*BLANK, *[(u.code, u.display_name(language)) for u in units]],
         )
         self.fields["category"] = forms.ChoiceField(
             label=_("Category"),
             required=False,
+            widget=PlainSelect,
             choices=[
                 *BLANK,
                 ("none", _("(none)")),
@@ -42,7 +44,10 @@ class FigureFilterForm(forms.Form):
             ],
         )
         self.fields["channel"] = forms.ChoiceField(
-            label=_("Channel"), required=False, choices=[*BLANK, *Channel.choices]
+            label=_("Channel"),
+            required=False,
+            widget=PlainSelect,
+            choices=[*BLANK, *Channel.choices],
         )
 
     def query(self) -> dict[str, str]:

@@ -1,0 +1,71 @@
+"""The parts of the dashboards written in Python rather than a template node each: the chart
+component's table rows and notes, and the open-work tables' cells."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from redress.analytics.tables import Column, Row, Table
+from redress.backoffice.charts import chart_build
+from redress.backoffice.views.dashboards import NowCell, NowRow
+
+
+def control_table(notes: list[str]) -> Table:
+    return Table(
+        "control_volume",
+        "Complaints a week",
+        "summary",
+        "control",
+        [Column("week", "Week", "text", ""), Column("count", "Complaints")],
+        [
+            Row("<b>01/06</b>", {"week": "01/06", "count": 1234}, {"count": {"measure": "volume"}}),
+            Row("08/06", {"week": "08/06", "count": 0}),
+        ],
+        notes,
+    )
+
+
+def test_a_charts_rows_are_escaped_and_each_count_links_to_its_drill_down():
+    with translation.override("vi"):
+        body = str(chart_build(control_table(["Baseline: 20 weeks."])).body_html)
+    assert body.startswith('<tr><th scope="row">&lt;b&gt;01/06&lt;/b&gt;</th><td>01/06</td>')
+    assert (
+        '<td class="num"><a href="/staff/analytics/complaints/?measure=volume">1.234</a></td>'
+        in body
+    )
+    assert body.endswith('<tr><th scope="row">08/06</th><td>08/06</td><td class="num">0</td></tr>')
+    assert body.count("<tr>") == 2
+
+
+def test_a_control_charts_signals_are_marked_after_its_baseline_note():
+    notes = ["Baseline: 20 weeks.", "Week 08/06: one point beyond 3σ & <more>"]
+    chart = chart_build(control_table(notes))
+    assert str(chart.notes_html) == (
+        "<li>Baseline: 20 weeks.</li>"
+        '<li class="signal">Week 08/06: one point beyond 3σ &amp; &lt;more&gt;</li>'
+    )
+
+
+def test_a_chart_without_signals_marks_none_of_its_notes():
+    table = control_table(["A note.", "Another note."])
+    plain = Table(
+        table.code, table.title, table.summary, "bar", table.columns, table.rows, table.notes
+    )
+    assert str(chart_build(plain).notes_html) == "<li>A note.</li><li>Another note.</li>"
+
+
+def test_an_open_work_row_links_its_counts_and_shows_zero_plainly():
+    row = NowRow(
+        "Unit",
+        [
+            NowCell("open", 12345, "/staff/analytics/complaints/?measure=now_open&unit=A&x=<"),
+            NowCell("overdue", 0, "/staff/analytics/complaints/?measure=now_overdue"),
+        ],
+    )
+    with translation.override("vi"):
+        cells = str(row.cells_html)
+    assert cells == (
+        '<td class="num"><a href="/staff/analytics/complaints/?measure=now_open&amp;unit=A&amp;x=&lt;">'
+        "12.345</a></td>"
+        '<td class="num">0</td>'
+    )
