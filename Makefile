@@ -61,10 +61,10 @@ system-deps:
 	fi
 
 test: sync system-deps
-	@$(UV) run pytest -n auto
+	@$(UV) run pytest -n auto --dist worksteal
 
 test-fast: sync
-	@$(UV) run pytest -n auto -m "not e2e"
+	@$(UV) run pytest -n auto --dist worksteal -m "not e2e"
 
 # The same checks as .pre-commit-config.yaml: style, format, types, layers, migrations.
 lint: sync
