@@ -17,7 +17,7 @@ in the same transaction (a test compares them after random lifecycle actions).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,6 +26,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 
 from redress.complaints.models import Complaint, DeadlineTally, QueueTally
 from redress.complaints.selectors import visible_scope
+from redress.core.read_memo import remembered
 from redress.core.writes import insert
 
 if TYPE_CHECKING:
@@ -180,7 +181,23 @@ def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallySco
         if allowed is not None:
             inside &= Q(unit_id__in=sorted(allowed))
         corrections.append((inside, -1))
-    return TallyScope(None if allowed is None else sorted(allowed), corrections)
+    # Most people own nothing outside their units and have nothing hidden from them: a
+    # correction no complaint falls under is left out (an index look-up each, once per GET
+    # request), and their counts read the tally alone.
+    narrowed = None if units is None else tuple(sorted(units))
+    kept = [
+        (part, sign)
+        for part, sign in corrections
+        if remembered(
+            ("tally_correction_any", user.pk if user else None, sign, narrowed),
+            _any_under(part),
+        )
+    ]
+    return TallyScope(None if allowed is None else sorted(allowed), kept)
+
+
+def _any_under(part: Q) -> Callable[[], bool]:
+    return lambda: Complaint.objects.filter(part).exists()
 
 
 def queue_tally_rebuild() -> int:

@@ -17,6 +17,7 @@ from redress.complaints.queue_tally import (
     queue_tally_rebuild,
     register_cells,
     tally_cells,
+    tally_scope,
 )
 from redress.complaints.queues import Queue, queue_counts, queue_queryset
 from redress.core.actors import Actor
@@ -91,6 +92,29 @@ def test_the_counts_equal_a_count_of_the_register_after_random_actions(org):
     assert_exact(people)
     queue_tally_compact()
     assert QueueTally.objects.count() == len(register_cells())
+    assert_exact(people)
+
+
+def test_a_correction_is_read_only_while_some_complaint_falls_under_it(org):
+    """A person who owns nothing outside their units and has nothing hidden from them reads the
+    tally alone; a complaint about them, or one they own elsewhere, brings its correction back,
+    and the counts stay those of the register."""
+    first, second, _dpo = org
+    for _ in range(3):
+        receive(first)
+    receive(second)
+    outside = make_team()
+    people = [first.manager, first.handler]
+    assert [tally_scope(p).corrections for p in people] == [[], []]
+    assert_exact(people)
+    receive(first, subject_staff=first.manager)  # hidden from the manager it is about
+    assert [sign for _part, sign in tally_scope(first.manager).corrections] == [-1]
+    assert tally_scope(first.handler).corrections == []
+    assert_exact(people)
+    moved = receive(outside).complaint
+    Complaint.objects.filter(pk=moved.pk).update(owner=first.handler)
+    queue_tally_rebuild()
+    assert [sign for _part, sign in tally_scope(first.handler).corrections] == [1]
     assert_exact(people)
 
 
