@@ -15,7 +15,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,7 @@ from redress.analytics import now as open_now
 from redress.analytics.cohort import Cohort
 from redress.analytics.dashboards import BOARDS, significant_recent, tiles_compute
 from redress.analytics.drill import Drill
-from redress.backoffice.charts import Chart, chart_compute, drill_url
+from redress.backoffice.charts import Cell, Chart, cell_html, chart_compute, drill_url
 from redress.backoffice.templatetags.dashboards import boards_for, plain_number
 from redress.backoffice.views import queues
 from redress.backoffice.views.common import page, staff_view
@@ -73,12 +72,9 @@ class NowRow:
     def cells_html(self) -> SafeString:
         """The row's counts, each linked to its drill-down when there is one, made here rather
         than a template node per cell (a row for each unit)."""
-        return mark_safe(  # noqa: S308 (escaped)
+        return mark_safe(  # noqa: S308 (escaped by cell_html)
             "".join(
-                f'<td class="num"><a href="{conditional_escape(cell.url)}">'
-                f"{plain_number(cell.count)}</a></td>"
-                if cell.count
-                else '<td class="num">0</td>'
+                cell_html(Cell(plain_number(cell.count), cell.url if cell.count else ""))
                 for cell in self.cells
             )
         )
