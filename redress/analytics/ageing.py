@@ -17,16 +17,13 @@ from django.db.models import Count, Q
 from redress.analytics.cohort import Cohort, Period
 from redress.analytics.measures import memo_on
 from redress.analytics.negotiation import (
-    SETTLED,
     LegalLimits,
     calendar_groups,
     clocks_judge,
-    decision_clocks,
 )
 from redress.analytics.rollup_read import rollup_covers, rollup_grouped, rollup_totals
 from redress.complaints.models import Status
 from redress.sla.calendar import WorkCalendar
-from redress.sla.models import StageClock
 
 # The backlog counts every open complaint, whenever received: from the first day the rollup could
 # hold to ten years after now (a clock set wrong must not hide a complaint).
@@ -154,9 +151,10 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
     the others judged now."""
 
     def compute() -> dict[str, int]:
-        clocks = decision_clocks(cohort.complaints)
         found = {"counted": 0, "met": 0}
-        if rollup_covers(cohort):
+        complaints = cohort.complaints
+        waiting = rollup_covers(cohort)
+        if waiting:
             totals = rollup_totals(cohort)
             found["counted"] = totals.counts["vn7_counted"]
             found["met"] = totals.counts["vn7_met"]
@@ -164,21 +162,10 @@ def vn7_compliance(cohort: Cohort) -> dict[str, int]:
             # through the index of those (complaint_negotiation_owed): a first decision
             # clock runs only until the decision is communicated, and withdrawing, refusing or
             # merging a complaint cancels it (sla.hooks), so no other complaint has one.
-            waiting = cohort.complaints.filter(decision_communicated_at__isnull=True).exclude(
+            complaints = complaints.filter(decision_communicated_at__isnull=True).exclude(
                 status__in=[Status.CLOSED, Status.WITHDRAWN, Status.NOT_ACCEPTED]
             )
-            clocks = (
-                decision_clocks(waiting)
-                .filter(
-                    outcome__in=[
-                        StageClock.Outcome.RUNNING,
-                        StageClock.Outcome.MET,
-                        StageClock.Outcome.BREACHED,
-                    ]
-                )
-                .exclude(SETTLED)
-            )
-        counted, met = clocks_judge(clocks, cohort.now, LegalLimits())
+        counted, met = clocks_judge(complaints, cohort.now, LegalLimits(), waiting=waiting)
         found["counted"] += counted
         found["met"] += met
         return found

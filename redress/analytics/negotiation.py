@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from redress.complaints.models import Complaint
 from redress.core.models import OrgUnit
@@ -81,13 +81,42 @@ class LegalLimits:
         }
         self.known: dict[tuple[int, dt.date], dt.datetime] = {}
 
+    def _on(self, group: int, day: dt.date) -> dt.datetime:
+        """The limit of a request received on ``day`` (local) under the group's calendar: it
+        depends on the day of receipt alone (the Civil Code never counts that day)."""
+        key = (group, day)
+        if key not in self.known:
+            calendar = self.groups[group][0]
+            self.known[key] = calendar.add_working_days(
+                calendar.midnight(day), VN_NEGOTIATION_WORKING_DAYS
+            )
+        return self.known[key]
+
     def limit(self, unit_id: int, received_at: dt.datetime) -> dt.datetime:
         group = self.group_of.get(unit_id, 0)
-        calendar = self.groups[group][0]
-        key = (group, calendar.local_date(received_at))
-        if key not in self.known:
-            self.known[key] = calendar.add_working_days(received_at, VN_NEGOTIATION_WORKING_DAYS)
-        return self.known[key]
+        return self._on(group, self.groups[group][0].local_date(received_at))
+
+    def passed(self, now: dt.datetime) -> Q:
+        """The requests (a condition on the complaints) whose legal limit had passed by
+        ``now``: those received before a cut-off per calendar. The limit never comes earlier
+        for a later day of receipt, so the cut-off is the start of the first day of receipt
+        whose limit has not yet passed, found by walking back from today (a few weeks at most,
+        since the limit is 7 working days after receipt)."""
+        condition = Q(pk__in=[])
+        others: list[int] = []
+        for group, (calendar, units) in reversed(list(enumerate(self.groups))):
+            day = calendar.local_date(now)
+            while self._on(group, day - dt.timedelta(days=1)) >= now:
+                day -= dt.timedelta(days=1)
+            part = Q(received_at__lt=calendar.midnight(day))
+            if group:
+                part &= Q(unit_id__in=units or [])
+                others.extend(units or [])
+            elif others:
+                # The first calendar also serves a unit no other calendar names (as ``limit``).
+                part &= ~Q(unit_id__in=others)
+            condition |= part
+        return condition
 
 
 def clock_judge(
@@ -111,23 +140,53 @@ CARRIES_THE_LIMIT = Q(statutory=True, due_at__isnull=False)
 
 
 def clocks_judge(
-    clocks: QuerySet[StageClock], now: dt.datetime, limits: LegalLimits
+    complaints: QuerySet[Complaint], now: dt.datetime, limits: LegalLimits, *, waiting: bool
 ) -> tuple[int, int]:
-    """``clock_judge`` summed over ``clocks``: how many count and how many met the limit. The
-    clocks that carry the limit are judged in one aggregate; only the others are read, to work
-    out their limit by calendar and day of receipt."""
-    judged = (
-        clocks.filter(CARRIES_THE_LIMIT)
-        .order_by()
-        .aggregate(
-            # Counted by complaint (every clock has one), which the index holds, unlike its id.
-            counted=Count("complaint", filter=~Q(outcome=RUNNING) | Q(due_at__lt=now)),
-            met=Count("complaint", filter=Q(outcome=MET)),
-        )
+    """``clock_judge`` summed over the round-1 decision clocks (not cancelled) of the
+    negotiation requests among ``complaints`` (only those not settled when ``waiting``), in one
+    aggregate: how many count and how many met the limit.
+
+    A clock that does not carry the limit and is still running is past it when its request was
+    received before the cut-off (``LegalLimits.passed``), a condition on the complaint, which
+    is why the clocks are joined to the complaints they belong to rather than the other way
+    round (the request's receipt then comes from the complaints' index, not their rows). Only a
+    clock completed against the policy's target without meeting it (seldom unsettled) is read,
+    to compare its completion with its limit."""
+    # Said without negations, which a join's columns would turn into "… or is null" and so
+    # keep the clocks' partial index (sla_first_decision_open) from serving the join.
+    condition = Q(
+        sla_clocks__stage=Stage.DECISION,
+        sla_clocks__round=1,
+        sla_clocks__outcome__in=[RUNNING, MET, StageClock.Outcome.BREACHED],
+    )
+    if waiting:
+        condition &= Q(sla_clocks__completed_at__isnull=True) | Q(sla_clocks__outcome=RUNNING)
+    requests = (
+        complaints.filter(is_negotiation_request=True)
+        .annotate(clock=FilteredRelation("sla_clocks", condition=condition))
+        .filter(clock__complaint__isnull=False)
+    )
+    carries = Q(clock__statutory=True, clock__due_at__isnull=False)
+    own = ~carries & ~Q(clock__outcome=MET)
+    judged = requests.order_by().aggregate(
+        counted=Count(
+            "clock__complaint",
+            filter=(carries & (~Q(clock__outcome=RUNNING) | Q(clock__due_at__lt=now)))
+            | (~carries & Q(clock__outcome=MET))
+            | (own & Q(clock__completed_at__isnull=True) & limits.passed(now)),
+        ),
+        met=Count("clock__complaint", filter=Q(clock__outcome=MET)),
+        completed=Count("clock__complaint", filter=own & Q(clock__completed_at__isnull=False)),
     )
     counted, met = judged["counted"], judged["met"]
-    for clock in clock_values(clocks.exclude(CARRIES_THE_LIMIT).order_by()):
-        one_counted, one_met = clock_judge(clock, now, limits)
-        counted += one_counted
-        met += one_met
+    if judged["completed"]:
+        clocks = decision_clocks(complaints).filter(
+            ~CARRIES_THE_LIMIT, ~Q(outcome=MET), completed_at__isnull=False
+        )
+        if waiting:
+            clocks = clocks.exclude(SETTLED)
+        for clock in clock_values(clocks.order_by()):
+            one_counted, one_met = clock_judge(clock, now, limits)
+            counted += one_counted
+            met += one_met
     return counted, met
