@@ -39,6 +39,7 @@ from redress.complaints.models import (
     Status,
 )
 from redress.complaints.models.records import Remedy
+from redress.core.read_memo import remembered
 from redress.sla.models import StageClock
 from redress.sla.rules import Stage
 
@@ -84,8 +85,13 @@ def complaint_conditions(now: dt.datetime) -> dict[str, Q]:
     """Each measure that counts complaints, as the condition a complaint meets to be counted.
 
     The aggregates count with these conditions and the drill-down lists with them, so a chart's
-    count and the queue behind it always agree.
+    count and the queue behind it always agree. Built once per request for one instant (a
+    dashboard asks several times; a condition is never changed, only combined into new ones).
     """
+    return dict(remembered(("complaint_conditions", now), lambda: _conditions(now)))
+
+
+def _conditions(now: dt.datetime) -> dict[str, Q]:
     reviewed = ComplaintEvent.objects.filter(
         complaint=OuterRef("pk"), to_status=Status.UNDER_REVIEW
     )

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from redress.complaints.models import Complaint
+from redress.core.memo import memo
 from redress.core.models import OrgUnit
 from redress.core.read_memo import remembered
 from redress.sla.calendar import WorkCalendar
@@ -32,10 +33,13 @@ SETTLED = CLOCK_SETTLED
 
 
 def calendar_groups() -> list[tuple[WorkCalendar, list[int] | None]]:
-    """Each calendar in use with the units that keep it (None: every unit, when all share it)."""
+    """Each calendar in use with the units that keep it (None: every unit, when all share it);
+    kept for a few seconds per process, as the deadline engine keeps each unit's calendar
+    (``redress.core.memo``), and read once per request."""
     return remembered(("calendar_groups",), _calendar_groups)
 
 
+@memo
 def _calendar_groups() -> list[tuple[WorkCalendar, list[int] | None]]:
     default = calendar_default()
     units: dict[int | None, list[int]] = defaultdict(list)

@@ -35,7 +35,7 @@ from redress.analytics.rollup_figures import (
     figures_of,
 )
 from redress.complaints.models import Complaint
-from redress.complaints.selectors import VisibleScope, visible_scope
+from redress.complaints.selectors import VisibleScope, scope_corrections_any, visible_scope
 from redress.core.read_memo import remembered
 from redress.core.selectors import unit_descendant_ids
 
@@ -147,13 +147,7 @@ def _seen(cohort: Cohort) -> Seen | None:
     # The corrections start from what picks out their few complaints (the owner, the subject
     # of the complaint), so that they read an index, not the period's complaints.
     everyone = Cohort(None, cohort.period, cohort.filters, cohort.now).complaints
-    ever_elsewhere, ever_hidden = remembered(
-        ("rollup_corrections_ever", cohort.user.pk),
-        lambda: (
-            _seen_elsewhere(scope, Complaint.objects.all()).exists(),
-            _hidden(scope, Complaint.objects.all(), None).exists(),
-        ),
-    )
+    ever_elsewhere, ever_hidden = scope_corrections_any(cohort.user, scope)
     if ever_elsewhere:
         found = _seen_elsewhere(scope, everyone)
         seen_elsewhere = found if found.exists() else None

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from redress.complaints.models import Complaint, DeadlineTally, QueueTally
-from redress.complaints.selectors import visible_scope
+from redress.complaints.selectors import scope_corrections_any, visible_scope
 from redress.core.read_memo import remembered
 from redress.core.writes import insert
 
@@ -181,16 +181,26 @@ def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallySco
         if allowed is not None:
             inside &= Q(unit_id__in=sorted(allowed))
         corrections.append((inside, -1))
+    if not corrections:
+        return TallyScope(None if allowed is None else sorted(allowed), [])
     # Most people own nothing outside their units and have nothing hidden from them: a
-    # correction no complaint falls under is left out (an index look-up each, once per GET
-    # request), and their counts read the tally alone.
+    # correction no complaint falls under is left out, and their counts read the tally alone.
+    # Whether any complaint does is asked of the whole register first (once per GET request,
+    # shared with the rollup's reads); only where one does, of the correction itself.
+    assert user is not None and scope is not None
+    anywhere = dict(zip((1, -1), scope_corrections_any(user, scope), strict=True))
+    exact = units is None and scope.also is not None
     narrowed = None if units is None else tuple(sorted(units))
     kept = [
         (part, sign)
         for part, sign in corrections
-        if remembered(
-            ("tally_correction_any", user.pk if user else None, sign, narrowed),
-            _any_under(part),
+        if anywhere[sign]
+        and (
+            (sign == 1 and exact)
+            or remembered(
+                ("tally_correction_any", user.pk, sign, narrowed),
+                _any_under(part),
+            )
         )
     ]
     return TallyScope(None if allowed is None else sorted(allowed), kept)

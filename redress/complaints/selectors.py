@@ -24,6 +24,7 @@ from redress.complaints.transitions import Action
 from redress.core.errors import NotFound
 from redress.core.memo import memo
 from redress.core.models import User
+from redress.core.read_memo import remembered
 from redress.core.roles import ORGANISATION_WIDE_ROLES, Role
 from redress.core.selectors import organisation_get, unit_descendant_ids, user_roles
 
@@ -121,6 +122,26 @@ def visible_scope(user: User) -> VisibleScope:
     if not answers_for_data:
         hidden = RESTRICTED if hidden is None else hidden | RESTRICTED
     return VisibleScope(everything=everything, units=frozenset(units), also=also, hidden=hidden)
+
+
+def scope_corrections_any(user: User, scope: VisibleScope) -> tuple[bool, bool]:
+    """Whether, anywhere in the register, the person sees a complaint outside the units of
+    their scope (one they own), and whether a complaint is hidden from them (about them, or
+    restricted): asked once per GET request, an index look-up each. Figures kept per unit (the
+    queue tally, the analytics rollup) need a correction only where one of these holds; most
+    people have neither."""
+
+    def compute() -> tuple[bool, bool]:
+        elsewhere = False
+        if not scope.everything and scope.also is not None:
+            outside = Complaint.objects.filter(scope.also).exclude(unit_id__in=sorted(scope.units))
+            if scope.hidden is not None:
+                outside = outside.exclude(scope.hidden)
+            elsewhere = outside.exists()
+        hidden = scope.hidden is not None and Complaint.objects.filter(scope.hidden).exists()
+        return elsewhere, hidden
+
+    return remembered(("scope_corrections_any", user.pk), compute)
 
 
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:

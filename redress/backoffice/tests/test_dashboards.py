@@ -432,10 +432,12 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # one or two grouped queries per chart read directly, with the names of its rows, then the open
 # work by stage and unit (manager), the latest significant complaints (top management) or the
 # person's own work (handler), and the unread notices. The unit tree, the calendars and the
-# rollup's state are read once per request (core.read_memo). Tests read the organisation's
-# settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0), which adds a few.
+# rollup's state are read once per request (core.read_memo), and so is whether the person sees
+# complaints outside their units or has any hidden (for the queue tally and the rollup alike).
+# Tests read the organisation's settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0),
+# which adds a few.
 MANAGER_DASHBOARD_QUERIES = (
-    50  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
+    48  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
     # counts read once for both control charts, the backlog by priority once for its chart
     # and its tile; the open
     # work from the queue tally and its corrections, the overdue and due this week from the
