@@ -3,10 +3,15 @@ component's table rows and notes, and the open-work tables' cells."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlencode
+
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from redress.analytics.tables import Column, Row, Table
-from redress.backoffice.charts import chart_build
+from redress.backoffice.charts import Cell, cell_html, chart_build, drill_url
 from redress.backoffice.views.dashboards import NowCell, NowRow
 
 
@@ -68,4 +73,28 @@ def test_an_open_work_row_links_its_counts_and_shows_zero_plainly():
         '<td class="num"><a href="/staff/analytics/complaints/?measure=now_open&amp;unit=A&amp;x=&lt;">'
         "12.345</a></td>"
         '<td class="num">0</td>'
+    )
+
+
+def test_a_drill_down_address_quotes_its_query_as_urlencode_does():
+    query = {
+        "measure": "now_overdue_decision",
+        "from": "2026-01-01",
+        "at": "2026-12-02T16:05:00+07:00",
+        "category": "Hóa đơn & cước",
+        "note": "a b/c?d=e",
+    }
+    address = drill_url(query)
+    page, _, encoded = address.partition("?")
+    assert page == reverse("backoffice:analytics_complaints")
+    assert encoded == urlencode(query)
+    assert parse_qs(encoded) == {key: [value] for key, value in query.items()}
+
+
+def test_table_text_is_escaped_as_django_escapes_it_and_safe_text_is_left_alone():
+    for text in ("<b>\"Hóa đơn\" & 'cước'</b>", "1.234", ""):
+        cell = cell_html(Cell(text))
+        assert cell == f'<td class="num">{conditional_escape(text)}</td>'
+    assert cell_html(Cell(mark_safe("<i>8.990.000 ₫</i>"), numeric=False)) == (
+        "<td><i>8.990.000 ₫</i></td>"
     )
