@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote_plus
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
@@ -161,6 +163,18 @@ class Chart:
                 f'<tr><th scope="row">{_escaped(row.label)}</th>{row.cells_html}</tr>'
                 for row in self.rows
             )
+        )
+
+    @property
+    def data_html(self) -> SafeString:
+        """The chart's data for ``charts.js``: Django's ``json_script``, its escapes made with
+        three replacements rather than a character-by-character translation (a control chart's
+        data run to 14 kB)."""
+        text = json.dumps(self.spec, cls=DjangoJSONEncoder)
+        for character, escaped in (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")):
+            text = text.replace(character, escaped)
+        return mark_safe(  # noqa: S308 (JSON with every character that ends a script escaped)
+            f'<script id="{_escaped(self.data_id)}" type="application/json">{text}</script>'
         )
 
     @property

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, json_script
 from django.utils.safestring import mark_safe
 
 from redress.analytics.tables import Column, Row, Table
@@ -98,3 +98,11 @@ def test_table_text_is_escaped_as_django_escapes_it_and_safe_text_is_left_alone(
     assert cell_html(Cell(mark_safe("<i>8.990.000 ₫</i>"), numeric=False)) == (
         "<td><i>8.990.000 ₫</i></td>"
     )
+
+
+def test_a_charts_data_are_written_as_djangos_json_script_writes_them():
+    table = control_table(["</script><script>alert(1)</script> & ‹Tết›"])
+    with translation.override("vi"):
+        chart = chart_build(table)
+    assert str(chart.data_html) == str(json_script(chart.spec, chart.data_id))
+    assert "</script><script>" not in str(chart.data_html).removesuffix("</script>")
