@@ -3,7 +3,7 @@ at which PostgreSQL compresses it, its histograms (``ack_minutes``, ``close_days
 compressed or moved out of the row first. At a million complaints a day row's histogram of
 minutes to acknowledge is large enough that PostgreSQL used to compress the counts instead, so
 every sum of a count over a year of days decompressed each row once per count it read
-(bench/analytics.md, "The rollup's counts uncompressed"). The day rows written before are
+(bench/analytics.md, "the 7-working-day rule in one aggregate"). The day rows written before are
 rewritten so that they take the new form (a month row's counts may still be compressed: they
 are larger, and a period reads at most a dozen of them per unit). PostgreSQL only."""
 
