@@ -31,7 +31,7 @@ AT_A_LIMIT = dt.datetime(2026, 4, 16, 0, 0, tzinfo=VN)
 OUTCOMES = list(StageClock.Outcome)
 
 
-def _request(unit, received: dt.datetime, rng: random.Random, **clock) -> None:
+def _request(unit, received: dt.datetime, **clock) -> None:
     complaint = register_row(unit, received, is_negotiation_request=clock.pop("request", True))
     clock.setdefault("stage", "decision")
     clock.setdefault("due_at", received + dt.timedelta(days=3))
@@ -45,7 +45,7 @@ def _random_requests(rng: random.Random, units: list) -> None:
     for unit in units:
         for day in range(1, 9):
             for hour, minute in ((0, 0), (23, 59)):
-                _request(unit, dt.datetime(2026, 4, day, hour, minute, tzinfo=VN), rng)
+                _request(unit, dt.datetime(2026, 4, day, hour, minute, tzinfo=VN))
     for number in range(60):
         # Receipts over the three weeks before now, many of them at either end of a local day.
         day = NOW - dt.timedelta(days=rng.randint(0, 21))
@@ -59,7 +59,6 @@ def _random_requests(rng: random.Random, units: list) -> None:
         _request(
             rng.choice(units),
             received,
-            rng,
             request=number % 10 != 0,
             stage=rng.choice(["decision"] * 5 + ["assess"]),
             round=rng.choice([1, 1, 1, 2]),
