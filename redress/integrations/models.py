@@ -132,6 +132,7 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled (subscription off)")
+        WITHHELD = "withheld", _("Withheld (processing restricted)")
 
     subscription = models.ForeignKey(
         WebhookSubscription,

@@ -503,12 +503,15 @@ def _deliveries(
 def events_publish(
     complaint: Complaint | None, events: Sequence[tuple[str, dict[str, Any]]]
 ) -> int:
-    """Put each (event type, data) in the outbox of every active subscription that wants it.
+    """Put each (event type, data) in the outbox of every active subscription that wants it,
+    unless the complaint's processing is restricted.
 
     Call inside the transaction of the change: the rows commit with it, and delivery is queued
     after the commit. Returns the number of deliveries queued.
     """
-    if not events:
+    if not events or (complaint is not None and complaint.processing_restricted):
+        # A restricted complaint is told to nobody but the data-protection officers
+        # (Law 91/2025): no event about it leaves, and none is kept to send after the lift.
         return 0
     subscriptions = _active_subscriptions()
     if not subscriptions:
@@ -545,7 +548,8 @@ def webhooks_publish(
 def webhooks_publish_each(event_type: str, items: Sequence[tuple[int, dict[str, Any]]]) -> int:
     """Publish one event per (complaint id, data), for many complaints at once (the deadline
     sweep: one ``complaint.deadline_breached`` per deadline): the complaints read in one
-    query, the deliveries written in one INSERT and queued with the transaction. Returns the
+    query, the deliveries written in one INSERT and queued with the transaction; restricted
+    complaints are left out. Returns the
     number of deliveries queued; nothing is read when no active subscription wants the event.
     Raises ``ValueError`` for an unknown event type."""
     if event_type not in EventType.values:
@@ -561,7 +565,7 @@ def webhooks_publish_each(event_type: str, items: Sequence[tuple[int, dict[str, 
     rows: list[WebhookDelivery] = []
     for complaint_id, data in items:
         complaint = complaints.get(complaint_id)
-        if complaint is None:
+        if complaint is None or complaint.processing_restricted:
             continue
         if complaint_id not in snapshots:
             snapshots[complaint_id] = complaint_snapshot(complaint)

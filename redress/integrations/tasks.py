@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from redress.complaints.models import Complaint
 from redress.core.actors import Actor
 from redress.core.sealing import Unsealable, unseal
 from redress.integrations.models import WebhookDelivery, WebhookSubscription
@@ -32,6 +33,7 @@ _FINAL = (
     WebhookDelivery.State.DELIVERED,
     WebhookDelivery.State.FAILED,
     WebhookDelivery.State.CANCELLED,
+    WebhookDelivery.State.WITHHELD,
 )
 
 
@@ -94,6 +96,12 @@ def _post(url: str, secret: str, delivery: WebhookDelivery) -> Outcome:
     return Outcome(status, error, excerpt, int((time.monotonic() - started) * 1000))
 
 
+def _restricted(delivery: WebhookDelivery) -> bool:
+    return delivery.complaint_id is not None and bool(
+        Complaint.objects.filter(pk=delivery.complaint_id, processing_restricted=True).exists()
+    )
+
+
 def _claim(delivery_id: int) -> tuple[WebhookDelivery, WebhookSubscription] | None:
     now = timezone.now()
     with transaction.atomic():
@@ -115,6 +123,12 @@ def _claim(delivery_id: int) -> tuple[WebhookDelivery, WebhookSubscription] | No
             seconds=1
         ):
             return None  # not due yet (a duplicate task; the scheduled one will come)
+        if _restricted(delivery):
+            # Restricted after the event was queued: it does not leave either (Law 91/2025).
+            delivery.state = WebhookDelivery.State.WITHHELD
+            delivery.next_attempt_at = None
+            delivery.save(update_fields=["state", "next_attempt_at"])
+            return None
         subscription = delivery.subscription
         if not subscription.is_active:
             delivery.state = WebhookDelivery.State.CANCELLED
