@@ -224,6 +224,14 @@ class Complaint(models.Model):
                 name="complaint_running_due",
                 condition=models.Q(next_due_at__isnull=False),
             ),
+            # The same per unit: a handler's overdue and due-soon lists and counts (their units,
+            # or what they own) read a range of their units' deadlines, not every deadline or
+            # every complaint of the unit.
+            models.Index(
+                fields=["unit_id", "next_due_at"],
+                name="complaint_unit_running_due",
+                condition=models.Q(next_due_at__isnull=False),
+            ),
             # The consumer negotiation requests still waiting for their first decision: the
             # 7-working-day rule reads their decision clocks live (analytics.ageing), and the
             # gate's and filters' columns from here.

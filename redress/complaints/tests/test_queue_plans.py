@@ -119,7 +119,28 @@ def test_postgres_serves_the_deadline_filters_from_the_running_deadlines_index(w
     for name, queryset in _deadline_querysets(team).items():
         sql, params = queryset.query.sql_with_params()
         plan = _plan(sql, params)
-        assert "complaint_running_due" in plan, (name, plan)
+        # The running deadlines, all of them or per unit (the planner's choice for one unit).
+        assert "complaint_running_due" in plan or "complaint_unit_running_due" in plan, (
+            name,
+            plan,
+        )
+
+
+@ON_POSTGRES
+def test_postgres_serves_a_handlers_deadline_filters_from_their_units_running_deadlines(world):
+    """A handler sees their units' complaints and those they own: the deadline filters read
+    a range of their units' running deadlines (and their own complaints), neither every
+    running deadline nor every complaint of the unit. The other indexes that could serve are
+    dropped in the test's transaction: what is checked is that this one can."""
+    team, _late, _soon = world
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX complaint_running_due")
+    for deadline in (DeadlineFilter.OVERDUE, DeadlineFilter.DUE_SOON):
+        queryset = queue_queryset(team.handler, Queue.ALL, ListFilters(deadline=deadline), now=NOW)
+        sql, params = queryset.query.sql_with_params()
+        plan = _plan(sql, params)
+        assert "complaint_unit_running_due" in plan, (deadline, plan)
+        assert "Seq Scan on complaints_complaint" not in plan, (deadline, plan)
 
 
 @ON_POSTGRES
