@@ -91,6 +91,11 @@ def measure(count: int, repeat: int, explain: bool) -> None:
     import django
 
     django.setup()
+    from redress.core import startup
+
+    # As the web server starts (config/wsgi.py), where the code measured has it.
+    if hasattr(startup, "heap_settle"):
+        startup.heap_settle()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

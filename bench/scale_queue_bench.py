@@ -53,6 +53,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from redress.core import startup
+
+    # As the web server starts (config/wsgi.py), where the code measured has it.
+    if hasattr(startup, "heap_settle"):
+        startup.heap_settle()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -30,11 +30,13 @@ def test_the_demo_key_is_refused_unless_debugging(settings):
     secret_key_check()
 
 
-def _wsgi(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def _wsgi(
+    tmp_path: Path, code: str = "import config.wsgi", **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDRESS_")}
     env.update(REDRESS_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings", **extra)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import config.wsgi"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -49,6 +51,15 @@ def test_the_web_server_starts_only_with_a_real_key(tmp_path):
     assert "demo secret key" in refused.stderr
     assert _wsgi(tmp_path, REDRESS_SECRET_KEY="x" * 60).returncode == 0
     assert _wsgi(tmp_path, REDRESS_DEBUG="1").returncode == 0
+
+
+def test_the_web_server_freezes_what_it_loaded_out_of_the_collectors_reach(tmp_path):
+    """A full garbage collection in a serving process walks only what requests left behind,
+    not the modules, settings and URL patterns loaded at start (a pause of 70–145 ms before)."""
+    code = "import gc, config.wsgi; print(gc.get_freeze_count())"
+    started = _wsgi(tmp_path, code, REDRESS_DEBUG="1")
+    assert started.returncode == 0, started.stderr
+    assert int(started.stdout.split()[-1]) > 50_000
 
 
 def test_secret_key_writes_a_private_key_once_and_the_settings_read_it(settings, tmp_path):
