@@ -121,7 +121,7 @@ def sample_tables(
                 e.method,
             ]
             for r in records
-            for e in r.events
+            for e in r.event_lines
         ],
     )
     decisions = (

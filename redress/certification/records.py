@@ -10,8 +10,11 @@ Messages between the complainant and the organisation are personal data; interna
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.db import models
 
 from redress.complaints.masking import (
     ComplainantView,
@@ -20,7 +23,8 @@ from redress.complaints.masking import (
     holds_personal_data,
     mask_text,
 )
-from redress.complaints.models import Complaint, ComplaintEvent, Decision, Message
+from redress.complaints.models import Channel, Complaint, ComplaintEvent, Decision, Message, Status
+from redress.complaints.transitions import Action
 
 # Nobody is entitled: the scope of an external auditor and of a masked pack.
 MASKED = PersonalDataScope(user_id=None, unit_ids=frozenset(), owner_sees=False)
@@ -33,6 +37,39 @@ class MessageLine:
     body: str
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The person's word for a stored code; the code itself when it is not one of ``choices``
+    (a method that is not a channel) or empty."""
+    try:
+        return str(choices(value).label) if value else ""
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """One step of the follow-up record in words: the action, the statuses and the method
+    (a channel) in the reader's language, not as the codes stored."""
+
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor_label: str
+    method: str
+
+    @classmethod
+    def of(cls, event: ComplaintEvent) -> EventLine:
+        return cls(
+            at=event.at,
+            action=_label(Action, event.action),
+            from_status=_label(Status, event.from_status),
+            to_status=_label(Status, event.to_status),
+            actor_label=event.actor_label,
+            method=_label(Channel, event.method),
+        )
+
+
 @dataclass
 class ComplaintRecord:
     position: int
@@ -42,6 +79,10 @@ class ComplaintRecord:
     events: list[ComplaintEvent] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     messages: list[MessageLine] = field(default_factory=list)
+
+    @property
+    def event_lines(self) -> list[EventLine]:
+        return [EventLine.of(event) for event in self.events]
 
 
 def complaint_records(

@@ -1,5 +1,6 @@
 """The auditor's pack: asked for, prepared by its job, its ZIP and PDF, its sample."""
 
+import csv
 import datetime as dt
 import io
 import zipfile
@@ -101,6 +102,24 @@ def test_the_pdf_is_in_vietnamese_with_its_contents_by_clause(team, complaints):
     for clause in ("5.4", "6.2", "7.2–7.9", "8.2–8.4", "8.5", "8.6"):
         assert clause in text
     assert "Hóa đơn tính sai tiền" in text  # the sampled complaints' subjects
+
+
+def test_the_follow_up_records_name_actions_and_statuses_in_words(team, complaints):
+    pack = start(team, size=10)
+    pack_generate(pack.pk)
+    zipped = archive(pack)
+
+    events = list(csv.reader(io.StringIO(zipped.read("sample/events.csv").decode("utf-8-sig"))))
+    text = pdf_text(zipped, pack)
+
+    actions = {row[2] for row in events[1:]}
+    statuses = {row[4] for row in events[1:]}
+    assert "Tiếp nhận" in actions and "Xác nhận" in actions  # receive, acknowledge
+    assert "Đã xác nhận" in statuses  # acknowledged
+    codes = {"receive", "acknowledge", "received", "acknowledged"}
+    assert not codes & (actions | statuses), (actions, statuses)
+    assert "Xác nhận" in text
+    assert "acknowledge" not in text
 
 
 def test_the_pack_in_english(team, complaints):
