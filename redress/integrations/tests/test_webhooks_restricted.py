@@ -18,9 +18,9 @@ from redress.integrations.services import (
     webhooks_publish_each,
 )
 from redress.integrations.tasks import webhook_deliver_now
-from redress.privacy import requests as privacy
 from redress.privacy.models import ProcessingRestriction
 from redress.privacy.restriction import restriction_lift
+from redress.privacy.testing import complaint_restricted
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +46,7 @@ def subscribe(url: str) -> None:
 
 
 def restrict(dpo, complaint) -> None:
-    request = privacy.request_receive(
-        actor=actor(dpo),
-        kind="restriction",
-        channel="staff",
-        complaints=[complaint],
-        verification="staff_check",
-    )
-    privacy.request_complete(actor=actor(dpo), request=request, outcome_note="Đã hạn chế")
+    complaint_restricted(dpo, complaint)
     complaint.refresh_from_db()
 
 

@@ -25,9 +25,9 @@ from redress.handling.testing import make_team, receive
 from redress.notifications.digest import notice_digest_send, notice_digest_set
 from redress.notifications.models import Notification, OutboundEmail
 from redress.notifications.selectors import notices_of
-from redress.privacy import requests as services
 from redress.privacy.models import ProcessingRestriction
 from redress.privacy.restriction import restriction_lift
+from redress.privacy.testing import complaint_restricted
 from redress.sla.models import DeadlineNotice
 from redress.sla.services import sla_sweep
 from redress.sla.testing import frozen_clock
@@ -46,14 +46,7 @@ def dpo(team):
 
 
 def restricted(team, dpo, complaint):
-    request = services.request_receive(
-        actor=actor(dpo),
-        kind="restriction",
-        channel="staff",
-        complaints=[complaint],
-        verification="staff_check",
-    )
-    return services.request_complete(actor=actor(dpo), request=request, outcome_note="Đã hạn chế")
+    return complaint_restricted(dpo, complaint)
 
 
 def readers(team):
