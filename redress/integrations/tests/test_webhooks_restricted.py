@@ -26,13 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team():
-    return make_team()
-
-
-@pytest.fixture
-def dpo(team):
-    return staff(Role.DPO, team.unit, username="baove")
+def people():
+    """A team and its unit's data-protection officer."""
+    team = make_team()
+    return team, staff(Role.DPO, team.unit, username="baove")
 
 
 def subscribe(url: str) -> None:
@@ -50,7 +47,8 @@ def restrict(dpo, complaint) -> None:
     complaint.refresh_from_db()
 
 
-def test_no_event_about_a_restricted_complaint_is_queued_until_the_lift(team, dpo, receiver):
+def test_no_event_about_a_restricted_complaint_is_queued_until_the_lift(people, receiver):
+    team, dpo = people
     subscribe(receiver.url)
     restricted = receive(team).complaint
     other = receive(team).complaint
@@ -81,7 +79,8 @@ def test_no_event_about_a_restricted_complaint_is_queued_until_the_lift(team, dp
     ).exists()
 
 
-def test_an_event_queued_before_the_restriction_is_withheld_not_sent(team, dpo, receiver):
+def test_an_event_queued_before_the_restriction_is_withheld_not_sent(people, receiver):
+    team, dpo = people
     subscribe(receiver.url)
     complaint = receive(team).complaint
     (delivery,) = WebhookDelivery.objects.filter(complaint=complaint)

@@ -12,7 +12,7 @@ from redress.core.actors import Actor
 from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.testing import staff
-from redress.handling.testing import complaint_in_state, make_team
+from redress.handling.testing import complaint_in_state
 from redress.integrations.services import token_create
 from redress.privacy.models import PersonalDataAccess
 
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def sign_in(client, person):
     client.force_login(User.objects.get(pk=person.pk))
-
-
-@pytest.fixture
-def team():
-    return make_team()
 
 
 def test_opening_a_complaint_unmasked_is_logged_and_masked_is_not(client, team):

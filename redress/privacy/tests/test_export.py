@@ -22,7 +22,7 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.testing import staff
 from redress.handling import services
-from redress.handling.testing import advance, complaint_in_state, make_team, receive
+from redress.handling.testing import advance, complaint_in_state, receive
 from redress.intake.receive import Consent, Person, Submission, intake_receive
 from redress.notifications.tasks import outbox_flush
 from redress.privacy.export import EXPORT_SECTIONS, person_export, person_export_take
@@ -44,11 +44,6 @@ PNG = (
 
 def sign_in(client, person):
     client.force_login(User.objects.get(pk=person.pk))
-
-
-@pytest.fixture
-def team():
-    return make_team()
 
 
 @pytest.fixture

@@ -6,23 +6,12 @@ import pytest
 
 from redress.complaints.models import Status
 from redress.complaints.testing import ComplainantFactory
-from redress.core.roles import Role
-from redress.core.testing import actor, staff
-from redress.handling.testing import complaint_in_state, make_team, receive
+from redress.core.testing import actor
+from redress.handling.testing import complaint_in_state, receive
 from redress.notifications.models import OutboundEmail
 from redress.privacy import requests as services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return make_team()
-
-
-@pytest.fixture
-def dpo(team):
-    return staff(Role.DPO, team.unit, username="baove")
 
 
 def updates():

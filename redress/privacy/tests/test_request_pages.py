@@ -8,24 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redress.core.models import User
-from redress.core.roles import Role
-from redress.core.testing import actor, staff
-from redress.handling.testing import make_team, receive
+from redress.core.testing import actor
+from redress.handling.testing import receive
 from redress.privacy import requests as services
 from redress.privacy.models import DataSubjectRequest, RequestStatus
 from redress.sla.testing import frozen_clock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return make_team()
-
-
-@pytest.fixture
-def dpo(team):
-    return staff(Role.DPO, team.unit, username="baove")
 
 
 def sign_in(client, person):

@@ -12,9 +12,8 @@ from redress.analytics.kpis import CATALOGUE
 from redress.audit.models import AuditEntry
 from redress.audit.verify import audit_verify
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
-from redress.core.roles import Role
-from redress.core.testing import actor, staff
-from redress.handling.testing import make_team, receive
+from redress.core.testing import actor
+from redress.handling.testing import receive
 from redress.notifications.models import OutboundEmail
 from redress.privacy import requests as services
 from redress.privacy.figures import dsar_on_time
@@ -34,16 +33,6 @@ pytestmark = pytest.mark.django_db
 def clock():
     with frozen_clock("2026-03-13 10:00") as c:
         yield c
-
-
-@pytest.fixture
-def team():
-    return make_team()
-
-
-@pytest.fixture
-def dpo(team):
-    return staff(Role.DPO, team.unit, username="baove")
 
 
 def ask(team, dpo, kind="access", **extra):

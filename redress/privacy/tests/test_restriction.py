@@ -17,11 +17,10 @@ from redress.complaints.selectors import complaints_visible_to
 from redress.core.actors import Actor
 from redress.core.errors import Conflict, NotPermitted, ValidationFailed
 from redress.core.models import User
-from redress.core.roles import Role
-from redress.core.testing import actor, staff
+from redress.core.testing import actor
 from redress.handling.messages import complaint_add_message
 from redress.handling.services import complaint_assign
-from redress.handling.testing import make_team, receive
+from redress.handling.testing import receive
 from redress.notifications.digest import notice_digest_send, notice_digest_set
 from redress.notifications.models import Notification, OutboundEmail
 from redress.notifications.selectors import notices_of
@@ -33,16 +32,6 @@ from redress.sla.services import sla_sweep
 from redress.sla.testing import frozen_clock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return make_team()
-
-
-@pytest.fixture
-def dpo(team):
-    return staff(Role.DPO, team.unit, username="baove")
 
 
 def restricted(team, dpo, complaint):
