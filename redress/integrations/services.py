@@ -549,9 +549,8 @@ def webhooks_publish_each(event_type: str, items: Sequence[tuple[int, dict[str, 
     """Publish one event per (complaint id, data), for many complaints at once (the deadline
     sweep: one ``complaint.deadline_breached`` per deadline): the complaints read in one
     query, the deliveries written in one INSERT and queued with the transaction; restricted
-    complaints are left out. Returns the
-    number of deliveries queued; nothing is read when no active subscription wants the event.
-    Raises ``ValueError`` for an unknown event type."""
+    complaints are left out. Returns the number of deliveries queued; nothing is read when no
+    active subscription wants the event. Raises ``ValueError`` for an unknown event type."""
     if event_type not in EventType.values:
         raise ValueError(f"unknown webhook event {event_type!r}")
     targets = [s for s in _active_subscriptions() if s.wants(event_type)]

@@ -97,8 +97,9 @@ def _post(url: str, secret: str, delivery: WebhookDelivery) -> Outcome:
 
 
 def _restricted(delivery: WebhookDelivery) -> bool:
-    return delivery.complaint_id is not None and bool(
-        Complaint.objects.filter(pk=delivery.complaint_id, processing_restricted=True).exists()
+    return (
+        delivery.complaint_id is not None
+        and Complaint.objects.filter(pk=delivery.complaint_id, processing_restricted=True).exists()
     )
 
 
