@@ -205,9 +205,15 @@ def rollup_totals(cohort: Cohort) -> Totals:
         scope = _scope(cohort)
         if scope is None:
             return totals
-        stored = scope.rows.values_list("level", "figures", "close_days")
-        for level, figures, close in stored:
-            totals.add_stored(figures, None, bytes(close), dense=level == MONTH)
+        # The figures' parts it adds, not the whole: the minutes to acknowledge are most of a
+        # stored row's bytes (about half of this read's time at 1M).
+        parts = ("counts", "remedy", "close_days")
+        stored = scope.rows.values_list(
+            "level", *(KeyTransform(part, "figures") for part in parts), "close_days"
+        )
+        for level, *found, close in stored:
+            row = {part: value for part, value in zip(parts, found, strict=True) if value}
+            totals.add_stored(row, None, bytes(close), dense=level == MONTH)
         for figures, sign in _corrections(cohort, scope):
             totals.add(replace(figures, ack_minutes=Histogram()), sign)
         return totals
