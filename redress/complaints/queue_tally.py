@@ -16,6 +16,8 @@ in the same transaction (a test compares them after random lifecycle actions).
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -204,6 +206,23 @@ def tally_scope(user: User | None, *, units: set[int] | None = None) -> TallySco
         )
     ]
     return TallyScope(None if allowed is None else sorted(allowed), kept)
+
+
+def correction_cells(scope: TallyScope) -> list[tuple[Cell, int, int]]:
+    """The complaints under the scope's corrections, counted per tally cell: (cell, the
+    correction's sign, how many); one grouped query over their few complaints."""
+    either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
+    rows = (
+        Complaint.objects.filter(either)
+        .annotate(correction=scope.correction_index(), pause_key=pause_key_expression())
+        .values_list("correction", "unit_id", "owner_id", "status", "pause_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        ((unit, owner or 0, status, pause), scope.corrections[index][1], n)
+        for index, unit, owner, status, pause, n in rows
+    ]
 
 
 def _any_under(part: Q) -> Callable[[], bool]:

@@ -16,22 +16,19 @@ the complaints that have one running (open and not paused).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redress.complaints.deadline_tally import DueRange, due_counts
 from redress.complaints.models import Complaint, PauseReason, Priority, Status
 from redress.complaints.models.deadline import CLOSING, DECIDING
-from redress.complaints.queue_tally import tally_scope
+from redress.complaints.queue_tally import Cell, correction_cells, tally_scope
 from redress.complaints.selectors import complaints_visible_to
 from redress.core.models import User
 from redress.core.roles import Role
@@ -168,66 +165,53 @@ _TIMED = (Queue.DUE_SOON, Queue.OVERDUE)
 _TALLIED = [key for key in Queue.values if key not in _TIMED]
 
 
-def _tally_condition(queue: str, *, user: User, units: set[int]) -> Q:
-    """``_queue_condition`` on the tally's columns (the queues it keeps)."""
-    still_open = ~Q(status=Status.CLOSED)
+def _cell_in_queue(queue: str, cell: Cell, *, user: User, units: set[int]) -> bool:
+    """``_queue_condition`` on a tally cell (unit, owner or 0, status, pause key), for the queues
+    the tally keeps."""
+    unit, owner, status, pause = cell
+    still_open = status != Status.CLOSED
     match queue:
         case Queue.MINE:
-            return still_open & Q(owner_key=user.pk)
+            return still_open and owner == user.pk
         case Queue.UNIT:
-            return still_open & Q(unit_id__in=units)
+            return still_open and unit in units
         case Queue.UNASSIGNED:
-            return still_open & Q(owner_key=0)
+            return still_open and owner == 0
         case Queue.AWAITING_APPROVAL:
-            return Q(status=Status.DECISION_PROPOSED)
+            return status == Status.DECISION_PROPOSED
         case Queue.AWAITING_COMPLAINANT:
-            return (still_open & Q(pause=PauseReason.COMPLAINANT)) | Q(
-                status=Status.DECISION_COMMUNICATED, pause=""
+            return (still_open and pause == PauseReason.COMPLAINANT) or (
+                status == Status.DECISION_COMMUNICATED and pause == ""
             )
         case Queue.ALL:
-            return Q()
+            return True
     raise ValueError(queue)
 
 
 def queue_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]:
     """How many complaints each queue holds for the user, in a fixed number of queries whatever
-    the number of complaints: the tally of the units the person sees, corrected for the few
-    complaints the gate adds or hides (``queue_tally.tally_scope``); and the overdue and
-    due-soon complaints, from the deadline tally (``deadline_tally.due_counts``)."""
+    the number of complaints: the tally's cells of the units the person sees (a few hundred rows
+    at most), corrected for the few complaints the gate adds or hides
+    (``queue_tally.tally_scope``), each cell counted into the queues it belongs to; and the
+    overdue and due-soon complaints, from the deadline tally (``deadline_tally.due_counts``)."""
     now = now or timezone.now()
     counts = dict.fromkeys(Queue.values, 0)
     scope = tally_scope(user)
     if scope is None:
         return counts
     units = user_unit_ids(user)
-    counts.update(
-        scope.cells.aggregate(
-            **{
-                key: Coalesce(Sum("count", filter=_tally_condition(key, user=user, units=units)), 0)
-                for key in _TALLIED
-            }
-        )
-    )
+    read = scope.cells.values_list("unit_id", "owner_key", "status", "pause")
+    cells: dict[Cell, int] = {
+        (unit, owner, status, pause): total
+        for unit, owner, status, pause, total in read.annotate(total=Sum("count")).order_by()
+    }
     if scope.corrections:
-        either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
-        # One row per correction: each is compiled once, not once per queue.
-        rows = (
-            Complaint.objects.filter(either)
-            .annotate(correction=scope.correction_index())
-            .values("correction")
-            .annotate(
-                **{
-                    key: Count("pk", filter=_queue_condition(key, user=user, units=units, now=now))
-                    for key in _TALLIED
-                }
-            )
-            .values_list("correction", *_TALLIED)
-            .order_by()
-        )
-        for index, *found in rows:
-            sign = scope.corrections[index][1]
-            for key, count in zip(_TALLIED, found, strict=True):
-                counts[key] += sign * count
+        for cell, sign, found in correction_cells(scope):
+            cells[cell] = cells.get(cell, 0) + sign * found
+    for cell, total in cells.items():
+        for key in _TALLIED:
+            if total and _cell_in_queue(key, cell, user=user, units=units):
+                counts[key] += total
     due = due_counts(
         scope,
         _visible(user),
