@@ -60,11 +60,13 @@ system-deps:
 		fi; \
 	fi
 
+# --dist load, not worksteal: each process runs its tests in the collected order, database tests
+# before the transactional ones that empty the database as they end (README, "Two commands").
 test: sync system-deps
-	@$(UV) run pytest -n auto --dist worksteal
+	@$(UV) run pytest -n auto --dist load
 
 test-fast: sync
-	@$(UV) run pytest -n auto --dist worksteal -m "not e2e"
+	@$(UV) run pytest -n auto --dist load -m "not e2e"
 
 # The same checks as .pre-commit-config.yaml: style, format, types, layers, migrations.
 lint: sync
