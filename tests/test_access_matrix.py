@@ -55,7 +55,7 @@ from tests.access_rules import (
     TOP,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.access_matrix]
 
 
 PNG = (
