@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -98,16 +98,25 @@ def queue_tally_add(complaints: QuerySet[Complaint]) -> int:
 def register_cells(complaints: QuerySet[Complaint] | None = None) -> dict[Cell, int]:
     """The cells counted directly from the register (one grouped query)."""
     queryset = Complaint.objects.all() if complaints is None else complaints
+    cells: dict[Cell, int] = defaultdict(int)
+    for cell, n, _none in _grouped_by_cell(queryset):
+        cells[cell] += n
+    return dict(cells)
+
+
+def _grouped_by_cell(
+    complaints: QuerySet[Complaint], *first: str
+) -> Iterator[tuple[Cell, int, tuple[Any, ...]]]:
+    """How many of ``complaints`` fall in each tally cell, grouped also by the columns
+    ``first`` (their values last), in one grouped query."""
     rows = (
-        queryset.annotate(pause_key=pause_key_expression())
-        .values_list("unit_id", "owner_id", "status", "pause_key")
+        complaints.annotate(pause_key=pause_key_expression())
+        .values_list(*first, "unit_id", "owner_id", "status", "pause_key")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    cells: dict[Cell, int] = defaultdict(int)
-    for unit, owner, status, pause, n in rows:
-        cells[unit, owner or 0, status, pause] += n
-    return dict(cells)
+    for *leading, unit, owner, status, pause, n in rows:
+        yield (unit, owner or 0, status, pause), n, tuple(leading)
 
 
 def tally_cells() -> dict[Cell, int]:
@@ -212,16 +221,10 @@ def correction_cells(scope: TallyScope) -> list[tuple[Cell, int, int]]:
     """The complaints under the scope's corrections, counted per tally cell: (cell, the
     correction's sign, how many); one grouped query over their few complaints."""
     either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
-    rows = (
-        Complaint.objects.filter(either)
-        .annotate(correction=scope.correction_index(), pause_key=pause_key_expression())
-        .values_list("correction", "unit_id", "owner_id", "status", "pause_key")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    under = Complaint.objects.filter(either).annotate(correction=scope.correction_index())
     return [
-        ((unit, owner or 0, status, pause), scope.corrections[index][1], n)
-        for index, unit, owner, status, pause, n in rows
+        (cell, scope.corrections[index][1], n)
+        for cell, n, (index,) in _grouped_by_cell(under, "correction")
     ]
 
 
