@@ -32,6 +32,8 @@ PG = "postgres://postgres@127.0.0.1:5432"
 
 def postgres_set(size: str | None) -> None:
     """Set ``shared_buffers`` (None: back to the stock value) and restart PostgreSQL."""
+    from scale_queue_bench import postgres_restart  # beside this file
+
     statement = (
         "ALTER SYSTEM RESET shared_buffers"
         if size is None
@@ -41,17 +43,7 @@ def postgres_set(size: str | None) -> None:
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement],  # noqa: S607
         check=True,
     )
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],  # noqa: S607
-        check=True,
-    )
-    for _ in range(120):
-        ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False)  # noqa: S603, S607
-        if ready.returncode == 0:
-            return
-        time.sleep(0.5)
-    raise RuntimeError("PostgreSQL did not come back")
+    postgres_restart()
 
 
 def main() -> None:
