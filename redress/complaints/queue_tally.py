@@ -99,7 +99,7 @@ def register_cells(complaints: QuerySet[Complaint] | None = None) -> dict[Cell, 
     """The cells counted directly from the register (one grouped query)."""
     queryset = Complaint.objects.all() if complaints is None else complaints
     cells: dict[Cell, int] = defaultdict(int)
-    for cell, n, _none in _grouped_by_cell(queryset):
+    for cell, n, _leading in _grouped_by_cell(queryset):
         cells[cell] += n
     return dict(cells)
 
