@@ -83,6 +83,29 @@ def parts(user: object, period: object, repeat: int) -> list[tuple[str, list[flo
     return found
 
 
+def top_management_token(username: str) -> tuple[object, str]:
+    """A top-management account (every complaint in scope) and a read token of its own, for
+    the API's requests; Django must be set up."""
+    from redress.core.actors import Actor
+    from redress.core.models import Membership, OrgUnit, User
+    from redress.core.roles import Role
+    from redress.integrations.services import token_create
+
+    user, _ = User.objects.get_or_create(username=username)
+    if not Membership.objects.filter(user=user, role=Role.TOP_MANAGEMENT).exists():
+        Membership.objects.create(
+            user=user, unit=OrgUnit.objects.order_by("pk").first(), role=Role.TOP_MANAGEMENT
+        )
+    token = token_create(
+        actor=Actor.system("bench"),
+        user=user,
+        name=username,
+        scopes=["read"],
+        rate_limit_per_minute=1000000,
+    ).raw
+    return user, token
+
+
 def measure(count: int, repeat: int, explain: bool) -> None:
     os.environ["DATABASE_URL"] = f"{PG}/{database(count)}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -104,24 +127,11 @@ def measure(count: int, repeat: int, explain: bool) -> None:
     from redress.analytics.request import default_period
     from redress.analytics.tables import BREAKDOWNS
     from redress.complaints.models import Complaint
-    from redress.core.actors import Actor
     from redress.core.models import Membership, OrgUnit, User
     from redress.core.roles import Role
     from redress.core.testing import second_factor_verified
-    from redress.integrations.services import token_create
 
-    user, _ = User.objects.get_or_create(username="bench-top")
-    if not Membership.objects.filter(user=user, role=Role.TOP_MANAGEMENT).exists():
-        Membership.objects.create(
-            user=user, unit=OrgUnit.objects.order_by("pk").first(), role=Role.TOP_MANAGEMENT
-        )
-    token = token_create(
-        actor=Actor.system("bench"),
-        user=user,
-        name="bench",
-        scopes=["read"],
-        rate_limit_per_minute=100000,
-    ).raw
+    user, token = top_management_token("bench-top")
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "vi"}
     latest = Complaint.objects.order_by("-received_at").values_list("received_at", flat=True)[0]
     period = default_period(timezone.localtime(latest).date())

@@ -59,32 +59,19 @@ def main() -> None:
     import django
 
     django.setup()
+    from analytics_bench import top_management_token  # beside this file
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from redress.analytics.request import default_period
     from redress.complaints.models import Complaint
-    from redress.core.actors import Actor
-    from redress.core.models import Membership, OrgUnit, User
-    from redress.core.roles import Role
+    from redress.core.models import User
     from redress.core.testing import second_factor_verified
-    from redress.integrations.services import token_create
 
     manager = User.objects.get(username="bench-queue-manager")
     handler = User.objects.get(username="bench-queue-handler")
-    top, _ = User.objects.get_or_create(username="bench-shared-buffers")
-    if not Membership.objects.filter(user=top, role=Role.TOP_MANAGEMENT).exists():
-        Membership.objects.create(
-            user=top, unit=OrgUnit.objects.order_by("pk").first(), role=Role.TOP_MANAGEMENT
-        )
-    token = token_create(
-        actor=Actor.system("bench"),
-        user=top,
-        name="bench-shared-buffers",
-        scopes=["read"],
-        rate_limit_per_minute=1000000,
-    ).raw
+    _top, token = top_management_token("bench-shared-buffers")
     latest = Complaint.objects.order_by("-received_at").values_list("received_at", flat=True)[0]
     period = default_period(timezone.localtime(latest).date())
     year = f"?from={period.first.isoformat()}&to={period.last.isoformat()}"
