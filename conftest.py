@@ -1,6 +1,14 @@
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """The access matrix first (six parts of up to 45 s each), so that the parallel workers end
+    together rather than one of them finishing a long part alone. It is among the tests run in
+    a transaction rolled back, which pytest-django puts before the ones that empty the
+    database (the browser journeys), and this keeps it there."""
+    items.sort(key=lambda item: item.get_closest_marker("access_matrix") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_cache():
     """Each test process counts in its own memory, not in the shared cache folder under var/:
