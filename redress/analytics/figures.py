@@ -63,6 +63,20 @@ def decisions(cohort: Cohort) -> dict[str, int]:
     return {key: counts[f"decisions_{key}"] for key in ("communicated", "in_favour", "accepted")}
 
 
+def reviews(cohort: Cohort) -> dict[str, int]:
+    if not _rolled(cohort):
+        return measures.reviews(cohort)
+
+    def compute() -> dict[str, int]:
+        counts = rollup_read.rollup_totals(cohort).counts
+        overdue = measures.review_clocks(cohort.complaints).filter(
+            measures.review_overdue(cohort.now)
+        )
+        return {"counted": counts["review_counted"] + overdue.count(), "met": counts["review_met"]}
+
+    return memo_on(cohort, "reviews", compute)
+
+
 def remedy_cost(cohort: Cohort, currency: str) -> Decimal:
     if not _rolled(cohort):
         return measures.remedy_cost(cohort, currency)

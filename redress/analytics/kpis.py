@@ -141,6 +141,11 @@ def _on_time(stage: str) -> Callable[[Cohort], Figure]:
     return compute
 
 
+def _review_on_time(cohort: Cohort) -> Figure:
+    found = figures.reviews(cohort)
+    return percent(found["met"], found["counted"])
+
+
 def _median_hours_to_ack(cohort: Cohort) -> Figure:
     found = figures.hours_to_ack(cohort)
     value = None if found["median"] is None else round(found["median"], 2)
@@ -294,6 +299,18 @@ kpi_register(
         P,
         HIGHER,
         _on_time("close"),
+        section="timeliness",
+    ),
+    Kpi(
+        "review_on_time_pct",
+        _("Internal reviews decided on time"),
+        _(
+            "Internal reviews whose decision was communicated by their deadline / reviews "
+            "decided or past their deadline"
+        ),
+        P,
+        HIGHER,
+        _review_on_time,
         section="timeliness",
     ),
     Kpi(

@@ -323,6 +323,42 @@ def decisions(cohort: Cohort) -> dict[str, int]:
     return memo_on(cohort, "decisions", compute)
 
 
+# An internal review's clock (each round has its own, counted from the day the complaint went to
+# review, against the policy's review target) decided: met or missed once and for all, so the
+# rollup keeps it. One still running is late once its deadline has passed, which changes with
+# time alone, so it is counted live. Without a deadline, or not needed (cancelled): left out.
+REVIEW_DECIDED = Q(
+    outcome__in=[StageClock.Outcome.MET, StageClock.Outcome.BREACHED], completed_at__isnull=False
+)
+
+
+def review_clocks(complaints: QuerySet[Complaint]) -> QuerySet[StageClock]:
+    """The internal reviews of ``complaints`` that have a deadline, one clock per round."""
+    return StageClock.objects.filter(
+        complaint__in=complaints, stage=Stage.REVIEW, due_at__isnull=False
+    )
+
+
+def review_overdue(now: dt.datetime) -> Q:
+    """A review clock still running past its deadline at ``now``."""
+    return Q(outcome=StageClock.Outcome.RUNNING, due_at__lt=now)
+
+
+def reviews(cohort: Cohort) -> dict[str, int]:
+    """The internal reviews of the cohort's complaints decided on time (``met``) over those
+    decided or past their deadline (``counted``)."""
+
+    def compute() -> dict[str, int]:
+        found = review_clocks(cohort.complaints).aggregate(
+            decided=Count("pk", filter=REVIEW_DECIDED),
+            met=Count("pk", filter=REVIEW_DECIDED & Q(outcome=StageClock.Outcome.MET)),
+            overdue=Count("pk", filter=review_overdue(cohort.now)),
+        )
+        return {"counted": found["decided"] + found["overdue"], "met": found["met"]}
+
+    return memo_on(cohort, "reviews", compute)
+
+
 def remedy_cost(cohort: Cohort, currency: str) -> Decimal:
     """What the remedies of communicated decisions cost, in the organisation's currency."""
 

@@ -144,6 +144,8 @@ def rollup_rows(queryset: QuerySet[Complaint], zone: ZoneInfo) -> Iterator[dict[
             "close_total",
             "vn7_counted",
             "vn7_met",
+            "review_counted",
+            "review_met",
             *(f"remedied:{currency}" for currency in currencies),
         ],
         size,

@@ -23,11 +23,13 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from redress.analytics.drill import outcome_annotation
 from redress.analytics.measures import (
     IN_FAVOUR,
+    REVIEW_DECIDED,
     SATISFACTION_DIMENSIONS,
     ack_minutes,
     complaint_conditions,
     first_close_clocks,
     first_contact_condition,
+    review_clocks,
     settled_names,
 )
 from redress.analytics.negotiation import (
@@ -39,6 +41,7 @@ from redress.analytics.negotiation import (
 )
 from redress.complaints.models import Complaint, Decision, Reaction, SatisfactionResponse
 from redress.complaints.models.records import Remedy
+from redress.sla.models import StageClock
 
 # The dimensions a cohort may be narrowed by and still be read from the rollup (one at a time),
 # and the pairs the cross-tabulations read (value "a|b").
@@ -307,6 +310,17 @@ def related_rows(queryset: QuerySet[Complaint]) -> Related:
         counted, met = clock_judge(clock, now, limits)
         related.add("vn7_counted", clock["complaint_id"], int(counted))
         related.add("vn7_met", clock["complaint_id"], int(met))
+    # Internal reviews decided, on time or not (``measures.REVIEW_DECIDED``).
+    reviews = (
+        review_clocks(queryset)
+        .filter(REVIEW_DECIDED)
+        .order_by()
+        .values("complaint_id")
+        .annotate(counted=Count("pk"), met=Count("pk", filter=Q(outcome=StageClock.Outcome.MET)))
+    )
+    for review in cast(list[dict[str, Any]], list(reviews)):
+        related.add("review_counted", review["complaint_id"], review["counted"])
+        related.add("review_met", review["complaint_id"], review["met"])
     for complaint_id, days in first_close_clocks(queryset).values_list(
         "complaint_id", "working_days"
     ):

@@ -81,6 +81,7 @@ def random_register(
     # Draws of their own for the decision clocks, so that the rest of the register is the same
     # as before they were varied.
     clocks = random.Random(count)  # noqa: S311
+    reviews = random.Random(count + 1)  # noqa: S311 - the internal reviews' own draws, likewise
     for _ in range(count):
         received = first + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
 
@@ -154,6 +155,8 @@ def random_register(
                 due_at=later(24 * 9) if statutory else later(24 * 4),
                 outcome=clocks.choice(["running", "running", "breached"]),
             )
+        if stage >= 3 and reviews.random() < 0.4:
+            _reviews(reviews, complaint, fields["decision_communicated_at"])
         if stage >= 5:
             StageClock.objects.create(
                 complaint=complaint,
@@ -181,3 +184,25 @@ def random_register(
             )
         complaints.append(complaint)
     return complaints
+
+
+def _reviews(rng: random.Random, complaint: Complaint, decided: dt.datetime) -> None:
+    """One or two rounds of internal review after the first decision, in every state the
+    measure of reviews on time tells apart: decided on time or late, running before or past
+    its deadline (the deadlines fall up to ten weeks after the decision), not needed, and
+    without a deadline."""
+    started = decided + dt.timedelta(days=1)
+    for round_ in range(1, rng.choice([2, 2, 3])):
+        due = started + dt.timedelta(days=rng.uniform(5, 70))
+        outcome = rng.choice(["met", "breached", "running", "cancelled"])
+        done = None if outcome == "running" else started + dt.timedelta(days=rng.uniform(1, 40))
+        StageClock.objects.create(
+            complaint=complaint,
+            stage="review",
+            round=round_,
+            started_at=started,
+            due_at=None if rng.random() < 0.1 else due,
+            completed_at=done,
+            outcome=outcome,
+        )
+        started = (done or due) + dt.timedelta(days=1)

@@ -259,6 +259,51 @@ def test_vn7_compliance_uses_the_legal_limit_of_seven_working_days(team):
     assert (result.numerator, result.denominator) == (2, 5)
 
 
+def test_internal_reviews_on_time_count_each_round_and_the_running_ones_past_their_deadline(team):
+    def review(complaint, outcome, *, due, done=None, round=1):
+        return StageClock.objects.create(
+            complaint=complaint,
+            stage="review",
+            round=round,
+            started_at=at("2026-03-20 09:00"),
+            due_at=at(due) if due else None,
+            completed_at=at(done) if done else None,
+            outcome=outcome,
+        )
+
+    twice = row(team.unit, "2026-03-02 09:00", status=Status.UNDER_REVIEW)
+    review(twice, "met", due="2026-03-27 17:00", done="2026-03-27 17:00")  # at the deadline
+    review(twice, "breached", due="2026-04-03 17:00", done="2026-04-06 10:00", round=2)
+    # Still running, its deadline passed before now (15 April): late.
+    review(row(team.unit, "2026-03-05 09:00"), "running", due="2026-04-10 17:00")
+    # Left out: running and not yet due; not needed (withdrawn during the review); no target.
+    review(row(team.unit, "2026-03-06 09:00"), "running", due="2026-04-20 17:00")
+    review(
+        row(team.unit, "2026-03-07 09:00"),
+        "cancelled",
+        due="2026-04-01 17:00",
+        done="2026-03-25 09:00",
+    )
+    review(row(team.unit, "2026-03-08 09:00"), "met", due=None, done="2026-03-25 09:00")
+    # Received in April: outside the cohort.
+    review(
+        row(team.unit, "2026-04-01 09:00"), "met", due="2026-04-08 17:00", done="2026-04-07 09:00"
+    )
+    # Another unit's review: not the handler's to see.
+    review(
+        row(UnitFactory.create(), "2026-03-09 09:00"),
+        "breached",
+        due="2026-03-27 17:00",
+        done="2026-03-30 09:00",
+    )
+
+    result = figures(team.manager)["review_on_time_pct"]
+    assert (result.numerator, result.denominator, result.value) == (1, 3, 33.3)
+    assert figures(team.handler)["review_on_time_pct"].denominator == 3
+    assert figures(team.top)["review_on_time_pct"].denominator == 4
+    assert CATALOGUE["review_on_time_pct"].section == "timeliness"
+
+
 def _decision(complaint, outcome, reaction="", state=Decision.State.COMMUNICATED, amount=0):
     decision = Decision.objects.create(
         complaint=complaint,
