@@ -132,11 +132,22 @@ _OPEN_PATH = [
     Status.DECISION_COMMUNICATED,
     Status.RESOLVED,
 ]
-_AFTER_DECISION: dict[str, float] = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_EXTERNAL: 0.05}
-# How the finished ones ended: each was closed, after a decision, after being found not to be a
-# complaint, or after the complainant withdrew it (weights).
+_AFTER_DECISION: dict[str, float] = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_EXTERNAL: 0.08}
+# How the finished ones ended: each was closed, after a decision (some after an internal review
+# of a first decision the complainant rejected), after being found not to be a complaint, or
+# after the complainant withdrew it (weights).
+_REVIEWED_THEN_CLOSED = [
+    *_STEPS[Status.UNDER_REVIEW],
+    "propose_decision",
+    "approve_decision",
+    "communicate_decision",
+    "accepted",
+    "settle_remedy",
+    "close",
+]
 _FINISHED_PATHS: list[tuple[list[str], int]] = [
-    (_STEPS[Status.CLOSED], 88),
+    (_STEPS[Status.CLOSED], 80),
+    (_REVIEWED_THEN_CLOSED, 8),
     (["acknowledge", "not_accepted", "close"], 7),
     (["withdraw", "close"], 5),
 ]
@@ -416,9 +427,12 @@ def _lifecycle(
             data = {"classification": complaint["classification"]}
         elif step == "propose_decision":
             outcome = rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD])
+            # A review's decision replaces the rejected one: its remedies are the ones settled.
+            decision_remedies = []
             decision = {
                 "complaint": complaint,
                 "state": Decision.State.PROPOSED,
+                "is_review": status == Status.UNDER_REVIEW,
                 "outcome": outcome,
                 "summary": "Hoàn tiền cho khách hàng"
                 if outcome != Outcome.NOT_UPHELD

@@ -27,6 +27,7 @@ from redress.complaints.search import search_texts
 from redress.complaints.transitions import TRANSITIONS
 from redress.core.models import Membership, User
 from redress.intake.seed import DEMO_USERS, demo_organisation, seed_complaints
+from redress.sla.models import StageClock
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,17 @@ def test_seed_spreads_over_states_and_follows_the_lifecycle():
         assert path[-1].to_status == complaint.status
         if complaint.status == Status.CLOSED:
             assert complaint.closed_at is not None
+    # Some were closed after an internal review of a first decision the complainant rejected:
+    # the reviews were decided on time or late (the measure of reviews on time has both), and
+    # the second decision is the review's.
+    reviews = StageClock.objects.filter(stage="review", complaint__status=Status.CLOSED)
+    assert {"met", "breached"} <= set(reviews.values_list("outcome", flat=True))
+    reviewed = Decision.objects.filter(is_review=True, state=Decision.State.COMMUNICATED)
+    assert reviewed.filter(complaint__status=Status.CLOSED).exists()
+    firsts = Decision.objects.filter(
+        is_review=False, complaint__in=reviewed.values("complaint_id")
+    ).values_list("reaction", flat=True)
+    assert set(firsts) == {"rejected"}
 
 
 def test_seed_references_are_gap_free_per_year_and_continue_the_counter():
