@@ -1,5 +1,7 @@
 """Independent batches of a bulk job run in worker processes, each batch in its own transaction
-on the worker's own database connection (``redress sla rebuild --jobs``).
+on the worker's own database connection (``redress sla rebuild --jobs``); or made in worker
+processes that read no database, for the caller to write in order (``made_in_processes``,
+``redress seed --jobs``).
 
 The caller describes its batches before any worker starts (ranges of ids, say) and hands over a
 function that does one batch. The function and whatever it was built from (calendars, policies)
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from multiprocessing.util import Finalize
 from typing import Any, TypeVar
@@ -93,3 +96,43 @@ def batches_in_processes(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _WORK = None
+
+
+# The function making one item, set before the workers are forked (they inherit it).
+_MAKE: Callable[[Any], Any] | None = None
+
+
+def _made(item: Any) -> Any:
+    assert _MAKE is not None, "made_in_processes sets the function before forking"
+    return _MAKE(item)
+
+
+def made_in_processes(
+    make: Callable[[Item], Result], items: Iterable[Item], *, jobs: int
+) -> Generator[Result, None, None]:
+    """``make(item)`` for each of ``items``, given back in order, made by ``jobs`` forked worker
+    processes at most ``jobs + 1`` items ahead of the caller, who writes each as it comes. The
+    workers inherit ``make`` and what it was built from, and must read no database: their
+    connections are closed. Made in this process, as they are asked for, unless the workers
+    can run (``in_processes_possible``). Close the iterator (``contextlib.closing``) to stop
+    the workers when the caller stops early."""
+    global _MAKE  # noqa: PLW0603  (inherited by the workers, see _MAKE)
+    if not in_processes_possible(jobs):
+        yield from (make(item) for item in items)
+        return
+    _MAKE = make
+    connections.close_all()
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        pending: deque[Any] = deque()
+        for item in items:
+            pending.append(pool.apply_async(_made, (item,)))
+            if len(pending) > jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _MAKE = None

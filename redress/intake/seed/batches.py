@@ -7,21 +7,21 @@ generates the rows (``intake.seed.lifecycle``), plans their deadlines (``Deadlin
 turns the rows into column values (``core.bulk.bulk_values``) and encodes their audit entries
 (``audit.services.audit_entry_prepare``), so that the loading process has left only the ids to
 fill in, the rows to send and the audit chain to link. ``batches_made`` runs ``batch_make`` in
-``jobs`` worker processes, ahead of the loading process, and gives the batches back in order.
+``jobs`` worker processes, ahead of the loading process, and gives the batches back in order
+(``core.batch_processes.made_in_processes``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 import random
-from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from functools import partial
 from typing import Any, NamedTuple
 
-from django.db import connection, connections, models
+from django.db import models
 
 from redress.audit.services import PreparedEntry, audit_entry_prepare, audit_slot
 from redress.complaints.models import (
@@ -34,6 +34,7 @@ from redress.complaints.models import (
     Remedy,
 )
 from redress.complaints.rules import event_audit_draft
+from redress.core.batch_processes import made_in_processes
 from redress.core.bulk import bulk_values
 from redress.intake.seed.lifecycle import Row, Rows, SeedContext, complaint_generate
 from redress.sla.models import ClockPause, StageClock
@@ -86,15 +87,8 @@ class Batch:
     audits: list[PreparedEntry]
 
 
-# What every batch is made from, set in the loading process before the workers start (they
-# inherit it as they are forked; nothing of it is sent with each batch).
-_MAKING: tuple[SeedContext, DeadlineBuilder] | None = None
-
-
-def batch_make(order: BatchOrder) -> Batch:
+def batch_make(context: SeedContext, builder: DeadlineBuilder, order: BatchOrder) -> Batch:
     """Generate the batch ``order`` describes and make it ready to write. Reads no database."""
-    assert _MAKING is not None, "batches_made sets what batches are made from"
-    context, builder = _MAKING
     context = dataclasses.replace(context, rng=order.rng)
     rows = Rows()
     for at, reference in zip(order.received, order.references, strict=True):
@@ -198,35 +192,10 @@ def batches_made(
     context: SeedContext, builder: DeadlineBuilder, orders: Iterable[BatchOrder], *, jobs: int
 ) -> Iterator[Iterator[Batch]]:
     """The batches of ``orders``, in order, made by ``jobs`` worker processes while the caller
-    writes the ones before (at most ``jobs`` batches ahead of it). Made in this process as
-    they are asked for with one job, on SQLite (one writer is its limit, and an in-memory
-    database lives in one process) or inside a transaction (the workers are forked, which needs
-    the database connections closed first). ``builder`` must have been preloaded for every
+    writes the ones before (``made_in_processes``; in this process with one job, on SQLite or
+    inside a transaction). The workers inherit ``context`` and ``builder`` as they are forked,
+    so nothing of them is sent with each batch; ``builder`` must have been preloaded for every
     unit the batches use: the workers read no database."""
-    global _MAKING  # noqa: PLW0603  (inherited by the workers, see _MAKING)
-    _MAKING = (context, builder)
-    try:
-        if jobs <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-            yield (batch_make(order) for order in orders)
-            return
-        # A forked process must not share the loading process's database connections.
-        connections.close_all()
-        pool = multiprocessing.get_context("fork").Pool(jobs)
-        try:
-            yield _in_order(pool, orders, ahead=jobs + 1)
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-    finally:
-        _MAKING = None
-
-
-def _in_order(pool: Any, orders: Iterable[BatchOrder], *, ahead: int) -> Iterator[Batch]:
-    pending: deque[Any] = deque()
-    for order in orders:
-        pending.append(pool.apply_async(batch_make, (order,)))
-        if len(pending) >= ahead:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
+    made = made_in_processes(partial(batch_make, context, builder), orders, jobs=jobs)
+    with closing(made):
+        yield made

@@ -136,17 +136,14 @@ _AFTER_DECISION: dict[str, float] = {Status.UNDER_REVIEW: 0.15, Status.REFERRED_
 # How the finished ones ended: each was closed, after a decision (some after an internal review
 # of a first decision the complainant rejected), after being found not to be a complaint, or
 # after the complainant withdrew it (weights).
+_CLOSED = _STEPS[Status.CLOSED]
+# Rejected, reviewed: the review's own decision, then on as any closed complaint from its decision.
 _REVIEWED_THEN_CLOSED = [
     *_STEPS[Status.UNDER_REVIEW],
-    "propose_decision",
-    "approve_decision",
-    "communicate_decision",
-    "accepted",
-    "settle_remedy",
-    "close",
+    *_CLOSED[_CLOSED.index("propose_decision") :],
 ]
 _FINISHED_PATHS: list[tuple[list[str], int]] = [
-    (_STEPS[Status.CLOSED], 80),
+    (_CLOSED, 80),
     (_REVIEWED_THEN_CLOSED, 8),
     (["acknowledge", "not_accepted", "close"], 7),
     (["withdraw", "close"], 5),
