@@ -19,8 +19,6 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from redress.complaints.models import Attachment, Complaint, Message
 from redress.core.errors import StorageRefused, ValidationFailed
@@ -73,6 +71,9 @@ def pdf_check(content: bytes) -> PdfCheck:
     on a page or an annotation), a launch of another program, a form submission or data import,
     or an embedded file. Every object is read through pypdf by number, so what hides in
     compressed object streams is found too."""
+    # Imported here, as scikit-learn is (complaints.likeness): half a second at every start.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         size = reader.trailer.get("/Size", 0)
@@ -91,6 +92,8 @@ def pdf_check(content: bytes) -> PdfCheck:
 
 
 def _is_active_dictionary(found: object) -> bool:
+    from pypdf.generic import DictionaryObject
+
     if not isinstance(found, DictionaryObject):
         return False
     if found.get("/S") in _ACTIVE_ACTIONS or "/JS" in found:

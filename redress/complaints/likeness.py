@@ -13,11 +13,12 @@ the more complaints share them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING
 
 from redress.core.text import fold
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # What of a long description is compared: the start says what the complaint is about.
 DESCRIPTION_CHARS = 600
@@ -35,6 +36,10 @@ def comparable(subject: str, description: str) -> str:
 def likeness_matrix(texts: Sequence[str], *, weighted: bool = True) -> csr_matrix:
     """One L2-normalised row per text (already ``comparable``): the dot product of two rows is
     their likeness, 0..1. ``weighted``: n-grams weighted by their rarity among ``texts``."""
+    # Imported here: scikit-learn takes about 3 s to load, which every command would pay at
+    # start; the serving processes load it before they serve (core.startup).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 4),

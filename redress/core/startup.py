@@ -4,9 +4,22 @@ settling the memory it loaded."""
 from __future__ import annotations
 
 import gc
+import importlib
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+# Libraries the code imports where it uses them, so that a management command does not spend
+# seconds loading them at start (scikit-learn and SciPy alone take about 3 s): text likeness
+# at intake and in triage, the PDF check of attachments. A serving process loads them before
+# it serves, so that no request waits for them.
+SERVING_LIBRARIES = (
+    "sklearn.feature_extraction.text",
+    "sklearn.linear_model",
+    "sklearn.metrics",
+    "sklearn.model_selection",
+    "pypdf",
+)
 
 
 def secret_key_check() -> None:
@@ -22,9 +35,16 @@ def secret_key_check() -> None:
         )
 
 
+def serving_libraries_load() -> None:
+    """Load ``SERVING_LIBRARIES`` now rather than in the first request or task that needs them."""
+    for name in SERVING_LIBRARIES:
+        importlib.import_module(name)
+
+
 def heap_settle() -> None:
-    """Load the URL configuration now rather than on the first request, then put everything
-    loaded so far out of the garbage collector's reach (``gc.freeze``).
+    """Load the URL configuration and the libraries requests use (``SERVING_LIBRARIES``) now
+    rather than on the first request, then put everything loaded so far out of the garbage
+    collector's reach (``gc.freeze``).
 
     Modules, settings, translations and the URL patterns live as long as the process; left in
     the collector's oldest generation, each full collection walks all of them again — a pause
@@ -33,5 +53,6 @@ def heap_settle() -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (loads the URL configuration)
+    serving_libraries_load()
     gc.collect()
     gc.freeze()

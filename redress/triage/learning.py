@@ -15,15 +15,18 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.linear_model import SGDClassifier
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-from sklearn.model_selection import train_test_split
 
 from redress.core.text import fold
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.linear_model import SGDClassifier
+
+# scikit-learn is imported by the functions that use it: it takes about 3 s to load, which every
+# command would pay at start; the serving processes load it before they serve (core.startup).
 
 FIELDS = ("category", "product", "unit", "priority", "health_safety")
 N_FEATURES = 2**17
@@ -36,6 +39,8 @@ SEED = 20261201
 
 
 def vectorizer() -> HashingVectorizer:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     return HashingVectorizer(
         analyzer="char_wb",
         ngram_range=(2, 4),
@@ -118,6 +123,8 @@ class Trained:
 
 
 def _classifier() -> SGDClassifier:
+    from sklearn.linear_model import SGDClassifier
+
     return SGDClassifier(
         loss="log_loss", alpha=2e-5, max_iter=30, tol=1e-4, random_state=SEED, n_jobs=1
     )
@@ -135,6 +142,8 @@ def _compact(clf: SGDClassifier) -> SGDClassifier:
 def _evaluate(
     labels: list[str], truth: Sequence[str], model: Sequence[str], rules: Sequence[str]
 ) -> dict[str, Any]:
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
     precision, recall, _f1, support = precision_recall_fscore_support(
         truth, model, labels=labels, zero_division=0
     )
@@ -164,6 +173,9 @@ def train(
     on a held-out split of the same rows against the keyword rules. A field is marked
     ``uses_model`` only when the model is more accurate than the rules on that split; the
     classifiers kept are those trained on the training split (the ones evaluated)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.model_selection import train_test_split
+
     started = time.perf_counter()
     n = len(texts)
     metrics: dict[str, Any] = {"examples": n, "fields": {}}

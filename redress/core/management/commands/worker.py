@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 from redress.core.heartbeat import heartbeat_beat
 from redress.core.logs import worker_logging
 from redress.core.periodic import current_period, periodic_claim
-from redress.core.startup import secret_key_check
+from redress.core.startup import secret_key_check, serving_libraries_load
 
 # The job class of django-tasks-rq: a plain RQ job cannot run a Django task (the task object
 # is not callable), so every task would fail and only the periodic sweeps would do the work.
@@ -122,6 +122,8 @@ class Command(BaseCommand):
         if options["periodic"]:
             run_periodic_once(jobs, period=current_period(options["sweep_interval"]))
             return
+        # Loaded once here, not in each task's process: RQ runs every task in a forked child.
+        serving_libraries_load()
         if options["once"]:
             _beat()
             run_periodic_once(jobs)
