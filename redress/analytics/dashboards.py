@@ -50,6 +50,7 @@ BOARDS = {
             "backlog_over_30",
             "reopen_pct",
             "escalation_pct",
+            "review_on_time_pct",
             "satisfaction_mean",
         ),
         charts=(

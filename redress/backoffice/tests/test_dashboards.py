@@ -25,6 +25,7 @@ from redress.core.models import User
 from redress.core.roles import Role
 from redress.core.selectors import organisation_get
 from redress.core.testing import UnitFactory, staff
+from redress.sla.models import StageClock
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,25 @@ def test_tiles_are_green_amber_or_red_against_their_targets_in_their_direction(t
     body = signed_in(team.manager).get(HOME).content.decode()
     assert re.search(r'class="tile t-missed" data-kpi="ack_on_time_pct"', body)
     assert "66.7 %" in body and "6 / 9" in body
+
+
+def test_the_manager_sees_internal_reviews_decided_on_time_against_their_target(team, signed_in):
+    late, due, closed = group(team)
+    for complaint, outcome, done in ((closed, "met", days_ago(6)), (late, "running", None)):
+        StageClock.objects.create(
+            complaint=complaint,
+            stage="review",
+            started_at=days_ago(15),
+            due_at=days_ago(7),
+            completed_at=done,
+            outcome=outcome,
+        )
+    KpiTarget.objects.create(kpi="review_on_time_pct", target=Decimal("90"))
+    tile = tiles_of(signed_in(team.manager).get(HOME))["review_on_time_pct"]
+    # One decided before its deadline, one still running past it.
+    assert (tile.figure.numerator, tile.figure.denominator, tile.state) == (1, 2, "missed")
+    body = signed_in(team.manager, "vi").get(HOME).content.decode()
+    assert "Xem xét lại nội bộ có quyết định đúng hạn" in body
 
 
 def test_tiles_read_figures_in_vietnamese(team, signed_in):
@@ -428,7 +448,8 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # KPIs and for each cohort read from the rollup, once: its state, the person's units, and only
 # if the register has any such complaint at all (asked once per request), the stale cells and
 # whether a complaint is seen outside those units or hidden inside them; then each
-# chart's rows and the overdue counted live (one query per stage), the calendar for the backlog,
+# chart's rows and the overdue counted live (one query per stage, and one for the internal
+# reviews on the manager's tiles), the calendar for the backlog,
 # one or two grouped queries per chart read directly, with the names of its rows, then the open
 # work by stage and unit (manager), the latest significant complaints (top management) or the
 # person's own work (handler), and the unread notices. The unit tree, the calendars and the
@@ -437,7 +458,7 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # Tests read the organisation's settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0),
 # which adds a few.
 MANAGER_DASHBOARD_QUERIES = (
-    48  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
+    49  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
     # counts read once for both control charts, the backlog by priority once for its chart
     # and its tile; the open
     # work from the queue tally and its corrections, the overdue and due this week from the
