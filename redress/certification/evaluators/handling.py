@@ -33,7 +33,9 @@ def _chart(code: str, label: Any) -> Link:
 @evaluator("kpi_target")
 def kpi_target_evidence(ctx: Context, params: dict[str, Any]) -> Evaluation:
     """A KPI of the catalogue (``kpi``) over the window against ``target`` (``higher``: whether
-    higher is better, default yes). Missing when there is nothing to measure."""
+    higher is better, default yes). Missing when there is nothing to measure, unless the KPI is
+    of a step few complaints take (``unused_is_evidence``, e.g. the internal review): there,
+    none in the window is no gap."""
     code = params["kpi"]
     figure = ctx.kpi(code)
     source = page("analytics_charts", _("Dashboards and charts"))
@@ -42,6 +44,9 @@ def kpi_target_evidence(ctx: Context, params: dict[str, Any]) -> Evaluation:
         Fact(_("Out of"), figure.denominator),
         Fact(_("Target"), params.get("target")),
     )
+    if figure.value is None and params.get("unused_is_evidence"):
+        unused = _("None in the last %(days)s days") % {"days": ctx.window_days}
+        return evidenced(*facts, Fact(_("Measured"), unused), source=source)
     if figure.value is None:
         gap = _("Nothing was measured in the last %(days)s days.") % {"days": ctx.window_days}
         return missing(gap, page("intake", _("Record complaints")), *facts, source=source)

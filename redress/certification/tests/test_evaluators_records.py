@@ -19,6 +19,7 @@ from redress.core.roles import Role
 from redress.handling.testing import advance, complaint_in_state, make_team, receive
 from redress.improvement.models import Capa, CapaSource, CapaStatus, CapaType, SystemicIssue
 from redress.privacy.models import BreachIncident, DataSubjectRequest, PersonalDataAccess
+from redress.sla.models import StageClock
 from redress.sla.testing import frozen_clock, local
 from redress.transparency.models import ExternalBody, Notice, NoticeStep
 
@@ -53,6 +54,32 @@ def test_acknowledgement_on_time_against_its_target_and_out_of_the_window(team):
     # A year and more later neither complaint is in the twelve months looked at.
     assert run("kpi_target", "2027-04-01 09:00", kpi="ack_on_time_pct", target=95).status == (
         Status.MISSING
+    )
+
+
+def test_internal_reviews_on_time_with_none_in_the_window_is_no_gap(team):
+    """Few complaints go to an internal review: a year without one leaves nothing to measure,
+    which the rule that says so (``unused_is_evidence``) takes as evidence, not as a gap."""
+    params = {"kpi": "review_on_time_pct", "target": 90}
+    assert run("kpi_target", "2026-03-20 09:00", **params).status == Status.MISSING
+    unused = run("kpi_target", "2026-03-20 09:00", **params, unused_is_evidence=True)
+    assert unused.status == Status.EVIDENCED
+    assert fact(unused, "Measured") == "None in the last 365 days"
+    with frozen_clock("2026-03-02 09:00"):
+        complaint = receive(team).complaint
+    StageClock.objects.create(
+        complaint=complaint,
+        stage="review",
+        started_at=local("2026-03-05 09:00"),
+        due_at=local("2026-03-12 17:00"),
+        completed_at=local("2026-03-16 09:00"),
+        outcome="breached",
+    )
+    late = run("kpi_target", "2026-03-20 09:00", **params, unused_is_evidence=True)
+    assert (late.status, late.reason, fact(late, "Value")) == (
+        Status.WEAK,
+        Reason.BELOW_TARGET,
+        0,
     )
 
 
