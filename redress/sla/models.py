@@ -324,6 +324,15 @@ class StageClock(models.Model):
                 condition=FIRST_DECISION & ~models.Q(outcome="cancelled") & ~CLOCK_SETTLED,
                 name="sla_first_decision_open",
             ),
+            # The internal reviews still running, by deadline: the overdue ones are counted live
+            # for the review KPI (analytics.measures.review_overdue) from this small index, not
+            # from a heap page per running review.
+            models.Index(
+                fields=["due_at"],
+                include=["complaint"],
+                condition=models.Q(stage="review", outcome="running"),
+                name="sla_review_running_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -188,3 +188,20 @@ def test_postgres_judges_the_waiting_requests_clocks_from_the_open_first_decisio
         for sql in read:
             plan = _plan(sql, ())
             assert "Index Only Scan using sla_first_decision_open" in plan, plan
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="plans are checked on PostgreSQL only")
+def test_postgres_counts_the_running_reviews_past_their_deadline_from_their_index_alone(world):
+    team, _category, _product = world
+    rollup_rebuild()
+    _only_keys_and("sla_stageclock", "sla_review_running_due")
+    for person in (team.manager, team.top):
+        cohort = Cohort(user=person, period=PERIOD, now=NOW)
+        assert figures._rolled(cohort)
+        figures.cohort_measures(cohort)  # the rollup's totals, read with the other KPIs
+        with CaptureQueriesContext(connection) as captured:
+            figures.reviews(cohort)
+        read = [q["sql"] for q in captured.captured_queries if "sla_stageclock" in q["sql"]]
+        assert len(read) == 1, "the running reviews past their deadline, in one count"
+        plan = _plan(read[0], ())
+        assert "Index Only Scan using sla_review_running_due" in plan, plan
