@@ -35,20 +35,22 @@ PERIODS = [
 ]
 
 
-def _figures(cohort_of, periods, filters_list, people):
+def _figures(cohort_of, periods, filters_list, people, cases=None):
+    """Every KPI for each period and each (person, filters) case: by default every person with
+    every filter."""
     found = {}
-    for person in people:
+    for person, filters in cases or [(p, f) for p in people for f in filters_list]:
         for period in periods:
-            for filters in filters_list:
-                cohort = cohort_of(person, period, filters)
-                for result in kpis_compute(cohort):
-                    key = (getattr(person, "username", None), period, filters, result.kpi.code)
-                    found[key] = result.figure
+            cohort = cohort_of(person, period, filters)
+            for result in kpis_compute(cohort):
+                key = (getattr(person, "username", None), period, filters, result.kpi.code)
+                found[key] = result.figure
     return found
 
 
-def _compare(people, filters_list, periods=PERIODS):
-    """Every KPI from the rollup and directly, for each person, period and filter."""
+def _compare(people, filters_list, periods=PERIODS, cases=None):
+    """Every KPI from the rollup and directly, for each person, period and filter (or each of
+    the given (person, filters) cases)."""
 
     def cohort_of(person, period, filters):
         return Cohort(user=person, period=period, filters=filters, now=NOW)
@@ -58,10 +60,10 @@ def _compare(people, filters_list, periods=PERIODS):
         for period in periods
         for filters in filters_list
     ), "the rollup should cover these cohorts"
-    rolled = _figures(cohort_of, periods, filters_list, people)
+    rolled = _figures(cohort_of, periods, filters_list, people, cases)
     state = list(RollupState.objects.all())
     RollupState.objects.all().delete()  # not built: everything is computed directly
-    direct = _figures(cohort_of, periods, filters_list, people)
+    direct = _figures(cohort_of, periods, filters_list, people, cases)
     RollupState.objects.bulk_create(state)
     differ = {key: (rolled[key], direct[key]) for key in direct if rolled[key] != direct[key]}
     assert not differ
@@ -114,7 +116,12 @@ def test_every_kpi_from_the_rollup_equals_the_direct_computation(register):
         Filters(product=NONE),
     ]
     people = [team.manager, team.top, team.handler, team.auditor, None]
-    rolled = _compare(people, filters_list)
+    # A person's scope and the unit filter both choose units, so every person is read with and
+    # without it; the other filters choose within the units, each read by the manager (who has
+    # corrections both ways) and with no person at all.
+    by_unit = [(person, filters) for person in people for filters in filters_list[:2]]
+    within = [(person, f) for person in (team.manager, None) for f in filters_list[2:]]
+    rolled = _compare(people, filters_list, cases=by_unit + within)
     # The comparison is not empty: the register gives figures in every section.
     whole = {key[3]: fig for key, fig in rolled.items() if key[:3] == (None, PERIODS[0], Filters())}
     for code in (
@@ -335,17 +342,14 @@ ROLLED_BREAKDOWNS = [
 ]
 
 
-def _tables(people, filters_list):
+def _tables(cases):
     found = {}
-    for person in people:
-        for filters in filters_list:
-            for code in ROLLED_BREAKDOWNS:
-                cohort = Cohort(person, PERIODS[0], filters, now=NOW)
-                table = breakdown_compute(code, cohort)
-                rows = sorted(
-                    (row.label, sorted(row.values.items(), key=str)) for row in table.rows
-                )
-                found[getattr(person, "username", None), filters, code] = (rows, table.summary)
+    for person, filters in cases:
+        for code in ROLLED_BREAKDOWNS:
+            cohort = Cohort(person, PERIODS[0], filters, now=NOW)
+            table = breakdown_compute(code, cohort)
+            rows = sorted((row.label, sorted(row.values.items(), key=str)) for row in table.rows)
+            found[getattr(person, "username", None), filters, code] = (rows, table.summary)
     return found
 
 
@@ -359,10 +363,13 @@ def test_every_breakdown_read_from_the_rollup_equals_the_direct_computation(regi
         Filters(channel=Channel.PHONE),
         Filters(priority=Priority.HIGH),
     ]
-    rolled = _tables(people, filters_list)
+    # Every person with and without the unit filter, the other filters as in the KPIs' test.
+    cases = [(person, filters) for person in people for filters in filters_list[:2]]
+    cases += [(person, f) for person in (team.manager, None) for f in filters_list[2:]]
+    rolled = _tables(cases)
     state = list(RollupState.objects.all())
     RollupState.objects.all().delete()
-    direct = _tables(people, filters_list)
+    direct = _tables(cases)
     RollupState.objects.bulk_create(state)
     assert rolled == direct
     assert any(rows for rows, _summary in rolled.values())

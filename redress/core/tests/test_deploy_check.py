@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.processes
+
 PRODUCTION = {
     "REDRESS_SECRET_KEY": "k3Y-" + "x7Qp9" * 12,
     "REDRESS_DEBUG": "0",

@@ -9,7 +9,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from redress.notifications.testing import free_port
+
+pytestmark = pytest.mark.processes
 
 SERVE = [sys.executable, "-m", "redress.core.cli", "serve"]
 
@@ -80,5 +84,7 @@ def test_running_is_said_once_the_server_answers_on_the_chosen_port():
             pass
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        # The worker finishes loading the application before it stops: on a loaded machine that
+        # takes a while.
+        server.wait(timeout=90)
     assert server.returncode == 0

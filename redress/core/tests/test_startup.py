@@ -45,6 +45,7 @@ def _wsgi(
     )
 
 
+@pytest.mark.processes
 def test_the_web_server_starts_only_with_a_real_key(tmp_path):
     refused = _wsgi(tmp_path)
     assert refused.returncode != 0
@@ -53,6 +54,7 @@ def test_the_web_server_starts_only_with_a_real_key(tmp_path):
     # With REDRESS_DEBUG=1 it starts on the demo key: the next test starts it so.
 
 
+@pytest.mark.processes
 def test_the_web_server_freezes_what_it_loaded_out_of_the_collectors_reach(tmp_path):
     """A full garbage collection in a serving process walks only what requests left behind,
     not the modules, settings and URL patterns loaded at start (a pause of 70–145 ms before).
@@ -72,6 +74,7 @@ def test_the_web_server_freezes_what_it_loaded_out_of_the_collectors_reach(tmp_p
     assert int(frozen) > 50_000
 
 
+@pytest.mark.processes
 def test_secret_key_writes_a_private_key_once_and_the_settings_read_it(settings, tmp_path):
     settings.SECRET_KEY_FILE = tmp_path / "secret-key"
     call_command("secret_key", stdout=io.StringIO())
