@@ -92,3 +92,21 @@ def test_a_remedy_amount_of_false_is_refused(team, api_as):
 def test_flags_of_a_body_are_booleans_only(team, api_as):
     response = api_as(team.frontline).post("/complaints", complaint_body(health_safety=1))
     assert response.status_code == 422 and "health_safety" in error_of(response)["fields"]
+
+
+def test_the_document_is_built_once_per_language_and_served_the_same(api_as, monkeypatch):
+    """Building the document walks every operation (about a second of CPU): fetching it again,
+    signed in or not, reads the one built."""
+    import ninja.main
+
+    from redress.api.api import api
+
+    built = []
+    build = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: built.append(1) or build(**kw))
+    api.__dict__.pop("_openapi_built", None)
+    first = api_as(None).get("/openapi.json")
+    again = api_as(None).get("/openapi.json")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and "/api/v1/complaints" in first.json()["paths"]
+    assert len(built) == 1
