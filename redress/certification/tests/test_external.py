@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redress.audit.models import AuditEntry
+from redress.certification import build
 from redress.certification.models import AuditorPack
 from redress.certification.services import grant_create, grant_revoke, pack_generate, pack_start
 from redress.certification.tests.conftest import period, today
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pack(team, complaints):
+def pack(team, complaints, monkeypatch):
+    """A ready pack of three sampled complaints. Its PDF is a placeholder: what the PDF says is
+    test_pack's subject, and rendering it costs seconds a test; these tests are about access."""
+    monkeypatch.setattr(build, "pack_pdf", lambda context: b"%PDF-1.7\n%%EOF\n")
     first, last = period()
     started = pack_start(
         actor=Actor.for_user(team.manager),
