@@ -165,7 +165,7 @@ def only(found, ids):
 
 
 def test_the_set_based_build_equals_the_one_by_one_rebuild(clock):
-    seed_complaints(250, batch=100)
+    seed_complaints(120, batch=50)
     seeded_ids = set(Complaint.objects.values_list("pk", flat=True))
     seeded = snapshot()  # the seed loads each complaint with its clocks
     varied_complaints(clock)
@@ -176,7 +176,7 @@ def test_the_set_based_build_equals_the_one_by_one_rebuild(clock):
     assert {row[11] for row in one_by_one[0]} >= {"running", "met", "breached", "cancelled"}
     assert any(row[2] is None for row in one_by_one[1])  # a pause still running
     forget_clocks()
-    assert sla_clocks_build(batch=97) == Complaint.objects.count()
+    assert sla_clocks_build(batch=47) == Complaint.objects.count()
     assert snapshot() == one_by_one
     # Idempotent: complaints with clocks are left alone.
     assert sla_clocks_build() == 0
