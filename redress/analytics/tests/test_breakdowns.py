@@ -190,11 +190,16 @@ def test_deadlines_by_unit_count_internal_reviews_by_round(team):
             completed_at=None if done_days is None else start + dt.timedelta(days=done_days),
             outcome=outcome,
         )
-    cohort = lambda: Cohort(user=team.manager, period=HALF_YEAR, now=NOW)  # noqa: E731
+
+    def table():
+        return breakdown_compute(
+            "sla_by_unit", Cohort(user=team.manager, period=HALF_YEAR, now=NOW)
+        )
 
     def by_unit():
-        table = breakdown_compute("sla_by_unit", cohort())
-        return {row.label: (row.values["review"], row.values["review_late"]) for row in table.rows}
+        return {
+            row.label: (row.values["review"], row.values["review_late"]) for row in table().rows
+        }
 
     rollup.rollup_rebuild()
     assert RollupState.objects.exists()
@@ -208,6 +213,5 @@ def test_deadlines_by_unit_count_internal_reviews_by_round(team):
             "Branch": (0.0, 1),
         }
     )
-    table = breakdown_compute("sla_by_unit", cohort())
-    assert "review" in [column.key for column in table.columns]
-    assert all("review_late" not in row.drill for row in table.rows)
+    assert "review" in [column.key for column in table().columns]
+    assert all("review_late" not in row.drill for row in table().rows)
