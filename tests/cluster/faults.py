@@ -93,9 +93,11 @@ class Faults:
 
         # Both receivers hold what they get, so that a mail and a webhook are on their way when
         # the workers die; kill them both (which one sends is not known) and start them again.
-        cluster.smtp.collector.held.hold = cluster.hooks.held.hold = 3.0
+        # Each is held 8 s (a webhook's sender gives up after 10): long enough for the other
+        # worker to take the other kind meanwhile. Held 3 s, the two once never met in 30 s.
+        cluster.smtp.collector.held.hold = cluster.hooks.held.hold = 8.0
         sending = wait_for(
-            lambda: cluster.smtp.collector.held.now > 0 and cluster.hooks.held.now > 0, 30
+            lambda: cluster.smtp.collector.held.now > 0 and cluster.hooks.held.now > 0, 90
         )
         mails, hooks = cluster.smtp.collector.held.now, cluster.hooks.held.now
         log(f"fault: workers killed with SIGKILL while sending ({mails} mails, {hooks} webhooks)")
