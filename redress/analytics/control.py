@@ -22,6 +22,7 @@ from redress.analytics.cohort import Cohort, Period
 from redress.analytics.drill import Drill
 from redress.analytics.measures import (
     _months,
+    ack_overdue_by_day,
     complaint_conditions,
     first_close_clocks,
     memo_on,
@@ -83,15 +84,8 @@ def _weekly_rolled(cohort: Cohort, weeks: list[dt.date]) -> dict[dt.date, dict[s
             week["volume"] += counts["volume"]
             week["on_time"] += counts["ack_on_time"]
             week["late"] += counts["ack_late_done"]
-    overdue = (
-        cohort.complaints.filter(complaint_conditions(cohort.now)["ack_overdue"])
-        .annotate(week=TruncWeek("received_at", tzinfo=cohort.zone))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    for week_start, count in overdue:
-        week = found.get(_as_date(week_start))
+    for day, (count, _vulnerable) in ack_overdue_by_day(cohort).items():
+        week = found.get(day - dt.timedelta(days=day.weekday()))
         if week is not None:
             week["late"] += count
     return found

@@ -25,7 +25,12 @@ def cohort_measures(cohort: Cohort) -> dict[str, Any]:
         totals: dict[str, Any] = dict(rollup_read.rollup_totals(cohort).counts)
         for name in measures.settled_names():
             totals.setdefault(name, 0)
-        totals.update(overdue_counts(cohort.complaints, cohort.now)[()])
+        later = tuple(stage for stage in measures.STAGE_FIELDS if stage != "ack")
+        totals.update(overdue_counts(cohort.complaints, cohort.now, stages=later)[()])
+        # The acknowledgements by day, which the weekly control chart reads too.
+        days = measures.ack_overdue_by_day(cohort).values()
+        totals["ack_overdue"] = sum(count for count, _vulnerable in days)
+        totals["vulnerable_ack_overdue"] = sum(vulnerable for _count, vulnerable in days)
         return late_combine(totals)
 
     return memo_on(cohort, "complaints", compute)

@@ -24,6 +24,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.functions import TruncDate
 
 from redress.analytics.cohort import Cohort
 from redress.analytics.models import ActivityMeasure, ActivityVolume
@@ -125,17 +126,21 @@ COMBINED = frozenset({*(f"{stage}_late" for stage in STAGE_FIELDS), "vulnerable_
 
 
 def overdue_counts(
-    complaints: QuerySet[Complaint], now: dt.datetime, by: tuple[str, ...] = ()
+    complaints: QuerySet[Complaint],
+    now: dt.datetime,
+    by: tuple[str, ...] = (),
+    stages: tuple[str, ...] = tuple(STAGE_FIELDS),
 ) -> dict[tuple[Any, ...], dict[str, int]]:
     """The ``OVERDUE`` counts of ``complaints``, grouped by the fields ``by`` (the key of each
-    group is the tuple of their values; ``()`` without grouping).
+    group is the tuple of their values; ``()`` without grouping), for ``stages`` (the others'
+    counts are 0).
 
     One query per stage: each then reads only its stage's index of pending deadlines, which
     holds every column the gate and the filters ask for (``complaint_<stage>_due_pending``), and
     never the complaints' rows, however scattered the open ones are in the table."""
     conditions = complaint_conditions(now)
     found: dict[tuple[Any, ...], dict[str, int]] = {}
-    for stage in STAGE_FIELDS:
+    for stage in stages:
         # The counts' own conditions name no column beyond the index's (the stage's "not done"
         # is its predicate): the vulnerable among the overdue acknowledgements.
         counts = {f"{stage}_overdue": Count("pk")}
@@ -152,6 +157,25 @@ def overdue_counts(
     if not by:
         found.setdefault((), dict.fromkeys(sorted(OVERDUE), 0))
     return found
+
+
+def ack_overdue_by_day(cohort: Cohort) -> dict[dt.date, tuple[int, int]]:
+    """The cohort's acknowledgements overdue now by day of receipt (the organisation's): how
+    many, and how many of them for a vulnerable complainant. Once per cohort, from one read of
+    the stage's index of pending deadlines: a dashboard's KPI tiles add the days up and its
+    weekly control chart adds them up by week."""
+
+    def compute() -> dict[dt.date, tuple[int, int]]:
+        rows = (
+            cohort.complaints.filter(complaint_conditions(cohort.now)["ack_overdue"])
+            .annotate(day=TruncDate("received_at", tzinfo=cohort.zone))
+            .order_by()
+            .values("day")
+            .annotate(count=Count("pk"), vulnerable=Count("pk", filter=VULNERABLE))
+        )
+        return {row["day"]: (row["count"], row["vulnerable"]) for row in rows}
+
+    return memo_on(cohort, "ack_overdue_by_day", compute)
 
 
 def settled_names() -> list[str]:

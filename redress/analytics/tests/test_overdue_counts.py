@@ -20,6 +20,8 @@ from redress.analytics.cohort import Cohort, Filters, Period
 from redress.analytics.measures import (
     OVERDUE,
     STAGE_FIELDS,
+    VULNERABLE,
+    ack_overdue_by_day,
     complaint_conditions,
     overdue_counts,
 )
@@ -62,6 +64,7 @@ def world():
     register_row(elsewhere, "2026-06-30 09:00", owner=team.handler, **late)
     register_row(team.unit, "2026-06-30 10:00", subject_staff=team.manager, **late)
     register_row(team.unit, "2026-06-30 11:00", processing_restricted=True, **late)
+    register_row(team.unit, "2026-06-29 11:00", vulnerable_group="disability", **late)
     # Many closed complaints beside them, analysed, so that the planner chooses as at scale.
     closed = {"status": Status.CLOSED}
     for day, (due, done) in enumerate(STAGE_FIELDS.values(), start=2):
@@ -116,6 +119,33 @@ def test_the_overdue_counts_equal_a_direct_count(world):
     assert seen > 0, "the register has overdue stages to count"
 
 
+def test_the_overdue_acknowledgements_by_day_of_receipt_equal_a_direct_count(world):
+    """The KPI tiles add these days up and the weekly control chart adds them up by week: each
+    day (of receipt, in Vietnam) holds exactly the complaints received that day whose
+    acknowledgement is overdue, and how many of them are vulnerable."""
+    overdue = complaint_conditions(NOW)["ack_overdue"]
+    rollup_rebuild()  # the tiles read the rollup beside these counts
+    seen = seen_vulnerable = 0
+    for cohort in _cohorts(*world):
+        assert figures._rolled(cohort)
+        direct: dict[dt.date, list[int]] = {}
+        for received, vulnerable in cohort.complaints.filter(overdue).values_list(
+            "received_at", "vulnerable_group"
+        ):
+            day = direct.setdefault(received.astimezone(VN).date(), [0, 0])
+            day[0] += 1
+            day[1] += vulnerable != ""
+        assert ack_overdue_by_day(cohort) == {day: tuple(n) for day, n in direct.items()}, cohort
+        tiles = figures.cohort_measures(cohort)
+        assert tiles["ack_overdue"] == cohort.complaints.filter(overdue).count()
+        vulnerable = cohort.complaints.filter(overdue & VULNERABLE).count()
+        assert tiles["vulnerable_ack_overdue"] == vulnerable
+        seen += len(direct)
+        seen_vulnerable += vulnerable
+    assert seen > 1, "overdue acknowledgements on several days"
+    assert seen_vulnerable > 0, "some of them for vulnerable complainants"
+
+
 def _plan(sql: str, params) -> str:
     with connection.cursor() as cursor:
         # Left only with index paths, the planner shows whether the index holds every column
@@ -155,6 +185,19 @@ def test_postgres_counts_the_overdue_from_the_pending_indexes_alone(world):
                 assert "Index Only Scan using complaint_" in plan, (cohort, plan)
                 assert "_due_pending on complaints_complaint" in plan, (cohort, plan)
                 assert "Index Scan using" not in plan.replace("Index Only Scan", ""), plan
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="plans are checked on PostgreSQL only")
+def test_postgres_reads_the_overdue_acknowledgements_by_day_from_their_index_alone(world):
+    _only_pending_indexes_left()
+    for cohort in _cohorts(*world):
+        cohort.complaints  # noqa: B018 - the person's roles and the time zone read first
+        with CaptureQueriesContext(connection) as captured:
+            ack_overdue_by_day(cohort)
+        read = [q["sql"] for q in captured.captured_queries]
+        assert len(read) == 1, "one grouped read"
+        plan = _plan(read[0], ())
+        assert "Index Only Scan using complaint_ack_due_pending" in plan, (cohort, plan)
 
 
 def _only_keys_and(table: str, kept: str) -> None:
