@@ -9,6 +9,15 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("access_matrix") is None)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each test database starts from a migrated copy kept between runs
+    (tests/database_template.py) instead of migrating from nothing."""
+    from tests.database_template import use_migrated_template
+
+    use_migrated_template()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_cache():
     """Each test process counts in its own memory, not in the shared cache folder under var/:
