@@ -458,9 +458,9 @@ def test_the_drill_down_is_for_the_roles_that_see_figures_and_within_what_they_s
 # Tests read the organisation's settings afresh each time (REDRESS_SETTINGS_MEMO_SECONDS=0),
 # which adds a few.
 MANAGER_DASHBOARD_QUERIES = (
-    49  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
-    # counts read once for both control charts, the backlog by priority once for its chart
-    # and its tile; the open
+    48  # with open systemic issues, overdue CAPA (+ their unit scope), objectives; the weekly
+    # counts read once for both control charts, their overdue acknowledgements with the tiles'
+    # (by day of receipt), the backlog by priority once for its chart and its tile; the open
     # work from the queue tally and its corrections, the overdue and due this week from the
     # deadline tally, its corrections and the partial hours
 )
