@@ -39,16 +39,16 @@ def enabled() -> bool:
     return os.environ.get("REDRESS_TEST_TEMPLATE", "1") != "0"
 
 
-def digest() -> str:
-    """What ``migrate`` writes depends on, hashed."""
-    files = [ROOT / "uv.lock", ROOT / "manage.py"]
+def digest(root: Path = ROOT) -> str:
+    """What ``migrate`` writes depends on, hashed (``root``: the project's folder)."""
+    files = [root / "uv.lock", root / "manage.py"]
     for top in ("redress", "config"):
-        for folder, subfolders, names in os.walk(ROOT / top):
+        for folder, subfolders, names in os.walk(root / top):
             subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED)
             files.extend(Path(folder) / name for name in sorted(names) if not name.endswith(".pyc"))
     hashed = hashlib.sha256(sys.version.encode())
     for path in files:
-        hashed.update(str(path.relative_to(ROOT)).encode() + b"\0")
+        hashed.update(str(path.relative_to(root)).encode() + b"\0")
         hashed.update(path.read_bytes() if path.exists() else b"")
     return hashed.hexdigest()[:16]
 
