@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "redress_tpl_"
 # Folders of an app that cannot change what a migration writes.
 SKIPPED = {"tests", "templates", "static", "__pycache__"}
-# The in-memory SQLite databases filled from the copy, kept open for the session.
-_kept: list[sqlite3.Connection] = []
+# What the test process keeps open for its session: the in-memory SQLite databases filled from
+# the copy, and the shared locks that keep the copies from being removed while in use.
+_kept: list[Any] = []
 
 
 def enabled() -> bool:
@@ -78,28 +79,37 @@ def _postgres_url(settings: Mapping[str, Any], name: str) -> str:
 
 def postgres_template(settings: Mapping[str, Any]) -> str:
     """The migrated copy's name, built now if this code has none yet. Test processes that start
-    together wait for the one that builds it (an advisory lock)."""
+    together wait for the one that builds it (an advisory lock); older copies are removed only
+    while no test process is using any copy (each holds a shared lock for its session)."""
     import psycopg
 
     name = PREFIX + digest()
-    with psycopg.connect(_postgres_url(settings, "postgres"), autocommit=True) as connection:
-        connection.execute("SELECT pg_advisory_lock(hashtext('redress test template'))")
-        try:
-            found = connection.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", [PREFIX + "%"]
-            ).fetchall()
-            if (name,) not in found:
-                building = name + "_building"
-                connection.execute(f'DROP DATABASE IF EXISTS "{building}"')
-                connection.execute(f'CREATE DATABASE "{building}"')
-                _migrate(_postgres_url(settings, building))
-                connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    connection = psycopg.connect(_postgres_url(settings, "postgres"), autocommit=True)
+    connection.execute("SELECT pg_advisory_lock(hashtext('redress test template build'))")
+    try:
+        found = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [PREFIX + "%"]
+        ).fetchall()
+        if (name,) not in found:
+            building = name + "_building"
+            connection.execute(f'DROP DATABASE IF EXISTS "{building}"')
+            connection.execute(f'CREATE DATABASE "{building}"')
+            _migrate(_postgres_url(settings, building))
+            connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+            unused = connection.execute(
+                "SELECT pg_try_advisory_lock(hashtext('redress test template use'))"
+            ).fetchone()
+            if unused and unused[0]:
                 for (older,) in found:
-                    # Another run may be copying an older one; it is removed by a later build.
                     with contextlib.suppress(psycopg.Error):
                         connection.execute(f'DROP DATABASE "{older}"')
-        finally:
-            connection.execute("SELECT pg_advisory_unlock(hashtext('redress test template'))")
+                connection.execute(
+                    "SELECT pg_advisory_unlock(hashtext('redress test template use'))"
+                )
+        connection.execute("SELECT pg_advisory_lock_shared(hashtext('redress test template use'))")
+    finally:
+        connection.execute("SELECT pg_advisory_unlock(hashtext('redress test template build'))")
+    _kept.append(connection)  # the shared lock lasts as long as the test process
     return name
 
 
@@ -122,19 +132,29 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def sqlite_template() -> Path:
-    """The migrated copy's file, built now if this code has none yet (one builder at a time)."""
+    """The migrated copy's file, built now if this code has none yet (one builder at a time);
+    older copies are removed only while no test process is using any (each holds a shared lock
+    on ``use.lock`` for its session)."""
     folder = _cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{PREFIX}{digest()}.sqlite3"
     with _locked(folder / "build.lock"):
+        use = (folder / "use.lock").open("a")
         if not path.exists():
             building = path.with_suffix(".building")
             building.unlink(missing_ok=True)
             _migrate(f"sqlite:///{building}")
             building.replace(path)
-            for older in folder.glob(f"{PREFIX}*.sqlite3"):
-                if older != path:
-                    older.unlink(missing_ok=True)
+            try:
+                fcntl.flock(use, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # in use: a later build removes them
+            else:
+                for older in folder.glob(f"{PREFIX}*.sqlite3"):
+                    if older != path:
+                        older.unlink(missing_ok=True)
+        fcntl.flock(use, fcntl.LOCK_SH)
+    _kept.append(use)  # the shared lock lasts as long as the test process
     return path
 
 

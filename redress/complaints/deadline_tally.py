@@ -15,7 +15,10 @@ against 2,731 for 58,000 running deadlines in bench/scale.md's million).
 - **Merged** with the queue tally by the periodic job (``queue_tally.queue_tally_compact``) and
   **rebuilt** with it (``redress queues --rebuild``).
 - **Read** by ``due_counts``: the whole hours inside a range from the tally, the partial hours at
-  its ends from the running deadlines' index (at most two hours of deadlines).
+  its ends from the running deadlines' index (at most two hours of deadlines): the hour at its
+  start by the deadlines from its start on, the hour under way at its end from the tally less
+  the deadlines from its end on, so that the many deadlines due on the hour are always read
+  from the tally.
 """
 
 from __future__ import annotations
@@ -55,29 +58,36 @@ class DueRange:
     since: dt.datetime | None = None
     where: Q = field(default_factory=Q)
 
-    def split(self) -> tuple[Q | None, Q | None, Q | None]:
-        """(the tally's whole hours, the same hours in the register, the partial hours at the
-        ends in the register); None where there is nothing."""
+    def split(self) -> tuple[Q | None, Q | None, Q | None, Q | None]:
+        """(the tally's whole hours, the same hours in the register, the partial hour at the
+        start in the register, and the rest of the hour under way at the end, which those
+        whole hours count and the range does not, in the register); None where there is
+        nothing.
+
+        The end's hour is read from the tally whole, less its deadlines from ``until`` on,
+        rather than its deadlines before ``until`` from the register: most deadlines fall due
+        on the hour (the end of a working day, midnight), so an hour's first instant can hold
+        a day's deadlines and the rest of it hardly any."""
         first = None if self.since is None else _hour_start(self.since)
         if first is not None and self.since is not None and first < self.since:
             first += HOUR
-        last = _hour_start(self.until)
-        if first is not None and first >= last:
-            return None, None, Q(next_due_at__gte=self.since, next_due_at__lt=self.until)
-        cells = Q(due_hour__lt=last)
-        whole = Q(next_due_at__lt=last)
-        partial = []
+        end = _hour_start(self.until)
+        if end < self.until:
+            end += HOUR
+        if first is not None and first >= end:
+            return None, None, Q(next_due_at__gte=self.since, next_due_at__lt=self.until), None
+        cells = Q(due_hour__lt=end)
+        whole = Q(next_due_at__lt=end)
+        start = None
         if first is None:
             whole &= Q(next_due_at__isnull=False)
         else:
             cells &= Q(due_hour__gte=first)
             whole &= Q(next_due_at__gte=first)
             if self.since is not None and self.since < first:
-                partial.append(Q(next_due_at__gte=self.since, next_due_at__lt=first))
-        if last < self.until:
-            partial.append(Q(next_due_at__gte=last, next_due_at__lt=self.until))
-        either = functools.reduce(operator.or_, partial) if partial else None
-        return cells, whole, either
+                start = Q(next_due_at__gte=self.since, next_due_at__lt=first)
+        rest = Q(next_due_at__gte=self.until, next_due_at__lt=end) if self.until < end else None
+        return cells, whole, start, rest
 
 
 def _grouped(queryset: QuerySet[Any], by: Sequence[str], totals: dict[str, Any]) -> list[Row]:
@@ -112,7 +122,7 @@ def due_counts(
             for column, (name, sign) in sign_of.items():
                 counts[name][key] += sign * (totals[column] or 0)
 
-    tallied = {name: where & cells for name, (where, cells, _w, _p) in parts.items() if cells}
+    tallied = {name: where & cells for name, (where, cells, *_rest) in parts.items() if cells}
     if tallied:
         rows = _grouped(
             scope.cells_of(DeadlineTally).filter(functools.reduce(operator.or_, tallied.values())),
@@ -121,7 +131,7 @@ def due_counts(
         )
         add(rows, {f"t_{name}": (name, 1) for name in tallied})
         if scope.corrections:
-            whole = {name: where & w for name, (where, _c, w, _p) in parts.items() if w}
+            whole = {name: where & w for name, (where, _c, w, *_rest) in parts.items() if w}
             either = functools.reduce(operator.or_, (part for part, _sign in scope.corrections))
             corrected = Complaint.objects.filter(
                 either, functools.reduce(operator.or_, whole.values())
@@ -131,12 +141,19 @@ def due_counts(
                 sign = scope.corrections[index][1]
                 for name in whole:
                     counts[name][tuple(key)] += sign * (totals[f"c_{name}"] or 0)
-    edges = {name: where & p for name, (where, _c, _w, p) in parts.items() if p}
+    # The partial hour at the start added, the rest of the hour under way at the end taken
+    # out (``DueRange.split``), in one query.
+    edges = {
+        (f"{column}_{name}", name, sign): where & edge
+        for name, (where, _c, _w, start, rest) in parts.items()
+        for column, sign, edge in (("e", 1, start), ("x", -1, rest))
+        if edge
+    }
     if edges:
         found = visible.filter(functools.reduce(operator.or_, edges.values()))
         add(
-            _grouped(found, by, {f"e_{name}": Count("pk", filter=q) for name, q in edges.items()}),
-            {f"e_{name}": (name, 1) for name in edges},
+            _grouped(found, by, {key[0]: Count("pk", filter=q) for key, q in edges.items()}),
+            {column: (name, sign) for column, name, sign in edges},
         )
     return {
         name: {key: n for key, n in found.items() if n} if by else {(): found[()]}

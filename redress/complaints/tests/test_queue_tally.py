@@ -6,10 +6,12 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from redress.analytics.cohort import Cohort, Filters, Period
 from redress.analytics.now import open_work, open_work_direct
+from redress.complaints.deadline_tally import DueRange
 from redress.complaints.models import Complaint, DeadlineTally, PauseReason, QueueTally, Status
 from redress.complaints.models.deadline import running_deadline
 from redress.complaints.queue_tally import (
@@ -210,3 +212,43 @@ def test_the_review_deadline_runs_while_a_review_decides():
     stored = Complaint.objects.get(pk=complaint.pk)
     assert stored.status == Status.DECISION_PROPOSED
     assert stored.next_due_at == running_deadline(stored) == stored.review_due_at
+
+
+def test_deadlines_due_on_the_hour_under_way_are_counted_from_the_tally(org):
+    """Most deadlines fall due on the hour (a working day ends at midnight): half an hour into
+    that hour, the overdue and due-soon counts still equal the register's, and the register is
+    read only for the rest of the hour under way, never for its first instant."""
+    first, second, dpo = org
+    hour = (NOW - dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    now = hour + dt.timedelta(minutes=30)
+    due = [
+        hour,  # a day's deadlines, at the hour's first instant
+        hour,
+        hour,
+        hour + dt.timedelta(minutes=10),
+        now,  # due now: not yet overdue
+        hour + dt.timedelta(minutes=50),
+        hour + dt.timedelta(hours=1),
+        hour - dt.timedelta(hours=1),
+        now + dt.timedelta(hours=30),
+    ]
+    for index, moment in enumerate(due):
+        complaint = receive(first if index % 2 else second).complaint
+        Complaint.objects.filter(pk=complaint.pk).update(acknowledge_due_at=moment)
+    assert tally_cells() == register_cells()
+    for person in (first.handler, first.manager, second.manager, first.top, dpo):
+        direct = {key: queue_queryset(person, key, now=now).count() for key in Queue.values}
+        assert queue_counts(person, now=now) == direct, person
+    assert queue_counts(first.top, now=now)[Queue.OVERDUE] >= 5, "the hour's first deadlines"
+    period = Period(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
+    cohort = Cohort(user=first.top, period=period, now=now)
+    fast, direct = open_work(cohort), open_work_direct(cohort)
+    assert (fast.totals, fast.by_stage, fast.by_unit) == (
+        direct.totals,
+        direct.by_stage,
+        direct.by_unit,
+    )
+    cells, _whole, start, rest = DueRange(until=now).split()
+    assert start is None
+    assert rest == Q(next_due_at__gte=now, next_due_at__lt=hour + dt.timedelta(hours=1))
+    assert cells == Q(due_hour__lt=hour + dt.timedelta(hours=1))
