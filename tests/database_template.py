@@ -181,18 +181,28 @@ def use_migrated_template() -> None:
 
     database = settings.DATABASES["default"]
     engine = database["ENGINE"]
-    if engine == "django.db.backends.postgresql":
-        database.setdefault("TEST", {})["TEMPLATE"] = postgres_template(database)
-    elif engine == "django.db.backends.sqlite3":
+    try:
+        if engine == "django.db.backends.postgresql":
+            database.setdefault("TEST", {})["TEMPLATE"] = postgres_template(database)
+            return
+        if engine != "django.db.backends.sqlite3":
+            return
         template = sqlite_template()
-        create = DatabaseCreation._create_test_db  # type: ignore[attr-defined]
+    except (OSError, subprocess.CalledProcessError) as error:
+        # A migration that fails, or a cache folder that cannot be written: each test database
+        # is migrated from nothing instead, where a failing migration shows its own error.
+        print(
+            f"No migrated copy for the test databases ({error}); migrating each.", file=sys.stderr
+        )
+        return
+    create = DatabaseCreation._create_test_db  # type: ignore[attr-defined]
 
-        def create_from_template(
-            self: DatabaseCreation, verbosity: int, autoclobber: bool, keepdb: bool = False
-        ) -> str:
-            name = create(self, verbosity, autoclobber, keepdb)
-            if self.connection.alias == "default" and not keepdb:
-                sqlite_fill(name, template)
-            return name
+    def create_from_template(
+        self: DatabaseCreation, verbosity: int, autoclobber: bool, keepdb: bool = False
+    ) -> str:
+        name = create(self, verbosity, autoclobber, keepdb)
+        if self.connection.alias == "default" and not keepdb:
+            sqlite_fill(name, template)
+        return name
 
-        DatabaseCreation._create_test_db = create_from_template  # type: ignore[attr-defined]
+    DatabaseCreation._create_test_db = create_from_template  # type: ignore[attr-defined]
