@@ -60,9 +60,9 @@ class DueRange:
 
     def split(self) -> tuple[Q | None, Q | None, Q | None, Q | None]:
         """(the tally's whole hours, the same hours in the register, the partial hour at the
-        start in the register, and the rest of the hour under way at the end, which those
-        whole hours count and the range does not, in the register); None where there is
-        nothing.
+        start in the register (the whole range when it lies within one hour), and the rest of
+        the hour under way at the end, which those whole hours count and the range does not,
+        in the register); None where there is nothing.
 
         The end's hour is read from the tally whole, less its deadlines from ``until`` on,
         rather than its deadlines before ``until`` from the register: most deadlines fall due
