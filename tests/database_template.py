@@ -29,6 +29,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "redress_tpl_"
+# PostgreSQL advisory locks: one builder at a time; every test session using a copy (shared).
+BUILD_LOCK = "SELECT pg_advisory_{}(hashtext('redress test template build'))"
+USE_LOCK = "SELECT pg_{}(hashtext('redress test template use'))"
 # Folders of an app that cannot change what a migration writes.
 SKIPPED = {"tests", "templates", "static", "__pycache__"}
 # What the test process keeps open for its session: the in-memory SQLite databases filled from
@@ -85,7 +88,7 @@ def postgres_template(settings: Mapping[str, Any]) -> str:
 
     name = PREFIX + digest()
     connection = psycopg.connect(_postgres_url(settings, "postgres"), autocommit=True)
-    connection.execute("SELECT pg_advisory_lock(hashtext('redress test template build'))")
+    connection.execute(BUILD_LOCK.format("lock"))
     try:
         found = connection.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s", [PREFIX + "%"]
@@ -96,19 +99,15 @@ def postgres_template(settings: Mapping[str, Any]) -> str:
             connection.execute(f'CREATE DATABASE "{building}"')
             _migrate(_postgres_url(settings, building))
             connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
-            unused = connection.execute(
-                "SELECT pg_try_advisory_lock(hashtext('redress test template use'))"
-            ).fetchone()
+            unused = connection.execute(USE_LOCK.format("try_advisory_lock")).fetchone()
             if unused and unused[0]:
                 for (older,) in found:
                     with contextlib.suppress(psycopg.Error):
                         connection.execute(f'DROP DATABASE "{older}"')
-                connection.execute(
-                    "SELECT pg_advisory_unlock(hashtext('redress test template use'))"
-                )
-        connection.execute("SELECT pg_advisory_lock_shared(hashtext('redress test template use'))")
+                connection.execute(USE_LOCK.format("advisory_unlock"))
+        connection.execute(USE_LOCK.format("advisory_lock_shared"))
     finally:
-        connection.execute("SELECT pg_advisory_unlock(hashtext('redress test template build'))")
+        connection.execute(BUILD_LOCK.format("unlock"))
     _kept.append(connection)  # the shared lock lasts as long as the test process
     return name
 

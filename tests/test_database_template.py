@@ -5,9 +5,13 @@ with every migration applied."""
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from tests import database_template
 from tests.database_template import digest, sqlite_fill
 
 
@@ -69,3 +73,54 @@ def test_an_sqlite_test_database_starts_as_a_copy_of_the_migrated_file(tmp_path)
             ("desk", "0001_initial")
         ]
     copied.close()
+
+
+def test_an_in_memory_test_database_starts_as_a_copy_of_the_migrated_file(tmp_path):
+    template = tmp_path / "migrated.sqlite3"
+    with sqlite3.connect(template) as built:
+        built.execute("CREATE TABLE django_migrations (app TEXT, name TEXT)")
+        built.execute("INSERT INTO django_migrations VALUES ('desk', '0001_initial')")
+    built.close()
+    memory = "file:memorydb_template_test?mode=memory&cache=shared"
+    sqlite_fill(memory, template)
+    with sqlite3.connect(memory, uri=True) as reader:
+        assert reader.execute("SELECT name FROM django_migrations").fetchall() == [
+            ("0001_initial",)
+        ]
+    reader.close()
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    """A cache folder of its own, a build that writes a file instead of migrating, and the
+    locks this test takes let go of afterwards."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(
+        database_template, "_migrate", lambda url: Path(url.removeprefix("sqlite:///")).touch()
+    )
+    kept = list(database_template._kept)
+    yield tmp_path / "redress" / "test-databases"
+    for held in database_template._kept[len(kept) :]:
+        held.close()
+    database_template._kept[:] = kept
+
+
+def test_older_copies_are_removed_only_while_no_test_session_uses_one(cache_folder, monkeypatch):
+    cache_folder.mkdir(parents=True)
+    older = cache_folder / f"{database_template.PREFIX}older.sqlite3"
+    older.touch()
+    # Another test session, started from the older copy, still running.
+    with (cache_folder / "use.lock").open("a") as other:
+        fcntl.flock(other, fcntl.LOCK_SH)
+        monkeypatch.setattr(database_template, "digest", lambda: "newer")
+        built = database_template.sqlite_template()
+        assert built.exists()
+        assert older.exists(), "removed while another session used it"
+        fcntl.flock(other, fcntl.LOCK_UN)
+    # That session over, and this one's lock let go: the next build removes what is unused.
+    for held in database_template._kept[-1:]:
+        held.close()
+    monkeypatch.setattr(database_template, "digest", lambda: "newest")
+    newest = database_template.sqlite_template()
+    assert newest.exists()
+    assert not older.exists() and not built.exists()
