@@ -18,7 +18,11 @@ from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 from django.db.models.fields import NOT_PROVIDED
 
-from redress.core.migration_operations import AddIndexWithoutLock, RemoveIndexWithoutLock
+from redress.core.migration_operations import (
+    AddIndexWithoutLock,
+    FieldIndexDroppedWithoutLock,
+    RemoveIndexWithoutLock,
+)
 
 RELEASED = Path(settings.BASE_DIR) / "deploy" / "released-migrations.txt"
 
@@ -93,6 +97,14 @@ def problems_of(
                 found.append(f"{operation.describe()}: a change of type")
             elif old is not None and old.null and not new.null:
                 found.append(f"{operation.describe()}: made NOT NULL")
+            elif old is not None and table in BIG_TABLES and old.db_index != new.db_index:
+                if new.db_index:
+                    found.append(f"{operation.describe()}: an index on a big table, not concurrent")
+                elif not isinstance(operation, FieldIndexDroppedWithoutLock):
+                    # AlterField's DROP INDEX waits for the table's strongest lock.
+                    found.append(
+                        f"{operation.describe()}: use FieldIndexDroppedWithoutLock on a big table"
+                    )
         elif (
             isinstance(operation, ops.AddIndex)
             and not isinstance(operation, AddIndexConcurrently)
@@ -150,6 +162,15 @@ def _migration(app: str, *operations) -> Migration:
     return migration
 
 
+def _complainant(indexed: bool) -> models.ForeignKey:
+    return models.ForeignKey(
+        "complaints.complainant",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        db_index=indexed,
+    )
+
+
 @pytest.fixture(scope="module")
 def released_state():
     loader = MigrationLoader(None, ignore_no_migrations=True)
@@ -175,6 +196,11 @@ def released_state():
             ops.RemoveIndex("complaint", "complaint_running_due"),
             "RemoveIndexConcurrently",
         ),
+        (ops.AlterField("complaint", "complainant", _complainant(False)), "FieldIndexDropped"),
+        (
+            ops.AlterField("complaint", "is_significant", models.BooleanField(db_index=True)),
+            "not concurrent",
+        ),
     ],
 )
 def test_an_unsafe_migration_is_caught(released_state, operation, problem):
@@ -193,5 +219,9 @@ def test_a_safe_migration_passes(released_state):
         AddIndexWithoutLock("intakekey", models.Index(fields=["created_at"], name="ik_created")),
     )
     assert problems_of(safe, state, existing) == []
-    dropped = _migration("complaints", RemoveIndexWithoutLock("complaint", "complaint_running_due"))
+    dropped = _migration(
+        "complaints",
+        RemoveIndexWithoutLock("complaint", "complaint_running_due"),
+        FieldIndexDroppedWithoutLock("complaint", "complainant", _complainant(False)),
+    )
     assert problems_of(dropped, state, existing) == []
