@@ -262,8 +262,12 @@ class StageClock(models.Model):
         BREACHED = "breached", _("Missed")
         CANCELLED = "cancelled", _("Not needed")
 
+    # Not indexed alone: the one-clock-per-stage-and-round constraint's index leads with it.
     complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, related_name="sla_clocks"
+        "complaints.Complaint",
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+        db_index=False,
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -348,8 +352,12 @@ class StageClock(models.Model):
 class ClockPause(models.Model):
     """A time the complaint's clocks were stopped (waiting for the complainant or a third party)."""
 
+    # Not indexed alone: the (complaint, started_at) index leads with it.
     complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, related_name="sla_pauses"
+        "complaints.Complaint",
+        on_delete=models.CASCADE,
+        related_name="sla_pauses",
+        db_index=False,
     )
     started_at = models.DateTimeField(_("paused"))
     ended_at = models.DateTimeField(_("resumed"), null=True, blank=True)

@@ -16,7 +16,10 @@ class ComplaintEvent(models.Model):
     shows them all.
     """
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # Not indexed alone: the (complaint, at) index leads with it.
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=32, blank=True)
