@@ -54,7 +54,7 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,
+        db_index=False,  # indexed for the complaints that have one (Meta.indexes)
     )
     language = models.CharField(_("language"), max_length=8, default="vi")
     source_system = models.CharField(_("source system"), max_length=64, blank=True)
@@ -113,7 +113,7 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_about",
-        db_index=False,
+        db_index=False,  # indexed for the complaints that have one (Meta.indexes)
     )
 
     # Assessment (7.5)
