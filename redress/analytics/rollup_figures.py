@@ -10,6 +10,7 @@ exactly. The same conditions as the direct computation are evaluated in SQL, so 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -351,11 +352,13 @@ def _related(queryset: QuerySet[Complaint]) -> dict[int, Totals]:
     return related
 
 
-def complaint_figures(
-    queryset: QuerySet[Complaint], zone: ZoneInfo
-) -> Iterator[tuple[Place, Totals]]:
-    """Each complaint of ``queryset`` with its place and its figures (a fixed number of
-    queries, whatever the number of complaints)."""
+@functools.cache
+def _figured() -> tuple[QuerySet[Complaint], tuple[str, ...]]:
+    """Every complaint with a flag per settled measure (``meets_<name>``) and its outcome, and
+    the flags' names. Built once per process: a settled measure's condition never changes
+    (those that change with time are not settled), and building the forty-odd expressions was
+    most of the time it took to figure a few complaints, which a handler's dashboard does on
+    every request for the complaints they own outside their units."""
     conditions = complaint_conditions(dt.datetime.now(tz=dt.UTC))
     flags = {
         f"meets_{name}": ExpressionWrapper(conditions[name], output_field=BooleanField())
@@ -365,8 +368,17 @@ def complaint_figures(
     flags["meets_first_contact"] = ExpressionWrapper(
         first_contact_condition(), output_field=BooleanField()
     )
+    return Complaint.objects.annotate(**flags, outcome=outcome_annotation()), tuple(flags)
+
+
+def complaint_figures(
+    queryset: QuerySet[Complaint], zone: ZoneInfo
+) -> Iterator[tuple[Place, Totals]]:
+    """Each complaint of ``queryset`` (complaints narrowed by filters alone) with its place and
+    its figures (a fixed number of queries, whatever the number of complaints)."""
+    figured, flags = _figured()
     related = _related(queryset)
-    rows = queryset.annotate(**flags, outcome=outcome_annotation()).values(
+    rows = (figured & queryset).values(
         "pk",
         "outcome",
         "received_at",
